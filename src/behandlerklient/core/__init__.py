@@ -1,0 +1,1 @@
+"""Domain rules and data: no Qt, no SQL."""

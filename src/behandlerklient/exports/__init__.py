@@ -1,0 +1,1 @@
+"""Documents out (PDF and structured exports)."""

@@ -1,0 +1,67 @@
+"""The only module that knows where user folders, bundled resources and manuals live."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from platformdirs import PlatformDirs
+
+from behandlerklient import APP_NAME, ORG_NAME
+
+_dirs = PlatformDirs(appname=APP_NAME, appauthor=ORG_NAME, roaming=False)
+
+
+def _override(env: str) -> Path | None:
+    value = os.environ.get(env)
+    return Path(value) if value else None
+
+
+def install_root() -> Path:
+    """Folder holding `resources/` and `manuals/`: the bundle when frozen, the source tree otherwise."""
+    if getattr(sys, "frozen", False):
+        return Path(getattr(sys, "_MEIPASS", Path(sys.executable).parent))
+    return Path(__file__).resolve().parents[2]
+
+
+def resources_dir() -> Path:
+    return install_root() / "resources"
+
+
+def bundled_manuals_dir() -> Path:
+    return install_root() / "manuals"
+
+
+def data_dir() -> Path:
+    """User data (the database). BEHANDLERKLIENT_DATA_DIR lets tests and portable installs relocate it."""
+    return _override("BEHANDLERKLIENT_DATA_DIR") or Path(_dirs.user_data_dir)
+
+
+def config_dir() -> Path:
+    return _override("BEHANDLERKLIENT_CONFIG_DIR") or Path(_dirs.user_config_dir)
+
+
+def log_dir() -> Path:
+    return _override("BEHANDLERKLIENT_LOG_DIR") or Path(_dirs.user_log_dir)
+
+
+def user_manuals_dir() -> Path:
+    """Where a municipality drops its own or overriding track files."""
+    return data_dir() / "manualer"
+
+
+def default_database_path() -> Path:
+    return data_dir() / "behandlerklient.db"
+
+
+def demo_database_path() -> Path:
+    return data_dir() / "demo" / "behandlerklient-demo.db"
+
+
+def ensure_private_dir(path: Path) -> Path:
+    """Create a folder readable only by the user (journal data lives here)."""
+    path.mkdir(parents=True, exist_ok=True)
+    if os.name == "posix":
+        os.chmod(path, 0o700)
+    return path

@@ -1,0 +1,1 @@
+"""Keys: passphrase derivation, wrapping of the data key, the OS credential store."""

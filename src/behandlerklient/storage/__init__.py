@@ -1,0 +1,1 @@
+"""The encrypted store: the only package that imports the SQLCipher driver."""
