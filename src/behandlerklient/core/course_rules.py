@@ -1,0 +1,70 @@
+"""Rules on courses: is the child's age within the track's, where a session number stands against the range."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from behandlerklient.core.ages import age_on
+from behandlerklient.core.manuals import Track
+
+OFFER_AGE_MIN, OFFER_AGE_MAX = 5, 17
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    ok: bool
+    age: int
+    message: str
+
+
+def eligibility(track: Track, birth_date: date, on: date) -> Eligibility:
+    age = age_on(birth_date, on)
+    if track.age_min <= age <= track.age_max:
+        return Eligibility(True, age, "")
+    return Eligibility(False, age, f"Barnet er {age} år; {track.name} er til {track.age_min}-{track.age_max} år.")
+
+
+@dataclass(frozen=True)
+class SessionPosition:
+    number: int
+    planned: int
+    track_min: int
+    track_max: int
+    status: str  # "within", "above_planned", "above_range"
+
+    @property
+    def heading(self) -> str:
+        return f"Session {self.number} af {self.planned} (manual: {range_text(self.track_min, self.track_max)})"
+
+    @property
+    def warning(self) -> str:
+        if self.status == "above_range":
+            return (f"Session {self.number} ligger over manualens interval ({range_text(self.track_min, self.track_max)}). "
+                    "Flere sessioner end manualen kræver en begrundelse.")
+        if self.status == "above_planned":
+            return f"Session {self.number} er ud over de {self.planned} planlagte sessioner."
+        return ""
+
+
+def range_text(lo: int, hi: int) -> str:
+    return str(lo) if lo == hi else f"{lo}-{hi}"
+
+
+def session_position(track: Track, planned: int, number: int) -> SessionPosition:
+    if number > track.sessions_max:
+        status = "above_range"
+    elif number > planned:
+        status = "above_planned"
+    else:
+        status = "within"
+    return SessionPosition(number, planned, track.sessions_min, track.sessions_max, status)
+
+
+def planned_outside_range(track: Track, planned: int) -> str:
+    """A planned count outside the manual's range is allowed with a reason; this says so."""
+    if planned < track.sessions_min:
+        return f"{planned} planlagte sessioner er færre end manualens minimum ({track.sessions_min})."
+    if planned > track.sessions_max:
+        return f"{planned} planlagte sessioner er flere end manualens maksimum ({track.sessions_max})."
+    return ""

@@ -1,0 +1,54 @@
+"""Closed vocabularies of the pathway: code values stored in the database and their Danish labels."""
+
+from __future__ import annotations
+
+SEX = {"F": "Pige", "M": "Dreng", "": "Ukendt"}
+
+ROLES = {"therapist": "Behandler", "supervisor": "Supervisor", "admin": "Administrator"}
+
+CONTACT_MADE_BY = {
+    "parent": "Forælder",
+    "young_person": "Barnet/den unge selv",
+    "professional": "Fagperson",
+}
+
+CONTACT_WAY = {
+    "self": "Egen henvendelse",
+    "gp": "Egen læge",
+    "school": "Skole",
+    "ppr": "PPR",
+    "health_visitor": "Sundhedsplejerske",
+    "social_services": "Socialforvaltning",
+    "other": "Andet",
+}
+
+CONTACT_CHANNEL = {"phone": "Telefon", "in_person": "Fremmøde", "digital": "Digitalt"}
+
+COURSE_STATUS = {
+    "planned": "Planlagt",
+    "active": "I gang",
+    "completed": "Afsluttet",
+    "dropped_out": "Frafaldet",
+    "cancelled": "Annulleret",
+}
+
+SESSION_FORMAT = {"individual": "Individuel", "group": "Gruppe", "parent_group": "Forældregruppe", "family": "Familie"}
+
+PARTICIPANTS = {"child": "Barnet", "parents": "Forældre", "both": "Barn og forældre"}
+
+SESSION_STATE = {"draft": "Kladde", "signed": "Underskrevet"}
+
+# The manual's fixed five-part session structure, in the order the editor shows it.
+SESSION_PARTS = {
+    "agenda": "Dagsorden",
+    "status": "Status siden sidst",
+    "goals": "Mål",
+    "exercise": "Øvelse",
+    "homework": "Hjemmeopgave",
+}
+
+GUARDIAN_RELATION = {"mother": "Mor", "father": "Far", "other": "Anden"}
+
+
+def label(vocab: dict[str, str], code: str | None) -> str:
+    return vocab.get(code or "", code or "")
