@@ -1,0 +1,115 @@
+"""Children and young people, their guardians and GPs; search by name or CPR through FTS5."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from behandlerklient.core.sorting import name_key
+from behandlerklient.core.models import Child, GeneralPractitioner, Guardian
+from behandlerklient.storage.clock import to_text
+from behandlerklient.storage.database import Database
+
+
+@dataclass(frozen=True)
+class ChildRow:
+    """What the child list shows: enough to find the right child, nothing more."""
+
+    id: int
+    first_name: str
+    last_name: str
+    cpr: str
+    birth_date: date
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+_LIST_COLUMNS = "c.id, c.first_name, c.last_name, c.cpr, c.birth_date"
+_ORDER = "c.sort_key, c.id"
+
+
+def _list_row(r) -> ChildRow:
+    return ChildRow(r[0], r[1], r[2], r[3], date.fromisoformat(r[4]))
+
+
+def fts_query(text: str) -> str | None:
+    """Each typed word must match the start of a name word or of the CPR digits."""
+    words = []
+    for raw in text.replace("-", "").split():
+        token = "".join(ch for ch in raw if ch.isalnum())
+        if token:
+            words.append('"' + token.replace('"', "") + '"*')
+    return " AND ".join(words) if words else None
+
+
+def _gp_row(r) -> GeneralPractitioner:
+    return GeneralPractitioner(id=r["id"], clinic_name=r["clinic_name"], doctor_name=r["doctor_name"],
+                               address=r["address"], postcode=r["postcode"], city=r["city"], phone=r["phone"],
+                               sor=r["sor"], ean=r["ean"])
+
+
+class ChildRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def add_gp(self, gp: GeneralPractitioner) -> GeneralPractitioner:
+        gp.id = self.db.insert("gps", {"clinic_name": gp.clinic_name, "doctor_name": gp.doctor_name,
+                                       "address": gp.address, "postcode": gp.postcode, "city": gp.city,
+                                       "phone": gp.phone, "sor": gp.sor, "ean": gp.ean})
+        return gp
+
+    def gps(self) -> list[GeneralPractitioner]:
+        return [_gp_row(r) for r in self.db.query("SELECT * FROM gps ORDER BY clinic_name")]
+
+    def add(self, child: Child, *, birth_date: date, sex: str, created_by: int | None, now: datetime) -> Child:
+        child.id = self.db.insert("children", {
+            "first_name": child.first_name, "last_name": child.last_name,
+            "sort_key": name_key(child.first_name, child.last_name), "cpr": child.cpr,
+            "birth_date": birth_date.isoformat(), "sex": sex, "home_municipality": child.home_municipality,
+            "treating_municipality": child.treating_municipality, "gp_id": child.gp.id if child.gp else None,
+            "created_at": to_text(now), "created_by": created_by})
+        for g in child.guardians:
+            self.add_guardian(child.id, g)
+        return child
+
+    def add_guardian(self, child_id: int, g: Guardian) -> Guardian:
+        g.id = self.db.insert("guardians", {"child_id": child_id, "name": g.name, "relation": g.relation,
+                                            "has_custody": int(g.has_custody), "phone": g.phone, "email": g.email})
+        return g
+
+    def cpr_exists(self, cpr: str) -> bool:
+        return self.db.scalar("SELECT 1 FROM children WHERE cpr = ?", (cpr,)) is not None
+
+    def get(self, child_id: int) -> Child | None:
+        r = self.db.query_one("SELECT * FROM children WHERE id = ?", (child_id,))
+        if r is None:
+            return None
+        gp = None
+        if r["gp_id"] is not None:
+            g = self.db.query_one("SELECT * FROM gps WHERE id = ?", (r["gp_id"],))
+            gp = _gp_row(g) if g else None
+        guardians = [Guardian(id=g["id"], name=g["name"], relation=g["relation"], has_custody=bool(g["has_custody"]),
+                              phone=g["phone"], email=g["email"])
+                     for g in self.db.query("SELECT * FROM guardians WHERE child_id = ? ORDER BY id", (child_id,))]
+        return Child(id=r["id"], first_name=r["first_name"], last_name=r["last_name"], cpr=r["cpr"],
+                     home_municipality=r["home_municipality"], treating_municipality=r["treating_municipality"],
+                     gp=gp, guardians=guardians)
+
+    def count(self) -> int:
+        return int(self.db.scalar("SELECT count(*) FROM children"))
+
+    def page(self, *, offset: int, limit: int) -> list[ChildRow]:
+        rows = self.db.query(f"SELECT {_LIST_COLUMNS} FROM children c ORDER BY {_ORDER} LIMIT ? OFFSET ?",
+                             (limit, offset))
+        return [_list_row(r) for r in rows]
+
+    def search(self, text: str, *, limit: int = 200) -> list[ChildRow]:
+        query = fts_query(text)
+        if query is None:
+            return self.page(offset=0, limit=limit)
+        rows = self.db.query(
+            f"SELECT {_LIST_COLUMNS} FROM child_search s JOIN children c ON c.id = s.rowid "
+            f"WHERE child_search MATCH ? ORDER BY {_ORDER} LIMIT ?", (query, limit))
+        return [_list_row(r) for r in rows]

@@ -1,0 +1,218 @@
+"""The one place that opens SQLCipher: key first, a cheap check, pragmas once, explicit transactions."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import logging
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+from sqlcipher3 import dbapi2
+
+from behandlerklient.core.errors import (
+    CorruptDatabase, DatabaseLocked, KnownError, StorageFull, StorageUnwritable,
+)
+
+log = logging.getLogger(__name__)
+
+KEY_BYTES = 32
+# Sized to the working set of a municipality's database: without it SQLCipher re-decrypts pages
+# on every read (performance.md: 2x slower random reads at the default cache).
+CACHE_KIB = 64_000
+
+DatabaseError = dbapi2.DatabaseError
+IntegrityError = dbapi2.IntegrityError
+
+
+def translate_error(exc: Exception, path: Path | None = None) -> Exception:
+    """Map driver errors the user can act on to KnownErrors; anything else stays a bug."""
+    code = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc).lower()
+    if isinstance(exc, OSError):
+        if exc.errno == errno.ENOSPC:
+            return StorageFull("Disken er fuld. Frigør plads og prøv igen; intet gemt er gået tabt.")
+        if exc.errno in (errno.EACCES, errno.EROFS, errno.EPERM):
+            return StorageUnwritable(f"Der er ikke skriveadgang til mappen {path.parent if path else ''}.".strip())
+        return exc
+    if code.startswith("SQLITE_FULL") or "disk is full" in text:
+        return StorageFull("Disken er fuld. Frigør plads og prøv igen; intet gemt er gået tabt.")
+    if code.startswith("SQLITE_BUSY") or code.startswith("SQLITE_LOCKED") or "database is locked" in text:
+        return DatabaseLocked("Databasen er i brug af et andet program (eller en anden Behandlerklient). "
+                              "Luk det og prøv igen.")
+    if code.startswith("SQLITE_READONLY") or "readonly" in text:
+        return StorageUnwritable("Databasen kan ikke skrives: filen eller mappen er skrivebeskyttet.")
+    if code.startswith("SQLITE_NOTADB") or "not a database" in text:
+        return CorruptDatabase("Filen er ikke en Behandlerklient-database, eller den hører ikke til denne nøgle.")
+    if code.startswith("SQLITE_CORRUPT") or "malformed" in text:
+        return CorruptDatabase("Databasefilen er beskadiget. Gendan fra en sikkerhedskopi.")
+    if code.startswith("SQLITE_CANTOPEN") or "unable to open" in text:
+        return StorageUnwritable(f"Databasefilen kan ikke åbnes{f' i {path.parent}' if path else ''}.")
+    if code.startswith("SQLITE_IOERR") or "disk i/o error" in text:
+        return StorageUnwritable("Der opstod en fejl ved læsning eller skrivning af disken. Intet gemt er ændret.")
+    return exc
+
+
+class Database:
+    """An open, unlocked SQLCipher database. Use `transaction()` for every write."""
+
+    def __init__(self, conn: Any, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+        self._depth = 0
+
+    @classmethod
+    def open(cls, path: Path, key: bytes, *, create: bool = False) -> "Database":
+        if len(key) != KEY_BYTES:
+            raise ValueError("the data key must be 32 bytes")
+        path = Path(path)
+        if not create and not path.exists():
+            raise KnownError(f"Databasen findes ikke: {path}")
+        if not create and path.stat().st_size == 0:
+            # SQLite would treat an empty file as a new database and we would silently start a blank journal.
+            raise CorruptDatabase("Databasefilen er tom (0 byte). Gendan den fra en sikkerhedskopi.")
+        if create and path.exists() and path.stat().st_size > 0:
+            raise KnownError(f"Der findes allerede en fil her: {path}")
+        try:
+            conn = sqlcipher3.connect(str(path), isolation_level=None, timeout=2.0)
+        except Exception as exc:  # noqa: BLE001 - translated or re-raised
+            raise translate_error(exc, path) from None
+        try:
+            # SQLCipher logs decryption failures to stderr by default; the app reports them itself.
+            conn.execute("PRAGMA cipher_log_level = NONE")
+            conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+            # A cheap read proves the key before anything could write to the file.
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA journal_mode = WAL").fetchone()
+            # FULL: a signed journal entry survives power loss once the commit returns.
+            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute("PRAGMA temp_store = MEMORY")
+            conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        except Exception as exc:  # noqa: BLE001
+            conn.close()
+            raise translate_error(exc, path) from None
+        conn.row_factory = dbapi2.Row
+        if create and os.name == "posix":
+            os.chmod(path, 0o600)  # journal data: readable by its user only (WAL/SHM inherit this mode)
+        return cls(conn, path)
+
+    def close(self) -> None:
+        if self._conn is not None:
+            with contextlib.suppress(Exception):
+                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._conn.close()
+            self._conn = None
+
+    @property
+    def closed(self) -> bool:
+        return self._conn is None
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator["Database"]:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception; nested calls use savepoints."""
+        conn = self._conn
+        if self._depth == 0:
+            self._exec("BEGIN IMMEDIATE")
+        else:
+            self._exec(f"SAVEPOINT sp{self._depth}")
+        self._depth += 1
+        try:
+            yield self
+        except BaseException:
+            self._depth -= 1
+            with contextlib.suppress(Exception):
+                if self._depth == 0:
+                    conn.execute("ROLLBACK")
+                else:
+                    conn.execute(f"ROLLBACK TO sp{self._depth}")
+                    conn.execute(f"RELEASE sp{self._depth}")
+            raise
+        else:
+            self._depth -= 1
+            if self._depth == 0:
+                try:
+                    conn.execute("COMMIT")
+                except Exception as exc:
+                    with contextlib.suppress(Exception):
+                        conn.execute("ROLLBACK")
+                    raise translate_error(exc, self.path) from None
+            else:
+                self._exec(f"RELEASE sp{self._depth}")
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._depth > 0
+
+    def _exec(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
+        try:
+            return self._conn.execute(sql, params)
+        except dbapi2.IntegrityError:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            translated = translate_error(exc, self.path)
+            if translated is exc:
+                raise
+            raise translated from None
+
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
+        return self._exec(sql, params)
+
+    def executemany(self, sql: str, rows: Any) -> Any:
+        try:
+            return self._conn.executemany(sql, rows)
+        except dbapi2.IntegrityError:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            translated = translate_error(exc, self.path)
+            if translated is exc:
+                raise
+            raise translated from None
+
+    def executescript(self, sql: str) -> None:
+        try:
+            self._conn.executescript(sql)
+        except Exception as exc:  # noqa: BLE001
+            translated = translate_error(exc, self.path)
+            if translated is exc:
+                raise
+            raise translated from None
+
+    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[Any]:
+        return self._exec(sql, params).fetchall()
+
+    def query_one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
+        return self._exec(sql, params).fetchone()
+
+    def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
+        row = self._exec(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    def insert(self, table: str, values: dict[str, Any]) -> int:
+        cols = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        cur = self._exec(f"INSERT INTO {table} ({cols}) VALUES ({marks})", tuple(values.values()))
+        return int(cur.lastrowid)
+
+    @property
+    def user_version(self) -> int:
+        return int(self.scalar("PRAGMA user_version"))
+
+    def cipher_version(self) -> str:
+        return str(self.scalar("PRAGMA cipher_version"))
+
+    def checkpoint(self) -> None:
+        self._exec("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def sqlcipher_version() -> str:
+    """SQLCipher's version, from a throwaway in-memory database."""
+    conn = sqlcipher3.connect(":memory:")
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        return str(conn.execute("PRAGMA cipher_version").fetchone()[0])
+    finally:
+        conn.close()

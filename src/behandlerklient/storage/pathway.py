@@ -1,0 +1,64 @@
+"""Contacts (henvendelser) and courses (forløb) of a child."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from behandlerklient.core.models import Contact, Course
+from behandlerklient.storage.clock import date_text, parse_date, to_text
+from behandlerklient.storage.database import Database
+
+
+def _contact(r) -> Contact:
+    return Contact(id=r["id"], child_id=r["child_id"], contact_date=parse_date(r["contact_date"]),
+                   made_by=r["made_by"], made_by_detail=r["made_by_detail"], way=r["way"], channel=r["channel"],
+                   concern=r["concern"], consent_to_share=bool(r["consent_to_share"]))
+
+
+def _course(r) -> Course:
+    return Course(id=r["id"], child_id=r["child_id"], track_id=r["track_id"], status=r["status"],
+                  format=r["format"], start_date=parse_date(r["start_date"]), end_date=parse_date(r["end_date"]),
+                  planned_sessions=r["planned_sessions"])
+
+
+class PathwayRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def add_contact(self, c: Contact, *, created_by: int | None, now: datetime) -> Contact:
+        c.id = self.db.insert("contacts", {
+            "child_id": c.child_id, "contact_date": date_text(c.contact_date), "made_by": c.made_by,
+            "made_by_detail": c.made_by_detail, "way": c.way, "channel": c.channel, "concern": c.concern,
+            "consent_to_share": int(c.consent_to_share), "created_at": to_text(now), "created_by": created_by})
+        return c
+
+    def contacts(self, child_id: int) -> list[Contact]:
+        return [_contact(r) for r in self.db.query(
+            "SELECT * FROM contacts WHERE child_id = ? ORDER BY contact_date, id", (child_id,))]
+
+    def add_course(self, c: Course, *, created_by: int | None, now: datetime) -> Course:
+        c.id = self.db.insert("courses", {
+            "child_id": c.child_id, "track_id": c.track_id, "status": c.status, "format": c.format,
+            "start_date": date_text(c.start_date), "end_date": date_text(c.end_date),
+            "planned_sessions": c.planned_sessions, "created_at": to_text(now), "created_by": created_by})
+        return c
+
+    def set_status(self, course_id: int, status: str, end_date) -> None:
+        self.db.execute("UPDATE courses SET status = ?, end_date = ? WHERE id = ?",
+                        (status, date_text(end_date), course_id))
+
+    def course(self, course_id: int) -> Course | None:
+        r = self.db.query_one("SELECT * FROM courses WHERE id = ?", (course_id,))
+        return _course(r) if r else None
+
+    def courses(self, child_id: int) -> list[Course]:
+        return [_course(r) for r in self.db.query(
+            "SELECT * FROM courses WHERE child_id = ? ORDER BY start_date, id", (child_id,))]
+
+    def course_summaries(self) -> list[dict]:
+        """Every course with its count of signed sessions (for listings and reports)."""
+        rows = self.db.query(
+            "SELECT c.id, c.child_id, c.track_id, c.status, c.start_date, c.planned_sessions, "
+            "(SELECT count(*) FROM sessions s WHERE s.course_id = c.id AND s.state = 'signed') AS delivered "
+            "FROM courses c ORDER BY c.id")
+        return [dict(r) for r in rows]

@@ -1,0 +1,43 @@
+"""The database itself refuses to change or delete what has been signed."""
+
+from datetime import date
+
+import pytest
+
+from behandlerklient.services import children, pathway, sessions
+from behandlerklient.storage.database import IntegrityError
+
+
+@pytest.fixture
+def signed(ws):
+    child = children.register_child(ws=ws, first_name="Ida", last_name="Østergaard", cpr="150314-4322").child
+    course = pathway.open_course(ws=ws, child_id=child.id, track_id="mind-my-mind", start_date=date(2026, 1, 5)).course
+    s, _ = sessions.start_session(ws=ws, course_id=course.id, on=date(2026, 1, 12))
+    entry, _ = sessions.finish_session(ws=ws, session=s)
+    return s, entry
+
+
+@pytest.mark.parametrize("sql", [
+    "UPDATE journal_entries SET body = 'ændret' WHERE id = ?",
+    "DELETE FROM journal_entries WHERE id = ?",
+])
+def test_signed_journal_entry_cannot_be_changed_by_sql(ws, signed, sql) -> None:
+    _s, entry = signed
+    with pytest.raises(IntegrityError, match="signed journal entry"):
+        ws.db.execute(sql, (entry.id,))
+    assert ws.db.scalar("SELECT body FROM journal_entries WHERE id = ?", (entry.id,)) == entry.body
+
+
+@pytest.mark.parametrize("sql", [
+    "UPDATE sessions SET exercise = 'ændret' WHERE id = ?",
+    "DELETE FROM sessions WHERE id = ?",
+])
+def test_signed_session_cannot_be_changed_by_sql(ws, signed, sql) -> None:
+    s, _entry = signed
+    with pytest.raises(IntegrityError, match="signed session"):
+        ws.db.execute(sql, (s.id,))
+
+
+def test_foreign_keys_are_enforced(ws) -> None:
+    with pytest.raises(IntegrityError):
+        ws.db.execute("INSERT INTO guardians (child_id, name) VALUES (999, 'X')")
