@@ -1,0 +1,278 @@
+"""The headless admin commands, and the door to the GUI. Errors are one Danish line on stderr, never a traceback.
+
+Exit codes: 0 success, 1 other failure, 2 usage error, 3 cannot unlock, 4 invalid input data, 5 refused by a rule.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+from behandlerklient import __version__
+from behandlerklient.core.errors import InvalidInput, KnownError, ValidationError
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_UNLOCK, EXIT_INPUT, EXIT_RULE = 0, 1, 2, 3, 4, 5
+PASSPHRASE_ENV = "BEHANDLERKLIENT_PASSPHRASE"
+USER_ENV = "BEHANDLERKLIENT_USER"
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="behandlerklient", description="Journal for det lettilgængelige behandlingstilbud.")
+    p.add_argument("--version", action="version", version=f"behandlerklient {__version__}")
+    p.add_argument("--demo", action="store_true", help="start programmet på en demodatabase (syntetiske børn)")
+    p.add_argument("--db", type=Path, help="databasefil (standard: i brugerens datamappe)")
+    p.add_argument("--self-check", action="store_true", help="tjek at alle dele kan indlæses, og afslut")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+
+    def db_cmd(name: str, help: str) -> argparse.ArgumentParser:
+        c = sub.add_parser(name, help=help)
+        c.add_argument("--db", type=Path, required=True, help="databasefil")
+        c.add_argument("--user", default=os.environ.get(USER_ENV), help="brugernavn (standard: prøv alle)")
+        return c
+
+    c = sub.add_parser("init", help="opret en ny krypteret database")
+    c.add_argument("--db", type=Path, required=True)
+    c.add_argument("--user", default=os.environ.get(USER_ENV) or "admin", help="brugernavn (standard: admin)")
+    c.add_argument("--name", default="", help="fulde navn")
+    c.add_argument("--role", default="admin", choices=["admin", "therapist", "supervisor"])
+    c.add_argument("--title", default="")
+    c.add_argument("--phone", default="")
+
+    c = db_cmd("demo", "tilføj syntetiske demodata")
+    c.add_argument("--children", type=int, default=200)
+    c.add_argument("--seed", type=int, default=1)
+
+    db_cmd("verify", "tjek databasens integritet")
+
+    c = db_cmd("list", "vis børn eller forløb")
+    c.add_argument("what", choices=["children", "courses"])
+    c.add_argument("--json", action="store_true", help="skriv JSON")
+
+    db_cmd("export-json", "skriv hele databasen som JSON på stdout")
+
+    c = db_cmd("import", "indlæs en JSON-eksport (alt eller intet)")
+    c.add_argument("file", type=Path)
+
+    sdq = sub.add_parser("sdq", help="SDQ-beregning")
+    sdq_sub = sdq.add_subparsers(dest="sdq_command", required=True, parser_class=_Parser)
+    s = sdq_sub.add_parser("score", help="beregn SDQ-skalaer og bånd ud fra afkrydsede svar")
+    s.add_argument("--informant", required=True, choices=["parent", "teacher", "self"])
+    s.add_argument("--answers", required=True, help="25 svar 0/1/2 adskilt af komma; tomt for manglende")
+    s.add_argument("--impact", help="samlet vurdering (0-3) efterfulgt af påvirkningssvar (0-3), adskilt af komma")
+    s.add_argument("--json", action="store_true")
+    return p
+
+
+def _read_passphrase(confirm: bool = False) -> str:
+    value = os.environ.get(PASSPHRASE_ENV)
+    if value:
+        return value
+    if not sys.stdin or not sys.stdin.isatty():
+        line = sys.stdin.readline() if sys.stdin else ""
+        if not line.strip():
+            raise UsageError(f"ingen adgangskode: skriv den ved prompten eller sæt {PASSPHRASE_ENV}")
+        return line.rstrip("\n")
+    first = getpass.getpass("Adgangskode: ")
+    if confirm and getpass.getpass("Gentag adgangskode: ") != first:
+        raise InvalidInput("De to adgangskoder er ikke ens.")
+    return first
+
+
+def _unlock(args: argparse.Namespace):
+    from behandlerklient.services import workspace
+
+    return workspace.unlock(path=args.db, passphrase=_read_passphrase(), username=args.user)
+
+
+def _progress_printer():
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        end = "\n" if done >= total else ""
+        print(f"\rDemodata: {done}/{total} børn", end=end, file=sys.stderr, flush=True)
+
+    return show
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from behandlerklient.services import workspace
+
+    ws = workspace.create(path=args.db, username=args.user, full_name=args.name or args.user,
+                          passphrase=_read_passphrase(confirm=True), role=args.role, title=args.title,
+                          phone=args.phone)
+    ws.close()
+    print(f"Oprettede krypteret database {args.db} med brugeren {args.user}.")
+    return EXIT_OK
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from behandlerklient.services import demo
+
+    if not 0 <= args.children <= 100_000:
+        raise InvalidInput("--children skal være mellem 0 og 100000.")
+    ws = _unlock(args)
+    try:
+        res = demo.generate(ws=ws, children_count=args.children, seed=args.seed, progress=_progress_printer())
+    finally:
+        ws.close()
+    print(f"Tilføjede {res.children} børn, {res.courses} forløb og {res.sessions} sessioner.")
+    return EXIT_OK
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    from behandlerklient.services import integrity
+
+    ws = _unlock(args)
+    try:
+        checks = integrity.verify(ws=ws)
+    finally:
+        ws.close()
+    for c in checks:
+        print(f"{'OK ' if c.ok else 'FEJL'} {c.name}: {c.detail}")
+    if all(c.ok for c in checks):
+        return EXIT_OK
+    print("fejl: databasen bestod ikke kontrollen", file=sys.stderr)
+    return EXIT_INPUT
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    from behandlerklient.services import listing
+
+    ws = _unlock(args)
+    try:
+        rows = listing.children(ws=ws) if args.what == "children" else listing.courses(ws=ws)
+    finally:
+        ws.close()
+    if args.json:
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        for r in rows:
+            print("\t".join(str(v) for v in r.values()))
+    return EXIT_OK
+
+
+def _cmd_export_json(args: argparse.Namespace) -> int:
+    from behandlerklient.services import transfer
+
+    ws = _unlock(args)
+    try:
+        text = transfer.export_json(ws=ws)
+    finally:
+        ws.close()
+    sys.stdout.write(text + "\n")
+    return EXIT_OK
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from behandlerklient.services import transfer
+
+    try:
+        text = args.file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InvalidInput(f"Filen findes ikke: {args.file}") from None
+    except UnicodeDecodeError:
+        raise InvalidInput(f"Filen {args.file} er ikke tekst i UTF-8.") from None
+    except OSError as exc:
+        raise InvalidInput(f"Filen {args.file} kan ikke læses ({exc.strerror}).") from None
+    ws = _unlock(args)
+    try:
+        counts, _ = transfer.import_json(ws=ws, text=text)
+    finally:
+        ws.close()
+    print("Importerede " + ", ".join(f"{n} {t}" for t, n in counts.items()) + ".")
+    return EXIT_OK
+
+
+def _cmd_sdq(args: argparse.Namespace) -> int:
+    from behandlerklient.core import sdq
+    from behandlerklient.services.scoring import score_with_bands
+
+    answers = sdq.parse_answer_list(args.answers, field="answers")
+    impact = sdq.parse_answer_list(args.impact, field="impact") if args.impact else None
+    result = score_with_bands(args.informant, answers, impact)
+    if args.json:
+        json.dump(result, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        for name, label in sdq.SCALE_LABELS.items():
+            band = result["bands"].get(name)
+            text = "" if not band else f"  {band['label']}{'' if band['confirmed'] else ' (bånd ikke bekræftet)'}"
+            value = result[name]
+            print(f"{label:32} {'-' if value is None else value:>3}{text}")
+    return EXIT_OK
+
+
+def _cmd_self_check() -> int:
+    from behandlerklient.services.self_check import run
+
+    from behandlerklient.app import qt_version  # the frozen program must carry Qt too
+
+    for line in run():
+        print(line)
+    print(f"Qt {qt_version()}")
+    print("OK")
+    return EXIT_OK
+
+
+COMMANDS = {"init": _cmd_init, "demo": _cmd_demo, "verify": _cmd_verify, "list": _cmd_list,
+            "export-json": _cmd_export_json, "import": _cmd_import, "sdq": _cmd_sdq}
+
+
+def main(argv: list[str] | None = None) -> int:
+    from behandlerklient import logs
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = _build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as exc:
+        print(f"fejl: {exc} (se 'behandlerklient --help')", file=sys.stderr)
+        return EXIT_USAGE
+    logs.configure()
+    try:
+        if args.self_check:
+            return _cmd_self_check()
+        if args.command is None:
+            from behandlerklient.app import run_gui
+
+            return run_gui(db_path=args.db, demo=args.demo)
+        return COMMANDS[args.command](args)
+    except UsageError as exc:
+        print(f"fejl: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KnownError as exc:
+        print(f"fejl: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except ValidationError as exc:
+        print(f"fejl: {exc.message}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("afbrudt", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) went away; nothing is wrong with the data.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - the one place bugs are caught, logged and reported in one line
+        log.exception("unexpected error in command %s", getattr(args, "command", None))
+        print(f"fejl: intern fejl ({type(exc).__name__}); detaljer i logfilen", file=sys.stderr)
+        return EXIT_FAIL

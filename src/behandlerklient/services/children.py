@@ -1,0 +1,107 @@
+"""Registering and finding children; the data the child view shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from behandlerklient.core import cpr as cprmod
+from behandlerklient.core.course_rules import range_text
+from behandlerklient.core.errors import InvalidInput, NotFound, ValidationError
+from behandlerklient.core.manuals import Track
+from behandlerklient.core.models import Child, Contact, Course, GeneralPractitioner, Guardian, Session
+from behandlerklient.services.changes import Changes
+from behandlerklient.services.workspace import Workspace
+from behandlerklient.storage.children import ChildRepository, ChildRow
+from behandlerklient.storage.pathway import PathwayRepository
+from behandlerklient.storage.sessions import SessionRepository
+
+
+@dataclass
+class Registered:
+    child: Child
+    warnings: list[str]
+    changes: Changes
+
+
+def register_child(*, ws: Workspace, first_name: str, last_name: str, cpr: str,
+                   home_municipality: str = "", treating_municipality: str = "",
+                   gp: GeneralPractitioner | None = None, guardians: list[Guardian] | None = None) -> Registered:
+    first_name, last_name = first_name.strip(), last_name.strip()
+    if not first_name:
+        raise InvalidInput("Fornavn mangler.")
+    if not last_name:
+        raise InvalidInput("Efternavn mangler.")
+    try:
+        parsed = cprmod.parse(cpr)
+    except ValidationError as exc:
+        raise InvalidInput(exc.message) from None
+    repo = ChildRepository(ws.db)
+    if repo.cpr_exists(parsed.digits):
+        raise InvalidInput(f"Der findes allerede et barn med CPR-nummeret {parsed.masked}.")
+    child = Child(None, first_name, last_name, parsed.digits, home_municipality, treating_municipality,
+                  gp, list(guardians or []))
+    with ws.db.transaction():
+        if gp is not None and gp.id is None:
+            repo.add_gp(gp)
+        repo.add(child, birth_date=parsed.birth_date, sex=parsed.sex, created_by=ws.user.id, now=ws.clock())
+    return Registered(child, parsed.warnings, Changes(children=True, child_id=child.id))
+
+
+def gps(*, ws: Workspace) -> list[GeneralPractitioner]:
+    return ChildRepository(ws.db).gps()
+
+
+def search(*, ws: Workspace, text: str, limit: int = 200) -> list[ChildRow]:
+    return ChildRepository(ws.db).search(text, limit=limit)
+
+
+def page(*, ws: Workspace, offset: int, limit: int) -> list[ChildRow]:
+    return ChildRepository(ws.db).page(offset=offset, limit=limit)
+
+
+def count(*, ws: Workspace) -> int:
+    return ChildRepository(ws.db).count()
+
+
+@dataclass
+class CourseView:
+    course: Course
+    track: Track | None
+    sessions: list[Session] = field(default_factory=list)
+
+    @property
+    def track_name(self) -> str:
+        return self.track.name if self.track else self.course.track_id
+
+    @property
+    def delivered(self) -> int:
+        return sum(1 for s in self.sessions if s.state == "signed")
+
+    @property
+    def progress_text(self) -> str:
+        """E.g. '4 af 10 (manual: 9-13)': signed sessions against the plan and the manual's range."""
+        text = f"{self.delivered} af {self.course.planned_sessions}"
+        if self.track:
+            text += f" (manual: {range_text(self.track.sessions_min, self.track.sessions_max)})"
+        return text
+
+
+@dataclass
+class ChildOverview:
+    child: Child
+    age: int
+    contacts: list[Contact]
+    courses: list[CourseView]
+
+
+def overview(*, ws: Workspace, child_id: int, on: date | None = None) -> ChildOverview:
+    child = ChildRepository(ws.db).get(child_id)
+    if child is None:
+        raise NotFound(f"Intet barn med id {child_id}.")
+    path = PathwayRepository(ws.db)
+    sessions = SessionRepository(ws.db)
+    views = []
+    for course in path.courses(child_id):
+        views.append(CourseView(course, ws.catalogue.tracks.get(course.track_id), sessions.for_course(course.id)))
+    return ChildOverview(child, child.age_on(on or date.today()), path.contacts(child_id), views)

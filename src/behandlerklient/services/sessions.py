@@ -1,0 +1,137 @@
+"""Documenting a session: a draft pre-filled from the manual, autosaved, then finished as a journal entry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from behandlerklient.core import course_rules
+from behandlerklient.core.errors import InvalidInput, NotFound, RuleRefused
+from behandlerklient.core.manuals import Track
+from behandlerklient.core.models import JournalEntry, Session, SessionParts
+from behandlerklient.core.vocab import PARTICIPANTS, SESSION_FORMAT, SESSION_PARTS, label
+from behandlerklient.services.changes import Changes
+from behandlerklient.services.workspace import Workspace
+from behandlerklient.storage.children import ChildRepository
+from behandlerklient.storage.pathway import PathwayRepository
+from behandlerklient.storage.sessions import JournalRepository, SessionRepository
+
+
+@dataclass
+class SessionContext:
+    """Everything the guided editor shows around a session."""
+
+    session: Session
+    track: Track
+    position: course_rules.SessionPosition
+    theme: str
+    guidance: dict[str, str]
+    warnings: list[str]
+    child_name: str
+
+
+def _track_of(ws: Workspace, track_id: str) -> Track:
+    track = ws.catalogue.tracks.get(track_id)
+    if track is None:
+        raise InvalidInput(f"Sporet {track_id!r} findes ikke i manualkataloget.")
+    return track
+
+
+def context(*, ws: Workspace, session: Session) -> SessionContext:
+    course = PathwayRepository(ws.db).course(session.course_id)
+    if course is None:
+        raise NotFound(f"Intet forløb med id {session.course_id}.")
+    child = ChildRepository(ws.db).get(course.child_id)
+    track = _track_of(ws, course.track_id)
+    position = course_rules.session_position(track, course.planned_sessions, session.number)
+    outline = track.outline_for(session.number)
+    warnings = [w for w in (position.warning,) if w]
+    elig = course_rules.eligibility(track, child.birth_date, session.session_date)
+    if not elig.ok:
+        warnings.append(elig.message)
+    return SessionContext(session, track, position, outline.theme, outline.parts, warnings, child.full_name)
+
+
+def start_session(*, ws: Workspace, course_id: int, on: date) -> tuple[Session, Changes]:
+    """A new draft with the next number and the five parts pre-filled from the manual's outline."""
+    course = PathwayRepository(ws.db).course(course_id)
+    if course is None:
+        raise NotFound(f"Intet forløb med id {course_id}.")
+    if course.status not in ("active", "planned"):
+        raise RuleRefused("Forløbet er afsluttet; der kan ikke oprettes nye sessioner.")
+    track = _track_of(ws, course.track_id)
+    repo = SessionRepository(ws.db)
+    with ws.db.transaction():
+        number = repo.next_number(course_id)
+        outline = track.outline_for(number)
+        participants = "parents" if course.format == "parent_group" else "both"
+        session = Session(None, course_id, number, on, track.session_minutes, participants, course.format,
+                          SessionParts(**outline.parts), author_id=ws.user.id)
+        repo.add(session, now=ws.clock())
+    return session, Changes(sessions=True, child_id=course.child_id)
+
+
+def _validate(session: Session) -> None:
+    if session.participants not in PARTICIPANTS:
+        raise InvalidInput(f"Ukendte deltagere {session.participants!r}.")
+    if session.format not in SESSION_FORMAT:
+        raise InvalidInput(f"Ukendt format {session.format!r}.")
+    if not 0 <= session.duration_min <= 600:
+        raise InvalidInput("Varigheden skal være 0-600 minutter.")
+
+
+def save_draft(*, ws: Workspace, session: Session) -> Changes:
+    _validate(session)
+    with ws.db.transaction():
+        if not SessionRepository(ws.db).update_draft(session, now=ws.clock()):
+            raise RuleRefused("Sessionen er allerede underskrevet og kan ikke ændres.")
+    return Changes(sessions=True)
+
+
+def render_body(session: Session) -> str:
+    """The journal text of a session: its facts and the five parts under their Danish headings."""
+    head = (f"Dato: {session.session_date:%d.%m.%Y}. Varighed: {session.duration_min} min. "
+            f"Deltagere: {label(PARTICIPANTS, session.participants)}. Format: {label(SESSION_FORMAT, session.format)}.")
+    parts = session.parts.as_dict()
+    blocks = [head] + [f"{title}:\n{parts[key].strip() or '-'}" for key, title in SESSION_PARTS.items()]
+    return "\n\n".join(blocks)
+
+
+def finish_session(*, ws: Workspace, session: Session) -> tuple[JournalEntry, Changes]:
+    """Save and sign the session; it becomes a journal entry with author, role, event time and write time."""
+    _validate(session)
+    if not any(v.strip() for v in session.parts.as_dict().values()):
+        raise InvalidInput("Sessionen er tom; skriv mindst én af de fem dele.")
+    repo = SessionRepository(ws.db)
+    course = PathwayRepository(ws.db).course(session.course_id)
+    if course is None:
+        raise NotFound(f"Intet forløb med id {session.course_id}.")
+    track = _track_of(ws, course.track_id)
+    now = ws.clock()
+    with ws.db.transaction():
+        if not repo.update_draft(session, now=now):
+            raise RuleRefused("Sessionen er allerede underskrevet.")
+        repo.mark_signed(session.id, now=now)
+        event = now.replace(year=session.session_date.year, month=session.session_date.month,
+                            day=session.session_date.day, hour=12, minute=0, second=0)
+        entry = JournalEntry(None, course.child_id, "session", f"{track.name}: session {session.number}",
+                             render_body(session), ws.user.id, ws.user.role, event, now,
+                             course_id=course.id, session_id=session.id, signed_at=now)
+        JournalRepository(ws.db).add(entry)
+    session.state, session.signed_at = "signed", now
+    return entry, Changes(sessions=True, journal=True, child_id=course.child_id)
+
+
+def get(*, ws: Workspace, session_id: int) -> Session:
+    s = SessionRepository(ws.db).get(session_id)
+    if s is None:
+        raise NotFound(f"Ingen session med id {session_id}.")
+    return s
+
+
+def drafts(*, ws: Workspace) -> list[Session]:
+    return SessionRepository(ws.db).drafts_of(ws.user.id)
+
+
+def journal_of(*, ws: Workspace, session_id: int) -> list[JournalEntry]:
+    return JournalRepository(ws.db).for_session(session_id)

@@ -1,0 +1,120 @@
+"""Creating and unlocking an installation: the key file, the encrypted database and the logged-in user."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from behandlerklient.core.errors import InvalidInput, KnownError, WrongPassphrase
+from behandlerklient.core.manuals import Catalogue
+from behandlerklient.core.models import User
+from behandlerklient.core.vocab import ROLES
+from behandlerklient.security import keyfile as kf
+from behandlerklient.security import kdf
+from behandlerklient.services import catalogue as catalogue_service
+from behandlerklient.storage.database import Database
+from behandlerklient.storage.clock import now_utc
+from behandlerklient.storage.migrate import migrate
+from behandlerklient.storage.users import UserRepository
+
+log = logging.getLogger(__name__)
+
+MIN_PASSPHRASE = 8
+
+
+@dataclass
+class Workspace:
+    """An unlocked installation; the explicit context every service call takes."""
+
+    db: Database
+    user: User
+    keys: kf.KeyFile
+    catalogue: Catalogue = field(default_factory=catalogue_service.load)
+    # Injectable so that the demo generator is deterministic and tests control time.
+    clock: Callable[[], datetime] = now_utc
+
+    @property
+    def path(self) -> Path:
+        return self.db.path
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def check_passphrase(passphrase: str) -> None:
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise InvalidInput(f"Adgangskoden skal være mindst {MIN_PASSPHRASE} tegn.")
+
+
+def check_username(username: str) -> None:
+    if not username or not all(ch.isalnum() or ch in "._-" for ch in username) or len(username) > 64:
+        raise InvalidInput("Brugernavnet må kun indeholde bogstaver, tal, '.', '_' og '-'.")
+
+
+def create(*, path: Path, username: str, full_name: str, passphrase: str, role: str = "admin",
+           title: str = "", phone: str = "", params: kdf.ScryptParams | None = None,
+           catalogue: Catalogue | None = None) -> Workspace:
+    """A new installation: random data key, key file with this user's wrap, migrated database."""
+    path = Path(path)
+    check_username(username)
+    check_passphrase(passphrase)
+    if role not in ROLES:
+        raise InvalidInput(f"Ukendt rolle {role!r}; brug {', '.join(ROLES)}.")
+    keys_path = kf.keyfile_path(path)
+    if path.exists() or keys_path.exists():
+        raise KnownError(f"Der findes allerede en database her: {path}")
+    if not path.parent.is_dir():
+        raise InvalidInput(f"Mappen findes ikke: {path.parent}")
+    data_key = kf.new_data_key()
+    keys = kf.KeyFile.new()
+    keys.add_wrap(kf.user_wrap_id(username), passphrase, data_key, params)
+    db = Database.open(path, data_key, create=True)
+    try:
+        migrate(db)
+        with db.transaction():
+            user = UserRepository(db).add(User(None, username, full_name or username, role, title, phone), now=now_utc())
+        keys.save(keys_path)
+    except BaseException:
+        db.close()
+        for p in (path, Path(str(path) + "-wal"), Path(str(path) + "-shm")):
+            p.unlink(missing_ok=True)
+        raise
+    log.info("created a new database")
+    return Workspace(db=db, user=user, keys=keys, catalogue=catalogue or catalogue_service.load())
+
+
+def load_keys(path: Path) -> kf.KeyFile:
+    path = Path(path)
+    if not path.exists():
+        raise KnownError(f"Databasen findes ikke: {path}")
+    return kf.KeyFile.load(kf.keyfile_path(path))
+
+
+def unlock(*, path: Path, passphrase: str, username: str | None = None,
+           catalogue: Catalogue | None = None) -> Workspace:
+    """Unwrap the data key with the passphrase (wrong passphrase: nothing is opened or written)."""
+    keys = load_keys(path)
+    if username:
+        data_key = keys.unwrap(kf.user_wrap_id(username), passphrase)
+    else:
+        username, data_key = keys.unwrap_any_user(passphrase)
+    return open_with_key(path=path, key=data_key, username=username, keys=keys, catalogue=catalogue)
+
+
+def open_with_key(*, path: Path, key: bytes, username: str, keys: kf.KeyFile | None = None,
+                  catalogue: Catalogue | None = None) -> Workspace:
+    keys = keys or load_keys(path)
+    db = Database.open(Path(path), key)
+    try:
+        migrate(db)
+        user = UserRepository(db).by_username(username)
+        if user is None:
+            raise WrongPassphrase(f"Brugeren {username} findes ikke i databasen.")
+    except BaseException:
+        db.close()
+        raise
+    log.info("unlocked the database")
+    return Workspace(db=db, user=user, keys=keys, catalogue=catalogue or catalogue_service.load())

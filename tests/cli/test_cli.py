@@ -1,0 +1,180 @@
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from behandlerklient.cli import main
+from tests.conftest import PASSPHRASE
+
+PARENT_ANSWERS = "0,1,2,,1,0,2,1,1,0,2,1,0,2,1,0,1,2,0,1,2,0,1,0,1"
+
+
+@pytest.fixture
+def env(monkeypatch):
+    monkeypatch.setenv("BEHANDLERKLIENT_PASSPHRASE", PASSPHRASE)
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_init_creates_an_encrypted_database(tmp_path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("BEHANDLERKLIENT_PASSPHRASE", "ny-lang-kode")
+    db = tmp_path / "ny.db"
+    code, out, err = run(capsys, "init", "--db", str(db), "--user", "bo", "--name", "Bo Ørsted")
+    assert code == 0 and err == "" and "bo" in out
+    assert db.exists() and not db.read_bytes().startswith(b"SQLite format 3")
+    code, out, _ = run(capsys, "verify", "--db", str(db))
+    assert code == 0 and "OK" in out
+
+
+def test_init_refuses_existing_and_short_passphrase(tmp_path, db_path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("BEHANDLERKLIENT_PASSPHRASE", "kort")
+    code, _, err = run(capsys, "init", "--db", str(tmp_path / "x.db"))
+    assert code == 4 and "mindst 8" in err and err.count("\n") == 1
+    monkeypatch.setenv("BEHANDLERKLIENT_PASSPHRASE", PASSPHRASE)
+    code, _, err = run(capsys, "init", "--db", str(db_path))
+    assert code == 1 and "findes allerede" in err
+
+
+def test_demo_list_and_verify(db_path, capsys, env) -> None:
+    code, out, _ = run(capsys, "demo", "--db", str(db_path), "--children", "12", "--seed", "5")
+    assert code == 0 and "12 børn" in out
+    code, out, _ = run(capsys, "list", "children", "--db", str(db_path), "--json")
+    kids = json.loads(out)
+    assert code == 0 and len(kids) == 12 and {"id", "name", "cpr"} <= set(kids[0])
+    code, out, _ = run(capsys, "list", "courses", "--db", str(db_path), "--json")
+    courses = json.loads(out)
+    assert courses and {"id", "child_id", "track", "status", "sessions_delivered"} <= set(courses[0])
+    assert all(isinstance(c["sessions_delivered"], int) for c in courses)
+    code, out, _ = run(capsys, "verify", "--db", str(db_path))
+    assert code == 0 and out.count("OK") == 5
+
+
+def test_verify_fails_on_a_damaged_database(ws, db_path, capsys, env) -> None:
+    ws.db.execute("PRAGMA foreign_keys = OFF")
+    ws.db.execute("INSERT INTO contacts (child_id, contact_date, made_by, way, created_at) "
+                  "VALUES (777, '2026-01-01', 'parent', 'self', 'x')")
+    ws.close()
+    code, out, err = run(capsys, "verify", "--db", str(db_path))
+    assert code == 4 and "FEJL foreign_keys" in out and err.strip()
+
+
+def test_wrong_passphrase_exit_3(db_path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("BEHANDLERKLIENT_PASSPHRASE", "helt-forkert")
+    code, out, err = run(capsys, "list", "children", "--db", str(db_path), "--json")
+    assert code == 3 and out == "" and err == "fejl: Forkert adgangskode. Databasen er ikke ændret.\n"
+
+
+def test_export_and_import_round_trip(db_path, tmp_path, capsys, env) -> None:
+    run(capsys, "demo", "--db", str(db_path), "--children", "8")
+    code, exported, _ = run(capsys, "export-json", "--db", str(db_path))
+    assert code == 0 and json.loads(exported)["format"] == "behandlerklient-export"
+    run(capsys, "init", "--db", str(tmp_path / "b.db"), "--user", "anna")
+    dump = tmp_path / "eksport.json"
+    dump.write_text(exported, encoding="utf-8")
+    code, out, _ = run(capsys, "import", "--db", str(tmp_path / "b.db"), str(dump))
+    assert code == 0 and "8 children" in out
+    code, again, _ = run(capsys, "export-json", "--db", str(tmp_path / "b.db"))
+    a, b = json.loads(exported), json.loads(again)
+    for d in (a, b):
+        d.pop("exported_at")
+        d["tables"].pop("users")  # b's own admin user was created by init
+    assert a == b
+
+
+@pytest.mark.parametrize(("content", "fragment"), [
+    (b"{not json", "ikke gyldig JSON"),
+    (b"\xff\xfe\x00garbage", "UTF-8"),
+    (b'{"format": "behandlerklient-export", "format_version": 7}', "formatversion 7"),
+])
+def test_import_of_a_bad_file_exit_4(db_path, tmp_path, capsys, env, content, fragment) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(content)
+    code, _, err = run(capsys, "import", "--db", str(db_path), str(bad))
+    assert code == 4 and fragment in err and err.count("\n") == 1
+
+
+def test_import_missing_file(db_path, tmp_path, capsys, env) -> None:
+    code, _, err = run(capsys, "import", "--db", str(db_path), str(tmp_path / "findes-ikke.json"))
+    assert code == 4 and "findes ikke" in err
+
+
+def test_sdq_score_json(capsys) -> None:
+    code, out, _ = run(capsys, "sdq", "score", "--informant", "parent", "--answers", PARENT_ANSWERS,
+                       "--impact", "1,2,3,0,1,2", "--json")
+    data = json.loads(out)
+    assert code == 0
+    # Hand-scored: E items 3,8,13,16,24 = 2,1,0,0,0 -> 3; C 5,7R,12,18,22 = 1,0,1,2,0 -> 4;
+    # H 2,10,15,21R,25R = 1,0,1,0,1 -> 3; Pe 6,11R,14R,19,23 = 0,0,0,0,1 -> 1; P 1,4(missing),9,17,20 -> 4.
+    assert (data["emotional"], data["conduct"], data["hyperactivity"], data["peer"], data["prosocial"]) == (3, 4, 3, 1, 4)
+    assert data["total_difficulties"] == 11 and data["externalising"] == 7 and data["internalising"] == 4
+    assert data["impact"] == 4  # overall 1 (minor); items 2,3,0,1,2 recode to 1,2,0,0,1
+    assert data["bands"]["total_difficulties"]["band"] == "close_to_average"
+    assert data["bands"]["total_difficulties"]["confirmed"] is True
+    assert data["bands"]["emotional"]["confirmed"] is False
+
+
+def test_sdq_missing_scale_is_null(capsys) -> None:
+    answers = ",".join([""] * 25)
+    code, out, _ = run(capsys, "sdq", "score", "--informant", "self", "--answers", answers, "--json")
+    data = json.loads(out)
+    assert code == 0 and data["total_difficulties"] is None and data["impact"] is None
+    assert data["bands"]["total_difficulties"] is None
+
+
+@pytest.mark.parametrize(("answers", "fragment"), [("0,1", "25 svar"), (",".join(["3"] * 25), "0, 1 eller 2"),
+                                                   (",".join(["x"] * 25), "ikke et tal")])
+def test_sdq_bad_answers_exit_4(capsys, answers, fragment) -> None:
+    code, _, err = run(capsys, "sdq", "score", "--informant", "parent", "--answers", answers)
+    assert code == 4 and fragment in err
+
+
+@pytest.mark.parametrize("args", [["frobnicate"], ["list", "children"], ["sdq", "score", "--informant", "nabo",
+                                                                          "--answers", "1"], ["demo"]])
+def test_usage_errors_exit_2(capsys, args) -> None:
+    code, _, err = run(capsys, *args)
+    assert code == 2 and err.startswith("fejl:") and err.count("\n") == 1
+
+
+def test_missing_passphrase_without_terminal_is_a_usage_error(db_path, capsys, monkeypatch) -> None:
+    monkeypatch.delenv("BEHANDLERKLIENT_PASSPHRASE", raising=False)
+    with open(os.devnull) as empty:
+        monkeypatch.setattr(sys, "stdin", empty)
+        code, _, err = run(capsys, "verify", "--db", str(db_path))
+    assert code == 2 and "BEHANDLERKLIENT_PASSPHRASE" in err
+
+
+def _subprocess(args: list[str], env_extra: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, **env_extra, "BEHANDLERKLIENT_LOG_DIR": str(tmp_path / "log")}
+    return subprocess.run([sys.executable, "-m", "behandlerklient", *args], capture_output=True, text=True,
+                          env=env, timeout=120, stdin=subprocess.DEVNULL)
+
+
+@pytest.mark.slow
+def test_real_process_exit_codes_and_no_tracebacks(db_path, tmp_path) -> None:
+    ok = _subprocess(["verify", "--db", str(db_path)], {"BEHANDLERKLIENT_PASSPHRASE": PASSPHRASE}, tmp_path)
+    assert ok.returncode == 0, ok.stderr
+    wrong = _subprocess(["verify", "--db", str(db_path)], {"BEHANDLERKLIENT_PASSPHRASE": "forkert!!"}, tmp_path)
+    assert wrong.returncode == 3 and wrong.stderr.count("\n") == 1 and "Traceback" not in wrong.stderr
+    garbage = tmp_path / "fremmed.db"
+    garbage.write_bytes(os.urandom(4096))
+    (tmp_path / "fremmed.db.keys.json").write_bytes((db_path.parent / "journal.db.keys.json").read_bytes())
+    foreign = _subprocess(["verify", "--db", str(garbage)], {"BEHANDLERKLIENT_PASSPHRASE": PASSPHRASE}, tmp_path)
+    assert foreign.returncode == 4 and "ikke en Behandlerklient-database" in foreign.stderr
+    assert "Traceback" not in foreign.stderr and "ERROR CORE" not in foreign.stderr
+    usage = _subprocess(["bogus"], {}, tmp_path)
+    assert usage.returncode == 2 and "Traceback" not in usage.stderr
+
+
+@pytest.mark.slow
+def test_self_check(tmp_path) -> None:
+    res = _subprocess(["--self-check"], {}, tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert "SQLCipher 4." in res.stdout and "Qt 6." in res.stdout and res.stdout.strip().endswith("OK")
+    assert res.stderr == ""

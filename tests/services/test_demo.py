@@ -1,0 +1,59 @@
+import json
+from datetime import date
+
+from behandlerklient.core import cpr
+from behandlerklient.core.ages import age_on
+from behandlerklient.services import demo, listing, transfer
+
+TODAY = date(2026, 11, 23)
+
+
+def _tables(ws) -> dict:
+    return json.loads(transfer.export_json(ws=ws))["tables"]
+
+
+def test_deterministic_for_a_seed(ws, tmp_path) -> None:
+    from behandlerklient.services import workspace
+    from tests.conftest import PASSPHRASE
+
+    demo.generate(ws=ws, children_count=30, seed=42, today=TODAY)
+    other = workspace.create(path=tmp_path / "b.db", username="anna", full_name="Anna Åberg", passphrase=PASSPHRASE,
+                             role="therapist", title="Psykolog", phone="59 66 60 01")
+    try:
+        demo.generate(ws=other, children_count=30, seed=42, today=TODAY)
+        mine, theirs = _tables(ws), _tables(other)
+        mine.pop("users"), theirs.pop("users")  # the logged-in user's own created_at differs
+        assert mine == theirs
+    finally:
+        other.close()
+
+
+def test_other_seed_other_children(ws, tmp_path) -> None:
+    demo.generate(ws=ws, children_count=10, seed=1, today=TODAY)
+    first = [c["cpr"] for c in listing.children(ws=ws)]
+    demo.generate(ws=ws, children_count=10, seed=2, today=TODAY)
+    second = [c["cpr"] for c in listing.children(ws=ws)][10:]
+    assert set(first).isdisjoint(second)
+
+
+def test_realistic_children_and_courses(ws) -> None:
+    progress = []
+    res = demo.generate(ws=ws, children_count=150, seed=3, today=TODAY,
+                        progress=lambda done, total: progress.append((done, total)))
+    assert res.children == 150 and progress[-1] == (150, 150)
+    rows = listing.children(ws=ws)
+    for row in rows:
+        parsed = cpr.parse(row["cpr"])
+        assert 5 <= age_on(parsed.birth_date, TODAY) <= 17
+        assert parsed.sex == row["sex"]
+    assert {r["sex"] for r in rows} == {"F", "M"}
+    assert any(c in "æøåÆØÅ" for r in rows for c in r["name"])
+    courses = listing.courses(ws=ws)
+    tracks = {c["track"] for c in courses}
+    assert len(tracks) >= 6 and res.courses == len(courses)
+    assert {"active", "completed"} <= {c["status"] for c in courses}
+    tables = _tables(ws)
+    assert len(tables["guardians"]) >= 150 and len(tables["contacts"]) >= 150
+    drafts = [s for s in tables["sessions"] if s["state"] == "draft"]
+    assert drafts and len(drafts) < len(tables["sessions"]) / 5
+    assert len(tables["journal_entries"]) == len(tables["sessions"]) - len(drafts)

@@ -1,0 +1,89 @@
+from datetime import date, datetime, timezone
+
+import pytest
+
+from behandlerklient.core.errors import InvalidInput, RuleRefused
+from behandlerklient.services import children, pathway, sessions
+from behandlerklient.storage.sessions import JournalRepository
+
+
+@pytest.fixture
+def course(ws):
+    child = children.register_child(ws=ws, first_name="Ida", last_name="Østergaard", cpr="150314-4322").child
+    return pathway.open_course(ws=ws, child_id=child.id, track_id="cool-kids", start_date=date(2026, 1, 5)).course
+
+
+def test_opening_a_course_warns_about_age(ws) -> None:
+    child = children.register_child(ws=ws, first_name="Ung", last_name="Pige", cpr="010110-4002").child
+    opened = pathway.open_course(ws=ws, child_id=child.id, track_id="cool-kids", start_date=date(2026, 1, 5))
+    assert opened.course.id and any("16 år" in w and "7-12" in w for w in opened.warnings)
+    assert opened.course.planned_sessions == 10  # the manual's nominal count
+
+
+def test_new_session_is_prefilled_from_the_manual_outline(ws, course) -> None:
+    s, _ = sessions.start_session(ws=ws, course_id=course.id, on=date(2026, 1, 12))
+    assert s.number == 1 and s.state == "draft"
+    assert "angst" in s.parts.exercise.lower()
+    ctx = sessions.context(ws=ws, session=s)
+    assert ctx.position.heading == "Session 1 af 10 (manual: 10)"
+    assert "angst" in ctx.theme.lower()
+    s2, _ = sessions.start_session(ws=ws, course_id=course.id, on=date(2026, 1, 19))
+    assert s2.number == 2
+
+
+def test_draft_saves_and_reloads(ws, course) -> None:
+    s, _ = sessions.start_session(ws=ws, course_id=course.id, on=date(2026, 1, 12))
+    s.parts.goals = "Gå alene i skole"
+    s.duration_min = 95
+    sessions.save_draft(ws=ws, session=s)
+    again = sessions.get(ws=ws, session_id=s.id)
+    assert again.parts.goals == "Gå alene i skole" and again.duration_min == 95
+
+
+def test_finishing_writes_a_signed_journal_entry_with_author_and_times(ws, course) -> None:
+    fixed = datetime(2026, 1, 12, 14, 30, tzinfo=timezone.utc)
+    ws.clock = lambda: fixed
+    s, _ = sessions.start_session(ws=ws, course_id=course.id, on=date(2026, 1, 12))
+    s.parts.exercise = "Trin 1 på trappen"
+    entry, changes = sessions.finish_session(ws=ws, session=s)
+    assert changes.journal and changes.child_id == course.child_id
+    stored = JournalRepository(ws.db).for_child(course.child_id)
+    assert len(stored) == 1
+    e = stored[0]
+    assert e.author_id == ws.user.id and e.author_role == "therapist"
+    assert e.written_at == fixed and e.signed_at == fixed and e.event_time.date() == date(2026, 1, 12)
+    assert "Øvelse:\nTrin 1 på trappen" in e.body and e.title == "Cool Kids: session 1"
+    assert sessions.get(ws=ws, session_id=s.id).state == "signed"
+
+
+def test_a_signed_session_cannot_be_saved_or_finished_again(ws, course) -> None:
+    s, _ = sessions.start_session(ws=ws, course_id=course.id, on=date(2026, 1, 12))
+    sessions.finish_session(ws=ws, session=s)
+    s.parts.goals = "ændret"
+    with pytest.raises(RuleRefused):
+        sessions.save_draft(ws=ws, session=s)
+    with pytest.raises(RuleRefused):
+        sessions.finish_session(ws=ws, session=s)
+
+
+def test_an_empty_session_is_not_signed(ws, course) -> None:
+    s, _ = sessions.start_session(ws=ws, course_id=course.id, on=date(2026, 1, 12))
+    for key in ("agenda", "status", "goals", "exercise", "homework"):
+        setattr(s.parts, key, "  ")
+    with pytest.raises(InvalidInput, match="tom"):
+        sessions.finish_session(ws=ws, session=s)
+    assert sessions.get(ws=ws, session_id=s.id).state == "draft"
+
+
+def test_sessions_beyond_the_range_are_warned(ws, course) -> None:
+    for n in range(11):
+        s, _ = sessions.start_session(ws=ws, course_id=course.id, on=date(2026, 1, 12))
+        sessions.finish_session(ws=ws, session=s)
+    ctx = sessions.context(ws=ws, session=s)
+    assert ctx.position.number == 11 and any("over manualens interval" in w for w in ctx.warnings)
+
+
+def test_no_new_sessions_in_a_closed_course(ws, course) -> None:
+    pathway.end_course(ws=ws, course_id=course.id, status="completed", end_date=date(2026, 3, 1))
+    with pytest.raises(RuleRefused):
+        sessions.start_session(ws=ws, course_id=course.id, on=date(2026, 3, 2))
