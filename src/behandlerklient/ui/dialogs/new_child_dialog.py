@@ -1,0 +1,128 @@
+"""Register a child: CPR checked as you type (a failed modulus 11 only warns), guardians and GP."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDialogButtonBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QVBoxLayout, QWidget,
+)
+
+from behandlerklient.core import cpr as cprmod
+from behandlerklient.core.errors import ValidationError
+from behandlerklient.core.models import GeneralPractitioner, Guardian
+from behandlerklient.core.vocab import SEX
+from behandlerklient.ui.dialogs.base_dialog import BaseDialog
+
+
+@dataclass
+class NewChild:
+    first_name: str
+    last_name: str
+    cpr: str
+    home_municipality: str
+    treating_municipality: str
+    gp: GeneralPractitioner | None
+    guardians: list[Guardian] = field(default_factory=list)
+
+
+class NewChildDialog(BaseDialog):
+    def __init__(self, *, gps: list[GeneralPractitioner], municipality: str = "",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("newChildDialog")
+        self.setWindowTitle(self.tr("Nyt barn"))
+        self._gps = gps
+        self.result_child: NewChild | None = None
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.first = QLineEdit()
+        self.first.setObjectName("firstNameEdit")
+        self.last = QLineEdit()
+        self.last.setObjectName("lastNameEdit")
+        self.cpr = QLineEdit()
+        self.cpr.setObjectName("cprEdit")
+        self.cpr.setPlaceholderText("DDMMÅÅ-LLLL")
+        self.cpr_state = QLabel("")
+        self.cpr_state.setObjectName("cprState")
+        self.cpr_state.setWordWrap(True)
+        self.home = QLineEdit(municipality)
+        self.home.setObjectName("homeMunicipalityEdit")
+        self.treating = QLineEdit(municipality)
+        self.treating.setObjectName("treatingMunicipalityEdit")
+        self.gp = QComboBox()
+        self.gp.setObjectName("gpCombo")
+        self.gp.addItem(self.tr("(ikke angivet)"), None)
+        for i, g in enumerate(gps):
+            self.gp.addItem(f"{g.clinic_name}, {g.doctor_name}", i)
+        form.addRow(self.tr("&Fornavn:"), self.first)
+        form.addRow(self.tr("&Efternavn:"), self.last)
+        form.addRow(self.tr("&CPR-nummer:"), self.cpr)
+        form.addRow("", self.cpr_state)
+        form.addRow(self.tr("&Bopælskommune:"), self.home)
+        form.addRow(self.tr("&Behandlende kommune:"), self.treating)
+        form.addRow(self.tr("Egen &læge:"), self.gp)
+        layout.addLayout(form)
+        box = QGroupBox(self.tr("Forældre"))
+        gl = QFormLayout(box)
+        self.guardian_rows = []
+        for n in (1, 2):
+            name = QLineEdit()
+            name.setObjectName(f"guardian{n}Name")
+            custody = QCheckBox(self.tr("forældremyndighed"))
+            custody.setObjectName(f"guardian{n}Custody")
+            custody.setChecked(True)
+            gl.addRow(self.tr("Forælder %1:").replace("%1", str(n)), name)
+            gl.addRow("", custody)
+            self.guardian_rows.append((name, custody))
+        layout.addWidget(box)
+        self.error = QLabel("")
+        self.error.setObjectName("errorLabel")
+        self.error.setStyleSheet("color: #a00000; font-weight: bold;")
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox()
+        ok = buttons.addButton(self.tr("&Opret"), QDialogButtonBox.ButtonRole.AcceptRole)
+        ok.setObjectName("createChildButton")
+        ok.setDefault(True)
+        buttons.addButton(self.tr("Annullér"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.cpr.textChanged.connect(self._cpr_changed)
+
+    def _cpr_changed(self, text: str) -> None:
+        if not text.strip():
+            self.cpr_state.setText("")
+            return
+        try:
+            parsed = cprmod.parse(text)
+        except ValidationError as exc:
+            self.cpr_state.setStyleSheet("color: #a00000;")
+            self.cpr_state.setText(exc.message)
+            return
+        facts = f"Født {parsed.birth_date:%d.%m.%Y}, {SEX[parsed.sex].lower()}."
+        if parsed.warnings:
+            self.cpr_state.setStyleSheet("color: #8a5a00;")
+            self.cpr_state.setText(facts + " " + " ".join(parsed.warnings))
+        else:
+            self.cpr_state.setStyleSheet("color: #206020;")
+            self.cpr_state.setText(facts)
+
+    def _accept(self) -> None:
+        first, last = self.first.text().strip(), self.last.text().strip()
+        if not first or not last:
+            self.error.setText(self.tr("Skriv både fornavn og efternavn."))
+            return
+        try:
+            cprmod.parse(self.cpr.text())
+        except ValidationError as exc:
+            self.error.setText(exc.message)
+            self.cpr.setFocus()
+            return
+        gp_index = self.gp.currentData()
+        guardians = [Guardian(None, n.text().strip(), "other", c.isChecked())
+                     for n, c in self.guardian_rows if n.text().strip()]
+        self.result_child = NewChild(first, last, self.cpr.text(), self.home.text().strip(),
+                                     self.treating.text().strip(),
+                                     self._gps[gp_index] if gp_index is not None else None, guardians)
+        self.accept()

@@ -1,0 +1,113 @@
+"""Open a course on a track: the track's age and session range are shown, departures warned about."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QComboBox, QDateEdit, QDialogButtonBox, QFormLayout, QLabel, QSpinBox, QVBoxLayout, QWidget,
+)
+
+from behandlerklient.core import course_rules
+from behandlerklient.core.manuals import Track
+from behandlerklient.core.vocab import SESSION_FORMAT
+from behandlerklient.ui.dialogs.base_dialog import BaseDialog
+
+
+@dataclass
+class CourseChoice:
+    track_id: str
+    start_date: date
+    planned_sessions: int
+    format: str
+
+
+class NewCourseDialog(BaseDialog):
+    def __init__(self, *, tracks: list[Track], birth_date: date, child_name: str, today: date,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("newCourseDialog")
+        self.setWindowTitle(self.tr("Nyt forløb"))
+        self._tracks, self._birth = tracks, birth_date
+        self.choice: CourseChoice | None = None
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("Nyt behandlingsforløb for <b>%1</b>").replace("%1", child_name)))
+        form = QFormLayout()
+        self.track = QComboBox()
+        self.track.setObjectName("trackCombo")
+        for t in tracks:
+            self.track.addItem(f"{t.name} ({t.age_min}-{t.age_max} år, {t.range_text} sessioner)", t.id)
+        form.addRow(self.tr("&Spor:"), self.track)
+        self.start = QDateEdit(QDate(today.year, today.month, today.day))
+        self.start.setObjectName("startDate")
+        self.start.setCalendarPopup(True)
+        self.start.setDisplayFormat("dd.MM.yyyy")
+        form.addRow(self.tr("S&tartdato:"), self.start)
+        self.planned = QSpinBox()
+        self.planned.setObjectName("plannedSpin")
+        self.planned.setRange(1, 60)
+        form.addRow(self.tr("&Planlagte sessioner:"), self.planned)
+        self.format = QComboBox()
+        self.format.setObjectName("formatCombo")
+        form.addRow(self.tr("&Format:"), self.format)
+        layout.addLayout(form)
+        self.info = QLabel("")
+        self.info.setObjectName("trackInfo")
+        self.info.setWordWrap(True)
+        layout.addWidget(self.info)
+        self.warning = QLabel("")
+        self.warning.setObjectName("courseWarning")
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("background: #fff4d6; border: 1px solid #e0a020; padding: 6px;")
+        layout.addWidget(self.warning)
+        buttons = QDialogButtonBox()
+        ok = buttons.addButton(self.tr("&Opret forløb"), QDialogButtonBox.ButtonRole.AcceptRole)
+        ok.setObjectName("createCourseButton")
+        ok.setDefault(True)
+        buttons.addButton(self.tr("Annullér"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.track.currentIndexChanged.connect(self._track_changed)
+        self.start.dateChanged.connect(self._update_warning)
+        self.planned.valueChanged.connect(self._update_warning)
+        eligible = next((i for i, t in enumerate(tracks)
+                         if course_rules.eligibility(t, birth_date, today).ok and not t.flexible), 0)
+        self.track.setCurrentIndex(eligible)
+        self._track_changed()
+        self.setMinimumWidth(480)
+
+    def current_track(self) -> Track:
+        return self._tracks[self.track.currentIndex()]
+
+    def _start_date(self) -> date:
+        d = self.start.date()
+        return date(d.year(), d.month(), d.day())
+
+    def _track_changed(self) -> None:
+        t = self.current_track()
+        self.planned.setValue(t.sessions_nominal)
+        self.format.clear()
+        for code in t.formats:
+            self.format.addItem(SESSION_FORMAT[code], code)
+        self.info.setText(f"{', '.join(t.target_problems).capitalize()}. {t.notes}".strip())
+        self._update_warning()
+
+    def _update_warning(self) -> None:
+        t = self.current_track()
+        warnings = []
+        elig = course_rules.eligibility(t, self._birth, self._start_date())
+        if not elig.ok:
+            warnings.append(elig.message)
+        outside = course_rules.planned_outside_range(t, self.planned.value())
+        if outside:
+            warnings.append(outside)
+        self.warning.setText("\n".join(warnings))
+        self.warning.setVisible(bool(warnings))
+
+    def _accept(self) -> None:
+        self.choice = CourseChoice(self.current_track().id, self._start_date(), self.planned.value(),
+                                   self.format.currentData())
+        self.accept()

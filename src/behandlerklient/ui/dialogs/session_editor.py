@@ -1,0 +1,190 @@
+"""The guided session editor: the manual's five parts, pre-filled, autosaved as an encrypted draft."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+
+from PySide6.QtCore import QDate, Qt, QTime, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor
+from PySide6.QtWidgets import (
+    QComboBox, QDateEdit, QDialogButtonBox, QFormLayout, QGridLayout, QGroupBox, QLabel, QPlainTextEdit,
+    QScrollArea, QSpinBox, QVBoxLayout, QWidget,
+)
+
+from behandlerklient.core.errors import KnownError
+from behandlerklient.core.models import Session
+from behandlerklient.core.vocab import PARTICIPANTS, SESSION_FORMAT, SESSION_PARTS
+from behandlerklient.services.sessions import SessionContext
+from behandlerklient.ui import prompts
+from behandlerklient.ui.dialogs.base_dialog import BaseDialog
+
+AUTOSAVE_MS = 1500  # a crash loses at most this much typing
+
+
+class SessionEditorDialog(BaseDialog):
+    draft_saved = Signal()
+
+    def __init__(self, *, ctx: SessionContext, save_draft: Callable[[Session], None],
+                 finish: Callable[[Session], None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("sessionEditor")
+        self._ctx = ctx
+        self.session = copy.deepcopy(ctx.session)
+        self._save_draft, self._finish = save_draft, finish
+        self._dirty = False
+        self.finished_ok = False
+        self.setWindowTitle(self.tr("Session %1 - %2").replace("%1", str(self.session.number)).replace("%2", ctx.track.name))
+        outer = QVBoxLayout(self)
+
+        self.heading = QLabel(f"<h2>{ctx.position.heading}</h2>")
+        self.heading.setObjectName("sessionHeading")
+        outer.addWidget(self.heading)
+        sub = ctx.track.name + (f" · Tema: {ctx.theme}" if ctx.theme else "")
+        self.theme = QLabel(sub)
+        self.theme.setObjectName("sessionTheme")
+        self.theme.setWordWrap(True)
+        outer.addWidget(self.theme)
+        self.warning = QLabel("\n".join(ctx.warnings))
+        self.warning.setObjectName("sessionWarning")
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("background: #fff4d6; border: 1px solid #e0a020; padding: 6px;")
+        self.warning.setVisible(bool(ctx.warnings))
+        outer.addWidget(self.warning)
+
+        facts = QGroupBox(self.tr("Sessionen"))
+        form = QGridLayout(facts)
+        self.date = QDateEdit(QDate(self.session.session_date.year, self.session.session_date.month,
+                                    self.session.session_date.day))
+        self.date.setObjectName("dateEdit")
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("dd.MM.yyyy")
+        self.duration = QSpinBox()
+        self.duration.setObjectName("durationSpin")
+        self.duration.setRange(0, 600)
+        self.duration.setSuffix(" min")
+        self.duration.setValue(self.session.duration_min)
+        self.participants = QComboBox()
+        self.participants.setObjectName("participantsCombo")
+        for code, text in PARTICIPANTS.items():
+            self.participants.addItem(text, code)
+        self.participants.setCurrentIndex(self.participants.findData(self.session.participants))
+        self.format = QComboBox()
+        self.format.setObjectName("formatCombo")
+        for code, text in SESSION_FORMAT.items():
+            self.format.addItem(text, code)
+        self.format.setCurrentIndex(self.format.findData(self.session.format))
+        for col, (text, widget) in enumerate(((self.tr("&Dato"), self.date), (self.tr("&Varighed"), self.duration),
+                                              (self.tr("D&eltagere"), self.participants),
+                                              (self.tr("&Format"), self.format))):
+            lab = QLabel(text)
+            lab.setBuddy(widget)
+            form.addWidget(lab, 0, col)
+            form.addWidget(widget, 1, col)
+        outer.addWidget(facts)
+
+        parts_widget = QWidget()
+        parts_form = QFormLayout(parts_widget)
+        parts_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.parts: dict[str, QPlainTextEdit] = {}
+        values = self.session.parts.as_dict()
+        for n, (key, title) in enumerate(SESSION_PARTS.items(), start=1):
+            edit = QPlainTextEdit(values[key])
+            edit.moveCursor(QTextCursor.MoveOperation.End)  # continue after the manual's pre-filled text
+            edit.setObjectName(f"part_{key}")
+            edit.setTabChangesFocus(True)
+            edit.setMinimumHeight(64)
+            guide = ctx.guidance.get(key, "")
+            edit.setPlaceholderText(guide)
+            edit.setToolTip(self.tr("Manualen: %1").replace("%1", guide) if guide else "")
+            lab = QLabel(f"<b>{n}. {title}</b>")
+            lab.setBuddy(edit)
+            parts_form.addRow(lab, edit)
+            self.parts[key] = edit
+            edit.textChanged.connect(self._changed)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(parts_widget)
+        outer.addWidget(scroll, 1)
+
+        self.save_state = QLabel(self.tr("Kladden gemmes automatisk (krypteret)."))
+        self.save_state.setObjectName("saveState")
+        self.save_state.setStyleSheet("color: palette(mid);")
+        outer.addWidget(self.save_state)
+        buttons = QDialogButtonBox()
+        self.finish_button = buttons.addButton(self.tr("Afslut og gem i &journal"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.finish_button.setObjectName("finishButton")
+        self.finish_button.setToolTip(self.tr("Ctrl+Enter"))
+        self.close_button = buttons.addButton(self.tr("&Gem kladde og luk"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.close_button.setObjectName("closeDraftButton")
+        buttons.accepted.connect(self._finish_clicked)
+        buttons.rejected.connect(self.reject)
+        outer.addWidget(buttons)
+        for seq in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(seq), self, activated=self._finish_clicked)
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save_now)
+
+        for w in (self.date, self.duration, self.participants, self.format):
+            signal = w.dateChanged if w is self.date else (w.valueChanged if w is self.duration else w.currentIndexChanged)
+            signal.connect(self._changed)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(AUTOSAVE_MS)
+        self._timer.timeout.connect(self.save_now)
+        self.resize(760, 720)
+        first_empty = next((e for e in self.parts.values() if not e.toPlainText().strip()), self.parts["agenda"])
+        first_empty.setFocus()
+
+    # -- state ----------------------------------------------------------------------------
+    def collect(self) -> Session:
+        s = self.session
+        d = self.date.date()
+        s.session_date = s.session_date.replace(year=d.year(), month=d.month(), day=d.day())
+        s.duration_min = self.duration.value()
+        s.participants = self.participants.currentData()
+        s.format = self.format.currentData()
+        for key, edit in self.parts.items():
+            setattr(s.parts, key, edit.toPlainText())
+        return s
+
+    def _changed(self) -> None:
+        self._dirty = True
+        self.save_state.setText(self.tr("Ændringer ikke gemt endnu…"))
+        self._timer.start()
+
+    def save_now(self) -> bool:
+        self._timer.stop()
+        if not self._dirty:
+            return True
+        try:
+            self._save_draft(self.collect())
+        except KnownError as exc:
+            self.save_state.setText(self.tr("Kladden kunne ikke gemmes: %1").replace("%1", exc.message))
+            return False
+        self._dirty = False
+        self.save_state.setText(self.tr("Kladde gemt kl. %1").replace("%1", QTime.currentTime().toString("HH:mm:ss")))
+        self.draft_saved.emit()
+        return True
+
+    def _finish_clicked(self) -> None:
+        if not prompts.question(self, self.tr("Gem i journal"), self.tr(
+                "Når sessionen er gemt i journalen, er den underskrevet med dit navn og tidspunktet og kan ikke "
+                "ændres bagefter (kun rettes med en ny, underskrevet tilføjelse).\n\nGem session %1 i journalen?")
+                .replace("%1", str(self.session.number)), yes=self.tr("Gem i journal"), no=self.tr("Tilbage")):
+            return
+        try:
+            self._finish(self.collect())
+        except KnownError as exc:
+            prompts.error(self, self.tr("Sessionen blev ikke gemt"), exc.message)
+            return
+        self._dirty = False
+        self.finished_ok = True
+        self.accept()
+
+    def reject(self) -> None:
+        # Closing never loses text: whatever is typed is saved as the draft first.
+        if self._dirty and not self.save_now():
+            if not prompts.question(self, self.tr("Kladden er ikke gemt"),
+                                    self.tr("Kladden kunne ikke gemmes. Luk alligevel og mist ændringerne?")):
+                return
+        super().reject()

@@ -1,0 +1,105 @@
+"""Unlock: user, passphrase and 'remember on this computer'. A wrong passphrase keeps the dialog open."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget,
+)
+
+from behandlerklient.core.errors import KnownError
+from behandlerklient.ui.dialogs.base_dialog import BaseDialog
+
+Unlocker = Callable[[str, str, bool], object]
+
+
+class UnlockDialog(BaseDialog):
+    def __init__(self, *, usernames: list[str], unlock: Unlocker, keyring_available: bool,
+                 demo_passphrase: str | None = None, database_label: str = "",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._unlock = unlock
+        self.workspace: object | None = None
+        self.setWindowTitle(self.tr("Lås Behandlerklient op"))
+        self.setObjectName("unlockDialog")
+        layout = QVBoxLayout(self)
+        heading = QLabel(self.tr("<b>Behandlerklient</b><br>Journalen er krypteret. Skriv din adgangskode."))
+        heading.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(heading)
+        if database_label:
+            where = QLabel(self.tr("Database: %1").replace("%1", database_label))
+            where.setObjectName("databaseLabel")
+            where.setStyleSheet("color: palette(mid);")
+            layout.addWidget(where)
+        if demo_passphrase:
+            demo = QLabel(self.tr("Demodatabase med syntetiske børn. Adgangskode: <b>%1</b>").replace("%1", demo_passphrase))
+            demo.setObjectName("demoHint")
+            demo.setStyleSheet("background: #fff4d6; border: 1px solid #e0c060; padding: 6px;")
+            layout.addWidget(demo)
+        form = QFormLayout()
+        self.user = QComboBox()
+        self.user.setObjectName("userCombo")
+        self.user.setEditable(True)
+        self.user.addItems(usernames)
+        form.addRow(self.tr("&Bruger:"), self.user)
+        self.passphrase = QLineEdit()
+        self.passphrase.setObjectName("passphraseEdit")
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        form.addRow(self.tr("&Adgangskode:"), self.passphrase)
+        self.remember = QCheckBox(self.tr("&Husk på denne computer"))
+        self.remember.setObjectName("rememberCheck")
+        if not keyring_available:
+            self.remember.setEnabled(False)
+            self.remember.setToolTip(self.tr("Computeren har ingen nøglering; adgangskoden skal skrives hver gang."))
+        form.addRow("", self.remember)
+        layout.addLayout(form)
+        if not keyring_available:
+            note = QLabel(self.tr("Ingen nøglering på denne computer: databasen kan ikke huskes, "
+                                  "og adgangskoden gemmes aldrig i en fil."))
+            note.setObjectName("keyringNote")
+            note.setWordWrap(True)
+            note.setStyleSheet("color: palette(mid); font-size: small;")
+            layout.addWidget(note)
+        self.error = QLabel("")
+        self.error.setObjectName("errorLabel")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #a00000; font-weight: bold;")
+        self.error.hide()
+        layout.addWidget(self.error)
+        buttons = QDialogButtonBox()
+        self.ok_button = buttons.addButton(self.tr("Lås &op"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok_button.setObjectName("unlockButton")
+        self.ok_button.setDefault(True)
+        cancel = buttons.addButton(self.tr("Annullér"), QDialogButtonBox.ButtonRole.RejectRole)
+        cancel.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        buttons.accepted.connect(self._try_unlock)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.passphrase.setFocus()
+        self.setMinimumWidth(420)
+
+    def _try_unlock(self) -> None:
+        username = self.user.currentText().strip()
+        passphrase = self.passphrase.text()
+        if not passphrase:
+            self._show_error(self.tr("Skriv din adgangskode."))
+            return
+        self.setCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self.workspace = self._unlock(username, passphrase, self.remember.isChecked())
+        except KnownError as exc:
+            self._show_error(exc.message)
+            self.passphrase.selectAll()
+            self.passphrase.setFocus()
+            return
+        finally:
+            self.unsetCursor()
+        self.passphrase.clear()
+        self.accept()
+
+    def _show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()

@@ -1,0 +1,282 @@
+"""The main window: child list with search-as-you-type on the left, the chosen child's record on the right."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView, QHeaderView, QLabel, QLineEdit, QMainWindow, QSplitter, QTableView, QVBoxLayout, QWidget,
+)
+
+from behandlerklient import APP_NAME
+from behandlerklient.core.errors import KnownError
+from behandlerklient.core.vocab import ROLES
+from behandlerklient.services import children as child_service
+from behandlerklient.services import pathway as pathway_service
+from behandlerklient.services import sessions as session_service
+from behandlerklient.services.changes import Changes
+from behandlerklient.services.workspace import Workspace
+from behandlerklient.ui import prompts
+from behandlerklient.ui.dialogs.new_child_dialog import NewChildDialog
+from behandlerklient.ui.dialogs.new_course_dialog import NewCourseDialog
+from behandlerklient.ui.dialogs.session_editor import SessionEditorDialog
+from behandlerklient.ui.errors import report
+from behandlerklient.ui.models.child_list_model import ChildListModel
+from behandlerklient.ui.widgets.child_view import ChildView
+
+SEARCH_DEBOUNCE_MS = 40  # coalesces a burst of keys; a single key still answers at once to the eye
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ws: Workspace, *, demo: bool = False, today=date.today) -> None:
+        super().__init__()
+        self.ws, self._today = ws, today
+        self.setObjectName("mainWindow")
+        # The title never names a child: it shows on task bars, screen shares and window lists.
+        self.setWindowTitle(f"{APP_NAME} (demo)" if demo else APP_NAME)
+        self.current_child_id: int | None = None
+        self.editor: SessionEditorDialog | None = None
+        self.dialog = None
+
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        self.search = QLineEdit()
+        self.search.setObjectName("searchEdit")
+        self.search.setPlaceholderText(self.tr("Søg på navn eller CPR…  (Ctrl+F)"))
+        self.search.setClearButtonEnabled(True)
+        ll.addWidget(self.search)
+        self.model = ChildListModel(
+            search=lambda text, limit: child_service.search(ws=self.ws, text=text, limit=limit),
+            page=lambda offset, limit: child_service.page(ws=self.ws, offset=offset, limit=limit),
+            total=lambda: child_service.count(ws=self.ws), today=today)
+        self.list = QTableView()
+        self.list.setObjectName("childList")
+        self.list.setModel(self.model)
+        self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list.verticalHeader().hide()
+        self.list.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.list.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.list.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.list.setAlternatingRowColors(True)
+        ll.addWidget(self.list, 1)
+        self.count_label = QLabel("")
+        self.count_label.setObjectName("countLabel")
+        ll.addWidget(self.count_label)
+
+        self.child_view = ChildView()
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(self.child_view)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([340, 760])
+        self.setCentralWidget(splitter)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DEBOUNCE_MS)
+        self._search_timer.timeout.connect(self._run_search)
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.search.returnPressed.connect(self._open_first_hit)
+        self.list.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.child_view.new_course_requested.connect(self.new_course)
+        self.child_view.new_session_requested.connect(self.new_session)
+        self.child_view.session_opened.connect(self.open_session)
+        self._build_actions()
+        user = ws.user
+        self.statusBar().showMessage(f"{user.full_name} · {ROLES.get(user.role, user.role)}")
+        self._update_count()
+        self.resize(1180, 760)
+
+    # -- actions --------------------------------------------------------------------------
+    def _build_actions(self) -> None:
+        menu = self.menuBar()
+        filemenu = menu.addMenu(self.tr("&Filer"))
+        quit_action = QAction(self.tr("&Afslut"), self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close)
+        filemenu.addAction(quit_action)
+        childmenu = menu.addMenu(self.tr("&Barn"))
+        self.find_action = QAction(self.tr("&Søg"), self, shortcut=QKeySequence.StandardKey.Find,
+                                   triggered=self.focus_search)
+        self.new_child_action = QAction(self.tr("&Nyt barn…"), self, shortcut=QKeySequence("Ctrl+Shift+N"),
+                                        triggered=self.new_child)
+        self.new_course_action = QAction(self.tr("Nyt &forløb…"), self, shortcut=QKeySequence("Ctrl+Shift+F"),
+                                         triggered=self.new_course)
+        self.new_session_action = QAction(self.tr("Ny &session"), self, shortcut=QKeySequence.StandardKey.New,
+                                          triggered=self.new_session)
+        for a in (self.find_action, self.new_child_action, self.new_course_action, self.new_session_action):
+            a.setObjectName(a.text().replace("&", "").replace("…", "").strip())
+            childmenu.addAction(a)
+        tb = self.addToolBar(self.tr("Værktøjer"))
+        tb.setObjectName("mainToolbar")
+        tb.setMovable(False)
+        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for a in (self.new_child_action, self.new_course_action, self.new_session_action):
+            tb.addAction(a)
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    # -- list and search ------------------------------------------------------------------
+    def _run_search(self) -> None:
+        self.model.set_query(self.search.text())
+        self._update_count()
+        if self.model.rowCount() == 1:
+            self.list.selectRow(0)
+
+    def _update_count(self) -> None:
+        total = self.model.total()
+        if self.model.query:
+            n = self.model.rowCount()
+            self.count_label.setText(self.tr("%1 fundet af %2 børn").replace("%1", _n(n)).replace("%2", _n(total)))
+        else:
+            self.count_label.setText(self.tr("%1 børn").replace("%1", _n(total)))
+
+    def _open_first_hit(self) -> None:
+        self._search_timer.stop()
+        self._run_search()
+        if self.model.rowCount() > 0:
+            self.list.selectRow(0)
+            self.list.setFocus()
+
+    def _row_changed(self, current, _previous) -> None:  # noqa: ANN001
+        child_id = self.model.child_id(current.row()) if current.isValid() else None
+        self.show_child(child_id)
+
+    def show_child(self, child_id: int | None, *, select_course: int | None = None) -> None:
+        self.current_child_id = child_id
+        if child_id is None:
+            self.child_view.show_overview(None)
+            return
+        try:
+            ov = child_service.overview(ws=self.ws, child_id=child_id, on=self._today())
+        except KnownError as exc:
+            report(self, exc)
+            return
+        self.child_view.show_overview(ov, select_course=select_course)
+
+    def select_child(self, child_id: int) -> None:
+        row = self.model.row_of(child_id)
+        if row is None:
+            self.search.setText("")
+            self._run_search()
+            row = self.model.row_of(child_id)
+        if row is not None:
+            self.list.selectionModel().setCurrentIndex(
+                self.model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows)
+        else:
+            self.show_child(child_id)
+
+    def apply_changes(self, changes: Changes) -> None:
+        """Refresh what a change touched (Anki's operation_did_execute)."""
+        if changes.children:
+            self.model.reload()
+            self._update_count()
+        if self.current_child_id is not None and (changes.child_id in (None, self.current_child_id)):
+            self.show_child(self.current_child_id, select_course=self.child_view.selected_course_id())
+
+    # -- use cases ------------------------------------------------------------------------
+    def new_child(self) -> None:
+        dlg = NewChildDialog(gps=self._gps(), parent=self)
+        dlg.accepted.connect(lambda: self._register(dlg.result_child))
+        self._show_dialog(dlg)
+
+    def _register(self, c) -> None:  # noqa: ANN001 - NewChild
+        if c is None:
+            return
+        try:
+            reg = child_service.register_child(ws=self.ws, first_name=c.first_name, last_name=c.last_name, cpr=c.cpr,
+                                               home_municipality=c.home_municipality,
+                                               treating_municipality=c.treating_municipality, gp=c.gp,
+                                               guardians=c.guardians)
+        except KnownError as exc:
+            report(self, exc)
+            return
+        self.apply_changes(reg.changes)
+        if reg.warnings:
+            prompts.warning(self, self.tr("Barnet er oprettet"), "\n".join(reg.warnings))
+        self.search.setText(f"{c.first_name} {c.last_name}")
+        self._run_search()
+        self.select_child(reg.child.id)
+
+    def _gps(self):
+        return child_service.gps(ws=self.ws)
+
+    def new_course(self) -> None:
+        ov = self.child_view.overview
+        if ov is None:
+            prompts.info(self, self.tr("Nyt forløb"), self.tr("Vælg først et barn."))
+            return
+        dlg = NewCourseDialog(tracks=self.ws.catalogue.sorted(), birth_date=ov.child.birth_date,
+                              child_name=ov.child.full_name, today=self._today(), parent=self)
+        dlg.accepted.connect(lambda: self._open_course(ov.child.id, dlg.choice))
+        self._show_dialog(dlg)
+
+    def _open_course(self, child_id: int, ch) -> None:  # noqa: ANN001 - CourseChoice
+        if ch is None:
+            return
+        try:
+            opened = pathway_service.open_course(ws=self.ws, child_id=child_id, track_id=ch.track_id,
+                                                 start_date=ch.start_date, planned_sessions=ch.planned_sessions,
+                                                 format=ch.format)
+        except KnownError as exc:
+            report(self, exc)
+            return
+        self.show_child(child_id, select_course=opened.course.id)
+        if opened.warnings:
+            prompts.warning(self, self.tr("Forløbet er oprettet"), "\n".join(opened.warnings))
+
+    def new_session(self, course_id: int | None = None) -> None:
+        if not isinstance(course_id, int):
+            course_id = self.child_view.active_course_id()
+        if course_id is None:
+            prompts.info(self, self.tr("Ny session"), self.tr("Vælg først et barn og et aktivt forløb."))
+            return
+        try:
+            session, changes = session_service.start_session(ws=self.ws, course_id=course_id, on=self._today())
+        except KnownError as exc:
+            report(self, exc)
+            return
+        self.apply_changes(changes)
+        self._edit(session)
+
+    def open_session(self, session_id: int) -> None:
+        try:
+            session = session_service.get(ws=self.ws, session_id=session_id)
+        except KnownError as exc:
+            report(self, exc)
+            return
+        if session.state == "signed":
+            body = "\n\n".join(e.body for e in session_service.journal_of(ws=self.ws, session_id=session_id))
+            prompts.info(self, self.tr("Session %1 (underskrevet)").replace("%1", str(session.number)), body)
+            return
+        self._edit(session)
+
+    def _edit(self, session) -> None:  # noqa: ANN001
+        ctx = session_service.context(ws=self.ws, session=session)
+        dlg = SessionEditorDialog(
+            ctx=ctx, save_draft=lambda s: session_service.save_draft(ws=self.ws, session=s),
+            finish=lambda s: session_service.finish_session(ws=self.ws, session=s), parent=self)
+        self.editor = dlg  # reachable for tests and for the lock routine
+        dlg.finished.connect(self._editor_closed)
+        self._show_dialog(dlg)
+
+    def _editor_closed(self, _result: int) -> None:
+        self.editor = None
+        self.apply_changes(Changes(sessions=True, journal=True))
+
+    def _show_dialog(self, dlg) -> None:  # noqa: ANN001
+        """Window-modal and non-blocking: the event loop keeps running (autosave timers, tests, lock)."""
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.dialog = dlg
+        dlg.finished.connect(lambda _r: setattr(self, "dialog", None))
+        dlg.open()
+
+
+def _n(value: int) -> str:
+    return f"{value:,}".replace(",", ".")

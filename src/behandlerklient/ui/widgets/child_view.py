@@ -1,0 +1,153 @@
+"""One child's record: master data, contacts, and courses with their sessions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QGroupBox, QHBoxLayout, QLabel, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+)
+
+from behandlerklient.core.vocab import (
+    CONTACT_MADE_BY, CONTACT_WAY, COURSE_STATUS, GUARDIAN_RELATION, SESSION_STATE, SEX, label,
+)
+from behandlerklient.services.children import ChildOverview
+
+COURSE_ROLE = Qt.ItemDataRole.UserRole + 1
+SESSION_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+def _d(value: date | None) -> str:
+    return value.strftime("%d.%m.%Y") if value else ""
+
+
+class ChildView(QWidget):
+    new_course_requested = Signal()
+    new_session_requested = Signal(int)  # course id
+    session_opened = Signal(int)  # session id
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("childView")
+        self.overview: ChildOverview | None = None
+        layout = QVBoxLayout(self)
+        self.header = QLabel(self.tr("Vælg et barn i listen til venstre."))
+        self.header.setObjectName("childHeader")
+        self.header.setTextFormat(Qt.TextFormat.RichText)
+        self.header.setWordWrap(True)
+        self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.header)
+        self.details = QLabel("")
+        self.details.setObjectName("childDetails")
+        self.details.setTextFormat(Qt.TextFormat.RichText)
+        self.details.setWordWrap(True)
+        layout.addWidget(self.details)
+
+        contacts_box = QGroupBox(self.tr("Henvendelser"))
+        cl = QVBoxLayout(contacts_box)
+        self.contacts = QTreeWidget()
+        self.contacts.setObjectName("contactsTree")
+        self.contacts.setHeaderLabels([self.tr("Dato"), self.tr("Hvem"), self.tr("Vej"), self.tr("Bekymring")])
+        self.contacts.setRootIsDecorated(False)
+        self.contacts.setMaximumHeight(110)
+        cl.addWidget(self.contacts)
+        layout.addWidget(contacts_box)
+
+        courses_box = QGroupBox(self.tr("Forløb og sessioner"))
+        vl = QVBoxLayout(courses_box)
+        self.courses = QTreeWidget()
+        self.courses.setObjectName("coursesTree")
+        self.courses.setHeaderLabels([self.tr("Forløb / session"), self.tr("Dato"), self.tr("Status"), self.tr("Sessioner")])
+        self.courses.itemActivated.connect(self._activated)
+        self.courses.currentItemChanged.connect(lambda *_: self._update_buttons())
+        vl.addWidget(self.courses)
+        buttons = QHBoxLayout()
+        self.new_course_button = QPushButton(self.tr("Nyt &forløb…"))
+        self.new_course_button.setObjectName("newCourseButton")
+        self.new_course_button.clicked.connect(self.new_course_requested)
+        self.new_session_button = QPushButton(self.tr("Ny &session"))
+        self.new_session_button.setObjectName("newSessionButton")
+        self.new_session_button.setToolTip(self.tr("Ny session i det valgte forløb (Ctrl+N)"))
+        self.new_session_button.clicked.connect(self._request_session)
+        buttons.addWidget(self.new_course_button)
+        buttons.addWidget(self.new_session_button)
+        buttons.addStretch(1)
+        vl.addLayout(buttons)
+        layout.addWidget(courses_box, 1)
+        self.show_overview(None)
+
+    def show_overview(self, ov: ChildOverview | None, *, select_course: int | None = None) -> None:
+        self.overview = ov
+        self.contacts.clear()
+        self.courses.clear()
+        has = ov is not None
+        self.new_course_button.setEnabled(has)
+        if ov is None:
+            self.header.setText(self.tr("<h2>Intet barn valgt</h2>Vælg et barn i listen til venstre, eller søg på navn eller CPR."))
+            self.details.setText("")
+            self._update_buttons()
+            return
+        c = ov.child
+        parsed = c.parsed_cpr
+        self.header.setText(f"<h2>{_esc(c.full_name)}</h2>CPR {parsed.formatted} · født {_d(parsed.birth_date)} "
+                            f"· {ov.age} år · {label(SEX, parsed.sex)}")
+        guardians = ", ".join(f"{_esc(g.name)} ({label(GUARDIAN_RELATION, g.relation).lower()}"
+                              f"{'' if g.has_custody else ', uden forældremyndighed'})" for g in c.guardians) or "-"
+        gp = (f"{_esc(c.gp.clinic_name)}, {_esc(c.gp.doctor_name)}, tlf. {_esc(c.gp.phone)}" if c.gp else "ikke angivet")
+        munis = _esc(c.home_municipality or "-")
+        if c.treating_municipality and c.treating_municipality != c.home_municipality:
+            munis += f" (behandles i {_esc(c.treating_municipality)})"
+        self.details.setText(f"<b>Forældre:</b> {guardians}<br><b>Egen læge:</b> {gp}<br><b>Kommune:</b> {munis}")
+        for ct in ov.contacts:
+            QTreeWidgetItem(self.contacts, [_d(ct.contact_date), label(CONTACT_MADE_BY, ct.made_by),
+                                            label(CONTACT_WAY, ct.way), ct.concern])
+        chosen = None
+        for view in ov.courses:
+            course = view.course
+            item = QTreeWidgetItem(self.courses, [view.track_name, _d(course.start_date),
+                                                  label(COURSE_STATUS, course.status), ""])
+            item.setData(0, COURSE_ROLE, course.id)
+            for s in view.sessions:
+                child_item = QTreeWidgetItem(item, [self.tr("Session %1").replace("%1", str(s.number)),
+                                                    _d(s.session_date), label(SESSION_STATE, s.state), ""])
+                child_item.setData(0, SESSION_ROLE, s.id)
+                child_item.setData(0, COURSE_ROLE, course.id)
+            item.setText(3, view.progress_text)
+            item.setExpanded(course.status in ("active", "planned"))
+            if select_course == course.id or (chosen is None and course.status == "active"):
+                chosen = item
+        for i in range(self.courses.columnCount()):
+            self.courses.resizeColumnToContents(i)
+        if chosen is not None:
+            self.courses.setCurrentItem(chosen)
+        self._update_buttons()
+
+    def selected_course_id(self) -> int | None:
+        item = self.courses.currentItem()
+        return None if item is None else item.data(0, COURSE_ROLE)
+
+    def active_course_id(self) -> int | None:
+        """The selected course, or the only active one."""
+        chosen = self.selected_course_id()
+        if chosen is not None:
+            return chosen
+        active = [v.course.id for v in (self.overview.courses if self.overview else []) if v.course.status == "active"]
+        return active[0] if len(active) == 1 else None
+
+    def _update_buttons(self) -> None:
+        self.new_session_button.setEnabled(self.active_course_id() is not None)
+
+    def _request_session(self) -> None:
+        course_id = self.active_course_id()
+        if course_id is not None:
+            self.new_session_requested.emit(course_id)
+
+    def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
+        session_id = item.data(0, SESSION_ROLE)
+        if session_id is not None:
+            self.session_opened.emit(session_id)
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

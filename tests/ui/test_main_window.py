@@ -1,0 +1,72 @@
+from PySide6.QtCore import Qt
+
+from behandlerklient.core import cpr as cprmod
+from behandlerklient.services import listing
+from tests.ui.conftest import TODAY
+
+
+def _visible_rows(w) -> list[str]:
+    m = w.model
+    return [m.data(m.index(r, 0)) for r in range(m.rowCount())]
+
+
+def test_child_list_model_passes_the_model_tester(qtmodeltester, window) -> None:
+    qtmodeltester.check(window.model)
+
+
+def test_list_shows_everyone_with_masked_cpr(window) -> None:
+    m = window.model
+    assert m.rowCount() == 60 and window.count_label.text() == "60 børn"
+    for r in range(m.rowCount()):
+        shown = m.data(m.index(r, 1))
+        assert shown.endswith("-xxxx") and len(shown) == 11
+
+
+def test_window_title_never_names_a_child(qtbot, window) -> None:
+    window.list.selectRow(0)
+    qtbot.waitUntil(lambda: window.child_view.overview is not None)
+    name = window.child_view.overview.child.full_name
+    assert name not in window.windowTitle() and window.windowTitle() == "Behandlerklient"
+
+
+def test_search_as_you_type_by_name(qtbot, window, demo_ws) -> None:
+    target = listing.children(ws=demo_ws)[17]
+    first = target["first_name"]
+    qtbot.keyClicks(window.search, first[:3])
+    qtbot.waitUntil(lambda: window.model.query == first[:3], timeout=2000)
+    rows = _visible_rows(window)
+    assert rows and all(first[:3].lower() in r.lower() for r in rows)
+    assert f"{target['last_name']}, {first}" in rows
+    assert "fundet af 60" in window.count_label.text()
+
+
+def test_search_by_cpr_and_open_with_enter(qtbot, window, demo_ws) -> None:
+    target = listing.children(ws=demo_ws)[5]
+    qtbot.keyClicks(window.search, cprmod.parse(target["cpr"]).formatted)
+    qtbot.keyClick(window.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.child_view.overview is not None, timeout=2000)
+    assert window.child_view.overview.child.id == target["id"]
+    assert target["name"] in window.child_view.header.text()
+
+
+def test_clearing_the_search_shows_everyone_again(qtbot, window) -> None:
+    qtbot.keyClicks(window.search, "zzzz")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 0, timeout=2000)
+    window.search.clear()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 60, timeout=2000)
+
+
+def test_ctrl_f_focuses_search(qtbot, window) -> None:
+    window.list.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.search.hasFocus()
+
+
+def test_child_view_lists_courses_with_progress_against_range(qtbot, window, demo_ws) -> None:
+    course = next(c for c in listing.courses(ws=demo_ws) if c["status"] == "active")
+    window.select_child(course["child_id"])
+    qtbot.waitUntil(lambda: window.child_view.overview is not None)
+    tree = window.child_view.courses
+    texts = [tree.topLevelItem(i).text(3) for i in range(tree.topLevelItemCount())]
+    assert any(t.startswith(f"{course['sessions_delivered']} af {course['planned_sessions']} (manual: ") for t in texts)
+    assert TODAY.year  # the view computes ages on the injected date
