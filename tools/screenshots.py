@@ -48,10 +48,13 @@ def step(fn):
 
 
 def run_next() -> None:
+    if steps and steps[0] is unlock_dialog and find("unlockDialog") is None:
+        QTimer.singleShot(300, run_next)  # the demo database is still being created
+        return
     if steps:
         fn = steps.pop(0)
         fn()
-        QTimer.singleShot(600, run_next)
+        QTimer.singleShot(1200, run_next)
     else:
         QApplication.quit()
 
@@ -74,22 +77,25 @@ def main_window():
 @step
 def searched():
     w = find("mainWindow")
-    w.list.selectRow(0)
+    for row in range(w.model.rowCount()):  # a child with an active course, for the editor shots
+        w.list.selectRow(row)
+        if w.child_view.new_session_button.isEnabled():
+            break
     shot("03-search")
 
 
 @step
 def session_editor():
     w = find("mainWindow")
-    QTimer.singleShot(800, lambda: (shot("04-session-editor"), w.editor.reject()))
     w.new_session()
+    QTimer.singleShot(600, lambda: (shot("04-session-editor"), w.editor.reject()))
 
 
 @step
 def new_course():
     w = find("mainWindow")
-    QTimer.singleShot(500, lambda: (shot("05-new-course"), find("newCourseDialog").reject()))
     w.new_course()
+    QTimer.singleShot(600, lambda: (shot("05-new-course"), w.dialog.reject()))
 
 
 @step
@@ -97,15 +103,15 @@ def new_child():
     w = find("mainWindow")
 
     def fill():
-        d = find("newChildDialog")
+        d = w.dialog
         d.first.setText("Åse")
         d.last.setText("Ærenlund")
         d.cpr.setText("010316-4005")
         shot("06-new-child")
         d.reject()
 
-    QTimer.singleShot(500, fill)
     w.new_child()
+    QTimer.singleShot(600, fill)
 
 
 application = app_module.create_application()

@@ -116,3 +116,24 @@ def test_new_course_from_the_child_view(qtbot, window, demo_ws) -> None:
     qtbot.keyClick(dlg, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.child_view.courses.topLevelItemCount() == 1)
     assert window.child_view.courses.topLevelItem(0).text(0) == "Mind My Mind"
+
+
+def test_quitting_with_an_open_editor_saves_the_draft(qtbot, window, demo_ws, child_with_course, monkeypatch) -> None:
+    monkeypatch.setattr(session_editor, "AUTOSAVE_MS", 60_000)
+    child, _course = child_with_course
+    editor = _open_editor(qtbot, window, child.id)
+    qtbot.keyClicks(editor.parts["status"], " Ny tekst før lukning.")
+    session_id = editor.session.id
+    window.close()
+    assert sessions.get(ws=demo_ws, session_id=session_id).parts.status.endswith("Ny tekst før lukning.")
+
+
+def test_new_session_twice_resumes_the_same_draft(qtbot, window, demo_ws, child_with_course) -> None:
+    child, _course = child_with_course
+    first = _open_editor(qtbot, window, child.id)
+    first_id = first.session.id
+    first.reject()
+    qtbot.waitUntil(lambda: window.editor is None)
+    second = _open_editor(qtbot, window, child.id)
+    assert second.session.id == first_id and "Session 1 af" in second.heading.text()
+    second.reject()

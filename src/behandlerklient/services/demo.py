@@ -145,7 +145,14 @@ def _one_child(ws: Workspace, rng: random.Random, clock: _Clock, today: date, tr
     opened = pathway.open_course(ws=ws, child_id=child.id, track_id=track.id, start_date=start)
     result.courses += 1
     planned = opened.course.planned_sessions
-    target = rng.randint(max(1, track.sessions_min - 1), track.sessions_max)
+    # Most courses run to plan; some end early (drop-outs) and a few need an extra session or two.
+    roll = rng.random()
+    if roll < 0.75:
+        target = planned
+    elif roll < 0.9:
+        target = rng.randint(1, planned)
+    else:
+        target = min(track.sessions_max, planned + rng.randint(1, 2))
     day = start
     unfinished = False
     for n in range(1, target + 1):
@@ -162,8 +169,8 @@ def _one_child(ws: Workspace, rng: random.Random, clock: _Clock, today: date, tr
         session.participants = "parents" if opened.course.format == "parent_group" else rng.choice(
             ("both", "both", "child", "parents"))
         clock.set(day, minute=90)
-        last_one = n == target or day + timedelta(days=7) > today
-        if last_one and rng.random() < 0.25:
+        recent_last = (n == target or day + timedelta(days=7) > today) and day + timedelta(days=14) > today
+        if recent_last and rng.random() < 0.5:
             sessions.save_draft(ws=ws, session=session)  # an unfinished draft, as on any real laptop
             unfinished = True
         else:
@@ -172,5 +179,5 @@ def _one_child(ws: Workspace, rng: random.Random, clock: _Clock, today: date, tr
         day += timedelta(days=rng.choice((7, 7, 7, 14)))
     if target >= planned and day <= today and not unfinished:
         pathway.end_course(ws=ws, course_id=opened.course.id, status="completed", end_date=day)
-    elif not unfinished and rng.random() < 0.07:
+    elif target < planned and day <= today and not unfinished:
         pathway.end_course(ws=ws, course_id=opened.course.id, status="dropped_out", end_date=day)

@@ -53,7 +53,11 @@ def context(*, ws: Workspace, session: Session) -> SessionContext:
 
 
 def start_session(*, ws: Workspace, course_id: int, on: date) -> tuple[Session, Changes]:
-    """A new draft with the next number and the five parts pre-filled from the manual's outline."""
+    """A new draft with the next number and the five parts pre-filled from the manual's outline.
+
+    If the course already has an unsigned draft, that draft is returned instead: one course never
+    collects several half-written sessions because someone pressed "Ny session" twice.
+    """
     course = PathwayRepository(ws.db).course(course_id)
     if course is None:
         raise NotFound(f"Intet forløb med id {course_id}.")
@@ -61,6 +65,9 @@ def start_session(*, ws: Workspace, course_id: int, on: date) -> tuple[Session, 
         raise RuleRefused("Forløbet er afsluttet; der kan ikke oprettes nye sessioner.")
     track = _track_of(ws, course.track_id)
     repo = SessionRepository(ws.db)
+    existing = repo.draft_in_course(course_id)
+    if existing is not None:
+        return existing, Changes()
     with ws.db.transaction():
         number = repo.next_number(course_id)
         outline = track.outline_for(number)

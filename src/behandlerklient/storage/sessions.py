@@ -70,6 +70,11 @@ class SessionRepository:
         return int(self.db.scalar("SELECT coalesce(max(number), 0) + 1 FROM sessions WHERE course_id = ?",
                                   (course_id,)))
 
+    def draft_in_course(self, course_id: int) -> Session | None:
+        r = self.db.query_one("SELECT * FROM sessions WHERE course_id = ? AND state = 'draft' ORDER BY number LIMIT 1",
+                              (course_id,))
+        return _session(r) if r else None
+
     def drafts_of(self, author_id: int) -> list[Session]:
         return [_session(r) for r in self.db.query(
             "SELECT * FROM sessions WHERE author_id = ? AND state = 'draft' ORDER BY updated_at DESC", (author_id,))]

@@ -117,6 +117,15 @@ class MainWindow(QMainWindow):
         for a in (self.new_child_action, self.new_course_action, self.new_session_action):
             tb.addAction(a)
 
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt naming
+        # Quitting never loses typing: an open session editor saves its draft first.
+        if self.editor is not None and not self.editor.save_now():
+            if not prompts.question(self, self.tr("Kladden er ikke gemt"),
+                                    self.tr("Kladden kunne ikke gemmes. Afslut alligevel?")):
+                event.ignore()
+                return
+        super().closeEvent(event)
+
     def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()

@@ -40,7 +40,7 @@ class SessionEditorDialog(BaseDialog):
         self.heading = QLabel(f"<h2>{ctx.position.heading}</h2>")
         self.heading.setObjectName("sessionHeading")
         outer.addWidget(self.heading)
-        sub = ctx.track.name + (f" · Tema: {ctx.theme}" if ctx.theme else "")
+        sub = f"{ctx.child_name} · {ctx.track.name}" + (f" · Tema: {ctx.theme}" if ctx.theme else "")
         self.theme = QLabel(sub)
         self.theme.setObjectName("sessionTheme")
         self.theme.setWordWrap(True)
