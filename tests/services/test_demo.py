@@ -56,4 +56,11 @@ def test_realistic_children_and_courses(ws) -> None:
     assert len(tables["guardians"]) >= 150 and len(tables["contacts"]) >= 150
     drafts = [s for s in tables["sessions"] if s["state"] == "draft"]
     assert drafts and len(drafts) < len(tables["sessions"]) / 5
-    assert len(tables["journal_entries"]) == len(tables["sessions"]) - len(drafts)
+    session_entries = [e for e in tables["journal_entries"] if e["session_id"] is not None
+                       and e["kind"] != "correction"]
+    assert len(session_entries) == len(tables["sessions"]) - len(drafts)
+    # The whole pathway: all four intake groups, group sessions, corrections and a notification.
+    assert {i["decision_group"] for i in tables["intakes"] if i["decision_group"]} == {1, 2, 3, 4}
+    assert tables["group_sessions"] and tables["notifications"] and tables["closings"] and tables["follow_ups"]
+    assert any(e["kind"] == "correction" and e["supersedes_id"] for e in tables["journal_entries"])
+    assert {s["attendance"] for s in tables["sessions"]} >= {"held", "cancelled", "missed"}

@@ -5,16 +5,18 @@ import pytest
 from behandlerklient.core.errors import InvalidInput, RuleRefused
 from behandlerklient.services import children, pathway, sessions
 from behandlerklient.storage.sessions import JournalRepository
+from tests.conftest import PASSPHRASE
+from tests.helpers import child_with_consent
 
 
 @pytest.fixture
 def course(ws):
-    child = children.register_child(ws=ws, first_name="Ida", last_name="Østergaard", cpr="150314-4322").child
+    child = child_with_consent(ws, "Ida", "Østergaard", "150314-4322")
     return pathway.open_course(ws=ws, child_id=child.id, track_id="cool-kids", start_date=date(2026, 1, 5)).course
 
 
 def test_opening_a_course_warns_about_age(ws) -> None:
-    child = children.register_child(ws=ws, first_name="Ung", last_name="Pige", cpr="010110-4002").child
+    child = child_with_consent(ws, "Ung", "Pige", "010110-4002", on=date(2026, 1, 5))
     opened = pathway.open_course(ws=ws, child_id=child.id, track_id="cool-kids", start_date=date(2026, 1, 5))
     assert opened.course.id and any("16 år" in w and "7-12" in w for w in opened.warnings)
     assert opened.course.planned_sessions == 10  # the manual's nominal count
@@ -29,7 +31,7 @@ def test_new_session_is_prefilled_from_the_manual_outline(ws, course) -> None:
     assert "angst" in ctx.theme.lower()
     again, changes = sessions.start_session(ws=ws, course_id=course.id, on=date(2026, 1, 19))
     assert again.id == s.id and not changes.sessions  # the open draft is resumed, not duplicated
-    sessions.finish_session(ws=ws, session=again)
+    sessions.finish_session(ws=ws, session=again, passphrase=PASSPHRASE)
     s2, _ = sessions.start_session(ws=ws, course_id=course.id, on=date(2026, 1, 19))
     assert s2.number == 2
 
@@ -48,9 +50,9 @@ def test_finishing_writes_a_signed_journal_entry_with_author_and_times(ws, cours
     ws.clock = lambda: fixed
     s, _ = sessions.start_session(ws=ws, course_id=course.id, on=date(2026, 1, 12))
     s.parts.exercise = "Trin 1 på trappen"
-    entry, changes = sessions.finish_session(ws=ws, session=s)
+    entry, changes = sessions.finish_session(ws=ws, session=s, passphrase=PASSPHRASE)
     assert changes.journal and changes.child_id == course.child_id
-    stored = JournalRepository(ws.db).for_child(course.child_id)
+    stored = [e for e in JournalRepository(ws.db).for_child(course.child_id) if e.kind == "session"]
     assert len(stored) == 1
     e = stored[0]
     assert e.author_id == ws.user.id and e.author_role == "therapist"
@@ -61,12 +63,12 @@ def test_finishing_writes_a_signed_journal_entry_with_author_and_times(ws, cours
 
 def test_a_signed_session_cannot_be_saved_or_finished_again(ws, course) -> None:
     s, _ = sessions.start_session(ws=ws, course_id=course.id, on=date(2026, 1, 12))
-    sessions.finish_session(ws=ws, session=s)
+    sessions.finish_session(ws=ws, session=s, passphrase=PASSPHRASE)
     s.parts.goals = "ændret"
     with pytest.raises(RuleRefused):
         sessions.save_draft(ws=ws, session=s)
     with pytest.raises(RuleRefused):
-        sessions.finish_session(ws=ws, session=s)
+        sessions.finish_session(ws=ws, session=s, passphrase=PASSPHRASE)
 
 
 def test_an_empty_session_is_not_signed(ws, course) -> None:
@@ -74,17 +76,20 @@ def test_an_empty_session_is_not_signed(ws, course) -> None:
     for key in ("agenda", "status", "goals", "exercise", "homework"):
         setattr(s.parts, key, "  ")
     with pytest.raises(InvalidInput, match="tom"):
-        sessions.finish_session(ws=ws, session=s)
+        sessions.finish_session(ws=ws, session=s, passphrase=PASSPHRASE)
     assert sessions.get(ws=ws, session_id=s.id).state == "draft"
 
 
 def test_sessions_beyond_the_range_are_warned(ws, course) -> None:
     for n in range(10):
         s, _ = sessions.start_session(ws=ws, course_id=course.id, on=date(2026, 1, 12))
-        sessions.finish_session(ws=ws, session=s)
-    s, _ = sessions.start_session(ws=ws, course_id=course.id, on=date(2026, 1, 12))
+        sessions.finish_session(ws=ws, session=s, passphrase=PASSPHRASE)
+    with pytest.raises(RuleRefused, match="begrundelse"):
+        sessions.start_session(ws=ws, course_id=course.id, on=date(2026, 1, 12))
+    s, _ = sessions.start_session(ws=ws, course_id=course.id, on=date(2026, 1, 12), reason="Tæt på målet")
     ctx = sessions.context(ws=ws, session=s)
     assert ctx.position.number == 11 and any("over manualens interval" in w for w in ctx.warnings)
+    assert ws.db.scalar("SELECT over_range_reason FROM sessions WHERE id = ?", (s.id,)) == "Tæt på målet"
 
 
 def test_no_new_sessions_in_a_closed_course(ws, course) -> None:

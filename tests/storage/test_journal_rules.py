@@ -4,16 +4,18 @@ from datetime import date
 
 import pytest
 
-from behandlerklient.services import children, pathway, sessions
+from behandlerklient.services import pathway, sessions
 from behandlerklient.storage.database import IntegrityError
+from tests.conftest import PASSPHRASE
+from tests.helpers import child_with_consent
 
 
 @pytest.fixture
 def signed(ws):
-    child = children.register_child(ws=ws, first_name="Ida", last_name="Østergaard", cpr="150314-4322").child
+    child = child_with_consent(ws, "Ida", "Østergaard", "150314-4322")
     course = pathway.open_course(ws=ws, child_id=child.id, track_id="mind-my-mind", start_date=date(2026, 1, 5)).course
     s, _ = sessions.start_session(ws=ws, course_id=course.id, on=date(2026, 1, 12))
-    entry, _ = sessions.finish_session(ws=ws, session=s)
+    entry, _ = sessions.finish_session(ws=ws, session=s, passphrase=PASSPHRASE)
     return s, entry
 
 

@@ -3,7 +3,9 @@
 from datetime import date
 from pathlib import Path
 
-from behandlerklient.services import children, pathway, sessions
+from behandlerklient.services import pathway, sessions
+from tests.conftest import PASSPHRASE
+from tests.helpers import child_with_consent
 
 NAME = "Zacharias"
 SURNAME = "Quistgaard"
@@ -31,12 +33,12 @@ def _scan(db_path: Path) -> list[str]:
 
 
 def test_no_plaintext_in_database_wal_or_keyfile(ws, db_path: Path) -> None:
-    child = children.register_child(ws=ws, first_name=NAME, last_name=SURNAME, cpr=CPR).child
+    child = child_with_consent(ws, NAME, SURNAME, CPR)
     course = pathway.open_course(ws=ws, child_id=child.id, track_id="cool-kids", start_date=date(2026, 2, 2)).course
     s, _ = sessions.start_session(ws=ws, course_id=course.id, on=date(2026, 2, 9))
     s.parts.exercise = NOTE
     sessions.save_draft(ws=ws, session=s)
-    sessions.finish_session(ws=ws, session=s)
+    sessions.finish_session(ws=ws, session=s, passphrase=PASSPHRASE)
     # While open, the WAL holds the newest pages: it must be encrypted too.
     assert any(p.name.endswith("-wal") for p in _files(db_path))
     assert _scan(db_path) == []

@@ -15,10 +15,11 @@ TODAY = date(2026, 11, 23)
 def _prompts():
     from behandlerklient.ui import prompts
 
-    prompts._next_answers.clear()
-    prompts.shown.clear()
+    prompts.reset()
+    prompts.strict = True
     yield prompts
-    prompts._next_answers.clear()
+    prompts.strict = False
+    prompts.reset()
 
 
 @pytest.fixture

@@ -6,12 +6,14 @@ from PySide6.QtWidgets import QApplication
 
 from behandlerklient.services import children, pathway, sessions
 from behandlerklient.ui.dialogs import session_editor
+from tests.conftest import PASSPHRASE
+from tests.helpers import child_with_consent
 from tests.ui.conftest import TODAY
 
 
 @pytest.fixture
 def child_with_course(demo_ws):
-    child = children.register_child(ws=demo_ws, first_name="Åse", last_name="Ærenlund", cpr="010316-4006").child
+    child = child_with_consent(demo_ws, "Åse", "Ærenlund", "010316-4006")
     course = pathway.open_course(ws=demo_ws, child_id=child.id, track_id="mind-my-mind",
                                  start_date=date(2026, 10, 1)).course
     return child, course
@@ -66,12 +68,13 @@ def test_closing_saves_unsaved_typing(qtbot, window, demo_ws, child_with_course,
     assert sessions.get(ws=demo_ws, session_id=session_id).parts.homework.endswith("Skrive dagbog.")
 
 
-def test_ctrl_enter_signs_into_the_journal(qtbot, window, demo_ws, child_with_course, _prompts) -> None:
+def test_ctrl_enter_signs_into_the_journal_with_the_passphrase(qtbot, window, demo_ws, child_with_course,
+                                                               _prompts) -> None:
     child, course = child_with_course
     editor = _open_editor(qtbot, window, child.id)
     qtbot.keyClicks(editor.parts["goals"], " Mål: gå alene i skole.")
     session_id = editor.session.id
-    _prompts.set_next_answer(True)
+    _prompts.set_next_text(PASSPHRASE)
     with qtbot.waitSignal(editor.finished, timeout=3000):
         qtbot.keyClick(editor.parts["goals"], Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     stored = sessions.get(ws=demo_ws, session_id=session_id)
@@ -83,18 +86,23 @@ def test_ctrl_enter_signs_into_the_journal(qtbot, window, demo_ws, child_with_co
     assert tree.topLevelItem(0).text(3).startswith("1 af 10")
 
 
-def test_declining_the_confirmation_keeps_the_draft(qtbot, window, demo_ws, child_with_course, _prompts) -> None:
+def test_cancelling_or_a_wrong_passphrase_keeps_the_draft(qtbot, window, demo_ws, child_with_course,
+                                                          _prompts) -> None:
     child, _course = child_with_course
     editor = _open_editor(qtbot, window, child.id)
-    _prompts.set_next_answer(False)
+    _prompts.set_next_text(None)
     qtbot.mouseClick(editor.finish_button, Qt.MouseButton.LeftButton)
     assert editor.isVisible()
+    _prompts.set_next_text("forkert-kode")
+    _prompts.set_next_answer(True)  # dismisses the error box
+    qtbot.mouseClick(editor.finish_button, Qt.MouseButton.LeftButton)
+    assert editor.isVisible() and _prompts.shown[-1][0] == "error" and "Forkert adgangskode" in _prompts.shown[-1][2]
     assert sessions.get(ws=demo_ws, session_id=editor.session.id).state == "draft"
     editor.reject()
 
 
 def test_warning_when_the_child_is_too_old_for_the_track(qtbot, window, demo_ws) -> None:
-    child = children.register_child(ws=demo_ws, first_name="Ældre", last_name="Øby", cpr="010109-4003").child
+    child = child_with_consent(demo_ws, "Ældre", "Øby", "010109-4003", on=TODAY)
     pathway.open_course(ws=demo_ws, child_id=child.id, track_id="cool-kids", start_date=TODAY)
     editor = _open_editor(qtbot, window, child.id)
     assert editor.warning.isVisible() and "7-12" in editor.warning.text()
@@ -102,7 +110,7 @@ def test_warning_when_the_child_is_too_old_for_the_track(qtbot, window, demo_ws)
 
 
 def test_new_course_from_the_child_view(qtbot, window, demo_ws) -> None:
-    child = children.register_child(ws=demo_ws, first_name="Ny", last_name="Østergård", cpr="050515-4011").child
+    child = child_with_consent(demo_ws, "Ny", "Østergård", "050515-4011")
     window.select_child(child.id)
     qtbot.waitUntil(lambda: window.child_view.overview is not None)
     qtbot.mouseClick(window.child_view.new_course_button, Qt.MouseButton.LeftButton)

@@ -123,6 +123,9 @@ class Session:
     state: str = "draft"
     author_id: int | None = None
     signed_at: datetime | None = None
+    attendance: str = "held"  # held, cancelled, missed
+    own_note: str = ""  # in a group session: this child's own notes
+    group_session_id: int | None = None
 
 
 @dataclass
@@ -140,3 +143,5 @@ class JournalEntry:
     session_id: int | None = None
     signed_at: datetime | None = None
     supersedes_id: int | None = None
+    source: str = ""  # the pathway record the entry journalises ("intake", "screening", ...)
+    source_id: int | None = None

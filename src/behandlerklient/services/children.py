@@ -10,6 +10,7 @@ from behandlerklient.core.course_rules import range_text
 from behandlerklient.core.errors import InvalidInput, NotFound, ValidationError
 from behandlerklient.core.manuals import Track
 from behandlerklient.core.models import Child, Contact, Course, GeneralPractitioner, Guardian, Session
+from behandlerklient.services import audit
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.children import ChildRepository, ChildRow
@@ -45,6 +46,7 @@ def register_child(*, ws: Workspace, first_name: str, last_name: str, cpr: str,
         if gp is not None and gp.id is None:
             repo.add_gp(gp)
         repo.add(child, birth_date=parsed.birth_date, sex=parsed.sex, created_by=ws.user.id, now=ws.clock())
+        audit.record(ws.db, user_id=ws.user.id, action="create", now=ws.clock(), child_id=child.id, obj="child")
     return Registered(child, parsed.warnings, Changes(children=True, child_id=child.id))
 
 
@@ -76,7 +78,15 @@ class CourseView:
 
     @property
     def delivered(self) -> int:
-        return sum(1 for s in self.sessions if s.state == "signed")
+        return sum(1 for s in self.sessions if s.state == "signed" and s.attendance == "held")
+
+    @property
+    def cancelled(self) -> int:
+        return sum(1 for s in self.sessions if s.attendance == "cancelled")
+
+    @property
+    def missed(self) -> int:
+        return sum(1 for s in self.sessions if s.attendance == "missed")
 
     @property
     def progress_text(self) -> str:
@@ -84,6 +94,8 @@ class CourseView:
         text = f"{self.delivered} af {self.course.planned_sessions}"
         if self.track:
             text += f" (manual: {range_text(self.track.sessions_min, self.track.sessions_max)})"
+        if self.cancelled or self.missed:
+            text += f"; {self.cancelled} aflyst, {self.missed} udeblevet"
         return text
 
 
@@ -96,9 +108,12 @@ class ChildOverview:
 
 
 def overview(*, ws: Workspace, child_id: int, on: date | None = None) -> ChildOverview:
+    """The child's record as the child view shows it; every look-up is written to the audit log."""
     child = ChildRepository(ws.db).get(child_id)
     if child is None:
         raise NotFound(f"Intet barn med id {child_id}.")
+    with ws.db.transaction():
+        audit.record(ws.db, user_id=ws.user.id, action="view", now=ws.clock(), child_id=child_id, obj="record")
     path = PathwayRepository(ws.db)
     sessions = SessionRepository(ws.db)
     views = []

@@ -10,10 +10,11 @@ from datetime import date, datetime, time, timedelta, timezone
 from behandlerklient.core import cpr as cprmod
 from behandlerklient.core.course_rules import eligibility
 from behandlerklient.core.models import GeneralPractitioner, Guardian, User
-from behandlerklient.services import children, pathway, sessions
+from behandlerklient.services import children, group_sessions, journal, pathway, records, sdq_records, sessions
 from behandlerklient.services import demo_vocabulary as V
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.children import ChildRepository
+from behandlerklient.storage.sessions import JournalRepository
 from behandlerklient.storage.users import UserRepository
 
 DEMO_PASSPHRASE = "demo-behandler"
@@ -29,6 +30,10 @@ class DemoResult:
     children: int
     courses: int
     sessions: int
+    intakes_by_group: dict[int, int] | None = None
+    notifications: int = 0
+    group_sessions: int = 0
+    corrections: int = 0
 
 
 class _Clock:
@@ -79,7 +84,8 @@ def generate(*, ws: Workspace, children_count: int, seed: int = 1, today: date |
     real_clock, ws.clock = ws.clock, clock
     author = ws.user
     tracks = [t for t in ws.catalogue.sorted() if t.sessions_max <= 25]
-    result = DemoResult(0, 0, 0)
+    result = DemoResult(0, 0, 0, {1: 0, 2: 0, 3: 0, 4: 0})
+    groups: dict[str, list[tuple[int, date]]] = {}
     try:
         users = UserRepository(ws.db)
         with ws.db.transaction():
@@ -93,7 +99,7 @@ def generate(*, ws: Workspace, children_count: int, seed: int = 1, today: date |
             with ws.db.transaction():
                 for _ in range(min(BATCH, children_count - done)):
                     ws.user = rng.choice(therapists)
-                    _one_child(ws, rng, clock, today, tracks, gps, taken, result)
+                    _one_child(ws, rng, clock, today, tracks, gps, taken, result, groups)
                     done += 1
             if progress:
                 progress(done, children_count)
@@ -102,13 +108,43 @@ def generate(*, ws: Workspace, children_count: int, seed: int = 1, today: date |
     return result
 
 
-def _one_child(ws: Workspace, rng: random.Random, clock: _Clock, today: date, tracks, gps, taken, result) -> None:
-    sex = rng.choice("FM")
+def _sign(ws: Workspace, kind: str, record_id: int) -> None:
+    # The generator acts for therapists who are not typing a passphrase; the services' own rules still apply.
+    records.sign_confirmed(ws=ws, kind=kind, record_id=record_id)
+
+
+def _answers(rng: random.Random, level: float) -> list[int | None]:
+    """25 SDQ answers; `level` 0..1 pushes difficulty items up (and prosocial items down)."""
+    from behandlerklient.core.sdq import ITEMS
+
+    out: list[int | None] = []
+    for item in range(1, 26):
+        _name, scale, reverse = ITEMS[item]
+        p = level if scale != "P" else 1 - level
+        value = 2 if rng.random() < p * 0.6 else (1 if rng.random() < 0.5 else 0)
+        if reverse:
+            value = 2 - value
+        out.append(None if rng.random() < 0.02 else value)
+    return out
+
+
+def _sdq(ws, rng, child, day, phase, level, **link) -> None:  # noqa: ANN001
+    impact = [rng.choice((1, 2, 2, 3))] + [rng.choice((0, 1, 2, 3)) for _ in range(5)]
+    sdq_records.record(ws=ws, child_id=child.id, informant="parent", phase=phase, answered_on=day,
+                       answers=_answers(rng, level), impact=impact, **link)
+    if child.age_on(day) >= 11 and rng.random() < 0.8:
+        sdq_records.record(ws=ws, child_id=child.id, informant="self", phase=phase, answered_on=day,
+                           answers=_answers(rng, level * 0.9), **link)
+
+
+def _one_child(ws: Workspace, rng: random.Random, clock: _Clock, today: date, tracks, gps, taken, result,
+               groups) -> None:
+    sex = rng.choice("FF" + "M")  # most contacts are about girls (Copenhagen 2025: 64%)
     first = rng.choice(V.GIRLS if sex == "F" else V.BOYS)
     last = rng.choice(V.LAST)
-    age_days = rng.randint(5 * 365 + 30, 17 * 365 + 300)
+    age_days = rng.choice((rng.randint(9 * 365, 13 * 365), rng.randint(5 * 365 + 30, 17 * 365 + 300)))
     born = today - timedelta(days=age_days)
-    contact_day = today - timedelta(days=rng.randint(20, 540))
+    contact_day = today - timedelta(days=rng.randint(10, 540))
     if contact_day < born + timedelta(days=5 * 365 + 2):
         contact_day = born + timedelta(days=5 * 365 + 2)
     clock.set(contact_day)
@@ -129,44 +165,130 @@ def _one_child(ws: Workspace, rng: random.Random, clock: _Clock, today: date, tr
     age = child.age_on(contact_day)
     made_by = "young_person" if age >= 13 and rng.random() < 0.3 else rng.choice(("parent", "parent", "professional"))
     way = "self" if made_by != "professional" else rng.choice(("gp", "school", "ppr", "health_visitor", "social_services"))
-    pathway.add_contact(ws=ws, child_id=child.id, contact_date=contact_day, made_by=made_by, way=way,
-                        concern=rng.choice(V.CONCERNS), channel=rng.choice(("phone", "phone", "in_person", "digital")),
-                        consent_to_share=rng.random() < 0.9)
-    if rng.random() > 0.7:
+    contact_id, _ = pathway.add_contact(
+        ws=ws, child_id=child.id, contact_date=contact_day, made_by=made_by, way=way, concern=rng.choice(V.CONCERNS),
+        made_by_detail="lærer" if way == "school" else "", channel=rng.choice(("phone", "phone", "in_person", "digital")),
+        consent_to_share=rng.random() < 0.9, consent_obtain=rng.random() < 0.9)
+    _sign(ws, "contact", contact_id)
+
+    # Intake talk(s) ending in one of the four groups.
+    intake_day = contact_day + timedelta(days=rng.randint(3, 21))
+    if intake_day > today:
         return
-    start = contact_day + timedelta(days=rng.randint(14, 60))
+    clock.set(intake_day)
+    if rng.random() < 0.1:
+        first_talk, _ = records.save(ws=ws, kind="intake", values={
+            "contact_id": contact_id, "child_id": child.id, "talk_number": 1, "talk_date": intake_day,
+            "notes": "Første samtale; familien ønsker en samtale mere, før der besluttes."})
+        _sign(ws, "intake", first_talk)
+        intake_day += timedelta(days=rng.randint(5, 12))
+        if intake_day > today:
+            return
+        clock.set(intake_day)
+        talk = 2
+    else:
+        talk = 1
+    group = rng.choices((1, 2, 3, 4), weights=(15, 20, 55, 10))[0]
+    result.intakes_by_group[group] += 1
+    intake_id, _ = records.save(ws=ws, kind="intake", values={
+        "contact_id": contact_id, "child_id": child.id, "talk_number": talk, "talk_date": intake_day,
+        "channel": rng.choice(("phone", "in_person")), "notes": V.INTAKE_NOTES[group - 1].format(name=first),
+        "decision_group": group, "reasoning": V.INTAKE_REASONS[group - 1],
+        "guided_to": rng.choice(V.GUIDED_TO) if group == 2 else "",
+        "bup_referral": "Henvist til BUP via egen læge; sparring med BUP forud." if group == 4 else ""})
+    _sign(ws, "intake", intake_id)
+    if group != 3:
+        if group == 2 and rng.random() < 0.1:
+            _notification(ws, rng, clock, child, intake_day, None, result)
+        return
+
+    # Consent as the age requires, then screening with SDQ and a risk assessment.
+    consent_day = intake_day + timedelta(days=rng.randint(0, 5))
+    screening_day = consent_day + timedelta(days=rng.randint(5, 25))
+    if screening_day > today:
+        return
+    clock.set(consent_day)
+    own = child.age_on(consent_day) >= 15
+    giver = {"given_by": "young_person", "guardian_id": None} if own else {
+        "given_by": "custody_holder", "guardian_id": child.guardians[0].id}
+    for kind, party in (("treatment", ""), ("share", "gp"), ("share", "school")):
+        if kind == "share" and rng.random() < (0.1 if party == "gp" else 0.5):
+            continue
+        cid, _ = records.save(ws=ws, kind="consent", values={"child_id": child.id, "kind": kind, "party": party,
+                                                             "given_on": consent_day, **giver})
+        _sign(ws, "consent", cid)
+    level = rng.uniform(0.35, 0.8)
+    clock.set(screening_day)
+    track_choices = [t for t in tracks if eligibility(t, child.birth_date, screening_day + timedelta(days=30)).ok]
+    risk = rng.choices(("none", "low", "moderate", "high"), weights=(60, 30, 8, 2))[0]
+    outcome = rng.choices(("course", "bup_referral", "guidance", "notification", "no_course"),
+                          weights=(85, 5, 5, 2, 3))[0] if track_choices else "guidance"
+    track = rng.choice(track_choices) if track_choices else None
+    values = {"contact_id": contact_id, "child_id": child.id, "screening_date": screening_day,
+              "child_account": V.ACCOUNTS[rng.randrange(len(V.ACCOUNTS))].format(name=first),
+              "symptoms": rng.choice(V.SYMPTOMS), "self_harm_asked": True,
+              "self_harm_answers": "Ingen selvskade." if risk in ("none", "low") else "Har ridset sig enkelte gange.",
+              "suicidal_thoughts": "Ingen." if risk == "none" else "Passive tanker om at forsvinde.",
+              "suicide_plans": "Ingen planer.", "earlier_attempts": "Ingen.",
+              "protective_factors": "Tæt kontakt til mor; glæder sig til fodbold.", "risk_level": risk,
+              "outcome": outcome, "outcome_track_id": track.id if outcome == "course" and track else "",
+              "outcome_reason": "Symptomerne er aftaget siden henvendelsen." if outcome == "no_course" else ""}
+    if risk in ("moderate", "high"):
+        values.update(V.CRISIS_PLAN)
+    screening_id, _ = records.save(ws=ws, kind="screening", values=values)
+    _sdq(ws, rng, child, screening_day - timedelta(days=2), "baseline", level, screening_id=screening_id)
+    if screening_day + timedelta(days=3) > today and rng.random() < 0.5:
+        return  # still a draft: it waits in the therapist's queue
+    _sign(ws, "screening", screening_id)
+    if outcome == "notification":
+        _notification(ws, rng, clock, child, screening_day, None, result)
+    if outcome != "course" or track is None:
+        return
+
+    start = screening_day + timedelta(days=rng.randint(7, 35))
     if start > today:
         return
-    eligible = [t for t in tracks if eligibility(t, child.birth_date, start).ok]
-    if not eligible:
-        return
-    track = rng.choice(eligible)
     clock.set(start)
-    opened = pathway.open_course(ws=ws, child_id=child.id, track_id=track.id, start_date=start)
+    in_group = track.id == "cool-kids" and "group" in track.formats and rng.random() < 0.5
+    opened = pathway.open_course(ws=ws, child_id=child.id, track_id=track.id, start_date=start,
+                                 format="group" if in_group else ("individual" if "individual" in track.formats
+                                                                  else track.formats[0]))
     result.courses += 1
-    planned = opened.course.planned_sessions
-    # Most courses run to plan; some end early (drop-outs) and a few need an extra session or two.
+    course_id = opened.course.id
+    if in_group:
+        waiting = groups.setdefault(track.id, [])
+        waiting.append((course_id, start))
+        if len(waiting) >= 4:
+            _run_group(ws, rng, clock, today, track, waiting, result)
+            groups[track.id] = []
+        return
+    _individual_sessions(ws, rng, clock, today, track, opened.course, child, level, result)
+
+
+def _individual_sessions(ws, rng, clock, today, track, course, child, level, result) -> None:  # noqa: ANN001
+    planned = course.planned_sessions
     roll = rng.random()
-    if roll < 0.75:
-        target = planned
-    elif roll < 0.9:
-        target = rng.randint(1, planned)
-    else:
-        target = min(track.sessions_max, planned + rng.randint(1, 2))
-    day = start
-    unfinished = False
-    for n in range(1, target + 1):
+    target = planned if roll < 0.75 else (rng.randint(1, planned) if roll < 0.9 else planned + 1)
+    day, n, unfinished = course.start_date, 0, False
+    while n < target:
         if day > today:
             break
         clock.set(day, minute=n)
-        session, _ = sessions.start_session(ws=ws, course_id=opened.course.id, on=day)
-        name = first
+        if rng.random() < 0.08:
+            sessions.record_absence(ws=ws, course_id=course.id, on=day,
+                                    attendance=rng.choice(("cancelled", "missed")), note="")
+            day += timedelta(days=7)
+            continue
+        n += 1
+        reason = "Barnet er tæt på målet; én ekstra session aftalt." if n > track.sessions_max else ""
+        session, _ = sessions.start_session(ws=ws, course_id=course.id, on=day, reason=reason)
+        name = child.first_name
         session.parts.agenda = _text(rng, V.AGENDA, name)
         session.parts.status = _text(rng, V.STATUS, name) if n > 1 else "Første session; ingen hjemmeopgave endnu."
         session.parts.goals = _text(rng, V.GOALS, name)
         session.parts.exercise = _text(rng, V.EXERCISE, name)
         session.parts.homework = _text(rng, V.HOMEWORK, name)
-        session.participants = "parents" if opened.course.format == "parent_group" else rng.choice(
+        session.participants = "parents" if course.format == "parent_group" else rng.choice(
             ("both", "both", "child", "parents"))
         clock.set(day, minute=90)
         recent_last = (n == target or day + timedelta(days=7) > today) and day + timedelta(days=14) > today
@@ -174,10 +296,88 @@ def _one_child(ws: Workspace, rng: random.Random, clock: _Clock, today: date, tr
             sessions.save_draft(ws=ws, session=session)  # an unfinished draft, as on any real laptop
             unfinished = True
         else:
-            sessions.finish_session(ws=ws, session=session)
+            entry, _ = sessions.finish_confirmed(ws=ws, session=session)
+            if rng.random() < 0.03:
+                _correct(ws, entry.id, result)
         result.sessions += 1
+        if n == 3 and rng.random() < 0.4:
+            _coordination(ws, rng, clock, course, day + timedelta(days=2))
         day += timedelta(days=rng.choice((7, 7, 7, 14)))
-    if target >= planned and day <= today and not unfinished:
-        pathway.end_course(ws=ws, course_id=opened.course.id, status="completed", end_date=day)
-    elif target < planned and day <= today and not unfinished:
-        pathway.end_course(ws=ws, course_id=opened.course.id, status="dropped_out", end_date=day)
+    if unfinished or day > today:
+        return
+    _close(ws, rng, clock, today, course, child, level, dropped=target < planned, day=day)
+
+
+def _correct(ws: Workspace, entry_id: int, result) -> None:  # noqa: ANN001
+    original = JournalRepository(ws.db).get(entry_id)
+    journal.correct_confirmed(ws=ws, original=original, text="Rettelse: hjemmeopgaven var tre gange om ugen, "
+                              "ikke fem. Resten af notatet står ved magt.")
+    result.corrections += 1
+
+
+def _coordination(ws, rng, clock, course, day) -> None:  # noqa: ANN001
+    if day > clock.now.date() + timedelta(days=30):
+        return
+    clock.set(day)
+    partner, kind, text = rng.choice(V.COORDINATION)
+    rid, _ = records.save(ws=ws, kind="coordination", values={
+        "child_id": course.child_id, "course_id": course.id, "entry_date": day, "partner": partner, "kind": kind,
+        "summary": text})
+    _sign(ws, "coordination", rid)
+
+
+def _notification(ws, rng, clock, child, day, course_id, result) -> None:  # noqa: ANN001
+    clock.set(day)
+    rid, _ = records.save(ws=ws, kind="notification", values={
+        "child_id": child.id, "course_id": course_id, "notified_on": day, "grounds": rng.choice(V.NOTIFICATION_GROUNDS),
+        "recipient": f"Familieafdelingen, {child.home_municipality}"})
+    _sign(ws, "notification", rid)
+    result.notifications += 1
+
+
+def _close(ws, rng, clock, today, course, child, level, *, dropped: bool, day: date) -> None:  # noqa: ANN001
+    if day > today:
+        return
+    clock.set(day)
+    if not dropped:
+        _sdq(ws, rng, child, day, "closing", max(0.1, level - rng.uniform(0.1, 0.35)), course_id=course.id)
+    effect = "unchanged" if dropped else rng.choices(("improved", "partly_improved", "unchanged", "worsened"),
+                                                     weights=(55, 30, 12, 3))[0]
+    cid, _ = records.save(ws=ws, kind="closing", values={
+        "course_id": course.id, "child_id": child.id, "closing_date": day, "effect": effect,
+        "content_summary": "Forløbet fulgte manualens struktur med fokus på gradvis eksponering og forældrestøtte.",
+        "further_needs": "Ingen yderligere behov." if effect in ("improved", "partly_improved") else
+        "Fortsat støtte i skolen; PPR orienteret.",
+        "recommendations": "Fortsæt trappen hjemme; kontakt tilbuddet igen ved tilbagefald.",
+        "criteria_reason": "Familien udeblev fra de sidste sessioner." if dropped else "",
+        "status": "dropped_out" if dropped else "completed"})
+    _sign(ws, "closing", cid)
+    fu = ws.db.query_one("SELECT id, due_date FROM follow_ups WHERE course_id = ?", (course.id,))
+    if fu and date.fromisoformat(fu[1]) <= today and rng.random() < 0.8:
+        clock.set(date.fromisoformat(fu[1]))
+        records.save(ws=ws, kind="follow_up", record_id=fu[0], values={
+            "done_on": fu[1], "notes": "Telefonopfølgning: bedringen holder; bruger stadig trappen.",
+            "relapse": False, "more_needed": False})
+        _sign(ws, "follow_up", fu[0])
+
+
+def _run_group(ws, rng, clock, today, track, waiting, result) -> None:  # noqa: ANN001
+    start = max(d for _c, d in waiting)
+    ids = [c for c, _d in waiting]
+    day = start
+    for n in range(1, track.sessions_nominal + 1):
+        if day > today:
+            break
+        clock.set(day)
+        gid, _ = group_sessions.create(ws=ws, track_id=track.id, session_date=day, course_ids=ids)
+        for p in group_sessions.participants(ws=ws, group_id=gid):
+            attendance = "held" if rng.random() > 0.08 else "missed"
+            group_sessions.save_participant(ws=ws, session_id=p.session_id, attendance=attendance,
+                                            own_note=rng.choice(V.GROUP_NOTES))
+        if day + timedelta(days=7) > today and rng.random() < 0.5:
+            break  # the newest group session is still a draft
+        with ws.db.transaction():
+            group_sessions.sign_confirmed(ws=ws, group_id=gid)
+        result.group_sessions += 1
+        result.sessions += len(ids)
+        day += timedelta(days=7)

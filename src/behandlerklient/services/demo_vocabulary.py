@@ -52,3 +52,38 @@ HOMEWORK = ("Øve trin 3 på trappen tre gange; formålet er at opleve, at angst
             "Skrive bekymringstanker ned i bekymringstiden kl. 18.",
             "Gennemføre de tre planlagte aktiviteter og notere humøret før og efter.",
             "Forældre giver ros fem gange dagligt og noterer det.")
+INTAKE_NOTES = (
+    "Forælder beskriver en kortvarig reaktion efter flytning; {name} har det bedre nu.",
+    "{name} har brug for støtte i skolen mere end behandling.",
+    "{name} har haft vedvarende symptomer i flere måneder med nedsat funktion i skole og fritid.",
+    "Udtalte symptomer gennem længere tid; funktionen er markant nedsat.",
+)
+INTAKE_REASONS = (
+    "Almindelig, forbigående reaktion; familiens egen omsorg er tilstrækkelig.",
+    "Vanskelighederne hører hjemme i eksisterende tilbud.",
+    "Let til moderat nedsat funktion inden for målgruppen.",
+    "Tegn på alvorligere psykisk lidelse; uden for tilbuddets målgruppe.",
+)
+GUIDED_TO = ("PPR's konsultative team", "Skolens AKT-vejleder", "Headspace", "Familierådgivningen",
+             "Sundhedsplejen")
+ACCOUNTS = ("{name} fortæller, at det er svært at sove, fordi tankerne kører.",
+            "{name} siger, at maven gør ondt, når der er prøver i skolen.",
+            "{name} fortæller om at blive holdt udenfor i frikvartererne.",
+            "{name} vil gerne kunne være sammen med vennerne igen uden at blive bange.")
+SYMPTOMS = ("Bekymringer, søvnbesvær og undgåelse af skole.", "Tristhed, træthed og tilbagetrækning.",
+            "Uro, konflikter og koncentrationsbesvær.", "Tvangsprægede tjek og ritualer om aftenen.",
+            "Angst i sociale situationer; undgår at tale i klassen.")
+CRISIS_PLAN = {"crisis_warning_signs": "Trækker sig ind på værelset, holder op med at spise.",
+               "crisis_own_coping": "Går en tur med hunden; skriver i dagbog.",
+               "crisis_people": "Mor, moster og veninden fra klassen.",
+               "crisis_professionals": "Behandleren i dagtimerne; Livslinien; akutmodtagelsen om natten.",
+               "crisis_means_safety": "Medicin låst inde; forældrene fjerner skarpe genstande."}
+COORDINATION = (("school", "coordination", "Møde med klasselærer om trappetrin i skolen; læreren støtter."),
+                ("ppr", "coordination", "PPR orienteret; ingen yderligere tiltag lige nu."),
+                ("bup", "sparring", "Sparring med BUP om symptombilledet; fortsæt forløbet som planlagt."),
+                ("social_services", "coordination", "Kort koordinering med familierådgiveren om familiens situation."))
+NOTIFICATION_GROUNDS = ("Barnet fortæller om vold i hjemmet.",
+                        "Bekymring for omsorgssvigt: barnet kommer ofte sultent i skole.",
+                        "Forældrenes eget misbrug påvirker barnets hverdag.")
+GROUP_NOTES = ("Deltog aktivt og fortalte om sin egen trappe.", "Stille i dag, men lavede øvelsen.",
+               "Havde svært ved at komme i gang; faldt til efter pausen.", "Var stolt over sit trin fra sidste uge.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from behandlerklient.services import audit
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.migrate import latest_version
 
@@ -29,6 +30,8 @@ def verify(*, ws: Workspace) -> list[Check]:
     fk = db.query("PRAGMA foreign_key_check")
     checks.append(Check("foreign_keys", not fk, "ok" if not fk else f"{len(fk)} brudte fremmednøgler"
                         f" (første i tabellen {fk[0][0]})"))
+    chain = audit.verify_chain(db)
+    checks.append(Check("audit_chain", chain.ok, chain.detail))
     try:
         db.execute("INSERT INTO child_search(child_search, rank) VALUES ('integrity-check', 1)")
         checks.append(Check("search_index", True, "ok"))

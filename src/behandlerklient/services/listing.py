@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from behandlerklient.services import consent
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.pathway import PathwayRepository
 
@@ -13,7 +16,17 @@ def children(*, ws: Workspace) -> list[dict]:
             for r in rows]
 
 
-def courses(*, ws: Workspace) -> list[dict]:
-    return [{"id": c["id"], "child_id": c["child_id"], "track": c["track_id"], "status": c["status"],
-             "start_date": c["start_date"], "planned_sessions": c["planned_sessions"],
-             "sessions_delivered": c["delivered"]} for c in PathwayRepository(ws.db).course_summaries()]
+def courses(*, ws: Workspace, today: date | None = None) -> list[dict]:
+    """`gp_consent`: consent to inform the GP is recorded from whoever must give it at the child's age today."""
+    on = today or date.today()
+    out = []
+    gp_ok: dict[int, bool] = {}
+    for c in PathwayRepository(ws.db).course_summaries():
+        child_id = c["child_id"]
+        if child_id not in gp_ok:
+            gp_ok[child_id] = consent.share(ws=ws, child_id=child_id, party="gp", on=on).ok
+        out.append({"id": c["id"], "child_id": child_id, "track": c["track_id"], "status": c["status"],
+                    "start_date": c["start_date"], "planned_sessions": c["planned_sessions"],
+                    "sessions_delivered": c["delivered"], "sessions_cancelled": c["cancelled"],
+                    "sessions_missed": c["missed"], "gp_consent": gp_ok[child_id]})
+    return out

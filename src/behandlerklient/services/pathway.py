@@ -6,27 +6,32 @@ from dataclasses import dataclass
 from datetime import date
 
 from behandlerklient.core import course_rules
-from behandlerklient.core.errors import InvalidInput, NotFound
-from behandlerklient.core.models import Contact, Course
+from behandlerklient.core.errors import InvalidInput, NotFound, RuleRefused
+from behandlerklient.core.models import Course, JournalEntry
 from behandlerklient.core.vocab import CONTACT_CHANNEL, CONTACT_MADE_BY, CONTACT_WAY, SESSION_FORMAT
+from behandlerklient.services import audit, records
+from behandlerklient.services import consent as consent_service
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.children import ChildRepository
 from behandlerklient.storage.pathway import PathwayRepository
+from behandlerklient.storage.sessions import JournalRepository
 
 
 def add_contact(*, ws: Workspace, child_id: int, contact_date: date, made_by: str, way: str, concern: str,
-                made_by_detail: str = "", channel: str = "phone", consent_to_share: bool = False) -> Changes:
+                made_by_detail: str = "", channel: str = "phone", consent_to_share: bool = False,
+                consent_obtain: bool = False) -> tuple[int, Changes]:
+    """Records a henvendelse as a draft for its author to sign. A known child keeps one history (open door)."""
     for value, vocab, what in ((made_by, CONTACT_MADE_BY, "hvem der henvendte sig"), (way, CONTACT_WAY, "vej"),
                                (channel, CONTACT_CHANNEL, "kanal")):
         if value not in vocab:
             raise InvalidInput(f"Ukendt {what}: {value!r}.")
     if ChildRepository(ws.db).get(child_id) is None:
         raise NotFound(f"Intet barn med id {child_id}.")
-    contact = Contact(None, child_id, contact_date, made_by, way, concern, made_by_detail, channel, consent_to_share)
-    with ws.db.transaction():
-        PathwayRepository(ws.db).add_contact(contact, created_by=ws.user.id, now=ws.clock())
-    return Changes(contacts=True, child_id=child_id)
+    return records.save(ws=ws, kind="contact", values={
+        "child_id": child_id, "contact_date": contact_date, "made_by": made_by, "made_by_detail": made_by_detail,
+        "way": way, "channel": channel, "concern": concern, "consent_to_share": consent_to_share,
+        "consent_obtain": consent_obtain})
 
 
 @dataclass
@@ -37,8 +42,12 @@ class OpenedCourse:
 
 
 def open_course(*, ws: Workspace, child_id: int, track_id: str, start_date: date,
-                planned_sessions: int | None = None, format: str | None = None) -> OpenedCourse:
-    """Opens a course; an age outside the track's or a planned count outside its range is a warning."""
+                planned_sessions: int | None = None, format: str | None = None, reason: str = "") -> OpenedCourse:
+    """Opens a course once the consent the child's age requires is recorded.
+
+    An age outside the track's range is a warning; planning more sessions than the manual allows needs a
+    recorded reason.
+    """
     child = ChildRepository(ws.db).get(child_id)
     if child is None:
         raise NotFound(f"Intet barn med id {child_id}.")
@@ -51,7 +60,13 @@ def open_course(*, ws: Workspace, child_id: int, track_id: str, start_date: date
     planned = planned_sessions or track.sessions_nominal
     if planned < 1:
         raise InvalidInput("Antal planlagte sessioner skal være mindst 1.")
-    warnings = []
+    consent_status = consent_service.treatment(ws=ws, child_id=child_id, on=start_date)
+    if not consent_status.ok:
+        raise RuleRefused("Forløbet kan ikke starte: " + " ".join(consent_status.missing))
+    if planned > track.sessions_max and not track.flexible and not reason.strip():
+        raise RuleRefused(f"{planned} sessioner er flere end manualens maksimum ({track.sessions_max}); "
+                          "skriv en begrundelse.")
+    warnings = list(consent_status.warnings)
     elig = course_rules.eligibility(track, child.birth_date, start_date)
     if not elig.ok:
         warnings.append(elig.message)
@@ -61,9 +76,50 @@ def open_course(*, ws: Workspace, child_id: int, track_id: str, start_date: date
     if fmt not in track.formats:
         warnings.append(f"{track.name} beskriver ikke formatet '{SESSION_FORMAT[fmt].lower()}'.")
     course = Course(None, child_id, track_id, start_date, planned, "active", fmt)
+    repo = PathwayRepository(ws.db)
+    now = ws.clock()
     with ws.db.transaction():
-        PathwayRepository(ws.db).add_course(course, created_by=ws.user.id, now=ws.clock())
+        repo.add_course(course, created_by=ws.user.id, now=now)
+        contact_id = repo.latest_contact_id(child_id)
+        if contact_id is not None:
+            ws.db.execute("UPDATE courses SET contact_id = ? WHERE id = ?", (contact_id, course.id))
+        if reason.strip():
+            repo.add_change(course.id, "planned_sessions", str(track.sessions_nominal), str(planned), reason,
+                            on=start_date, author_id=ws.user.id, now=now)
+        audit.record(ws.db, user_id=ws.user.id, action="create", now=now, child_id=child_id, obj=f"course:{course.id}")
     return OpenedCourse(course, warnings, Changes(courses=True, child_id=child_id))
+
+
+def change_track(*, ws: Workspace, course_id: int, track_id: str, reason: str, on: date,
+                 passphrase: str) -> Changes:
+    """A new track for a running course: the reason is recorded and journalised, signed by the therapist."""
+    from behandlerklient.services.signing import confirm_identity
+
+    repo = PathwayRepository(ws.db)
+    course = repo.course(course_id)
+    if course is None:
+        raise NotFound(f"Intet forløb med id {course_id}.")
+    new = ws.catalogue.tracks.get(track_id)
+    if new is None:
+        raise InvalidInput(f"Ukendt spor {track_id!r}.")
+    if not reason.strip():
+        raise RuleRefused("Skift af spor kræver en begrundelse.")
+    if track_id == course.track_id:
+        raise InvalidInput("Forløbet er allerede på dette spor.")
+    confirm_identity(ws=ws, passphrase=passphrase)
+    old = ws.catalogue.tracks.get(course.track_id)
+    now = ws.clock()
+    with ws.db.transaction():
+        repo.add_change(course_id, "track", course.track_id, track_id, reason, on=on, author_id=ws.user.id, now=now)
+        ws.db.execute("UPDATE courses SET track_id = ? WHERE id = ?", (track_id, course_id))
+        JournalRepository(ws.db).add(JournalEntry(
+            None, course.child_id, "course_change", "Skift af spor",
+            f"Sporet er skiftet fra {old.name if old else course.track_id} til {new.name} den {on:%d.%m.%Y}.\n\n"
+            f"Begrundelse:\n{reason.strip()}", ws.user.id, ws.user.role, records.event_time(on), now,
+            course_id=course_id, signed_at=now, source="course_change"))
+        audit.record(ws.db, user_id=ws.user.id, action="sign", now=now, child_id=course.child_id,
+                     obj=f"course:{course_id}", detail="track change")
+    return Changes(courses=True, journal=True, child_id=course.child_id)
 
 
 def end_course(*, ws: Workspace, course_id: int, status: str, end_date: date) -> Changes:

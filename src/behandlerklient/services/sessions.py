@@ -10,7 +10,10 @@ from behandlerklient.core.errors import InvalidInput, NotFound, RuleRefused
 from behandlerklient.core.manuals import Track
 from behandlerklient.core.models import JournalEntry, Session, SessionParts
 from behandlerklient.core.vocab import PARTICIPANTS, SESSION_FORMAT, SESSION_PARTS, label
+from behandlerklient.services import audit
 from behandlerklient.services.changes import Changes
+from behandlerklient.services.records import event_time
+from behandlerklient.services.signing import confirm_identity
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.children import ChildRepository
 from behandlerklient.storage.pathway import PathwayRepository
@@ -52,7 +55,7 @@ def context(*, ws: Workspace, session: Session) -> SessionContext:
     return SessionContext(session, track, position, outline.theme, outline.parts, warnings, child.full_name)
 
 
-def start_session(*, ws: Workspace, course_id: int, on: date) -> tuple[Session, Changes]:
+def start_session(*, ws: Workspace, course_id: int, on: date, reason: str = "") -> tuple[Session, Changes]:
     """A new draft with the next number and the five parts pre-filled from the manual's outline.
 
     If the course already has an unsigned draft, that draft is returned instead: one course never
@@ -68,14 +71,46 @@ def start_session(*, ws: Workspace, course_id: int, on: date) -> tuple[Session, 
     existing = repo.draft_in_course(course_id)
     if existing is not None:
         return existing, Changes()
+    number = repo.next_number(course_id)
+    if number > track.sessions_max and not track.flexible and not reason.strip():
+        raise RuleRefused(f"Session {number} ligger over manualens interval ({track.range_text}); "
+                          "skriv en begrundelse for den ekstra session.")
     with ws.db.transaction():
-        number = repo.next_number(course_id)
         outline = track.outline_for(number)
         participants = "parents" if course.format == "parent_group" else "both"
         session = Session(None, course_id, number, on, track.session_minutes, participants, course.format,
                           SessionParts(**outline.parts), author_id=ws.user.id)
         repo.add(session, now=ws.clock())
+        if reason.strip():
+            ws.db.execute("UPDATE sessions SET over_range_reason = ? WHERE id = ?", (reason.strip(), session.id))
+        audit.record(ws.db, user_id=ws.user.id, action="create", now=ws.clock(), child_id=course.child_id,
+                     obj=f"session:{session.id}")
     return session, Changes(sessions=True, child_id=course.child_id)
+
+
+def record_absence(*, ws: Workspace, course_id: int, on: date, attendance: str, note: str = "") -> Changes:
+    """A cancelled or missed session is counted apart and does not use up a session number."""
+    if attendance not in ("cancelled", "missed"):
+        raise InvalidInput("Fravær er 'cancelled' (aflyst) eller 'missed' (udeblevet).")
+    course = PathwayRepository(ws.db).course(course_id)
+    if course is None:
+        raise NotFound(f"Intet forløb med id {course_id}.")
+    repo = SessionRepository(ws.db)
+    now = ws.clock()
+    with ws.db.transaction():
+        s = Session(None, course_id, repo.next_number(course_id), on, 0, "both", course.format,
+                    SessionParts(), author_id=ws.user.id)
+        repo.add(s, now=now)
+        ws.db.execute("UPDATE sessions SET attendance = ?, own_note = ? WHERE id = ?", (attendance, note, s.id))
+        repo.mark_signed(s.id, now=now)
+        what = "Aflyst session" if attendance == "cancelled" else "Udeblevet fra session"
+        JournalRepository(ws.db).add(JournalEntry(
+            None, course.child_id, "absence", what, f"{what} den {on:%d.%m.%Y}." + (f"\n{note}" if note else ""),
+            ws.user.id, ws.user.role, event_time(on), now, course_id=course_id, session_id=s.id, signed_at=now,
+            source="session", source_id=s.id))
+        audit.record(ws.db, user_id=ws.user.id, action="sign", now=now, child_id=course.child_id,
+                     obj=f"session:{s.id}", detail=attendance)
+    return Changes(sessions=True, journal=True, child_id=course.child_id)
 
 
 def _validate(session: Session) -> None:
@@ -104,8 +139,15 @@ def render_body(session: Session) -> str:
     return "\n\n".join(blocks)
 
 
-def finish_session(*, ws: Workspace, session: Session) -> tuple[JournalEntry, Changes]:
-    """Save and sign the session; it becomes a journal entry with author, role, event time and write time."""
+def finish_session(*, ws: Workspace, session: Session, passphrase: str) -> tuple[JournalEntry, Changes]:
+    """Save and sign the session (the passphrase confirms the signer); it becomes a journal entry."""
+    confirm_identity(ws=ws, passphrase=passphrase)
+    return finish_confirmed(ws=ws, session=session)
+
+
+def finish_confirmed(*, ws: Workspace, session: Session) -> tuple[JournalEntry, Changes]:
+    """Save and sign after the identity was confirmed; it becomes a journal entry with author, role,
+    event time and write time."""
     _validate(session)
     if not any(v.strip() for v in session.parts.as_dict().values()):
         raise InvalidInput("Sessionen er tom; skriv mindst én af de fem dele.")
@@ -119,12 +161,13 @@ def finish_session(*, ws: Workspace, session: Session) -> tuple[JournalEntry, Ch
         if not repo.update_draft(session, now=now):
             raise RuleRefused("Sessionen er allerede underskrevet.")
         repo.mark_signed(session.id, now=now)
-        event = now.replace(year=session.session_date.year, month=session.session_date.month,
-                            day=session.session_date.day, hour=12, minute=0, second=0)
         entry = JournalEntry(None, course.child_id, "session", f"{track.name}: session {session.number}",
-                             render_body(session), ws.user.id, ws.user.role, event, now,
-                             course_id=course.id, session_id=session.id, signed_at=now)
+                             render_body(session), ws.user.id, ws.user.role,
+                             event_time(session.session_date), now, course_id=course.id, session_id=session.id,
+                             signed_at=now, source="session", source_id=session.id)
         JournalRepository(ws.db).add(entry)
+        audit.record(ws.db, user_id=ws.user.id, action="sign", now=now, child_id=course.child_id,
+                     obj=f"session:{session.id}")
     session.state, session.signed_at = "signed", now
     return entry, Changes(sessions=True, journal=True, child_id=course.child_id)
 

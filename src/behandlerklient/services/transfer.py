@@ -9,6 +9,7 @@ from behandlerklient import __version__
 from behandlerklient.core import cpr as cprmod
 from behandlerklient.core.errors import InvalidInput, ValidationError
 from behandlerklient.core.sorting import name_key
+from behandlerklient.services import audit
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.clock import to_text
@@ -25,11 +26,25 @@ TABLES: tuple[tuple[str, dict[str, str]], ...] = (
     ("children", {"gp_id": "gps", "created_by": "users"}),
     ("guardians", {"child_id": "children"}),
     ("contacts", {"child_id": "children", "created_by": "users"}),
-    ("courses", {"child_id": "children", "created_by": "users"}),
-    ("sessions", {"course_id": "courses", "author_id": "users"}),
+    ("intakes", {"contact_id": "contacts", "child_id": "children", "author_id": "users"}),
+    ("screenings", {"contact_id": "contacts", "child_id": "children", "author_id": "users"}),
+    ("consents", {"child_id": "children", "guardian_id": "guardians", "withdraws_id": "consents",
+                  "author_id": "users"}),
+    ("courses", {"child_id": "children", "created_by": "users", "contact_id": "contacts"}),
+    ("course_changes", {"course_id": "courses", "author_id": "users"}),
+    ("sdq_responses", {"child_id": "children", "screening_id": "screenings", "course_id": "courses",
+                       "author_id": "users"}),
+    ("questionnaire_responses", {"child_id": "children", "screening_id": "screenings", "author_id": "users"}),
+    ("group_sessions", {"author_id": "users"}),
+    ("sessions", {"course_id": "courses", "author_id": "users", "group_session_id": "group_sessions"}),
+    ("coordination_entries", {"child_id": "children", "course_id": "courses", "author_id": "users"}),
+    ("notifications", {"child_id": "children", "course_id": "courses", "author_id": "users"}),
+    ("closings", {"course_id": "courses", "child_id": "children", "author_id": "users"}),
+    ("follow_ups", {"course_id": "courses", "child_id": "children", "author_id": "users"}),
     ("journal_entries", {"child_id": "children", "course_id": "courses", "session_id": "sessions",
                          "author_id": "users", "supersedes_id": "journal_entries"}),
 )
+# The audit log is not exported: it records this installation's own history. An import is itself audited.
 
 
 def _columns(db: Database, table: str) -> list[str]:
@@ -47,7 +62,11 @@ def export_data(*, ws: Workspace) -> dict[str, Any]:
 
 
 def export_json(*, ws: Workspace) -> str:
-    return json.dumps(export_data(ws=ws), ensure_ascii=False, indent=1, sort_keys=False)
+    text = json.dumps(export_data(ws=ws), ensure_ascii=False, indent=1, sort_keys=False)
+    with ws.db.transaction():
+        audit.record(ws.db, user_id=ws.user.id, action="export", now=ws.clock(), obj="export-json",
+                     detail="whole database")
+    return text
 
 
 def _fail(message: str) -> InvalidInput:
@@ -154,6 +173,8 @@ def import_json(*, ws: Workspace, text: str) -> tuple[dict[str, int], Changes]:
                     raise _fail(f"{table} række {i} strider mod databasens regler ({_explain(exc)}).") from None
                 id_map[table][old_id] = new_id
             counts[table] = len(rows_by_table[table])
+        audit.record(db, user_id=ws.user.id, action="import", now=ws.clock(),
+                     detail=f"{counts.get('children', 0)} children")
     return counts, Changes(children=True, contacts=True, courses=True, sessions=True, journal=True, users=True)
 
 

@@ -47,6 +47,16 @@ class PathwayRepository:
         self.db.execute("UPDATE courses SET status = ?, end_date = ? WHERE id = ?",
                         (status, date_text(end_date), course_id))
 
+    def latest_contact_id(self, child_id: int) -> int | None:
+        return self.db.scalar("SELECT id FROM contacts WHERE child_id = ? ORDER BY contact_date DESC, id DESC LIMIT 1",
+                              (child_id,))
+
+    def add_change(self, course_id: int, kind: str, old: str, new: str, reason: str, *, on, author_id: int,
+                   now: datetime) -> None:
+        self.db.insert("course_changes", {"course_id": course_id, "changed_on": date_text(on), "kind": kind,
+                                          "old_value": old, "new_value": new, "reason": reason.strip(),
+                                          "author_id": author_id, "created_at": to_text(now)})
+
     def course(self, course_id: int) -> Course | None:
         r = self.db.query_one("SELECT * FROM courses WHERE id = ?", (course_id,))
         return _course(r) if r else None
@@ -59,6 +69,9 @@ class PathwayRepository:
         """Every course with its count of signed sessions (for listings and reports)."""
         rows = self.db.query(
             "SELECT c.id, c.child_id, c.track_id, c.status, c.start_date, c.planned_sessions, "
-            "(SELECT count(*) FROM sessions s WHERE s.course_id = c.id AND s.state = 'signed') AS delivered "
+            "(SELECT count(*) FROM sessions s WHERE s.course_id = c.id AND s.state = 'signed' "
+            " AND s.attendance = 'held') AS delivered, "
+            "(SELECT count(*) FROM sessions s WHERE s.course_id = c.id AND s.attendance = 'cancelled') AS cancelled, "
+            "(SELECT count(*) FROM sessions s WHERE s.course_id = c.id AND s.attendance = 'missed') AS missed "
             "FROM courses c ORDER BY c.id")
         return [dict(r) for r in rows]

@@ -15,7 +15,8 @@ def _session(r) -> Session:
                    participants=r["participants"], format=r["format"],
                    parts=SessionParts(agenda=r["agenda"], status=r["status"], goals=r["goals"],
                                       exercise=r["exercise"], homework=r["homework"]),
-                   state=r["state"], author_id=r["author_id"], signed_at=from_text(r["signed_at"]))
+                   state=r["state"], author_id=r["author_id"], signed_at=from_text(r["signed_at"]),
+                   attendance=r["attendance"], own_note=r["own_note"], group_session_id=r["group_session_id"])
 
 
 def _entry(r) -> JournalEntry:
@@ -23,7 +24,7 @@ def _entry(r) -> JournalEntry:
                         kind=r["kind"], title=r["title"], body=r["body"], author_id=r["author_id"],
                         author_role=r["author_role"], event_time=from_text(r["event_time"]),
                         written_at=from_text(r["written_at"]), signed_at=from_text(r["signed_at"]),
-                        supersedes_id=r["supersedes_id"])
+                        supersedes_id=r["supersedes_id"], source=r["source"], source_id=r["source_id"])
 
 
 class SessionRepository:
@@ -63,12 +64,13 @@ class SessionRepository:
             "SELECT * FROM sessions WHERE course_id = ? ORDER BY number, id", (course_id,))]
 
     def signed_count(self, course_id: int) -> int:
-        return int(self.db.scalar("SELECT count(*) FROM sessions WHERE course_id = ? AND state = 'signed'",
-                                  (course_id,)))
+        return int(self.db.scalar("SELECT count(*) FROM sessions WHERE course_id = ? AND state = 'signed' "
+                                  "AND attendance = 'held'", (course_id,)))
 
     def next_number(self, course_id: int) -> int:
-        return int(self.db.scalar("SELECT coalesce(max(number), 0) + 1 FROM sessions WHERE course_id = ?",
-                                  (course_id,)))
+        """Held sessions count; a cancelled or missed one does not use up a number."""
+        return int(self.db.scalar("SELECT coalesce(max(number), 0) + 1 FROM sessions WHERE course_id = ? "
+                                  "AND attendance = 'held'", (course_id,)))
 
     def draft_in_course(self, course_id: int) -> Session | None:
         r = self.db.query_one("SELECT * FROM sessions WHERE course_id = ? AND state = 'draft' ORDER BY number LIMIT 1",
@@ -89,8 +91,13 @@ class JournalRepository:
             "child_id": e.child_id, "course_id": e.course_id, "session_id": e.session_id, "kind": e.kind,
             "title": e.title, "body": e.body, "author_id": e.author_id, "author_role": e.author_role,
             "event_time": to_text(e.event_time), "written_at": to_text(e.written_at),
-            "signed_at": to_text(e.signed_at) if e.signed_at else None, "supersedes_id": e.supersedes_id})
+            "signed_at": to_text(e.signed_at) if e.signed_at else None, "supersedes_id": e.supersedes_id,
+            "source": e.source, "source_id": e.source_id})
         return e
+
+    def get(self, entry_id: int) -> JournalEntry | None:
+        r = self.db.query_one("SELECT * FROM journal_entries WHERE id = ?", (entry_id,))
+        return _entry(r) if r else None
 
     def for_child(self, child_id: int) -> list[JournalEntry]:
         return [_entry(r) for r in self.db.query(

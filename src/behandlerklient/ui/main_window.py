@@ -270,7 +270,7 @@ class MainWindow(QMainWindow):
         ctx = session_service.context(ws=self.ws, session=session)
         dlg = SessionEditorDialog(
             ctx=ctx, save_draft=lambda s: session_service.save_draft(ws=self.ws, session=s),
-            finish=lambda s: session_service.finish_session(ws=self.ws, session=s), parent=self)
+            finish=lambda s, p: session_service.finish_session(ws=self.ws, session=s, passphrase=p), parent=self)
         self.editor = dlg  # reachable for tests and for the lock routine
         dlg.finished.connect(self._editor_closed)
         self._show_dialog(dlg)

@@ -4,14 +4,37 @@ from __future__ import annotations
 
 from collections import deque
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
 
 _next_answers: deque[bool] = deque()
+_next_texts: deque[str | None] = deque()
 shown: list[tuple[str, str, str]] = []  # (kind, title, text) of every prompt, for tests and diagnostics
+# Under test, a prompt nobody prepared an answer for fails at once instead of blocking in exec().
+strict = False
+
+
+class UnexpectedPrompt(AssertionError):
+    pass
+
+
+def _refuse_unprepared(kind: str, title: str, text: str) -> None:
+    if strict:
+        raise UnexpectedPrompt(f"unexpected {kind} prompt: {title}: {text}")
 
 
 def set_next_answer(answer: bool) -> None:
     _next_answers.append(answer)
+
+
+def set_next_text(text: str | None) -> None:
+    """The next text or passphrase prompt answers `text` (None: the user cancels)."""
+    _next_texts.append(text)
+
+
+def reset() -> None:
+    _next_answers.clear()
+    _next_texts.clear()
+    shown.clear()
 
 
 def _answered() -> bool | None:
@@ -22,6 +45,7 @@ def _box(kind: str, parent: QWidget | None, title: str, text: str, icon: QMessag
     shown.append((kind, title, text))
     if _answered() is not None:
         return
+    _refuse_unprepared(kind, title, text)
     box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
     box.setObjectName(f"prompt_{kind}")
     box.exec()
@@ -44,6 +68,7 @@ def question(parent: QWidget | None, title: str, text: str, *, yes: str = "Ja", 
     answer = _answered()
     if answer is not None:
         return answer
+    _refuse_unprepared("question", title, text)
     box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent)
     box.setObjectName("prompt_question")
     yes_button = box.addButton(yes, QMessageBox.ButtonRole.YesRole)
@@ -51,3 +76,23 @@ def question(parent: QWidget | None, title: str, text: str, *, yes: str = "Ja", 
     box.setDefaultButton(yes_button)
     box.exec()
     return box.clickedButton() is yes_button
+
+
+def passphrase(parent: QWidget | None, title: str, text: str) -> str | None:
+    """Ask for the logged-in user's passphrase again (signing). None when cancelled."""
+    shown.append(("passphrase", title, text))
+    if _next_texts:
+        return _next_texts.popleft()
+    _refuse_unprepared("passphrase", title, text)
+    value, ok = QInputDialog.getText(parent, title, text, QLineEdit.EchoMode.Password)
+    return value if ok else None
+
+
+def text(parent: QWidget | None, title: str, label: str, default: str = "") -> str | None:
+    """One line of text (e.g. a reason). None when cancelled."""
+    shown.append(("text", title, label))
+    if _next_texts:
+        return _next_texts.popleft()
+    _refuse_unprepared("text", title, label)
+    value, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal, default)
+    return value if ok else None

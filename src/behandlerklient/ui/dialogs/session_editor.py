@@ -26,7 +26,7 @@ class SessionEditorDialog(BaseDialog):
     draft_saved = Signal()
 
     def __init__(self, *, ctx: SessionContext, save_draft: Callable[[Session], None],
-                 finish: Callable[[Session], None], parent: QWidget | None = None) -> None:
+                 finish: Callable[[Session, str], None], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("sessionEditor")
         self._ctx = ctx
@@ -167,15 +167,17 @@ class SessionEditorDialog(BaseDialog):
         return True
 
     def _finish_clicked(self) -> None:
-        if not prompts.question(self, self.tr("Gem i journal"), self.tr(
-                "Når sessionen er gemt i journalen, er den underskrevet med dit navn og tidspunktet og kan ikke "
-                "ændres bagefter (kun rettes med en ny, underskrevet tilføjelse).\n\nGem session %1 i journalen?")
-                .replace("%1", str(self.session.number)), yes=self.tr("Gem i journal"), no=self.tr("Tilbage")):
+        self.save_now()  # whatever happens next, the typing is safe as a draft
+        passphrase = prompts.passphrase(self, self.tr("Underskriv session %1").replace("%1", str(self.session.number)), self.tr(
+            "Når sessionen er gemt i journalen, er den underskrevet med dit navn og tidspunktet og kan ikke "
+            "ændres bagefter (kun rettes med en ny, underskrevet tilføjelse).\n\nSkriv din adgangskode for at "
+            "underskrive:"))
+        if passphrase is None:
             return
         try:
-            self._finish(self.collect())
+            self._finish(self.collect(), passphrase)
         except KnownError as exc:
-            prompts.error(self, self.tr("Sessionen blev ikke gemt"), exc.message)
+            prompts.error(self, self.tr("Sessionen blev ikke underskrevet"), exc.message)
             return
         self._dirty = False
         self.finished_ok = True

@@ -1,0 +1,62 @@
+"""The append-only, hash-chained audit log: who viewed, created, signed, corrected, exported or imported what."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from behandlerklient.storage.clock import to_text
+from behandlerklient.storage.database import Database
+
+ACTIONS = {"view": "Visning", "create": "Oprettelse", "update": "Ændring af kladde", "sign": "Underskrift",
+           "correct": "Rettelse", "export": "Udlevering/eksport", "import": "Import", "user": "Brugeradministration",
+           "supervise": "Supervision"}
+
+
+def _hash(prev: str, row_id: int, at: str, user_id: int | None, action: str, child_id: int | None,
+          obj: str, detail: str) -> str:
+    payload = json.dumps([prev, row_id, at, user_id, action, child_id, obj, detail], ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def record(db: Database, *, user_id: int | None, action: str, now: datetime, child_id: int | None = None,
+           obj: str = "", detail: str = "") -> None:
+    """Append one row; call inside the transaction of the change it records, so both or neither land."""
+    with db.transaction():
+        last_id, last_hash = db.query_one("SELECT last_id, last_hash FROM audit_head WHERE singleton = 1")
+        row_id, at = last_id + 1, to_text(now)
+        digest = _hash(last_hash, row_id, at, user_id, action, child_id, obj, detail)
+        db.insert("audit_log", {"id": row_id, "at": at, "user_id": user_id, "action": action, "child_id": child_id,
+                                "object": obj, "detail": detail, "prev_hash": last_hash, "hash": digest})
+        db.execute("UPDATE audit_head SET last_id = ?, last_hash = ? WHERE singleton = 1", (row_id, digest))
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    ok: bool
+    rows: int
+    detail: str
+
+
+def verify_chain(db: Database) -> ChainCheck:
+    prev, expected_id, count = "", 1, 0
+    for r in db.query("SELECT id, at, user_id, action, child_id, object, detail, prev_hash, hash FROM audit_log ORDER BY id"):
+        if r[0] != expected_id:
+            return ChainCheck(False, count, f"række {expected_id} mangler i revisionssporet")
+        if r[7] != prev or _hash(prev, *r[:7]) != r[8]:
+            return ChainCheck(False, count, f"række {r[0]} i revisionssporet er ændret")
+        prev, expected_id, count = r[8], expected_id + 1, count + 1
+    last_id, last_hash = db.query_one("SELECT last_id, last_hash FROM audit_head WHERE singleton = 1")
+    if last_id != count or last_hash != prev:
+        return ChainCheck(False, count, "de seneste rækker i revisionssporet mangler eller er ændret")
+    return ChainCheck(True, count, f"{count} rækker, kæden er intakt")
+
+
+def for_child(db: Database, child_id: int) -> list[dict]:
+    rows = db.query(
+        "SELECT a.id, a.at, u.username, u.full_name, a.action, a.object, a.detail FROM audit_log a "
+        "LEFT JOIN users u ON u.id = a.user_id WHERE a.child_id = ? ORDER BY a.id", (child_id,))
+    return [{"id": r[0], "at": r[1], "user": r[2], "user_name": r[3], "action": r[4],
+             "action_label": ACTIONS.get(r[4], r[4]), "object": r[5], "detail": r[6]} for r in rows]

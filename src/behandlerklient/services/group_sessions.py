@@ -1,0 +1,152 @@
+"""Group sessions: documented once, linked to each participating child's journal with its own notes and
+attendance, and never another child's name in any child's journal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from behandlerklient.core.errors import InvalidInput, NotFound, RuleRefused
+from behandlerklient.core.models import JournalEntry, Session, SessionParts
+from behandlerklient.core.vocab import SESSION_PARTS
+from behandlerklient.services import audit
+from behandlerklient.services.changes import Changes
+from behandlerklient.services.records import event_time
+from behandlerklient.services.signing import confirm_identity
+from behandlerklient.services.workspace import Workspace
+from behandlerklient.storage.clock import to_text
+from behandlerklient.storage.pathway import PathwayRepository
+from behandlerklient.storage.sessions import JournalRepository, SessionRepository
+
+ATTENDANCE = {"held": "Deltog", "missed": "Udeblev", "cancelled": "Aflyst"}
+
+
+@dataclass
+class Participant:
+    session_id: int
+    course_id: int
+    child_id: int
+    child_name: str
+    attendance: str
+    own_note: str
+
+
+def create(*, ws: Workspace, track_id: str, session_date: date, course_ids: list[int]) -> tuple[int, Changes]:
+    """One shared draft plus a linked draft session in each participating course (same track, active)."""
+    track = ws.catalogue.tracks.get(track_id)
+    if track is None:
+        raise InvalidInput(f"Ukendt spor {track_id!r}.")
+    if len(set(course_ids)) < 2:
+        raise InvalidInput("En gruppesession har mindst to deltagende børn.")
+    repo = PathwayRepository(ws.db)
+    courses = []
+    for cid in course_ids:
+        c = repo.course(cid)
+        if c is None:
+            raise NotFound(f"Intet forløb med id {cid}.")
+        if c.track_id != track_id or c.status != "active":
+            raise RuleRefused(f"Forløb {cid} er ikke et aktivt {track.name}-forløb.")
+        courses.append(c)
+    sessions = SessionRepository(ws.db)
+    now = ws.clock()
+    number = max(sessions.next_number(c.id) for c in courses)
+    outline = track.outline_for(number)
+    with ws.db.transaction():
+        gid = ws.db.insert("group_sessions", {
+            "track_id": track_id, "number": number, "session_date": session_date.isoformat(),
+            "duration_min": track.session_minutes, **outline.parts, "author_id": ws.user.id,
+            "created_at": to_text(now)})
+        for c in courses:
+            s = Session(None, c.id, sessions.next_number(c.id), session_date, track.session_minutes, "both", "group",
+                        SessionParts(**outline.parts), author_id=ws.user.id)
+            sessions.add(s, now=now)
+            ws.db.execute("UPDATE sessions SET group_session_id = ? WHERE id = ?", (gid, s.id))
+            audit.record(ws.db, user_id=ws.user.id, action="create", now=now, child_id=c.child_id,
+                         obj=f"group_session:{gid}")
+    return gid, Changes(sessions=True)
+
+
+def participants(*, ws: Workspace, group_id: int) -> list[Participant]:
+    rows = ws.db.query(
+        "SELECT s.id, s.course_id, c.child_id, ch.first_name || ' ' || ch.last_name, s.attendance, s.own_note "
+        "FROM sessions s JOIN courses c ON c.id = s.course_id JOIN children ch ON ch.id = c.child_id "
+        "WHERE s.group_session_id = ? ORDER BY ch.sort_key", (group_id,))
+    return [Participant(*r) for r in rows]
+
+
+def save_shared(*, ws: Workspace, group_id: int, parts: SessionParts) -> Changes:
+    with ws.db.transaction():
+        cur = ws.db.execute(
+            "UPDATE group_sessions SET agenda = ?, status = ?, goals = ?, exercise = ?, homework = ? "
+            "WHERE id = ? AND signed_at IS NULL",
+            (parts.agenda, parts.status, parts.goals, parts.exercise, parts.homework, group_id))
+        if cur.rowcount != 1:
+            raise RuleRefused("Gruppesessionen er underskrevet eller findes ikke.")
+    return Changes(sessions=True)
+
+
+def save_participant(*, ws: Workspace, session_id: int, attendance: str, own_note: str) -> Changes:
+    if attendance not in ATTENDANCE:
+        raise InvalidInput(f"Ukendt fremmøde {attendance!r}.")
+    with ws.db.transaction():
+        cur = ws.db.execute("UPDATE sessions SET attendance = ?, own_note = ? WHERE id = ? AND state = 'draft' "
+                            "AND group_session_id IS NOT NULL", (attendance, own_note, session_id))
+        if cur.rowcount != 1:
+            raise RuleRefused("Deltagerens session er underskrevet eller findes ikke.")
+    return Changes(sessions=True)
+
+
+def _names_in(text: str, people: list[Participant]) -> list[str]:
+    lowered = text.casefold()
+    hits = []
+    for p in people:
+        first, _, last = p.child_name.partition(" ")
+        if p.child_name.casefold() in lowered or (len(last) > 2 and last.casefold() in lowered.split()):
+            hits.append(p.child_name)
+    return hits
+
+
+def sign(*, ws: Workspace, group_id: int, passphrase: str) -> Changes:
+    """Sign once: each child's journal gets the shared content, its own attendance and notes, nothing else."""
+    confirm_identity(ws=ws, passphrase=passphrase)
+    return sign_confirmed(ws=ws, group_id=group_id)
+
+
+def sign_confirmed(*, ws: Workspace, group_id: int) -> Changes:
+    g = ws.db.query_one("SELECT * FROM group_sessions WHERE id = ?", (group_id,))
+    if g is None:
+        raise NotFound(f"Ingen gruppesession med id {group_id}.")
+    if g["signed_at"]:
+        raise RuleRefused("Gruppesessionen er allerede underskrevet.")
+    people = participants(ws=ws, group_id=group_id)
+    shared = {k: g[k] for k in SESSION_PARTS}
+    named = _names_in(" ".join(shared.values()), people)
+    if named:
+        raise RuleRefused("Den fælles tekst nævner et deltagende barn ved navn; den kopieres til alle børns "
+                          "journaler. Flyt det til barnets egne noter.")
+    for p in people:
+        others = [q for q in people if q.child_id != p.child_id]
+        if _names_in(p.own_note, others):
+            raise RuleRefused("Et barns egne noter nævner et andet deltagende barn ved navn.")
+    track = ws.catalogue.tracks.get(g["track_id"])
+    now = ws.clock()
+    day = date.fromisoformat(g["session_date"])
+    sessions = SessionRepository(ws.db)
+    with ws.db.transaction():
+        ws.db.execute("UPDATE group_sessions SET signed_at = ? WHERE id = ?", (to_text(now), group_id))
+        for p in people:
+            ws.db.execute("UPDATE sessions SET agenda = ?, status = ?, goals = ?, exercise = ?, homework = ?, "
+                          "updated_at = ? WHERE id = ?", (*shared.values(), to_text(now), p.session_id))
+            sessions.mark_signed(p.session_id, now=now)
+            number = sessions.get(p.session_id).number
+            body = (f"Gruppesession den {day:%d.%m.%Y} ({track.name if track else g['track_id']}). "
+                    f"Fremmøde: {ATTENDANCE[p.attendance]}.\n\n"
+                    + "\n\n".join(f"{title}:\n{shared[k].strip() or '-'}" for k, title in SESSION_PARTS.items())
+                    + f"\n\nEgne noter om barnet:\n{p.own_note.strip() or '-'}")
+            JournalRepository(ws.db).add(JournalEntry(
+                None, p.child_id, "session", f"{track.name if track else g['track_id']}: gruppesession {number}",
+                body, ws.user.id, ws.user.role, event_time(day), now, course_id=p.course_id,
+                session_id=p.session_id, signed_at=now, source="group_session", source_id=group_id))
+            audit.record(ws.db, user_id=ws.user.id, action="sign", now=now, child_id=p.child_id,
+                         obj=f"group_session:{group_id}")
+    return Changes(sessions=True, journal=True)

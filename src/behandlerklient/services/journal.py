@@ -1,0 +1,67 @@
+"""Reading the journal, and correcting it: a correction is a new signed entry; the original stays readable."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from behandlerklient.core.errors import InvalidInput, NotFound, RuleRefused
+from behandlerklient.core.models import JournalEntry
+from behandlerklient.services import audit
+from behandlerklient.services.changes import Changes
+from behandlerklient.services.signing import confirm_identity
+from behandlerklient.services.workspace import Workspace
+from behandlerklient.storage.sessions import JournalRepository
+from behandlerklient.storage.users import UserRepository
+
+
+@dataclass
+class JournalLine:
+    entry: JournalEntry
+    author_name: str
+    corrected_by: JournalEntry | None = None  # the correction that supersedes this entry
+    corrector_name: str = ""
+
+    @property
+    def superseded(self) -> bool:
+        return self.corrected_by is not None
+
+
+def entries(*, ws: Workspace, child_id: int) -> list[JournalLine]:
+    found = JournalRepository(ws.db).for_child(child_id)
+    users = {u.id: u.full_name for u in UserRepository(ws.db).all()}
+    by_id = {e.id: JournalLine(e, users.get(e.author_id, "?")) for e in found}
+    for e in found:
+        if e.supersedes_id in by_id and e.signed_at:
+            original = by_id[e.supersedes_id]
+            original.corrected_by, original.corrector_name = e, users.get(e.author_id, "?")
+    return list(by_id.values())
+
+
+def correct(*, ws: Workspace, entry_id: int, text: str, passphrase: str) -> tuple[JournalEntry, Changes]:
+    """Adds a signed correction that references and supersedes the entry; nothing is changed or deleted."""
+    if not text.strip():
+        raise InvalidInput("Skriv rettelsen.")
+    repo = JournalRepository(ws.db)
+    row = ws.db.query_one("SELECT child_id FROM journal_entries WHERE id = ?", (entry_id,))
+    if row is None:
+        raise NotFound(f"Intet journalnotat med id {entry_id}.")
+    original = repo.get(entry_id)
+    if not original.signed_at:
+        raise RuleRefused("Notatet er ikke underskrevet endnu; ret kladden direkte.")
+    if ws.db.scalar("SELECT 1 FROM journal_entries WHERE supersedes_id = ?", (entry_id,)):
+        raise RuleRefused("Notatet er allerede rettet; ret den nyeste rettelse i stedet.")
+    confirm_identity(ws=ws, passphrase=passphrase)
+    return correct_confirmed(ws=ws, original=original, text=text)
+
+
+def correct_confirmed(*, ws: Workspace, original: JournalEntry, text: str) -> tuple[JournalEntry, Changes]:
+    repo = JournalRepository(ws.db)
+    now = ws.clock()
+    with ws.db.transaction():
+        entry = repo.add(JournalEntry(
+            None, original.child_id, "correction", f"Rettelse: {original.title}", text.strip(), ws.user.id,
+            ws.user.role, original.event_time, now, course_id=original.course_id, session_id=original.session_id,
+            signed_at=now, supersedes_id=original.id, source=original.source, source_id=original.source_id))
+        audit.record(ws.db, user_id=ws.user.id, action="correct", now=now, child_id=original.child_id,
+                     obj=f"journal:{original.id}")
+    return entry, Changes(journal=True, child_id=original.child_id)

@@ -1,0 +1,207 @@
+"""Pathway records as drafts that their author signs: one registry, so saving, signing, journalising and
+auditing are written once for contacts, intakes, screenings, consents, coordination, notifications,
+closings and follow-ups."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timezone
+from typing import Any
+
+from behandlerklient.core.errors import InvalidInput, NotFound, RuleRefused
+from behandlerklient.core.models import JournalEntry
+from behandlerklient.services import audit
+from behandlerklient.services.changes import Changes
+from behandlerklient.services.workspace import Workspace
+from behandlerklient.storage.clock import to_text
+from behandlerklient.storage.database import IntegrityError
+from behandlerklient.storage.sessions import JournalRepository
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    table: str
+    label: str  # Danish, for titles and messages
+    date_column: str
+    columns: tuple[str, ...]  # what a draft may set
+    required: tuple[str, ...] = ()
+    author_column: str = "author_id"
+    validate: Callable[[Workspace, dict], list[str]] | None = None
+    render: Callable[[Workspace, dict], tuple[str, str]] | None = None
+    after_sign: Callable[[Workspace, dict], None] | None = None
+    course_column: str | None = "course_id"
+    changes: Changes = field(default_factory=lambda: Changes(journal=True))
+
+
+KINDS: dict[str, Kind] = {}
+
+
+def register(kind: Kind) -> Kind:
+    KINDS[kind.name] = kind
+    return kind
+
+
+def kind_of(name: str) -> Kind:
+    if name not in KINDS:
+        raise InvalidInput(f"Ukendt registreringstype {name!r}.")
+    return KINDS[name]
+
+
+def _row(ws: Workspace, kind: Kind, record_id: int) -> dict[str, Any]:
+    r = ws.db.query_one(f"SELECT * FROM {kind.table} WHERE id = ?", (record_id,))
+    if r is None:
+        raise NotFound(f"{kind.label} med id {record_id} findes ikke.")
+    return dict(r)
+
+
+def get(*, ws: Workspace, kind: str, record_id: int) -> dict[str, Any]:
+    return _row(ws, kind_of(kind), record_id)
+
+
+def _clean(kind: Kind, values: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(values) - set(kind.columns)
+    if unknown:
+        raise InvalidInput(f"{kind.label}: ukendt felt {sorted(unknown)[0]!r}.")
+    out = {}
+    for key, value in values.items():
+        if isinstance(value, date):
+            value = value.isoformat()
+        elif isinstance(value, bool):
+            value = int(value)
+        elif isinstance(value, str):
+            value = value.strip() if key.endswith(("_date", "_on")) else value
+        out[key] = value
+    return out
+
+
+def _integrity_message(kind: Kind, exc: Exception) -> str:
+    text = str(exc)
+    if "CHECK" in text:
+        return f"{kind.label}: en værdi er ikke tilladt ({text.split(':')[-1].strip()})."
+    if "FOREIGN KEY" in text:
+        return f"{kind.label}: henvisningen til barn, henvendelse eller forløb findes ikke."
+    if "NOT NULL" in text:
+        return f"{kind.label}: feltet {text.split('.')[-1]} skal udfyldes."
+    if "UNIQUE" in text:
+        return f"{kind.label} findes allerede."
+    return f"{kind.label}: {text}"
+
+
+def save(*, ws: Workspace, kind: str, values: dict[str, Any], record_id: int | None = None) -> tuple[int, Changes]:
+    """Create a draft (record_id None) or update one; a signed record refuses any change."""
+    k = kind_of(kind)
+    clean = _clean(k, values)
+    now = ws.clock()
+    with ws.db.transaction():
+        if record_id is None:
+            missing = [c for c in k.required if clean.get(c) in (None, "")]
+            if missing:
+                raise InvalidInput(f"{k.label}: {', '.join(missing)} skal udfyldes.")
+            row = dict(clean)
+            if k.author_column:
+                row[k.author_column] = ws.user.id
+            if "created_at" in _table_columns(ws, k.table):
+                row["created_at"] = to_text(now)
+            try:
+                record_id = ws.db.insert(k.table, row)
+            except IntegrityError as exc:
+                raise InvalidInput(_integrity_message(k, exc)) from None
+            action = "create"
+        else:
+            current = _row(ws, k, record_id)
+            if current.get("signed_at"):
+                raise RuleRefused(f"{k.label} er underskrevet og kan ikke ændres; skriv en rettelse i stedet.")
+            if k.author_column and current.get(k.author_column) is None:
+                clean[k.author_column] = ws.user.id  # a record the system planned (a follow-up) gets its author
+            if clean:
+                sets = ", ".join(f"{c} = ?" for c in clean)
+                try:
+                    ws.db.execute(f"UPDATE {k.table} SET {sets} WHERE id = ?", (*clean.values(), record_id))
+                except IntegrityError as exc:
+                    raise InvalidInput(_integrity_message(k, exc)) from None
+            action = "update"
+        row = _row(ws, k, record_id)
+        audit.record(ws.db, user_id=ws.user.id, action=action, now=now, child_id=row.get("child_id"),
+                     obj=f"{k.name}:{record_id}")
+    return record_id, Changes(journal=True, child_id=row.get("child_id"))
+
+
+_COLUMNS: dict[str, set[str]] = {}
+
+
+def _table_columns(ws: Workspace, table: str) -> set[str]:
+    if table not in _COLUMNS:
+        _COLUMNS[table] = {r[1] for r in ws.db.query(f"PRAGMA table_info({table})")}
+    return _COLUMNS[table]
+
+
+def problems(*, ws: Workspace, kind: str, record_id: int) -> list[str]:
+    k = kind_of(kind)
+    return k.validate(ws, _row(ws, k, record_id)) if k.validate else []
+
+
+def sign(*, ws: Workspace, kind: str, record_id: int, passphrase: str) -> tuple[JournalEntry, Changes]:
+    """Signing asks for the passphrase again: the logged-in user confirms it is them."""
+    from behandlerklient.services.signing import confirm_identity
+
+    confirm_identity(ws=ws, passphrase=passphrase)
+    return sign_confirmed(ws=ws, kind=kind, record_id=record_id)
+
+
+def event_time(day: str | date) -> datetime:
+    d = date.fromisoformat(day) if isinstance(day, str) else day
+    return datetime.combine(d, time(12, 0), tzinfo=timezone.utc)
+
+
+def sign_confirmed(*, ws: Workspace, kind: str, record_id: int) -> tuple[JournalEntry, Changes]:
+    """Sign after the identity was confirmed (by `sign`, or by a batch that asked once)."""
+    k = kind_of(kind)
+    now = ws.clock()
+    with ws.db.transaction():
+        row = _row(ws, k, record_id)
+        if row.get("signed_at"):
+            raise RuleRefused(f"{k.label} er allerede underskrevet.")
+        found = k.validate(ws, row) if k.validate else []
+        if found:
+            raise RuleRefused(f"{k.label} kan ikke underskrives endnu: " + " ".join(found))
+        try:
+            ws.db.execute(f"UPDATE {k.table} SET signed_at = ? WHERE id = ? AND signed_at IS NULL",
+                          (to_text(now), record_id))
+        except IntegrityError as exc:
+            raise RuleRefused(f"Databasen afviste underskriften af {k.label.lower()}: {exc}.") from None
+        row = _row(ws, k, record_id)
+        title, body = k.render(ws, row) if k.render else (k.label, "")
+        course_id = row.get(k.course_column) if k.course_column else None
+        entry = JournalEntry(None, row["child_id"], k.name, title, body, ws.user.id, ws.user.role,
+                             event_time(row[k.date_column]), now, course_id=course_id, signed_at=now,
+                             source=k.name, source_id=record_id)
+        JournalRepository(ws.db).add(entry)
+        if k.after_sign:
+            k.after_sign(ws, row)
+        audit.record(ws.db, user_id=ws.user.id, action="sign", now=now, child_id=row["child_id"],
+                     obj=f"{k.name}:{record_id}")
+    return entry, Changes(journal=True, courses=True, contacts=True, child_id=row["child_id"])
+
+
+def drafts(*, ws: Workspace, author_id: int | None = None) -> list[dict[str, Any]]:
+    """Unsigned records of every kind (of one author, or all)."""
+    out = []
+    for k in KINDS.values():
+        where = "signed_at IS NULL"
+        params: tuple = ()
+        if author_id is not None and k.author_column:
+            where += f" AND {k.author_column} = ?"
+            params = (author_id,)
+        elif k.author_column:
+            where += f" AND {k.author_column} IS NOT NULL"
+        else:
+            continue
+        for r in ws.db.query(f"SELECT id, child_id, {k.date_column} AS day FROM {k.table} WHERE {where}", params):
+            out.append({"kind": k.name, "label": k.label, "id": r["id"], "child_id": r["child_id"], "date": r["day"]})
+    return sorted(out, key=lambda d: (d["date"] or "", d["kind"]))
+
+
+# The kinds register themselves on import; imported last because they build on this module.
+from behandlerklient.services import pathway_records  # noqa: E402,F401

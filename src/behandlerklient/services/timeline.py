@@ -1,0 +1,70 @@
+"""A child's pathway from contact to closing as one dated list, with the waiting times the offer follows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from behandlerklient.core import pathway_rules as rules
+from behandlerklient.services.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class Event:
+    day: date
+    step: str  # contact, intake, screening, sdq, consent, course, session, coordination, notification, closing, follow_up
+    title: str
+    state: str  # "signed", "draft", "due", "done"
+
+
+def _d(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def events(*, ws: Workspace, child_id: int) -> list[Event]:
+    db, out = ws.db, []
+    st = lambda signed: "signed" if signed else "draft"  # noqa: E731
+    for r in db.query("SELECT contact_date, concern, signed_at FROM contacts WHERE child_id = ?", (child_id,)):
+        out.append(Event(_d(r[0]), "contact", f"Henvendelse: {r[1][:60]}", st(r[2])))
+    for r in db.query("SELECT talk_date, talk_number, decision_group, signed_at FROM intakes WHERE child_id = ?", (child_id,)):
+        group = f" → gruppe {r[2]}" if r[2] else ""
+        out.append(Event(_d(r[0]), "intake", f"Forsamtale {r[1]}{group}", st(r[3])))
+    for r in db.query("SELECT screening_date, outcome, risk_level, signed_at FROM screenings WHERE child_id = ?", (child_id,)):
+        outcome = rules.SCREENING_OUTCOMES.get(r[1], "udfald mangler")
+        out.append(Event(_d(r[0]), "screening", f"Screening: {outcome.lower()} (risiko: "
+                         f"{rules.RISK_LEVELS.get(r[2], '-').lower()})", st(r[3])))
+    for r in db.query("SELECT answered_on, informant, phase FROM sdq_responses WHERE child_id = ?", (child_id,)):
+        out.append(Event(_d(r[0]), "sdq", f"SDQ ({r[1]}, {r[2]})", "signed"))
+    for r in db.query("SELECT given_on, kind, party, withdraws_id, signed_at FROM consents WHERE child_id = ?", (child_id,)):
+        what = {"treatment": "behandling", "share": f"videregivelse ({r[2]})", "limit_parental_access":
+                "begrænset forældreadgang"}[r[1]]
+        out.append(Event(_d(r[0]), "consent", ("Tilbagekaldt samtykke: " if r[3] else "Samtykke: ") + what, st(r[4])))
+    for r in db.query("SELECT id, start_date, end_date, track_id, status FROM courses WHERE child_id = ?", (child_id,)):
+        track = ws.catalogue.tracks.get(r[3])
+        out.append(Event(_d(r[1]), "course", f"Forløb start: {track.name if track else r[3]}", "signed"))
+    for r in db.query("SELECT s.session_date, s.number, s.attendance, s.state FROM sessions s JOIN courses c ON "
+                      "c.id = s.course_id WHERE c.child_id = ?", (child_id,)):
+        what = {"held": f"Session {r[1]}", "cancelled": "Aflyst session", "missed": "Udeblevet"}[r[2]]
+        out.append(Event(_d(r[0]), "session", what, st(r[3] == "signed")))
+    for r in db.query("SELECT entry_date, partner, kind, signed_at FROM coordination_entries WHERE child_id = ?", (child_id,)):
+        out.append(Event(_d(r[0]), "coordination", "Sparring med BUP" if r[2] == "sparring" else f"Koordinering ({r[1]})",
+                         st(r[3])))
+    for r in db.query("SELECT notified_on, recipient, signed_at FROM notifications WHERE child_id = ?", (child_id,)):
+        out.append(Event(_d(r[0]), "notification", f"Underretning til {r[1]}", st(r[2])))
+    for r in db.query("SELECT closing_date, effect, signed_at FROM closings WHERE child_id = ?", (child_id,)):
+        out.append(Event(_d(r[0]), "closing", f"Afslutning: {rules.EFFECTS.get(r[1], '').lower()}", st(r[2])))
+    for r in db.query("SELECT due_date, done_on, kind FROM follow_ups WHERE child_id = ?", (child_id,)):
+        name = "Booster" if r[2] == "booster" else "Opfølgning"
+        out.append(Event(_d(r[1] or r[0]), "follow_up", name + ("" if r[1] else " (planlagt)"), "done" if r[1] else "due"))
+    return sorted(out, key=lambda e: (e.day, e.step))
+
+
+def waits(*, ws: Workspace, child_id: int) -> list[tuple[date, rules.Waits]]:
+    """Per contact: days to the first intake talk, the screening and the start of the course."""
+    out = []
+    for c in ws.db.query("SELECT id, contact_date FROM contacts WHERE child_id = ? ORDER BY contact_date", (child_id,)):
+        intake = ws.db.scalar("SELECT min(talk_date) FROM intakes WHERE contact_id = ?", (c[0],))
+        screening = ws.db.scalar("SELECT min(screening_date) FROM screenings WHERE contact_id = ?", (c[0],))
+        start = ws.db.scalar("SELECT min(start_date) FROM courses WHERE contact_id = ?", (c[0],))
+        out.append((_d(c[1]), rules.waits(_d(c[1]), _d(intake), _d(screening), _d(start))))
+    return out

@@ -1,0 +1,34 @@
+"""Local user accounts: each user's own passphrase wraps the same data key; only an administrator adds users."""
+
+from __future__ import annotations
+
+from behandlerklient.core.errors import InvalidInput, RuleRefused
+from behandlerklient.core.models import User
+from behandlerklient.core.vocab import ROLES
+from behandlerklient.security import keyfile as kf
+from behandlerklient.services import audit
+from behandlerklient.services.changes import Changes
+from behandlerklient.services.workspace import Workspace, check_passphrase, check_username
+from behandlerklient.storage.users import UserRepository
+
+
+def add_user(*, ws: Workspace, admin_passphrase: str, username: str, full_name: str, role: str,
+             passphrase: str, title: str = "", phone: str = "") -> tuple[User, Changes]:
+    if ws.user.role != "admin":
+        raise RuleRefused("Kun en administrator kan oprette brugere.")
+    check_username(username)
+    check_passphrase(passphrase)
+    if role not in ROLES:
+        raise InvalidInput(f"Ukendt rolle {role!r}; brug {', '.join(ROLES)}.")
+    repo = UserRepository(ws.db)
+    if repo.by_username(username) or ws.keys.find(kf.user_wrap_id(username)):
+        raise InvalidInput(f"Brugernavnet {username} er optaget.")
+    # The administrator's own passphrase unwraps the data key, which is then wrapped for the new user.
+    data_key = ws.keys.unwrap(kf.user_wrap_id(ws.user.username), admin_passphrase)
+    now = ws.clock()
+    with ws.db.transaction():
+        user = repo.add(User(None, username, full_name or username, role, title, phone), now=now)
+        ws.keys.add_wrap(kf.user_wrap_id(username), passphrase, data_key)
+        ws.keys.save(kf.keyfile_path(ws.path))
+        audit.record(ws.db, user_id=ws.user.id, action="user", now=now, obj=f"user:{user.id}", detail=f"add {role}")
+    return user, Changes(users=True)

@@ -1,0 +1,28 @@
+"""Test helpers that go through the real services."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from behandlerklient.core.models import Guardian
+from behandlerklient.services import children, records
+
+
+def child_with_consent(ws, first: str, last: str, cpr: str, *, on: date = date(2020, 1, 1), consent: bool = True):
+    """A child with a custody-holding mother and, unless told otherwise, the treatment consent the age needs."""
+    child = children.register_child(ws=ws, first_name=first, last_name=last, cpr=cpr,
+                                    guardians=[Guardian(None, f"Mor {last}", "mother", True),
+                                               Guardian(None, f"Far {last}", "father", False)]).child
+    if consent:
+        give_consent(ws, child, on=on)
+    return children.overview(ws=ws, child_id=child.id).child
+
+
+def give_consent(ws, child, *, on: date, kind: str = "treatment", party: str = "", young_person: bool | None = None):
+    own = child.age_on(on) >= 15 if young_person is None else young_person
+    giver = {"given_by": "young_person", "guardian_id": None} if own else {
+        "given_by": "custody_holder", "guardian_id": child.guardians[0].id}
+    rid, _ = records.save(ws=ws, kind="consent", values={"child_id": child.id, "kind": kind, "party": party,
+                                                         "given_on": on, **giver})
+    records.sign_confirmed(ws=ws, kind="consent", record_id=rid)
+    return rid
