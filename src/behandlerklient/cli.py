@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_UNLOCK, EXIT_INPUT, EXIT_RULE = 0, 1, 2, 3, 4, 5
 PASSPHRASE_ENV = "BEHANDLERKLIENT_PASSPHRASE"
 USER_ENV = "BEHANDLERKLIENT_USER"
+NEW_PASSPHRASE_ENV = "BEHANDLERKLIENT_NEW_PASSPHRASE"
 
 
 class UsageError(Exception):
@@ -69,6 +70,25 @@ def _build_parser() -> argparse.ArgumentParser:
 
     c = db_cmd("import", "indlæs en JSON-eksport (alt eller intet)")
     c.add_argument("file", type=Path)
+
+    user = sub.add_parser("user", help="brugere (kun administrator)")
+    user_sub = user.add_subparsers(dest="user_command", required=True, parser_class=_Parser)
+    u = user_sub.add_parser("add", help="opret en bruger med egen adgangskode")
+    u.add_argument("--db", type=Path, required=True)
+    u.add_argument("--user", default=os.environ.get(USER_ENV), help="administratorens brugernavn")
+    u.add_argument("--username", required=True, help="den nye brugers brugernavn")
+    u.add_argument("--name", default="", help="fulde navn")
+    u.add_argument("--role", required=True, choices=["therapist", "supervisor", "admin"])
+    u.add_argument("--title", default="")
+    u.add_argument("--phone", default="")
+    user_sub.add_parser("list", help="vis brugere").add_argument("--db", type=Path, required=True)
+
+    aud = sub.add_parser("audit", help="revisionsspor")
+    aud_sub = aud.add_subparsers(dest="audit_command", required=True, parser_class=_Parser)
+    a = aud_sub.add_parser("export", help="revisionssporet for ét barn som JSON")
+    a.add_argument("--db", type=Path, required=True)
+    a.add_argument("--user", default=os.environ.get(USER_ENV))
+    a.add_argument("--child", type=int, required=True)
 
     sdq = sub.add_parser("sdq", help="SDQ-beregning")
     sdq_sub = sdq.add_subparsers(dest="sdq_command", required=True, parser_class=_Parser)
@@ -221,6 +241,50 @@ def _cmd_sdq(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_user(args: argparse.Namespace) -> int:
+    from behandlerklient.services import users
+
+    if args.user_command == "list":
+        args.user = os.environ.get(USER_ENV)
+        ws = _unlock(args)
+        try:
+            for u in users.list_users(ws=ws):
+                print(f"{u.username}\t{u.role}\t{u.full_name}")
+        finally:
+            ws.close()
+        return EXIT_OK
+    ws = _unlock(args)
+    try:
+        admin_passphrase = os.environ.get(PASSPHRASE_ENV) or ""
+        new_passphrase = os.environ.get(NEW_PASSPHRASE_ENV)
+        if not new_passphrase:
+            if not sys.stdin or not sys.stdin.isatty():
+                raise UsageError(f"den nye brugers adgangskode: skriv den ved prompten eller sæt {NEW_PASSPHRASE_ENV}")
+            new_passphrase = getpass.getpass(f"Adgangskode til {args.username}: ")
+        if not admin_passphrase:
+            admin_passphrase = getpass.getpass("Administratorens adgangskode (igen): ")
+        user, _ = users.add_user(ws=ws, admin_passphrase=admin_passphrase, username=args.username,
+                                 full_name=args.name, role=args.role, passphrase=new_passphrase, title=args.title,
+                                 phone=args.phone)
+    finally:
+        ws.close()
+    print(f"Oprettede brugeren {user.username} ({user.role}).")
+    return EXIT_OK
+
+
+def _cmd_audit(args: argparse.Namespace) -> int:
+    from behandlerklient.services import audit
+
+    ws = _unlock(args)
+    try:
+        rows = audit.export_for_child(ws=ws, child_id=args.child)
+    finally:
+        ws.close()
+    json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
+    sys.stdout.write("\n")
+    return EXIT_OK
+
+
 def _cmd_self_check() -> int:
     from behandlerklient.services.self_check import run
 
@@ -234,7 +298,8 @@ def _cmd_self_check() -> int:
 
 
 COMMANDS = {"init": _cmd_init, "demo": _cmd_demo, "verify": _cmd_verify, "list": _cmd_list,
-            "export-json": _cmd_export_json, "import": _cmd_import, "sdq": _cmd_sdq}
+            "export-json": _cmd_export_json, "import": _cmd_import, "sdq": _cmd_sdq, "user": _cmd_user,
+            "audit": _cmd_audit}
 
 
 def main(argv: list[str] | None = None) -> int:

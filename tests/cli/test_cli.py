@@ -178,3 +178,48 @@ def test_self_check(tmp_path) -> None:
     assert res.returncode == 0, res.stderr
     assert "SQLCipher 4." in res.stdout and "Qt 6." in res.stdout and res.stdout.strip().endswith("OK")
     assert res.stderr == ""
+
+
+def test_user_add_and_exit_5_for_a_non_admin(db_path, capsys, env, monkeypatch) -> None:
+    monkeypatch.setenv("BEHANDLERKLIENT_NEW_PASSPHRASE", "ny-brugers-kode")
+    code, _, err = run(capsys, "user", "add", "--db", str(db_path), "--username", "bo", "--role", "therapist")
+    assert code == 5 and "administrator" in err  # the template user is a therapist
+    from behandlerklient.services import workspace
+
+    ws = workspace.unlock(path=db_path, passphrase=PASSPHRASE)
+    ws.db.execute("UPDATE users SET role = 'admin'")
+    ws.close()
+    code, out, _ = run(capsys, "user", "add", "--db", str(db_path), "--username", "bo", "--role", "therapist",
+                       "--name", "Bo Ørsted")
+    assert code == 0 and "bo" in out
+    monkeypatch.setenv("BEHANDLERKLIENT_PASSPHRASE", "ny-brugers-kode")
+    code, out, _ = run(capsys, "verify", "--db", str(db_path), "--user", "bo")
+    assert code == 0
+
+
+def test_audit_export_and_tampering_fails_verify(ws, db_path, capsys, env) -> None:
+    from behandlerklient.services import children
+
+    child = children.register_child(ws=ws, first_name="Ella", last_name="Winther", cpr="010316-4002").child
+    children.overview(ws=ws, child_id=child.id)
+    ws.close()
+    code, out, _ = run(capsys, "audit", "export", "--db", str(db_path), "--child", str(child.id))
+    assert code == 0 and [r["action"] for r in json.loads(out)] == ["create", "view"]
+    code, _, err = run(capsys, "audit", "export", "--db", str(db_path), "--child", "999")
+    assert code == 4 and "999" in err
+    from behandlerklient.services import workspace
+
+    w = workspace.unlock(path=db_path, passphrase=PASSPHRASE)
+    w.db.execute("DROP TRIGGER audit_no_update")
+    w.db.execute("UPDATE audit_log SET user_id = NULL WHERE id = 1")
+    w.close()
+    code, out, _ = run(capsys, "verify", "--db", str(db_path))
+    assert code == 4 and "FEJL audit_chain" in out
+
+
+def test_list_courses_has_gp_consent(db_path, capsys, env) -> None:
+    run(capsys, "demo", "--db", str(db_path), "--children", "40", "--seed", "3")
+    code, out, _ = run(capsys, "list", "courses", "--db", str(db_path), "--json")
+    courses = json.loads(out)
+    assert code == 0 and courses and {True, False} >= {c["gp_consent"] for c in courses}
+    assert any(c["gp_consent"] for c in courses)

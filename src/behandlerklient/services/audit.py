@@ -54,6 +54,18 @@ def verify_chain(db: Database) -> ChainCheck:
     return ChainCheck(True, count, f"{count} rækker, kæden er intakt")
 
 
+def export_for_child(*, ws, child_id: int) -> list[dict]:  # noqa: ANN001 - a Workspace
+    """The child's access log, itself an export that is logged (after the rows it returns)."""
+    from behandlerklient.core.errors import NotFound
+
+    if ws.db.scalar("SELECT 1 FROM children WHERE id = ?", (child_id,)) is None:
+        raise NotFound(f"Intet barn med id {child_id}.")
+    rows = for_child(ws.db, child_id)
+    with ws.db.transaction():
+        record(ws.db, user_id=ws.user.id, action="export", now=ws.clock(), child_id=child_id, obj="audit-log")
+    return rows
+
+
 def for_child(db: Database, child_id: int) -> list[dict]:
     rows = db.query(
         "SELECT a.id, a.at, u.username, u.full_name, a.action, a.object, a.detail FROM audit_log a "

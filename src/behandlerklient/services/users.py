@@ -12,6 +12,10 @@ from behandlerklient.services.workspace import Workspace, check_passphrase, chec
 from behandlerklient.storage.users import UserRepository
 
 
+def list_users(*, ws: Workspace) -> list[User]:
+    return UserRepository(ws.db).all()
+
+
 def add_user(*, ws: Workspace, admin_passphrase: str, username: str, full_name: str, role: str,
              passphrase: str, title: str = "", phone: str = "") -> tuple[User, Changes]:
     if ws.user.role != "admin":
