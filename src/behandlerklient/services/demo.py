@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from behandlerklient.core import cpr as cprmod
 from behandlerklient.core.course_rules import eligibility
 from behandlerklient.core.models import GeneralPractitioner, Guardian, User
-from behandlerklient.services import children, group_sessions, journal, pathway, records, sdq_records, sessions
+from behandlerklient.services import children, consent, group_sessions, journal, pathway, records, sdq_records, sessions
 from behandlerklient.services import demo_vocabulary as V
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.children import ChildRepository
@@ -98,7 +98,7 @@ def generate(*, ws: Workspace, children_count: int, seed: int = 1, today: date |
         while done < children_count:
             with ws.db.transaction():
                 for _ in range(min(BATCH, children_count - done)):
-                    ws.user = rng.choice(therapists)
+                    ws.user = rng.choice(therapists + [author])
                     _one_child(ws, rng, clock, today, tracks, gps, taken, result, groups)
                     done += 1
             if progress:
@@ -249,6 +249,11 @@ def _one_child(ws: Workspace, rng: random.Random, clock: _Clock, today: date, tr
     if start > today:
         return
     clock.set(start)
+    if not consent.treatment(ws=ws, child_id=child.id, on=start).ok:
+        # Turned 15 since the parents consented: the young person now consents personally (§17).
+        cid, _ = records.save(ws=ws, kind="consent", values={"child_id": child.id, "kind": "treatment",
+                                                             "given_by": "young_person", "given_on": start})
+        _sign(ws, "consent", cid)
     in_group = track.id == "cool-kids" and "group" in track.formats and rng.random() < 0.5
     opened = pathway.open_course(ws=ws, child_id=child.id, track_id=track.id, start_date=start,
                                  format="group" if in_group else ("individual" if "individual" in track.formats
@@ -353,7 +358,8 @@ def _close(ws, rng, clock, today, course, child, level, *, dropped: bool, day: d
         "status": "dropped_out" if dropped else "completed"})
     _sign(ws, "closing", cid)
     fu = ws.db.query_one("SELECT id, due_date FROM follow_ups WHERE course_id = ?", (course.id,))
-    if fu and date.fromisoformat(fu[1]) <= today and rng.random() < 0.8:
+    if fu and date.fromisoformat(fu[1]) <= today and (date.fromisoformat(fu[1]) < today - timedelta(days=10)
+                                                      or rng.random() < 0.5):
         clock.set(date.fromisoformat(fu[1]))
         records.save(ws=ws, kind="follow_up", record_id=fu[0], values={
             "done_on": fu[1], "notes": "Telefonopfølgning: bedringen holder; bruger stadig trappen.",

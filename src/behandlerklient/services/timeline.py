@@ -6,6 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from behandlerklient.core import pathway_rules as rules
+from behandlerklient.core.consent_rules import SHARE_PARTIES
+from behandlerklient.core.sdq import INFORMANTS
+from behandlerklient.services.pathway_records import PARTNERS
+from behandlerklient.services.sdq_records import PHASES
 from behandlerklient.services.workspace import Workspace
 
 
@@ -34,9 +38,10 @@ def events(*, ws: Workspace, child_id: int) -> list[Event]:
         out.append(Event(_d(r[0]), "screening", f"Screening: {outcome.lower()} (risiko: "
                          f"{rules.RISK_LEVELS.get(r[2], '-').lower()})", st(r[3])))
     for r in db.query("SELECT answered_on, informant, phase FROM sdq_responses WHERE child_id = ?", (child_id,)):
-        out.append(Event(_d(r[0]), "sdq", f"SDQ ({r[1]}, {r[2]})", "signed"))
+        out.append(Event(_d(r[0]), "sdq", f"SDQ, {INFORMANTS[r[1]].lower()} ({PHASES[r[2]].lower()})", "signed"))
     for r in db.query("SELECT given_on, kind, party, withdraws_id, signed_at FROM consents WHERE child_id = ?", (child_id,)):
-        what = {"treatment": "behandling", "share": f"videregivelse ({r[2]})", "limit_parental_access":
+        what = {"treatment": "behandling", "share": f"videregivelse til {SHARE_PARTIES.get(r[2], r[2])}",
+                "limit_parental_access":
                 "begrænset forældreadgang"}[r[1]]
         out.append(Event(_d(r[0]), "consent", ("Tilbagekaldt samtykke: " if r[3] else "Samtykke: ") + what, st(r[4])))
     for r in db.query("SELECT id, start_date, end_date, track_id, status FROM courses WHERE child_id = ?", (child_id,)):
@@ -47,7 +52,8 @@ def events(*, ws: Workspace, child_id: int) -> list[Event]:
         what = {"held": f"Session {r[1]}", "cancelled": "Aflyst session", "missed": "Udeblevet"}[r[2]]
         out.append(Event(_d(r[0]), "session", what, st(r[3] == "signed")))
     for r in db.query("SELECT entry_date, partner, kind, signed_at FROM coordination_entries WHERE child_id = ?", (child_id,)):
-        out.append(Event(_d(r[0]), "coordination", "Sparring med BUP" if r[2] == "sparring" else f"Koordinering ({r[1]})",
+        out.append(Event(_d(r[0]), "coordination", "Sparring med BUP" if r[2] == "sparring"
+                         else f"Koordinering med {PARTNERS.get(r[1], r[1])}",
                          st(r[3])))
     for r in db.query("SELECT notified_on, recipient, signed_at FROM notifications WHERE child_id = ?", (child_id,)):
         out.append(Event(_d(r[0]), "notification", f"Underretning til {r[1]}", st(r[2])))

@@ -7,13 +7,16 @@ from datetime import date
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHeaderView, QLabel, QLineEdit, QMainWindow, QSplitter, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView, QHeaderView, QLabel, QLineEdit, QMainWindow, QSplitter, QStackedWidget, QTableView,
+    QVBoxLayout, QWidget,
 )
 
 from behandlerklient import APP_NAME
 from behandlerklient.core.errors import KnownError
 from behandlerklient.core.vocab import ROLES
+from behandlerklient.services import child_record
 from behandlerklient.services import children as child_service
+from behandlerklient.services import work_queue
 from behandlerklient.services import pathway as pathway_service
 from behandlerklient.services import sessions as session_service
 from behandlerklient.services.changes import Changes
@@ -24,7 +27,9 @@ from behandlerklient.ui.dialogs.new_course_dialog import NewCourseDialog
 from behandlerklient.ui.dialogs.session_editor import SessionEditorDialog
 from behandlerklient.ui.errors import report
 from behandlerklient.ui.models.child_list_model import ChildListModel
+from behandlerklient.ui.pathway_actions import PathwayActions
 from behandlerklient.ui.widgets.child_view import ChildView
+from behandlerklient.ui.widgets.work_queue import WorkQueueWidget
 
 SEARCH_DEBOUNCE_MS = 40  # coalesces a burst of keys; a single key still answers at once to the eye
 
@@ -69,9 +74,13 @@ class MainWindow(QMainWindow):
         ll.addWidget(self.count_label)
 
         self.child_view = ChildView()
+        self.work_queue = WorkQueueWidget()
+        self.right = QStackedWidget()
+        self.right.addWidget(self.work_queue)
+        self.right.addWidget(self.child_view)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
-        splitter.addWidget(self.child_view)
+        splitter.addWidget(self.right)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([340, 760])
         self.setCentralWidget(splitter)
@@ -86,7 +95,11 @@ class MainWindow(QMainWindow):
         self.child_view.new_course_requested.connect(self.new_course)
         self.child_view.new_session_requested.connect(self.new_session)
         self.child_view.session_opened.connect(self.open_session)
+        self.pathway = PathwayActions(self)
+        self.work_queue.task_opened.connect(self.pathway.open_task)
         self._build_actions()
+        self.pathway.build_menu()
+        self.refresh_queue()
         user = ws.user
         self.statusBar().showMessage(f"{user.full_name} · {ROLES.get(user.role, user.role)}")
         self._update_count()
@@ -107,14 +120,17 @@ class MainWindow(QMainWindow):
                                          triggered=self.new_course)
         self.new_session_action = QAction(self.tr("Ny &session"), self, shortcut=QKeySequence.StandardKey.New,
                                           triggered=self.new_session)
-        for a in (self.find_action, self.new_child_action, self.new_course_action, self.new_session_action):
+        self.queue_action = QAction(self.tr("&Arbejdsliste"), self, shortcut=QKeySequence("Ctrl+Shift+L"),
+                                    triggered=self.show_queue)
+        for a in (self.find_action, self.new_child_action, self.new_course_action, self.new_session_action,
+                  self.queue_action):
             a.setObjectName(a.text().replace("&", "").replace("…", "").strip())
             childmenu.addAction(a)
         tb = self.addToolBar(self.tr("Værktøjer"))
         tb.setObjectName("mainToolbar")
         tb.setMovable(False)
         tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for a in (self.new_child_action, self.new_course_action, self.new_session_action):
+        for a in (self.queue_action, self.new_child_action, self.new_course_action, self.new_session_action):
             tb.addAction(a)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt naming
@@ -156,17 +172,34 @@ class MainWindow(QMainWindow):
         child_id = self.model.child_id(current.row()) if current.isValid() else None
         self.show_child(child_id)
 
-    def show_child(self, child_id: int | None, *, select_course: int | None = None) -> None:
+    def today(self) -> date:
+        return self._today()
+
+    def refresh_queue(self) -> None:
+        self.work_queue.show_tasks(work_queue.build(ws=self.ws, today=self._today()))
+
+    def show_queue(self) -> None:
+        self.list.clearSelection()
+        self.current_child_id = None
+        self.child_view.show_overview(None)
+        self.refresh_queue()
+        self.right.setCurrentWidget(self.work_queue)
+        self.work_queue.tree.setFocus()
+
+    def show_child(self, child_id: int | None, *, select_course: int | None = None, refresh: bool = False) -> None:
         self.current_child_id = child_id
         if child_id is None:
             self.child_view.show_overview(None)
+            self.right.setCurrentWidget(self.work_queue)
             return
         try:
-            ov = child_service.overview(ws=self.ws, child_id=child_id, on=self._today())
+            ov = child_service.overview(ws=self.ws, child_id=child_id, on=self._today(), log_view=not refresh)
+            rec = child_record.details(ws=self.ws, child_id=child_id, on=self._today())
         except KnownError as exc:
             report(self, exc)
             return
-        self.child_view.show_overview(ov, select_course=select_course)
+        self.child_view.show_overview(ov, record=rec, select_course=select_course)
+        self.right.setCurrentWidget(self.child_view)
 
     def select_child(self, child_id: int) -> None:
         row = self.model.row_of(child_id)
@@ -187,13 +220,14 @@ class MainWindow(QMainWindow):
             self.model.reload()
             self._update_count()
         if self.current_child_id is not None and (changes.child_id in (None, self.current_child_id)):
-            self.show_child(self.current_child_id, select_course=self.child_view.selected_course_id())
+            self.show_child(self.current_child_id, select_course=self.child_view.selected_course_id(), refresh=True)
+        self.refresh_queue()
 
     # -- use cases ------------------------------------------------------------------------
     def new_child(self) -> None:
         dlg = NewChildDialog(gps=self._gps(), parent=self)
         dlg.accepted.connect(lambda: self._register(dlg.result_child))
-        self._show_dialog(dlg)
+        self.show_dialog(dlg)
 
     def _register(self, c) -> None:  # noqa: ANN001 - NewChild
         if c is None:
@@ -224,7 +258,7 @@ class MainWindow(QMainWindow):
         dlg = NewCourseDialog(tracks=self.ws.catalogue.sorted(), birth_date=ov.child.birth_date,
                               child_name=ov.child.full_name, today=self._today(), parent=self)
         dlg.accepted.connect(lambda: self._open_course(ov.child.id, dlg.choice))
-        self._show_dialog(dlg)
+        self.show_dialog(dlg)
 
     def _open_course(self, child_id: int, ch) -> None:  # noqa: ANN001 - CourseChoice
         if ch is None:
@@ -273,13 +307,13 @@ class MainWindow(QMainWindow):
             finish=lambda s, p: session_service.finish_session(ws=self.ws, session=s, passphrase=p), parent=self)
         self.editor = dlg  # reachable for tests and for the lock routine
         dlg.finished.connect(self._editor_closed)
-        self._show_dialog(dlg)
+        self.show_dialog(dlg)
 
     def _editor_closed(self, _result: int) -> None:
         self.editor = None
         self.apply_changes(Changes(sessions=True, journal=True))
 
-    def _show_dialog(self, dlg) -> None:  # noqa: ANN001
+    def show_dialog(self, dlg) -> None:  # noqa: ANN001
         """Window-modal and non-blocking: the event loop keeps running (autosave timers, tests, lock)."""
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.dialog = dlg

@@ -6,13 +6,15 @@ from datetime import date
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QGroupBox, QHBoxLayout, QLabel, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+    QGroupBox, QHBoxLayout, QLabel, QPushButton, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
 )
 
 from behandlerklient.core.vocab import (
     CONTACT_MADE_BY, CONTACT_WAY, COURSE_STATUS, GUARDIAN_RELATION, SESSION_STATE, SEX, label,
 )
+from behandlerklient.services.child_record import ChildRecord
 from behandlerklient.services.children import ChildOverview
+from behandlerklient.ui.widgets.record_tabs import ConsentTab, JournalTab, TimelineTab
 
 COURSE_ROLE = Qt.ItemDataRole.UserRole + 1
 SESSION_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -44,6 +46,11 @@ class ChildView(QWidget):
         self.details.setWordWrap(True)
         layout.addWidget(self.details)
 
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("childTabs")
+        course_page = QWidget()
+        page = QVBoxLayout(course_page)
+        page.setContentsMargins(0, 0, 0, 0)
         contacts_box = QGroupBox(self.tr("Henvendelser"))
         cl = QVBoxLayout(contacts_box)
         self.contacts = QTreeWidget()
@@ -52,7 +59,7 @@ class ChildView(QWidget):
         self.contacts.setRootIsDecorated(False)
         self.contacts.setMaximumHeight(110)
         cl.addWidget(self.contacts)
-        layout.addWidget(contacts_box)
+        page.addWidget(contacts_box)
 
         courses_box = QGroupBox(self.tr("Forløb og sessioner"))
         vl = QVBoxLayout(courses_box)
@@ -74,11 +81,25 @@ class ChildView(QWidget):
         buttons.addWidget(self.new_session_button)
         buttons.addStretch(1)
         vl.addLayout(buttons)
-        layout.addWidget(courses_box, 1)
+        page.addWidget(courses_box, 1)
+        self.tabs.addTab(course_page, self.tr("&Forløb"))
+        self.timeline = TimelineTab()
+        self.tabs.addTab(self.timeline, self.tr("&Tidslinje"))
+        self.journal = JournalTab()
+        self.tabs.addTab(self.journal, self.tr("&Journal"))
+        self.consent = ConsentTab()
+        self.tabs.addTab(self.consent, self.tr("Samtykke og &dokumentation"))
+        layout.addWidget(self.tabs, 1)
         self.show_overview(None)
 
-    def show_overview(self, ov: ChildOverview | None, *, select_course: int | None = None) -> None:
+    def show_overview(self, ov: ChildOverview | None, *, record: ChildRecord | None = None,
+                      select_course: int | None = None) -> None:
         self.overview = ov
+        self.record = record
+        self.timeline.show_record(record)
+        self.journal.show_record(record)
+        names = {v.course.id: f"{v.track_name} ({v.course.start_date:%d.%m.%Y})" for v in (ov.courses if ov else [])}
+        self.consent.show_record(record, names)
         self.contacts.clear()
         self.courses.clear()
         has = ov is not None
@@ -122,6 +143,9 @@ class ChildView(QWidget):
         if chosen is not None:
             self.courses.setCurrentItem(chosen)
         self._update_buttons()
+
+    def selected_journal_entry(self) -> int | None:
+        return self.journal.selected_entry()
 
     def selected_course_id(self) -> int | None:
         item = self.courses.currentItem()

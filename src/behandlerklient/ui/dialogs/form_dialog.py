@@ -1,0 +1,189 @@
+"""A form for one pathway record, built from field declarations: save as draft, or save and sign."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDateEdit, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QScrollArea,
+    QSpinBox, QVBoxLayout, QWidget,
+)
+
+from behandlerklient.core.errors import KnownError
+from behandlerklient.ui import prompts
+from behandlerklient.ui.dialogs.base_dialog import BaseDialog
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    label: str
+    kind: str = "line"  # line, text, date, choice, bool, int
+    choices: dict[Any, str] = field(default_factory=dict)
+    help: str = ""
+
+
+class FormDialog(BaseDialog):
+    def __init__(self, *, title: str, intro: str, fields: list[Field], values: dict[str, Any],
+                 save: Callable[[dict[str, Any]], None], sign: Callable[[dict[str, Any], str], None] | None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("formDialog")
+        self.setWindowTitle(title)
+        self._save, self._sign, self._fields = save, sign, fields
+        self.saved = False
+        self.signed = False
+        outer = QVBoxLayout(self)
+        head = QLabel(intro)
+        head.setObjectName("formIntro")
+        head.setWordWrap(True)
+        head.setTextFormat(Qt.TextFormat.RichText)
+        outer.addWidget(head)
+        body = QWidget()
+        form = QFormLayout(body)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.widgets: dict[str, QWidget] = {}
+        for f in fields:
+            w = self._make(f, values.get(f.key))
+            w.setObjectName(f"field_{f.key}")
+            if f.help:
+                w.setToolTip(f.help)
+            lab = QLabel(f.label)
+            lab.setBuddy(w)
+            lab.setWordWrap(True)
+            form.addRow(lab, w)
+            self.widgets[f.key] = w
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
+        self.error = QLabel("")
+        self.error.setObjectName("errorLabel")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #a00000; font-weight: bold;")
+        self.error.hide()
+        outer.addWidget(self.error)
+        buttons = QDialogButtonBox()
+        self.draft_button = buttons.addButton(self.tr("Gem &kladde"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.draft_button.setObjectName("saveDraftButton")
+        self.draft_button.clicked.connect(self._save_draft)
+        if sign is not None:
+            self.sign_button = buttons.addButton(self.tr("Gem og &underskriv…"), QDialogButtonBox.ButtonRole.AcceptRole)
+            self.sign_button.setObjectName("signButton")
+            self.sign_button.setToolTip("Ctrl+Enter")
+            self.sign_button.clicked.connect(self._save_and_sign)
+            for seq in ("Ctrl+Return", "Ctrl+Enter"):
+                QShortcut(QKeySequence(seq), self, activated=self._save_and_sign)
+        cancel = buttons.addButton(self.tr("Luk"), QDialogButtonBox.ButtonRole.RejectRole)
+        cancel.clicked.connect(self.reject)
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self._save_draft)
+        outer.addWidget(buttons)
+        self.resize(640, min(780, 160 + 56 * len(fields)))
+
+    # -- widgets --------------------------------------------------------------------------
+    def _make(self, f: Field, value: Any) -> QWidget:
+        if f.kind == "text":
+            w = QPlainTextEdit(value or "")
+            w.setTabChangesFocus(True)
+            w.setMinimumHeight(60)
+            return w
+        if f.kind == "date":
+            d = value if isinstance(value, date) else (date.fromisoformat(value) if value else date.today())
+            w = QDateEdit(QDate(d.year, d.month, d.day))
+            w.setCalendarPopup(True)
+            w.setDisplayFormat("dd.MM.yyyy")
+            return w
+        if f.kind == "choice":
+            w = QComboBox()
+            for code, text in f.choices.items():
+                w.addItem(text, code)
+            index = w.findData(value)
+            w.setCurrentIndex(index if index >= 0 else 0)
+            return w
+        if f.kind == "bool":
+            w = QCheckBox()
+            w.setChecked(bool(value))
+            return w
+        if f.kind == "int":
+            w = QSpinBox()
+            w.setRange(0, 600)
+            w.setValue(int(value or 0))
+            return w
+        return QLineEdit(value or "")
+
+    def values(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for f in self._fields:
+            w = self.widgets[f.key]
+            if isinstance(w, QPlainTextEdit):
+                out[f.key] = w.toPlainText()
+            elif isinstance(w, QDateEdit):
+                q = w.date()
+                out[f.key] = date(q.year(), q.month(), q.day())
+            elif isinstance(w, QComboBox):
+                out[f.key] = w.currentData()
+            elif isinstance(w, QCheckBox):
+                out[f.key] = w.isChecked()
+            elif isinstance(w, QSpinBox):
+                out[f.key] = w.value()
+            else:
+                out[f.key] = w.text()
+        return out
+
+    def set_value(self, key: str, value: Any) -> None:
+        """For callers and tests that fill the form as a user would."""
+        w = self.widgets[key]
+        if isinstance(w, QPlainTextEdit):
+            w.setPlainText(value)
+        elif isinstance(w, QComboBox):
+            w.setCurrentIndex(w.findData(value))
+        elif isinstance(w, QCheckBox):
+            w.setChecked(bool(value))
+        elif isinstance(w, QDateEdit):
+            w.setDate(QDate(value.year, value.month, value.day))
+        elif isinstance(w, QSpinBox):
+            w.setValue(int(value))
+        else:
+            w.setText(value)
+
+    # -- actions --------------------------------------------------------------------------
+    def _show(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()
+
+    def _save_draft(self) -> bool:
+        try:
+            self._save(self.values())
+        except KnownError as exc:
+            self._show(exc.message)
+            return False
+        self.saved = True
+        self.error.hide()
+        self.accept()
+        return True
+
+    def _save_and_sign(self) -> None:
+        try:
+            self._save(self.values())
+        except KnownError as exc:
+            self._show(exc.message)
+            return
+        self.saved = True
+        passphrase = prompts.passphrase(self, self.tr("Underskriv"), self.tr(
+            "Underskrevne notater kan ikke ændres bagefter, kun rettes med en ny tilføjelse.\n\n"
+            "Skriv din adgangskode for at underskrive:"))
+        if passphrase is None:
+            self._show(self.tr("Gemt som kladde; ikke underskrevet."))
+            return
+        try:
+            self._sign(self.values(), passphrase)
+        except KnownError as exc:
+            self._show(self.tr("Gemt som kladde, men ikke underskrevet: %1").replace("%1", exc.message))
+            return
+        self.signed = True
+        self.accept()

@@ -1,0 +1,58 @@
+"""The start screen: the work queue, grouped by what kind of attention each item needs."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+
+from behandlerklient.services.work_queue import SECTIONS, Task
+
+TASK_ROLE = Qt.ItemDataRole.UserRole + 10
+
+
+def _d(text: str) -> str:
+    return f"{text[8:10]}.{text[5:7]}.{text[0:4]}" if len(text) >= 10 else ""
+
+
+class WorkQueueWidget(QWidget):
+    task_opened = Signal(object)  # a work_queue.Task
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("workQueue")
+        layout = QVBoxLayout(self)
+        self.heading = QLabel(self.tr("<h2>Arbejdsliste</h2>Det, der venter på dig. Dobbeltklik eller tryk Enter for "
+                                      "at åbne. Vælg et barn til venstre for at se journalen."))
+        self.heading.setWordWrap(True)
+        layout.addWidget(self.heading)
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("workQueueTree")
+        self.tree.setHeaderLabels([self.tr("Opgave"), self.tr("Barn"), self.tr("Dato")])
+        self.tree.itemActivated.connect(self._activated)
+        layout.addWidget(self.tree, 1)
+        self.tasks: list[Task] = []
+
+    def show_tasks(self, tasks: list[Task]) -> None:
+        self.tasks = tasks
+        self.tree.clear()
+        for section, title in SECTIONS.items():
+            mine = [t for t in tasks if t.section == section]
+            head = QTreeWidgetItem(self.tree, [f"{title} ({len(mine)})", "", ""])
+            head.setFirstColumnSpanned(True)
+            font = head.font(0)
+            font.setBold(True)
+            head.setFont(0, font)
+            for t in sorted(mine, key=lambda t: t.day):
+                item = QTreeWidgetItem(head, [t.text, t.child_name, _d(t.day)])
+                item.setData(0, TASK_ROLE, t)
+            head.setExpanded(True)
+        for i in range(3):
+            self.tree.resizeColumnToContents(i)
+
+    def count(self, section: str) -> int:
+        return sum(1 for t in self.tasks if t.section == section)
+
+    def _activated(self, item: QTreeWidgetItem, _col: int) -> None:
+        task = item.data(0, TASK_ROLE)
+        if task is not None:
+            self.task_opened.emit(task)
