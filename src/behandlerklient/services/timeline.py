@@ -13,6 +13,11 @@ from behandlerklient.services.sdq_records import PHASES
 from behandlerklient.services.workspace import Workspace
 
 
+# Same-day events follow the pathway, not the alphabet.
+STEP_ORDER = ("contact", "intake", "consent", "sdq", "screening", "course", "session", "coordination",
+              "notification", "closing", "follow_up")
+
+
 @dataclass(frozen=True)
 class Event:
     day: date
@@ -62,7 +67,7 @@ def events(*, ws: Workspace, child_id: int) -> list[Event]:
     for r in db.query("SELECT due_date, done_on, kind FROM follow_ups WHERE child_id = ?", (child_id,)):
         name = "Booster" if r[2] == "booster" else "Opfølgning"
         out.append(Event(_d(r[1] or r[0]), "follow_up", name + ("" if r[1] else " (planlagt)"), "done" if r[1] else "due"))
-    return sorted(out, key=lambda e: (e.day, e.step))
+    return sorted(out, key=lambda e: (e.day, STEP_ORDER.index(e.step)))
 
 
 def waits(*, ws: Workspace, child_id: int) -> list[tuple[date, rules.Waits]]:
