@@ -163,3 +163,36 @@ def test_one_child_from_contact_to_follow_up(qtbot, window, demo_ws, _prompts) -
     assert "<s" in window.child_view.journal.text.toHtml() and "skolelederen" in window.child_view.journal.text.toPlainText()
     # Everything on the way was written to the audit log and nothing is left unsigned.
     assert not [d for d in records.drafts(ws=ws, author_id=ws.user.id) if d["child_id"] == child.id]
+
+
+def test_group_session_from_the_menu(qtbot, window, demo_ws, _prompts) -> None:
+    from behandlerklient.services import pathway
+    from behandlerklient.storage.sessions import JournalRepository
+    from tests.helpers import child_with_consent
+
+    kids = [child_with_consent(demo_ws, f, l, c) for f, l, c in
+            (("Alma", "Holm", "010316-4002"), ("Karla", "Dahl", "020316-4004"), ("Villads", "Friis", "030316-4005"))]
+    for k in kids:
+        pathway.open_course(ws=demo_ws, child_id=k.id, track_id="cool-kids", start_date=TODAY, format="group")
+    window.pathway.actions["group"].trigger()
+    dlg = _dialog(qtbot, window, "groupSessionDialog")
+    dlg.track.setCurrentIndex(dlg.track.findData("cool-kids"))
+    names = [dlg.courses.item(i).text() for i in range(dlg.courses.count())]
+    assert {"Alma Holm", "Karla Dahl", "Villads Friis"} <= set(names)
+    for i in range(dlg.courses.count()):  # only our three
+        item = dlg.courses.item(i)
+        item.setCheckState(Qt.CheckState.Checked if item.text() in ("Alma Holm", "Karla Dahl", "Villads Friis")
+                           else Qt.CheckState.Unchecked)
+    qtbot.mouseClick(dlg.create_button, Qt.MouseButton.LeftButton)
+    assert dlg.people.rowCount() == 3 and dlg.sign_button.isEnabled()
+    dlg.parts["exercise"].setPlainText("Detektivtænkning i gruppen")
+    dlg.set_attendance(2, "missed")
+    for row in range(3):
+        dlg.set_note(row, f"Note {row}")
+    _prompts.set_next_text(PASSPHRASE)
+    qtbot.mouseClick(dlg.sign_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dlg.signed)
+    for k in kids:
+        entries = [e for e in JournalRepository(demo_ws.db).for_child(k.id) if e.kind == "session"]
+        assert len(entries) == 1 and "Detektivtænkning i gruppen" in entries[0].body
+        assert not any(o.first_name in entries[0].body for o in kids if o.id != k.id)

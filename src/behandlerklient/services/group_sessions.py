@@ -66,12 +66,27 @@ def create(*, ws: Workspace, track_id: str, session_date: date, course_ids: list
     return gid, Changes(sessions=True)
 
 
+def candidates(*, ws: Workspace, track_id: str) -> list[tuple[int, str]]:
+    """Active courses on a track that a group session can include: (course id, child's name)."""
+    rows = ws.db.query("SELECT c.id, ch.first_name || ' ' || ch.last_name FROM courses c JOIN children ch "
+                       "ON ch.id = c.child_id WHERE c.track_id = ? AND c.status = 'active' ORDER BY ch.sort_key",
+                       (track_id,))
+    return [(r[0], r[1]) for r in rows]
+
+
 def participants(*, ws: Workspace, group_id: int) -> list[Participant]:
     rows = ws.db.query(
         "SELECT s.id, s.course_id, c.child_id, ch.first_name || ' ' || ch.last_name, s.attendance, s.own_note "
         "FROM sessions s JOIN courses c ON c.id = s.course_id JOIN children ch ON ch.id = c.child_id "
         "WHERE s.group_session_id = ? ORDER BY ch.sort_key", (group_id,))
     return [Participant(*r) for r in rows]
+
+
+def shared(*, ws: Workspace, group_id: int) -> SessionParts:
+    g = ws.db.query_one("SELECT agenda, status, goals, exercise, homework FROM group_sessions WHERE id = ?", (group_id,))
+    if g is None:
+        raise NotFound(f"Ingen gruppesession med id {group_id}.")
+    return SessionParts(*g)
 
 
 def save_shared(*, ws: Workspace, group_id: int, parts: SessionParts) -> Changes:

@@ -12,6 +12,7 @@ from behandlerklient.services import journal, pathway, records, sdq_records, ses
 from behandlerklient.services.changes import Changes
 from behandlerklient.ui import pathway_forms, prompts
 from behandlerklient.ui.dialogs.form_dialog import FormDialog
+from behandlerklient.ui.dialogs.group_session_dialog import GroupSessionDialog
 from behandlerklient.ui.dialogs.sdq_dialog import SdqDialog
 from behandlerklient.ui.errors import report
 
@@ -42,6 +43,7 @@ class PathwayActions:
                 ("consent", "Sam&tykke…", "Ctrl+Shift+T", lambda: self.open_form("consent")),
                 ("coordination", "&Koordinering…", "Ctrl+Shift+K", lambda: self.open_form("coordination")),
                 ("notification", "&Underretning…", "Ctrl+Shift+U", lambda: self.open_form("notification")),
+                ("group", "&Gruppesession…", "Ctrl+Shift+G", self.group_session),
                 ("absence", "Aflyst/udeblevet session…", "", self.absence),
                 ("change_track", "Skift &spor…", "", self.change_track),
                 ("closing", "&Afslut forløb…", "Ctrl+Shift+A", lambda: self.open_form("closing")),
@@ -148,6 +150,11 @@ class PathwayActions:
 
         dlg = SdqDialog(save=save, today=self.w.today(), parent=self.w)
         dlg.finished.connect(lambda _r: self.w.apply_changes(Changes(journal=True, child_id=child.id)))
+        self.w.show_dialog(dlg)
+
+    def group_session(self) -> None:
+        dlg = GroupSessionDialog(ws=self.ws, today=self.w.today(), parent=self.w)
+        dlg.finished.connect(lambda _r: self.w.apply_changes(Changes(sessions=True, journal=True)))
         self.w.show_dialog(dlg)
 
     def follow_up(self) -> None:

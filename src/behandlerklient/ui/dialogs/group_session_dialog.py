@@ -1,0 +1,175 @@
+"""A group session: pick the participating courses, write the shared five parts once, then each child's
+attendance and own notes. Signing puts one entry in each child's journal, with nothing about the others."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QComboBox, QDateEdit, QDialogButtonBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QListWidget, QListWidgetItem,
+    QPlainTextEdit, QPushButton, QTableWidget, QVBoxLayout, QWidget,
+)
+
+from behandlerklient.core.errors import KnownError
+from behandlerklient.core.models import SessionParts
+from behandlerklient.core.vocab import SESSION_PARTS
+from behandlerklient.services import group_sessions
+from behandlerklient.services.workspace import Workspace
+from behandlerklient.ui import prompts
+from behandlerklient.ui.dialogs.base_dialog import BaseDialog
+
+COURSE_ROLE = Qt.ItemDataRole.UserRole + 30
+
+
+class GroupSessionDialog(BaseDialog):
+    def __init__(self, *, ws: Workspace, today: date, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("groupSessionDialog")
+        self.setWindowTitle(self.tr("Gruppesession"))
+        self.ws = ws
+        self.group_id: int | None = None
+        self.signed = False
+        outer = QVBoxLayout(self)
+        pick = QGroupBox(self.tr("1. Deltagere"))
+        form = QFormLayout(pick)
+        self.track = QComboBox()
+        self.track.setObjectName("groupTrackCombo")
+        for t in ws.catalogue.sorted():
+            if "group" in t.formats or "parent_group" in t.formats:
+                self.track.addItem(t.name, t.id)
+        self.date = QDateEdit(QDate(today.year, today.month, today.day))
+        self.date.setDisplayFormat("dd.MM.yyyy")
+        self.date.setCalendarPopup(True)
+        self.courses = QListWidget()
+        self.courses.setObjectName("groupCourses")
+        self.create_button = QPushButton(self.tr("&Opret gruppesession"))
+        self.create_button.setObjectName("createGroupButton")
+        form.addRow(self.tr("Spor"), self.track)
+        form.addRow(self.tr("Dato"), self.date)
+        form.addRow(self.tr("Aktive forløb"), self.courses)
+        form.addRow("", self.create_button)
+        outer.addWidget(pick)
+        self.shared_box = QGroupBox(self.tr("2. Fælles indhold (kopieres til hvert barns journal: nævn ingen ved navn)"))
+        sf = QFormLayout(self.shared_box)
+        self.parts: dict[str, QPlainTextEdit] = {}
+        for key, title in SESSION_PARTS.items():
+            edit = QPlainTextEdit()
+            edit.setObjectName(f"group_{key}")
+            edit.setTabChangesFocus(True)
+            edit.setMaximumHeight(56)
+            sf.addRow(title, edit)
+            self.parts[key] = edit
+        outer.addWidget(self.shared_box)
+        self.people_box = QGroupBox(self.tr("3. Hvert barn for sig"))
+        pl = QVBoxLayout(self.people_box)
+        self.people = QTableWidget(0, 3)
+        self.people.setObjectName("groupPeople")
+        self.people.setHorizontalHeaderLabels([self.tr("Barn"), self.tr("Fremmøde"), self.tr("Egne noter om barnet")])
+        self.people.horizontalHeader().setStretchLastSection(True)
+        pl.addWidget(self.people)
+        outer.addWidget(self.people_box)
+        self.error = QLabel("")
+        self.error.setObjectName("errorLabel")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #a00000; font-weight: bold;")
+        outer.addWidget(self.error)
+        buttons = QDialogButtonBox()
+        self.save_button = buttons.addButton(self.tr("Gem &kladde"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.sign_button = buttons.addButton(self.tr("Gem og &underskriv…"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.sign_button.setObjectName("signGroupButton")
+        buttons.addButton(self.tr("Luk"), QDialogButtonBox.ButtonRole.RejectRole).clicked.connect(self.reject)
+        outer.addWidget(buttons)
+        self.track.currentIndexChanged.connect(self._load_candidates)
+        self.create_button.clicked.connect(self._create)
+        self.save_button.clicked.connect(self._save)
+        self.sign_button.clicked.connect(self._sign)
+        self._enable(False)
+        self._load_candidates()
+        self.resize(760, 820)
+
+    def _enable(self, created: bool) -> None:
+        for w in (self.shared_box, self.people_box, self.save_button, self.sign_button):
+            w.setEnabled(created)
+        for w in (self.track, self.date, self.courses, self.create_button):
+            w.setEnabled(not created)
+
+    def _load_candidates(self) -> None:
+        self.courses.clear()
+        for course_id, name in group_sessions.candidates(ws=self.ws, track_id=self.track.currentData()):
+            item = QListWidgetItem(name)
+            item.setData(COURSE_ROLE, course_id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked)
+            self.courses.addItem(item)
+
+    def _chosen(self) -> list[int]:
+        return [self.courses.item(i).data(COURSE_ROLE) for i in range(self.courses.count())
+                if self.courses.item(i).checkState() == Qt.CheckState.Checked]
+
+    def _create(self) -> None:
+        d = self.date.date()
+        try:
+            self.group_id, _ = group_sessions.create(ws=self.ws, track_id=self.track.currentData(),
+                                                     session_date=date(d.year(), d.month(), d.day()),
+                                                     course_ids=self._chosen())
+        except KnownError as exc:
+            self.error.setText(exc.message)
+            return
+        self.error.setText("")
+        prefilled = group_sessions.shared(ws=self.ws, group_id=self.group_id).as_dict()  # the manual's outline
+        for key, edit in self.parts.items():
+            edit.setPlainText(prefilled[key])
+        people = group_sessions.participants(ws=self.ws, group_id=self.group_id)
+        self.people.setRowCount(len(people))
+        self._sessions = []
+        for row, p in enumerate(people):
+            name = QLineEdit(p.child_name)
+            name.setReadOnly(True)
+            self.people.setCellWidget(row, 0, name)
+            combo = QComboBox()
+            for code, text in group_sessions.ATTENDANCE.items():
+                combo.addItem(text, code)
+            self.people.setCellWidget(row, 1, combo)
+            note = QLineEdit()
+            note.setObjectName(f"groupNote{row}")
+            self.people.setCellWidget(row, 2, note)
+            self._sessions.append(p.session_id)
+        self.people.resizeColumnsToContents()
+        self._enable(True)
+
+    def set_attendance(self, row: int, code: str) -> None:
+        combo = self.people.cellWidget(row, 1)
+        combo.setCurrentIndex(combo.findData(code))
+
+    def set_note(self, row: int, text: str) -> None:
+        self.people.cellWidget(row, 2).setText(text)
+
+    def _save(self) -> bool:
+        try:
+            group_sessions.save_shared(ws=self.ws, group_id=self.group_id, parts=SessionParts(
+                **{k: e.toPlainText() for k, e in self.parts.items()}))
+            for row, session_id in enumerate(self._sessions):
+                group_sessions.save_participant(ws=self.ws, session_id=session_id,
+                                                attendance=self.people.cellWidget(row, 1).currentData(),
+                                                own_note=self.people.cellWidget(row, 2).text())
+        except KnownError as exc:
+            self.error.setText(exc.message)
+            return False
+        self.error.setText(self.tr("Gemt som kladde."))
+        return True
+
+    def _sign(self) -> None:
+        if not self._save():
+            return
+        passphrase = prompts.passphrase(self, self.tr("Underskriv gruppesession"), self.tr(
+            "Hvert barn får sit eget journalnotat med det fælles indhold og egne noter.\n\nDin adgangskode:"))
+        if passphrase is None:
+            return
+        try:
+            group_sessions.sign(ws=self.ws, group_id=self.group_id, passphrase=passphrase)
+        except KnownError as exc:
+            self.error.setText(exc.message)
+            return
+        self.signed = True
+        self.accept()
