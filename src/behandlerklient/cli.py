@@ -90,6 +90,22 @@ def _build_parser() -> argparse.ArgumentParser:
     a.add_argument("--user", default=os.environ.get(USER_ENV))
     a.add_argument("--child", type=int, required=True)
 
+    exp = sub.add_parser("export", help="dokumenter som PDF")
+    exp_sub = exp.add_subparsers(dest="export_command", required=True, parser_class=_Parser)
+    j = exp_sub.add_parser("journal", help="journaludskrift for et barn eller ét forløb")
+    j.add_argument("--db", type=Path, required=True)
+    j.add_argument("--user", default=os.environ.get(USER_ENV))
+    j.add_argument("--child", type=int, required=True)
+    j.add_argument("--course", type=int)
+    j.add_argument("--out", type=Path, required=True)
+    g = exp_sub.add_parser("gp-letter", help="brev til egen læge ved start eller afslutning")
+    g.add_argument("--db", type=Path, required=True)
+    g.add_argument("--user", default=os.environ.get(USER_ENV))
+    g.add_argument("--course", type=int, required=True)
+    g.add_argument("--kind", required=True, choices=["start", "end"])
+    g.add_argument("--out", type=Path, required=True)
+    g.add_argument("--medcom", type=Path, help="skriv også en MedCom CareCommunication-fil (FHIR JSON)")
+
     sdq = sub.add_parser("sdq", help="SDQ-beregning")
     sdq_sub = sdq.add_subparsers(dest="sdq_command", required=True, parser_class=_Parser)
     s = sdq_sub.add_parser("score", help="beregn SDQ-skalaer og bånd ud fra afkrydsede svar")
@@ -285,6 +301,25 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    ws = _unlock(args)
+    try:
+        if args.export_command == "journal":
+            from behandlerklient.services import documents
+
+            documents.export_journal_summary(ws=ws, child_id=args.child, course_id=args.course, out=args.out)
+            written = [args.out]
+        else:
+            from behandlerklient.services import letters
+
+            written = letters.export_gp_letter(ws=ws, course_id=args.course, kind=args.kind, out=args.out,
+                                               medcom=args.medcom)
+    finally:
+        ws.close()
+    print("Skrev " + ", ".join(str(p) for p in written))
+    return EXIT_OK
+
+
 def _cmd_self_check() -> int:
     from behandlerklient.services.self_check import run
 
@@ -299,7 +334,7 @@ def _cmd_self_check() -> int:
 
 COMMANDS = {"init": _cmd_init, "demo": _cmd_demo, "verify": _cmd_verify, "list": _cmd_list,
             "export-json": _cmd_export_json, "import": _cmd_import, "sdq": _cmd_sdq, "user": _cmd_user,
-            "audit": _cmd_audit}
+            "audit": _cmd_audit, "export": _cmd_export}
 
 
 def main(argv: list[str] | None = None) -> int:

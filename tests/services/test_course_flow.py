@@ -128,7 +128,7 @@ def test_closing_with_repeat_sdq_plans_the_follow_up_and_shows_the_change(ws, ch
     _sdq(ws, child, "closing", 1, course_id=course.id)
     rid = _closing(ws, course, child)
     entry, _ = records.sign(ws=ws, kind="closing", record_id=rid, passphrase=PASSPHRASE)
-    assert "Forælder: samlet vanskelighedsscore 40 → 20 (ændring -20)" in entry.body
+    assert "Forælder: samlet vanskelighedsscore før 40, efter 20 (ændring -20)" in entry.body
     due = ws.db.query_one("SELECT kind, due_date FROM follow_ups WHERE course_id = ?", (course.id,))
     # Mind My Mind's booster comes 28 days after the closing date.
     assert tuple(due) == ("booster", (START + timedelta(days=128)).isoformat())

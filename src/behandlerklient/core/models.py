@@ -95,6 +95,7 @@ class Course:
     status: str = "active"
     format: str = "individual"
     end_date: date | None = None
+    contact_id: int | None = None  # the henvendelse the course answers
 
 
 @dataclass

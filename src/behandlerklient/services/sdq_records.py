@@ -127,5 +127,7 @@ def change_lines(*, ws: Workspace, course_id: int, child_id: int) -> list[str]:
     lines = []
     for c in change_from_baseline(ws=ws, child_id=child_id, course_id=course_id):
         delta = "" if c.delta is None else f" (ændring {c.delta:+d})"
-        lines.append(f"{sdq.INFORMANTS[c.informant]}: samlet vanskelighedsscore {_v(c.baseline)} → {_v(c.closing)}{delta}")
+        before = "ikke målt" if c.baseline is None else str(c.baseline)
+        after = "ikke målt" if c.closing is None else str(c.closing)
+        lines.append(f"{sdq.INFORMANTS[c.informant]}: samlet vanskelighedsscore før {before}, efter {after}{delta}")
     return lines

@@ -18,7 +18,7 @@ def _contact(r) -> Contact:
 def _course(r) -> Course:
     return Course(id=r["id"], child_id=r["child_id"], track_id=r["track_id"], status=r["status"],
                   format=r["format"], start_date=parse_date(r["start_date"]), end_date=parse_date(r["end_date"]),
-                  planned_sessions=r["planned_sessions"])
+                  planned_sessions=r["planned_sessions"], contact_id=r["contact_id"])
 
 
 class PathwayRepository:

@@ -27,6 +27,7 @@ from behandlerklient.ui.dialogs.new_course_dialog import NewCourseDialog
 from behandlerklient.ui.dialogs.session_editor import SessionEditorDialog
 from behandlerklient.ui.errors import report
 from behandlerklient.ui.models.child_list_model import ChildListModel
+from behandlerklient.ui.document_actions import DocumentActions
 from behandlerklient.ui.pathway_actions import PathwayActions
 from behandlerklient.ui.widgets.child_view import ChildView
 from behandlerklient.ui.widgets.work_queue import WorkQueueWidget
@@ -99,6 +100,8 @@ class MainWindow(QMainWindow):
         self.work_queue.task_opened.connect(self.pathway.open_task)
         self._build_actions()
         self.pathway.build_menu()
+        self.documents = DocumentActions(self)
+        self.documents.build_menu()
         self.refresh_queue()
         user = ws.user
         self.statusBar().showMessage(f"{user.full_name} · {ROLES.get(user.role, user.role)}")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections import deque
 
-from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 _next_answers: deque[bool] = deque()
 _next_texts: deque[str | None] = deque()
@@ -34,6 +36,7 @@ def set_next_text(text: str | None) -> None:
 def reset() -> None:
     _next_answers.clear()
     _next_texts.clear()
+    _next_paths.clear()
     shown.clear()
 
 
@@ -96,3 +99,20 @@ def text(parent: QWidget | None, title: str, label: str, default: str = "") -> s
     _refuse_unprepared("text", title, label)
     value, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal, default)
     return value if ok else None
+
+
+_next_paths: deque[Path | None] = deque()
+
+
+def set_next_path(path: Path | None) -> None:
+    _next_paths.append(path)
+
+
+def save_file(parent: QWidget | None, title: str, suggested: Path, filter: str) -> Path | None:
+    """Where the user wants a document written. None when cancelled."""
+    shown.append(("save_file", title, str(suggested.name)))
+    if _next_paths:
+        return _next_paths.popleft()
+    _refuse_unprepared("save_file", title, suggested.name)
+    chosen, _ = QFileDialog.getSaveFileName(parent, title, str(suggested), filter)
+    return Path(chosen) if chosen else None

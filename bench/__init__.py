@@ -1,0 +1,1 @@
+"""Benchmarks: plain Python, figures printed as a table and written as JSON."""

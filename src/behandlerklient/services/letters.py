@@ -1,0 +1,162 @@
+"""Letters to the GP: the consent rule, a preview, and writing - which journalises the disclosure (what, to whom,
+when, on what basis) and logs the export."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from behandlerklient import paths
+from behandlerklient.core import pathway_rules as rules
+from behandlerklient.core.errors import InvalidInput, NotFound, RuleRefused
+from behandlerklient.core.models import JournalEntry
+from behandlerklient.exports import gp_letter, medcom
+from behandlerklient.exports.pdf_base import write_file
+from behandlerklient.services import audit, children, consent, records, sdq_records
+from behandlerklient.services.changes import Changes
+from behandlerklient.services.workspace import Workspace
+from behandlerklient.storage.pathway import PathwayRepository
+from behandlerklient.storage.sessions import JournalRepository
+
+KIND_NAMES = {"start": "Orientering om forløb til egen læge", "end": "Tilbagemelding ved afslutning til egen læge"}
+OUTCOMES = {"course": "tilbudt et forløb i {track}", "bup_referral": "henvist til børne- og ungdomspsykiatrien (BUP)",
+            "guidance": "vejledt videre til anden hjælp", "notification": "vejledt videre, og der er sendt en underretning",
+            "no_course": "ikke tilbudt et forløb"}
+
+
+def letter_folders() -> list[Path]:
+    return [paths.config_dir() / "breve", paths.config_dir(), paths.resources_dir() / "letters"]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    letter: gp_letter.Letter
+    pdf: bytes
+    basis: str  # the consent the disclosure rests on, in Danish
+    child_id: int
+    course_id: int
+
+
+def _d(day: date | None) -> str:
+    return day.strftime("%d.%m.%Y") if day else "-"
+
+
+def prepare(*, ws: Workspace, course_id: int, kind: str, on: date | None = None) -> Prepared:
+    """Everything but writing: refused (RuleRefused) when the GP consent is missing for the child's age."""
+    if kind not in KIND_NAMES:
+        raise InvalidInput("Brevtypen er 'start' eller 'end'.")
+    on = on or ws.clock().date()
+    course = PathwayRepository(ws.db).course(course_id)
+    if course is None:
+        raise NotFound(f"Intet forløb med id {course_id}.")
+    ov = children.overview(ws=ws, child_id=course.child_id, on=on, log_view=False)
+    child = ov.child
+    if child.gp is None:
+        raise RuleRefused("Barnet har ingen egen læge registreret; brevet kan ikke sendes.")
+    status = consent.share(ws=ws, child_id=child.id, party="gp", on=on)
+    if not status.ok:
+        raise RuleRefused("Brevet til egen læge kan ikke laves: " + " ".join(status.missing))
+    given = ws.db.query_one(
+        "SELECT c.given_on, c.given_by, g.name FROM consents c LEFT JOIN guardians g ON g.id = c.guardian_id "
+        "WHERE c.child_id = ? AND c.kind = 'share' AND c.party = 'gp' AND c.signed_at IS NOT NULL "
+        "AND c.withdraws_id IS NULL ORDER BY c.given_on DESC LIMIT 1", (child.id,))
+    giver = "den unge selv" if given[1] == "young_person" else f"{given[2]} (forældremyndighed)"
+    basis = f"samtykke til videregivelse til egen læge givet af {giver} den {_d(date.fromisoformat(given[0]))}"
+    view = next(v for v in ov.courses if v.course.id == course_id)
+    track = view.track
+    user = ws.user
+    values = {"barn_navn": child.full_name, "barn_cpr": child.parsed_cpr.formatted, "dato": gp_letter.danish_date(on),
+              "spor": view.track_name, "forloeb_start": _d(course.start_date),
+              "planlagte_sessioner": str(course.planned_sessions),
+              "manual_interval": track.range_text if track else "-", "behandler_navn": user.full_name,
+              "behandler_titel": user.title, "behandler_telefon": user.phone}
+    sender = gp_letter.load_sender(letter_folders())
+    values.update({"kommune": sender["kommune"], "afdeling": sender["afdeling"]})
+    if kind == "start":
+        contact = ws.db.query_one("SELECT contact_date FROM contacts WHERE id = ?", (course.contact_id,)) \
+            if course.contact_id else None
+        outcome = ws.db.scalar("SELECT outcome FROM screenings WHERE child_id = ? AND signed_at IS NOT NULL "
+                               "ORDER BY screening_date DESC LIMIT 1", (child.id,)) or "course"
+        values.update({"henvendelse_dato": _d(date.fromisoformat(contact[0])) if contact else "-",
+                       "udfald": OUTCOMES[outcome].format(track=view.track_name)})
+    else:
+        closing = ws.db.query_one("SELECT * FROM closings WHERE course_id = ? AND signed_at IS NOT NULL", (course_id,))
+        if closing is None:
+            raise RuleRefused("Forløbet er ikke afsluttet med en underskrevet afslutning; tilbagemeldingen kan ikke laves.")
+        change = sdq_records.change_lines(ws=ws, course_id=course_id, child_id=child.id)
+        values.update({"forloeb_slut": _d(date.fromisoformat(closing["closing_date"])),
+                       "sessioner_gennemfoert": str(view.delivered),
+                       "indhold": closing["content_summary"] or "-", "effekt": rules.EFFECTS[closing["effect"]],
+                       "sdq_foer_efter": "\n".join(change) if change else "Ikke målt.",
+                       "anbefalinger": closing["recommendations"] or "-", "videre_behov": closing["further_needs"] or "-"})
+    template = gp_letter.load_template(kind, letter_folders())
+    gp = child.gp
+    letter = gp_letter.Letter(
+        kind=kind, title=template.title, text=template.fill(values), sender=sender,
+        recipient_lines=[gp.clinic_name, f"Att.: {gp.doctor_name}" if gp.doctor_name else "", gp.address,
+                         f"{gp.postcode} {gp.city}".strip()],
+        child_name=child.full_name, child_cpr=child.parsed_cpr.formatted, child_cpr_masked=child.parsed_cpr.masked,
+        letter_date=on, therapist_name=user.full_name, therapist_title=user.title, therapist_phone=user.phone,
+        printed_at=ws.clock().astimezone())
+    letter = gp_letter.Letter(**{**letter.__dict__, "recipient_lines": [x for x in letter.recipient_lines if x]})
+    return Prepared(letter, gp_letter.render(letter), basis, child.id, course_id)
+
+
+def preview(*, ws: Workspace, course_id: int, kind: str) -> Prepared:
+    """What the therapist reads before anything is written to disk; nothing is journalised yet."""
+    return prepare(ws=ws, course_id=course_id, kind=kind)
+
+
+def medcom_message(*, ws: Workspace, prepared: Prepared) -> dict:
+    child = children.overview(ws=ws, child_id=prepared.child_id, log_view=False).child
+    letter, sender = prepared.letter, prepared.letter.sender
+    gp = child.gp
+    if not (gp.sor and gp.ean):
+        raise RuleRefused("Lægens SOR- og EAN-nummer mangler; MedCom-filen kan ikke laves.")
+    return medcom.bundle(medcom.MessageInput(
+        cpr=child.cpr, given=child.first_name, family=child.last_name,
+        sender=medcom.Party(f"{sender['kommune']}, {sender['afdeling']}", sender["sor"], sender["ean"]),
+        receiver=medcom.Party(gp.clinic_name, gp.sor, gp.ean), therapist_name=letter.therapist_name,
+        therapist_title=letter.therapist_title, therapist_phone=letter.therapist_phone or sender["telefon"],
+        topic=letter.title, text=letter.text, pdf=prepared.pdf, pdf_title=f"{letter.title}.pdf",
+        sent_at=ws.clock().astimezone()))
+
+
+def export_gp_letter(*, ws: Workspace, course_id: int, kind: str, out: Path, medcom_out: Path | None = None,
+                     medcom: Path | None = None) -> list[Path]:
+    """Writes the PDF (and optionally the MedCom file) where the user asked, then journalises the disclosure."""
+    medcom_out = medcom_out or medcom
+    if out.suffix.lower() != ".pdf":
+        raise InvalidInput("Filnavnet skal ende på .pdf.")
+    for target in (out, medcom_out):
+        if target is not None and not target.parent.is_dir():
+            raise InvalidInput(f"Mappen findes ikke: {target.parent}")
+    prepared = prepare(ws=ws, course_id=course_id, kind=kind)  # refused before any file is written
+    message = medcom_message(ws=ws, prepared=prepared) if medcom_out else None
+    write_file(prepared.pdf, out)
+    written = [out]
+    if message is not None:
+        write_file(json.dumps(message, ensure_ascii=False, indent=1).encode("utf-8"), medcom_out)
+        written.append(medcom_out)
+    journalise_disclosure(ws=ws, prepared=prepared, medcom=message is not None)
+    return written
+
+
+def journalise_disclosure(*, ws: Workspace, prepared: Prepared, medcom: bool) -> Changes:
+    letter = prepared.letter
+    now = ws.clock()
+    gp_name = letter.recipient_lines[0]
+    body = (f"Hvad: {KIND_NAMES[letter.kind]} ({letter.title}){' som PDF og MedCom-korrespondancefil' if medcom else ' som PDF'}.\n"
+            f"Til hvem: {', '.join(letter.recipient_lines)}.\n"
+            f"Hvornår: {now.astimezone():%d.%m.%Y %H:%M}.\n"
+            f"Grundlag: {prepared.basis}.")
+    with ws.db.transaction():
+        JournalRepository(ws.db).add(JournalEntry(
+            None, prepared.child_id, "disclosure", f"Udlevering: brev til egen læge ({gp_name})", body, ws.user.id,
+            ws.user.role, records.event_time(now.date()), now, course_id=prepared.course_id, signed_at=now,
+            source="disclosure"))
+        audit.record(ws.db, user_id=ws.user.id, action="export", now=now, child_id=prepared.child_id,
+                     obj=f"gp-letter:{letter.kind}:course:{prepared.course_id}", detail="medcom" if medcom else "pdf")
+    return Changes(journal=True, child_id=prepared.child_id)

@@ -1,0 +1,111 @@
+"""Documents from the child view: journal summary and GP letters, previewed, written where the user asks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import QApplication, QProgressDialog
+
+from behandlerklient.core.errors import KnownError
+from behandlerklient.services import documents, letters
+from behandlerklient.services.changes import Changes
+from behandlerklient.ui import prompts
+from behandlerklient.ui.dialogs.letter_preview_dialog import LetterPreviewDialog
+from behandlerklient.ui.errors import report
+
+if TYPE_CHECKING:
+    from behandlerklient.ui.main_window import MainWindow
+
+
+class DocumentActions:
+    def __init__(self, window: "MainWindow") -> None:
+        self.w = window
+        self.actions: dict[str, QAction] = {}
+        self.last_folder = Path.home()
+
+    def build_menu(self) -> None:
+        menu = self.w.menuBar().addMenu(self.w.tr("&Dokumenter"))
+        for key, text, shortcut, slot in (
+                ("journal", "&Journaludskrift (PDF)…", "Ctrl+P", self.journal_summary),
+                ("letter_start", "&Orientering til egen læge…", "", lambda: self.gp_letter("start")),
+                ("letter_end", "&Tilbagemelding til egen læge…", "", lambda: self.gp_letter("end"))):
+            action = QAction(self.w.tr(text), self.w)
+            action.setObjectName(f"action_{key}")
+            if shortcut:
+                action.setShortcut(QKeySequence(shortcut))
+            action.triggered.connect(slot)
+            menu.addAction(action)
+            self.actions[key] = action
+
+    def _busy(self, text: str) -> QProgressDialog:
+        progress = QProgressDialog(text, "", 0, 0, self.w)
+        progress.setObjectName("documentProgress")
+        progress.setCancelButton(None)
+        progress.setMinimumDuration(0)
+        progress.show()
+        QApplication.processEvents()
+        return progress
+
+    def _done(self, written: list[Path]) -> None:
+        self.last_folder = written[0].parent
+        if prompts.question(self.w, self.w.tr("Dokument gemt"), self.w.tr("Gemt: %1\n\nÅbn mappen?").replace(
+                "%1", ", ".join(p.name for p in written)), yes=self.w.tr("Åbn mappen"), no=self.w.tr("Luk")):
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(written[0].parent)))
+
+    def journal_summary(self) -> None:
+        ov = self.w.child_view.overview
+        if ov is None:
+            prompts.info(self.w, "Behandlerklient", self.w.tr("Vælg først et barn."))
+            return
+        course_id = self.w.child_view.selected_course_id()
+        # File names never carry a name or CPR: they show in folders, recent-file lists and mail subjects.
+        out = prompts.save_file(self.w, self.w.tr("Gem journaludskrift"), self.last_folder / "journaludskrift.pdf",
+                                "PDF (*.pdf)")
+        if out is None:
+            return
+        if out.suffix.lower() != ".pdf":
+            out = out.with_suffix(".pdf")
+        progress = self._busy(self.w.tr("Laver journaludskriften…"))
+        try:
+            documents.export_journal_summary(ws=self.w.ws, child_id=ov.child.id, course_id=course_id, out=out)
+        except KnownError as exc:
+            progress.close()
+            report(self.w, exc)
+            return
+        progress.close()
+        self._done([out])
+
+    def gp_letter(self, kind: str) -> None:
+        ov = self.w.child_view.overview
+        # The selected course, else the child's newest one (an ended course is the usual case for feedback).
+        course_id = self.w.child_view.selected_course_id() or (ov.courses[-1].course.id if ov and ov.courses else None)
+        if course_id is None:
+            prompts.info(self.w, "Behandlerklient", self.w.tr("Vælg først et barn med et forløb."))
+            return
+        try:
+            prepared = letters.preview(ws=self.w.ws, course_id=course_id, kind=kind)
+        except KnownError as exc:
+            report(self.w, exc)
+            return
+        dlg = LetterPreviewDialog(letter=prepared.letter, basis=prepared.basis, parent=self.w)
+        dlg.accepted.connect(lambda: self._save_letter(course_id, kind, dlg.choice))
+        self.w.show_dialog(dlg)
+
+    def _save_letter(self, course_id: int, kind: str, choice: int) -> None:
+        name = "orientering-til-egen-laege.pdf" if kind == "start" else "tilbagemelding-til-egen-laege.pdf"
+        out = prompts.save_file(self.w, self.w.tr("Gem brev"), self.last_folder / name, "PDF (*.pdf)")
+        if out is None:
+            return
+        if out.suffix.lower() != ".pdf":
+            out = out.with_suffix(".pdf")
+        medcom = out.with_suffix(".medcom.json") if choice == LetterPreviewDialog.SAVE_BOTH else None
+        try:
+            written = letters.export_gp_letter(ws=self.w.ws, course_id=course_id, kind=kind, out=out, medcom_out=medcom)
+        except KnownError as exc:
+            report(self.w, exc)
+            return
+        self.w.apply_changes(Changes(journal=True, child_id=self.w.current_child_id))
+        self._done(written)
