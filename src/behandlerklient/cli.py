@@ -106,6 +106,19 @@ def _build_parser() -> argparse.ArgumentParser:
     g.add_argument("--out", type=Path, required=True)
     g.add_argument("--medcom", type=Path, help="skriv også en MedCom CareCommunication-fil (FHIR JSON)")
 
+    rep = sub.add_parser("report", help="aktivitet og manualtroskab")
+    rep_sub = rep.add_subparsers(dest="report_command", required=True, parser_class=_Parser)
+    for name, formats in (("activity", ["json", "csv", "pdf"]), ("fidelity", ["json", "pdf"])):
+        r = rep_sub.add_parser(name)
+        r.add_argument("--db", type=Path, required=True)
+        r.add_argument("--user", default=os.environ.get(USER_ENV))
+        r.add_argument("--from", dest="start", type=_iso_date, required=True)
+        r.add_argument("--to", dest="end", type=_iso_date, required=True)
+        r.add_argument("--format", required=True, choices=formats)
+        r.add_argument("--out", type=Path)
+        if name == "fidelity":
+            r.add_argument("--therapist", type=int)
+
     sdq = sub.add_parser("sdq", help="SDQ-beregning")
     sdq_sub = sdq.add_subparsers(dest="sdq_command", required=True, parser_class=_Parser)
     s = sdq_sub.add_parser("score", help="beregn SDQ-skalaer og bånd ud fra afkrydsede svar")
@@ -114,6 +127,15 @@ def _build_parser() -> argparse.ArgumentParser:
     s.add_argument("--impact", help="samlet vurdering (0-3) efterfulgt af påvirkningssvar (0-3), adskilt af komma")
     s.add_argument("--json", action="store_true")
     return p
+
+
+def _iso_date(text: str):  # noqa: ANN202
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' er ikke en dato (ÅÅÅÅ-MM-DD)") from None
 
 
 def _read_passphrase(confirm: bool = False) -> str:
@@ -320,6 +342,26 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_report(args: argparse.Namespace) -> int:
+    from behandlerklient.services import reports
+
+    if args.format == "pdf" and args.out is None:
+        raise UsageError("en PDF skal have --out FIL.pdf")
+    ws = _unlock(args)
+    try:
+        data = reports.render(ws=ws, kind=args.report_command, fmt=args.format, start=args.start, end=args.end,
+                              therapist_id=getattr(args, "therapist", None))
+        reports.write(data=data, out=args.out)
+    finally:
+        ws.close()
+    if args.out is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        print(f"Skrev {args.out}")
+    return EXIT_OK
+
+
 def _cmd_self_check() -> int:
     from behandlerklient.services.self_check import run
 
@@ -334,7 +376,7 @@ def _cmd_self_check() -> int:
 
 COMMANDS = {"init": _cmd_init, "demo": _cmd_demo, "verify": _cmd_verify, "list": _cmd_list,
             "export-json": _cmd_export_json, "import": _cmd_import, "sdq": _cmd_sdq, "user": _cmd_user,
-            "audit": _cmd_audit, "export": _cmd_export}
+            "audit": _cmd_audit, "export": _cmd_export, "report": _cmd_report}
 
 
 def main(argv: list[str] | None = None) -> int:

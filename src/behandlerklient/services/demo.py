@@ -10,7 +10,9 @@ from datetime import date, datetime, time, timedelta, timezone
 from behandlerklient.core import cpr as cprmod
 from behandlerklient.core.course_rules import eligibility
 from behandlerklient.core.models import GeneralPractitioner, Guardian, User
-from behandlerklient.services import children, consent, group_sessions, journal, pathway, records, sdq_records, sessions
+from behandlerklient.services import (
+    children, consent, group_sessions, journal, pathway, records, sdq_records, sessions, supervision,
+)
 from behandlerklient.services import demo_vocabulary as V
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.children import ChildRepository
@@ -34,6 +36,7 @@ class DemoResult:
     notifications: int = 0
     group_sessions: int = 0
     corrections: int = 0
+    supervisors: list = None  # type: ignore[assignment]
 
 
 class _Clock:
@@ -93,6 +96,7 @@ def generate(*, ws: Workspace, children_count: int, seed: int = 1, today: date |
                                                                 else "supervisor", t, "59 66 60 00"), now=clock())
                           for u, n, t in THERAPISTS]
             gps = [ChildRepository(ws.db).add_gp(g) for g in _gps(rng, 40)]
+        result.supervisors = [u for u in therapists if u.role == "supervisor"]
         taken = {r[0] for r in ws.db.query("SELECT cpr FROM children")}
         done = 0
         while done < children_count:
@@ -304,6 +308,7 @@ def _individual_sessions(ws, rng, clock, today, track, course, child, level, res
             entry, _ = sessions.finish_confirmed(ws=ws, session=session)
             if rng.random() < 0.03:
                 _correct(ws, entry.id, result)
+            _fidelity(ws, rng, clock, today, track, session, result)
         result.sessions += 1
         if n == 3 and rng.random() < 0.4:
             _coordination(ws, rng, clock, course, day + timedelta(days=2))
@@ -311,6 +316,48 @@ def _individual_sessions(ws, rng, clock, today, track, course, child, level, res
     if unfinished or day > today:
         return
     _close(ws, rng, clock, today, course, child, level, dropped=target < planned, day=day)
+
+
+# How closely each track tends to be followed in the demo (some manuals are followed better than others).
+TRACK_FIDELITY = {"cool-kids": 0.9, "chilled": 0.85, "mind-my-mind": 0.85, "pmto": 0.8, "stime-selvskade": 0.8,
+                  "stime-bekymring-tristhed": 0.75, "stime-krop-mad": 0.72, "stime-uro": 0.78,
+                  "stime-gentagne-tanker": 0.7, "individuelt": 0.6}
+
+
+def _answers_for(rng: random.Random, items, quality: float) -> list:  # noqa: ANN001
+    out = []
+    for item in items:
+        roll = rng.random()
+        value = "yes" if roll < quality else ("partly" if roll < quality + (1 - quality) * 0.6 else "no")
+        if item.key == "parents" and rng.random() < 0.1:
+            value = "not_relevant"
+        out.append(supervision.Rating(item.key, value, rng.randint(3, 6) if rng.random() < 0.5 else None))
+    return out
+
+
+def _fidelity(ws: Workspace, rng: random.Random, clock: _Clock, today: date, track, session, result) -> None:  # noqa: ANN001
+    """Self-ratings are generous; the supervisor, rating the sampled sessions later, is a little stricter."""
+    quality = TRACK_FIDELITY.get(track.id, 0.75)
+    items = supervision.checklist(ws=ws, session_id=session.id)
+    if rng.random() < 0.6:
+        supervision.save_ratings(ws=ws, session_id=session.id, kind="self",
+                                 items=_answers_for(rng, items, min(0.97, quality + 0.08)))
+    review_id = ws.db.scalar("SELECT id FROM reviews WHERE session_id = ?", (session.id,))
+    supervisor_user = next((u for u in result.supervisors if u.id != ws.user.id), None)
+    if review_id is None or supervisor_user is None or session.session_date > today - timedelta(days=10):
+        return
+    author = ws.user
+    ws.user = supervisor_user
+    try:
+        supervision.save_ratings(ws=ws, session_id=session.id, kind="supervisor",
+                                 items=_answers_for(rng, items, quality - 0.05))
+        changes = rng.random() < 0.15
+        supervision.decide(ws=ws, review_id=review_id, decision="changes_requested" if changes else "approved",
+                           comment="Husk at gennemgå hjemmeopgaven, før dagens øvelse." if changes else "")
+        if rng.random() < 0.7:
+            supervision.mark_seen(ws=ws, review_id=review_id)
+    finally:
+        ws.user = author
 
 
 def _correct(ws: Workspace, entry_id: int, result) -> None:  # noqa: ANN001

@@ -10,7 +10,7 @@ from behandlerklient.core.errors import InvalidInput, NotFound, RuleRefused
 from behandlerklient.core.manuals import Track
 from behandlerklient.core.models import JournalEntry, Session, SessionParts
 from behandlerklient.core.vocab import PARTICIPANTS, SESSION_FORMAT, SESSION_PARTS, label
-from behandlerklient.services import audit
+from behandlerklient.services import audit, supervision
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.records import event_time
 from behandlerklient.services.signing import confirm_identity
@@ -168,6 +168,7 @@ def finish_confirmed(*, ws: Workspace, session: Session) -> tuple[JournalEntry, 
         JournalRepository(ws.db).add(entry)
         audit.record(ws.db, user_id=ws.user.id, action="sign", now=now, child_id=course.child_id,
                      obj=f"session:{session.id}")
+        supervision.sample_after_signing(ws=ws, session_id=session.id, number=session.number)
     session.state, session.signed_at = "signed", now
     return entry, Changes(sessions=True, journal=True, child_id=course.child_id)
 

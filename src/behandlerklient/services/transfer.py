@@ -43,6 +43,10 @@ TABLES: tuple[tuple[str, dict[str, str]], ...] = (
     ("follow_ups", {"course_id": "courses", "child_id": "children", "author_id": "users"}),
     ("journal_entries", {"child_id": "children", "course_id": "courses", "session_id": "sessions",
                          "author_id": "users", "supersedes_id": "journal_entries"}),
+    ("fidelity_ratings", {"session_id": "sessions", "rater_id": "users"}),
+    ("reviews", {"session_id": "sessions", "requested_by": "users", "supervisor_id": "users"}),
+    ("supervision_meetings", {"supervisor_id": "users"}),
+    ("supervision_meeting_courses", {"meeting_id": "supervision_meetings", "course_id": "courses"}),
 )
 # The audit log is not exported: it records this installation's own history. An import is itself audited.
 

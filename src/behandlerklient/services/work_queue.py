@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from behandlerklient.services import records
+from behandlerklient.services import records, supervision
 from behandlerklient.services.workspace import Workspace
 
 DUE_SOON_DAYS = 14
@@ -22,7 +22,8 @@ class Task:
     record_id: int | None = None
 
 
-SECTIONS = {"drafts": "Kladder, der ikke er underskrevet", "screenings": "Screeninger, der venter",
+SECTIONS = {"supervision": "Supervision", "drafts": "Kladder, der ikke er underskrevet",
+            "screenings": "Screeninger, der venter",
             "follow_ups": "Opfølgninger, der snart skal holdes", "over_range": "Forløb ud over manualens interval"}
 
 
@@ -62,5 +63,14 @@ def build(*, ws: Workspace, today: date) -> list[Task]:
             name = track.name if track else r[2]
             raw.append(("over_range", r[1], f"{name}: {r[4]} sessioner (plan {r[3]}, manual {track.range_text if track else '?'})",
                         "", "course", r[0]))
+    for review in supervision.queue(ws=ws):
+        child_id = ws.db.scalar("SELECT c.child_id FROM sessions s JOIN courses c ON c.id = s.course_id "
+                                "WHERE s.id = ?", (review.session_id,))
+        raw.append(("supervision", child_id, f"Til supervision: {review.track} session {review.number} "
+                    f"({review.therapist})", review.session_date, "review", review.review_id))
+    for fb in supervision.feedback_for_therapist(ws=ws):
+        verdict = supervision.DECISIONS[fb.decision]
+        raw.append(("supervision", fb.child_id, f"{verdict} af {fb.supervisor}" + (f": {fb.comment}" if fb.comment else ""),
+                    (fb.decided_at or "")[:10], "feedback", fb.review_id))
     names = _names(ws, {t[1] for t in raw})
     return [Task(s, cid, names.get(cid, "?"), text, day, kind, rid) for s, cid, text, day, kind, rid in raw]

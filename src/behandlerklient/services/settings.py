@@ -1,0 +1,50 @@
+"""Installation-wide settings kept in the encrypted database (they describe how the team works, so every
+laptop of the installation shares them). Declared once, with Danish labels and checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from behandlerklient.core import fidelity
+from behandlerklient.core.errors import InvalidInput, RuleRefused
+from behandlerklient.services import audit
+from behandlerklient.services.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    label: str
+    default: str
+    choices: tuple[str, ...] = ()
+
+
+SETTINGS = {s.key: s for s in (
+    Setting("review_sample", "Stikprøve til supervision (every_nth:N, percent:N eller none)", "every_nth:4"),
+    Setting("supervisor_sees_clinical_text", "Supervisor ser det kliniske indhold", "supervised",
+            ("supervised", "always", "never")),
+)}
+
+
+def get(*, ws: Workspace, key: str) -> str:
+    value = ws.db.scalar("SELECT value FROM settings WHERE key = ?", (key,))
+    return value if value is not None else SETTINGS[key].default
+
+
+def put(*, ws: Workspace, key: str, value: str) -> None:
+    if ws.user.role != "admin":
+        raise RuleRefused("Kun en administrator kan ændre indstillingerne.")
+    setting = SETTINGS.get(key)
+    if setting is None:
+        raise InvalidInput(f"Ukendt indstilling {key!r}.")
+    if setting.choices and value not in setting.choices:
+        raise InvalidInput(f"{setting.label}: vælg {', '.join(setting.choices)}.")
+    if key == "review_sample":
+        try:
+            fidelity.sampled(value, session_number=1, session_id=1)
+        except ValueError as exc:
+            raise InvalidInput(str(exc)) from None
+    with ws.db.transaction():
+        ws.db.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                      (key, value))
+        audit.record(ws.db, user_id=ws.user.id, action="user", now=ws.clock(), obj=f"setting:{key}", detail=value)

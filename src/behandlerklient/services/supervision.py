@@ -1,0 +1,247 @@
+"""Supervision: fidelity ratings (self and supervisor stored apart, never merged), the review queue with its
+sample, decisions the therapist sees, and supervision meetings. Every supervisor action is audited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from behandlerklient.core import fidelity
+from behandlerklient.core.errors import InvalidInput, NotFound, RuleRefused
+from behandlerklient.core.vocab import PARTICIPANTS, SESSION_FORMAT, SESSION_PARTS, label
+from behandlerklient.services import audit, settings
+from behandlerklient.services.changes import Changes
+from behandlerklient.services.workspace import Workspace
+from behandlerklient.storage.clock import to_text
+
+SUPERVISING_ROLES = ("supervisor", "admin")
+DECISIONS = {"approved": "Godkendt", "changes_requested": "Ændringer ønsket"}
+
+
+@dataclass(frozen=True)
+class Rating:
+    item_key: str
+    adherence: str
+    competence: int | None = None
+    comment: str = ""
+
+
+def _session_row(ws: Workspace, session_id: int):  # noqa: ANN202
+    row = ws.db.query_one(
+        "SELECT s.*, c.child_id, c.track_id FROM sessions s JOIN courses c ON c.id = s.course_id WHERE s.id = ?",
+        (session_id,))
+    if row is None:
+        raise NotFound(f"Ingen session med id {session_id}.")
+    return row
+
+
+def checklist(*, ws: Workspace, session_id: int) -> list[fidelity.Item]:
+    row = _session_row(ws, session_id)
+    return fidelity.checklist(ws.catalogue.tracks.get(row["track_id"]))
+
+
+def ratings(*, ws: Workspace, session_id: int, kind: str) -> dict[str, Rating]:
+    return {r["item_key"]: Rating(r["item_key"], r["adherence"], r["competence"], r["comment"]) for r in ws.db.query(
+        "SELECT * FROM fidelity_ratings WHERE session_id = ? AND rater_kind = ?", (session_id, kind))}
+
+
+def save_ratings(*, ws: Workspace, session_id: int, kind: str, items: list[Rating]) -> Changes:
+    """The session's author rates themself ('self'); a supervisor who did not hold the session rates it
+    ('supervisor'). Each kind is its own set of rows: the two are never averaged into one."""
+    row = _session_row(ws, session_id)
+    if row["state"] != "signed":
+        raise RuleRefused("Sessionen skal være underskrevet, før den vurderes.")
+    if kind == "self":
+        if row["author_id"] != ws.user.id:
+            raise RuleRefused("Kun den behandler, der holdt sessionen, kan lave selvvurderingen.")
+    elif kind == "supervisor":
+        if ws.user.role not in SUPERVISING_ROLES:
+            raise RuleRefused("Kun en supervisor kan vurdere andres sessioner.")
+        if row["author_id"] == ws.user.id:
+            raise RuleRefused("En supervisor kan ikke supervisere sin egen session.")
+    else:
+        raise InvalidInput(f"Ukendt vurderingstype {kind!r}.")
+    known = {i.key: i.label for i in fidelity.checklist(ws.catalogue.tracks.get(row["track_id"]))}
+    now = ws.clock()
+    with ws.db.transaction():
+        for r in items:
+            if r.item_key not in known:
+                raise InvalidInput(f"Ukendt punkt {r.item_key!r} på tjeklisten.")
+            if r.adherence not in fidelity.ADHERENCE:
+                raise InvalidInput(f"Ukendt svar {r.adherence!r}; brug ja, delvist, nej eller ikke relevant.")
+            if r.competence is not None and not 0 <= r.competence <= 6:
+                raise InvalidInput("Kompetencevurderingen går fra 0 til 6.")
+            ws.db.execute(
+                "INSERT INTO fidelity_ratings (session_id, rater_id, rater_kind, item_key, item_label, adherence, "
+                "competence, comment, rated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(session_id, rater_kind, "
+                "item_key) DO UPDATE SET rater_id = excluded.rater_id, adherence = excluded.adherence, "
+                "competence = excluded.competence, comment = excluded.comment, rated_at = excluded.rated_at",
+                (session_id, ws.user.id, kind, r.item_key, known[r.item_key], r.adherence, r.competence, r.comment,
+                 to_text(now)))
+        audit.record(ws.db, user_id=ws.user.id, action="supervise" if kind == "supervisor" else "create", now=now,
+                     child_id=row["child_id"], obj=f"fidelity:{kind}:session:{session_id}")
+    return Changes(sessions=True)
+
+
+def request_review(*, ws: Workspace, session_id: int, reason: str = "requested") -> int:
+    row = _session_row(ws, session_id)
+    if row["state"] != "signed":
+        raise RuleRefused("Kun underskrevne sessioner kan sendes til supervision.")
+    existing = ws.db.scalar("SELECT id FROM reviews WHERE session_id = ?", (session_id,))
+    if existing:
+        return existing
+    with ws.db.transaction():
+        rid = ws.db.insert("reviews", {"session_id": session_id, "reason": reason, "requested_by": ws.user.id,
+                                       "requested_at": to_text(ws.clock())})
+        audit.record(ws.db, user_id=ws.user.id, action="supervise", now=ws.clock(), child_id=row["child_id"],
+                     obj=f"review:{rid}", detail=reason)
+    return rid
+
+
+def sample_after_signing(*, ws: Workspace, session_id: int, number: int) -> None:
+    """Called when a session is signed: the configured sample lands in the supervisors' queue."""
+    rule = settings.get(ws=ws, key="review_sample")
+    if fidelity.sampled(rule, session_number=number, session_id=session_id):
+        request_review(ws=ws, session_id=session_id, reason="sample")
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    review_id: int
+    session_id: int
+    reason: str
+    therapist: str
+    track: str
+    number: int
+    session_date: str
+    child_label: str
+
+
+def queue(*, ws: Workspace) -> list[QueueItem]:
+    if ws.user.role not in SUPERVISING_ROLES:
+        return []
+    rows = ws.db.query(
+        "SELECT r.id, r.session_id, r.reason, u.full_name, c.track_id, s.number, s.session_date, ch.first_name, "
+        "ch.last_name FROM reviews r JOIN sessions s ON s.id = r.session_id JOIN courses c ON c.id = s.course_id "
+        "JOIN children ch ON ch.id = c.child_id JOIN users u ON u.id = s.author_id "
+        "WHERE r.status = 'pending' AND s.author_id != ? ORDER BY r.requested_at", (ws.user.id,))
+    return [QueueItem(r[0], r[1], r[2], r[3], ws.catalogue.tracks[r[4]].name if r[4] in ws.catalogue.tracks else r[4],
+                      r[5], r[6], f"{r[7]} {r[8][:1]}.") for r in rows]
+
+
+@dataclass
+class ReviewView:
+    review_id: int
+    session_id: int
+    therapist: str
+    track: str
+    number: int
+    session_date: str
+    structure: list[tuple[str, str]]
+    clinical_text: dict[str, str] | None  # None when the setting hides it
+    items: list[fidelity.Item]
+    supervisor: dict[str, Rating] = field(default_factory=dict)
+
+
+def _sees_clinical_text(ws: Workspace, course_id: int) -> bool:
+    mode = settings.get(ws=ws, key="supervisor_sees_clinical_text")
+    if mode == "always":
+        return True
+    if mode == "never":
+        return False
+    # 'supervised': a course with a session in review or discussed at a supervision meeting.
+    return bool(ws.db.scalar("SELECT 1 FROM reviews r JOIN sessions s ON s.id = r.session_id WHERE s.course_id = ? "
+                             "UNION SELECT 1 FROM supervision_meeting_courses WHERE course_id = ?", (course_id, course_id)))
+
+
+def open_review(*, ws: Workspace, review_id: int) -> ReviewView:
+    if ws.user.role not in SUPERVISING_ROLES:
+        raise RuleRefused("Kun en supervisor kan åbne en supervision.")
+    r = ws.db.query_one("SELECT * FROM reviews WHERE id = ?", (review_id,))
+    if r is None:
+        raise NotFound(f"Ingen supervision med id {review_id}.")
+    s = _session_row(ws, r["session_id"])
+    track = ws.catalogue.tracks.get(s["track_id"])
+    author = ws.db.scalar("SELECT full_name FROM users WHERE id = ?", (s["author_id"],))
+    structure = [("Dato", s["session_date"]), ("Varighed", f"{s['duration_min']} min"),
+                 ("Deltagere", label(PARTICIPANTS, s["participants"])), ("Format", label(SESSION_FORMAT, s["format"]))]
+    structure += [(title, "udfyldt" if s[key].strip() else "tom") for key, title in SESSION_PARTS.items()]
+    if s["over_range_reason"]:
+        structure.append(("Ud over manualens interval", s["over_range_reason"]))
+    text = {title: s[key] for key, title in SESSION_PARTS.items()} if _sees_clinical_text(ws, s["course_id"]) else None
+    with ws.db.transaction():
+        audit.record(ws.db, user_id=ws.user.id, action="supervise", now=ws.clock(), child_id=s["child_id"],
+                     obj=f"review:{review_id}", detail="view")
+    return ReviewView(review_id, s["id"], author, track.name if track else s["track_id"], s["number"],
+                      s["session_date"], structure, text, fidelity.checklist(track),
+                      ratings(ws=ws, session_id=s["id"], kind="supervisor"))
+
+
+def decide(*, ws: Workspace, review_id: int, decision: str, comment: str = "") -> Changes:
+    if ws.user.role not in SUPERVISING_ROLES:
+        raise RuleRefused("Kun en supervisor kan godkende eller bede om ændringer.")
+    if decision not in DECISIONS:
+        raise InvalidInput(f"Ukendt afgørelse {decision!r}.")
+    if decision == "changes_requested" and not comment.strip():
+        raise InvalidInput("Skriv, hvilke ændringer du ønsker.")
+    r = ws.db.query_one("SELECT r.*, s.author_id, c.child_id FROM reviews r JOIN sessions s ON s.id = r.session_id "
+                        "JOIN courses c ON c.id = s.course_id WHERE r.id = ?", (review_id,))
+    if r is None:
+        raise NotFound(f"Ingen supervision med id {review_id}.")
+    if r["author_id"] == ws.user.id:
+        raise RuleRefused("En supervisor kan ikke supervisere sin egen session.")
+    if r["status"] != "pending":
+        raise RuleRefused("Supervisionen er allerede afgjort.")
+    now = ws.clock()
+    with ws.db.transaction():
+        ws.db.execute("UPDATE reviews SET status = ?, supervisor_id = ?, decided_at = ?, comment = ? WHERE id = ?",
+                      (decision, ws.user.id, to_text(now), comment.strip(), review_id))
+        audit.record(ws.db, user_id=ws.user.id, action="supervise", now=now, child_id=r["child_id"],
+                     obj=f"review:{review_id}", detail=decision)
+    return Changes(sessions=True)
+
+
+@dataclass(frozen=True)
+class Feedback:
+    review_id: int
+    session_id: int
+    child_id: int
+    decision: str
+    comment: str
+    supervisor: str
+    decided_at: str
+
+
+def feedback_for_therapist(*, ws: Workspace) -> list[Feedback]:
+    """Decided reviews of the logged-in therapist's sessions not yet marked as read."""
+    rows = ws.db.query(
+        "SELECT r.id, r.session_id, c.child_id, r.status, r.comment, u.full_name, r.decided_at FROM reviews r "
+        "JOIN sessions s ON s.id = r.session_id JOIN courses c ON c.id = s.course_id JOIN users u ON "
+        "u.id = r.supervisor_id WHERE s.author_id = ? AND r.status != 'pending' AND r.seen_at IS NULL "
+        "ORDER BY r.decided_at", (ws.user.id,))
+    return [Feedback(*r) for r in rows]
+
+
+def mark_seen(*, ws: Workspace, review_id: int) -> None:
+    with ws.db.transaction():
+        ws.db.execute("UPDATE reviews SET seen_at = ? WHERE id = ? AND seen_at IS NULL", (to_text(ws.clock()), review_id))
+
+
+def log_meeting(*, ws: Workspace, meeting_date: date, kind: str, course_ids: list[int], notes: str = "") -> int:
+    if ws.user.role not in SUPERVISING_ROLES:
+        raise RuleRefused("Kun en supervisor kan registrere supervisionsmøder.")
+    if kind not in ("group", "individual"):
+        raise InvalidInput("Et supervisionsmøde er 'group' eller 'individual'.")
+    now = ws.clock()
+    with ws.db.transaction():
+        mid = ws.db.insert("supervision_meetings", {"meeting_date": meeting_date.isoformat(), "kind": kind,
+                                                    "supervisor_id": ws.user.id, "notes": notes,
+                                                    "created_at": to_text(now)})
+        for cid in sorted(set(course_ids)):
+            child_id = ws.db.scalar("SELECT child_id FROM courses WHERE id = ?", (cid,))
+            if child_id is None:
+                raise NotFound(f"Intet forløb med id {cid}.")
+            ws.db.insert("supervision_meeting_courses", {"meeting_id": mid, "course_id": cid})
+            audit.record(ws.db, user_id=ws.user.id, action="supervise", now=now, child_id=child_id,
+                         obj=f"meeting:{mid}")
+    return mid
