@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QAction, QKeySequence
 
 from behandlerklient.core.errors import KnownError
-from behandlerklient.services import journal, pathway, records, sdq_records, sessions
+from behandlerklient.services import journal, pathway, records, sdq_records, sessions, supervision
 from behandlerklient.services.changes import Changes
 from behandlerklient.ui import pathway_forms, prompts
 from behandlerklient.ui.dialogs.form_dialog import FormDialog
@@ -48,7 +48,10 @@ class PathwayActions:
                 ("change_track", "Skift &spor…", "", self.change_track),
                 ("closing", "&Afslut forløb…", "Ctrl+Shift+A", lambda: self.open_form("closing")),
                 ("follow_up", "&Opfølgning…", "Ctrl+Shift+O", self.follow_up),
-                ("correct", "&Ret journalnotat…", "Ctrl+Shift+R", self.correct_selected)):
+                ("correct", "&Ret journalnotat…", "Ctrl+Shift+R", self.correct_selected),
+                ("self_rating", "&Vurdér manualtroskab for sessionen…", "", self.self_rating),
+                ("send_review", "Send session til super&vision", "", self.send_review),
+                ("reports", "Rapporter og manualtroskab…", "Ctrl+Shift+P", self.reports)):
             action = QAction(self.w.tr(text), self.w)
             action.setObjectName(f"action_{key}")
             if shortcut:
@@ -157,6 +160,18 @@ class PathwayActions:
         dlg.finished.connect(lambda _r: self.w.apply_changes(Changes(sessions=True, journal=True)))
         self.w.show_dialog(dlg)
 
+    def open_review(self, review_id: int) -> None:
+        from behandlerklient.ui.dialogs.review_dialog import ReviewDialog
+
+        try:
+            view = supervision.open_review(ws=self.ws, review_id=review_id)
+        except KnownError as exc:
+            report(self.w, exc)
+            return
+        dlg = ReviewDialog(ws=self.ws, view=view, parent=self.w)
+        dlg.finished.connect(lambda _r: self.w.refresh_queue())
+        self.w.show_dialog(dlg)
+
     def follow_up(self) -> None:
         child = self._child()
         if child is None:
@@ -230,7 +245,59 @@ class PathwayActions:
             return
         self.w.apply_changes(changes)
 
+    def _selected_session(self) -> int | None:
+        item = self.w.child_view.courses.currentItem()
+        from behandlerklient.ui.widgets.child_view import SESSION_ROLE
+
+        session_id = None if item is None else item.data(0, SESSION_ROLE)
+        if session_id is None:
+            prompts.info(self.w, "Behandlerklient", self.w.tr("Vælg en underskrevet session under fanen Forløb."))
+        return session_id
+
+    def self_rating(self) -> None:
+        session_id = self._selected_session()
+        if session_id is None:
+            return
+        from behandlerklient.core.fidelity import ADHERENCE
+        from behandlerklient.ui.dialogs.form_dialog import Field
+
+        items = supervision.checklist(ws=self.ws, session_id=session_id)
+        current = supervision.ratings(ws=self.ws, session_id=session_id, kind="self")
+        fields = [Field(i.key, i.label, "choice", ADHERENCE) for i in items]
+        values = {i.key: current[i.key].adherence if i.key in current else "yes" for i in items}
+
+        def save(form: dict) -> None:
+            supervision.save_ratings(ws=self.ws, session_id=session_id, kind="self",
+                                     items=[supervision.Rating(k, v) for k, v in form.items()])
+
+        dlg = FormDialog(title=self.w.tr("Selvvurdering af manualtroskab"),
+                         intro=self.w.tr("<b>Selvvurdering</b>: gemmes adskilt fra supervisors vurdering."),
+                         fields=fields, values=values, save=save, sign=None, parent=self.w)
+        self.w.show_dialog(dlg)
+
+    def send_review(self) -> None:
+        session_id = self._selected_session()
+        if session_id is None:
+            return
+        try:
+            supervision.request_review(ws=self.ws, session_id=session_id)
+        except KnownError as exc:
+            report(self.w, exc)
+            return
+        prompts.info(self.w, self.w.tr("Supervision"), self.w.tr("Sessionen er sendt til supervision."))
+
+    def reports(self) -> None:
+        from behandlerklient.ui.dialogs.report_dialog import ReportDialog
+
+        self.w.show_dialog(ReportDialog(ws=self.ws, today=self.w.today(), parent=self.w))
+
     def open_task(self, task) -> None:  # noqa: ANN001 - work_queue.Task
+        if task.kind == "review":
+            self.open_review(task.record_id)
+            return
+        if task.kind == "feedback":
+            supervision.mark_seen(ws=self.ws, review_id=task.record_id)
+            self.w.refresh_queue()
         self.w.select_child(task.child_id)
         if task.kind in TITLES and task.record_id is not None and task.section in ("drafts", "follow_ups"):
             self.open_form(task.kind, record_id=task.record_id)

@@ -1,0 +1,111 @@
+"""Reports for a period: the fidelity overview (self and supervisor side by side) and the activity report."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QDateEdit, QDialogButtonBox, QFormLayout, QLabel, QPushButton, QTabWidget, QTableWidget, QTableWidgetItem,
+    QVBoxLayout, QWidget,
+)
+
+from behandlerklient.core.errors import KnownError
+from behandlerklient.services import reports
+from behandlerklient.services.workspace import Workspace
+from behandlerklient.ui import prompts
+from behandlerklient.ui.dialogs.base_dialog import BaseDialog
+
+COLUMNS = ["", "Sessioner", "Gennemgået", "Selvvurdering", "Supervisor", "Forskel"]
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{value * 100:.0f} %"
+
+
+class ReportDialog(BaseDialog):
+    def __init__(self, *, ws: Workspace, today: date, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reportDialog")
+        self.setWindowTitle(self.tr("Rapporter"))
+        self.ws = ws
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        start = today - timedelta(days=365)
+        self.start = QDateEdit(QDate(start.year, start.month, start.day))
+        self.end = QDateEdit(QDate(today.year, today.month, today.day))
+        for w in (self.start, self.end):
+            w.setDisplayFormat("dd.MM.yyyy")
+            w.setCalendarPopup(True)
+            w.dateChanged.connect(self.refresh)
+        form.addRow(self.tr("Fra"), self.start)
+        form.addRow(self.tr("Til"), self.end)
+        layout.addLayout(form)
+        self.tabs = QTabWidget()
+        self.tables: dict[str, QTableWidget] = {}
+        for key, title in (("by_therapist", "Pr. behandler"), ("by_track", "Pr. spor"), ("by_month", "Over tid")):
+            t = QTableWidget(0, len(COLUMNS))
+            t.setObjectName(f"fidelity_{key}")
+            t.setHorizontalHeaderLabels(COLUMNS)
+            t.verticalHeader().hide()
+            self.tables[key] = t
+            self.tabs.addTab(t, title)
+        layout.addWidget(QLabel(self.tr("<b>Manualtroskab</b>: selvvurdering og supervisors vurdering vises hver for "
+                                        "sig; forskellen er selvvurdering minus supervisor.")))
+        layout.addWidget(self.tabs, 1)
+        self.summary = QLabel("")
+        self.summary.setObjectName("fidelitySummary")
+        layout.addWidget(self.summary)
+        buttons = QDialogButtonBox()
+        for key, text in (("fidelity:pdf", "Manualtroskab som &PDF…"), ("activity:pdf", "&Aktivitetsrapport (PDF)…"),
+                          ("activity:csv", "Pseudonymiseret &CSV…")):
+            b = QPushButton(self.tr(text))
+            b.setObjectName(f"save_{key.replace(':', '_')}")
+            b.clicked.connect(lambda _c=False, k=key: self.save(k))
+            buttons.addButton(b, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.tr("Luk"), QDialogButtonBox.ButtonRole.RejectRole).clicked.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(860, 600)
+        self.refresh()
+
+    def _period(self) -> tuple[date, date]:
+        s, e = self.start.date(), self.end.date()
+        return date(s.year(), s.month(), s.day()), date(e.year(), e.month(), e.day())
+
+    def refresh(self) -> None:
+        start, end = self._period()
+        try:
+            data = reports.fidelity_data(ws=self.ws, start=start, end=end)
+        except KnownError as exc:
+            self.summary.setText(exc.message)
+            return
+        for key, table in self.tables.items():
+            rows = data[key]
+            table.setRowCount(len(rows))
+            for r, (name, v) in enumerate(rows.items()):
+                gap = v["self_minus_supervisor"]
+                for c, text in enumerate([name, str(v["sessions"]), _pct(v["reviewed_share"]), _pct(v["self_adherence"]),
+                                          _pct(v["supervisor_adherence"]),
+                                          "–" if gap is None else f"{gap * 100:+.0f} point"]):
+                    table.setItem(r, c, QTableWidgetItem(text))
+            table.resizeColumnsToContents()
+        o = data["overall"]
+        self.summary.setText(self.tr("%1 sessioner; %2 gennemgået af supervisor.").replace(
+            "%1", str(o.get("sessions", 0))).replace("%2", _pct(o.get("reviewed_share"))))
+
+    def save(self, key: str) -> None:
+        kind, fmt = key.split(":")
+        name = {"fidelity:pdf": "manualtroskab.pdf", "activity:pdf": "aktivitetsrapport.pdf",
+                "activity:csv": "aktivitet-pseudonymiseret.csv"}[key]
+        out = prompts.save_file(self, self.tr("Gem rapport"), Path.home() / name,
+                                "PDF (*.pdf)" if fmt == "pdf" else "CSV (*.csv)")
+        if out is None:
+            return
+        start, end = self._period()
+        try:
+            reports.write(data=reports.render(ws=self.ws, kind=kind, fmt=fmt, start=start, end=end), out=out)
+        except KnownError as exc:
+            prompts.error(self, self.tr("Rapporten blev ikke gemt"), exc.message)
+            return
+        prompts.info(self, self.tr("Rapport gemt"), str(out))

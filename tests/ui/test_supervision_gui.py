@@ -1,0 +1,64 @@
+"""A supervisor reviews a therapist's sampled session end to end in the real window."""
+
+from datetime import timedelta
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTextBrowser
+
+from behandlerklient.core.models import User
+from behandlerklient.services import pathway, sessions, supervision
+from behandlerklient.storage.users import UserRepository
+from behandlerklient.ui.main_window import MainWindow
+from behandlerklient.ui.widgets.work_queue import TASK_ROLE
+from tests.helpers import child_with_consent
+from tests.ui.conftest import TODAY
+
+
+def _task_items(window, section_prefix):
+    tree = window.work_queue.tree
+    for i in range(tree.topLevelItemCount()):
+        head = tree.topLevelItem(i)
+        if head.text(0).startswith(section_prefix):
+            return [head.child(j) for j in range(head.childCount())]
+    return []
+
+
+def test_supervisor_reviews_and_the_therapist_sees_it(qtbot, ws, _prompts) -> None:
+    therapist = ws.user
+    child = child_with_consent(ws, "Alma", "Holm", "010316-4002")
+    course = pathway.open_course(ws=ws, child_id=child.id, track_id="cool-kids", start_date=TODAY).course
+    for n in range(4):
+        s, _ = sessions.start_session(ws=ws, course_id=course.id, on=TODAY + timedelta(days=7 * n))
+        sessions.finish_confirmed(ws=ws, session=s)
+    sup = UserRepository(ws.db).add(User(None, "lhv", "Louise Hvid", "supervisor"), now=ws.clock())
+    ws.user = sup
+    window = MainWindow(ws, today=lambda: TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    items = _task_items(window, "Supervision")
+    assert len(items) == 1 and "Cool Kids session 4" in items[0].text(0)
+    window.work_queue.tree.setCurrentItem(items[0])
+    window.work_queue.tree.itemActivated.emit(items[0], 0)
+    qtbot.waitUntil(lambda: window.dialog is not None and window.dialog.objectName() == "reviewDialog")
+    dlg = window.dialog
+    session_text = dlg.findChild(QTextBrowser, "reviewSession").toPlainText()
+    assert "Dagsorden lægges sammen med barn og forældre." in session_text  # clinical text, shown by default
+    for row in range(dlg.table.rowCount()):
+        dlg.set_rating(row, "yes" if row % 2 else "partly", 4)
+    qtbot.mouseClick(dlg.changes_button, Qt.MouseButton.LeftButton)
+    assert dlg.isVisible() and "ændringer" in dlg.error.text()  # a comment is required
+    qtbot.keyClicks(dlg.comment, "Aftal hjemmeopgaven med formål.")
+    qtbot.mouseClick(dlg.changes_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not _task_items(window, "Supervision"))
+    stored = supervision.ratings(ws=ws, session_id=dlg.view.session_id, kind="supervisor")
+    assert len(stored) == len(dlg.view.items) and stored["agenda"].adherence == "partly"
+    assert supervision.ratings(ws=ws, session_id=dlg.view.session_id, kind="self") == {}
+    window.close()
+    # The therapist sees the decision on their start screen.
+    ws.user = therapist
+    own = MainWindow(ws, today=lambda: TODAY)
+    qtbot.addWidget(own)
+    own.show()
+    feedback = _task_items(own, "Supervision")
+    assert len(feedback) == 1 and "Ændringer ønsket af Louise Hvid: Aftal hjemmeopgaven" in feedback[0].text(0)
+    assert feedback[0].data(0, TASK_ROLE).kind == "feedback"
