@@ -75,3 +75,18 @@ def test_the_whole_pathway_generates_cleanly_on_any_day(ws) -> None:
     for n, day in enumerate((date(2026, 1, 15), date(2026, 6, 30), date(2027, 3, 1))):
         demo.generate(ws=ws, children_count=250, seed=100 + n, today=day - timedelta(days=n))
     assert all(c.ok for c in integrity.verify(ws=ws))
+
+
+def test_demo_supervisor_can_log_in_with_the_demo_passphrase(tmp_path) -> None:
+    from behandlerklient.services import workspace
+
+    ws = workspace.create(path=tmp_path / "demo.db", username="demo", full_name="Demo", passphrase=demo.DEMO_PASSPHRASE,
+                          role="therapist")
+    demo.generate(ws=ws, children_count=5, seed=1, today=TODAY)
+    assert demo.enable_demo_logins(ws=ws, passphrase=demo.DEMO_PASSPHRASE) == ["lhv"]
+    ws.close()
+    sup = workspace.unlock(path=tmp_path / "demo.db", passphrase=demo.DEMO_PASSPHRASE, username="lhv")
+    try:
+        assert sup.user.role == "supervisor"
+    finally:
+        sup.close()

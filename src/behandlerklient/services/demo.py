@@ -112,6 +112,20 @@ def generate(*, ws: Workspace, children_count: int, seed: int = 1, today: date |
     return result
 
 
+def enable_demo_logins(*, ws: Workspace, passphrase: str) -> list[str]:
+    """The demo database lets a reviewer log in as its supervisor too, with the same demo passphrase."""
+    from behandlerklient.security import keyfile as kf
+
+    data_key = ws.keys.unwrap(kf.user_wrap_id(ws.user.username), passphrase)
+    added = []
+    for username, _name, title in THERAPISTS:
+        if "Supervisor" in title and not ws.keys.find(kf.user_wrap_id(username)):
+            ws.keys.add_wrap(kf.user_wrap_id(username), passphrase, data_key)
+            added.append(username)
+    ws.keys.save(kf.keyfile_path(ws.path))
+    return added
+
+
 def _sign(ws: Workspace, kind: str, record_id: int) -> None:
     # The generator acts for therapists who are not typing a passphrase; the services' own rules still apply.
     records.sign_confirmed(ws=ws, kind=kind, record_id=record_id)

@@ -163,7 +163,8 @@ def open_review(*, ws: Workspace, review_id: int) -> ReviewView:
     s = _session_row(ws, r["session_id"])
     track = ws.catalogue.tracks.get(s["track_id"])
     author = ws.db.scalar("SELECT full_name FROM users WHERE id = ?", (s["author_id"],))
-    structure = [("Dato", s["session_date"]), ("Varighed", f"{s['duration_min']} min"),
+    day = date.fromisoformat(s["session_date"]).strftime("%d.%m.%Y")
+    structure = [("Dato", day), ("Varighed", f"{s['duration_min']} min"),
                  ("Deltagere", label(PARTICIPANTS, s["participants"])), ("Format", label(SESSION_FORMAT, s["format"]))]
     structure += [(title, "udfyldt" if s[key].strip() else "tom") for key, title in SESSION_PARTS.items()]
     if s["over_range_reason"]:
@@ -173,7 +174,7 @@ def open_review(*, ws: Workspace, review_id: int) -> ReviewView:
         audit.record(ws.db, user_id=ws.user.id, action="supervise", now=ws.clock(), child_id=s["child_id"],
                      obj=f"review:{review_id}", detail="view")
     return ReviewView(review_id, s["id"], author, track.name if track else s["track_id"], s["number"],
-                      s["session_date"], structure, text, fidelity.checklist(track),
+                      day, structure, text, fidelity.checklist(track),
                       ratings(ws=ws, session_id=s["id"], kind="supervisor"))
 
 

@@ -68,6 +68,7 @@ class AppController:
 
         try:
             demo_service.generate(ws=ws, children_count=self.demo_children, seed=1, progress=step)
+            demo_service.enable_demo_logins(ws=ws, passphrase=demo_service.DEMO_PASSPHRASE)
         finally:
             ws.close()
             progress.close()

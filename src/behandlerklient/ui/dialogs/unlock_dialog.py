@@ -35,7 +35,8 @@ class UnlockDialog(BaseDialog):
             where.setStyleSheet("color: palette(mid);")
             layout.addWidget(where)
         if demo_passphrase:
-            demo = QLabel(self.tr("Demodatabase med syntetiske børn. Adgangskode: <b>%1</b>").replace("%1", demo_passphrase))
+            demo = QLabel(self.tr("Demodatabase med syntetiske børn. Adgangskode: <b>%1</b><br>Log ind som "
+                                  "<b>demo</b> (behandler) eller <b>lhv</b> (supervisor).").replace("%1", demo_passphrase))
             demo.setObjectName("demoHint")
             demo.setStyleSheet("background: #fff4d6; border: 1px solid #e0c060; padding: 6px;")
             layout.addWidget(demo)
