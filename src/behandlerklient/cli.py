@@ -83,6 +83,16 @@ def _build_parser() -> argparse.ArgumentParser:
     u.add_argument("--phone", default="")
     user_sub.add_parser("list", help="vis brugere").add_argument("--db", type=Path, required=True)
 
+    st = sub.add_parser("settings", help="installationens indstillinger (stikprøve til supervision m.m.)")
+    st_sub = st.add_subparsers(dest="settings_command", required=True, parser_class=_Parser)
+    for name in ("list", "set"):
+        c = st_sub.add_parser(name)
+        c.add_argument("--db", type=Path, required=True)
+        c.add_argument("--user", default=os.environ.get(USER_ENV))
+        if name == "set":
+            c.add_argument("key")
+            c.add_argument("value")
+
     aud = sub.add_parser("audit", help="revisionsspor")
     aud_sub = aud.add_subparsers(dest="audit_command", required=True, parser_class=_Parser)
     a = aud_sub.add_parser("export", help="revisionssporet for ét barn som JSON")
@@ -101,7 +111,9 @@ def _build_parser() -> argparse.ArgumentParser:
     g = exp_sub.add_parser("gp-letter", help="brev til egen læge ved start eller afslutning")
     g.add_argument("--db", type=Path, required=True)
     g.add_argument("--user", default=os.environ.get(USER_ENV))
-    g.add_argument("--course", type=int, required=True)
+    target = g.add_mutually_exclusive_group(required=True)
+    target.add_argument("--course", type=int, help="forløbet brevet handler om")
+    target.add_argument("--child", type=int, help="barnet (orientering, når barnet er vejledt eller henvist videre)")
     g.add_argument("--kind", required=True, choices=["start", "end"])
     g.add_argument("--out", type=Path, required=True)
     g.add_argument("--medcom", type=Path, help="skriv også en MedCom CareCommunication-fil (FHIR JSON)")
@@ -310,6 +322,20 @@ def _cmd_user(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_settings(args: argparse.Namespace) -> int:
+    from behandlerklient.services import settings
+
+    ws = _unlock(args)
+    try:
+        if args.settings_command == "set":
+            settings.put(ws=ws, key=args.key, value=args.value)
+        for key, s in settings.SETTINGS.items():
+            print(f"{key}={settings.get(ws=ws, key=key)}\t# {s.label}")
+    finally:
+        ws.close()
+    return EXIT_OK
+
+
 def _cmd_audit(args: argparse.Namespace) -> int:
     from behandlerklient.services import audit
 
@@ -334,8 +360,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
         else:
             from behandlerklient.services import letters
 
-            written = letters.export_gp_letter(ws=ws, course_id=args.course, kind=args.kind, out=args.out,
-                                               medcom=args.medcom)
+            written = letters.export_gp_letter(ws=ws, course_id=args.course, child_id=args.child, kind=args.kind,
+                                               out=args.out, medcom=args.medcom)
     finally:
         ws.close()
     print("Skrev " + ", ".join(str(p) for p in written))
@@ -376,7 +402,7 @@ def _cmd_self_check() -> int:
 
 COMMANDS = {"init": _cmd_init, "demo": _cmd_demo, "verify": _cmd_verify, "list": _cmd_list,
             "export-json": _cmd_export_json, "import": _cmd_import, "sdq": _cmd_sdq, "user": _cmd_user,
-            "audit": _cmd_audit, "export": _cmd_export, "report": _cmd_report}
+            "audit": _cmd_audit, "export": _cmd_export, "report": _cmd_report, "settings": _cmd_settings}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -223,3 +223,18 @@ def test_list_courses_has_gp_consent(db_path, capsys, env) -> None:
     courses = json.loads(out)
     assert code == 0 and courses and {True, False} >= {c["gp_consent"] for c in courses}
     assert any(c["gp_consent"] for c in courses)
+
+
+def test_settings_are_admin_only_and_validated(ws, db_path, capsys, env) -> None:
+    ws.close()
+    code, _, err = run(capsys, "settings", "set", "--db", str(db_path), "review_sample", "percent:20")
+    assert code == 5 and "administrator" in err
+    from behandlerklient.services import workspace
+
+    w = workspace.unlock(path=db_path, passphrase=PASSPHRASE)
+    w.db.execute("UPDATE users SET role = 'admin'")
+    w.close()
+    code, _, err = run(capsys, "settings", "set", "--db", str(db_path), "review_sample", "hver:4")
+    assert code == 4 and "stikprøveregel" in err
+    code, out, _ = run(capsys, "settings", "set", "--db", str(db_path), "review_sample", "percent:20")
+    assert code == 0 and "review_sample=percent:20" in out

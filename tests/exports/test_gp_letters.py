@@ -103,3 +103,34 @@ def test_cli_writes_letter_and_medcom_file(ws, db_path, tmp_path, capsys, monkey
     assert code == 0, capsys.readouterr().err
     message = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
     assert message["resourceType"] == "Bundle" and message["type"] == "message"
+
+
+def test_orientation_when_guided_elsewhere(ws, tmp_path) -> None:
+    from datetime import date
+
+    from behandlerklient.core.models import GeneralPractitioner, Guardian
+    from behandlerklient.services import children, pathway, records
+    from tests.helpers import give_consent
+
+    gp = GeneralPractitioner(None, "Lægehuset Ærøskøbing", "Søren Ågård", "Vestergade 1", "5970", "Ærøskøbing", "62")
+    child = children.register_child(ws=ws, first_name="Bo", last_name="Øby", cpr="050512-4011", gp=gp,
+                                    guardians=[Guardian(None, "Mor Øby", "mother", True)]).child
+    child = children.overview(ws=ws, child_id=child.id, log_view=False).child
+    cid, _ = pathway.add_contact(ws=ws, child_id=child.id, contact_date=date(2026, 3, 1), made_by="parent",
+                                 way="self", concern="Konflikter i skolen")
+    records.sign_confirmed(ws=ws, kind="contact", record_id=cid)
+    iid, _ = records.save(ws=ws, kind="intake", values={"contact_id": cid, "child_id": child.id, "talk_number": 1,
+                                                        "talk_date": date(2026, 3, 8), "decision_group": 2,
+                                                        "reasoning": "Hører hjemme i skolens tilbud",
+                                                        "guided_to": "PPR's konsultative team"})
+    records.sign_confirmed(ws=ws, kind="intake", record_id=iid)
+    out = tmp_path / "ud"
+    out.mkdir()
+    with pytest.raises(RuleRefused, match="egen læge mangler"):
+        letters.export_gp_letter(ws=ws, child_id=child.id, kind="start", out=out / "o.pdf")
+    assert not list(out.iterdir())
+    give_consent(ws, child, on=date(2026, 3, 8), kind="share", party="gp")
+    letters.export_gp_letter(ws=ws, child_id=child.id, kind="start", out=out / "o.pdf")
+    text = _text((out / "o.pdf").read_bytes())
+    assert "vejledt videre til PPR's konsultative team" in text and "Orientering om henvendelse" in text
+    assert any(e.kind == "disclosure" for e in JournalRepository(ws.db).for_child(child.id))

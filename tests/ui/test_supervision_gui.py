@@ -62,3 +62,22 @@ def test_supervisor_reviews_and_the_therapist_sees_it(qtbot, ws, _prompts) -> No
     feedback = _task_items(own, "Supervision")
     assert len(feedback) == 1 and "Ændringer ønsket af Louise Hvid: Aftal hjemmeopgaven" in feedback[0].text(0)
     assert feedback[0].data(0, TASK_ROLE).kind == "feedback"
+
+
+def test_supervisor_logs_a_meeting_from_the_menu(qtbot, ws, _prompts) -> None:
+    child = child_with_consent(ws, "Alma", "Holm", "010316-4002")
+    course = pathway.open_course(ws=ws, child_id=child.id, track_id="cool-kids", start_date=TODAY).course
+    ws.user = UserRepository(ws.db).add(User(None, "lhv", "Louise Hvid", "supervisor"), now=ws.clock())
+    window = MainWindow(ws, today=lambda: TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    window.select_child(child.id)
+    qtbot.waitUntil(lambda: window.child_view.overview is not None)
+    window.pathway.actions["meeting"].trigger()
+    qtbot.waitUntil(lambda: window.dialog is not None and window.dialog.objectName() == "formDialog")
+    dlg = window.dialog
+    dlg.set_value("notes", "Eksponering i gruppen")
+    qtbot.mouseClick(dlg.draft_button, Qt.MouseButton.LeftButton)
+    row = ws.db.query_one("SELECT m.kind, m.notes, mc.course_id FROM supervision_meetings m JOIN "
+                          "supervision_meeting_courses mc ON mc.meeting_id = m.id")
+    assert tuple(row) == ("group", "Eksponering i gruppen", course.id)

@@ -21,8 +21,10 @@ PLACEHOLDERS = {
     "end": {"barn_navn", "barn_cpr", "dato", "spor", "forloeb_start", "forloeb_slut", "sessioner_gennemfoert",
             "planlagte_sessioner", "manual_interval", "indhold", "effekt", "sdq_foer_efter", "anbefalinger",
             "videre_behov", "behandler_navn", "behandler_titel", "behandler_telefon", "kommune", "afdeling"},
+    "guided": {"barn_navn", "barn_cpr", "dato", "henvendelse_dato", "udfald", "begrundelse", "behandler_navn",
+               "behandler_titel", "behandler_telefon", "kommune", "afdeling"},
 }
-TEMPLATE_FILES = {"start": "orientering.toml", "end": "tilbagemelding.toml"}
+TEMPLATE_FILES = {"start": "orientering.toml", "end": "tilbagemelding.toml", "guided": "orientering-vejledt.toml"}
 SENDER_FIELDS = ("kommune", "afdeling", "adresse", "postnr_by", "telefon", "email", "sor", "ean")
 MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
           "november", "december")

@@ -20,7 +20,8 @@ from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.pathway import PathwayRepository
 from behandlerklient.storage.sessions import JournalRepository
 
-KIND_NAMES = {"start": "Orientering om forløb til egen læge", "end": "Tilbagemelding ved afslutning til egen læge"}
+KIND_NAMES = {"start": "Orientering om forløb til egen læge", "end": "Tilbagemelding ved afslutning til egen læge",
+              "guided": "Orientering om vejledning/henvisning til egen læge"}
 OUTCOMES = {"course": "tilbudt et forløb i {track}", "bup_referral": "henvist til børne- og ungdomspsykiatrien (BUP)",
             "guidance": "vejledt videre til anden hjælp", "notification": "vejledt videre, og der er sendt en underretning",
             "no_course": "ikke tilbudt et forløb"}
@@ -36,7 +37,7 @@ class Prepared:
     pdf: bytes
     basis: str  # the consent the disclosure rests on, in Danish
     child_id: int
-    course_id: int
+    course_id: int | None
 
 
 def _d(day: date | None) -> str:
@@ -104,12 +105,69 @@ def prepare(*, ws: Workspace, course_id: int, kind: str, on: date | None = None)
     return Prepared(letter, gp_letter.render(letter), basis, child.id, course_id)
 
 
+GUIDED = {2: "vejledt videre til {guided_to}", 4: "henvist til børne- og ungdomspsykiatrien (BUP)"}
+
+
+def prepare_guided(*, ws: Workspace, child_id: int, on: date | None = None) -> Prepared:
+    """The orientation letter when the child was guided or referred elsewhere (no course to name)."""
+    on = on or ws.clock().date()
+    ov = children.overview(ws=ws, child_id=child_id, on=on, log_view=False)
+    child = ov.child
+    if child.gp is None:
+        raise RuleRefused("Barnet har ingen egen læge registreret; brevet kan ikke sendes.")
+    status = consent.share(ws=ws, child_id=child.id, party="gp", on=on)
+    if not status.ok:
+        raise RuleRefused("Brevet til egen læge kan ikke laves: " + " ".join(status.missing))
+    intake = ws.db.query_one(
+        "SELECT i.decision_group, i.reasoning, i.guided_to, i.bup_referral, c.contact_date FROM intakes i JOIN contacts c "
+        "ON c.id = i.contact_id WHERE i.child_id = ? AND i.signed_at IS NOT NULL AND i.decision_group IS NOT NULL "
+        "ORDER BY c.contact_date DESC, i.talk_number DESC LIMIT 1", (child.id,))
+    screening = ws.db.query_one(
+        "SELECT s.outcome, s.outcome_reason, c.contact_date FROM screenings s JOIN contacts c ON c.id = s.contact_id "
+        "WHERE s.child_id = ? AND s.signed_at IS NOT NULL ORDER BY s.screening_date DESC LIMIT 1", (child.id,))
+    if screening is not None and screening[0] in ("bup_referral", "guidance", "notification", "no_course"):
+        outcome, reason, contact_day = OUTCOMES[screening[0]], screening[1] or "Se journalen.", screening[2]
+    elif intake is not None and intake[0] in GUIDED:
+        outcome = GUIDED[intake[0]].format(guided_to=intake[2] or "anden hjælp")
+        reason = intake[1] + (f" {intake[3]}" if intake[0] == 4 and intake[3] else "")
+        contact_day = intake[4]
+    else:
+        raise RuleRefused("Barnet er ikke vejledt eller henvist videre; brug orienteringen om forløb.")
+    return _prepared_from(ws, child, on, "guided", None, {
+        "henvendelse_dato": _d(date.fromisoformat(contact_day)), "udfald": outcome, "begrundelse": reason})
+
+
+def _prepared_from(ws: Workspace, child, on: date, kind: str, course_id: int | None, extra: dict) -> Prepared:  # noqa: ANN001
+    given = ws.db.query_one(
+        "SELECT c.given_on, c.given_by, g.name FROM consents c LEFT JOIN guardians g ON g.id = c.guardian_id "
+        "WHERE c.child_id = ? AND c.kind = 'share' AND c.party = 'gp' AND c.signed_at IS NOT NULL "
+        "AND c.withdraws_id IS NULL ORDER BY c.given_on DESC LIMIT 1", (child.id,))
+    giver = "den unge selv" if given[1] == "young_person" else f"{given[2]} (forældremyndighed)"
+    basis = f"samtykke til videregivelse til egen læge givet af {giver} den {_d(date.fromisoformat(given[0]))}"
+    sender = gp_letter.load_sender(letter_folders())
+    user = ws.user
+    values = {"barn_navn": child.full_name, "barn_cpr": child.parsed_cpr.formatted, "dato": gp_letter.danish_date(on),
+              "behandler_navn": user.full_name, "behandler_titel": user.title, "behandler_telefon": user.phone,
+              "kommune": sender["kommune"], "afdeling": sender["afdeling"], **extra}
+    template = gp_letter.load_template(kind, letter_folders())
+    gp = child.gp
+    lines = [gp.clinic_name, f"Att.: {gp.doctor_name}" if gp.doctor_name else "", gp.address,
+             f"{gp.postcode} {gp.city}".strip()]
+    letter = gp_letter.Letter(
+        kind=kind, title=template.title, text=template.fill(values), sender=sender,
+        recipient_lines=[x for x in lines if x], child_name=child.full_name, child_cpr=child.parsed_cpr.formatted,
+        child_cpr_masked=child.parsed_cpr.masked, letter_date=on, therapist_name=user.full_name,
+        therapist_title=user.title, therapist_phone=user.phone, printed_at=ws.clock().astimezone())
+    return Prepared(letter, gp_letter.render(letter), basis, child.id, course_id)
+
+
 def preview(*, ws: Workspace, course_id: int, kind: str) -> Prepared:
     """What the therapist reads before anything is written to disk; nothing is journalised yet."""
     return prepare(ws=ws, course_id=course_id, kind=kind)
 
 
 def medcom_message(*, ws: Workspace, prepared: Prepared) -> dict:
+    """The message file for any of the letters (the end-of-course letter is the usual one)."""
     child = children.overview(ws=ws, child_id=prepared.child_id, log_view=False).child
     letter, sender = prepared.letter, prepared.letter.sender
     gp = child.gp
@@ -124,16 +182,27 @@ def medcom_message(*, ws: Workspace, prepared: Prepared) -> dict:
         sent_at=ws.clock().astimezone()))
 
 
-def export_gp_letter(*, ws: Workspace, course_id: int, kind: str, out: Path, medcom_out: Path | None = None,
-                     medcom: Path | None = None) -> list[Path]:
-    """Writes the PDF (and optionally the MedCom file) where the user asked, then journalises the disclosure."""
+def export_gp_letter(*, ws: Workspace, kind: str, out: Path, course_id: int | None = None, child_id: int | None = None,
+                     medcom_out: Path | None = None, medcom: Path | None = None) -> list[Path]:
+    """Writes the PDF (and optionally the MedCom file) where the user asked, then journalises the disclosure.
+
+    With a course: the orientation at start or the feedback at the end. With only a child and kind 'start':
+    the orientation that the child was guided or referred elsewhere.
+    """
     medcom_out = medcom_out or medcom
+    if course_id is None and child_id is None:
+        raise InvalidInput("Angiv et forløb (--course) eller, for en orientering om vejledning, et barn (--child).")
     if out.suffix.lower() != ".pdf":
         raise InvalidInput("Filnavnet skal ende på .pdf.")
     for target in (out, medcom_out):
         if target is not None and not target.parent.is_dir():
             raise InvalidInput(f"Mappen findes ikke: {target.parent}")
-    prepared = prepare(ws=ws, course_id=course_id, kind=kind)  # refused before any file is written
+    if course_id is None:
+        if kind != "start":
+            raise InvalidInput("Tilbagemeldingen ved afslutning hører til et forløb; angiv --course.")
+        prepared = prepare_guided(ws=ws, child_id=child_id)  # refused before any file is written
+    else:
+        prepared = prepare(ws=ws, course_id=course_id, kind=kind)
     message = medcom_message(ws=ws, prepared=prepared) if medcom_out else None
     write_file(prepared.pdf, out)
     written = [out]
@@ -158,5 +227,6 @@ def journalise_disclosure(*, ws: Workspace, prepared: Prepared, medcom: bool) ->
             ws.user.role, records.event_time(now.date()), now, course_id=prepared.course_id, signed_at=now,
             source="disclosure"))
         audit.record(ws.db, user_id=ws.user.id, action="export", now=now, child_id=prepared.child_id,
-                     obj=f"gp-letter:{letter.kind}:course:{prepared.course_id}", detail="medcom" if medcom else "pdf")
+                     obj=f"gp-letter:{letter.kind}:course:{prepared.course_id}" if prepared.course_id
+                     else f"gp-letter:{letter.kind}", detail="medcom" if medcom else "pdf")
     return Changes(journal=True, child_id=prepared.child_id)

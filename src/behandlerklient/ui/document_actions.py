@@ -82,19 +82,22 @@ class DocumentActions:
         ov = self.w.child_view.overview
         # The selected course, else the child's newest one (an ended course is the usual case for feedback).
         course_id = self.w.child_view.selected_course_id() or (ov.courses[-1].course.id if ov and ov.courses else None)
-        if course_id is None:
+        if ov is None or (course_id is None and kind == "end"):
             prompts.info(self.w, "Behandlerklient", self.w.tr("Vælg først et barn med et forløb."))
             return
         try:
-            prepared = letters.preview(ws=self.w.ws, course_id=course_id, kind=kind)
+            if course_id is None:  # guided or referred elsewhere: the orientation names no course
+                prepared = letters.prepare_guided(ws=self.w.ws, child_id=ov.child.id)
+            else:
+                prepared = letters.preview(ws=self.w.ws, course_id=course_id, kind=kind)
         except KnownError as exc:
             report(self.w, exc)
             return
         dlg = LetterPreviewDialog(letter=prepared.letter, basis=prepared.basis, parent=self.w)
-        dlg.accepted.connect(lambda: self._save_letter(course_id, kind, dlg.choice))
+        dlg.accepted.connect(lambda: self._save_letter(course_id, ov.child.id, kind, dlg.choice))
         self.w.show_dialog(dlg)
 
-    def _save_letter(self, course_id: int, kind: str, choice: int) -> None:
+    def _save_letter(self, course_id: int | None, child_id: int, kind: str, choice: int) -> None:
         name = "orientering-til-egen-laege.pdf" if kind == "start" else "tilbagemelding-til-egen-laege.pdf"
         out = prompts.save_file(self.w, self.w.tr("Gem brev"), self.last_folder / name, "PDF (*.pdf)")
         if out is None:
@@ -103,7 +106,8 @@ class DocumentActions:
             out = out.with_suffix(".pdf")
         medcom = out.with_suffix(".medcom.json") if choice == LetterPreviewDialog.SAVE_BOTH else None
         try:
-            written = letters.export_gp_letter(ws=self.w.ws, course_id=course_id, kind=kind, out=out, medcom_out=medcom)
+            written = letters.export_gp_letter(ws=self.w.ws, course_id=course_id, child_id=child_id, kind=kind,
+                                               out=out, medcom_out=medcom)
         except KnownError as exc:
             report(self.w, exc)
             return

@@ -51,6 +51,7 @@ class PathwayActions:
                 ("correct", "&Ret journalnotat…", "Ctrl+Shift+R", self.correct_selected),
                 ("self_rating", "&Vurdér manualtroskab for sessionen…", "", self.self_rating),
                 ("send_review", "Send session til super&vision", "", self.send_review),
+                ("meeting", "Supervisions&møde…", "", self.meeting),
                 ("reports", "Rapporter og manualtroskab…", "Ctrl+Shift+P", self.reports)):
             action = QAction(self.w.tr(text), self.w)
             action.setObjectName(f"action_{key}")
@@ -273,6 +274,28 @@ class PathwayActions:
         dlg = FormDialog(title=self.w.tr("Selvvurdering af manualtroskab"),
                          intro=self.w.tr("<b>Selvvurdering</b>: gemmes adskilt fra supervisors vurdering."),
                          fields=fields, values=values, save=save, sign=None, parent=self.w)
+        self.w.show_dialog(dlg)
+
+    def meeting(self) -> None:
+        """Log a supervision meeting about the chosen child's courses (supervisors only)."""
+        from behandlerklient.ui.dialogs.form_dialog import Field
+
+        child = self._child()
+        if child is None:
+            return
+        courses = {v.course.id: f"{v.track_name} ({v.course.start_date:%d.%m.%Y})"
+                   for v in self.w.child_view.overview.courses}
+        fields = [Field("meeting_date", "Dato", "date"),
+                  Field("kind", "Type", "choice", {"group": "Gruppesupervision", "individual": "Individuel supervision"}),
+                  Field("course_id", "Forløb drøftet", "choice", courses), Field("notes", "Noter", "text")]
+
+        def save(form: dict) -> None:
+            supervision.log_meeting(ws=self.ws, meeting_date=form["meeting_date"], kind=form["kind"],
+                                    course_ids=[form["course_id"]] if form["course_id"] else [], notes=form["notes"])
+
+        dlg = FormDialog(title=self.w.tr("Supervisionsmøde"), intro=self.w.tr("<b>Supervisionsmøde</b>"),
+                         fields=fields, values={"meeting_date": self.w.today(), "kind": "group"}, save=save,
+                         sign=None, parent=self.w)
         self.w.show_dialog(dlg)
 
     def send_review(self) -> None:

@@ -69,7 +69,9 @@ class FormDialog(BaseDialog):
         self.error.hide()
         outer.addWidget(self.error)
         buttons = QDialogButtonBox()
-        self.draft_button = buttons.addButton(self.tr("Gem &kladde"), QDialogButtonBox.ButtonRole.ActionRole)
+        # A form with a signing step saves drafts; one without (a rating, a meeting) simply saves.
+        self.draft_button = buttons.addButton(self.tr("Gem &kladde") if sign is not None else self.tr("&Gem"),
+                                              QDialogButtonBox.ButtonRole.ActionRole)
         self.draft_button.setObjectName("saveDraftButton")
         self.draft_button.clicked.connect(self._save_draft)
         if sign is not None:
