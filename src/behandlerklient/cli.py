@@ -23,6 +23,7 @@ EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_UNLOCK, EXIT_INPUT, EXIT_RULE = 0, 1, 2, 3,
 PASSPHRASE_ENV = "BEHANDLERKLIENT_PASSPHRASE"
 USER_ENV = "BEHANDLERKLIENT_USER"
 NEW_PASSPHRASE_ENV = "BEHANDLERKLIENT_NEW_PASSPHRASE"
+RECOVERY_ENV = "BEHANDLERKLIENT_RECOVERY_CODE"
 
 
 class UsageError(Exception):
@@ -82,6 +83,35 @@ def _build_parser() -> argparse.ArgumentParser:
     u.add_argument("--title", default="")
     u.add_argument("--phone", default="")
     user_sub.add_parser("list", help="vis brugere").add_argument("--db", type=Path, required=True)
+    u = user_sub.add_parser("remove", help="fjern en brugers adgang (navnet bliver stående på det skrevne)")
+    u.add_argument("--db", type=Path, required=True)
+    u.add_argument("--user", default=os.environ.get(USER_ENV), help="administratorens brugernavn")
+    u.add_argument("--username", required=True)
+
+    pp = sub.add_parser("passphrase", help="skift din adgangskode")
+    pp_sub = pp.add_subparsers(dest="passphrase_command", required=True, parser_class=_Parser)
+    c = pp_sub.add_parser("change")
+    c.add_argument("--db", type=Path, required=True)
+    c.add_argument("--user", default=os.environ.get(USER_ENV))
+
+    rc = sub.add_parser("recovery", help="gendannelsesnøgle til glemte adgangskoder")
+    rc_sub = rc.add_subparsers(dest="recovery_command", required=True, parser_class=_Parser)
+    c = rc_sub.add_parser("create", help="lav en ny gendannelsesnøgle og skriv arket som PDF")
+    c.add_argument("--db", type=Path, required=True)
+    c.add_argument("--user", default=os.environ.get(USER_ENV))
+    c.add_argument("--out", type=Path, required=True)
+    c = rc_sub.add_parser("reset", help="sæt en ny adgangskode med gendannelsesnøglen")
+    c.add_argument("--db", type=Path, required=True)
+    c.add_argument("--user", required=True)
+
+    b = db_cmd("backup", "skriv en krypteret sikkerhedskopi (kontrolleres ved genåbning)")
+    b.add_argument("--out", type=Path, required=True)
+    b.add_argument("--force", action="store_true", help="overskriv en eksisterende fil")
+    r = sub.add_parser("restore", help="gendan en sikkerhedskopi")
+    r.add_argument("--backup", type=Path, required=True)
+    r.add_argument("--db", type=Path, required=True)
+    r.add_argument("--user", default=os.environ.get(USER_ENV))
+    r.add_argument("--force", action="store_true", help="erstat en eksisterende database (den gemmes ved siden af)")
 
     st = sub.add_parser("settings", help="installationens indstillinger (stikprøve til supervision m.m.)")
     st_sub = st.add_subparsers(dest="settings_command", required=True, parser_class=_Parser)
@@ -294,6 +324,16 @@ def _cmd_sdq(args: argparse.Namespace) -> int:
 def _cmd_user(args: argparse.Namespace) -> int:
     from behandlerklient.services import users
 
+    if args.user_command == "remove":
+        from behandlerklient.services import keys
+
+        ws = _unlock(args)
+        try:
+            keys.remove_user(ws=ws, username=args.username)
+        finally:
+            ws.close()
+        print(f"Fjernede adgangen for {args.username}.")
+        return EXIT_OK
     if args.user_command == "list":
         args.user = os.environ.get(USER_ENV)
         ws = _unlock(args)
@@ -322,6 +362,27 @@ def _cmd_user(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_backup(args: argparse.Namespace) -> int:
+    from behandlerklient.services import backup
+
+    ws = _unlock(args)
+    try:
+        backup.backup(ws=ws, out=args.out, force=args.force)
+    finally:
+        ws.close()
+    print(f"Skrev krypteret sikkerhedskopi {args.out}")
+    return EXIT_OK
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    from behandlerklient.services import backup
+
+    backup.restore(backup_file=args.backup, db_path=args.db, passphrase=_read_passphrase(), username=args.user,
+                   force=args.force)
+    print(f"Gendannede {args.db} fra {args.backup}")
+    return EXIT_OK
+
+
 def _cmd_settings(args: argparse.Namespace) -> int:
     from behandlerklient.services import settings
 
@@ -333,6 +394,64 @@ def _cmd_settings(args: argparse.Namespace) -> int:
             print(f"{key}={settings.get(ws=ws, key=key)}\t# {s.label}")
     finally:
         ws.close()
+    return EXIT_OK
+
+
+def _new_passphrase(prompt: str) -> str:
+    value = os.environ.get(NEW_PASSPHRASE_ENV)
+    if value:
+        return value
+    if not sys.stdin or not sys.stdin.isatty():
+        raise UsageError(f"den nye adgangskode: skriv den ved prompten eller sæt {NEW_PASSPHRASE_ENV}")
+    first = getpass.getpass(prompt)
+    if getpass.getpass("Gentag: ") != first:
+        raise InvalidInput("De to adgangskoder er ikke ens.")
+    return first
+
+
+def _cmd_passphrase(args: argparse.Namespace) -> int:
+    from behandlerklient.services import keys
+
+    old = _read_passphrase()
+    from behandlerklient.services import workspace
+
+    ws = workspace.unlock(path=args.db, passphrase=old, username=args.user)
+    try:
+        keys.change_passphrase(ws=ws, old=old, new=_new_passphrase("Ny adgangskode: "))
+    finally:
+        ws.close()
+    print("Adgangskoden er skiftet; databasen er ikke krypteret om.")
+    return EXIT_OK
+
+
+def _cmd_recovery(args: argparse.Namespace) -> int:
+    from behandlerklient.services import keys
+
+    if args.recovery_command == "reset":
+        code = os.environ.get(RECOVERY_ENV) or (getpass.getpass("Gendannelsesnøgle: ") if sys.stdin and
+                                                sys.stdin.isatty() else "")
+        if not code:
+            raise UsageError(f"gendannelsesnøglen: skriv den ved prompten eller sæt {RECOVERY_ENV}")
+        keys.reset_with_recovery(db_path=args.db, username=args.user, recovery_code=code,
+                                 new_passphrase=_new_passphrase("Ny adgangskode: "))
+        print(f"Ny adgangskode sat for {args.user}.")
+        return EXIT_OK
+    from behandlerklient.exports import recovery_sheet
+    from behandlerklient.exports.pdf_base import write_file
+
+    if args.out.exists():
+        raise InvalidInput(f"Filen findes allerede: {args.out}")
+    passphrase = _read_passphrase()
+    from behandlerklient.services import workspace
+
+    ws = workspace.unlock(path=args.db, passphrase=passphrase, username=args.user)
+    try:
+        code = keys.create_recovery_key(ws=ws, passphrase=passphrase)
+        write_file(recovery_sheet.render(code=code, municipality="", database_name=args.db.name,
+                                         created_by=ws.user.full_name, created_at=ws.clock().astimezone()), args.out)
+    finally:
+        ws.close()
+    print(f"Gendannelsesnøglen er skrevet i {args.out}. Udskriv arket, opbevar det aflåst, og slet filen.")
     return EXIT_OK
 
 
@@ -402,7 +521,9 @@ def _cmd_self_check() -> int:
 
 COMMANDS = {"init": _cmd_init, "demo": _cmd_demo, "verify": _cmd_verify, "list": _cmd_list,
             "export-json": _cmd_export_json, "import": _cmd_import, "sdq": _cmd_sdq, "user": _cmd_user,
-            "audit": _cmd_audit, "export": _cmd_export, "report": _cmd_report, "settings": _cmd_settings}
+            "audit": _cmd_audit, "export": _cmd_export, "report": _cmd_report, "settings": _cmd_settings,
+            "backup": _cmd_backup, "restore": _cmd_restore, "passphrase": _cmd_passphrase,
+            "recovery": _cmd_recovery}
 
 
 def main(argv: list[str] | None = None) -> int:

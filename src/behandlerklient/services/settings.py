@@ -23,6 +23,7 @@ SETTINGS = {s.key: s for s in (
     Setting("review_sample", "Stikprøve til supervision (every_nth:N, percent:N eller none)", "every_nth:4"),
     Setting("supervisor_sees_clinical_text", "Supervisor ser det kliniske indhold", "supervised",
             ("supervised", "always", "never")),
+    Setting("backup_folder", "Mappe til automatiske sikkerhedskopier (tom: i datamappen)", ""),
 )}
 
 

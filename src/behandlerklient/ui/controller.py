@@ -5,13 +5,16 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from datetime import date
+
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from behandlerklient import paths
 from behandlerklient.core.errors import KnownError
 from behandlerklient.security import keyfile as kf
 from behandlerklient.security import remember
+from behandlerklient.services import backup as backup_service
 from behandlerklient.services import demo as demo_service
 from behandlerklient.services import workspace
 from behandlerklient.ui import prompts
@@ -47,7 +50,19 @@ class AppController:
         self.ws = ws
         self.window = MainWindow(ws, demo=self.demo)
         self.window.show()
+        QTimer.singleShot(2000, self._automatic_backup)  # after the window is usable, never before
         return True
+
+    def _automatic_backup(self) -> None:
+        if self.ws is None or self.ws.db.closed:
+            return
+        try:
+            made = backup_service.automatic(ws=self.ws, today=date.today())
+        except KnownError as exc:
+            self.window.statusBar().showMessage(f"Automatisk sikkerhedskopi mislykkedes: {exc.message}", 15000)
+            return
+        if made is not None:
+            self.window.statusBar().showMessage(f"Sikkerhedskopi gemt: {made.name}", 8000)
 
     def _create_demo(self) -> None:
         paths.ensure_private_dir(self.path.parent)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from behandlerklient.core.errors import KnownError
+from behandlerklient.core.passphrase import strength
 from behandlerklient.ui.dialogs.base_dialog import BaseDialog
 
 Creator = Callable[[dict], object]
@@ -36,6 +37,11 @@ class SetupDialog(BaseDialog):
             form.addRow(self.tr(label), edit)
             self.fields[key] = edit
         self.fields["title"].setText(self.tr("Psykolog"))
+        self.strength = QLabel("")
+        self.strength.setObjectName("strengthLabel")
+        self.strength.setWordWrap(True)
+        form.addRow("", self.strength)
+        self.fields["passphrase"].textChanged.connect(self._show_strength)
         layout.addLayout(form)
         self.error = QLabel("")
         self.error.setObjectName("errorLabel")
@@ -50,6 +56,11 @@ class SetupDialog(BaseDialog):
         buttons.accepted.connect(self._try_create)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    def _show_strength(self, text: str) -> None:
+        s = strength(text)
+        color = ("#a00000", "#a04000", "#8a6d00", "#206020", "#206020")[s.score]
+        self.strength.setText(f"<span style='color:{color}'><b>{s.label}</b></span> {s.advice}")
 
     def _try_create(self) -> None:
         values = {k: e.text().strip() for k, e in self.fields.items()}
