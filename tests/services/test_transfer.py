@@ -82,6 +82,7 @@ def _mutate(text: str, fn) -> str:
      "passer ikke"),
     (lambda d: d["tables"]["sessions"][-1].update(course_id=99999), "henviser til courses id 99999"),
     (lambda d: d["tables"]["sessions"][-1].update(participants="naboen"), "strider mod databasens regler"),
+    (lambda d: d["tables"]["sessions"][-1].update(duration_min=10**20), "for stort"),
 ])
 def test_bad_import_names_the_problem_and_imports_nothing(filled, tmp_path, mutation, fragment) -> None:
     text = _mutate(transfer.export_json(ws=filled), mutation)

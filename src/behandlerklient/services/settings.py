@@ -23,6 +23,7 @@ SETTINGS = {s.key: s for s in (
     Setting("review_sample", "Stikprøve til supervision (every_nth:N, percent:N eller none)", "every_nth:4"),
     Setting("supervisor_sees_clinical_text", "Supervisor ser det kliniske indhold", "supervised",
             ("supervised", "always", "never")),
+    Setting("lock_after_minutes", "Lås efter så mange minutters inaktivitet", "5"),
     Setting("backup_folder", "Mappe til automatiske sikkerhedskopier (tom: i datamappen)", ""),
 )}
 
@@ -40,6 +41,8 @@ def put(*, ws: Workspace, key: str, value: str) -> None:
         raise InvalidInput(f"Ukendt indstilling {key!r}.")
     if setting.choices and value not in setting.choices:
         raise InvalidInput(f"{setting.label}: vælg {', '.join(setting.choices)}.")
+    if key == "lock_after_minutes" and not (value.isdigit() and 1 <= int(value) <= 120):
+        raise InvalidInput("Låsetiden skal være 1-120 minutter.")
     if key == "review_sample":
         try:
             fidelity.sampled(value, session_number=1, session_id=1)

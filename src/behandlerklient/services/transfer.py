@@ -116,6 +116,8 @@ def _check_rows(db: Database, data: dict[str, Any]) -> dict[str, list[dict[str, 
             for col, val in row.items():
                 if val is not None and not isinstance(val, (str, int, float)):
                     raise _fail(f"{table} række {i}: feltet {col!r} har en ugyldig værdi.")
+                if isinstance(val, int) and not -(2**63) <= val < 2**63:  # found by the fuzz run
+                    raise _fail(f"{table} række {i}: feltet {col!r} har et tal, der er for stort.")
             if table == "children":
                 _check_child(row, i)
         out[table] = sorted(rows, key=lambda r: r["id"])

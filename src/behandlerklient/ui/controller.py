@@ -8,30 +8,41 @@ from pathlib import Path
 from datetime import date
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QProgressDialog
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QDialog, QProgressDialog
 
 from behandlerklient import paths
 from behandlerklient.core.errors import KnownError
 from behandlerklient.security import keyfile as kf
 from behandlerklient.security import remember
 from behandlerklient.services import backup as backup_service
+from behandlerklient.services import settings as settings_service
 from behandlerklient.services import demo as demo_service
 from behandlerklient.services import workspace
 from behandlerklient.ui import prompts
 from behandlerklient.ui.dialogs.setup_dialog import SetupDialog
 from behandlerklient.ui.dialogs.unlock_dialog import UnlockDialog
 from behandlerklient.ui.errors import report
+from behandlerklient.ui.clipboard_guard import ClipboardGuard
+from behandlerklient.ui.inactivity import InactivityWatcher
 from behandlerklient.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
 
 class AppController:
-    def __init__(self, *, path: Path, demo: bool = False, demo_children: int = 2000) -> None:
+    """Owns the unlocked workspace and the main window; locking drops both and asks for the passphrase again."""
+
+    def __init__(self, *, path: Path, demo: bool = False, demo_children: int = 2000,
+                 lock_after_ms: int | None = None) -> None:
         self.path, self.demo, self.demo_children = Path(path), demo, demo_children
+        self.lock_after_ms = lock_after_ms
         self.ws: workspace.Workspace | None = None
         self.window: MainWindow | None = None
         self.unlock_dialog: UnlockDialog | None = None
+        self.watcher: InactivityWatcher | None = None
+        self.clipboard = ClipboardGuard()
+        self.locked = False
 
     # -- start ----------------------------------------------------------------------------
     def start(self) -> bool:
@@ -40,18 +51,30 @@ class AppController:
                 self._create_demo()
             if not self.path.exists():
                 ws = self._setup()
-            else:
-                ws = self._unlock()
+                if ws is None:
+                    return False
+                self._start_main(ws)
+                return True
+            return self.show_unlock(allow_remembered=True)
         except KnownError as exc:
             report(None, exc)
             return False
-        if ws is None:
-            return False
-        self.ws = ws
+
+    def _start_main(self, ws: workspace.Workspace) -> None:
+        self.ws, self.locked = ws, False
         self.window = MainWindow(ws, demo=self.demo)
+        lock_action = QAction("&Lås", self.window, shortcut=QKeySequence("Ctrl+L"), triggered=self.lock)
+        lock_action.setObjectName("action_lock")
+        self.window.menuBar().actions()[0].menu().insertAction(self.window.menuBar().actions()[0].menu().actions()[0],
+                                                               lock_action)
+        self.window.lock_action = lock_action
         self.window.show()
+        minutes = int(settings_service.get(ws=ws, key="lock_after_minutes") or 5)
+        self.watcher = InactivityWatcher(self.lock_after_ms or minutes * 60_000)
+        self.watcher.idle.connect(self.lock)
+        self.watcher.lock_requested.connect(self.lock)
+        self.watcher.start()
         QTimer.singleShot(2000, self._automatic_backup)  # after the window is usable, never before
-        return True
 
     def _automatic_backup(self) -> None:
         if self.ws is None or self.ws.db.closed:
@@ -100,16 +123,19 @@ class AppController:
         dlg = SetupDialog(create=create, path_label=str(self.path))
         return dlg.workspace if dlg.exec() else None  # type: ignore[return-value]
 
-    def _unlock(self) -> workspace.Workspace | None:
+    def show_unlock(self, *, allow_remembered: bool = False) -> bool:
+        """Non-blocking: the event loop keeps running while the dialog waits (tests and timers too)."""
         keys = workspace.load_keys(self.path)
         users = keys.usernames()
-        for username in users:
-            key = remember.recall(keys.key_id, username)
-            if key is not None:
-                try:
-                    return workspace.open_with_key(path=self.path, key=key, username=username, keys=keys)
-                except KnownError:
-                    remember.forget(keys.key_id, username)  # stale entry: fall back to the passphrase
+        if allow_remembered:  # never after a lock: locking must really ask again
+            for username in users:
+                key = remember.recall(keys.key_id, username)
+                if key is not None:
+                    try:
+                        self._start_main(workspace.open_with_key(path=self.path, key=key, username=username, keys=keys))
+                        return True
+                    except KnownError:
+                        remember.forget(keys.key_id, username)  # stale entry: fall back to the passphrase
 
         def unlock(username: str, passphrase: str, keep: bool) -> workspace.Workspace:
             ws = workspace.unlock(path=self.path, passphrase=passphrase, username=username or None)
@@ -119,11 +145,42 @@ class AppController:
                     prompts.warning(None, "Behandlerklient", remember.UNAVAILABLE_MESSAGE)
             return ws
 
-        self.unlock_dialog = UnlockDialog(
-            usernames=users, unlock=unlock, keyring_available=remember.available(),
-            demo_passphrase=demo_service.DEMO_PASSPHRASE if self.demo else None,
-            database_label=self.path.name)
-        ok = self.unlock_dialog.exec()
-        ws = self.unlock_dialog.workspace if ok else None
-        self.unlock_dialog = None
-        return ws  # type: ignore[return-value]
+        dlg = UnlockDialog(usernames=users, unlock=unlock, keyring_available=remember.available(),
+                           demo_passphrase=demo_service.DEMO_PASSPHRASE if self.demo else None,
+                           database_label=self.path.name)
+        self.unlock_dialog = dlg
+        dlg.accepted.connect(lambda: self._start_main(dlg.workspace))
+        dlg.rejected.connect(self._unlock_cancelled)
+        dlg.open()
+        return True
+
+    def _unlock_cancelled(self) -> None:
+        if self.window is None:
+            QApplication.quit()
+
+    # -- lock -----------------------------------------------------------------------------
+    def lock(self) -> None:
+        """Save what is being typed (as an encrypted draft), close dialogs, clear copied text, drop the key and
+        every decrypted view, and ask for the passphrase (KeePassXC's DatabaseWidget::lock)."""
+        if self.window is None or self.locked:
+            return
+        self.locked = True
+        if self.watcher is not None:
+            self.watcher.stop()
+            self.watcher = None
+        window = self.window
+        if window.editor is not None:
+            window.editor.save_now()  # saves are synchronous: when this returns, the draft is in the database
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QDialog) and widget.isVisible():
+                widget.done(QDialog.DialogCode.Rejected)
+        self.clipboard.clear()
+        window.editor = None
+        window.hide()
+        window.deleteLater()  # the models holding names and CPR go with it
+        self.window = None
+        if self.ws is not None:
+            self.ws.close()  # the connection held the only copy of the data key
+            self.ws = None
+        log.info("locked")
+        self.show_unlock(allow_remembered=False)
