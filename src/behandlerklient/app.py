@@ -46,6 +46,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 
 
 def run_gui(*, db_path: Path | None = None, demo: bool = False) -> int:
+    from behandlerklient.ui import prompts, single_instance
     from behandlerklient.ui.controller import AppController
     from behandlerklient.ui.errors import install_excepthook
 
@@ -53,6 +54,11 @@ def run_gui(*, db_path: Path | None = None, demo: bool = False) -> int:
     app = create_application()
     install_excepthook()
     path = paths.demo_database_path() if demo else (db_path or paths.default_database_path())
+    paths.ensure_private_dir(path.parent)
+    instance = single_instance.acquire(path)
+    if instance is None:
+        prompts.error(None, APP_NAME, single_instance.ALREADY_RUNNING)
+        return 1
     controller = AppController(path=path, demo=demo, demo_children=DEMO_CHILDREN)
     if not controller.start():
         log.info("start cancelled")

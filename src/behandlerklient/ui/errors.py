@@ -16,8 +16,9 @@ def report(parent, exc: BaseException) -> None:
     if isinstance(exc, KnownError):
         prompts.error(parent, "Behandlerklient", exc.message)
         return
-    # Only the exception type and the code locations are logged: messages can carry values.
-    frames = "".join(traceback.format_tb(exc.__traceback__))
+    # Only the exception type and code locations (file, line, function) are logged: messages and source lines
+    # can carry values.
+    frames = "\n".join(f"  {f.filename}:{f.lineno} in {f.name}" for f in traceback.extract_tb(exc.__traceback__))
     log.error("unexpected error %s\n%s", type(exc).__name__, frames)
     prompts.error(parent, "Uventet fejl", "Der opstod en uventet fejl. Det, der allerede var gemt, er ikke påvirket.\n"
                   f"Fejltype: {type(exc).__name__}. En rapport uden journaldata er skrevet i logfilen.")
