@@ -26,7 +26,12 @@ WRITER = textwrap.dedent("""
     from behandlerklient.services import demo, pathway, records, sessions, workspace
     ws = workspace.unlock(path=Path(sys.argv[1]), passphrase=sys.argv[2], username=sys.argv[3])
     mode, seed = sys.argv[4], int(sys.argv[5])
-    if mode == "demo":
+    if mode == "import":
+        from behandlerklient.services import transfer
+        print("importing", flush=True)
+        transfer.import_json(ws=ws, text=Path(sys.argv[7]).read_text(encoding="utf-8"))
+        print("imported", flush=True)
+    elif mode == "demo":
         demo.generate(ws=ws, children_count=400, seed=seed, today=date(2026, 11, 23),
                       progress=lambda d, t: print(f"children {d}", flush=True))
     else:
@@ -41,6 +46,14 @@ WRITER = textwrap.dedent("""
 """)
 
 
+def _children(db_path: Path) -> int:
+    ws = workspace.unlock(path=db_path, passphrase=PASSPHRASE, username=USERNAME)
+    try:
+        return ws.db.scalar("SELECT count(*) FROM children")
+    finally:
+        ws.close()
+
+
 @pytest.mark.slow
 def test_sigkill_during_writes_never_corrupts_or_loses_committed_rows(db_path: Path, tmp_path: Path) -> None:
     from tests.helpers import child_with_consent
@@ -51,12 +64,23 @@ def test_sigkill_during_writes_never_corrupts_or_loses_committed_rows(db_path: P
     ws.close()
     script = tmp_path / "writer.py"
     script.write_text(WRITER, encoding="utf-8")
+    # An export of 150 other children, for the import runs.
+    from behandlerklient.services import demo, transfer
+
+    source = workspace.create(path=tmp_path / "kilde.db", username=USERNAME, full_name="Kilde", passphrase=PASSPHRASE)
+    demo.generate(ws=source, children_count=150, seed=77, today=date(2026, 11, 23))
+    export = tmp_path / "eksport.json"
+    export.write_text(transfer.export_json(ws=source), encoding="utf-8")
+    imported_children = source.db.scalar("SELECT count(*) FROM children")
+    source.close()
     rng = random.Random(2026)
     env = {**os.environ, "BEHANDLERKLIENT_LOG_DIR": str(tmp_path / "log")}
     survived = 0
     for n in range(KILLS):
-        mode = "demo" if n % 5 == 0 else "sign"
-        args = [sys.executable, str(script), str(db_path), PASSPHRASE, USERNAME, mode, str(1000 + n), str(course.id)]
+        mode = "demo" if n % 5 == 0 else ("import" if n % 5 == 2 else "sign")
+        args = [sys.executable, str(script), str(db_path), PASSPHRASE, USERNAME, mode, str(1000 + n), str(course.id),
+                str(export)]
+        before = _children(db_path)
         proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, text=True)
         time.sleep(rng.uniform(0.35, 1.2))
         proc.send_signal(signal.SIGKILL)
@@ -72,6 +96,11 @@ def test_sigkill_during_writes_never_corrupts_or_loses_committed_rows(db_path: P
                     assert ws.db.scalar("SELECT count(*) FROM journal_entries WHERE session_id = ?", (sid,)) == 1
                 elif line.startswith("children "):
                     assert ws.db.scalar("SELECT count(*) FROM children") >= int(line.split()[1])
+            if mode == "import":  # all or nothing
+                after = ws.db.scalar("SELECT count(*) FROM children")
+                assert after in (before, before + imported_children), (before, after)
+                if "imported" in out:
+                    assert after == before + imported_children
         finally:
             ws.close()
         survived += 1
