@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 other failure, 2 usage error, 3 cannot unlock, 4 invali
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import json
 import logging
@@ -201,6 +202,15 @@ def _unlock(args: argparse.Namespace):
     return workspace.unlock(path=args.db, passphrase=_read_passphrase(), username=args.user)
 
 
+@contextlib.contextmanager
+def _unlocked(args: argparse.Namespace):  # noqa: ANN202
+    ws = _unlock(args)
+    try:
+        yield ws
+    finally:
+        ws.close()
+
+
 def _progress_printer():
     if not sys.stderr.isatty():
         return None
@@ -228,11 +238,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
     if not 0 <= args.children <= 100_000:
         raise InvalidInput("--children skal være mellem 0 og 100000.")
-    ws = _unlock(args)
-    try:
+    with _unlocked(args) as ws:
         res = demo.generate(ws=ws, children_count=args.children, seed=args.seed, progress=_progress_printer())
-    finally:
-        ws.close()
     print(f"Tilføjede {res.children} børn, {res.courses} forløb og {res.sessions} sessioner.")
     return EXIT_OK
 
@@ -240,11 +247,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 def _cmd_verify(args: argparse.Namespace) -> int:
     from behandlerklient.services import integrity
 
-    ws = _unlock(args)
-    try:
+    with _unlocked(args) as ws:
         checks = integrity.verify(ws=ws)
-    finally:
-        ws.close()
     for c in checks:
         print(f"{'OK ' if c.ok else 'FEJL'} {c.name}: {c.detail}")
     if all(c.ok for c in checks):
@@ -256,11 +260,8 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 def _cmd_list(args: argparse.Namespace) -> int:
     from behandlerklient.services import listing
 
-    ws = _unlock(args)
-    try:
+    with _unlocked(args) as ws:
         rows = listing.children(ws=ws) if args.what == "children" else listing.courses(ws=ws)
-    finally:
-        ws.close()
     if args.json:
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
@@ -273,11 +274,8 @@ def _cmd_list(args: argparse.Namespace) -> int:
 def _cmd_export_json(args: argparse.Namespace) -> int:
     from behandlerklient.services import transfer
 
-    ws = _unlock(args)
-    try:
+    with _unlocked(args) as ws:
         text = transfer.export_json(ws=ws)
-    finally:
-        ws.close()
     sys.stdout.write(text + "\n")
     return EXIT_OK
 
@@ -293,11 +291,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
         raise InvalidInput(f"Filen {args.file} er ikke tekst i UTF-8.") from None
     except OSError as exc:
         raise InvalidInput(f"Filen {args.file} kan ikke læses ({exc.strerror}).") from None
-    ws = _unlock(args)
-    try:
+    with _unlocked(args) as ws:
         counts, _ = transfer.import_json(ws=ws, text=text)
-    finally:
-        ws.close()
     print("Importerede " + ", ".join(f"{n} {t}" for t, n in counts.items()) + ".")
     return EXIT_OK
 
@@ -343,8 +338,7 @@ def _cmd_user(args: argparse.Namespace) -> int:
         finally:
             ws.close()
         return EXIT_OK
-    ws = _unlock(args)
-    try:
+    with _unlocked(args) as ws:
         admin_passphrase = os.environ.get(PASSPHRASE_ENV) or ""
         new_passphrase = os.environ.get(NEW_PASSPHRASE_ENV)
         if not new_passphrase:
@@ -356,8 +350,6 @@ def _cmd_user(args: argparse.Namespace) -> int:
         user, _ = users.add_user(ws=ws, admin_passphrase=admin_passphrase, username=args.username,
                                  full_name=args.name, role=args.role, passphrase=new_passphrase, title=args.title,
                                  phone=args.phone)
-    finally:
-        ws.close()
     print(f"Oprettede brugeren {user.username} ({user.role}).")
     return EXIT_OK
 
@@ -365,11 +357,8 @@ def _cmd_user(args: argparse.Namespace) -> int:
 def _cmd_backup(args: argparse.Namespace) -> int:
     from behandlerklient.services import backup
 
-    ws = _unlock(args)
-    try:
+    with _unlocked(args) as ws:
         backup.backup(ws=ws, out=args.out, force=args.force)
-    finally:
-        ws.close()
     print(f"Skrev krypteret sikkerhedskopi {args.out}")
     return EXIT_OK
 
@@ -386,14 +375,11 @@ def _cmd_restore(args: argparse.Namespace) -> int:
 def _cmd_settings(args: argparse.Namespace) -> int:
     from behandlerklient.services import settings
 
-    ws = _unlock(args)
-    try:
+    with _unlocked(args) as ws:
         if args.settings_command == "set":
             settings.put(ws=ws, key=args.key, value=args.value)
         for key, s in settings.SETTINGS.items():
             print(f"{key}={settings.get(ws=ws, key=key)}\t# {s.label}")
-    finally:
-        ws.close()
     return EXIT_OK
 
 
@@ -458,19 +444,15 @@ def _cmd_recovery(args: argparse.Namespace) -> int:
 def _cmd_audit(args: argparse.Namespace) -> int:
     from behandlerklient.services import audit
 
-    ws = _unlock(args)
-    try:
+    with _unlocked(args) as ws:
         rows = audit.export_for_child(ws=ws, child_id=args.child)
-    finally:
-        ws.close()
     json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
     sys.stdout.write("\n")
     return EXIT_OK
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    ws = _unlock(args)
-    try:
+    with _unlocked(args) as ws:
         if args.export_command == "journal":
             from behandlerklient.services import documents
 
@@ -481,8 +463,6 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
             written = letters.export_gp_letter(ws=ws, course_id=args.course, child_id=args.child, kind=args.kind,
                                                out=args.out, medcom=args.medcom)
-    finally:
-        ws.close()
     print("Skrev " + ", ".join(str(p) for p in written))
     return EXIT_OK
 
@@ -492,13 +472,10 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     if args.format == "pdf" and args.out is None:
         raise UsageError("en PDF skal have --out FIL.pdf")
-    ws = _unlock(args)
-    try:
+    with _unlocked(args) as ws:
         data = reports.render(ws=ws, kind=args.report_command, fmt=args.format, start=args.start, end=args.end,
                               therapist_id=getattr(args, "therapist", None))
         reports.write(data=data, out=args.out)
-    finally:
-        ws.close()
     if args.out is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

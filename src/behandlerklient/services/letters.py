@@ -59,22 +59,10 @@ def prepare(*, ws: Workspace, course_id: int, kind: str, on: date | None = None)
     status = consent.share(ws=ws, child_id=child.id, party="gp", on=on)
     if not status.ok:
         raise RuleRefused("Brevet til egen læge kan ikke laves: " + " ".join(status.missing))
-    given = ws.db.query_one(
-        "SELECT c.given_on, c.given_by, g.name FROM consents c LEFT JOIN guardians g ON g.id = c.guardian_id "
-        "WHERE c.child_id = ? AND c.kind = 'share' AND c.party = 'gp' AND c.signed_at IS NOT NULL "
-        "AND c.withdraws_id IS NULL ORDER BY c.given_on DESC LIMIT 1", (child.id,))
-    giver = "den unge selv" if given[1] == "young_person" else f"{given[2]} (forældremyndighed)"
-    basis = f"samtykke til videregivelse til egen læge givet af {giver} den {_d(date.fromisoformat(given[0]))}"
     view = next(v for v in ov.courses if v.course.id == course_id)
     track = view.track
-    user = ws.user
-    values = {"barn_navn": child.full_name, "barn_cpr": child.parsed_cpr.formatted, "dato": gp_letter.danish_date(on),
-              "spor": view.track_name, "forloeb_start": _d(course.start_date),
-              "planlagte_sessioner": str(course.planned_sessions),
-              "manual_interval": track.range_text if track else "-", "behandler_navn": user.full_name,
-              "behandler_titel": user.title, "behandler_telefon": user.phone}
-    sender = gp_letter.load_sender(letter_folders())
-    values.update({"kommune": sender["kommune"], "afdeling": sender["afdeling"]})
+    values = {"spor": view.track_name, "forloeb_start": _d(course.start_date),
+              "planlagte_sessioner": str(course.planned_sessions), "manual_interval": track.range_text if track else "-"}
     if kind == "start":
         contact = ws.db.query_one("SELECT contact_date FROM contacts WHERE id = ?", (course.contact_id,)) \
             if course.contact_id else None
@@ -92,17 +80,7 @@ def prepare(*, ws: Workspace, course_id: int, kind: str, on: date | None = None)
                        "indhold": closing["content_summary"] or "-", "effekt": rules.EFFECTS[closing["effect"]],
                        "sdq_foer_efter": "\n".join(change) if change else "Ikke målt.",
                        "anbefalinger": closing["recommendations"] or "-", "videre_behov": closing["further_needs"] or "-"})
-    template = gp_letter.load_template(kind, letter_folders())
-    gp = child.gp
-    letter = gp_letter.Letter(
-        kind=kind, title=template.title, text=template.fill(values), sender=sender,
-        recipient_lines=[gp.clinic_name, f"Att.: {gp.doctor_name}" if gp.doctor_name else "", gp.address,
-                         f"{gp.postcode} {gp.city}".strip()],
-        child_name=child.full_name, child_cpr=child.parsed_cpr.formatted, child_cpr_masked=child.parsed_cpr.masked,
-        letter_date=on, therapist_name=user.full_name, therapist_title=user.title, therapist_phone=user.phone,
-        printed_at=ws.clock().astimezone())
-    letter = gp_letter.Letter(**{**letter.__dict__, "recipient_lines": [x for x in letter.recipient_lines if x]})
-    return Prepared(letter, gp_letter.render(letter), basis, child.id, course_id)
+    return _prepared_from(ws, child, on, kind, course_id, values)
 
 
 GUIDED = {2: "vejledt videre til {guided_to}", 4: "henvist til børne- og ungdomspsykiatrien (BUP)"}

@@ -147,9 +147,10 @@ class Database:
     def in_transaction(self) -> bool:
         return self._depth > 0
 
-    def _exec(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
+    def _translated(self, call, *args):  # noqa: ANN001, ANN202
+        """Run a driver call; errors the user can act on become KnownErrors, constraint violations stay as they are."""
         try:
-            return self._conn.execute(sql, params)
+            return call(*args)
         except dbapi2.IntegrityError:
             raise
         except Exception as exc:  # noqa: BLE001
@@ -157,29 +158,18 @@ class Database:
             if translated is exc:
                 raise
             raise translated from None
+
+    def _exec(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
+        return self._translated(self._conn.execute, sql, params)
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
         return self._exec(sql, params)
 
     def executemany(self, sql: str, rows: Any) -> Any:
-        try:
-            return self._conn.executemany(sql, rows)
-        except dbapi2.IntegrityError:
-            raise
-        except Exception as exc:  # noqa: BLE001
-            translated = translate_error(exc, self.path)
-            if translated is exc:
-                raise
-            raise translated from None
+        return self._translated(self._conn.executemany, sql, rows)
 
     def executescript(self, sql: str) -> None:
-        try:
-            self._conn.executescript(sql)
-        except Exception as exc:  # noqa: BLE001
-            translated = translate_error(exc, self.path)
-            if translated is exc:
-                raise
-            raise translated from None
+        self._translated(self._conn.executescript, sql)
 
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[Any]:
         return self._exec(sql, params).fetchall()

@@ -6,13 +6,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from behandlerklient.core.errors import KnownError
 from behandlerklient.services import documents, letters
 from behandlerklient.services.changes import Changes
 from behandlerklient.ui import prompts
+from behandlerklient.ui.menus import add_menu
 from behandlerklient.ui.dialogs.letter_preview_dialog import LetterPreviewDialog
 from behandlerklient.ui.errors import report
 
@@ -27,18 +28,10 @@ class DocumentActions:
         self.last_folder = Path.home()
 
     def build_menu(self) -> None:
-        menu = self.w.menuBar().addMenu(self.w.tr("&Dokumenter"))
-        for key, text, shortcut, slot in (
+        self.actions = add_menu(self.w, "&Dokumenter", (
                 ("journal", "&Journaludskrift (PDF)…", "Ctrl+P", self.journal_summary),
                 ("letter_start", "&Orientering til egen læge…", "", lambda: self.gp_letter("start")),
-                ("letter_end", "&Tilbagemelding til egen læge…", "", lambda: self.gp_letter("end"))):
-            action = QAction(self.w.tr(text), self.w)
-            action.setObjectName(f"action_{key}")
-            if shortcut:
-                action.setShortcut(QKeySequence(shortcut))
-            action.triggered.connect(slot)
-            menu.addAction(action)
-            self.actions[key] = action
+                ("letter_end", "&Tilbagemelding til egen læge…", "", lambda: self.gp_letter("end"))))
 
     def _busy(self, text: str) -> QProgressDialog:
         progress = QProgressDialog(text, "", 0, 0, self.w)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 
 from behandlerklient.core.errors import KnownError
 from behandlerklient.services import journal, pathway, records, sdq_records, sessions, supervision
 from behandlerklient.services.changes import Changes
 from behandlerklient.ui import pathway_forms, prompts
+from behandlerklient.ui.menus import add_menu
 from behandlerklient.ui.dialogs.form_dialog import FormDialog
 from behandlerklient.ui.dialogs.group_session_dialog import GroupSessionDialog
 from behandlerklient.ui.dialogs.sdq_dialog import SdqDialog
@@ -34,8 +35,7 @@ class PathwayActions:
         return self.w.ws
 
     def build_menu(self) -> None:
-        menu = self.w.menuBar().addMenu(self.w.tr("&Forløbstrin"))
-        for key, text, shortcut, slot in (
+        self.actions = add_menu(self.w, "&Forløbstrin", (
                 ("contact", "Ny &henvendelse…", "Ctrl+Shift+H", lambda: self.open_form("contact")),
                 ("intake", "&Forsamtale…", "Ctrl+Shift+I", lambda: self.open_form("intake")),
                 ("screening", "&Screening…", "Ctrl+Shift+S", lambda: self.open_form("screening")),
@@ -52,14 +52,7 @@ class PathwayActions:
                 ("self_rating", "&Vurdér manualtroskab for sessionen…", "", self.self_rating),
                 ("send_review", "Send session til super&vision", "", self.send_review),
                 ("meeting", "Supervisions&møde…", "", self.meeting),
-                ("reports", "Rapporter og manualtroskab…", "Ctrl+Shift+P", self.reports)):
-            action = QAction(self.w.tr(text), self.w)
-            action.setObjectName(f"action_{key}")
-            if shortcut:
-                action.setShortcut(QKeySequence(shortcut))
-            action.triggered.connect(slot)
-            menu.addAction(action)
-            self.actions[key] = action
+                ("reports", "Rapporter og manualtroskab…", "Ctrl+Shift+P", self.reports)))
 
     # -- context --------------------------------------------------------------------------
     def _child(self):  # noqa: ANN202

@@ -1,0 +1,22 @@
+"""Menus declared as rows (key, text, shortcut, slot): one way to build them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow
+
+
+def add_menu(window: QMainWindow, title: str, rows: Iterable[tuple[str, str, str, Callable]]) -> dict[str, QAction]:
+    menu = window.menuBar().addMenu(window.tr(title))
+    actions = {}
+    for key, text, shortcut, slot in rows:
+        action = QAction(window.tr(text), window)
+        action.setObjectName(f"action_{key}")
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        actions[key] = action
+    return actions
