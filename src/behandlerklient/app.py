@@ -45,6 +45,36 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def gui_smoke_test(pdf: Path) -> int:
+    """For the frozen program's smoke test: a small demo database, the real main window (offscreen), and a
+    journal summary exported through the Dokumenter action. Everything but the PDF lives in the data folder."""
+    from behandlerklient.services import demo, workspace
+    from behandlerklient.ui import prompts
+    from behandlerklient.ui.main_window import MainWindow
+
+    app = create_application()
+    path = paths.ensure_private_dir(paths.data_dir() / "smoke") / "smoke.db"
+    ws = workspace.create(path=path, username="smoke", full_name="Smoke Test", passphrase="smoke-test-kode",
+                          role="therapist", title="Psykolog")
+    try:
+        demo.generate(ws=ws, children_count=20, seed=3)
+        window = MainWindow(ws)
+        window.show()
+        app.processEvents()
+        child_id = ws.db.scalar("SELECT child_id FROM courses ORDER BY id LIMIT 1")
+        window.select_child(child_id)
+        app.processEvents()
+        prompts.set_next_path(Path(pdf))
+        prompts.set_next_answer(False)
+        window.documents.journal_summary()
+        window.close()
+    finally:
+        ws.close()
+    ok = Path(pdf).exists()
+    print("GUI smoke test: window shown, PDF exported" if ok else "GUI smoke test: no PDF")
+    return 0 if ok else 1
+
+
 def run_gui(*, db_path: Path | None = None, demo: bool = False) -> int:
     from behandlerklient.ui import prompts, single_instance
     from behandlerklient.ui.controller import AppController

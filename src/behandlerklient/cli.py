@@ -42,6 +42,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--demo", action="store_true", help="start programmet på en demodatabase (syntetiske børn)")
     p.add_argument("--db", type=Path, help="databasefil (standard: i brugerens datamappe)")
     p.add_argument("--self-check", action="store_true", help="tjek at alle dele kan indlæses, og afslut")
+    p.add_argument("--gui-smoke-test", type=Path, metavar="PDF", help=argparse.SUPPRESS)
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
 
     def db_cmd(name: str, help: str) -> argparse.ArgumentParser:
@@ -517,6 +518,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.self_check:
             return _cmd_self_check()
+        if args.gui_smoke_test:
+            from behandlerklient.app import gui_smoke_test
+
+            return gui_smoke_test(args.gui_smoke_test)
         if args.command is None:
             from behandlerklient.app import run_gui
 

@@ -1,0 +1,49 @@
+"""One cold start, as a user sees it: a fresh process unlocks the database and shows the main window, then
+types a few searches and opens a child. Prints JSON; the parent process times it from outside."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def main() -> int:
+    db, passphrase, username = sys.argv[1], sys.argv[2], sys.argv[3]
+    from pathlib import Path
+
+    from behandlerklient.security import keyfile as kf
+    from behandlerklient.security import kdf
+    from behandlerklient.services import workspace
+
+    keys = kf.KeyFile.load(kf.keyfile_path(Path(db)))
+    wrap = keys.find(kf.user_wrap_id(username))
+    t = time.perf_counter()
+    kdf.derive(passphrase, wrap.salt, wrap.kdf_params)  # the deliberate cost, measured on its own
+    kdf_s = time.perf_counter() - t
+    from behandlerklient.app import create_application
+    from behandlerklient.ui.main_window import MainWindow
+
+    app = create_application()
+    ws = workspace.unlock(path=Path(db), passphrase=passphrase, username=username)
+    window = MainWindow(ws)
+    window.show()
+    app.processEvents()
+    print("USABLE", flush=True)  # the parent stops its clock here
+    for text in ("a", "an", "ann", "anna", "s", "sø", "sør"):
+        window.search.setText(text)
+        window._run_search()
+    window.list.selectRow(0)
+    app.processEvents()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"kdf_s": kdf_s, "peak_mb": peak_mb}), flush=True)
+    ws.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
