@@ -91,3 +91,25 @@ def test_copied_text_is_cleared(qtbot) -> None:
     qtbot.waitUntil(lambda: clipboard.text() == "Åse Ærenlund, CPR 010316-4006", timeout=1000)
     qtbot.waitUntil(lambda: clipboard.text() == "", timeout=2000)
     guard.deleteLater()
+
+
+def test_daily_backup_runs_in_the_background_and_is_logged(qtbot, ws, db_path, _prompts) -> None:
+    from behandlerklient import paths
+    from behandlerklient.services import audit
+
+    children_before = ws.db.scalar("SELECT count(*) FROM children")
+    ws.close()
+    controller = AppController(path=db_path, lock_after_ms=600_000)
+    controller.start()
+    _unlock(qtbot, controller)
+    controller._automatic_backup()
+    assert controller._backup_future is not None  # running on the worker, the window stays usable
+    qtbot.waitUntil(lambda: controller._backup_future is None, timeout=20_000)
+    made = list((paths.data_dir() / "sikkerhedskopier").glob("*.bkbackup"))
+    assert len(made) == 1
+    assert "Sikkerhedskopi gemt" in controller.window.statusBar().currentMessage()
+    assert audit.verify_chain(controller.ws.db).ok
+    assert controller.ws.db.scalar("SELECT detail FROM audit_log ORDER BY id DESC LIMIT 1") == made[0].name
+    assert children_before == controller.ws.db.scalar("SELECT count(*) FROM children")
+    controller._automatic_backup()  # today's exists: nothing more
+    assert controller._backup_future is None

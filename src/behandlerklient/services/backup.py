@@ -40,12 +40,33 @@ def _export_copy(ws: Workspace, target: Path) -> None:
         db.execute("DETACH DATABASE backup_copy")
 
 
+def backup_in_background(*, db_path: Path, data_key: bytes, keys_json: dict, schema: int, out: Path) -> Path:
+    """The same backup from a connection of its own, so it can run on a worker thread while the app is used
+    (WAL lets it read while the app writes). The caller logs it in the audit trail from its own thread."""
+    from behandlerklient.storage.database import Database
+
+    db = Database.open(db_path, data_key)
+    try:
+        shadow = Workspace(db=db, user=None, keys=kf.KeyFile.from_json(keys_json, "nøglefil"),  # type: ignore[arg-type]
+                           catalogue=None)  # type: ignore[arg-type]
+        return _write(shadow, out, schema, created_at="")
+    finally:
+        db.close()
+
+
 def backup(*, ws: Workspace, out: Path, force: bool = False) -> Path:
     out = Path(out)
     if out.exists() and not force:
         raise KnownError(f"Filen findes allerede: {out}. Brug --force for at overskrive.")
     if not out.parent.is_dir():
         raise InvalidInput(f"Mappen findes ikke: {out.parent}")
+    _write(ws, out, ws.db.user_version, created_at=ws.clock().isoformat())
+    with ws.db.transaction():
+        audit.record(ws.db, user_id=ws.user.id, action="export", now=ws.clock(), obj="backup", detail=out.name)
+    return out
+
+
+def _write(ws: Workspace, out: Path, schema: int, *, created_at: str) -> Path:
     try:
         with tempfile.TemporaryDirectory(prefix=".bk-backup-", dir=str(out.parent)) as tmp:
             copy = Path(tmp) / DB_MEMBER
@@ -55,13 +76,10 @@ def backup(*, ws: Workspace, out: Path, force: bool = False) -> Path:
                 z.write(copy, DB_MEMBER)
                 z.writestr(KEYS_MEMBER, json.dumps(ws.keys.to_json(), indent=2))
                 z.writestr(INFO_MEMBER, json.dumps({"format": "behandlerklient-backup", "version": 1,
-                                                    "schema_version": ws.db.user_version,
-                                                    "created_at": ws.clock().isoformat()}))
+                                                    "schema_version": schema, "created_at": created_at}))
             packed.replace(out)
     except OSError as exc:
         raise translate_error(exc, out) from None
-    with ws.db.transaction():
-        audit.record(ws.db, user_id=ws.user.id, action="export", now=ws.clock(), obj="backup", detail=out.name)
     return out
 
 
@@ -116,14 +134,23 @@ def backup_folder(*, ws: Workspace) -> Path:
     return Path(configured) if configured else paths.data_dir() / "sikkerhedskopier"
 
 
-def automatic(*, ws: Workspace, today: date, keep: int = KEEP) -> Path | None:
-    """At most one backup a day, the newest `keep` kept. Returns the new file, or None if today's exists."""
+def automatic_target(*, ws: Workspace, today: date) -> Path | None:
+    """Today's backup file, or None when today's backup exists already."""
     folder = paths.ensure_private_dir(backup_folder(ws=ws))
     target = folder / f"behandlerklient-{today:%Y-%m-%d}{SUFFIX}"
-    if target.exists():
+    return None if target.exists() else target
+
+
+def rotate(folder: Path, keep: int = KEEP) -> None:
+    for old in sorted(folder.glob(f"behandlerklient-*{SUFFIX}"))[:-keep]:
+        old.unlink(missing_ok=True)
+
+
+def automatic(*, ws: Workspace, today: date, keep: int = KEEP) -> Path | None:
+    """At most one backup a day, the newest `keep` kept. Returns the new file, or None if today's exists."""
+    target = automatic_target(ws=ws, today=today)
+    if target is None:
         return None
     backup(ws=ws, out=target)
-    existing = sorted(folder.glob(f"behandlerklient-*{SUFFIX}"))
-    for old in existing[:-keep]:
-        old.unlink(missing_ok=True)
+    rotate(target.parent, keep)
     return target

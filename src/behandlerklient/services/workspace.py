@@ -35,6 +35,9 @@ class Workspace:
     catalogue: Catalogue = field(default_factory=catalogue_service.load)
     # Injectable so that the demo generator is deterministic and tests control time.
     clock: Callable[[], datetime] = now_utc
+    # Kept while unlocked (the open connection holds it anyway) so a background task can open its own
+    # connection; dropped with the workspace when it closes or the app locks.
+    data_key: bytes | None = field(default=None, repr=False)
 
     @property
     def path(self) -> Path:
@@ -42,6 +45,7 @@ class Workspace:
 
     def close(self) -> None:
         self.db.close()
+        self.data_key = None
 
 
 def check_passphrase(passphrase: str) -> None:
@@ -83,7 +87,7 @@ def create(*, path: Path, username: str, full_name: str, passphrase: str, role: 
             p.unlink(missing_ok=True)
         raise
     log.info("created a new database")
-    return Workspace(db=db, user=user, keys=keys, catalogue=catalogue or catalogue_service.load())
+    return Workspace(db=db, user=user, keys=keys, catalogue=catalogue or catalogue_service.load(), data_key=data_key)
 
 
 def load_keys(path: Path) -> kf.KeyFile:
@@ -117,4 +121,4 @@ def open_with_key(*, path: Path, key: bytes, username: str, keys: kf.KeyFile | N
         db.close()
         raise
     log.info("unlocked the database")
-    return Workspace(db=db, user=user, keys=keys, catalogue=catalogue or catalogue_service.load())
+    return Workspace(db=db, user=user, keys=keys, catalogue=catalogue or catalogue_service.load(), data_key=key)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 from PySide6.QtCore import Qt, QTimer
@@ -15,6 +16,7 @@ from behandlerklient import paths
 from behandlerklient.core.errors import KnownError
 from behandlerklient.security import keyfile as kf
 from behandlerklient.security import remember
+from behandlerklient.services import audit as audit_service
 from behandlerklient.services import backup as backup_service
 from behandlerklient.services import settings as settings_service
 from behandlerklient.services import demo as demo_service
@@ -43,6 +45,8 @@ class AppController:
         self.watcher: InactivityWatcher | None = None
         self.clipboard = ClipboardGuard()
         self.locked = False
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="backup")
+        self._backup_future = None
 
     # -- start ----------------------------------------------------------------------------
     def start(self) -> bool:
@@ -77,15 +81,51 @@ class AppController:
         QTimer.singleShot(2000, self._automatic_backup)  # after the window is usable, never before
 
     def _automatic_backup(self) -> None:
-        if self.ws is None or self.ws.db.closed:
+        """Today's backup on a worker thread with its own connection: a large journal takes seconds to copy,
+        and the window stays usable meanwhile."""
+        ws = self.ws
+        if ws is None or ws.db.closed or ws.data_key is None or self._backup_future is not None:
             return
         try:
-            made = backup_service.automatic(ws=self.ws, today=date.today())
+            target = backup_service.automatic_target(ws=ws, today=date.today())
         except KnownError as exc:
             self.window.statusBar().showMessage(f"Automatisk sikkerhedskopi mislykkedes: {exc.message}", 15000)
             return
-        if made is not None:
-            self.window.statusBar().showMessage(f"Sikkerhedskopi gemt: {made.name}", 8000)
+        if target is None:
+            return
+        self.window.statusBar().showMessage("Tager dagens sikkerhedskopi i baggrunden…")
+        self._backup_future = self._executor.submit(
+            backup_service.backup_in_background, db_path=ws.path, data_key=ws.data_key,
+            keys_json=ws.keys.to_json(), schema=ws.db.user_version, out=target)
+        self._poll_backup()
+
+    def _poll_backup(self) -> None:
+        future = self._backup_future
+        if future is None:
+            return
+        if not future.done():
+            QTimer.singleShot(200, self._poll_backup)
+            return
+        self._backup_future = None
+        window = self.window
+        try:
+            made = future.result()
+        except KnownError as exc:
+            if window is not None:
+                window.statusBar().showMessage(f"Automatisk sikkerhedskopi mislykkedes: {exc.message}", 15000)
+            return
+        backup_service.rotate(made.parent)
+        if self.ws is not None and not self.ws.db.closed:
+            with self.ws.db.transaction():
+                audit_service.record(self.ws.db, user_id=self.ws.user.id, action="export", now=self.ws.clock(),
+                                     obj="backup", detail=made.name)
+        if window is not None:
+            window.statusBar().showMessage(f"Sikkerhedskopi gemt: {made.name}", 8000)
+
+    def wait_for_background_work(self, timeout: float = 60.0) -> None:
+        """Locking and quitting wait for a running backup (style.md §5: wait for a running save)."""
+        if self._backup_future is not None:
+            self._backup_future.result(timeout=timeout)
 
     def _create_demo(self) -> None:
         paths.ensure_private_dir(self.path.parent)
@@ -171,6 +211,10 @@ class AppController:
         window = self.window
         if window.editor is not None:
             window.editor.save_now()  # saves are synchronous: when this returns, the draft is in the database
+        try:
+            self.wait_for_background_work()
+        except Exception:  # noqa: BLE001 - a failed backup must not stop the lock; it is retried next start
+            pass
         for widget in QApplication.topLevelWidgets():
             if isinstance(widget, QDialog) and widget.isVisible():
                 widget.done(QDialog.DialogCode.Rejected)
