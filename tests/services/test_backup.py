@@ -87,3 +87,30 @@ def test_cli_backup_and_restore(filled, db_path, tmp_path, capsys, monkeypatch) 
     assert "--force" in capsys.readouterr().err
     assert main(["restore", "--backup", str(out), "--db", str(db_path), "--force"]) == 0
     assert main(["verify", "--db", str(db_path)]) == 0
+
+
+def test_backup_from_its_own_connection_while_the_app_keeps_writing(filled, tmp_path) -> None:
+    import threading
+
+    from behandlerklient.services import children
+
+    out = tmp_path / "baggrund.bkbackup"
+    result = {}
+    args = {"db_path": filled.path, "data_key": filled.data_key, "keys_json": filled.keys.to_json(),
+            "schema": filled.db.user_version, "out": out}  # read here: connections belong to their thread
+
+    def run() -> None:
+        try:
+            result["path"] = backup.backup_in_background(**args)
+        except Exception as exc:  # noqa: BLE001
+            result["error"] = exc
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    ids = [r.id for r in children.search(ws=filled, text="")]
+    while worker.is_alive():  # the user keeps opening records (each view is an audit row) during the copy
+        for cid in ids[:5]:
+            children.overview(ws=filled, child_id=cid)
+    worker.join()
+    assert "error" not in result, result.get("error")
+    assert zipfile.is_zipfile(out)

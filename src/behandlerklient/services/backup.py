@@ -26,6 +26,9 @@ def _export_copy(ws: Workspace, target: Path) -> None:
     """sqlcipher_export writes an encrypted copy (the attached file takes the open database's key)."""
     db = ws.db
     db.execute("ATTACH DATABASE ? AS backup_copy", (str(target),))
+    # One deferred read transaction: the copy and the checks see the same snapshot while the app keeps
+    # writing (BEGIN IMMEDIATE would lock the app out for the whole copy).
+    db.execute("BEGIN")
     try:
         db.query("SELECT sqlcipher_export('backup_copy')")
         db.execute(f"PRAGMA backup_copy.user_version = {db.user_version}")
@@ -36,6 +39,10 @@ def _export_copy(ws: Workspace, target: Path) -> None:
         for table in ("children", "journal_entries", "audit_log"):
             if db.scalar(f"SELECT count(*) FROM backup_copy.{table}") != db.scalar(f"SELECT count(*) FROM main.{table}"):
                 raise CorruptDatabase("Sikkerhedskopien er ufuldstændig; den er ikke gemt.")
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
     finally:
         db.execute("DETACH DATABASE backup_copy")
 
