@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from behandlerklient.core.models import Guardian
-from behandlerklient.services import children, records
+from behandlerklient.services import children, records, transfer
 
 
 def child_with_consent(ws, first: str, last: str, cpr: str, *, on: date = date(2020, 1, 1), consent: bool = True):
@@ -26,3 +27,10 @@ def give_consent(ws, child, *, on: date, kind: str = "treatment", party: str = "
                                                          "given_on": on, **giver})
     records.sign_confirmed(ws=ws, kind="consent", record_id=rid)
     return rid
+
+
+def export_without_time(ws) -> dict:
+    """The whole database as exported, minus the export's own timestamp (for comparing two databases)."""
+    data = json.loads(transfer.export_json(ws=ws))
+    data.pop("exported_at")
+    return data

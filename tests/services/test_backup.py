@@ -1,4 +1,3 @@
-import json
 import zipfile
 from datetime import date
 
@@ -6,14 +5,9 @@ import pytest
 
 from behandlerklient.cli import main
 from behandlerklient.core.errors import InvalidInput, KnownError, WrongPassphrase
-from behandlerklient.services import backup, demo, transfer, workspace
+from behandlerklient.services import backup, demo, workspace
 from tests.conftest import PASSPHRASE, USERNAME
-
-
-def _export(ws) -> dict:
-    data = json.loads(transfer.export_json(ws=ws))
-    data.pop("exported_at")
-    return data
+from tests.helpers import export_without_time as _export
 
 
 @pytest.fixture

@@ -6,14 +6,9 @@ import pytest
 from behandlerklient.core.errors import InvalidInput
 from behandlerklient.services import children, demo, transfer, workspace
 from tests.conftest import PASSPHRASE, USERNAME
+from tests.helpers import export_without_time as _export
 
 FIXED = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
-
-
-def _export(ws) -> dict:
-    data = json.loads(transfer.export_json(ws=ws))
-    data.pop("exported_at")
-    return data
 
 
 @pytest.fixture

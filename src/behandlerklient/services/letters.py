@@ -44,6 +44,15 @@ def _d(day: date | None) -> str:
     return day.strftime("%d.%m.%Y") if day else "-"
 
 
+def _may_write_to_gp(ws: Workspace, child, on: date) -> None:  # noqa: ANN001 - a Child
+    """Refused unless a GP is registered and the GP consent the child's age requires holds on `on`."""
+    if child.gp is None:
+        raise RuleRefused("Barnet har ingen egen læge registreret; brevet kan ikke sendes.")
+    status = consent.share(ws=ws, child_id=child.id, party="gp", on=on)
+    if not status.ok:
+        raise RuleRefused("Brevet til egen læge kan ikke laves: " + " ".join(status.missing))
+
+
 def prepare(*, ws: Workspace, course_id: int, kind: str, on: date | None = None) -> Prepared:
     """Everything but writing: refused (RuleRefused) when the GP consent is missing for the child's age."""
     if kind not in KIND_NAMES:
@@ -54,11 +63,7 @@ def prepare(*, ws: Workspace, course_id: int, kind: str, on: date | None = None)
         raise NotFound(f"Intet forløb med id {course_id}.")
     ov = children.overview(ws=ws, child_id=course.child_id, on=on, log_view=False)
     child = ov.child
-    if child.gp is None:
-        raise RuleRefused("Barnet har ingen egen læge registreret; brevet kan ikke sendes.")
-    status = consent.share(ws=ws, child_id=child.id, party="gp", on=on)
-    if not status.ok:
-        raise RuleRefused("Brevet til egen læge kan ikke laves: " + " ".join(status.missing))
+    _may_write_to_gp(ws, child, on)
     view = next(v for v in ov.courses if v.course.id == course_id)
     track = view.track
     values = {"spor": view.track_name, "forloeb_start": _d(course.start_date),
@@ -91,11 +96,7 @@ def prepare_guided(*, ws: Workspace, child_id: int, on: date | None = None) -> P
     on = on or ws.clock().date()
     ov = children.overview(ws=ws, child_id=child_id, on=on, log_view=False)
     child = ov.child
-    if child.gp is None:
-        raise RuleRefused("Barnet har ingen egen læge registreret; brevet kan ikke sendes.")
-    status = consent.share(ws=ws, child_id=child.id, party="gp", on=on)
-    if not status.ok:
-        raise RuleRefused("Brevet til egen læge kan ikke laves: " + " ".join(status.missing))
+    _may_write_to_gp(ws, child, on)
     intake = ws.db.query_one(
         "SELECT i.decision_group, i.reasoning, i.guided_to, i.bup_referral, c.contact_date FROM intakes i JOIN contacts c "
         "ON c.id = i.contact_id WHERE i.child_id = ? AND i.signed_at IS NOT NULL AND i.decision_group IS NOT NULL "
