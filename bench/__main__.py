@@ -121,7 +121,8 @@ def measure(path: Path, folder: Path, repeat: int) -> dict:
                                  keys=keys)
     try:
         app = QApplication.instance() or QApplication([])
-        model = ChildListModel(search=lambda text, limit: children.search(ws=ws, text=text, limit=limit),
+        model = ChildListModel(search=lambda text, offset, limit: children.search(ws=ws, text=text, offset=offset,
+                                                                                   limit=limit),
                                page=lambda o, lim: children.page(ws=ws, offset=o, limit=lim),
                                total=lambda: children.count(ws=ws))
         per_key = []

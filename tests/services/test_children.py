@@ -61,3 +61,19 @@ def test_page_lists_everyone_sorted(ws) -> None:
     names = [r.last_name for r in children.page(ws=ws, offset=0, limit=10)]
     assert names == ["Andersen", "Madsen", "Østergaard"]
     assert len(children.page(ws=ws, offset=2, limit=10)) == 1
+
+
+def test_hyphenated_names_are_found_by_either_part(ws) -> None:
+    a = _add(ws, "Anne-Sofie", "Holm", "120315-4321").child.id
+    ids = lambda text: [r.id for r in children.search(ws=ws, text=text)]  # noqa: E731
+    assert ids("sofie") == ids("anne-so") == ids("holm anne") == [a]
+
+
+def test_search_pages_through_many_matches_in_list_order(ws) -> None:
+    for i in range(25):
+        _add(ws, f"Ann{chr(97 + i)}", f"Berg{25 - i:02d}", f"0103{10 + i % 7:02d}-4{i:03d}")
+    everyone = [r.id for r in children.page(ws=ws, offset=0, limit=100)]
+    pages = [[r.id for r in children.search(ws=ws, text="ann", offset=o, limit=10)] for o in (0, 10, 20)]
+    assert [len(p) for p in pages] == [10, 10, 5]
+    assert pages[0] + pages[1] + pages[2] == everyone
+    assert [r.id for r in children.search(ws=ws, text="berg0 ann", limit=100)] == everyone[:9]

@@ -20,3 +20,12 @@ def test_verify_finds_a_wrong_schema_version(ws) -> None:
     ws.db.execute("PRAGMA user_version = 0")
     schema = next(c for c in integrity.verify(ws=ws) if c.name == "schema")
     assert not schema.ok
+
+
+def test_verify_finds_a_search_index_out_of_step_with_the_register(ws) -> None:
+    demo.generate(ws=ws, children_count=3, seed=2)
+    ws.db.execute("DELETE FROM child_search_terms WHERE child_id = (SELECT min(id) FROM children) AND term = "
+                  "(SELECT min(term) FROM child_search_terms WHERE child_id = (SELECT min(id) FROM children))")
+    ws.db.execute("INSERT INTO child_search_terms VALUES ('zz', 'x', 1)")
+    check = next(c for c in integrity.verify(ws=ws) if c.name == "search_index")
+    assert not check.ok and "2 forskelle" in check.detail

@@ -77,3 +77,18 @@ def test_file_is_copied_aside_before_an_upgrade(db: Database) -> None:
 def test_shipped_migrations_are_numbered_without_gaps() -> None:
     migs = load_migrations()
     assert [m.version for m in migs] == list(range(1, latest_version() + 1))
+
+
+def test_upgrade_to_the_ordered_search_index_keeps_every_child_findable(db: Database) -> None:
+    from behandlerklient.storage.children import ChildRepository
+
+    shipped = load_migrations()
+    migrate(db, shipped[:4])
+    with db.transaction():
+        for i, (first, last) in enumerate((("Åse", "Østergaard"), ("Anna", "Ærø"), ("Bo", "Andersen"))):
+            db.execute("INSERT INTO children (first_name, last_name, sort_key, cpr, birth_date, sex, created_at) "
+                       "VALUES (?, ?, ?, ?, '2015-03-01', 'F', '2026-01-01T00:00:00')",
+                       (first, last, f"{last.lower()}\x01{first.lower()}", f"01031{i}4321"))
+    assert migrate(db, shipped) == list(range(5, len(shipped) + 1))
+    names = lambda text: [r.last_name for r in ChildRepository(db).search(text)]  # noqa: E731
+    assert names("a") == ["Andersen", "Ærø"] and names("å") == ["Østergaard"] and names("010311") == ["Ærø"]

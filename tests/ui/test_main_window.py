@@ -70,3 +70,28 @@ def test_child_view_lists_courses_with_progress_against_range(qtbot, window, dem
     texts = [tree.topLevelItem(i).text(3) for i in range(tree.topLevelItemCount())]
     assert any(t.startswith(f"{course['sessions_delivered']} af {course['planned_sessions']} (manual: ") for t in texts)
     assert TODAY.year  # the view computes ages on the injected date
+
+
+def test_many_matches_load_a_page_at_a_time_and_the_count_says_so(qtbot, monkeypatch, demo_ws) -> None:
+    from behandlerklient.services import children
+    from behandlerklient.ui.main_window import MainWindow
+    from behandlerklient.ui.models import child_list_model
+
+    monkeypatch.setattr(child_list_model, "PAGE", 8)
+    w = MainWindow(demo_ws, today=lambda: TODAY)
+    qtbot.addWidget(w)
+    w.show()
+    letter = max("abcdefghijklmnopqrstuvwxyzæøå", key=lambda c: len(children.search(ws=demo_ws, text=c, limit=100)))
+    found = len(children.search(ws=demo_ws, text=letter, limit=100))
+    assert found > 16
+    qtbot.keyClicks(w.search, letter)
+    qtbot.waitUntil(lambda: w.model.query == letter, timeout=2000)
+    loaded = w.model.rowCount()  # a page, or as many pages as the view needs to fill its height
+    assert loaded % 8 == 0 and loaded < found and w.count_label.text() == f"{loaded}+ fundet af 60 børn"
+    bar = w.list.verticalScrollBar()
+    for _ in range(found):
+        bar.setValue(bar.maximum())
+        qtbot.wait(5)
+        if w.model.complete():
+            break
+    assert w.model.rowCount() == found and w.count_label.text() == f"{found} fundet af 60 børn"

@@ -54,8 +54,8 @@ def gps(*, ws: Workspace) -> list[GeneralPractitioner]:
     return ChildRepository(ws.db).gps()
 
 
-def search(*, ws: Workspace, text: str, limit: int = 200) -> list[ChildRow]:
-    return ChildRepository(ws.db).search(text, limit=limit)
+def search(*, ws: Workspace, text: str, offset: int = 0, limit: int = 100) -> list[ChildRow]:
+    return ChildRepository(ws.db).search(text, offset=offset, limit=limit)
 
 
 def page(*, ws: Workspace, offset: int, limit: int) -> list[ChildRow]:

@@ -1,10 +1,11 @@
-"""Children and young people, their guardians and GPs; search by name or CPR through FTS5."""
+"""Children and young people, their guardians and GPs; search by name or CPR prefixes."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from behandlerklient.core.search_terms import query_words
 from behandlerklient.core.sorting import name_key
 from behandlerklient.core.models import Child, GeneralPractitioner, Guardian
 from behandlerklient.storage.clock import to_text
@@ -32,16 +33,6 @@ _ORDER = "c.sort_key, c.id"
 
 def _list_row(r) -> ChildRow:
     return ChildRow(r[0], r[1], r[2], r[3], date.fromisoformat(r[4]))
-
-
-def fts_query(text: str) -> str | None:
-    """Each typed word must match the start of a name word or of the CPR digits."""
-    words = []
-    for raw in text.replace("-", "").split():
-        token = "".join(ch for ch in raw if ch.isalnum())
-        if token:
-            words.append('"' + token.replace('"', "") + '"*')
-    return " AND ".join(words) if words else None
 
 
 def _gp_row(r) -> GeneralPractitioner:
@@ -105,11 +96,15 @@ class ChildRepository:
                              (limit, offset))
         return [_list_row(r) for r in rows]
 
-    def search(self, text: str, *, limit: int = 200) -> list[ChildRow]:
-        query = fts_query(text)
-        if query is None:
-            return self.page(offset=0, limit=limit)
+    def search(self, text: str, *, offset: int = 0, limit: int = 100) -> list[ChildRow]:
+        """Children matching every typed word, in list order; one index range whatever the register's size."""
+        words = query_words(text)
+        if not words:
+            return self.page(offset=offset, limit=limit)
+        others = " ".join("AND EXISTS (SELECT 1 FROM child_search_terms u WHERE u.child_id = t.child_id "
+                          "AND u.term = ?)" for _ in words[1:])
         rows = self.db.query(
-            f"SELECT {_LIST_COLUMNS} FROM child_search s JOIN children c ON c.id = s.rowid "
-            f"WHERE child_search MATCH ? ORDER BY {_ORDER} LIMIT ?", (query, limit))
+            f"SELECT {_LIST_COLUMNS} FROM child_search_terms t JOIN children c ON c.id = t.child_id "
+            f"WHERE t.term = ? {others} ORDER BY t.sort_key, t.child_id LIMIT ? OFFSET ?",
+            (*words, limit, offset))
         return [_list_row(r) for r in rows]

@@ -13,6 +13,7 @@ from typing import Any
 import sqlcipher3
 from sqlcipher3 import dbapi2
 
+from behandlerklient.core import search_terms
 from behandlerklient.core.errors import (
     CorruptDatabase, DatabaseLocked, KnownError, StorageFull, StorageUnwritable,
 )
@@ -92,6 +93,8 @@ class Database:
             conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA temp_store = MEMORY")
             conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+            # The search index's triggers compute a child's search terms with the same code as the query side.
+            conn.create_function("search_terms", 3, search_terms.terms_json, deterministic=True)
         except Exception as exc:  # noqa: BLE001
             conn.close()
             raise translate_error(exc, path) from None

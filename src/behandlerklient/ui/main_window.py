@@ -55,9 +55,10 @@ class MainWindow(QMainWindow):
         self.search.setClearButtonEnabled(True)
         ll.addWidget(self.search)
         self.model = ChildListModel(
-            search=lambda text, limit: child_service.search(ws=self.ws, text=text, limit=limit),
+            search=lambda text, offset, limit: child_service.search(ws=self.ws, text=text, offset=offset, limit=limit),
             page=lambda offset, limit: child_service.page(ws=self.ws, offset=offset, limit=limit),
             total=lambda: child_service.count(ws=self.ws), today=today)
+        self.model.rowsInserted.connect(lambda *_: self._update_count())  # scrolling fetched more matches
         self.list = QTableView()
         self.list.setObjectName("childList")
         self.list.setModel(self.model)
@@ -159,8 +160,8 @@ class MainWindow(QMainWindow):
     def _update_count(self) -> None:
         total = self.model.total()
         if self.model.query:
-            n = self.model.rowCount()
-            self.count_label.setText(self.tr("%1 fundet af %2 børn").replace("%1", _n(n)).replace("%2", _n(total)))
+            n = _n(self.model.rowCount()) + ("" if self.model.complete() else "+")
+            self.count_label.setText(self.tr("%1 fundet af %2 børn").replace("%1", n).replace("%2", _n(total)))
         else:
             self.count_label.setText(self.tr("%1 børn").replace("%1", _n(total)))
 
@@ -220,7 +221,7 @@ class MainWindow(QMainWindow):
     def apply_changes(self, changes: Changes) -> None:
         """Refresh what a change touched (Anki's operation_did_execute)."""
         if changes.children:
-            self.model.reload()
+            self.model.register_changed()
             self._update_count()
         if self.current_child_id is not None and (changes.child_id in (None, self.current_child_id)):
             self.show_child(self.current_child_id, select_course=self.child_view.selected_course_id(), refresh=True)

@@ -11,7 +11,8 @@ from behandlerklient.core import cpr as cprmod
 from behandlerklient.core.ages import age_on
 from behandlerklient.storage.children import ChildRow
 
-PAGE = 200
+# About four screens of rows: a keystroke reads one page, scrolling fetches the next.
+PAGE = 100
 HEADERS = ("Navn", "CPR", "Alder")
 
 Index = QModelIndex | QPersistentModelIndex
@@ -20,13 +21,14 @@ Index = QModelIndex | QPersistentModelIndex
 class ChildListModel(QAbstractTableModel):
     ChildIdRole = Qt.ItemDataRole.UserRole + 1
 
-    def __init__(self, *, search: Callable[[str, int], list[ChildRow]], page: Callable[[int, int], list[ChildRow]],
+    def __init__(self, *, search: Callable[[str, int, int], list[ChildRow]], page: Callable[[int, int], list[ChildRow]],
                  total: Callable[[], int], today: Callable[[], date] = date.today) -> None:
         super().__init__()
         self._search, self._page, self._total, self._today = search, page, total, today
         self._rows: list[ChildRow] = []
         self._query = ""
         self._exhausted = True
+        self._total_cache: int | None = None
         self.reload()
 
     # -- loading --------------------------------------------------------------------------
@@ -40,13 +42,12 @@ class ChildListModel(QAbstractTableModel):
 
     def reload(self) -> None:
         self.beginResetModel()
-        if self._query:
-            self._rows = self._search(self._query, PAGE)
-            self._exhausted = True
-        else:
-            self._rows = self._page(0, PAGE)
-            self._exhausted = len(self._rows) < PAGE
+        self._rows = self._fetch(0)
+        self._exhausted = len(self._rows) < PAGE
         self.endResetModel()
+
+    def _fetch(self, offset: int) -> list[ChildRow]:
+        return self._search(self._query, offset, PAGE) if self._query else self._page(offset, PAGE)
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: N802
         return not parent.isValid() and not self._exhausted
@@ -54,7 +55,7 @@ class ChildListModel(QAbstractTableModel):
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: N802
         if parent.isValid() or self._exhausted:
             return
-        more = self._page(len(self._rows), PAGE)
+        more = self._fetch(len(self._rows))
         if len(more) < PAGE:
             self._exhausted = True
         if more:
@@ -62,8 +63,19 @@ class ChildListModel(QAbstractTableModel):
             self._rows.extend(more)
             self.endInsertRows()
 
+    def complete(self) -> bool:
+        """Whether every match is loaded (so the row count is the number found)."""
+        return self._exhausted
+
     def total(self) -> int:
-        return self._total()
+        """The register's size, counted once per reload of the register, not per keystroke."""
+        if self._total_cache is None:
+            self._total_cache = self._total()
+        return self._total_cache
+
+    def register_changed(self) -> None:
+        self._total_cache = None
+        self.reload()
 
     # -- Qt model API ---------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
