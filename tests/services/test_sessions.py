@@ -96,3 +96,24 @@ def test_no_new_sessions_in_a_closed_course(ws, course) -> None:
     pathway.end_course(ws=ws, course_id=course.id, status="completed", end_date=date(2026, 3, 1))
     with pytest.raises(RuleRefused):
         sessions.start_session(ws=ws, course_id=course.id, on=date(2026, 3, 2))
+
+
+def test_signing_takes_a_fresh_confirmation_of_the_signers_own_passphrase(ws, course) -> None:
+    import time
+
+    from behandlerklient.core.errors import WrongPassphrase
+    from behandlerklient.services import signing
+
+    with pytest.raises(WrongPassphrase, match="Forkert adgangskode"):
+        signing.confirm(keys=ws.keys, username=ws.user.username, passphrase="forkert-kode")
+    s, _ = sessions.start_session(ws=ws, course_id=course.id, on=date(2026, 1, 12))
+    s.parts.exercise = "Trin 2"
+    someone_else = signing.Confirmation("en-anden")
+    stale = signing.Confirmation(ws.user.username, at=time.monotonic() - signing.VALID_SECONDS - 1)
+    for proof in (someone_else, stale):
+        with pytest.raises(WrongPassphrase, match="udløbet"):
+            sessions.finish_session(ws=ws, session=s, passphrase=proof)
+        assert sessions.get(ws=ws, session_id=s.id).state == "draft"
+    good = signing.confirm(keys=ws.keys, username=ws.user.username, passphrase=PASSPHRASE)
+    sessions.finish_session(ws=ws, session=s, passphrase=good)
+    assert sessions.get(ws=ws, session_id=s.id).state == "signed"

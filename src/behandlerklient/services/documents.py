@@ -13,7 +13,6 @@ from behandlerklient.exports.pdf_base import write_file
 from behandlerklient.services import audit, children, journal, sdq_records
 from behandlerklient.services.scoring import band_scheme
 from behandlerklient.services.workspace import Workspace
-from behandlerklient.storage.pathway import PathwayRepository
 
 SECTIONS = {"contact": "Henvendelser", "intake": "Forsamtaler og beslutninger", "consent": "Information og samtykke",
             "screening": "Screening", "session": "Forløb og sessioner", "absence": "Forløb og sessioner",

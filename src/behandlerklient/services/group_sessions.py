@@ -12,7 +12,7 @@ from behandlerklient.core.vocab import SESSION_PARTS
 from behandlerklient.services import audit
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.records import event_time
-from behandlerklient.services.signing import confirm_identity
+from behandlerklient.services.signing import Proof, confirm_identity
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.pathway import PathwayRepository
@@ -121,7 +121,7 @@ def _names_in(text: str, people: list[Participant]) -> list[str]:
     return hits
 
 
-def sign(*, ws: Workspace, group_id: int, passphrase: str) -> Changes:
+def sign(*, ws: Workspace, group_id: int, passphrase: Proof) -> Changes:
     """Sign once: each child's journal gets the shared content, its own attendance and notes, nothing else."""
     confirm_identity(ws=ws, passphrase=passphrase)
     return sign_confirmed(ws=ws, group_id=group_id)

@@ -8,7 +8,7 @@ from behandlerklient.core.errors import InvalidInput, NotFound, RuleRefused
 from behandlerklient.core.models import JournalEntry
 from behandlerklient.services import audit
 from behandlerklient.services.changes import Changes
-from behandlerklient.services.signing import confirm_identity
+from behandlerklient.services.signing import Proof, confirm_identity
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.sessions import JournalRepository
 from behandlerklient.storage.users import UserRepository
@@ -37,7 +37,7 @@ def entries(*, ws: Workspace, child_id: int) -> list[JournalLine]:
     return list(by_id.values())
 
 
-def correct(*, ws: Workspace, entry_id: int, text: str, passphrase: str) -> tuple[JournalEntry, Changes]:
+def correct(*, ws: Workspace, entry_id: int, text: str, passphrase: Proof) -> tuple[JournalEntry, Changes]:
     """Adds a signed correction that references and supersedes the entry; nothing is changed or deleted."""
     if not text.strip():
         raise InvalidInput("Skriv rettelsen.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from behandlerklient.core import course_rules
 from behandlerklient.core.errors import InvalidInput, NotFound, RuleRefused
@@ -16,6 +17,9 @@ from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.children import ChildRepository
 from behandlerklient.storage.pathway import PathwayRepository
 from behandlerklient.storage.sessions import JournalRepository
+
+if TYPE_CHECKING:
+    from behandlerklient.services.signing import Proof
 
 
 def add_contact(*, ws: Workspace, child_id: int, contact_date: date, made_by: str, way: str, concern: str,
@@ -91,7 +95,7 @@ def open_course(*, ws: Workspace, child_id: int, track_id: str, start_date: date
 
 
 def change_track(*, ws: Workspace, course_id: int, track_id: str, reason: str, on: date,
-                 passphrase: str) -> Changes:
+                 passphrase: Proof) -> Changes:
     """A new track for a running course: the reason is recorded and journalised, signed by the therapist."""
     from behandlerklient.services.signing import confirm_identity
 

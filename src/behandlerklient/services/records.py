@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from behandlerklient.core.errors import InvalidInput, NotFound, RuleRefused
 from behandlerklient.core.models import JournalEntry
@@ -17,6 +17,9 @@ from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.database import IntegrityError
 from behandlerklient.storage.sessions import JournalRepository
+
+if TYPE_CHECKING:
+    from behandlerklient.services.signing import Proof
 
 
 @dataclass(frozen=True)
@@ -142,7 +145,7 @@ def problems(*, ws: Workspace, kind: str, record_id: int) -> list[str]:
     return k.validate(ws, _row(ws, k, record_id)) if k.validate else []
 
 
-def sign(*, ws: Workspace, kind: str, record_id: int, passphrase: str) -> tuple[JournalEntry, Changes]:
+def sign(*, ws: Workspace, kind: str, record_id: int, passphrase: Proof) -> tuple[JournalEntry, Changes]:
     """Signing asks for the passphrase again: the logged-in user confirms it is them."""
     from behandlerklient.services.signing import confirm_identity
 

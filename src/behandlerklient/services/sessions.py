@@ -13,7 +13,7 @@ from behandlerklient.core.vocab import PARTICIPANTS, SESSION_FORMAT, SESSION_PAR
 from behandlerklient.services import audit, supervision
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.records import event_time
-from behandlerklient.services.signing import confirm_identity
+from behandlerklient.services.signing import Proof, confirm_identity
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.children import ChildRepository
 from behandlerklient.storage.pathway import PathwayRepository
@@ -139,7 +139,7 @@ def render_body(session: Session) -> str:
     return "\n\n".join(blocks)
 
 
-def finish_session(*, ws: Workspace, session: Session, passphrase: str) -> tuple[JournalEntry, Changes]:
+def finish_session(*, ws: Workspace, session: Session, passphrase: Proof) -> tuple[JournalEntry, Changes]:
     """Save and sign the session (the passphrase confirms the signer); it becomes a journal entry."""
     confirm_identity(ws=ws, passphrase=passphrase)
     return finish_confirmed(ws=ws, session=session)

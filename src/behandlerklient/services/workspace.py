@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 from behandlerklient.core.errors import InvalidInput, KnownError, WrongPassphrase
 from behandlerklient.core.manuals import Catalogue
@@ -23,6 +24,7 @@ from behandlerklient.storage.users import UserRepository
 log = logging.getLogger(__name__)
 
 MIN_PASSPHRASE = 8
+T = TypeVar("T")
 
 
 @dataclass
@@ -46,6 +48,23 @@ class Workspace:
     def close(self) -> None:
         self.db.close()
         self.data_key = None
+
+
+def in_own_connection(ws: Workspace, work: Callable[[Workspace], T]) -> Callable[[], T]:
+    """`work` made ready for a worker thread: it gets the same user on a connection opened (and closed) in
+    that thread, since a connection belongs to the thread that opened it. Call this on the window's thread."""
+    key, path = ws.data_key, ws.path
+    if key is None:
+        raise KnownError("Databasen er låst. Lås op og prøv igen.")
+
+    def run() -> T:
+        db = Database.open(path, key)
+        try:
+            return work(replace(ws, db=db))
+        finally:
+            db.close(checkpoint=False)
+
+    return run
 
 
 def check_passphrase(passphrase: str) -> None:
@@ -101,11 +120,15 @@ def unlock(*, path: Path, passphrase: str, username: str | None = None,
            catalogue: Catalogue | None = None) -> Workspace:
     """Unwrap the data key with the passphrase (wrong passphrase: nothing is opened or written)."""
     keys = load_keys(path)
-    if username:
-        data_key = keys.unwrap(kf.user_wrap_id(username), passphrase)
-    else:
-        username, data_key = keys.unwrap_any_user(passphrase)
+    username, data_key = unwrap(keys=keys, passphrase=passphrase, username=username)
     return open_with_key(path=path, key=data_key, username=username, keys=keys, catalogue=catalogue)
+
+
+def unwrap(*, keys: kf.KeyFile, passphrase: str, username: str | None = None) -> tuple[str, bytes]:
+    """(username, data key): the deliberate KDF cost, pure computation that may run on a worker thread."""
+    if username:
+        return username, keys.unwrap(kf.user_wrap_id(username), passphrase)
+    return keys.unwrap_any_user(passphrase)
 
 
 def open_with_key(*, path: Path, key: bytes, username: str, keys: kf.KeyFile | None = None,

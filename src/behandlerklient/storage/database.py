@@ -103,10 +103,12 @@ class Database:
             os.chmod(path, 0o600)  # journal data: readable by its user only (WAL/SHM inherit this mode)
         return cls(conn, path)
 
-    def close(self) -> None:
+    def close(self, *, checkpoint: bool = True) -> None:
+        """A worker's second connection skips the checkpoint: the window's connection may be mid-read."""
         if self._conn is not None:
-            with contextlib.suppress(Exception):
-                self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            if checkpoint:
+                with contextlib.suppress(Exception):
+                    self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             self._conn.close()
             self._conn = None
 

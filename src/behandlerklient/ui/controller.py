@@ -8,20 +8,19 @@ from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QDialog, QProgressDialog
+from PySide6.QtWidgets import QApplication, QDialog
 
 from behandlerklient import paths
 from behandlerklient.core.errors import KnownError
-from behandlerklient.security import keyfile as kf
 from behandlerklient.security import remember
 from behandlerklient.services import audit as audit_service
 from behandlerklient.services import backup as backup_service
 from behandlerklient.services import settings as settings_service
 from behandlerklient.services import demo as demo_service
 from behandlerklient.services import workspace
-from behandlerklient.ui import prompts
+from behandlerklient.ui import background, prompts
 from behandlerklient.ui.dialogs.setup_dialog import SetupDialog
 from behandlerklient.ui.dialogs.unlock_dialog import UnlockDialog
 from behandlerklient.ui.errors import report
@@ -124,41 +123,45 @@ class AppController:
 
     def wait_for_background_work(self, timeout: float = 60.0) -> None:
         """Locking and quitting wait for a running backup (style.md §5: wait for a running save)."""
+        background.wait_idle(timeout)
         if self._backup_future is not None:
             self._backup_future.result(timeout=timeout)
 
     def _create_demo(self) -> None:
+        """Seconds of work for 2,000 children: built on a worker with its own connection, a progress bar meanwhile."""
         paths.ensure_private_dir(self.path.parent)
-        progress = QProgressDialog("Opretter demodatabase med syntetiske børn…", "", 0, self.demo_children)
-        progress.setObjectName("demoProgress")
-        progress.setWindowTitle("Behandlerklient")
-        progress.setCancelButton(None)
-        progress.setWindowModality(Qt.WindowModality.ApplicationModal)
-        progress.setMinimumDuration(0)
-        progress.show()
-        ws = workspace.create(path=self.path, username=demo_service.DEMO_USERNAME, full_name="Demo Behandler",
-                              passphrase=demo_service.DEMO_PASSPHRASE, role="therapist", title="Psykolog",
-                              phone="59 66 60 00")
+        progress = background.Progress()
+        progress(0, self.demo_children)
+        path, count = self.path, self.demo_children
 
-        def step(done: int, total: int) -> None:
-            progress.setValue(done)
-            QApplication.processEvents()
+        def build() -> None:
+            ws = workspace.create(path=path, username=demo_service.DEMO_USERNAME, full_name="Demo Behandler",
+                                  passphrase=demo_service.DEMO_PASSPHRASE, role="therapist", title="Psykolog",
+                                  phone="59 66 60 00")
+            try:
+                demo_service.generate(ws=ws, children_count=count, seed=1, progress=progress)
+                demo_service.enable_demo_logins(ws=ws, passphrase=demo_service.DEMO_PASSPHRASE)
+            finally:
+                ws.close()
 
-        try:
-            demo_service.generate(ws=ws, children_count=self.demo_children, seed=1, progress=step)
-            demo_service.enable_demo_logins(ws=ws, passphrase=demo_service.DEMO_PASSPHRASE)
-        finally:
-            ws.close()
-            progress.close()
+        background.wait_for(None, "Opretter demodatabase med syntetiske børn…", build, progress=progress,
+                            show_after_ms=0)
         log.info("created the demo database")
 
     def _setup(self) -> workspace.Workspace | None:
         paths.ensure_private_dir(self.path.parent)
 
         def create(values: dict) -> workspace.Workspace:
-            return workspace.create(path=self.path, username=values["username"], full_name=values["full_name"],
-                                    passphrase=values["passphrase"], role="admin", title=values["title"],
-                                    phone=values["phone"])
+            def build() -> bytes:  # the KDF wraps the new key: on a worker, in a connection of its own
+                ws = workspace.create(path=self.path, username=values["username"], full_name=values["full_name"],
+                                      passphrase=values["passphrase"], role="admin", title=values["title"],
+                                      phone=values["phone"])
+                key = ws.data_key
+                ws.close()
+                return key
+
+            key = background.wait_for(dlg, "Opretter den krypterede database…", build)
+            return workspace.open_with_key(path=self.path, key=key, username=values["username"])
 
         dlg = SetupDialog(create=create, path_label=str(self.path))
         return dlg.workspace if dlg.exec() else None  # type: ignore[return-value]
@@ -178,9 +181,10 @@ class AppController:
                         remember.forget(keys.key_id, username)  # stale entry: fall back to the passphrase
 
         def unlock(username: str, passphrase: str, keep: bool) -> workspace.Workspace:
-            ws = workspace.unlock(path=self.path, passphrase=passphrase, username=username or None)
+            name, data_key = background.wait_for(self.unlock_dialog, "Låser op…", lambda: workspace.unwrap(
+                keys=keys, passphrase=passphrase, username=username or None))
+            ws = workspace.open_with_key(path=self.path, key=data_key, username=name, keys=keys)
             if keep:
-                data_key = keys.unwrap(kf.user_wrap_id(ws.user.username), passphrase)
                 if not remember.remember(keys.key_id, ws.user.username, data_key):
                     prompts.warning(None, "Behandlerklient", remember.UNAVAILABLE_MESSAGE)
             return ws
@@ -203,6 +207,10 @@ class AppController:
         """Save what is being typed (as an encrypted draft), close dialogs, clear copied text, drop the key and
         every decrypted view, and ask for the passphrase (KeePassXC's DatabaseWidget::lock)."""
         if self.window is None or self.locked:
+            return
+        if background.busy():
+            # A KDF, report or PDF is running and its caller is still on the stack: lock when it returns.
+            QTimer.singleShot(100, self.lock)
             return
         self.locked = True
         if self.watcher is not None:

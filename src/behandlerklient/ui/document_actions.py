@@ -7,12 +7,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QAction, QDesktopServices
-from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from behandlerklient.core.errors import KnownError
-from behandlerklient.services import documents, letters
+from behandlerklient.services import documents, letters, workspace
 from behandlerklient.services.changes import Changes
-from behandlerklient.ui import prompts
+from behandlerklient.ui import background, prompts
 from behandlerklient.ui.menus import add_menu
 from behandlerklient.ui.dialogs.letter_preview_dialog import LetterPreviewDialog
 from behandlerklient.ui.errors import report
@@ -33,15 +32,6 @@ class DocumentActions:
                 ("letter_start", "&Orientering til egen læge…", "", lambda: self.gp_letter("start")),
                 ("letter_end", "&Tilbagemelding til egen læge…", "", lambda: self.gp_letter("end"))))
 
-    def _busy(self, text: str) -> QProgressDialog:
-        progress = QProgressDialog(text, "", 0, 0, self.w)
-        progress.setObjectName("documentProgress")
-        progress.setCancelButton(None)
-        progress.setMinimumDuration(0)
-        progress.show()
-        QApplication.processEvents()
-        return progress
-
     def _done(self, written: list[Path]) -> None:
         self.last_folder = written[0].parent
         if prompts.question(self.w, self.w.tr("Dokument gemt"), self.w.tr("Gemt: %1\n\nÅbn mappen?").replace(
@@ -61,14 +51,14 @@ class DocumentActions:
             return
         if out.suffix.lower() != ".pdf":
             out = out.with_suffix(".pdf")
-        progress = self._busy(self.w.tr("Laver journaludskriften…"))
+        child_id = ov.child.id
         try:
-            documents.export_journal_summary(ws=self.w.ws, child_id=ov.child.id, course_id=course_id, out=out)
+            background.wait_for(self.w, self.w.tr("Laver journaludskriften…"), workspace.in_own_connection(
+                self.w.ws, lambda own: documents.export_journal_summary(ws=own, child_id=child_id,
+                                                                        course_id=course_id, out=out)))
         except KnownError as exc:
-            progress.close()
             report(self.w, exc)
             return
-        progress.close()
         self._done([out])
 
     def gp_letter(self, kind: str) -> None:

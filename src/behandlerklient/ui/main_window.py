@@ -21,7 +21,7 @@ from behandlerklient.services import pathway as pathway_service
 from behandlerklient.services import sessions as session_service
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.workspace import Workspace
-from behandlerklient.ui import prompts
+from behandlerklient.ui import prompts, signature
 from behandlerklient.ui.dialogs.new_child_dialog import NewChildDialog
 from behandlerklient.ui.dialogs.new_course_dialog import NewCourseDialog
 from behandlerklient.ui.dialogs.session_editor import SessionEditorDialog
@@ -308,7 +308,9 @@ class MainWindow(QMainWindow):
         ctx = session_service.context(ws=self.ws, session=session)
         dlg = SessionEditorDialog(
             ctx=ctx, save_draft=lambda s: session_service.save_draft(ws=self.ws, session=s),
-            finish=lambda s, p: session_service.finish_session(ws=self.ws, session=s, passphrase=p), parent=self)
+            finish=lambda s, p: session_service.finish_session(ws=self.ws, session=s,
+                                                               passphrase=signature.confirmed(dlg, self.ws, p)),
+            parent=self)
         self.editor = dlg  # reachable for tests and for the lock routine
         dlg.finished.connect(self._editor_closed)
         self.show_dialog(dlg)

@@ -10,7 +10,7 @@ from PySide6.QtGui import QAction
 from behandlerklient.core.errors import KnownError
 from behandlerklient.services import journal, pathway, records, sdq_records, sessions, supervision
 from behandlerklient.services.changes import Changes
-from behandlerklient.ui import pathway_forms, prompts
+from behandlerklient.ui import pathway_forms, prompts, signature
 from behandlerklient.ui.menus import add_menu
 from behandlerklient.ui.dialogs.form_dialog import FormDialog
 from behandlerklient.ui.dialogs.group_session_dialog import GroupSessionDialog
@@ -110,7 +110,8 @@ class PathwayActions:
                                                 record_id=state["id"])
 
         def sign(_values: dict, passphrase: str) -> None:
-            records.sign(ws=self.ws, kind=kind, record_id=state["id"], passphrase=passphrase)
+            records.sign(ws=self.ws, kind=kind, record_id=state["id"],
+                         passphrase=signature.confirmed(self.w, self.ws, passphrase))
 
         intro = f"<b>{TITLES[kind]}</b> · {child.full_name}"
         dlg = FormDialog(title=TITLES[kind], intro=intro, fields=fields, values=values, save=save, sign=sign,
@@ -211,7 +212,8 @@ class PathwayActions:
             return
         try:
             changes = pathway.change_track(ws=self.ws, course_id=course_id, track_id=names[choice], reason=reason,
-                                           on=self.w.today(), passphrase=passphrase)
+                                           on=self.w.today(),
+                                           passphrase=signature.confirmed(self.w, self.ws, passphrase))
         except KnownError as exc:
             report(self.w, exc)
             return
@@ -233,7 +235,8 @@ class PathwayActions:
         if passphrase is None:
             return
         try:
-            _entry, changes = journal.correct(ws=self.ws, entry_id=entry_id, text=text, passphrase=passphrase)
+            _entry, changes = journal.correct(ws=self.ws, entry_id=entry_id, text=text,
+                                              passphrase=signature.confirmed(self.w, self.ws, passphrase))
         except KnownError as exc:
             report(self.w, exc)
             return

@@ -16,7 +16,7 @@ from behandlerklient.core.models import SessionParts
 from behandlerklient.core.vocab import SESSION_PARTS
 from behandlerklient.services import group_sessions
 from behandlerklient.services.workspace import Workspace
-from behandlerklient.ui import prompts
+from behandlerklient.ui import prompts, signature
 from behandlerklient.ui.dialogs.base_dialog import BaseDialog
 
 COURSE_ROLE = Qt.ItemDataRole.UserRole + 30
@@ -167,7 +167,8 @@ class GroupSessionDialog(BaseDialog):
         if passphrase is None:
             return
         try:
-            group_sessions.sign(ws=self.ws, group_id=self.group_id, passphrase=passphrase)
+            group_sessions.sign(ws=self.ws, group_id=self.group_id,
+                                passphrase=signature.confirmed(self, self.ws, passphrase))
         except KnownError as exc:
             self.error.setText(exc.message)
             return

@@ -1,0 +1,139 @@
+"""Work longer than a frame (KDF, reports, PDFs, the demo database) runs on a worker thread; the window keeps
+painting and answering while a busy dialog says what is happening.
+
+`wait_for` keeps call sites sequential (ask, work, report) by spinning a local event loop, the way
+QDialog.exec does; `start` hands the result to a callback instead. The worker never touches a widget or
+the window's database connection: work that reads the database opens its own
+(`workspace.in_own_connection`).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TypeVar
+
+from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+T = TypeVar("T")
+
+POLL_MS = 15
+# Short work finishes before the busy dialog would appear, so it never flashes.
+SHOW_AFTER_MS = 250
+
+_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="behandlerklient-arbejde")
+_running: set[Future] = set()
+_lock = threading.Lock()
+
+
+class Progress:
+    """Written by the worker, read by the UI thread's timer: (done, total)."""
+
+    def __init__(self) -> None:
+        self.done, self.total = 0, 0
+
+    def __call__(self, done: int, total: int) -> None:
+        self.done, self.total = done, total
+
+
+def busy() -> bool:
+    with _lock:
+        return bool(_running)
+
+
+def wait_idle(timeout: float = 60.0) -> None:
+    """Block until running work has finished (locking and quitting must not pull the key from under it)."""
+    with _lock:
+        futures = list(_running)
+    for f in futures:
+        try:
+            f.result(timeout=timeout)
+        except Exception:  # noqa: BLE001 - its own caller reports the failure
+            pass
+
+
+def _submit(work: Callable[[], T]) -> Future:
+    future = _pool.submit(work)
+    with _lock:
+        _running.add(future)
+
+    def forget(f: Future) -> None:
+        with _lock:
+            _running.discard(f)
+
+    future.add_done_callback(forget)
+    return future
+
+
+def _busy_dialog(parent: QWidget | None, text: str, progress: Progress | None) -> QProgressDialog:
+    dlg = QProgressDialog(text, "", 0, 0, parent)
+    dlg.setObjectName("busyDialog")
+    dlg.setWindowTitle("Behandlerklient")
+    dlg.setCancelButton(None)
+    dlg.setWindowModality(Qt.WindowModality.ApplicationModal)
+    dlg.setMinimumDuration(0)
+    dlg.setAutoClose(False)
+    dlg.setAutoReset(False)
+    if progress is not None and progress.total:
+        dlg.setRange(0, progress.total)
+    return dlg
+
+
+def wait_for(parent: QWidget | None, text: str, work: Callable[[], T], *, progress: Progress | None = None,
+             show_after_ms: int = SHOW_AFTER_MS) -> T:
+    """Run `work` on a worker and return its result (or raise its exception) while the UI stays live."""
+    future = _submit(work)
+    dialog: QProgressDialog | None = None
+    loop = QEventLoop()
+    elapsed = 0
+
+    def poll() -> None:
+        nonlocal dialog, elapsed
+        elapsed += POLL_MS
+        if future.done():
+            loop.quit()
+            return
+        if dialog is None and elapsed >= show_after_ms:
+            dialog = _busy_dialog(parent, text, progress)
+            dialog.show()
+        if dialog is not None and progress is not None and progress.total:
+            dialog.setMaximum(progress.total)
+            dialog.setValue(min(progress.done, progress.total))
+
+    timer = QTimer()
+    timer.setInterval(POLL_MS)
+    timer.timeout.connect(poll)
+    if not future.done():
+        timer.start()
+        # Keys and clicks wait in the queue until the work is done: nothing is lost, nothing starts twice.
+        loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+    timer.stop()
+    if dialog is not None:
+        dialog.close()
+        dialog.deleteLater()
+    return future.result()
+
+
+def start(owner: QObject, work: Callable[[], T], *, done: Callable[[T], None],
+          failed: Callable[[BaseException], None]) -> Future:
+    """Run `work` on a worker; `done` or `failed` is called on the UI thread unless `owner` is gone by then."""
+    future = _submit(work)
+    timer = QTimer(owner)
+    timer.setInterval(POLL_MS)
+
+    def poll() -> None:
+        if not future.done():
+            return
+        timer.stop()
+        timer.deleteLater()
+        exc = future.exception()
+        if exc is None:
+            done(future.result())
+        else:
+            failed(exc)
+
+    timer.timeout.connect(poll)
+    timer.start()
+    return future

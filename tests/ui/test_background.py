@@ -1,0 +1,99 @@
+"""Work over a frame runs on a worker: the window keeps running, progress shows, errors and locks wait their turn."""
+
+import threading
+import time
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QProgressDialog
+
+from behandlerklient.core.errors import StorageFull
+from behandlerklient.ui import background
+from behandlerklient.ui.controller import AppController
+from tests.ui.test_lock import _unlock
+
+
+def _ticking(ms: int = 10) -> tuple[QTimer, list[float]]:
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start(ms)
+    return timer, ticks
+
+
+def test_work_runs_on_a_worker_while_the_event_loop_keeps_running(qtbot) -> None:
+    timer, ticks = _ticking()
+
+    def work() -> int:
+        time.sleep(0.4)
+        return threading.get_ident()
+
+    started = time.perf_counter()
+    worker = background.wait_for(None, "Arbejder…", work)
+    timer.stop()
+    assert worker != threading.get_ident()
+    during = [t for t in ticks if t >= started]
+    assert len(during) >= 10  # a frozen UI thread would tick once, after the work
+    assert max(b - a for a, b in zip([started, *during], during)) < 0.2
+
+
+def test_long_work_shows_a_progress_bar_that_moves_and_goes_away(qtbot) -> None:
+    progress = background.Progress()
+    seen: list[tuple[int, int]] = []
+
+    def look() -> None:
+        for w in QApplication.topLevelWidgets():
+            if isinstance(w, QProgressDialog) and w.objectName() == "busyDialog" and w.isVisible():
+                seen.append((w.value(), w.maximum()))
+
+    def work() -> None:
+        for i in range(1, 6):
+            progress(i, 5)
+            time.sleep(0.08)
+
+    timer = QTimer()
+    timer.timeout.connect(look)
+    timer.start(20)
+    background.wait_for(None, "Opretter…", work, progress=progress, show_after_ms=0)
+    timer.stop()
+    assert seen and {m for _v, m in seen} == {5}
+    assert len({v for v, _m in seen}) >= 3  # it moved
+    assert not any(isinstance(w, QProgressDialog) and w.isVisible() for w in QApplication.topLevelWidgets())
+
+
+def test_short_work_never_flashes_a_busy_dialog(qtbot) -> None:
+    shown: list[bool] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: shown.append(any(
+        w.objectName() == "busyDialog" and w.isVisible() for w in QApplication.topLevelWidgets())))
+    timer.start(5)
+    assert background.wait_for(None, "Kort…", lambda: time.sleep(0.05) or 42) == 42
+    timer.stop()
+    assert shown and not any(shown)
+
+
+def test_a_known_error_from_the_worker_reaches_the_caller(qtbot) -> None:
+    def work() -> None:
+        raise StorageFull("Disken er fuld.")
+
+    with pytest.raises(StorageFull, match="Disken er fuld"):
+        background.wait_for(None, "Gemmer…", work)
+    assert not background.busy()
+
+
+def test_locking_waits_until_running_work_has_returned(qtbot, db_path, _prompts) -> None:
+    controller = AppController(path=db_path, lock_after_ms=60_000)
+    assert controller.start()
+    window = _unlock(qtbot, controller)
+    order: list[str] = []
+
+    def work() -> None:
+        time.sleep(0.3)
+        order.append("work done")
+
+    QTimer.singleShot(50, controller.lock)  # e.g. the idle timer firing while a report is made
+    background.wait_for(window, "Laver rapporten…", work)
+    order.append("caller resumed")
+    assert not controller.locked and controller.ws is not None  # the caller still had its window and key
+    qtbot.waitUntil(lambda: controller.locked, timeout=3000)
+    assert order == ["work done", "caller resumed"] and controller.ws is None
