@@ -1,4 +1,4 @@
-"""GUI start-up: Qt application, Danish translators, database choice, unlock, main window."""
+"""GUI start-up: Qt application, translators (Danish by default), database choice, unlock, main window."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator, qVersion
+from PySide6.QtCore import qVersion
 from PySide6.QtWidgets import QApplication
 
 from behandlerklient import APP_ID, APP_NAME, ORG_NAME, __version__, paths
+from behandlerklient.ui import i18n
 
 log = logging.getLogger(__name__)
 
@@ -22,26 +23,13 @@ def qt_version() -> str:
     return f"{qVersion()} (PySide6 {pyside_version})"
 
 
-def install_translators(app: QApplication) -> list[QTranslator]:
-    """Qt's own Danish strings for standard buttons and dialogs; installed before any widget exists."""
-    QLocale.setDefault(QLocale(QLocale.Language.Danish, QLocale.Country.Denmark))
-    kept = []
-    for folder in (paths.resources_dir() / "translations", Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))):
-        t = QTranslator(app)
-        if t.load("qtbase_da", str(folder)):
-            app.installTranslator(t)
-            kept.append(t)
-            break
-    return kept
-
-
 def create_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORG_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
-    app._translators = install_translators(app)  # type: ignore[attr-defined]  # keep references alive
+    app._translators = i18n.install(app)  # type: ignore[attr-defined]  # Qt does not own them: keep references
     return app
 
 
@@ -61,6 +49,10 @@ def gui_smoke_test(pdf: Path) -> int:
         window = MainWindow(ws)
         window.show()
         app.processEvents()
+        menus = [a.text() for a in window.menuBar().actions()]
+        if i18n.language() == "da" and menus[:2] != ["&Filer", "&Barn"]:
+            print(f"GUI smoke test: the window is not in Danish (menus {menus}); is the .qm bundled?")
+            return 1
         child_id = ws.db.scalar("SELECT child_id FROM courses ORDER BY id LIMIT 1")
         window.select_child(child_id)
         app.processEvents()
@@ -71,7 +63,7 @@ def gui_smoke_test(pdf: Path) -> int:
     finally:
         ws.close()
     ok = Path(pdf).exists()
-    print("GUI smoke test: window shown, PDF exported" if ok else "GUI smoke test: no PDF")
+    print("GUI smoke test: window shown in Danish, PDF exported" if ok else "GUI smoke test: no PDF")
     return 0 if ok else 1
 
 
@@ -87,7 +79,7 @@ def run_gui(*, db_path: Path | None = None, demo: bool = False) -> int:
     paths.ensure_private_dir(path.parent)
     instance = single_instance.acquire(path)
     if instance is None:
-        prompts.error(None, APP_NAME, single_instance.ALREADY_RUNNING)
+        prompts.error(None, APP_NAME, single_instance.already_running())
         return 1
     controller = AppController(path=path, demo=demo, demo_children=DEMO_CHILDREN)
     if not controller.start():

@@ -11,6 +11,17 @@ from behandlerklient.services import demo
 TODAY = date(2026, 11, 23)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _danish(qapp):
+    """The app's start-up installs the Danish catalogues before any widget; the GUI tests do the same."""
+    from behandlerklient.ui import i18n
+
+    qapp._translators = i18n.install(qapp, "da")
+    yield
+    for t in qapp._translators:
+        qapp.removeTranslator(t)
+
+
 @pytest.fixture(autouse=True)
 def _prompts():
     from behandlerklient.ui import prompts

@@ -8,7 +8,7 @@ from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialog
 
@@ -24,11 +24,13 @@ from behandlerklient.ui import background, prompts
 from behandlerklient.ui.dialogs.setup_dialog import SetupDialog
 from behandlerklient.ui.dialogs.unlock_dialog import UnlockDialog
 from behandlerklient.ui.errors import report
+from behandlerklient.ui.i18n import fill
 from behandlerklient.ui.clipboard_guard import ClipboardGuard
 from behandlerklient.ui.inactivity import InactivityWatcher
 from behandlerklient.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
+translate = QCoreApplication.translate
 
 
 class AppController:
@@ -66,7 +68,7 @@ class AppController:
     def _start_main(self, ws: workspace.Workspace) -> None:
         self.ws, self.locked = ws, False
         self.window = MainWindow(ws, demo=self.demo)
-        lock_action = QAction("&Lås", self.window, shortcut=QKeySequence("Ctrl+L"), triggered=self.lock)
+        lock_action = QAction(translate("AppController", "&Lock"), self.window, shortcut=QKeySequence("Ctrl+L"), triggered=self.lock)
         lock_action.setObjectName("action_lock")
         self.window.menuBar().actions()[0].menu().insertAction(self.window.menuBar().actions()[0].menu().actions()[0],
                                                                lock_action)
@@ -88,11 +90,11 @@ class AppController:
         try:
             target = backup_service.automatic_target(ws=ws, today=date.today())
         except KnownError as exc:
-            self.window.statusBar().showMessage(f"Automatisk sikkerhedskopi mislykkedes: {exc.message}", 15000)
+            self.window.statusBar().showMessage(fill(translate("AppController", "Automatic backup failed: %1"), exc.message), 15000)
             return
         if target is None:
             return
-        self.window.statusBar().showMessage("Tager dagens sikkerhedskopi i baggrunden…")
+        self.window.statusBar().showMessage(translate("AppController", "Taking today's backup in the background…"))
         self._backup_future = self._executor.submit(
             backup_service.backup_in_background, db_path=ws.path, data_key=ws.data_key,
             keys_json=ws.keys.to_json(), schema=ws.db.user_version, out=target)
@@ -111,7 +113,7 @@ class AppController:
             made = future.result()
         except KnownError as exc:
             if window is not None:
-                window.statusBar().showMessage(f"Automatisk sikkerhedskopi mislykkedes: {exc.message}", 15000)
+                window.statusBar().showMessage(fill(translate("AppController", "Automatic backup failed: %1"), exc.message), 15000)
             return
         backup_service.rotate(made.parent)
         if self.ws is not None and not self.ws.db.closed:
@@ -119,7 +121,7 @@ class AppController:
                 audit_service.record(self.ws.db, user_id=self.ws.user.id, action="export", now=self.ws.clock(),
                                      obj="backup", detail=made.name)
         if window is not None:
-            window.statusBar().showMessage(f"Sikkerhedskopi gemt: {made.name}", 8000)
+            window.statusBar().showMessage(fill(translate("AppController", "Backup saved: %1"), made.name), 8000)
 
     def wait_for_background_work(self, timeout: float = 60.0) -> None:
         """Locking and quitting wait for a running backup (style.md §5: wait for a running save)."""
@@ -144,7 +146,7 @@ class AppController:
             finally:
                 ws.close()
 
-        background.wait_for(None, "Opretter demodatabase med syntetiske børn…", build, progress=progress,
+        background.wait_for(None, translate("AppController", "Creating the demo database with synthetic children…"), build, progress=progress,
                             show_after_ms=0)
         log.info("created the demo database")
 
@@ -160,7 +162,7 @@ class AppController:
                 ws.close()
                 return key
 
-            key = background.wait_for(dlg, "Opretter den krypterede database…", build)
+            key = background.wait_for(dlg, translate("AppController", "Creating the encrypted database…"), build)
             return workspace.open_with_key(path=self.path, key=key, username=values["username"])
 
         dlg = SetupDialog(create=create, path_label=str(self.path))
@@ -181,7 +183,7 @@ class AppController:
                         remember.forget(keys.key_id, username)  # stale entry: fall back to the passphrase
 
         def unlock(username: str, passphrase: str, keep: bool) -> workspace.Workspace:
-            name, data_key = background.wait_for(self.unlock_dialog, "Låser op…", lambda: workspace.unwrap(
+            name, data_key = background.wait_for(self.unlock_dialog, translate("AppController", "Unlocking…"), lambda: workspace.unwrap(
                 keys=keys, passphrase=passphrase, username=username or None))
             ws = workspace.open_with_key(path=self.path, key=data_key, username=name, keys=keys)
             if keep:

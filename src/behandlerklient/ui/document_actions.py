@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QObject, QUrl
 from PySide6.QtGui import QAction, QDesktopServices
 
 from behandlerklient.core.errors import KnownError
@@ -20,32 +20,35 @@ if TYPE_CHECKING:
     from behandlerklient.ui.main_window import MainWindow
 
 
-class DocumentActions:
+class DocumentActions(QObject):
     def __init__(self, window: "MainWindow") -> None:
+        super().__init__(window)
         self.w = window
         self.actions: dict[str, QAction] = {}
         self.last_folder = Path.home()
 
     def build_menu(self) -> None:
-        self.actions = add_menu(self.w, "&Dokumenter", (
-                ("journal", "&Journaludskrift (PDF)…", "Ctrl+P", self.journal_summary),
-                ("letter_start", "&Orientering til egen læge…", "", lambda: self.gp_letter("start")),
-                ("letter_end", "&Tilbagemelding til egen læge…", "", lambda: self.gp_letter("end"))))
+        self.actions = add_menu(self.w, self.tr("&Documents"), (
+                ("journal", self.tr("&Journal summary (PDF)…"), "Ctrl+P", self.journal_summary),
+                ("letter_start", self.tr("&Information to the GP…"), "",
+                 lambda: self.gp_letter("start")),
+                ("letter_end", self.tr("&Feedback to the GP…"), "",
+                 lambda: self.gp_letter("end"))))
 
     def _done(self, written: list[Path]) -> None:
         self.last_folder = written[0].parent
-        if prompts.question(self.w, self.w.tr("Dokument gemt"), self.w.tr("Gemt: %1\n\nÅbn mappen?").replace(
-                "%1", ", ".join(p.name for p in written)), yes=self.w.tr("Åbn mappen"), no=self.w.tr("Luk")):
+        if prompts.question(self.w, self.tr("Document saved"), self.tr("Saved: %1\n\nOpen the folder?").replace(
+                "%1", ", ".join(p.name for p in written)), yes=self.tr("Open the folder"), no=self.tr("Close")):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(written[0].parent)))
 
     def journal_summary(self) -> None:
         ov = self.w.child_view.overview
         if ov is None:
-            prompts.info(self.w, "Behandlerklient", self.w.tr("Vælg først et barn."))
+            prompts.info(self.w, "Behandlerklient", self.tr("Choose a child first."))
             return
         course_id = self.w.child_view.selected_course_id()
         # File names never carry a name or CPR: they show in folders, recent-file lists and mail subjects.
-        out = prompts.save_file(self.w, self.w.tr("Gem journaludskrift"), self.last_folder / "journaludskrift.pdf",
+        out = prompts.save_file(self.w, self.tr("Save journal summary"), self.last_folder / "journaludskrift.pdf",
                                 "PDF (*.pdf)")
         if out is None:
             return
@@ -53,7 +56,7 @@ class DocumentActions:
             out = out.with_suffix(".pdf")
         child_id = ov.child.id
         try:
-            background.wait_for(self.w, self.w.tr("Laver journaludskriften…"), workspace.in_own_connection(
+            background.wait_for(self.w, self.tr("Making the journal summary…"), workspace.in_own_connection(
                 self.w.ws, lambda own: documents.export_journal_summary(ws=own, child_id=child_id,
                                                                         course_id=course_id, out=out)))
         except KnownError as exc:
@@ -66,7 +69,7 @@ class DocumentActions:
         # The selected course, else the child's newest one (an ended course is the usual case for feedback).
         course_id = self.w.child_view.selected_course_id() or (ov.courses[-1].course.id if ov and ov.courses else None)
         if ov is None or (course_id is None and kind == "end"):
-            prompts.info(self.w, "Behandlerklient", self.w.tr("Vælg først et barn med et forløb."))
+            prompts.info(self.w, "Behandlerklient", self.tr("Choose a child with a course first."))
             return
         try:
             if course_id is None:  # guided or referred elsewhere: the orientation names no course
@@ -82,7 +85,7 @@ class DocumentActions:
 
     def _save_letter(self, course_id: int | None, child_id: int, kind: str, choice: int) -> None:
         name = "orientering-til-egen-laege.pdf" if kind == "start" else "tilbagemelding-til-egen-laege.pdf"
-        out = prompts.save_file(self.w, self.w.tr("Gem brev"), self.last_folder / name, "PDF (*.pdf)")
+        out = prompts.save_file(self.w, self.tr("Save letter"), self.last_folder / name, "PDF (*.pdf)")
         if out is None:
             return
         if out.suffix.lower() != ".pdf":

@@ -6,8 +6,11 @@ import logging
 import sys
 import traceback
 
+from PySide6.QtCore import QCoreApplication
+
 from behandlerklient.core.errors import KnownError
 from behandlerklient.ui import prompts
+from behandlerklient.ui.i18n import fill
 
 log = logging.getLogger(__name__)
 
@@ -20,8 +23,10 @@ def report(parent, exc: BaseException) -> None:
     # can carry values.
     frames = "\n".join(f"  {f.filename}:{f.lineno} in {f.name}" for f in traceback.extract_tb(exc.__traceback__))
     log.error("unexpected error %s\n%s", type(exc).__name__, frames)
-    prompts.error(parent, "Uventet fejl", "Der opstod en uventet fejl. Det, der allerede var gemt, er ikke påvirket.\n"
-                  f"Fejltype: {type(exc).__name__}. En rapport uden journaldata er skrevet i logfilen.")
+    translate = QCoreApplication.translate
+    prompts.error(parent, translate("errors", "Unexpected error"), fill(translate(
+        "errors", "An unexpected error occurred. What was already saved is not affected.\nError type: %1. A report "
+        "without journal data has been written to the log file."), type(exc).__name__))
 
 
 def install_excepthook() -> None:

@@ -41,7 +41,7 @@ class MainWindow(QMainWindow):
         self.ws, self._today = ws, today
         self.setObjectName("mainWindow")
         # The title never names a child: it shows on task bars, screen shares and window lists.
-        self.setWindowTitle(f"{APP_NAME} (demo)" if demo else APP_NAME)
+        self.setWindowTitle(self.tr("%1 (demo)").replace("%1", APP_NAME) if demo else APP_NAME)
         self.current_child_id: int | None = None
         self.editor: SessionEditorDialog | None = None
         self.dialog = None
@@ -51,7 +51,7 @@ class MainWindow(QMainWindow):
         ll.setContentsMargins(0, 0, 0, 0)
         self.search = QLineEdit()
         self.search.setObjectName("searchEdit")
-        self.search.setPlaceholderText(self.tr("Søg på navn eller CPR…  (Ctrl+F)"))
+        self.search.setPlaceholderText(self.tr("Search by name or CPR…  (Ctrl+F)"))
         self.search.setClearButtonEnabled(True)
         ll.addWidget(self.search)
         self.model = ChildListModel(
@@ -112,25 +112,26 @@ class MainWindow(QMainWindow):
     # -- actions --------------------------------------------------------------------------
     def _build_actions(self) -> None:
         menu = self.menuBar()
-        filemenu = menu.addMenu(self.tr("&Filer"))
-        quit_action = QAction(self.tr("&Afslut"), self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close)
+        filemenu = menu.addMenu(self.tr("&File"))
+        quit_action = QAction(self.tr("&Quit"), self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close)
         filemenu.addAction(quit_action)
-        childmenu = menu.addMenu(self.tr("&Barn"))
-        self.find_action = QAction(self.tr("&Søg"), self, shortcut=QKeySequence.StandardKey.Find,
+        childmenu = menu.addMenu(self.tr("&Child"))
+        self.find_action = QAction(self.tr("&Search"), self, shortcut=QKeySequence.StandardKey.Find,
                                    triggered=self.focus_search)
-        self.new_child_action = QAction(self.tr("&Nyt barn…"), self, shortcut=QKeySequence("Ctrl+Shift+N"),
+        self.new_child_action = QAction(self.tr("&New child…"), self, shortcut=QKeySequence("Ctrl+Shift+N"),
                                         triggered=self.new_child)
-        self.new_course_action = QAction(self.tr("Nyt &forløb…"), self, shortcut=QKeySequence("Ctrl+Shift+F"),
+        self.new_course_action = QAction(self.tr("New &course…"), self, shortcut=QKeySequence("Ctrl+Shift+F"),
                                          triggered=self.new_course)
-        self.new_session_action = QAction(self.tr("Ny &session"), self, shortcut=QKeySequence.StandardKey.New,
+        self.new_session_action = QAction(self.tr("New &session"), self, shortcut=QKeySequence.StandardKey.New,
                                           triggered=self.new_session)
-        self.queue_action = QAction(self.tr("&Arbejdsliste"), self, shortcut=QKeySequence("Ctrl+Shift+L"),
+        self.queue_action = QAction(self.tr("&Work list"), self, shortcut=QKeySequence("Ctrl+Shift+L"),
                                     triggered=self.show_queue)
-        for a in (self.find_action, self.new_child_action, self.new_course_action, self.new_session_action,
-                  self.queue_action):
-            a.setObjectName(a.text().replace("&", "").replace("…", "").strip())
+        for a, name in ((self.find_action, "action_find"), (self.new_child_action, "action_new_child"),
+                        (self.new_course_action, "action_new_course"),
+                        (self.new_session_action, "action_new_session"), (self.queue_action, "action_queue")):
+            a.setObjectName(name)
             childmenu.addAction(a)
-        tb = self.addToolBar(self.tr("Værktøjer"))
+        tb = self.addToolBar(self.tr("Tools"))
         tb.setObjectName("mainToolbar")
         tb.setMovable(False)
         tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -140,8 +141,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt naming
         # Quitting never loses typing: an open session editor saves its draft first.
         if self.editor is not None and not self.editor.save_now():
-            if not prompts.question(self, self.tr("Kladden er ikke gemt"),
-                                    self.tr("Kladden kunne ikke gemmes. Afslut alligevel?")):
+            if not prompts.question(self, self.tr("The draft is not saved"),
+                                    self.tr("The draft could not be saved. Quit anyway?")):
                 event.ignore()
                 return
         super().closeEvent(event)
@@ -161,9 +162,9 @@ class MainWindow(QMainWindow):
         total = self.model.total()
         if self.model.query:
             n = _n(self.model.rowCount()) + ("" if self.model.complete() else "+")
-            self.count_label.setText(self.tr("%1 fundet af %2 børn").replace("%1", n).replace("%2", _n(total)))
+            self.count_label.setText(self.tr("%1 found of %2 children").replace("%1", n).replace("%2", _n(total)))
         else:
-            self.count_label.setText(self.tr("%1 børn").replace("%1", _n(total)))
+            self.count_label.setText(self.tr("%1 children").replace("%1", _n(total)))
 
     def _open_first_hit(self) -> None:
         self._search_timer.stop()
@@ -246,7 +247,7 @@ class MainWindow(QMainWindow):
             return
         self.apply_changes(reg.changes)
         if reg.warnings:
-            prompts.warning(self, self.tr("Barnet er oprettet"), "\n".join(reg.warnings))
+            prompts.warning(self, self.tr("The child is registered"), "\n".join(reg.warnings))
         self.search.setText(f"{c.first_name} {c.last_name}")
         self._run_search()
         self.select_child(reg.child.id)
@@ -257,7 +258,7 @@ class MainWindow(QMainWindow):
     def new_course(self) -> None:
         ov = self.child_view.overview
         if ov is None:
-            prompts.info(self, self.tr("Nyt forløb"), self.tr("Vælg først et barn."))
+            prompts.info(self, self.tr("New course"), self.tr("Choose a child first."))
             return
         dlg = NewCourseDialog(tracks=self.ws.catalogue.sorted(), birth_date=ov.child.birth_date,
                               child_name=ov.child.full_name, today=self._today(), parent=self)
@@ -276,13 +277,13 @@ class MainWindow(QMainWindow):
             return
         self.show_child(child_id, select_course=opened.course.id)
         if opened.warnings:
-            prompts.warning(self, self.tr("Forløbet er oprettet"), "\n".join(opened.warnings))
+            prompts.warning(self, self.tr("The course is created"), "\n".join(opened.warnings))
 
     def new_session(self, course_id: int | None = None) -> None:
         if not isinstance(course_id, int):
             course_id = self.child_view.active_course_id()
         if course_id is None:
-            prompts.info(self, self.tr("Ny session"), self.tr("Vælg først et barn og et aktivt forløb."))
+            prompts.info(self, self.tr("New session"), self.tr("Choose a child and an active course first."))
             return
         try:
             session, changes = session_service.start_session(ws=self.ws, course_id=course_id, on=self._today())
@@ -300,7 +301,7 @@ class MainWindow(QMainWindow):
             return
         if session.state == "signed":
             body = "\n\n".join(e.body for e in session_service.journal_of(ws=self.ws, session_id=session_id))
-            prompts.info(self, self.tr("Session %1 (underskrevet)").replace("%1", str(session.number)), body)
+            prompts.info(self, self.tr("Session %1 (signed)").replace("%1", str(session.number)), body)
             return
         self._edit(session)
 

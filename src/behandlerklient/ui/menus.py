@@ -9,10 +9,11 @@ from PySide6.QtWidgets import QMainWindow
 
 
 def add_menu(window: QMainWindow, title: str, rows: Iterable[tuple[str, str, str, Callable]]) -> dict[str, QAction]:
-    menu = window.menuBar().addMenu(window.tr(title))
+    """`title` and the row texts come translated by the caller (whose class is their translation context)."""
+    menu = window.menuBar().addMenu(title)
     actions = {}
     for key, text, shortcut, slot in rows:
-        action = QAction(window.tr(text), window)
+        action = QAction(text, window)
         action.setObjectName(f"action_{key}")
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import html
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QCoreApplication, QObject, QT_TRANSLATE_NOOP
 from PySide6.QtGui import QAction
 
 from behandlerklient.core.errors import KnownError
@@ -20,13 +22,26 @@ from behandlerklient.ui.errors import report
 if TYPE_CHECKING:
     from behandlerklient.ui.main_window import MainWindow
 
-TITLES = {"contact": "Henvendelse", "intake": "Forsamtale", "screening": "Screeningssamtale", "consent": "Samtykke",
-          "coordination": "Koordinering", "notification": "Underretning (Barnets lov §133)",
-          "closing": "Afslutning af forløb", "follow_up": "Opfølgning / booster"}
+translate = QCoreApplication.translate
+
+# Translated where shown (translate("PathwayActions", TITLES[kind])).
+TITLES = {"contact": QT_TRANSLATE_NOOP("PathwayActions", "Contact"),
+          "intake": QT_TRANSLATE_NOOP("PathwayActions", "Intake talk"),
+          "screening": QT_TRANSLATE_NOOP("PathwayActions", "Screening talk"),
+          "consent": QT_TRANSLATE_NOOP("PathwayActions", "Consent"),
+          "coordination": QT_TRANSLATE_NOOP("PathwayActions", "Coordination"),
+          "notification": QT_TRANSLATE_NOOP("PathwayActions", "Notification of concern (Barnets lov §133)"),
+          "closing": QT_TRANSLATE_NOOP("PathwayActions", "Closing the course"),
+          "follow_up": QT_TRANSLATE_NOOP("PathwayActions", "Follow-up / booster")}
 
 
-class PathwayActions:
+def title(kind: str) -> str:
+    return translate("PathwayActions", TITLES[kind])
+
+
+class PathwayActions(QObject):
     def __init__(self, window: "MainWindow") -> None:
+        super().__init__(window)
         self.w = window
         self.actions: dict[str, QAction] = {}
 
@@ -35,30 +50,30 @@ class PathwayActions:
         return self.w.ws
 
     def build_menu(self) -> None:
-        self.actions = add_menu(self.w, "&Forløbstrin", (
-                ("contact", "Ny &henvendelse…", "Ctrl+Shift+H", lambda: self.open_form("contact")),
-                ("intake", "&Forsamtale…", "Ctrl+Shift+I", lambda: self.open_form("intake")),
-                ("screening", "&Screening…", "Ctrl+Shift+S", lambda: self.open_form("screening")),
-                ("sdq", "S&DQ…", "Ctrl+Shift+Q", self.sdq),
-                ("consent", "Sam&tykke…", "Ctrl+Shift+T", lambda: self.open_form("consent")),
-                ("coordination", "&Koordinering…", "Ctrl+Shift+K", lambda: self.open_form("coordination")),
-                ("notification", "&Underretning…", "Ctrl+Shift+U", lambda: self.open_form("notification")),
-                ("group", "&Gruppesession…", "Ctrl+Shift+G", self.group_session),
-                ("absence", "Aflyst/udeblevet session…", "", self.absence),
-                ("change_track", "Skift &spor…", "", self.change_track),
-                ("closing", "&Afslut forløb…", "Ctrl+Shift+A", lambda: self.open_form("closing")),
-                ("follow_up", "&Opfølgning…", "Ctrl+Shift+O", self.follow_up),
-                ("correct", "&Ret journalnotat…", "Ctrl+Shift+R", self.correct_selected),
-                ("self_rating", "&Vurdér manualtroskab for sessionen…", "", self.self_rating),
-                ("send_review", "Send session til super&vision", "", self.send_review),
-                ("meeting", "Supervisions&møde…", "", self.meeting),
-                ("reports", "Rapporter og manualtroskab…", "Ctrl+Shift+P", self.reports)))
+        self.actions = add_menu(self.w, self.tr("&Pathway steps"), (
+                ("contact", self.tr("New &contact…"), "Ctrl+Shift+H", lambda: self.open_form("contact")),
+                ("intake", self.tr("&Intake talk…"), "Ctrl+Shift+I", lambda: self.open_form("intake")),
+                ("screening", self.tr("&Screening…"), "Ctrl+Shift+S", lambda: self.open_form("screening")),
+                ("sdq", self.tr("S&DQ…"), "Ctrl+Shift+Q", self.sdq),
+                ("consent", self.tr("Co&nsent…"), "Ctrl+Shift+T", lambda: self.open_form("consent")),
+                ("coordination", self.tr("Coo&rdination…"), "Ctrl+Shift+K", lambda: self.open_form("coordination")),
+                ("notification", self.tr("Notification of &concern…"), "Ctrl+Shift+U", lambda: self.open_form("notification")),
+                ("group", self.tr("&Group session…"), "Ctrl+Shift+G", self.group_session),
+                ("absence", self.tr("Cancelled/missed session…"), "", self.absence),
+                ("change_track", self.tr("Change &track…"), "", self.change_track),
+                ("closing", self.tr("C&lose course…"), "Ctrl+Shift+A", lambda: self.open_form("closing")),
+                ("follow_up", self.tr("&Follow-up…"), "Ctrl+Shift+O", self.follow_up),
+                ("correct", self.tr("Co&rrect journal entry…"), "Ctrl+Shift+R", self.correct_selected),
+                ("self_rating", self.tr("Rate manual &fidelity for the session…"), "", self.self_rating),
+                ("send_review", self.tr("Send session for super&vision"), "", self.send_review),
+                ("meeting", self.tr("Supervision &meeting…"), "", self.meeting),
+                ("reports", self.tr("Reports and manual fidelity…"), "Ctrl+Shift+P", self.reports)))
 
     # -- context --------------------------------------------------------------------------
     def _child(self):  # noqa: ANN202
         ov = self.w.child_view.overview
         if ov is None:
-            prompts.info(self.w, "Behandlerklient", self.w.tr("Vælg først et barn."))
+            prompts.info(self.w, "Behandlerklient", self.tr("Choose a child first."))
         return ov.child if ov else None
 
     def _latest_contact(self, child_id: int) -> int | None:
@@ -68,7 +83,7 @@ class PathwayActions:
     def _course(self) -> int | None:
         course_id = self.w.child_view.active_course_id()
         if course_id is None:
-            prompts.info(self.w, "Behandlerklient", self.w.tr("Vælg først et forløb."))
+            prompts.info(self.w, "Behandlerklient", self.tr("Choose a course first."))
         return course_id
 
     # -- forms ----------------------------------------------------------------------------
@@ -89,7 +104,7 @@ class PathwayActions:
             if kind in ("intake", "screening"):
                 contact_id = self._latest_contact(child.id)
                 if contact_id is None:
-                    prompts.info(self.w, TITLES[kind], self.w.tr("Registrér først henvendelsen."))
+                    prompts.info(self.w, title(kind), self.tr("Record the contact first."))
                     return
                 context["contact_id"] = contact_id
             if kind == "closing":
@@ -113,8 +128,8 @@ class PathwayActions:
             records.sign(ws=self.ws, kind=kind, record_id=state["id"],
                          passphrase=signature.confirmed(self.w, self.ws, passphrase))
 
-        intro = f"<b>{TITLES[kind]}</b> · {child.full_name}"
-        dlg = FormDialog(title=TITLES[kind], intro=intro, fields=fields, values=values, save=save, sign=sign,
+        intro = f"<b>{html.escape(title(kind))}</b> · {html.escape(child.full_name)}"
+        dlg = FormDialog(title=title(kind), intro=intro, fields=fields, values=values, save=save, sign=sign,
                          parent=self.w)
         dlg.finished.connect(lambda _r: self.w.apply_changes(Changes(journal=True, courses=True, child_id=child.id)))
         self.w.show_dialog(dlg)
@@ -174,7 +189,7 @@ class PathwayActions:
         fid = self.ws.db.scalar("SELECT id FROM follow_ups WHERE child_id = ? AND signed_at IS NULL ORDER BY due_date",
                                 (child.id,))
         if fid is None:
-            prompts.info(self.w, TITLES["follow_up"], self.w.tr("Der er ingen planlagt opfølgning for barnet."))
+            prompts.info(self.w, title("follow_up"), self.tr("No follow-up is planned for the child."))
             return
         self.open_form("follow_up", record_id=fid)
 
@@ -182,9 +197,9 @@ class PathwayActions:
         course_id = self._course()
         if course_id is None:
             return
-        missed = prompts.question(self.w, self.w.tr("Fravær"), self.w.tr(
-            "Udeblev barnet/familien (Ja), eller blev sessionen aflyst (Nej)?"), yes=self.w.tr("Udeblevet"),
-            no=self.w.tr("Aflyst"))
+        missed = prompts.question(self.w, self.tr("Absence"), self.tr(
+            "Did the child or family not turn up (Yes), or was the session cancelled (No)?"), yes=self.tr("Did not attend"),
+            no=self.tr("Cancelled"))
         try:
             changes = sessions.record_absence(ws=self.ws, course_id=course_id, on=self.w.today(),
                                               attendance="missed" if missed else "cancelled")
@@ -198,16 +213,16 @@ class PathwayActions:
         if course_id is None:
             return
         names = {t.name: t.id for t in self.ws.catalogue.sorted()}
-        choice = prompts.text(self.w, self.w.tr("Skift spor"), self.w.tr("Nyt spor (skriv navnet præcist):"))
+        choice = prompts.text(self.w, self.tr("Change track"), self.tr("New track (type the exact name):"))
         if not choice:
             return
         if choice not in names:
-            prompts.error(self.w, self.w.tr("Skift spor"), self.w.tr("Ukendt spor: %1").replace("%1", choice))
+            prompts.error(self.w, self.tr("Change track"), self.tr("Unknown track: %1").replace("%1", choice))
             return
-        reason = prompts.text(self.w, self.w.tr("Skift spor"), self.w.tr("Begrundelse for skiftet:"))
+        reason = prompts.text(self.w, self.tr("Change track"), self.tr("Reason for the change:"))
         if reason is None:
             return
-        passphrase = prompts.passphrase(self.w, self.w.tr("Underskriv"), self.w.tr("Din adgangskode:"))
+        passphrase = prompts.passphrase(self.w, self.tr("Sign"), self.tr("Your passphrase:"))
         if passphrase is None:
             return
         try:
@@ -222,16 +237,16 @@ class PathwayActions:
     def correct_selected(self) -> None:
         entry_id = self.w.child_view.selected_journal_entry()
         if entry_id is None:
-            prompts.info(self.w, self.w.tr("Ret journalnotat"), self.w.tr("Vælg notatet under fanen Journal."))
+            prompts.info(self.w, self.tr("Correct journal entry"), self.tr("Choose the entry on the Journal tab."))
             return
         self.correct(entry_id)
 
     def correct(self, entry_id: int) -> None:
-        text = prompts.text(self.w, self.w.tr("Ret journalnotat"), self.w.tr(
-            "Rettelsen tilføjes som et nyt, underskrevet notat; det oprindelige bevares og vises overstreget."))
+        text = prompts.text(self.w, self.tr("Correct journal entry"), self.tr(
+            "The correction is added as a new, signed entry; the original is kept and shown struck through."))
         if not text:
             return
-        passphrase = prompts.passphrase(self.w, self.w.tr("Underskriv rettelse"), self.w.tr("Din adgangskode:"))
+        passphrase = prompts.passphrase(self.w, self.tr("Sign the correction"), self.tr("Your passphrase:"))
         if passphrase is None:
             return
         try:
@@ -248,7 +263,7 @@ class PathwayActions:
 
         session_id = None if item is None else item.data(0, SESSION_ROLE)
         if session_id is None:
-            prompts.info(self.w, "Behandlerklient", self.w.tr("Vælg en underskrevet session under fanen Forløb."))
+            prompts.info(self.w, "Behandlerklient", self.tr("Choose a signed session on the Courses tab."))
         return session_id
 
     def self_rating(self) -> None:
@@ -267,8 +282,8 @@ class PathwayActions:
             supervision.save_ratings(ws=self.ws, session_id=session_id, kind="self",
                                      items=[supervision.Rating(k, v) for k, v in form.items()])
 
-        dlg = FormDialog(title=self.w.tr("Selvvurdering af manualtroskab"),
-                         intro=self.w.tr("<b>Selvvurdering</b>: gemmes adskilt fra supervisors vurdering."),
+        dlg = FormDialog(title=self.tr("Self-rating of manual fidelity"),
+                         intro=self.tr("<b>Self-rating</b>: kept apart from the supervisor's rating."),
                          fields=fields, values=values, save=save, sign=None, parent=self.w)
         self.w.show_dialog(dlg)
 
@@ -281,15 +296,16 @@ class PathwayActions:
             return
         courses = {v.course.id: f"{v.track_name} ({v.course.start_date:%d.%m.%Y})"
                    for v in self.w.child_view.overview.courses}
-        fields = [Field("meeting_date", "Dato", "date"),
-                  Field("kind", "Type", "choice", {"group": "Gruppesupervision", "individual": "Individuel supervision"}),
-                  Field("course_id", "Forløb drøftet", "choice", courses), Field("notes", "Noter", "text")]
+        fields = [Field("meeting_date", self.tr("Date"), "date"),
+                  Field("kind", self.tr("Type"), "choice", {"group": self.tr("Group supervision"),
+                                                      "individual": self.tr("Individual supervision")}),
+                  Field("course_id", self.tr("Course discussed"), "choice", courses), Field("notes", self.tr("Notes"), "text")]
 
         def save(form: dict) -> None:
             supervision.log_meeting(ws=self.ws, meeting_date=form["meeting_date"], kind=form["kind"],
                                     course_ids=[form["course_id"]] if form["course_id"] else [], notes=form["notes"])
 
-        dlg = FormDialog(title=self.w.tr("Supervisionsmøde"), intro=self.w.tr("<b>Supervisionsmøde</b>"),
+        dlg = FormDialog(title=self.tr("Supervision meeting"), intro=self.tr("<b>Supervision meeting</b>"),
                          fields=fields, values={"meeting_date": self.w.today(), "kind": "group"}, save=save,
                          sign=None, parent=self.w)
         self.w.show_dialog(dlg)
@@ -303,7 +319,7 @@ class PathwayActions:
         except KnownError as exc:
             report(self.w, exc)
             return
-        prompts.info(self.w, self.w.tr("Supervision"), self.w.tr("Sessionen er sendt til supervision."))
+        prompts.info(self.w, self.tr("Supervision"), self.tr("The session has been sent for supervision."))
 
     def reports(self) -> None:
         from behandlerklient.ui.dialogs.report_dialog import ReportDialog

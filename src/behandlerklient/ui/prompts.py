@@ -6,6 +6,7 @@ from collections import deque
 
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 _next_answers: deque[bool] = deque()
@@ -66,7 +67,7 @@ def error(parent: QWidget | None, title: str, text: str) -> None:
     _box("error", parent, title, text, QMessageBox.Icon.Critical)
 
 
-def question(parent: QWidget | None, title: str, text: str, *, yes: str = "Ja", no: str = "Nej") -> bool:
+def question(parent: QWidget | None, title: str, text: str, *, yes: str | None = None, no: str | None = None) -> bool:
     shown.append(("question", title, text))
     answer = _answered()
     if answer is not None:
@@ -74,8 +75,8 @@ def question(parent: QWidget | None, title: str, text: str, *, yes: str = "Ja", 
     _refuse_unprepared("question", title, text)
     box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent)
     box.setObjectName("prompt_question")
-    yes_button = box.addButton(yes, QMessageBox.ButtonRole.YesRole)
-    box.addButton(no, QMessageBox.ButtonRole.NoRole)
+    yes_button = box.addButton(yes or QCoreApplication.translate("prompts", "Yes"), QMessageBox.ButtonRole.YesRole)
+    box.addButton(no or QCoreApplication.translate("prompts", "No"), QMessageBox.ButtonRole.NoRole)
     box.setDefaultButton(yes_button)
     box.exec()
     return box.clickedButton() is yes_button

@@ -13,5 +13,5 @@ from behandlerklient.ui import background
 def confirmed(parent: QWidget | None, ws: Workspace, passphrase: str) -> signing.Confirmation:
     """Raises WrongPassphrase (a KnownError) like the signing call itself would."""
     keys, username = ws.keys, ws.user.username
-    return background.wait_for(parent, QCoreApplication.translate("signature", "Kontrollerer adgangskoden…"),
+    return background.wait_for(parent, QCoreApplication.translate("signature", "Checking the passphrase…"),
                                lambda: signing.confirm(keys=keys, username=username, passphrase=passphrase))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QLockFile
+from PySide6.QtCore import QCoreApplication, QLockFile
 
 
 def acquire(db_path: Path) -> QLockFile | None:
@@ -19,5 +19,7 @@ def acquire(db_path: Path) -> QLockFile | None:
     return None
 
 
-ALREADY_RUNNING = ("Behandlerklient er allerede åben for denne database på denne computer. Skift til det åbne "
-                   "vindue; to vinduer på samme journal kan overskrive hinandens arbejde.")
+def already_running() -> str:
+    return QCoreApplication.translate(
+        "single_instance", "Behandlerklient is already open for this database on this computer. Switch to the "
+        "open window; two windows on the same journal could overwrite each other's work.")

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from behandlerklient.core.errors import KnownError
 from behandlerklient.ui import prompts
 from behandlerklient.ui.dialogs.base_dialog import BaseDialog
+from behandlerklient.ui.i18n import fill
 
 
 @dataclass(frozen=True)
@@ -70,18 +71,18 @@ class FormDialog(BaseDialog):
         outer.addWidget(self.error)
         buttons = QDialogButtonBox()
         # A form with a signing step saves drafts; one without (a rating, a meeting) simply saves.
-        self.draft_button = buttons.addButton(self.tr("Gem &kladde") if sign is not None else self.tr("&Gem"),
+        self.draft_button = buttons.addButton(self.tr("Save &draft") if sign is not None else self.tr("&Save"),
                                               QDialogButtonBox.ButtonRole.ActionRole)
         self.draft_button.setObjectName("saveDraftButton")
         self.draft_button.clicked.connect(self._save_draft)
         if sign is not None:
-            self.sign_button = buttons.addButton(self.tr("Gem og &underskriv…"), QDialogButtonBox.ButtonRole.AcceptRole)
+            self.sign_button = buttons.addButton(self.tr("Save and &sign…"), QDialogButtonBox.ButtonRole.AcceptRole)
             self.sign_button.setObjectName("signButton")
             self.sign_button.setToolTip("Ctrl+Enter")
             self.sign_button.clicked.connect(self._save_and_sign)
             for seq in ("Ctrl+Return", "Ctrl+Enter"):
                 QShortcut(QKeySequence(seq), self, activated=self._save_and_sign)
-        cancel = buttons.addButton(self.tr("Luk"), QDialogButtonBox.ButtonRole.RejectRole)
+        cancel = buttons.addButton(self.tr("Close"), QDialogButtonBox.ButtonRole.RejectRole)
         cancel.clicked.connect(self.reject)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self._save_draft)
         outer.addWidget(buttons)
@@ -176,16 +177,16 @@ class FormDialog(BaseDialog):
             self._show(exc.message)
             return
         self.saved = True
-        passphrase = prompts.passphrase(self, self.tr("Underskriv"), self.tr(
-            "Underskrevne notater kan ikke ændres bagefter, kun rettes med en ny tilføjelse.\n\n"
-            "Skriv din adgangskode for at underskrive:"))
+        passphrase = prompts.passphrase(self, self.tr("Sign"), self.tr(
+            "Signed entries cannot be changed afterwards, only corrected by a new addition.\n\n"
+            "Type your passphrase to sign:"))
         if passphrase is None:
-            self._show(self.tr("Gemt som kladde; ikke underskrevet."))
+            self._show(self.tr("Saved as a draft; not signed."))
             return
         try:
             self._sign(self.values(), passphrase)
         except KnownError as exc:
-            self._show(self.tr("Gemt som kladde, men ikke underskrevet: %1").replace("%1", exc.message))
+            self._show(fill(self.tr("Saved as a draft, but not signed: %1"), exc.message))
             return
         self.signed = True
         self.accept()

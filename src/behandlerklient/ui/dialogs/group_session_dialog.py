@@ -26,12 +26,12 @@ class GroupSessionDialog(BaseDialog):
     def __init__(self, *, ws: Workspace, today: date, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("groupSessionDialog")
-        self.setWindowTitle(self.tr("Gruppesession"))
+        self.setWindowTitle(self.tr("Group session"))
         self.ws = ws
         self.group_id: int | None = None
         self.signed = False
         outer = QVBoxLayout(self)
-        pick = QGroupBox(self.tr("1. Deltagere"))
+        pick = QGroupBox(self.tr("1. Participants"))
         form = QFormLayout(pick)
         self.track = QComboBox()
         self.track.setObjectName("groupTrackCombo")
@@ -43,14 +43,14 @@ class GroupSessionDialog(BaseDialog):
         self.date.setCalendarPopup(True)
         self.courses = QListWidget()
         self.courses.setObjectName("groupCourses")
-        self.create_button = QPushButton(self.tr("&Opret gruppesession"))
+        self.create_button = QPushButton(self.tr("&Create group session"))
         self.create_button.setObjectName("createGroupButton")
-        form.addRow(self.tr("Spor"), self.track)
-        form.addRow(self.tr("Dato"), self.date)
-        form.addRow(self.tr("Aktive forløb"), self.courses)
+        form.addRow(self.tr("Track"), self.track)
+        form.addRow(self.tr("Date"), self.date)
+        form.addRow(self.tr("Active courses"), self.courses)
         form.addRow("", self.create_button)
         outer.addWidget(pick)
-        self.shared_box = QGroupBox(self.tr("2. Fælles indhold (kopieres til hvert barns journal: nævn ingen ved navn)"))
+        self.shared_box = QGroupBox(self.tr("2. Shared content (copied to each child's journal: name no one)"))
         sf = QFormLayout(self.shared_box)
         self.parts: dict[str, QPlainTextEdit] = {}
         for key, title in SESSION_PARTS.items():
@@ -61,11 +61,11 @@ class GroupSessionDialog(BaseDialog):
             sf.addRow(title, edit)
             self.parts[key] = edit
         outer.addWidget(self.shared_box)
-        self.people_box = QGroupBox(self.tr("3. Hvert barn for sig"))
+        self.people_box = QGroupBox(self.tr("3. Each child on their own"))
         pl = QVBoxLayout(self.people_box)
         self.people = QTableWidget(0, 3)
         self.people.setObjectName("groupPeople")
-        self.people.setHorizontalHeaderLabels([self.tr("Barn"), self.tr("Fremmøde"), self.tr("Egne noter om barnet")])
+        self.people.setHorizontalHeaderLabels([self.tr("Child"), self.tr("Attendance"), self.tr("Own notes about the child")])
         self.people.horizontalHeader().setStretchLastSection(True)
         pl.addWidget(self.people)
         outer.addWidget(self.people_box)
@@ -75,10 +75,10 @@ class GroupSessionDialog(BaseDialog):
         self.error.setStyleSheet("color: #a00000; font-weight: bold;")
         outer.addWidget(self.error)
         buttons = QDialogButtonBox()
-        self.save_button = buttons.addButton(self.tr("Gem &kladde"), QDialogButtonBox.ButtonRole.ActionRole)
-        self.sign_button = buttons.addButton(self.tr("Gem og &underskriv…"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button = buttons.addButton(self.tr("Save &draft"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.sign_button = buttons.addButton(self.tr("Save and &sign…"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.sign_button.setObjectName("signGroupButton")
-        buttons.addButton(self.tr("Luk"), QDialogButtonBox.ButtonRole.RejectRole).clicked.connect(self.reject)
+        buttons.addButton(self.tr("Close"), QDialogButtonBox.ButtonRole.RejectRole).clicked.connect(self.reject)
         outer.addWidget(buttons)
         self.track.currentIndexChanged.connect(self._load_candidates)
         self.create_button.clicked.connect(self._create)
@@ -156,14 +156,15 @@ class GroupSessionDialog(BaseDialog):
         except KnownError as exc:
             self.error.setText(exc.message)
             return False
-        self.error.setText(self.tr("Gemt som kladde."))
+        self.error.setText(self.tr("Saved as a draft."))
         return True
 
     def _sign(self) -> None:
         if not self._save():
             return
-        passphrase = prompts.passphrase(self, self.tr("Underskriv gruppesession"), self.tr(
-            "Hvert barn får sit eget journalnotat med det fælles indhold og egne noter.\n\nDin adgangskode:"))
+        passphrase = prompts.passphrase(self, self.tr("Sign the group session"), self.tr(
+            "Each child gets a journal entry of their own with the shared content and their own notes.\n\n"
+            "Your passphrase:"))
         if passphrase is None:
             return
         try:

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QLabel, QTextBrowser, QVBoxLayou
 
 from behandlerklient.exports.gp_letter import Letter, danish_date
 from behandlerklient.ui.dialogs.base_dialog import BaseDialog
+from behandlerklient.ui.i18n import fill
 
 
 class LetterPreviewDialog(BaseDialog):
@@ -16,11 +17,11 @@ class LetterPreviewDialog(BaseDialog):
     def __init__(self, *, letter: Letter, basis: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("letterPreview")
-        self.setWindowTitle(self.tr("Gennemse brev til egen læge"))
+        self.setWindowTitle(self.tr("Review the letter to the GP"))
         self.choice = 0
         layout = QVBoxLayout(self)
-        note = QLabel(self.tr("Læs brevet igennem. Når du gemmer, journalføres udleveringen (hvad, til hvem, hvornår "
-                              "og på hvilket grundlag): %1.").replace("%1", html.escape(basis)))
+        note = QLabel(fill(self.tr("Read the letter through. When you save, the disclosure is recorded in the journal "
+                                   "(what, to whom, when and on what basis): %1."), html.escape(basis)))
         note.setWordWrap(True)
         layout.addWidget(note)
         self.text = QTextBrowser()
@@ -38,11 +39,11 @@ class LetterPreviewDialog(BaseDialog):
             f"<br>{html.escape(letter.therapist_title)}</p>")
         layout.addWidget(self.text, 1)
         buttons = QDialogButtonBox()
-        self.pdf_button = buttons.addButton(self.tr("Gem &PDF…"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.pdf_button = buttons.addButton(self.tr("Save &PDF…"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.pdf_button.setObjectName("savePdfButton")
-        self.both_button = buttons.addButton(self.tr("Gem PDF og &MedCom-fil…"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.both_button = buttons.addButton(self.tr("Save PDF and &MedCom file…"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.both_button.setObjectName("saveBothButton")
-        buttons.addButton(self.tr("Annullér"), QDialogButtonBox.ButtonRole.RejectRole).clicked.connect(self.reject)
+        buttons.addButton(self.tr("Cancel"), QDialogButtonBox.ButtonRole.RejectRole).clicked.connect(self.reject)
         self.pdf_button.clicked.connect(lambda: self._choose(self.SAVE_PDF))
         self.both_button.clicked.connect(lambda: self._choose(self.SAVE_BOTH))
         layout.addWidget(buttons)

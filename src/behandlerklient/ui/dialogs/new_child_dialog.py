@@ -13,6 +13,7 @@ from behandlerklient.core.errors import ValidationError
 from behandlerklient.core.models import GeneralPractitioner, Guardian
 from behandlerklient.core.vocab import SEX
 from behandlerklient.ui.dialogs.base_dialog import BaseDialog
+from behandlerklient.ui.i18n import fill
 
 
 @dataclass
@@ -31,7 +32,7 @@ class NewChildDialog(BaseDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("newChildDialog")
-        self.setWindowTitle(self.tr("Nyt barn"))
+        self.setWindowTitle(self.tr("New child"))
         self._gps = gps
         self.result_child: NewChild | None = None
         layout = QVBoxLayout(self)
@@ -52,27 +53,27 @@ class NewChildDialog(BaseDialog):
         self.treating.setObjectName("treatingMunicipalityEdit")
         self.gp = QComboBox()
         self.gp.setObjectName("gpCombo")
-        self.gp.addItem(self.tr("(ikke angivet)"), None)
+        self.gp.addItem(self.tr("(not given)"), None)
         for i, g in enumerate(gps):
             self.gp.addItem(f"{g.clinic_name}, {g.doctor_name}", i)
-        form.addRow(self.tr("&Fornavn:"), self.first)
-        form.addRow(self.tr("&Efternavn:"), self.last)
-        form.addRow(self.tr("&CPR-nummer:"), self.cpr)
+        form.addRow(self.tr("&First name:"), self.first)
+        form.addRow(self.tr("&Last name:"), self.last)
+        form.addRow(self.tr("&CPR number:"), self.cpr)
         form.addRow("", self.cpr_state)
-        form.addRow(self.tr("&Bopælskommune:"), self.home)
-        form.addRow(self.tr("&Behandlende kommune:"), self.treating)
-        form.addRow(self.tr("Egen &læge:"), self.gp)
+        form.addRow(self.tr("&Home municipality:"), self.home)
+        form.addRow(self.tr("&Treating municipality:"), self.treating)
+        form.addRow(self.tr("&GP:"), self.gp)
         layout.addLayout(form)
-        box = QGroupBox(self.tr("Forældre"))
+        box = QGroupBox(self.tr("Parents"))
         gl = QFormLayout(box)
         self.guardian_rows = []
         for n in (1, 2):
             name = QLineEdit()
             name.setObjectName(f"guardian{n}Name")
-            custody = QCheckBox(self.tr("forældremyndighed"))
+            custody = QCheckBox(self.tr("custody"))
             custody.setObjectName(f"guardian{n}Custody")
             custody.setChecked(True)
-            gl.addRow(self.tr("Forælder %1:").replace("%1", str(n)), name)
+            gl.addRow(fill(self.tr("Parent %1:"), n), name)
             gl.addRow("", custody)
             self.guardian_rows.append((name, custody))
         layout.addWidget(box)
@@ -81,10 +82,10 @@ class NewChildDialog(BaseDialog):
         self.error.setStyleSheet("color: #a00000; font-weight: bold;")
         layout.addWidget(self.error)
         buttons = QDialogButtonBox()
-        ok = buttons.addButton(self.tr("&Opret"), QDialogButtonBox.ButtonRole.AcceptRole)
+        ok = buttons.addButton(self.tr("&Create"), QDialogButtonBox.ButtonRole.AcceptRole)
         ok.setObjectName("createChildButton")
         ok.setDefault(True)
-        buttons.addButton(self.tr("Annullér"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.addButton(self.tr("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -100,7 +101,7 @@ class NewChildDialog(BaseDialog):
             self.cpr_state.setStyleSheet("color: #a00000;")
             self.cpr_state.setText(exc.message)
             return
-        facts = f"Født {parsed.birth_date:%d.%m.%Y}, {SEX[parsed.sex].lower()}."
+        facts = fill(self.tr("Born %1, %2."), f"{parsed.birth_date:%d.%m.%Y}", SEX[parsed.sex].lower())
         if parsed.warnings:
             self.cpr_state.setStyleSheet("color: #8a5a00;")
             self.cpr_state.setText(facts + " " + " ".join(parsed.warnings))
@@ -111,7 +112,7 @@ class NewChildDialog(BaseDialog):
     def _accept(self) -> None:
         first, last = self.first.text().strip(), self.last.text().strip()
         if not first or not last:
-            self.error.setText(self.tr("Skriv både fornavn og efternavn."))
+            self.error.setText(self.tr("Type both first name and last name."))
             return
         try:
             cprmod.parse(self.cpr.text())

@@ -14,6 +14,7 @@ from behandlerklient.core import course_rules
 from behandlerklient.core.manuals import Track
 from behandlerklient.core.vocab import SESSION_FORMAT
 from behandlerklient.ui.dialogs.base_dialog import BaseDialog
+from behandlerklient.ui.i18n import fill
 
 
 @dataclass
@@ -29,26 +30,27 @@ class NewCourseDialog(BaseDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("newCourseDialog")
-        self.setWindowTitle(self.tr("Nyt forløb"))
+        self.setWindowTitle(self.tr("New course"))
         self._tracks, self._birth = tracks, birth_date
         self.choice: CourseChoice | None = None
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr("Nyt behandlingsforløb for <b>%1</b>").replace("%1", child_name)))
+        layout.addWidget(QLabel(fill(self.tr("New treatment course for <b>%1</b>"), child_name)))
         form = QFormLayout()
         self.track = QComboBox()
         self.track.setObjectName("trackCombo")
         for t in tracks:
-            self.track.addItem(f"{t.name} ({t.age_min}-{t.age_max} år, {t.range_text} sessioner)", t.id)
-        form.addRow(self.tr("&Spor:"), self.track)
+            self.track.addItem(fill(self.tr("%1 (%2-%3 years, %4 sessions)"), t.name, t.age_min, t.age_max, t.range_text),
+                               t.id)
+        form.addRow(self.tr("&Track:"), self.track)
         self.start = QDateEdit(QDate(today.year, today.month, today.day))
         self.start.setObjectName("startDate")
         self.start.setCalendarPopup(True)
         self.start.setDisplayFormat("dd.MM.yyyy")
-        form.addRow(self.tr("S&tartdato:"), self.start)
+        form.addRow(self.tr("&Start date:"), self.start)
         self.planned = QSpinBox()
         self.planned.setObjectName("plannedSpin")
         self.planned.setRange(1, 60)
-        form.addRow(self.tr("&Planlagte sessioner:"), self.planned)
+        form.addRow(self.tr("&Planned sessions:"), self.planned)
         self.format = QComboBox()
         self.format.setObjectName("formatCombo")
         form.addRow(self.tr("&Format:"), self.format)
@@ -63,10 +65,10 @@ class NewCourseDialog(BaseDialog):
         self.warning.setStyleSheet("background: #fff4d6; border: 1px solid #e0a020; padding: 6px;")
         layout.addWidget(self.warning)
         buttons = QDialogButtonBox()
-        ok = buttons.addButton(self.tr("&Opret forløb"), QDialogButtonBox.ButtonRole.AcceptRole)
+        ok = buttons.addButton(self.tr("&Create course"), QDialogButtonBox.ButtonRole.AcceptRole)
         ok.setObjectName("createCourseButton")
         ok.setDefault(True)
-        buttons.addButton(self.tr("Annullér"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.addButton(self.tr("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

@@ -6,7 +6,7 @@ from concurrent.futures import Future
 from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate
 from PySide6.QtWidgets import (
     QDateEdit, QDialogButtonBox, QFormLayout, QLabel, QPushButton, QTabWidget, QTableWidget, QTableWidgetItem,
     QVBoxLayout, QWidget,
@@ -18,8 +18,11 @@ from behandlerklient.services.workspace import Workspace
 from behandlerklient.ui import background, prompts
 from behandlerklient.ui.dialogs.base_dialog import BaseDialog
 from behandlerklient.ui.errors import report
+from behandlerklient.ui.i18n import fill
 
-COLUMNS = ["", "Sessioner", "Gennemgået", "Selvvurdering", "Supervisor", "Forskel"]
+COLUMNS = ["", QT_TRANSLATE_NOOP("ReportDialog", "Sessions"), QT_TRANSLATE_NOOP("ReportDialog", "Reviewed"),
+           QT_TRANSLATE_NOOP("ReportDialog", "Self-rating"), QT_TRANSLATE_NOOP("ReportDialog", "Supervisor"),
+           QT_TRANSLATE_NOOP("ReportDialog", "Difference")]
 
 
 def _pct(value: float | None) -> str:
@@ -30,7 +33,7 @@ class ReportDialog(BaseDialog):
     def __init__(self, *, ws: Workspace, today: date, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("reportDialog")
-        self.setWindowTitle(self.tr("Rapporter"))
+        self.setWindowTitle(self.tr("Reports"))
         self.ws = ws
         self._running: Future | None = None
         self._stale = False
@@ -43,32 +46,34 @@ class ReportDialog(BaseDialog):
             w.setDisplayFormat("dd.MM.yyyy")
             w.setCalendarPopup(True)
             w.dateChanged.connect(self.refresh)
-        form.addRow(self.tr("Fra"), self.start)
-        form.addRow(self.tr("Til"), self.end)
+        form.addRow(self.tr("From"), self.start)
+        form.addRow(self.tr("To"), self.end)
         layout.addLayout(form)
         self.tabs = QTabWidget()
         self.tables: dict[str, QTableWidget] = {}
-        for key, title in (("by_therapist", "Pr. behandler"), ("by_track", "Pr. spor"), ("by_month", "Over tid")):
+        for key, title in (("by_therapist", self.tr("By therapist")), ("by_track", self.tr("By track")),
+                           ("by_month", self.tr("Over time"))):
             t = QTableWidget(0, len(COLUMNS))
             t.setObjectName(f"fidelity_{key}")
-            t.setHorizontalHeaderLabels(COLUMNS)
+            t.setHorizontalHeaderLabels([self.tr(c) if c else "" for c in COLUMNS])
             t.verticalHeader().hide()
             self.tables[key] = t
             self.tabs.addTab(t, title)
-        layout.addWidget(QLabel(self.tr("<b>Manualtroskab</b>: selvvurdering og supervisors vurdering vises hver for "
-                                        "sig; forskellen er selvvurdering minus supervisor.")))
+        layout.addWidget(QLabel(self.tr("<b>Manual fidelity</b>: the self-rating and the supervisor's rating are "
+                                        "shown apart; the difference is self-rating minus supervisor.")))
         layout.addWidget(self.tabs, 1)
         self.summary = QLabel("")
         self.summary.setObjectName("fidelitySummary")
         layout.addWidget(self.summary)
         buttons = QDialogButtonBox()
-        for key, text in (("fidelity:pdf", "Manualtroskab som &PDF…"), ("activity:pdf", "&Aktivitetsrapport (PDF)…"),
-                          ("activity:csv", "Pseudonymiseret &CSV…")):
-            b = QPushButton(self.tr(text))
+        for key, text in (("fidelity:pdf", self.tr("Manual fidelity as &PDF…")),
+                          ("activity:pdf", self.tr("&Activity report (PDF)…")),
+                          ("activity:csv", self.tr("Pseudonymised &CSV…"))):
+            b = QPushButton(text)
             b.setObjectName(f"save_{key.replace(':', '_')}")
             b.clicked.connect(lambda _c=False, k=key: self.save(k))
             buttons.addButton(b, QDialogButtonBox.ButtonRole.ActionRole)
-        buttons.addButton(self.tr("Luk"), QDialogButtonBox.ButtonRole.RejectRole).clicked.connect(self.reject)
+        buttons.addButton(self.tr("Close"), QDialogButtonBox.ButtonRole.RejectRole).clicked.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(860, 600)
         self.refresh()
@@ -85,7 +90,7 @@ class ReportDialog(BaseDialog):
             return
         start, end = self._period()
         self._stale = False
-        self.summary.setText(self.tr("Beregner…"))
+        self.summary.setText(self.tr("Calculating…"))
         self._running = background.start(self, workspace.in_own_connection(
             self.ws, lambda own: reports.fidelity_data(ws=own, start=start, end=end)),
             done=self._show, failed=self._failed)
@@ -112,27 +117,27 @@ class ReportDialog(BaseDialog):
                 gap = v["self_minus_supervisor"]
                 for c, text in enumerate([name, str(v["sessions"]), _pct(v["reviewed_share"]), _pct(v["self_adherence"]),
                                           _pct(v["supervisor_adherence"]),
-                                          "–" if gap is None else f"{gap * 100:+.0f} point"]):
+                                          "–" if gap is None else fill(self.tr("%1 points"), f"{gap * 100:+.0f}")]):
                     table.setItem(r, c, QTableWidgetItem(text))
             table.resizeColumnsToContents()
         o = data["overall"]
-        self.summary.setText(self.tr("%1 sessioner; %2 gennemgået af supervisor.").replace(
-            "%1", str(o.get("sessions", 0))).replace("%2", _pct(o.get("reviewed_share"))))
+        self.summary.setText(fill(self.tr("%1 sessions; %2 reviewed by a supervisor."), o.get("sessions", 0),
+                                  _pct(o.get("reviewed_share"))))
 
     def save(self, key: str) -> None:
         kind, fmt = key.split(":")
         name = {"fidelity:pdf": "manualtroskab.pdf", "activity:pdf": "aktivitetsrapport.pdf",
                 "activity:csv": "aktivitet-pseudonymiseret.csv"}[key]
-        out = prompts.save_file(self, self.tr("Gem rapport"), Path.home() / name,
+        out = prompts.save_file(self, self.tr("Save report"), Path.home() / name,
                                 "PDF (*.pdf)" if fmt == "pdf" else "CSV (*.csv)")
         if out is None:
             return
         start, end = self._period()
         try:
-            background.wait_for(self, self.tr("Laver rapporten…"), workspace.in_own_connection(
+            background.wait_for(self, self.tr("Making the report…"), workspace.in_own_connection(
                 self.ws, lambda own: reports.write(data=reports.render(ws=own, kind=kind, fmt=fmt, start=start,
                                                                        end=end), out=out)))
         except KnownError as exc:
-            prompts.error(self, self.tr("Rapporten blev ikke gemt"), exc.message)
+            prompts.error(self, self.tr("The report was not saved"), exc.message)
             return
-        prompts.info(self, self.tr("Rapport gemt"), str(out))
+        prompts.info(self, self.tr("Report saved"), str(out))

@@ -16,31 +16,32 @@ from behandlerklient.services import supervision
 from behandlerklient.services.supervision import Rating, ReviewView
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.ui.dialogs.base_dialog import BaseDialog
+from behandlerklient.ui.i18n import fill
 
 
 class ReviewDialog(BaseDialog):
     def __init__(self, *, ws: Workspace, view: ReviewView, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("reviewDialog")
-        self.setWindowTitle(self.tr("Supervision af session"))
+        self.setWindowTitle(self.tr("Supervision of a session"))
         self.ws, self.view = ws, view
         self.decided = ""
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"<h3>{html.escape(view.track)}: session {view.number}</h3>"
-                                f"Behandler: {html.escape(view.therapist)} · {html.escape(view.session_date)}"))
+        layout.addWidget(QLabel(fill(self.tr("<h3>%1: session %2</h3>Therapist: %3 · %4"), html.escape(view.track),
+                                     view.number, html.escape(view.therapist), html.escape(view.session_date))))
         info = QTextBrowser()
         info.setObjectName("reviewSession")
         rows = "".join(f"<tr><td><b>{html.escape(k)}</b></td><td>{html.escape(v)}</td></tr>" for k, v in view.structure)
         text = ("".join(f"<p><b>{html.escape(k)}</b><br>{html.escape(v)}</p>" for k, v in view.clinical_text.items())
-                if view.clinical_text is not None else "<p><i>Det kliniske indhold vises ikke (indstilling).</i></p>")
+                if view.clinical_text is not None else self.tr("<p><i>The clinical content is not shown (setting).</i></p>"))
         info.setHtml(f"<table>{rows}</table>{text}")
         info.setMaximumHeight(220)
         layout.addWidget(info)
-        box = QGroupBox(self.tr("Din vurdering af manualtroskab (gemmes adskilt fra behandlerens egen)"))
+        box = QGroupBox(self.tr("Your rating of manual fidelity (kept apart from the therapist's own)"))
         bl = QVBoxLayout(box)
         self.table = QTableWidget(len(view.items), 3)
         self.table.setObjectName("reviewChecklist")
-        self.table.setHorizontalHeaderLabels([self.tr("Punkt"), self.tr("Efterlevet"), self.tr("Kompetence 0-6")])
+        self.table.setHorizontalHeaderLabels([self.tr("Item"), self.tr("Followed"), self.tr("Competence 0-6")])
         self.table.horizontalHeader().setStretchLastSection(False)
         for row, item in enumerate(view.items):
             lab = QLineEdit(item.label)
@@ -63,7 +64,7 @@ class ReviewDialog(BaseDialog):
         layout.addWidget(box)
         self.comment = QPlainTextEdit()
         self.comment.setObjectName("reviewComment")
-        self.comment.setPlaceholderText(self.tr("Kommentar til behandleren (kræves ved ønskede ændringer)"))
+        self.comment.setPlaceholderText(self.tr("Comment to the therapist (required when asking for changes)"))
         self.comment.setMaximumHeight(70)
         layout.addWidget(self.comment)
         self.error = QLabel("")
@@ -71,11 +72,11 @@ class ReviewDialog(BaseDialog):
         self.error.setStyleSheet("color: #a00000; font-weight: bold;")
         layout.addWidget(self.error)
         buttons = QDialogButtonBox()
-        self.approve_button = buttons.addButton(self.tr("&Godkend"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.approve_button = buttons.addButton(self.tr("&Approve"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.approve_button.setObjectName("approveButton")
-        self.changes_button = buttons.addButton(self.tr("Bed om æ&ndringer"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.changes_button = buttons.addButton(self.tr("Ask for &changes"), QDialogButtonBox.ButtonRole.ActionRole)
         self.changes_button.setObjectName("changesButton")
-        buttons.addButton(self.tr("Luk"), QDialogButtonBox.ButtonRole.RejectRole).clicked.connect(self.reject)
+        buttons.addButton(self.tr("Close"), QDialogButtonBox.ButtonRole.RejectRole).clicked.connect(self.reject)
         self.approve_button.clicked.connect(lambda: self._decide("approved"))
         self.changes_button.clicked.connect(lambda: self._decide("changes_requested"))
         layout.addWidget(buttons)

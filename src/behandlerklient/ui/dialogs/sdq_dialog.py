@@ -16,6 +16,7 @@ from behandlerklient.core.errors import KnownError
 from behandlerklient.services.scoring import score_with_bands
 from behandlerklient.services.sdq_records import PHASES
 from behandlerklient.ui.dialogs.base_dialog import BaseDialog
+from behandlerklient.ui.i18n import fill
 
 ANSWERS = {None: "–", 0: "0", 1: "1", 2: "2"}
 IMPACT = {None: "–", 0: "0", 1: "1", 2: "2", 3: "3"}
@@ -29,8 +30,8 @@ class SdqDialog(BaseDialog):
         self.setWindowTitle(self.tr("SDQ"))
         self._save = save
         outer = QVBoxLayout(self)
-        note = QLabel(self.tr("Skriv de afkrydsede svar ind efter itemnummer (0 = passer ikke, 1 = passer delvist, "
-                              "2 = passer godt; – = ikke besvaret). Spørgsmålenes ordlyd vises ikke (licens)."))
+        note = QLabel(self.tr("Enter the ticked answers by item number (0 = not true, 1 = somewhat true, "
+                              "2 = certainly true; – = not answered). The wording of the items is not shown (licence)."))
         note.setWordWrap(True)
         outer.addWidget(note)
         top = QFormLayout()
@@ -45,11 +46,11 @@ class SdqDialog(BaseDialog):
         self.date = QDateEdit(QDate(today.year, today.month, today.day))
         self.date.setDisplayFormat("dd.MM.yyyy")
         self.date.setCalendarPopup(True)
-        top.addRow(self.tr("Besvaret af"), self.informant)
-        top.addRow(self.tr("Tidspunkt"), self.phase)
-        top.addRow(self.tr("Dato"), self.date)
+        top.addRow(self.tr("Answered by"), self.informant)
+        top.addRow(self.tr("Time point"), self.phase)
+        top.addRow(self.tr("Date"), self.date)
         outer.addLayout(top)
-        items = QGroupBox(self.tr("Svar (item 1-25)"))
+        items = QGroupBox(self.tr("Answers (items 1-25)"))
         grid = QGridLayout(items)
         self.items: list[QComboBox] = []
         for n in range(1, 26):
@@ -65,7 +66,7 @@ class SdqDialog(BaseDialog):
             grid.addLayout(cell, (n - 1) % 9, (n - 1) // 9)
             self.items.append(box)
         outer.addWidget(items)
-        impact = QGroupBox(self.tr("Påvirkning (samlet vurdering 0-3, derefter påvirkningsspørgsmål 0-3)"))
+        impact = QGroupBox(self.tr("Impact (overall rating 0-3, then impact questions 0-3)"))
         il = QHBoxLayout(impact)
         self.impact: list[QComboBox] = []
         for n in range(6):
@@ -86,9 +87,9 @@ class SdqDialog(BaseDialog):
         self.error.setStyleSheet("color: #a00000; font-weight: bold;")
         outer.addWidget(self.error)
         buttons = QDialogButtonBox()
-        ok = buttons.addButton(self.tr("&Gem"), QDialogButtonBox.ButtonRole.AcceptRole)
+        ok = buttons.addButton(self.tr("&Save"), QDialogButtonBox.ButtonRole.AcceptRole)
         ok.setObjectName("saveSdqButton")
-        buttons.addButton(self.tr("Luk"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.addButton(self.tr("Close"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         outer.addWidget(buttons)
@@ -119,7 +120,8 @@ class SdqDialog(BaseDialog):
             band = result["bands"].get(key)
             text = f"{label}: {'–' if value is None else value}"
             if band:
-                text += f" ({band['label'].lower()}{'' if band['confirmed'] else ', bånd ikke bekræftet'})"
+                text += " (" + (band["label"].lower() if band["confirmed"] else fill(
+                    self.tr("%1, band not confirmed"), band["label"].lower())) + ")"
             lines.append(text)
         self.result.setText("\n".join(lines))
 

@@ -18,6 +18,7 @@ from behandlerklient.core.vocab import PARTICIPANTS, SESSION_FORMAT, SESSION_PAR
 from behandlerklient.services.sessions import SessionContext
 from behandlerklient.ui import prompts
 from behandlerklient.ui.dialogs.base_dialog import BaseDialog
+from behandlerklient.ui.i18n import fill
 
 AUTOSAVE_MS = 1500  # a crash loses at most this much typing
 
@@ -34,13 +35,13 @@ class SessionEditorDialog(BaseDialog):
         self._save_draft, self._finish = save_draft, finish
         self._dirty = False
         self.finished_ok = False
-        self.setWindowTitle(self.tr("Session %1 - %2").replace("%1", str(self.session.number)).replace("%2", ctx.track.name))
+        self.setWindowTitle(fill(self.tr("Session %1 - %2"), self.session.number, ctx.track.name))
         outer = QVBoxLayout(self)
 
         self.heading = QLabel(f"<h2>{ctx.position.heading}</h2>")
         self.heading.setObjectName("sessionHeading")
         outer.addWidget(self.heading)
-        sub = f"{ctx.child_name} · {ctx.track.name}" + (f" · Tema: {ctx.theme}" if ctx.theme else "")
+        sub = f"{ctx.child_name} · {ctx.track.name}" + (fill(self.tr(" · Theme: %1"), ctx.theme) if ctx.theme else "")
         self.theme = QLabel(sub)
         self.theme.setObjectName("sessionTheme")
         self.theme.setWordWrap(True)
@@ -52,7 +53,7 @@ class SessionEditorDialog(BaseDialog):
         self.warning.setVisible(bool(ctx.warnings))
         outer.addWidget(self.warning)
 
-        facts = QGroupBox(self.tr("Sessionen"))
+        facts = QGroupBox(self.tr("The session"))
         form = QGridLayout(facts)
         self.date = QDateEdit(QDate(self.session.session_date.year, self.session.session_date.month,
                                     self.session.session_date.day))
@@ -62,7 +63,7 @@ class SessionEditorDialog(BaseDialog):
         self.duration = QSpinBox()
         self.duration.setObjectName("durationSpin")
         self.duration.setRange(0, 600)
-        self.duration.setSuffix(" min")
+        self.duration.setSuffix(self.tr(" min"))
         self.duration.setValue(self.session.duration_min)
         self.participants = QComboBox()
         self.participants.setObjectName("participantsCombo")
@@ -74,8 +75,8 @@ class SessionEditorDialog(BaseDialog):
         for code, text in SESSION_FORMAT.items():
             self.format.addItem(text, code)
         self.format.setCurrentIndex(self.format.findData(self.session.format))
-        for col, (text, widget) in enumerate(((self.tr("&Dato"), self.date), (self.tr("&Varighed"), self.duration),
-                                              (self.tr("D&eltagere"), self.participants),
+        for col, (text, widget) in enumerate(((self.tr("&Date"), self.date), (self.tr("D&uration"), self.duration),
+                                              (self.tr("&Participants"), self.participants),
                                               (self.tr("&Format"), self.format))):
             lab = QLabel(text)
             lab.setBuddy(widget)
@@ -96,7 +97,7 @@ class SessionEditorDialog(BaseDialog):
             edit.setMinimumHeight(64)
             guide = ctx.guidance.get(key, "")
             edit.setPlaceholderText(guide)
-            edit.setToolTip(self.tr("Manualen: %1").replace("%1", guide) if guide else "")
+            edit.setToolTip(fill(self.tr("The manual: %1"), guide) if guide else "")
             lab = QLabel(f"<b>{n}. {title}</b>")
             lab.setBuddy(edit)
             parts_form.addRow(lab, edit)
@@ -107,15 +108,15 @@ class SessionEditorDialog(BaseDialog):
         scroll.setWidget(parts_widget)
         outer.addWidget(scroll, 1)
 
-        self.save_state = QLabel(self.tr("Kladden gemmes automatisk (krypteret)."))
+        self.save_state = QLabel(self.tr("The draft is saved automatically (encrypted)."))
         self.save_state.setObjectName("saveState")
         self.save_state.setStyleSheet("color: palette(mid);")
         outer.addWidget(self.save_state)
         buttons = QDialogButtonBox()
-        self.finish_button = buttons.addButton(self.tr("Afslut og gem i &journal"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.finish_button = buttons.addButton(self.tr("Finish and save in the &journal"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.finish_button.setObjectName("finishButton")
         self.finish_button.setToolTip(self.tr("Ctrl+Enter"))
-        self.close_button = buttons.addButton(self.tr("&Gem kladde og luk"), QDialogButtonBox.ButtonRole.RejectRole)
+        self.close_button = buttons.addButton(self.tr("&Save draft and close"), QDialogButtonBox.ButtonRole.RejectRole)
         self.close_button.setObjectName("closeDraftButton")
         buttons.accepted.connect(self._finish_clicked)
         buttons.rejected.connect(self.reject)
@@ -149,7 +150,7 @@ class SessionEditorDialog(BaseDialog):
 
     def _changed(self) -> None:
         self._dirty = True
-        self.save_state.setText(self.tr("Ændringer ikke gemt endnu…"))
+        self.save_state.setText(self.tr("Changes not saved yet…"))
         self._timer.start()
 
     def save_now(self) -> bool:
@@ -159,25 +160,24 @@ class SessionEditorDialog(BaseDialog):
         try:
             self._save_draft(self.collect())
         except KnownError as exc:
-            self.save_state.setText(self.tr("Kladden kunne ikke gemmes: %1").replace("%1", exc.message))
+            self.save_state.setText(fill(self.tr("The draft could not be saved: %1"), exc.message))
             return False
         self._dirty = False
-        self.save_state.setText(self.tr("Kladde gemt kl. %1").replace("%1", QTime.currentTime().toString("HH:mm:ss")))
+        self.save_state.setText(fill(self.tr("Draft saved at %1"), QTime.currentTime().toString("HH:mm:ss")))
         self.draft_saved.emit()
         return True
 
     def _finish_clicked(self) -> None:
         self.save_now()  # whatever happens next, the typing is safe as a draft
-        passphrase = prompts.passphrase(self, self.tr("Underskriv session %1").replace("%1", str(self.session.number)), self.tr(
-            "Når sessionen er gemt i journalen, er den underskrevet med dit navn og tidspunktet og kan ikke "
-            "ændres bagefter (kun rettes med en ny, underskrevet tilføjelse).\n\nSkriv din adgangskode for at "
-            "underskrive:"))
+        passphrase = prompts.passphrase(self, fill(self.tr("Sign session %1"), self.session.number), self.tr(
+            "Once the session is saved in the journal, it is signed with your name and the time and cannot be "
+            "changed afterwards (only corrected by a new, signed addition).\n\nType your passphrase to sign:"))
         if passphrase is None:
             return
         try:
             self._finish(self.collect(), passphrase)
         except KnownError as exc:
-            prompts.error(self, self.tr("Sessionen blev ikke underskrevet"), exc.message)
+            prompts.error(self, self.tr("The session was not signed"), exc.message)
             return
         self._dirty = False
         self.finished_ok = True
@@ -186,7 +186,7 @@ class SessionEditorDialog(BaseDialog):
     def reject(self) -> None:
         # Closing never loses text: whatever is typed is saved as the draft first.
         if self._dirty and not self.save_now():
-            if not prompts.question(self, self.tr("Kladden er ikke gemt"),
-                                    self.tr("Kladden kunne ikke gemmes. Luk alligevel og mist ændringerne?")):
+            if not prompts.question(self, self.tr("The draft is not saved"),
+                                    self.tr("The draft could not be saved. Close anyway and lose the changes?")):
                 return
         super().reject()

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QLabel, QLineEdit, 
 from behandlerklient.core.errors import KnownError
 from behandlerklient.core.passphrase import strength
 from behandlerklient.ui.dialogs.base_dialog import BaseDialog
+from behandlerklient.ui.i18n import fill
 
 Creator = Callable[[dict], object]
 
@@ -19,24 +20,25 @@ class SetupDialog(BaseDialog):
         self._create = create
         self.workspace: object | None = None
         self.setObjectName("setupDialog")
-        self.setWindowTitle(self.tr("Opret database"))
+        self.setWindowTitle(self.tr("Create database"))
         layout = QVBoxLayout(self)
-        intro = QLabel(self.tr("Der er ingen database endnu. Opret en krypteret database og den første bruger "
-                               "(administrator).\nPlacering: %1").replace("%1", path_label))
+        intro = QLabel(fill(self.tr("There is no database yet. Create an encrypted database and the first user "
+                                    "(administrator).\nLocation: %1"), path_label))
         intro.setWordWrap(True)
         layout.addWidget(intro)
         form = QFormLayout()
         self.fields: dict[str, QLineEdit] = {}
-        for key, label, echo in (("username", "&Brugernavn:", False), ("full_name", "&Fulde navn:", False),
-                                 ("title", "&Titel:", False), ("phone", "Tele&fon:", False),
-                                 ("passphrase", "&Adgangskode:", True), ("repeat", "&Gentag adgangskode:", True)):
+        for key, label, echo in (("username", self.tr("&User name:"), False), ("full_name", self.tr("&Full name:"), False),
+                                 ("title", self.tr("&Title:"), False), ("phone", self.tr("&Phone:"), False),
+                                 ("passphrase", self.tr("P&assphrase:"), True),
+                                 ("repeat", self.tr("&Repeat passphrase:"), True)):
             edit = QLineEdit()
             edit.setObjectName(f"{key}Edit")
             if echo:
                 edit.setEchoMode(QLineEdit.EchoMode.Password)
-            form.addRow(self.tr(label), edit)
+            form.addRow(label, edit)
             self.fields[key] = edit
-        self.fields["title"].setText(self.tr("Psykolog"))
+        self.fields["title"].setText(self.tr("Psychologist"))
         self.strength = QLabel("")
         self.strength.setObjectName("strengthLabel")
         self.strength.setWordWrap(True)
@@ -49,10 +51,10 @@ class SetupDialog(BaseDialog):
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
         buttons = QDialogButtonBox()
-        ok = buttons.addButton(self.tr("&Opret"), QDialogButtonBox.ButtonRole.AcceptRole)
+        ok = buttons.addButton(self.tr("&Create"), QDialogButtonBox.ButtonRole.AcceptRole)
         ok.setObjectName("createButton")
         ok.setDefault(True)
-        buttons.addButton(self.tr("Annullér"), QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.addButton(self.tr("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self._try_create)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -66,7 +68,7 @@ class SetupDialog(BaseDialog):
         values = {k: e.text().strip() for k, e in self.fields.items()}
         values["passphrase"], values["repeat"] = self.fields["passphrase"].text(), self.fields["repeat"].text()
         if values["passphrase"] != values.pop("repeat"):
-            self.error.setText(self.tr("De to adgangskoder er ikke ens."))
+            self.error.setText(self.tr("The two passphrases are not the same."))
             return
         try:
             self.workspace = self._create(values)

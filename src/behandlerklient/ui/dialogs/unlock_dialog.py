@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
 
 from behandlerklient.core.errors import KnownError
 from behandlerklient.ui.dialogs.base_dialog import BaseDialog
+from behandlerklient.ui.i18n import fill
 
 Unlocker = Callable[[str, str, bool], object]
 
@@ -23,20 +24,20 @@ class UnlockDialog(BaseDialog):
         super().__init__(parent)
         self._unlock = unlock
         self.workspace: object | None = None
-        self.setWindowTitle(self.tr("Lås Behandlerklient op"))
+        self.setWindowTitle(self.tr("Unlock Behandlerklient"))
         self.setObjectName("unlockDialog")
         layout = QVBoxLayout(self)
-        heading = QLabel(self.tr("<b>Behandlerklient</b><br>Journalen er krypteret. Skriv din adgangskode."))
+        heading = QLabel(self.tr("<b>Behandlerklient</b><br>The journal is encrypted. Type your passphrase."))
         heading.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(heading)
         if database_label:
-            where = QLabel(self.tr("Database: %1").replace("%1", database_label))
+            where = QLabel(fill(self.tr("Database: %1"), database_label))
             where.setObjectName("databaseLabel")
             where.setStyleSheet("color: palette(mid);")
             layout.addWidget(where)
         if demo_passphrase:
-            demo = QLabel(self.tr("Demodatabase med syntetiske børn. Adgangskode: <b>%1</b><br>Log ind som "
-                                  "<b>demo</b> (behandler) eller <b>lhv</b> (supervisor).").replace("%1", demo_passphrase))
+            demo = QLabel(fill(self.tr("Demo database with synthetic children. Passphrase: <b>%1</b><br>Log in as "
+                                       "<b>demo</b> (therapist) or <b>lhv</b> (supervisor)."), demo_passphrase))
             demo.setObjectName("demoHint")
             demo.setStyleSheet("background: #fff4d6; border: 1px solid #e0c060; padding: 6px;")
             layout.addWidget(demo)
@@ -45,21 +46,21 @@ class UnlockDialog(BaseDialog):
         self.user.setObjectName("userCombo")
         self.user.setEditable(True)
         self.user.addItems(usernames)
-        form.addRow(self.tr("&Bruger:"), self.user)
+        form.addRow(self.tr("&User:"), self.user)
         self.passphrase = QLineEdit()
         self.passphrase.setObjectName("passphraseEdit")
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        form.addRow(self.tr("&Adgangskode:"), self.passphrase)
-        self.remember = QCheckBox(self.tr("&Husk på denne computer"))
+        form.addRow(self.tr("P&assphrase:"), self.passphrase)
+        self.remember = QCheckBox(self.tr("&Remember on this computer"))
         self.remember.setObjectName("rememberCheck")
         if not keyring_available:
             self.remember.setEnabled(False)
-            self.remember.setToolTip(self.tr("Computeren har ingen nøglering; adgangskoden skal skrives hver gang."))
+            self.remember.setToolTip(self.tr("The computer has no keyring; the passphrase must be typed every time."))
         form.addRow("", self.remember)
         layout.addLayout(form)
         if not keyring_available:
-            note = QLabel(self.tr("Ingen nøglering på denne computer: databasen kan ikke huskes, "
-                                  "og adgangskoden gemmes aldrig i en fil."))
+            note = QLabel(self.tr("No keyring on this computer: the database cannot be remembered, "
+                                  "and the passphrase is never stored in a file."))
             note.setObjectName("keyringNote")
             note.setWordWrap(True)
             note.setStyleSheet("color: palette(mid); font-size: small;")
@@ -71,10 +72,10 @@ class UnlockDialog(BaseDialog):
         self.error.hide()
         layout.addWidget(self.error)
         buttons = QDialogButtonBox()
-        self.ok_button = buttons.addButton(self.tr("Lås &op"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok_button = buttons.addButton(self.tr("&Unlock"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.ok_button.setObjectName("unlockButton")
         self.ok_button.setDefault(True)
-        cancel = buttons.addButton(self.tr("Annullér"), QDialogButtonBox.ButtonRole.RejectRole)
+        cancel = buttons.addButton(self.tr("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)
         cancel.setShortcut(QKeySequence(Qt.Key.Key_Escape))
         buttons.accepted.connect(self._try_unlock)
         buttons.rejected.connect(self.reject)
@@ -86,7 +87,7 @@ class UnlockDialog(BaseDialog):
         username = self.user.currentText().strip()
         passphrase = self.passphrase.text()
         if not passphrase:
-            self._show_error(self.tr("Skriv din adgangskode."))
+            self._show_error(self.tr("Type your passphrase."))
             return
         self.setCursor(Qt.CursorShape.WaitCursor)
         try:

@@ -5,15 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from behandlerklient.core import cpr as cprmod
 from behandlerklient.core.ages import age_on
 from behandlerklient.storage.children import ChildRow
+from behandlerklient.ui.i18n import fill
 
 # About four screens of rows: a keystroke reads one page, scrolling fetches the next.
 PAGE = 100
-HEADERS = ("Navn", "CPR", "Alder")
+HEADERS = (QT_TRANSLATE_NOOP("ChildListModel", "Name"), QT_TRANSLATE_NOOP("ChildListModel", "CPR"),
+           QT_TRANSLATE_NOOP("ChildListModel", "Age"))
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -86,7 +88,7 @@ class ChildListModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal and 0 <= section < len(HEADERS):
-            return HEADERS[section]
+            return self.tr(HEADERS[section])
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
@@ -100,7 +102,7 @@ class ChildListModel(QAbstractTableModel):
             if col == 1:
                 return cprmod.mask(row.cpr)
             if col == 2:
-                return f"{age_on(row.birth_date, self._today())} år"
+                return fill(self.tr("%1 years"), age_on(row.birth_date, self._today()))
         if role == self.ChildIdRole:
             return row.id
         if role == Qt.ItemDataRole.ToolTipRole:

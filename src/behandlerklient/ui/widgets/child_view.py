@@ -14,6 +14,7 @@ from behandlerklient.core.vocab import (
 )
 from behandlerklient.services.child_record import ChildRecord
 from behandlerklient.services.children import ChildOverview
+from behandlerklient.ui.i18n import fill
 from behandlerklient.ui.widgets.record_tabs import ConsentTab, JournalTab, TimelineTab
 
 COURSE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -34,7 +35,7 @@ class ChildView(QWidget):
         self.setObjectName("childView")
         self.overview: ChildOverview | None = None
         layout = QVBoxLayout(self)
-        self.header = QLabel(self.tr("Vælg et barn i listen til venstre."))
+        self.header = QLabel(self.tr("Choose a child in the list on the left."))
         self.header.setObjectName("childHeader")
         self.header.setTextFormat(Qt.TextFormat.RichText)
         self.header.setWordWrap(True)
@@ -51,44 +52,44 @@ class ChildView(QWidget):
         course_page = QWidget()
         page = QVBoxLayout(course_page)
         page.setContentsMargins(0, 0, 0, 0)
-        contacts_box = QGroupBox(self.tr("Henvendelser"))
+        contacts_box = QGroupBox(self.tr("Contacts"))
         cl = QVBoxLayout(contacts_box)
         self.contacts = QTreeWidget()
         self.contacts.setObjectName("contactsTree")
-        self.contacts.setHeaderLabels([self.tr("Dato"), self.tr("Hvem"), self.tr("Vej"), self.tr("Bekymring")])
+        self.contacts.setHeaderLabels([self.tr("Date"), self.tr("Who"), self.tr("Way"), self.tr("Concern")])
         self.contacts.setRootIsDecorated(False)
         self.contacts.setMaximumHeight(110)
         cl.addWidget(self.contacts)
         page.addWidget(contacts_box)
 
-        courses_box = QGroupBox(self.tr("Forløb og sessioner"))
+        courses_box = QGroupBox(self.tr("Courses and sessions"))
         vl = QVBoxLayout(courses_box)
         self.courses = QTreeWidget()
         self.courses.setObjectName("coursesTree")
-        self.courses.setHeaderLabels([self.tr("Forløb / session"), self.tr("Dato"), self.tr("Status"), self.tr("Sessioner")])
+        self.courses.setHeaderLabels([self.tr("Course / session"), self.tr("Date"), self.tr("Status"), self.tr("Sessions")])
         self.courses.itemActivated.connect(self._activated)
         self.courses.currentItemChanged.connect(lambda *_: self._update_buttons())
         vl.addWidget(self.courses)
         buttons = QHBoxLayout()
-        self.new_course_button = QPushButton(self.tr("Nyt &forløb…"))
+        self.new_course_button = QPushButton(self.tr("New &course…"))
         self.new_course_button.setObjectName("newCourseButton")
         self.new_course_button.clicked.connect(self.new_course_requested)
-        self.new_session_button = QPushButton(self.tr("Ny &session"))
+        self.new_session_button = QPushButton(self.tr("New &session"))
         self.new_session_button.setObjectName("newSessionButton")
-        self.new_session_button.setToolTip(self.tr("Ny session i det valgte forløb (Ctrl+N)"))
+        self.new_session_button.setToolTip(self.tr("New session in the chosen course (Ctrl+N)"))
         self.new_session_button.clicked.connect(self._request_session)
         buttons.addWidget(self.new_course_button)
         buttons.addWidget(self.new_session_button)
         buttons.addStretch(1)
         vl.addLayout(buttons)
         page.addWidget(courses_box, 1)
-        self.tabs.addTab(course_page, self.tr("&Forløb"))
+        self.tabs.addTab(course_page, self.tr("C&ourses"))
         self.timeline = TimelineTab()
-        self.tabs.addTab(self.timeline, self.tr("&Tidslinje"))
+        self.tabs.addTab(self.timeline, self.tr("&Timeline"))
         self.journal = JournalTab()
         self.tabs.addTab(self.journal, self.tr("&Journal"))
         self.consent = ConsentTab()
-        self.tabs.addTab(self.consent, self.tr("Samtykke og &dokumentation"))
+        self.tabs.addTab(self.consent, self.tr("Consent and &documentation"))
         layout.addWidget(self.tabs, 1)
         self.show_overview(None)
 
@@ -105,21 +106,24 @@ class ChildView(QWidget):
         has = ov is not None
         self.new_course_button.setEnabled(has)
         if ov is None:
-            self.header.setText(self.tr("<h2>Intet barn valgt</h2>Vælg et barn i listen til venstre, eller søg på navn eller CPR."))
+            self.header.setText(self.tr("<h2>No child chosen</h2>Choose a child in the list on the left, or search by name or CPR."))
             self.details.setText("")
             self._update_buttons()
             return
         c = ov.child
         parsed = c.parsed_cpr
-        self.header.setText(f"<h2>{_esc(c.full_name)}</h2>CPR {parsed.formatted} · født {_d(parsed.birth_date)} "
-                            f"· {ov.age} år · {label(SEX, parsed.sex)}")
-        guardians = ", ".join(f"{_esc(g.name)} ({label(GUARDIAN_RELATION, g.relation).lower()}"
-                              f"{'' if g.has_custody else ', uden forældremyndighed'})" for g in c.guardians) or "-"
-        gp = (f"{_esc(c.gp.clinic_name)}, {_esc(c.gp.doctor_name)}, tlf. {_esc(c.gp.phone)}" if c.gp else "ikke angivet")
+        self.header.setText(fill(self.tr("<h2>%1</h2>CPR %2 · born %3 · %4 years · %5"), _esc(c.full_name),
+                                 parsed.formatted, _d(parsed.birth_date), ov.age, label(SEX, parsed.sex)))
+        guardians = ", ".join(fill(self.tr("%1 (%2)") if g.has_custody else self.tr("%1 (%2, without custody)"),
+                                   _esc(g.name), label(GUARDIAN_RELATION, g.relation).lower())
+                              for g in c.guardians) or "-"
+        gp = (fill(self.tr("%1, %2, tel. %3"), _esc(c.gp.clinic_name), _esc(c.gp.doctor_name), _esc(c.gp.phone))
+              if c.gp else self.tr("not given"))
         munis = _esc(c.home_municipality or "-")
         if c.treating_municipality and c.treating_municipality != c.home_municipality:
-            munis += f" (behandles i {_esc(c.treating_municipality)})"
-        self.details.setText(f"<b>Forældre:</b> {guardians}<br><b>Egen læge:</b> {gp}<br><b>Kommune:</b> {munis}")
+            munis = fill(self.tr("%1 (treated in %2)"), munis, _esc(c.treating_municipality))
+        self.details.setText(fill(self.tr("<b>Parents:</b> %1<br><b>GP:</b> %2<br><b>Municipality:</b> %3"),
+                                  guardians, gp, munis))
         for ct in ov.contacts:
             QTreeWidgetItem(self.contacts, [_d(ct.contact_date), label(CONTACT_MADE_BY, ct.made_by),
                                             label(CONTACT_WAY, ct.way), ct.concern])

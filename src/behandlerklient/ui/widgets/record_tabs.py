@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QTextBrowser, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from behandlerklient.core.consent_rules import SHARE_PARTIES
 from behandlerklient.core.vocab import ROLES
 from behandlerklient.services.child_record import ChildRecord
+from behandlerklient.ui.i18n import fill
 
-STATE = {"signed": "Underskrevet", "draft": "Kladde", "due": "Planlagt", "done": "Gennemført"}
+STATE = {"signed": QT_TRANSLATE_NOOP("TimelineTab", "Signed"), "draft": QT_TRANSLATE_NOOP("TimelineTab", "Draft"),
+         "due": QT_TRANSLATE_NOOP("TimelineTab", "Planned"), "done": QT_TRANSLATE_NOOP("TimelineTab", "Done")}
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 20
 
 
@@ -27,7 +29,7 @@ class TimelineTab(QWidget):
         self.tree = QTreeWidget()
         self.tree.setObjectName("timelineTree")
         self.tree.setRootIsDecorated(False)
-        self.tree.setHeaderLabels([self.tr("Dato"), self.tr("Trin"), self.tr("Status")])
+        self.tree.setHeaderLabels([self.tr("Date"), self.tr("Step"), self.tr("Status")])
         layout.addWidget(self.tree)
 
     def show_record(self, rec: ChildRecord | None) -> None:
@@ -36,18 +38,20 @@ class TimelineTab(QWidget):
             self.waits.setText("")
             return
         for e in rec.events:
-            QTreeWidgetItem(self.tree, [e.day.strftime("%d.%m.%Y"), e.title, STATE.get(e.state, e.state)])
+            state = QCoreApplication.translate("TimelineTab", STATE[e.state]) if e.state in STATE else e.state
+            QTreeWidgetItem(self.tree, [e.day.strftime("%d.%m.%Y"), e.title, state])
         self.tree.resizeColumnToContents(0)
         self.tree.resizeColumnToContents(1)
         lines = []
         for day, w in rec.waits:
-            parts = [f"forsamtale {w.to_intake} dage" if w.to_intake is not None else "ingen forsamtale endnu"]
+            parts = [fill(self.tr("intake talk %1 days"), w.to_intake) if w.to_intake is not None
+                     else self.tr("no intake talk yet")]
             if w.to_screening is not None:
-                parts.append(f"screening {w.to_screening} dage")
+                parts.append(fill(self.tr("screening %1 days"), w.to_screening))
             if w.to_start is not None:
-                parts.append(f"forløbsstart {w.to_start} dage")
-            lines.append(f"Henvendelse {day:%d.%m.%Y}: " + ", ".join(parts))
-        self.waits.setText("<b>Ventetid</b><br>" + "<br>".join(lines) if lines else "")
+                parts.append(fill(self.tr("course start %1 days"), w.to_start))
+            lines.append(fill(self.tr("Contact %1: %2"), f"{day:%d.%m.%Y}", ", ".join(parts)))
+        self.waits.setText(self.tr("<b>Waiting time</b>") + "<br>" + "<br>".join(lines) if lines else "")
 
 
 class JournalTab(QWidget):
@@ -72,24 +76,25 @@ class JournalTab(QWidget):
         for line in sorted(rec.journal, key=lambda j: (j.entry.event_time, j.entry.id)):
             e = line.entry
             when = e.event_time.strftime("%d.%m.%Y")
-            signed = e.signed_at.astimezone().strftime("%d.%m.%Y %H:%M") if e.signed_at else "kladde"
-            head = (f"<b>{html.escape(e.title)}</b> · {when} · {html.escape(line.author_name)} "
-                    f"({ROLES.get(e.author_role, e.author_role).lower()}), underskrevet {signed}")
+            signed = e.signed_at.astimezone().strftime("%d.%m.%Y %H:%M") if e.signed_at else self.tr("draft")
+            head = fill(self.tr("<b>%1</b> · %2 · %3 (%4), signed %5"), html.escape(e.title), when,
+                        html.escape(line.author_name), ROLES.get(e.author_role, e.author_role).lower(), signed)
             body = html.escape(e.body).replace("\n", "<br>")
             if line.superseded:
                 c = line.corrected_by
                 head = f"<s>{head}</s>"
-                body = (f"<s style='color:#777'>{body}</s><br><i>Rettet af {html.escape(line.corrector_name)} den "
-                        f"{c.written_at.astimezone():%d.%m.%Y %H:%M}; se rettelsen nedenfor.</i>")
+                body = f"<s style='color:#777'>{body}</s><br><i>" + fill(
+                    self.tr("Corrected by %1 on %2; see the correction below."), html.escape(line.corrector_name),
+                    f"{c.written_at.astimezone():%d.%m.%Y %H:%M}") + "</i>"
             blocks.append(f"<a name='e{e.id}'></a><p>{head}<br>{body}</p>")
             item = QListWidgetItem(("✎ " if e.kind == "correction" else "") + f"{when}  {e.title}"
-                                   + ("  (rettet)" if line.superseded else ""))
+                                   + (self.tr("  (corrected)") if line.superseded else ""))
             item.setData(ENTRY_ROLE, e.id)
             font = item.font()
             font.setStrikeOut(line.superseded)
             item.setFont(font)
             self.list.addItem(item)
-        self.text.setHtml("<hr>".join(blocks) or "<i>Ingen journalnotater endnu.</i>")
+        self.text.setHtml("<hr>".join(blocks) or self.tr("<i>No journal entries yet.</i>"))
 
     def selected_entry(self) -> int | None:
         item = self.list.currentItem()
@@ -113,24 +118,28 @@ class ConsentTab(QWidget):
         if rec is None:
             self.text.clear()
             return
-        out = ["<h3>Samtykke i dag</h3><ul>"]
+        out = [self.tr("<h3>Consent today</h3>"), "<ul>"]
         for key, status in rec.consents.items():
-            what = "Behandling" if key == "treatment" else f"Videregivelse til {SHARE_PARTIES.get(key, key)}"
+            what = self.tr("Treatment") if key == "treatment" else fill(self.tr("Disclosure to %1"),
+                                                                         SHARE_PARTIES.get(key, key))
             if status.ok:
-                mark, color, detail = "✔", "#206020", f"givet af {status.required_from}"
+                mark, color, detail = "✔", "#206020", fill(self.tr("given by %1"), status.required_from)
             elif key == "treatment":
                 mark, color, detail = "✘", "#a00000", " ".join(status.missing)
             else:  # sharing is only needed where the course involves that party
-                mark, color, detail = "–", "#666666", f"ikke givet (kræves af {status.required_from})"
+                mark, color, detail = "–", "#666666", fill(self.tr("not given (required from %1)"),
+                                                           status.required_from)
             extra = "".join(f"<br><small>{html.escape(n)}</small>" for n in status.warnings + status.notes)
             out.append(f"<li><span style='color:{color}'>{mark} {what}</span>: {html.escape(detail)}{extra}</li>")
         out.append("</ul>")
         if rec.parental_access_limited:
-            out.append("<p><b>Den unge har bedt om, at forældrenes adgang til journalen begrænses.</b></p>")
+            out.append(self.tr("<p><b>The young person has asked for the parents' access to the journal to be "
+                               "limited.</b></p>"))
         for course_id, items in rec.checklists.items():
-            out.append(f"<h3>Dokumentationstjekliste: {html.escape(course_names.get(course_id, str(course_id)))}</h3><ul>")
+            out.append(fill(self.tr("<h3>Documentation checklist: %1</h3>"),
+                            html.escape(course_names.get(course_id, str(course_id)))) + "<ul>")
             for i in items:
-                mark, color = ("✔", "#206020") if i.present else ("✘ mangler", "#a00000")
+                mark, color = ("✔", "#206020") if i.present else (self.tr("✘ missing"), "#a00000")
                 detail = f" <small>({html.escape(i.detail)})</small>" if i.detail else ""
                 out.append(f"<li><span style='color:{color}'>{mark}</span> {html.escape(i.label)}{detail}</li>")
             out.append("</ul>")

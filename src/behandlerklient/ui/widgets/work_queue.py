@@ -21,13 +21,13 @@ class WorkQueueWidget(QWidget):
         super().__init__(parent)
         self.setObjectName("workQueue")
         layout = QVBoxLayout(self)
-        self.heading = QLabel(self.tr("<h2>Arbejdsliste</h2>Det, der venter på dig. Dobbeltklik eller tryk Enter for "
-                                      "at åbne. Vælg et barn til venstre for at se journalen."))
+        self.heading = QLabel(self.tr("<h2>Work list</h2>What is waiting for you. Double-click or press Enter to "
+                                      "open. Choose a child on the left to see the journal."))
         self.heading.setWordWrap(True)
         layout.addWidget(self.heading)
         self.tree = QTreeWidget()
         self.tree.setObjectName("workQueueTree")
-        self.tree.setHeaderLabels([self.tr("Opgave"), self.tr("Barn"), self.tr("Dato")])
+        self.tree.setHeaderLabels([self.tr("Task"), self.tr("Child"), self.tr("Date")])
         self.tree.itemActivated.connect(self._activated)
         layout.addWidget(self.tree, 1)
         self.tasks: list[Task] = []

@@ -1,0 +1,1598 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="da_DK" sourcelanguage="en">
+<context>
+    <name>AppController</name>
+    <message>
+        <source>&amp;Lock</source>
+        <translation>&amp;Lås</translation>
+    </message>
+    <message>
+        <source>Automatic backup failed: %1</source>
+        <translation>Automatisk sikkerhedskopi mislykkedes: %1</translation>
+    </message>
+    <message>
+        <source>Taking today&apos;s backup in the background…</source>
+        <translation>Tager dagens sikkerhedskopi i baggrunden…</translation>
+    </message>
+    <message>
+        <source>Backup saved: %1</source>
+        <translation>Sikkerhedskopi gemt: %1</translation>
+    </message>
+    <message>
+        <source>Creating the demo database with synthetic children…</source>
+        <translation>Opretter demodatabase med syntetiske børn…</translation>
+    </message>
+    <message>
+        <source>Creating the encrypted database…</source>
+        <translation>Opretter den krypterede database…</translation>
+    </message>
+    <message>
+        <source>Unlocking…</source>
+        <translation>Låser op…</translation>
+    </message>
+</context>
+<context>
+    <name>ChildListModel</name>
+    <message>
+        <source>Name</source>
+        <translation>Navn</translation>
+    </message>
+    <message>
+        <source>CPR</source>
+        <translation>CPR</translation>
+    </message>
+    <message>
+        <source>Age</source>
+        <translation>Alder</translation>
+    </message>
+    <message>
+        <source>%1 years</source>
+        <translation>%1 år</translation>
+    </message>
+</context>
+<context>
+    <name>ChildView</name>
+    <message>
+        <source>Choose a child in the list on the left.</source>
+        <translation>Vælg et barn i listen til venstre.</translation>
+    </message>
+    <message>
+        <source>Contacts</source>
+        <translation>Henvendelser</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Dato</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>Hvem</translation>
+    </message>
+    <message>
+        <source>Way</source>
+        <translation>Vej</translation>
+    </message>
+    <message>
+        <source>Concern</source>
+        <translation>Bekymring</translation>
+    </message>
+    <message>
+        <source>Courses and sessions</source>
+        <translation>Forløb og sessioner</translation>
+    </message>
+    <message>
+        <source>Course / session</source>
+        <translation>Forløb / session</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Sessions</source>
+        <translation>Sessioner</translation>
+    </message>
+    <message>
+        <source>New &amp;course…</source>
+        <translation>Nyt &amp;forløb…</translation>
+    </message>
+    <message>
+        <source>New &amp;session</source>
+        <translation>Ny &amp;session</translation>
+    </message>
+    <message>
+        <source>New session in the chosen course (Ctrl+N)</source>
+        <translation>Ny session i det valgte forløb (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>C&amp;ourses</source>
+        <translation>&amp;Forløb</translation>
+    </message>
+    <message>
+        <source>&amp;Timeline</source>
+        <translation>&amp;Tidslinje</translation>
+    </message>
+    <message>
+        <source>&amp;Journal</source>
+        <translation>&amp;Journal</translation>
+    </message>
+    <message>
+        <source>Consent and &amp;documentation</source>
+        <translation>Samtykke og &amp;dokumentation</translation>
+    </message>
+    <message>
+        <source>&lt;h2&gt;No child chosen&lt;/h2&gt;Choose a child in the list on the left, or search by name or CPR.</source>
+        <translation>&lt;h2&gt;Intet barn valgt&lt;/h2&gt;Vælg et barn i listen til venstre, eller søg på navn eller CPR.</translation>
+    </message>
+    <message>
+        <source>&lt;h2&gt;%1&lt;/h2&gt;CPR %2 · born %3 · %4 years · %5</source>
+        <translation>&lt;h2&gt;%1&lt;/h2&gt;CPR %2 · født %3 · %4 år · %5</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>%1 (%2, without custody)</source>
+        <translation>%1 (%2, uden forældremyndighed)</translation>
+    </message>
+    <message>
+        <source>%1, %2, tel. %3</source>
+        <translation>%1, %2, tlf. %3</translation>
+    </message>
+    <message>
+        <source>not given</source>
+        <translation>ikke angivet</translation>
+    </message>
+    <message>
+        <source>%1 (treated in %2)</source>
+        <translation>%1 (behandles i %2)</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Parents:&lt;/b&gt; %1&lt;br&gt;&lt;b&gt;GP:&lt;/b&gt; %2&lt;br&gt;&lt;b&gt;Municipality:&lt;/b&gt; %3</source>
+        <translation>&lt;b&gt;Forældre:&lt;/b&gt; %1&lt;br&gt;&lt;b&gt;Egen læge:&lt;/b&gt; %2&lt;br&gt;&lt;b&gt;Kommune:&lt;/b&gt; %3</translation>
+    </message>
+    <message>
+        <source>Session %1</source>
+        <translation>Session %1</translation>
+    </message>
+</context>
+<context>
+    <name>ConsentTab</name>
+    <message>
+        <source>&lt;h3&gt;Consent today&lt;/h3&gt;</source>
+        <translation>&lt;h3&gt;Samtykke i dag&lt;/h3&gt;</translation>
+    </message>
+    <message>
+        <source>Treatment</source>
+        <translation>Behandling</translation>
+    </message>
+    <message>
+        <source>Disclosure to %1</source>
+        <translation>Videregivelse til %1</translation>
+    </message>
+    <message>
+        <source>given by %1</source>
+        <translation>givet af %1</translation>
+    </message>
+    <message>
+        <source>not given (required from %1)</source>
+        <translation>ikke givet (kræves af %1)</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;The young person has asked for the parents&apos; access to the journal to be limited.&lt;/b&gt;&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;Den unge har bedt om, at forældrenes adgang til journalen begrænses.&lt;/b&gt;&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Documentation checklist: %1&lt;/h3&gt;</source>
+        <translation>&lt;h3&gt;Dokumentationstjekliste: %1&lt;/h3&gt;</translation>
+    </message>
+    <message>
+        <source>✘ missing</source>
+        <translation>✘ mangler</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentActions</name>
+    <message>
+        <source>&amp;Documents</source>
+        <translation>&amp;Dokumenter</translation>
+    </message>
+    <message>
+        <source>&amp;Journal summary (PDF)…</source>
+        <translation>&amp;Journaludskrift (PDF)…</translation>
+    </message>
+    <message>
+        <source>&amp;Information to the GP…</source>
+        <translation>&amp;Orientering til egen læge…</translation>
+    </message>
+    <message>
+        <source>&amp;Feedback to the GP…</source>
+        <translation>&amp;Tilbagemelding til egen læge…</translation>
+    </message>
+    <message>
+        <source>Document saved</source>
+        <translation>Dokument gemt</translation>
+    </message>
+    <message>
+        <source>Saved: %1
+
+Open the folder?</source>
+        <translation>Gemt: %1
+
+Åbn mappen?</translation>
+    </message>
+    <message>
+        <source>Open the folder</source>
+        <translation>Åbn mappen</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Luk</translation>
+    </message>
+    <message>
+        <source>Choose a child first.</source>
+        <translation>Vælg først et barn.</translation>
+    </message>
+    <message>
+        <source>Save journal summary</source>
+        <translation>Gem journaludskrift</translation>
+    </message>
+    <message>
+        <source>Making the journal summary…</source>
+        <translation>Laver journaludskriften…</translation>
+    </message>
+    <message>
+        <source>Choose a child with a course first.</source>
+        <translation>Vælg først et barn med et forløb.</translation>
+    </message>
+    <message>
+        <source>Save letter</source>
+        <translation>Gem brev</translation>
+    </message>
+</context>
+<context>
+    <name>FormDialog</name>
+    <message>
+        <source>Save &amp;draft</source>
+        <translation>Gem &amp;kladde</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>&amp;Gem</translation>
+    </message>
+    <message>
+        <source>Save and &amp;sign…</source>
+        <translation>Gem og &amp;underskriv…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Luk</translation>
+    </message>
+    <message>
+        <source>Sign</source>
+        <translation>Underskriv</translation>
+    </message>
+    <message>
+        <source>Signed entries cannot be changed afterwards, only corrected by a new addition.
+
+Type your passphrase to sign:</source>
+        <translation>Underskrevne notater kan ikke ændres bagefter, kun rettes med en ny tilføjelse.
+
+Skriv din adgangskode for at underskrive:</translation>
+    </message>
+    <message>
+        <source>Saved as a draft; not signed.</source>
+        <translation>Gemt som kladde; ikke underskrevet.</translation>
+    </message>
+    <message>
+        <source>Saved as a draft, but not signed: %1</source>
+        <translation>Gemt som kladde, men ikke underskrevet: %1</translation>
+    </message>
+</context>
+<context>
+    <name>GroupSessionDialog</name>
+    <message>
+        <source>Group session</source>
+        <translation>Gruppesession</translation>
+    </message>
+    <message>
+        <source>1. Participants</source>
+        <translation>1. Deltagere</translation>
+    </message>
+    <message>
+        <source>&amp;Create group session</source>
+        <translation>&amp;Opret gruppesession</translation>
+    </message>
+    <message>
+        <source>Track</source>
+        <translation>Spor</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Dato</translation>
+    </message>
+    <message>
+        <source>Active courses</source>
+        <translation>Aktive forløb</translation>
+    </message>
+    <message>
+        <source>2. Shared content (copied to each child&apos;s journal: name no one)</source>
+        <translation>2. Fælles indhold (kopieres til hvert barns journal: nævn ingen ved navn)</translation>
+    </message>
+    <message>
+        <source>3. Each child on their own</source>
+        <translation>3. Hvert barn for sig</translation>
+    </message>
+    <message>
+        <source>Child</source>
+        <translation>Barn</translation>
+    </message>
+    <message>
+        <source>Attendance</source>
+        <translation>Fremmøde</translation>
+    </message>
+    <message>
+        <source>Own notes about the child</source>
+        <translation>Egne noter om barnet</translation>
+    </message>
+    <message>
+        <source>Save &amp;draft</source>
+        <translation>Gem &amp;kladde</translation>
+    </message>
+    <message>
+        <source>Save and &amp;sign…</source>
+        <translation>Gem og &amp;underskriv…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Luk</translation>
+    </message>
+    <message>
+        <source>Saved as a draft.</source>
+        <translation>Gemt som kladde.</translation>
+    </message>
+    <message>
+        <source>Sign the group session</source>
+        <translation>Underskriv gruppesession</translation>
+    </message>
+    <message>
+        <source>Each child gets a journal entry of their own with the shared content and their own notes.
+
+Your passphrase:</source>
+        <translation>Hvert barn får sit eget journalnotat med det fælles indhold og egne noter.
+
+Din adgangskode:</translation>
+    </message>
+</context>
+<context>
+    <name>JournalTab</name>
+    <message>
+        <source>draft</source>
+        <translation>kladde</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; · %2 · %3 (%4), signed %5</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; · %2 · %3 (%4), underskrevet %5</translation>
+    </message>
+    <message>
+        <source>Corrected by %1 on %2; see the correction below.</source>
+        <translation>Rettet af %1 den %2; se rettelsen nedenfor.</translation>
+    </message>
+    <message>
+        <source>  (corrected)</source>
+        <translation>  (rettet)</translation>
+    </message>
+    <message>
+        <source>&lt;i&gt;No journal entries yet.&lt;/i&gt;</source>
+        <translation>&lt;i&gt;Ingen journalnotater endnu.&lt;/i&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>LetterPreviewDialog</name>
+    <message>
+        <source>Review the letter to the GP</source>
+        <translation>Gennemse brev til egen læge</translation>
+    </message>
+    <message>
+        <source>Read the letter through. When you save, the disclosure is recorded in the journal (what, to whom, when and on what basis): %1.</source>
+        <translation>Læs brevet igennem. Når du gemmer, journalføres udleveringen (hvad, til hvem, hvornår og på hvilket grundlag): %1.</translation>
+    </message>
+    <message>
+        <source>Save &amp;PDF…</source>
+        <translation>Gem &amp;PDF…</translation>
+    </message>
+    <message>
+        <source>Save PDF and &amp;MedCom file…</source>
+        <translation>Gem PDF og &amp;MedCom-fil…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annullér</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>%1 (demo)</source>
+        <translation>%1 (demo)</translation>
+    </message>
+    <message>
+        <source>Search by name or CPR…  (Ctrl+F)</source>
+        <translation>Søg på navn eller CPR…  (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Filer</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Afslut</translation>
+    </message>
+    <message>
+        <source>&amp;Child</source>
+        <translation>&amp;Barn</translation>
+    </message>
+    <message>
+        <source>&amp;Search</source>
+        <translation>&amp;Søg</translation>
+    </message>
+    <message>
+        <source>&amp;New child…</source>
+        <translation>&amp;Nyt barn…</translation>
+    </message>
+    <message>
+        <source>New &amp;course…</source>
+        <translation>Nyt &amp;forløb…</translation>
+    </message>
+    <message>
+        <source>New &amp;session</source>
+        <translation>Ny &amp;session</translation>
+    </message>
+    <message>
+        <source>&amp;Work list</source>
+        <translation>&amp;Arbejdsliste</translation>
+    </message>
+    <message>
+        <source>Tools</source>
+        <translation>Værktøjer</translation>
+    </message>
+    <message>
+        <source>The draft is not saved</source>
+        <translation>Kladden er ikke gemt</translation>
+    </message>
+    <message>
+        <source>The draft could not be saved. Quit anyway?</source>
+        <translation>Kladden kunne ikke gemmes. Afslut alligevel?</translation>
+    </message>
+    <message>
+        <source>%1 found of %2 children</source>
+        <translation>%1 fundet af %2 børn</translation>
+    </message>
+    <message>
+        <source>%1 children</source>
+        <translation>%1 børn</translation>
+    </message>
+    <message>
+        <source>The child is registered</source>
+        <translation>Barnet er oprettet</translation>
+    </message>
+    <message>
+        <source>New course</source>
+        <translation>Nyt forløb</translation>
+    </message>
+    <message>
+        <source>Choose a child first.</source>
+        <translation>Vælg først et barn.</translation>
+    </message>
+    <message>
+        <source>The course is created</source>
+        <translation>Forløbet er oprettet</translation>
+    </message>
+    <message>
+        <source>New session</source>
+        <translation>Ny session</translation>
+    </message>
+    <message>
+        <source>Choose a child and an active course first.</source>
+        <translation>Vælg først et barn og et aktivt forløb.</translation>
+    </message>
+    <message>
+        <source>Session %1 (signed)</source>
+        <translation>Session %1 (underskrevet)</translation>
+    </message>
+</context>
+<context>
+    <name>NewChildDialog</name>
+    <message>
+        <source>New child</source>
+        <translation>Nyt barn</translation>
+    </message>
+    <message>
+        <source>(not given)</source>
+        <translation>(ikke angivet)</translation>
+    </message>
+    <message>
+        <source>&amp;First name:</source>
+        <translation>&amp;Fornavn:</translation>
+    </message>
+    <message>
+        <source>&amp;Last name:</source>
+        <translation>&amp;Efternavn:</translation>
+    </message>
+    <message>
+        <source>&amp;CPR number:</source>
+        <translation>&amp;CPR-nummer:</translation>
+    </message>
+    <message>
+        <source>&amp;Home municipality:</source>
+        <translation>&amp;Bopælskommune:</translation>
+    </message>
+    <message>
+        <source>&amp;Treating municipality:</source>
+        <translation>&amp;Behandlende kommune:</translation>
+    </message>
+    <message>
+        <source>&amp;GP:</source>
+        <translation>Egen &amp;læge:</translation>
+    </message>
+    <message>
+        <source>Parents</source>
+        <translation>Forældre</translation>
+    </message>
+    <message>
+        <source>custody</source>
+        <translation>forældremyndighed</translation>
+    </message>
+    <message>
+        <source>Parent %1:</source>
+        <translation>Forælder %1:</translation>
+    </message>
+    <message>
+        <source>&amp;Create</source>
+        <translation>&amp;Opret</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annullér</translation>
+    </message>
+    <message>
+        <source>Born %1, %2.</source>
+        <translation>Født %1, %2.</translation>
+    </message>
+    <message>
+        <source>Type both first name and last name.</source>
+        <translation>Skriv både fornavn og efternavn.</translation>
+    </message>
+</context>
+<context>
+    <name>NewCourseDialog</name>
+    <message>
+        <source>New course</source>
+        <translation>Nyt forløb</translation>
+    </message>
+    <message>
+        <source>New treatment course for &lt;b&gt;%1&lt;/b&gt;</source>
+        <translation>Nyt behandlingsforløb for &lt;b&gt;%1&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>%1 (%2-%3 years, %4 sessions)</source>
+        <translation>%1 (%2-%3 år, %4 sessioner)</translation>
+    </message>
+    <message>
+        <source>&amp;Track:</source>
+        <translation>&amp;Spor:</translation>
+    </message>
+    <message>
+        <source>&amp;Start date:</source>
+        <translation>S&amp;tartdato:</translation>
+    </message>
+    <message>
+        <source>&amp;Planned sessions:</source>
+        <translation>&amp;Planlagte sessioner:</translation>
+    </message>
+    <message>
+        <source>&amp;Format:</source>
+        <translation>&amp;Format:</translation>
+    </message>
+    <message>
+        <source>&amp;Create course</source>
+        <translation>&amp;Opret forløb</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annullér</translation>
+    </message>
+</context>
+<context>
+    <name>PathwayActions</name>
+    <message>
+        <source>Contact</source>
+        <translation>Henvendelse</translation>
+    </message>
+    <message>
+        <source>Intake talk</source>
+        <translation>Forsamtale</translation>
+    </message>
+    <message>
+        <source>Screening talk</source>
+        <translation>Screeningssamtale</translation>
+    </message>
+    <message>
+        <source>Consent</source>
+        <translation>Samtykke</translation>
+    </message>
+    <message>
+        <source>Coordination</source>
+        <translation>Koordinering</translation>
+    </message>
+    <message>
+        <source>Notification of concern (Barnets lov §133)</source>
+        <translation>Underretning (Barnets lov §133)</translation>
+    </message>
+    <message>
+        <source>Closing the course</source>
+        <translation>Afslutning af forløb</translation>
+    </message>
+    <message>
+        <source>Follow-up / booster</source>
+        <translation>Opfølgning / booster</translation>
+    </message>
+    <message>
+        <source>&amp;Pathway steps</source>
+        <translation>&amp;Forløbstrin</translation>
+    </message>
+    <message>
+        <source>New &amp;contact…</source>
+        <translation>Ny &amp;henvendelse…</translation>
+    </message>
+    <message>
+        <source>&amp;Intake talk…</source>
+        <translation>&amp;Forsamtale…</translation>
+    </message>
+    <message>
+        <source>&amp;Screening…</source>
+        <translation>&amp;Screening…</translation>
+    </message>
+    <message>
+        <source>S&amp;DQ…</source>
+        <translation>S&amp;DQ…</translation>
+    </message>
+    <message>
+        <source>Co&amp;nsent…</source>
+        <translation>Sam&amp;tykke…</translation>
+    </message>
+    <message>
+        <source>Coo&amp;rdination…</source>
+        <translation>&amp;Koordinering…</translation>
+    </message>
+    <message>
+        <source>Notification of &amp;concern…</source>
+        <translation>&amp;Underretning…</translation>
+    </message>
+    <message>
+        <source>&amp;Group session…</source>
+        <translation>&amp;Gruppesession…</translation>
+    </message>
+    <message>
+        <source>Cancelled/missed session…</source>
+        <translation>Aflyst/udeblevet session…</translation>
+    </message>
+    <message>
+        <source>Change &amp;track…</source>
+        <translation>Skift &amp;spor…</translation>
+    </message>
+    <message>
+        <source>C&amp;lose course…</source>
+        <translation>&amp;Afslut forløb…</translation>
+    </message>
+    <message>
+        <source>&amp;Follow-up…</source>
+        <translation>&amp;Opfølgning…</translation>
+    </message>
+    <message>
+        <source>Co&amp;rrect journal entry…</source>
+        <translation>&amp;Ret journalnotat…</translation>
+    </message>
+    <message>
+        <source>Rate manual &amp;fidelity for the session…</source>
+        <translation>&amp;Vurdér manualtroskab for sessionen…</translation>
+    </message>
+    <message>
+        <source>Send session for super&amp;vision</source>
+        <translation>Send session til super&amp;vision</translation>
+    </message>
+    <message>
+        <source>Supervision &amp;meeting…</source>
+        <translation>Supervisions&amp;møde…</translation>
+    </message>
+    <message>
+        <source>Reports and manual fidelity…</source>
+        <translation>Rapporter og manualtroskab…</translation>
+    </message>
+    <message>
+        <source>Choose a child first.</source>
+        <translation>Vælg først et barn.</translation>
+    </message>
+    <message>
+        <source>Choose a course first.</source>
+        <translation>Vælg først et forløb.</translation>
+    </message>
+    <message>
+        <source>Record the contact first.</source>
+        <translation>Registrér først henvendelsen.</translation>
+    </message>
+    <message>
+        <source>No follow-up is planned for the child.</source>
+        <translation>Der er ingen planlagt opfølgning for barnet.</translation>
+    </message>
+    <message>
+        <source>Absence</source>
+        <translation>Fravær</translation>
+    </message>
+    <message>
+        <source>Did the child or family not turn up (Yes), or was the session cancelled (No)?</source>
+        <translation>Udeblev barnet/familien (Ja), eller blev sessionen aflyst (Nej)?</translation>
+    </message>
+    <message>
+        <source>Did not attend</source>
+        <translation>Udeblevet</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Aflyst</translation>
+    </message>
+    <message>
+        <source>Change track</source>
+        <translation>Skift spor</translation>
+    </message>
+    <message>
+        <source>New track (type the exact name):</source>
+        <translation>Nyt spor (skriv navnet præcist):</translation>
+    </message>
+    <message>
+        <source>Unknown track: %1</source>
+        <translation>Ukendt spor: %1</translation>
+    </message>
+    <message>
+        <source>Reason for the change:</source>
+        <translation>Begrundelse for skiftet:</translation>
+    </message>
+    <message>
+        <source>Sign</source>
+        <translation>Underskriv</translation>
+    </message>
+    <message>
+        <source>Your passphrase:</source>
+        <translation>Din adgangskode:</translation>
+    </message>
+    <message>
+        <source>Correct journal entry</source>
+        <translation>Ret journalnotat</translation>
+    </message>
+    <message>
+        <source>Choose the entry on the Journal tab.</source>
+        <translation>Vælg notatet under fanen Journal.</translation>
+    </message>
+    <message>
+        <source>The correction is added as a new, signed entry; the original is kept and shown struck through.</source>
+        <translation>Rettelsen tilføjes som et nyt, underskrevet notat; det oprindelige bevares og vises overstreget.</translation>
+    </message>
+    <message>
+        <source>Sign the correction</source>
+        <translation>Underskriv rettelse</translation>
+    </message>
+    <message>
+        <source>Choose a signed session on the Courses tab.</source>
+        <translation>Vælg en underskrevet session under fanen Forløb.</translation>
+    </message>
+    <message>
+        <source>Self-rating of manual fidelity</source>
+        <translation>Selvvurdering af manualtroskab</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Self-rating&lt;/b&gt;: kept apart from the supervisor&apos;s rating.</source>
+        <translation>&lt;b&gt;Selvvurdering&lt;/b&gt;: gemmes adskilt fra supervisors vurdering.</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Dato</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Group supervision</source>
+        <translation>Gruppesupervision</translation>
+    </message>
+    <message>
+        <source>Individual supervision</source>
+        <translation>Individuel supervision</translation>
+    </message>
+    <message>
+        <source>Course discussed</source>
+        <translation>Forløb drøftet</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>Noter</translation>
+    </message>
+    <message>
+        <source>Supervision meeting</source>
+        <translation>Supervisionsmøde</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Supervision meeting&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Supervisionsmøde&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Supervision</source>
+        <translation>Supervision</translation>
+    </message>
+    <message>
+        <source>The session has been sent for supervision.</source>
+        <translation>Sessionen er sendt til supervision.</translation>
+    </message>
+</context>
+<context>
+    <name>PathwayForms</name>
+    <message>
+        <source>No decision yet (a second intake talk follows)</source>
+        <translation>Ingen beslutning endnu (forsamtale 2 følger)</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Dato</translation>
+    </message>
+    <message>
+        <source>Contact made by</source>
+        <translation>Henvendt af</translation>
+    </message>
+    <message>
+        <source>Which professional / relation</source>
+        <translation>Hvilken fagperson / relation</translation>
+    </message>
+    <message>
+        <source>Way in</source>
+        <translation>Vej ind</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>Kanal</translation>
+    </message>
+    <message>
+        <source>Concern (reason for the contact)</source>
+        <translation>Bekymring (årsag til henvendelsen)</translation>
+    </message>
+    <message>
+        <source>Consent to obtain information</source>
+        <translation>Samtykke til at indhente oplysninger</translation>
+    </message>
+    <message>
+        <source>Consent to share information</source>
+        <translation>Samtykke til at dele oplysninger</translation>
+    </message>
+    <message>
+        <source>Intake talk no.</source>
+        <translation>Forsamtale nr.</translation>
+    </message>
+    <message>
+        <source>Duration (min)</source>
+        <translation>Varighed (min)</translation>
+    </message>
+    <message>
+        <source>The talk</source>
+        <translation>Samtalen</translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation>Beslutning</translation>
+    </message>
+    <message>
+        <source>Reasoning</source>
+        <translation>Begrundelse</translation>
+    </message>
+    <message>
+        <source>Group 2: guided on to</source>
+        <translation>Gruppe 2: vejledt videre til</translation>
+    </message>
+    <message>
+        <source>Group 4: referral to BUP</source>
+        <translation>Gruppe 4: henvisning til BUP</translation>
+    </message>
+    <message>
+        <source>The child&apos;s own account</source>
+        <translation>Barnets egen fortælling</translation>
+    </message>
+    <message>
+        <source>Symptoms</source>
+        <translation>Symptomer</translation>
+    </message>
+    <message>
+        <source>Systematic questions about self-harm were asked</source>
+        <translation>Systematiske spørgsmål om selvskade er stillet</translation>
+    </message>
+    <message>
+        <source>Answers about self-harm</source>
+        <translation>Svar om selvskade</translation>
+    </message>
+    <message>
+        <source>Suicidal thoughts</source>
+        <translation>Selvmordstanker</translation>
+    </message>
+    <message>
+        <source>Plans</source>
+        <translation>Planer</translation>
+    </message>
+    <message>
+        <source>Earlier attempts</source>
+        <translation>Tidligere forsøg</translation>
+    </message>
+    <message>
+        <source>Protective factors</source>
+        <translation>Beskyttende faktorer</translation>
+    </message>
+    <message>
+        <source>Assessed risk level</source>
+        <translation>Vurderet risikoniveau</translation>
+    </message>
+    <message>
+        <source>(not assessed)</source>
+        <translation>(ikke vurderet)</translation>
+    </message>
+    <message>
+        <source>Crisis plan: warning signs</source>
+        <translation>Kriseplan: advarselstegn</translation>
+    </message>
+    <message>
+        <source>Required at moderate, high or acute risk</source>
+        <translation>Skal udfyldes ved moderat, høj eller akut risiko</translation>
+    </message>
+    <message>
+        <source>Crisis plan: own coping strategies</source>
+        <translation>Kriseplan: egne mestringsstrategier</translation>
+    </message>
+    <message>
+        <source>Crisis plan: people to contact</source>
+        <translation>Kriseplan: personer at kontakte</translation>
+    </message>
+    <message>
+        <source>Crisis plan: professional contacts</source>
+        <translation>Kriseplan: professionelle kontakter</translation>
+    </message>
+    <message>
+        <source>Crisis plan: means safety</source>
+        <translation>Kriseplan: sikring af midler</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Udfald</translation>
+    </message>
+    <message>
+        <source>(not decided)</source>
+        <translation>(ikke afgjort)</translation>
+    </message>
+    <message>
+        <source>Track (when a course is offered)</source>
+        <translation>Spor (ved tilbud om forløb)</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(intet)</translation>
+    </message>
+    <message>
+        <source>Reasoning (required for &apos;no course&apos;)</source>
+        <translation>Begrundelse (kræves ved &apos;intet forløb&apos;)</translation>
+    </message>
+    <message>
+        <source>The young person</source>
+        <translation>Den unge selv</translation>
+    </message>
+    <message>
+        <source>(not a parent)</source>
+        <translation>(ikke en forælder)</translation>
+    </message>
+    <message>
+        <source> (without custody)</source>
+        <translation> (uden forældremyndighed)</translation>
+    </message>
+    <message>
+        <source>Consent to</source>
+        <translation>Samtykke til</translation>
+    </message>
+    <message>
+        <source>Disclosure to</source>
+        <translation>Videregivelse til</translation>
+    </message>
+    <message>
+        <source>(not relevant)</source>
+        <translation>(ikke relevant)</translation>
+    </message>
+    <message>
+        <source>Given by</source>
+        <translation>Givet af</translation>
+    </message>
+    <message>
+        <source>Parent with custody</source>
+        <translation>Forælder med forældremyndighed</translation>
+    </message>
+    <message>
+        <source>Parent</source>
+        <translation>Forælder</translation>
+    </message>
+    <message>
+        <source>Exception under §17(2) (15-17 years)</source>
+        <translation>Undtagelse efter §17, stk. 2 (15-17 år)</translation>
+    </message>
+    <message>
+        <source>Note / reasoning</source>
+        <translation>Note / begrundelse</translation>
+    </message>
+    <message>
+        <source>Partner</source>
+        <translation>Samarbejdspartner</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Coordination</source>
+        <translation>Koordinering</translation>
+    </message>
+    <message>
+        <source>Sparring (BUP)</source>
+        <translation>Sparring (BUP)</translation>
+    </message>
+    <message>
+        <source>Minutes</source>
+        <translation>Referat</translation>
+    </message>
+    <message>
+        <source>Recipient</source>
+        <translation>Modtager</translation>
+    </message>
+    <message>
+        <source>Grounds</source>
+        <translation>Grundlag</translation>
+    </message>
+    <message>
+        <source>Closing</source>
+        <translation>Afslutning</translation>
+    </message>
+    <message>
+        <source>Completed</source>
+        <translation>Gennemført</translation>
+    </message>
+    <message>
+        <source>Dropped out</source>
+        <translation>Frafald</translation>
+    </message>
+    <message>
+        <source>Effect</source>
+        <translation>Effekt</translation>
+    </message>
+    <message>
+        <source>Content of the course</source>
+        <translation>Forløbets indhold</translation>
+    </message>
+    <message>
+        <source>Further needs</source>
+        <translation>Videre behov</translation>
+    </message>
+    <message>
+        <source>Recommendations</source>
+        <translation>Anbefalinger</translation>
+    </message>
+    <message>
+        <source>Reasoning if the criteria are not met</source>
+        <translation>Begrundelse, hvis kriterierne ikke er opfyldt</translation>
+    </message>
+    <message>
+        <source>Effect and status</source>
+        <translation>Effekt og status</translation>
+    </message>
+    <message>
+        <source>Relapse</source>
+        <translation>Tilbagefald</translation>
+    </message>
+    <message>
+        <source>Needs more help</source>
+        <translation>Behov for mere hjælp</translation>
+    </message>
+</context>
+<context>
+    <name>ReportDialog</name>
+    <message>
+        <source>Sessions</source>
+        <translation>Sessioner</translation>
+    </message>
+    <message>
+        <source>Reviewed</source>
+        <translation>Gennemgået</translation>
+    </message>
+    <message>
+        <source>Self-rating</source>
+        <translation>Selvvurdering</translation>
+    </message>
+    <message>
+        <source>Supervisor</source>
+        <translation>Supervisor</translation>
+    </message>
+    <message>
+        <source>Difference</source>
+        <translation>Forskel</translation>
+    </message>
+    <message>
+        <source>Reports</source>
+        <translation>Rapporter</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Fra</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>Til</translation>
+    </message>
+    <message>
+        <source>By therapist</source>
+        <translation>Pr. behandler</translation>
+    </message>
+    <message>
+        <source>By track</source>
+        <translation>Pr. spor</translation>
+    </message>
+    <message>
+        <source>Over time</source>
+        <translation>Over tid</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Manual fidelity&lt;/b&gt;: the self-rating and the supervisor&apos;s rating are shown apart; the difference is self-rating minus supervisor.</source>
+        <translation>&lt;b&gt;Manualtroskab&lt;/b&gt;: selvvurdering og supervisors vurdering vises hver for sig; forskellen er selvvurdering minus supervisor.</translation>
+    </message>
+    <message>
+        <source>Manual fidelity as &amp;PDF…</source>
+        <translation>Manualtroskab som &amp;PDF…</translation>
+    </message>
+    <message>
+        <source>&amp;Activity report (PDF)…</source>
+        <translation>&amp;Aktivitetsrapport (PDF)…</translation>
+    </message>
+    <message>
+        <source>Pseudonymised &amp;CSV…</source>
+        <translation>Pseudonymiseret &amp;CSV…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Luk</translation>
+    </message>
+    <message>
+        <source>Calculating…</source>
+        <translation>Beregner…</translation>
+    </message>
+    <message>
+        <source>%1 points</source>
+        <translation>%1 point</translation>
+    </message>
+    <message>
+        <source>%1 sessions; %2 reviewed by a supervisor.</source>
+        <translation>%1 sessioner; %2 gennemgået af supervisor.</translation>
+    </message>
+    <message>
+        <source>Save report</source>
+        <translation>Gem rapport</translation>
+    </message>
+    <message>
+        <source>Making the report…</source>
+        <translation>Laver rapporten…</translation>
+    </message>
+    <message>
+        <source>The report was not saved</source>
+        <translation>Rapporten blev ikke gemt</translation>
+    </message>
+    <message>
+        <source>Report saved</source>
+        <translation>Rapport gemt</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewDialog</name>
+    <message>
+        <source>Supervision of a session</source>
+        <translation>Supervision af session</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;%1: session %2&lt;/h3&gt;Therapist: %3 · %4</source>
+        <translation>&lt;h3&gt;%1: session %2&lt;/h3&gt;Behandler: %3 · %4</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;i&gt;The clinical content is not shown (setting).&lt;/i&gt;&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;i&gt;Det kliniske indhold vises ikke (indstilling).&lt;/i&gt;&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Your rating of manual fidelity (kept apart from the therapist&apos;s own)</source>
+        <translation>Din vurdering af manualtroskab (gemmes adskilt fra behandlerens egen)</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>Punkt</translation>
+    </message>
+    <message>
+        <source>Followed</source>
+        <translation>Efterlevet</translation>
+    </message>
+    <message>
+        <source>Competence 0-6</source>
+        <translation>Kompetence 0-6</translation>
+    </message>
+    <message>
+        <source>Comment to the therapist (required when asking for changes)</source>
+        <translation>Kommentar til behandleren (kræves ved ønskede ændringer)</translation>
+    </message>
+    <message>
+        <source>&amp;Approve</source>
+        <translation>&amp;Godkend</translation>
+    </message>
+    <message>
+        <source>Ask for &amp;changes</source>
+        <translation>Bed om æ&amp;ndringer</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Luk</translation>
+    </message>
+</context>
+<context>
+    <name>SdqDialog</name>
+    <message>
+        <source>SDQ</source>
+        <translation>SDQ</translation>
+    </message>
+    <message>
+        <source>Enter the ticked answers by item number (0 = not true, 1 = somewhat true, 2 = certainly true; – = not answered). The wording of the items is not shown (licence).</source>
+        <translation>Skriv de afkrydsede svar ind efter itemnummer (0 = passer ikke, 1 = passer delvist, 2 = passer godt; – = ikke besvaret). Spørgsmålenes ordlyd vises ikke (licens).</translation>
+    </message>
+    <message>
+        <source>Answered by</source>
+        <translation>Besvaret af</translation>
+    </message>
+    <message>
+        <source>Time point</source>
+        <translation>Tidspunkt</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Dato</translation>
+    </message>
+    <message>
+        <source>Answers (items 1-25)</source>
+        <translation>Svar (item 1-25)</translation>
+    </message>
+    <message>
+        <source>Impact (overall rating 0-3, then impact questions 0-3)</source>
+        <translation>Påvirkning (samlet vurdering 0-3, derefter påvirkningsspørgsmål 0-3)</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>&amp;Gem</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Luk</translation>
+    </message>
+    <message>
+        <source>%1, band not confirmed</source>
+        <translation>%1, bånd ikke bekræftet</translation>
+    </message>
+</context>
+<context>
+    <name>SessionEditorDialog</name>
+    <message>
+        <source>Session %1 - %2</source>
+        <translation>Session %1 - %2</translation>
+    </message>
+    <message>
+        <source> · Theme: %1</source>
+        <translation> · Tema: %1</translation>
+    </message>
+    <message>
+        <source>The session</source>
+        <translation>Sessionen</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <source>&amp;Date</source>
+        <translation>&amp;Dato</translation>
+    </message>
+    <message>
+        <source>D&amp;uration</source>
+        <translation>&amp;Varighed</translation>
+    </message>
+    <message>
+        <source>&amp;Participants</source>
+        <translation>D&amp;eltagere</translation>
+    </message>
+    <message>
+        <source>&amp;Format</source>
+        <translation>&amp;Format</translation>
+    </message>
+    <message>
+        <source>The manual: %1</source>
+        <translation>Manualen: %1</translation>
+    </message>
+    <message>
+        <source>The draft is saved automatically (encrypted).</source>
+        <translation>Kladden gemmes automatisk (krypteret).</translation>
+    </message>
+    <message>
+        <source>Finish and save in the &amp;journal</source>
+        <translation>Afslut og gem i &amp;journal</translation>
+    </message>
+    <message>
+        <source>Ctrl+Enter</source>
+        <translation>Ctrl+Enter</translation>
+    </message>
+    <message>
+        <source>&amp;Save draft and close</source>
+        <translation>&amp;Gem kladde og luk</translation>
+    </message>
+    <message>
+        <source>Changes not saved yet…</source>
+        <translation>Ændringer ikke gemt endnu…</translation>
+    </message>
+    <message>
+        <source>The draft could not be saved: %1</source>
+        <translation>Kladden kunne ikke gemmes: %1</translation>
+    </message>
+    <message>
+        <source>Draft saved at %1</source>
+        <translation>Kladde gemt kl. %1</translation>
+    </message>
+    <message>
+        <source>Sign session %1</source>
+        <translation>Underskriv session %1</translation>
+    </message>
+    <message>
+        <source>Once the session is saved in the journal, it is signed with your name and the time and cannot be changed afterwards (only corrected by a new, signed addition).
+
+Type your passphrase to sign:</source>
+        <translation>Når sessionen er gemt i journalen, er den underskrevet med dit navn og tidspunktet og kan ikke ændres bagefter (kun rettes med en ny, underskrevet tilføjelse).
+
+Skriv din adgangskode for at underskrive:</translation>
+    </message>
+    <message>
+        <source>The session was not signed</source>
+        <translation>Sessionen blev ikke underskrevet</translation>
+    </message>
+    <message>
+        <source>The draft is not saved</source>
+        <translation>Kladden er ikke gemt</translation>
+    </message>
+    <message>
+        <source>The draft could not be saved. Close anyway and lose the changes?</source>
+        <translation>Kladden kunne ikke gemmes. Luk alligevel og mist ændringerne?</translation>
+    </message>
+</context>
+<context>
+    <name>SetupDialog</name>
+    <message>
+        <source>Create database</source>
+        <translation>Opret database</translation>
+    </message>
+    <message>
+        <source>There is no database yet. Create an encrypted database and the first user (administrator).
+Location: %1</source>
+        <translation>Der er ingen database endnu. Opret en krypteret database og den første bruger (administrator).
+Placering: %1</translation>
+    </message>
+    <message>
+        <source>&amp;User name:</source>
+        <translation>&amp;Brugernavn:</translation>
+    </message>
+    <message>
+        <source>&amp;Full name:</source>
+        <translation>&amp;Fulde navn:</translation>
+    </message>
+    <message>
+        <source>&amp;Title:</source>
+        <translation>&amp;Titel:</translation>
+    </message>
+    <message>
+        <source>&amp;Phone:</source>
+        <translation>Tele&amp;fon:</translation>
+    </message>
+    <message>
+        <source>P&amp;assphrase:</source>
+        <translation>&amp;Adgangskode:</translation>
+    </message>
+    <message>
+        <source>&amp;Repeat passphrase:</source>
+        <translation>&amp;Gentag adgangskode:</translation>
+    </message>
+    <message>
+        <source>Psychologist</source>
+        <translation>Psykolog</translation>
+    </message>
+    <message>
+        <source>&amp;Create</source>
+        <translation>&amp;Opret</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annullér</translation>
+    </message>
+    <message>
+        <source>The two passphrases are not the same.</source>
+        <translation>De to adgangskoder er ikke ens.</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineTab</name>
+    <message>
+        <source>Signed</source>
+        <translation>Underskrevet</translation>
+    </message>
+    <message>
+        <source>Draft</source>
+        <translation>Kladde</translation>
+    </message>
+    <message>
+        <source>Planned</source>
+        <translation>Planlagt</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Gennemført</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Dato</translation>
+    </message>
+    <message>
+        <source>Step</source>
+        <translation>Trin</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>intake talk %1 days</source>
+        <translation>forsamtale %1 dage</translation>
+    </message>
+    <message>
+        <source>no intake talk yet</source>
+        <translation>ingen forsamtale endnu</translation>
+    </message>
+    <message>
+        <source>screening %1 days</source>
+        <translation>screening %1 dage</translation>
+    </message>
+    <message>
+        <source>course start %1 days</source>
+        <translation>forløbsstart %1 dage</translation>
+    </message>
+    <message>
+        <source>Contact %1: %2</source>
+        <translation>Henvendelse %1: %2</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Waiting time&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Ventetid&lt;/b&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>UnlockDialog</name>
+    <message>
+        <source>Unlock Behandlerklient</source>
+        <translation>Lås Behandlerklient op</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Behandlerklient&lt;/b&gt;&lt;br&gt;The journal is encrypted. Type your passphrase.</source>
+        <translation>&lt;b&gt;Behandlerklient&lt;/b&gt;&lt;br&gt;Journalen er krypteret. Skriv din adgangskode.</translation>
+    </message>
+    <message>
+        <source>Database: %1</source>
+        <translation>Database: %1</translation>
+    </message>
+    <message>
+        <source>Demo database with synthetic children. Passphrase: &lt;b&gt;%1&lt;/b&gt;&lt;br&gt;Log in as &lt;b&gt;demo&lt;/b&gt; (therapist) or &lt;b&gt;lhv&lt;/b&gt; (supervisor).</source>
+        <translation>Demodatabase med syntetiske børn. Adgangskode: &lt;b&gt;%1&lt;/b&gt;&lt;br&gt;Log ind som &lt;b&gt;demo&lt;/b&gt; (behandler) eller &lt;b&gt;lhv&lt;/b&gt; (supervisor).</translation>
+    </message>
+    <message>
+        <source>&amp;User:</source>
+        <translation>&amp;Bruger:</translation>
+    </message>
+    <message>
+        <source>P&amp;assphrase:</source>
+        <translation>&amp;Adgangskode:</translation>
+    </message>
+    <message>
+        <source>&amp;Remember on this computer</source>
+        <translation>&amp;Husk på denne computer</translation>
+    </message>
+    <message>
+        <source>The computer has no keyring; the passphrase must be typed every time.</source>
+        <translation>Computeren har ingen nøglering; adgangskoden skal skrives hver gang.</translation>
+    </message>
+    <message>
+        <source>No keyring on this computer: the database cannot be remembered, and the passphrase is never stored in a file.</source>
+        <translation>Ingen nøglering på denne computer: databasen kan ikke huskes, og adgangskoden gemmes aldrig i en fil.</translation>
+    </message>
+    <message>
+        <source>&amp;Unlock</source>
+        <translation>Lås &amp;op</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annullér</translation>
+    </message>
+    <message>
+        <source>Type your passphrase.</source>
+        <translation>Skriv din adgangskode.</translation>
+    </message>
+</context>
+<context>
+    <name>WorkQueueWidget</name>
+    <message>
+        <source>&lt;h2&gt;Work list&lt;/h2&gt;What is waiting for you. Double-click or press Enter to open. Choose a child on the left to see the journal.</source>
+        <translation>&lt;h2&gt;Arbejdsliste&lt;/h2&gt;Det, der venter på dig. Dobbeltklik eller tryk Enter for at åbne. Vælg et barn til venstre for at se journalen.</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>Opgave</translation>
+    </message>
+    <message>
+        <source>Child</source>
+        <translation>Barn</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Dato</translation>
+    </message>
+</context>
+<context>
+    <name>errors</name>
+    <message>
+        <source>Unexpected error</source>
+        <translation>Uventet fejl</translation>
+    </message>
+    <message>
+        <source>An unexpected error occurred. What was already saved is not affected.
+Error type: %1. A report without journal data has been written to the log file.</source>
+        <translation>Der opstod en uventet fejl. Det, der allerede var gemt, er ikke påvirket.
+Fejltype: %1. En rapport uden journaldata er skrevet i logfilen.</translation>
+    </message>
+</context>
+<context>
+    <name>prompts</name>
+    <message>
+        <source>Yes</source>
+        <translation>Ja</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>Nej</translation>
+    </message>
+</context>
+<context>
+    <name>signature</name>
+    <message>
+        <source>Checking the passphrase…</source>
+        <translation>Kontrollerer adgangskoden…</translation>
+    </message>
+</context>
+<context>
+    <name>single_instance</name>
+    <message>
+        <source>Behandlerklient is already open for this database on this computer. Switch to the open window; two windows on the same journal could overwrite each other&apos;s work.</source>
+        <translation>Behandlerklient er allerede åben for denne database på denne computer. Skift til det åbne vindue; to vinduer på samme journal kan overskrive hinandens arbejde.</translation>
+    </message>
+</context>
+</TS>
