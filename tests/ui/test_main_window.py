@@ -96,3 +96,21 @@ def test_many_matches_load_a_page_at_a_time_and_the_count_says_so(qtbot, monkeyp
         if w.model.complete():
             break
     assert w.model.rowCount() == found and w.count_label.text() == f"{found} fundet af 60 børn"
+
+
+def test_a_missed_session_is_listed_as_missed_not_as_a_second_signed_session(qtbot, window, demo_ws) -> None:
+    from datetime import date
+
+    from behandlerklient.services import pathway, sessions
+    from tests.helpers import child_with_consent
+
+    child = child_with_consent(demo_ws, "Ulla", "Østergaard", "010316-4002")
+    course = pathway.open_course(ws=demo_ws, child_id=child.id, track_id="cool-kids", start_date=date(2026, 9, 1)).course
+    sessions.record_absence(ws=demo_ws, course_id=course.id, on=date(2026, 9, 8), attendance="missed")
+    sessions.record_absence(ws=demo_ws, course_id=course.id, on=date(2026, 9, 15), attendance="cancelled")
+    window.model.register_changed()
+    window.select_child(child.id)
+    qtbot.waitUntil(lambda: window.child_view.overview is not None and window.child_view.overview.child.id == child.id)
+    top = window.child_view.courses.topLevelItem(0)
+    states = [top.child(i).text(2) for i in range(top.childCount())]
+    assert states == ["Udeblevet", "Aflyst"]

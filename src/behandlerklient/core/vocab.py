@@ -38,6 +38,9 @@ PARTICIPANTS = {"child": "Barnet", "parents": "Forældre", "both": "Barn og for�
 
 SESSION_STATE = {"draft": "Kladde", "signed": "Underskrevet"}
 
+# A cancelled or missed session keeps its place in the list but is not a delivered session.
+ATTENDANCE = {"held": "Gennemført", "cancelled": "Aflyst", "missed": "Udeblevet"}
+
 # The manual's fixed five-part session structure, in the order the editor shows it.
 SESSION_PARTS = {
     "agenda": "Dagsorden",

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
 )
 
 from behandlerklient.core.vocab import (
+    ATTENDANCE,
     CONTACT_MADE_BY, CONTACT_WAY, COURSE_STATUS, GUARDIAN_RELATION, SESSION_STATE, SEX, label,
 )
 from behandlerklient.services.child_record import ChildRecord
@@ -134,8 +135,9 @@ class ChildView(QWidget):
                                                   label(COURSE_STATUS, course.status), ""])
             item.setData(0, COURSE_ROLE, course.id)
             for s in view.sessions:
-                child_item = QTreeWidgetItem(item, [self.tr("Session %1").replace("%1", str(s.number)),
-                                                    _d(s.session_date), label(SESSION_STATE, s.state), ""])
+                state = label(SESSION_STATE, s.state) if s.attendance == "held" else label(ATTENDANCE, s.attendance)
+                child_item = QTreeWidgetItem(item, [fill(self.tr("Session %1"), s.number), _d(s.session_date), state,
+                                                    ""])
                 child_item.setData(0, SESSION_ROLE, s.id)
                 child_item.setData(0, COURSE_ROLE, course.id)
             item.setText(3, view.progress_text)
