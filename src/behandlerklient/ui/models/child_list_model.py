@@ -12,8 +12,8 @@ from behandlerklient.core.ages import age_on
 from behandlerklient.storage.children import ChildRow
 from behandlerklient.ui.i18n import fill
 
-# About four screens of rows: a keystroke reads one page, scrolling fetches the next.
-PAGE = 100
+# Two screens of rows: a keystroke reads one page, scrolling fetches the next.
+PAGE = 50
 HEADERS = (QT_TRANSLATE_NOOP("ChildListModel", "Name"), QT_TRANSLATE_NOOP("ChildListModel", "CPR"),
            QT_TRANSLATE_NOOP("ChildListModel", "Age"))
 
