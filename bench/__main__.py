@@ -33,7 +33,7 @@ PASSPHRASE = "benchmark-adgangskode"
 TODAY = date(2026, 11, 23)
 QUERIES = ["a", "an", "ann", "anna", "s", "sø", "sør", "søre", "m", "ma", "mat", "math", "e", "em", "emi", "emil",
            "0", "01", "010", "0103", "h", "ha", "han", "hans", "k", "kr", "kri", "kris"]
-TARGETS = {"usable_window_s": 1.0, "search_p95_ms": 30, "open_child_ms": 100, "save_ms": 50, "sign_ms": 50,
+TARGETS = {"usable_window_s": 1.0, "search_p95_ms": 30, "search_p95_first_pass_ms": 30, "open_child_ms": 100, "save_ms": 50, "sign_ms": 50,
            "journal_pdf_s": 1.0, "activity_report_s": 2.0, "encryption_ratio": 1.3, "peak_mb": 300}
 
 
@@ -125,14 +125,18 @@ def measure(path: Path, folder: Path, repeat: int) -> dict:
                                                                                    limit=limit),
                                page=lambda o, lim: children.page(ws=ws, offset=o, limit=lim),
                                total=lambda: children.count(ws=ws))
-        per_key = []
+        passes = []  # one pass types every query; p50/p95 per pass, then the median over passes
         for _ in range(repeat):
+            per_key = []
             for q in QUERIES:
                 t = time.perf_counter()
                 model.set_query(q)
                 model.data(model.index(0, 0))
                 per_key.append((time.perf_counter() - t) * 1000)
-        out["search_p50_ms"], out["search_p95_ms"] = _median(per_key), _p95(per_key)
+            passes.append(per_key)
+        out["search_p50_ms"] = _median([_median(p) for p in passes])
+        out["search_p95_ms"] = _median([_p95(p) for p in passes])
+        out["search_p95_first_pass_ms"] = _p95(passes[0])  # just opened: pages not yet in the cache
         rng = random.Random(3)
         all_ids = [r[0] for r in ws.db.query("SELECT id FROM children")]
         ids = rng.sample(all_ids, min(30, len(all_ids)))
@@ -206,7 +210,8 @@ def main() -> int:
     results["journal_pdf_s"] = documents_run(args.repeat)["journal_pdf_60_sessions_s"]["median"]
     rows = [("unlock: KDF (deliberate)", "kdf_s", "s"), ("unlock: open database", "open_s", "s"),
             ("cold start to usable window (excl. KDF)", "usable_window_s", "s"), ("search p50 per keystroke", "search_p50_ms", "ms"),
-            ("search p95 per keystroke", "search_p95_ms", "ms"), ("open child", "open_child_ms", "ms"),
+            ("search p95 per keystroke", "search_p95_ms", "ms"),
+            ("search p95, first pass after opening", "search_p95_first_pass_ms", "ms"), ("open child", "open_child_ms", "ms"),
             ("save draft", "save_ms", "ms"), ("sign session", "sign_ms", "ms"),
             ("activity report, one year", "activity_report_s", "s"),
             ("encrypted / plain store queries", "encryption_ratio", "x"), ("peak memory (window + work)", "peak_mb", "MB"),

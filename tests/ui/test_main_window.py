@@ -16,7 +16,10 @@ def test_child_list_model_passes_the_model_tester(qtmodeltester, window) -> None
 
 def test_list_shows_everyone_with_masked_cpr(window) -> None:
     m = window.model
-    assert m.rowCount() == 60 and window.count_label.text() == "60 børn"
+    assert m.rowCount() < 60 and window.count_label.text() == "60 børn"  # a page at a time
+    while m.canFetchMore():
+        m.fetchMore()
+    assert m.rowCount() == 60
     for r in range(m.rowCount()):
         shown = m.data(m.index(r, 1))
         assert shown.endswith("-xxxx") and len(shown) == 11
@@ -53,7 +56,7 @@ def test_clearing_the_search_shows_everyone_again(qtbot, window) -> None:
     qtbot.keyClicks(window.search, "zzzz")
     qtbot.waitUntil(lambda: window.model.rowCount() == 0, timeout=2000)
     window.search.clear()
-    qtbot.waitUntil(lambda: window.model.rowCount() == 60, timeout=2000)
+    qtbot.waitUntil(lambda: window.model.rowCount() > 0 and window.count_label.text() == "60 børn", timeout=2000)
 
 
 def test_ctrl_f_focuses_search(qtbot, window) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import date, datetime
 
 from behandlerklient.core.search_terms import query_words
@@ -12,9 +12,9 @@ from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.database import Database
 
 
-@dataclass(frozen=True)
-class ChildRow:
-    """What the child list shows: enough to find the right child, nothing more."""
+class ChildRow(NamedTuple):
+    """What the child list shows: enough to find the right child, nothing more. A named tuple: a keystroke
+    builds a page of these, and a tuple is built in half the time of a frozen dataclass."""
 
     id: int
     first_name: str

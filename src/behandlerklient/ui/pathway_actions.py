@@ -12,8 +12,9 @@ from PySide6.QtGui import QAction
 from behandlerklient.core.errors import KnownError
 from behandlerklient.services import journal, pathway, records, sdq_records, sessions, supervision
 from behandlerklient.services.changes import Changes
-from behandlerklient.ui import pathway_forms, prompts, signature
+from behandlerklient.ui import prompts, signature
 from behandlerklient.ui.menus import add_menu
+from behandlerklient.ui.pathway_forms import PathwayForms
 from behandlerklient.ui.dialogs.form_dialog import FormDialog
 from behandlerklient.ui.dialogs.group_session_dialog import GroupSessionDialog
 from behandlerklient.ui.dialogs.sdq_dialog import SdqDialog
@@ -43,6 +44,7 @@ class PathwayActions(QObject):
     def __init__(self, window: "MainWindow") -> None:
         super().__init__(window)
         self.w = window
+        self.forms = PathwayForms(self)
         self.actions: dict[str, QAction] = {}
 
     @property
@@ -57,7 +59,8 @@ class PathwayActions(QObject):
                 ("sdq", self.tr("S&DQ…"), "Ctrl+Shift+Q", self.sdq),
                 ("consent", self.tr("Co&nsent…"), "Ctrl+Shift+T", lambda: self.open_form("consent")),
                 ("coordination", self.tr("Coo&rdination…"), "Ctrl+Shift+K", lambda: self.open_form("coordination")),
-                ("notification", self.tr("Notification of &concern…"), "Ctrl+Shift+U", lambda: self.open_form("notification")),
+                ("notification", self.tr("Notification of &concern…"), "Ctrl+Shift+U",
+                 lambda: self.open_form("notification")),
                 ("group", self.tr("&Group session…"), "Ctrl+Shift+G", self.group_session),
                 ("absence", self.tr("Cancelled/missed session…"), "", self.absence),
                 ("change_track", self.tr("Change &track…"), "", self.change_track),
@@ -136,10 +139,10 @@ class PathwayActions(QObject):
 
     def _fields(self, kind: str, child):  # noqa: ANN001, ANN202
         if kind == "screening":
-            return pathway_forms.screening_fields({t.id: t.name for t in self.ws.catalogue.sorted()})
+            return self.forms.screening_fields({t.id: t.name for t in self.ws.catalogue.sorted()})
         if kind == "consent":
-            return pathway_forms.consent_fields(child)
-        return pathway_forms.FIELDS[kind]()
+            return self.forms.consent_fields(child)
+        return self.forms.fields(kind)
 
     def _defaults(self, kind: str, today: date) -> dict[str, Any]:
         return {"contact_date": today, "talk_date": today, "screening_date": today, "given_on": today,
@@ -198,8 +201,8 @@ class PathwayActions(QObject):
         if course_id is None:
             return
         missed = prompts.question(self.w, self.tr("Absence"), self.tr(
-            "Did the child or family not turn up (Yes), or was the session cancelled (No)?"), yes=self.tr("Did not attend"),
-            no=self.tr("Cancelled"))
+            "Did the child or family not turn up (Yes), or was the session cancelled (No)?"),
+            yes=self.tr("Did not attend"), no=self.tr("Cancelled"))
         try:
             changes = sessions.record_absence(ws=self.ws, course_id=course_id, on=self.w.today(),
                                               attendance="missed" if missed else "cancelled")
@@ -298,8 +301,9 @@ class PathwayActions(QObject):
                    for v in self.w.child_view.overview.courses}
         fields = [Field("meeting_date", self.tr("Date"), "date"),
                   Field("kind", self.tr("Type"), "choice", {"group": self.tr("Group supervision"),
-                                                      "individual": self.tr("Individual supervision")}),
-                  Field("course_id", self.tr("Course discussed"), "choice", courses), Field("notes", self.tr("Notes"), "text")]
+                                                           "individual": self.tr("Individual supervision")}),
+                  Field("course_id", self.tr("Course discussed"), "choice", courses),
+                  Field("notes", self.tr("Notes"), "text")]
 
         def save(form: dict) -> None:
             supervision.log_meeting(ws=self.ws, meeting_date=form["meeting_date"], kind=form["kind"],
