@@ -97,3 +97,21 @@ def test_locking_waits_until_running_work_has_returned(qtbot, db_path, _prompts)
     assert not controller.locked and controller.ws is not None  # the caller still had its window and key
     qtbot.waitUntil(lambda: controller.locked, timeout=3000)
     assert order == ["work done", "caller resumed"] and controller.ws is None
+
+
+def test_a_stuck_worker_does_not_keep_the_journal_open(qtbot, db_path, _prompts, monkeypatch) -> None:
+    from behandlerklient.ui import controller as controller_module
+
+    monkeypatch.setattr(controller_module, "LOCK_WAIT_S", 0.3)
+    controller = AppController(path=db_path, lock_after_ms=60_000)
+    assert controller.start()
+    window = _unlock(qtbot, controller)
+    release = threading.Event()
+    background.start(window, lambda: release.wait(10), done=lambda _r: None, failed=lambda _e: None)
+    try:
+        controller.lock()
+        assert not controller.locked  # deferred at first
+        qtbot.waitUntil(lambda: controller.locked, timeout=3000)
+        assert controller.ws is None
+    finally:
+        release.set()

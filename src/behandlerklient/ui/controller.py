@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 
 from concurrent.futures import ThreadPoolExecutor
@@ -31,6 +32,7 @@ from behandlerklient.ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
+LOCK_WAIT_S = 30.0
 
 
 class AppController:
@@ -46,6 +48,7 @@ class AppController:
         self.watcher: InactivityWatcher | None = None
         self.clipboard = ClipboardGuard()
         self.locked = False
+        self._lock_wanted_at: float | None = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="backup")
         self._backup_future = None
 
@@ -124,8 +127,9 @@ class AppController:
             window.statusBar().showMessage(fill(translate("AppController", "Backup saved: %1"), made.name), 8000)
 
     def wait_for_background_work(self, timeout: float = 60.0) -> None:
-        """Locking and quitting wait for a running backup (style.md §5: wait for a running save)."""
-        background.wait_idle(timeout)
+        """Locking and quitting wait for a running backup (style.md §5: wait for a running save). UI work has
+        had its chance already (lock defers to it for up to LOCK_WAIT_S); a stuck one is not waited for."""
+        background.wait_idle(1.0)
         if self._backup_future is not None:
             self._backup_future.result(timeout=timeout)
 
@@ -210,10 +214,13 @@ class AppController:
         every decrypted view, and ask for the passphrase (KeePassXC's DatabaseWidget::lock)."""
         if self.window is None or self.locked:
             return
-        if background.busy():
-            # A KDF, report or PDF is running and its caller is still on the stack: lock when it returns.
+        if background.busy() and time.monotonic() - (self._lock_wanted_at or time.monotonic()) < LOCK_WAIT_S:
+            # A KDF, report or PDF is running and its caller is still on the stack: lock when it returns
+            # (but never later than LOCK_WAIT_S: a stuck worker must not keep the journal open).
+            self._lock_wanted_at = self._lock_wanted_at or time.monotonic()
             QTimer.singleShot(100, self.lock)
             return
+        self._lock_wanted_at = None
         self.locked = True
         if self.watcher is not None:
             self.watcher.stop()
