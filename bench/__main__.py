@@ -13,7 +13,6 @@ import json
 import os
 import platform
 import random
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -23,6 +22,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import sqlcipher3  # noqa: E402  (the harness opens the plain copy with the same engine; the app never does)
 
 from behandlerklient.security import kdf  # noqa: E402
 from behandlerklient.security import keyfile as kf  # noqa: E402
@@ -167,15 +168,19 @@ def measure(path: Path, folder: Path, repeat: int) -> dict:
             report_t.append(time.perf_counter() - t)
         out["activity_report_s"] = _median(report_t)
         plain = plain_copy(ws, folder)
-        enc_t = [store_queries(ws, ids[:10]) for _ in range(repeat)]
-        conn = sqlite3.connect(str(plain), isolation_level=None)
-        # The same settings the encrypted connection gets (database.py), so the ratio is the cipher alone.
+        # The plain copy is opened by the same SQLCipher build without a key (the same SQLite version and
+        # planner) and with the encrypted connection's pragmas (database.py): the ratio is the cipher alone.
+        # Runs alternate between the two so that machine drift hits both alike.
+        conn = sqlcipher3.connect(str(plain), isolation_level=None)
         for pragma in ("foreign_keys = ON", "journal_mode = WAL", "synchronous = FULL", "temp_store = MEMORY",
                        f"cache_size = -{CACHE_KIB}"):
             conn.execute(f"PRAGMA {pragma}")
-        conn.row_factory = sqlite3.Row
+        conn.row_factory = sqlcipher3.Row
         plain_ws = workspace.Workspace(db=Database(conn, plain), user=ws.user, keys=ws.keys, catalogue=ws.catalogue)
-        plain_t = [store_queries(plain_ws, ids[:10]) for _ in range(repeat)]
+        enc_t, plain_t = [], []
+        for _ in range(repeat):
+            enc_t.append(store_queries(ws, ids[:10]))
+            plain_t.append(store_queries(plain_ws, ids[:10]))
         conn.close()
         out["encrypted_queries_s"], out["plain_queries_s"] = _median(enc_t), _median(plain_t)
         out["encryption_ratio"] = out["encrypted_queries_s"] / out["plain_queries_s"]
@@ -192,7 +197,11 @@ def main() -> int:
     parser.add_argument("--sizes", default="200,2000,10000")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--json", type=Path, default=Path("bench/out/results.json"))
+    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # internal: one database, fresh process
     args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure(args.measure, args.measure.parent, args.repeat)))
+        return 0
     sizes = [int(s) for s in args.sizes.split(",")]
     results = {"machine": f"{platform.node()} {platform.machine()}, {os.cpu_count()} cores, Python "
                           f"{platform.python_version()}", "runs": []}
@@ -201,7 +210,11 @@ def main() -> int:
             t = time.perf_counter()
             path = build(Path(tmp), n)
             built = time.perf_counter() - t
-            r = measure(path, Path(tmp), args.repeat)
+            # Measured in a fresh process, so the figures carry nothing of the build (heap, caches).
+            proc = subprocess.run([sys.executable, "-m", "bench", "--measure", str(path), "--repeat",
+                                   str(args.repeat)], capture_output=True, text=True, check=True,
+                                  env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+            r = json.loads(proc.stdout.strip().splitlines()[-1])
             r["build_s"] = built
             results["runs"].append(r)
             print(f"built and measured {n} children", file=sys.stderr)
