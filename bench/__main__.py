@@ -102,7 +102,7 @@ def measure(path: Path, folder: Path, repeat: int) -> dict:
     out["kdf_s"], out["open_s"] = _median(kdf_t), _median(open_t)
     assert wrap.kdf_params.n == 2**17
 
-    usable, peaks, cold_kdf = [], [], []
+    usable, peaks, resident, cold_kdf = [], [], [], []
     for _ in range(repeat):
         t = time.perf_counter()
         proc = subprocess.Popen([sys.executable, "-m", "bench.cold_start", str(path), PASSPHRASE, "bench"],
@@ -116,7 +116,8 @@ def measure(path: Path, folder: Path, repeat: int) -> dict:
         cold_kdf.append(info["kdf_s"])
         usable.append(shown - 2 * info["kdf_s"])  # the KDF ran twice in that process: once timed, once to unlock
         peaks.append(info["peak_mb"])
-    out["usable_window_s"], out["peak_mb"] = _median(usable), max(peaks)
+        resident.append(info["resident_mb"] or 0.0)
+    out["usable_window_s"], out["peak_mb"], out["resident_mb"] = _median(usable), max(peaks), max(resident)
 
     ws = workspace.open_with_key(path=path, key=keys.unwrap(kf.user_wrap_id("bench"), PASSPHRASE), username="bench",
                                  keys=keys)
@@ -228,6 +229,7 @@ def main() -> int:
             ("save draft", "save_ms", "ms"), ("sign session", "sign_ms", "ms"),
             ("activity report, one year", "activity_report_s", "s"),
             ("encrypted / plain store queries", "encryption_ratio", "x"), ("peak memory (window + work)", "peak_mb", "MB"),
+            ("resident after the work", "resident_mb", "MB"),
             ("database size", "db_mb", "MB")]
     header = f"{'measure':42}" + "".join(f"{r['children']:>12,}".replace(",", ".") for r in results["runs"]) + "   target"
     print(results["machine"])
