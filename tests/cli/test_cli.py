@@ -238,3 +238,6 @@ def test_settings_are_admin_only_and_validated(ws, db_path, capsys, env) -> None
     assert code == 4 and "stikprøveregel" in err
     code, out, _ = run(capsys, "settings", "set", "--db", str(db_path), "review_sample", "percent:20")
     assert code == 0 and "review_sample=percent:20" in out
+    for bad in ("0", "121", "¹", "fem"):  # "¹".isdigit() is True, int("¹") is not a number
+        code, _, err = run(capsys, "settings", "set", "--db", str(db_path), "lock_after_minutes", bad)
+        assert code == 4 and "1-120 minutter" in err

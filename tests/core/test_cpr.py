@@ -88,3 +88,10 @@ def test_round_trip_of_generated_numbers(born: date, serial: int) -> None:
         return
     text = f"{born:%d%m%y}{seventh}{serial:03d}"
     assert cpr.parse(text).birth_date == born
+
+
+@pytest.mark.parametrize("text", ["١٢٠٣١٥-4321", "１２０３１５-4321"])
+def test_only_ascii_digits_make_a_cpr_number(text) -> None:
+    with pytest.raises(ValidationError, match="DDMMÅÅ-LLLL"):
+        cpr.parse(text)
+    assert not cpr.mod11_ok("¹²³⁴⁵⁶⁷⁸⁹⁰")

@@ -84,3 +84,10 @@ def test_parse_answer_list() -> None:
 def test_no_item_wording_in_the_module() -> None:
     # Licence: items are known by number and neutral short names only.
     assert all(len(name) <= 8 and " " not in name for name, _s, _r in sdq.ITEMS.values())
+
+
+@pytest.mark.parametrize("text", ["¹", "0,²,1", "٣"])
+def test_digits_that_are_not_0_to_9_are_refused_by_position(text) -> None:
+    # str.isdigit() accepts "¹" and "٣"; int() refuses the first and would read the second as 3.
+    with pytest.raises(ValidationError, match="er ikke et tal fra 0 til 3"):
+        sdq.parse_answer_list(text)

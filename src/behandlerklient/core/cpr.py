@@ -10,7 +10,7 @@ from behandlerklient.core.errors import ValidationError
 
 _MOD11_WEIGHTS = (4, 3, 2, 7, 6, 5, 4, 3, 2, 1)
 # DDMMYY, optional hyphen, four characters; replacement numbers (eCPR) may carry letters in the last part.
-_PATTERN = re.compile(r"^(\d{2})(\d{2})(\d{2})-?([0-9A-Za-z]{4})$")
+_PATTERN = re.compile(r"^(\d{2})(\d{2})(\d{2})-?([0-9A-Za-z]{4})$", re.ASCII)  # ASCII: "٠١" are digits too
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def century_year(yy: int, seventh: int) -> int:
 
 
 def mod11_ok(digits: str) -> bool:
-    if not digits.isdigit():
+    if not (digits.isascii() and digits.isdigit()):
         return False
     return sum(int(d) * w for d, w in zip(digits, _MOD11_WEIGHTS)) % 11 == 0
 

@@ -144,7 +144,7 @@ def parse_answer_list(text: str, *, field: str = "answers") -> list[int | None]:
         raw = raw.strip()
         if raw == "":
             out.append(None)
-        elif raw.isdigit() and len(raw) == 1:
+        elif len(raw) == 1 and raw in "0123456789":  # not str.isdigit: "¹" is a digit that int() refuses
             out.append(int(raw))
         else:
             raise ValidationError(field, f"Svar nr. {pos} ({raw!r}) er ikke et tal fra 0 til 3 eller tomt.")

@@ -41,7 +41,7 @@ def put(*, ws: Workspace, key: str, value: str) -> None:
         raise InvalidInput(f"Ukendt indstilling {key!r}.")
     if setting.choices and value not in setting.choices:
         raise InvalidInput(f"{setting.label}: vælg {', '.join(setting.choices)}.")
-    if key == "lock_after_minutes" and not (value.isdigit() and 1 <= int(value) <= 120):
+    if key == "lock_after_minutes" and not (value.isascii() and value.isdigit() and 1 <= int(value) <= 120):
         raise InvalidInput("Låsetiden skal være 1-120 minutter.")
     if key == "review_sample":
         try:
