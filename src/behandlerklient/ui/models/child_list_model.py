@@ -12,8 +12,9 @@ from behandlerklient.core.ages import age_on
 from behandlerklient.storage.children import ChildRow
 from behandlerklient.ui.i18n import fill
 
-# Two screens of rows: a keystroke reads one page, scrolling fetches the next.
-PAGE = 50
+# About a laptop screen of rows: a keystroke reads one page (the cost of a keystroke is the cost of a page,
+# whatever the register's size); the view asks for the next when it has room or the user scrolls.
+PAGE = 30
 HEADERS = (QT_TRANSLATE_NOOP("ChildListModel", "Name"), QT_TRANSLATE_NOOP("ChildListModel", "CPR"),
            QT_TRANSLATE_NOOP("ChildListModel", "Age"))
 
