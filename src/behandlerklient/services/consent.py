@@ -43,10 +43,15 @@ def share(*, ws: Workspace, child_id: int, party: str, on: date) -> ConsentStatu
 
 
 def overview(*, ws: Workspace, child_id: int, on: date) -> dict[str, ConsentStatus]:
-    """Treatment and every sharing party, as the child's age requires on `on`."""
-    out = {"treatment": treatment(ws=ws, child_id=child_id, on=on)}
+    """Treatment and every sharing party, as the child's age requires on `on` (the child and the consents
+    read once for all six)."""
+    child = _child(ws, child_id)
+    consents = signed_records(ws=ws, child_id=child_id)
+    out = {"treatment": consent_rules.treatment_consent(birth_date=child.birth_date, guardians=child.guardians,
+                                                       consents=consents, on=on)}
     for party in ("gp", "school", "ppr", "social_services", "bup"):
-        out[party] = share(ws=ws, child_id=child_id, party=party, on=on)
+        out[party] = consent_rules.share_consent(party=party, birth_date=child.birth_date, guardians=child.guardians,
+                                                 consents=consents, on=on)
     return out
 
 

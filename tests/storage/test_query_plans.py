@@ -1,0 +1,56 @@
+"""Opening a child and typing a search never scan a whole table: every lookup is an index search, so their
+cost does not grow with the register (issue 7's growth rule). The plans are SQLite's own (EXPLAIN QUERY PLAN)."""
+
+from datetime import date
+
+import pytest
+
+from behandlerklient.services import child_record, children, demo
+from behandlerklient.storage.database import Database
+
+TODAY = date(2026, 11, 23)
+# Tiny tables that are read whole by design (installation-wide, tens of rows at most).
+SMALL = {"users", "settings", "gps"}
+
+
+@pytest.fixture
+def executed(ws, monkeypatch):
+    demo.generate(ws=ws, children_count=12, seed=5, today=TODAY)
+    seen: list[tuple[str, tuple]] = []
+    original = Database._exec
+
+    def recording(self, sql, params=()):  # noqa: ANN001, ANN202
+        if sql.lstrip().upper().startswith("SELECT"):
+            seen.append((sql, tuple(params) if not isinstance(params, dict) else params))
+        return original(self, sql, params)
+
+    monkeypatch.setattr(Database, "_exec", recording)
+    return seen
+
+
+def _full_scans(ws, statements) -> list[str]:
+    bad = []
+    for sql, params in statements:
+        for row in ws.db.query("EXPLAIN QUERY PLAN " + sql, params):
+            detail = row[3]
+            if detail.startswith("SCAN ") and detail.split()[1] not in SMALL and "CONSTANT ROW" not in detail:
+                bad.append(f"{detail}  <-  {' '.join(sql.split())[:120]}")
+    return bad
+
+
+def test_opening_a_child_uses_indexes_only(ws, executed) -> None:
+    ids = [r[0] for r in ws.db.query("SELECT id FROM children")]
+    executed.clear()
+    for child_id in ids:
+        children.overview(ws=ws, child_id=child_id, on=TODAY)
+        child_record.details(ws=ws, child_id=child_id, on=TODAY)
+    assert len(executed) > 50
+    assert _full_scans(ws, list(dict.fromkeys(executed))) == []
+
+
+def test_search_as_you_type_uses_indexes_only(ws, executed) -> None:
+    executed.clear()
+    for text in ("a", "an", "sø", "0103", "anna s", "050612-43"):
+        children.search(ws=ws, text=text, limit=30)
+        children.search(ws=ws, text=text, offset=30, limit=30)
+    assert _full_scans(ws, list(dict.fromkeys(executed))) == []
