@@ -20,6 +20,10 @@
         <translation>Sikkerhedskopi gemt: %1</translation>
     </message>
     <message>
+        <source>Finishing today&apos;s backup before locking…</source>
+        <translation>Gør dagens sikkerhedskopi færdig før låsning…</translation>
+    </message>
+    <message>
         <source>Creating the demo database with synthetic children…</source>
         <translation>Opretter demodatabase med syntetiske børn…</translation>
     </message>

@@ -115,3 +115,20 @@ def test_a_stuck_worker_does_not_keep_the_journal_open(qtbot, db_path, _prompts,
         assert controller.ws is None
     finally:
         release.set()
+
+
+def test_locking_during_a_backup_waits_for_it_with_the_window_painting(qtbot, db_path, _prompts) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    controller = AppController(path=db_path, lock_after_ms=60_000)
+    assert controller.start()
+    _unlock(qtbot, controller)
+    pool = ThreadPoolExecutor(max_workers=1)
+    backup = pool.submit(time.sleep, 0.6)  # stands in for a large journal's backup copy
+    controller._backup_future = backup
+    timer, ticks = _ticking()
+    controller.lock()
+    timer.stop()
+    assert backup.done() and controller.locked and controller.ws is None
+    assert len(ticks) >= 10  # the event loop ran while the lock waited
+    pool.shutdown()

@@ -127,11 +127,16 @@ class AppController:
             window.statusBar().showMessage(fill(translate("AppController", "Backup saved: %1"), made.name), 8000)
 
     def wait_for_background_work(self, timeout: float = 60.0) -> None:
-        """Locking and quitting wait for a running backup (style.md §5: wait for a running save). UI work has
-        had its chance already (lock defers to it for up to LOCK_WAIT_S); a stuck one is not waited for."""
+        """Locking waits for a running backup (style.md §5: wait for a running save), with the window painting
+        and a busy dialog meanwhile (a backup at 10,000 children takes seconds). UI work has had its chance
+        already (lock defers to it for up to LOCK_WAIT_S); a stuck one is not waited for."""
         background.wait_idle(1.0)
-        if self._backup_future is not None:
-            self._backup_future.result(timeout=timeout)
+        future = self._backup_future
+        if future is not None and not future.done():
+            background.wait_for(self.window, translate("AppController", "Finishing today's backup before locking…"),
+                                lambda: future.result(timeout=timeout))
+        elif future is not None:
+            future.result()
 
     def _create_demo(self) -> None:
         """Seconds of work for 2,000 children: built on a worker with its own connection, a progress bar meanwhile."""
