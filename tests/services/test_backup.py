@@ -90,12 +90,14 @@ def test_backup_from_its_own_connection_while_the_app_keeps_writing(filled, tmp_
 
     out = tmp_path / "baggrund.bkbackup"
     result = {}
-    args = {"db_path": filled.path, "data_key": filled.data_key, "keys_json": filled.keys.to_json(),
-            "schema": filled.db.user_version, "out": out}  # read here: connections belong to their thread
+    from behandlerklient.services import workspace
+
+    # Prepared here, opened in the worker: a connection belongs to the thread that opened it.
+    work = workspace.in_own_connection(filled, lambda own: backup.write_unlogged(ws=own, out=out))
 
     def run() -> None:
         try:
-            result["path"] = backup.backup_in_background(**args)
+            result["path"] = work()
         except Exception as exc:  # noqa: BLE001
             result["error"] = exc
 

@@ -47,18 +47,10 @@ def _export_copy(ws: Workspace, target: Path) -> None:
         db.execute("DETACH DATABASE backup_copy")
 
 
-def backup_in_background(*, db_path: Path, data_key: bytes, keys_json: dict, schema: int, out: Path) -> Path:
-    """The same backup from a connection of its own, so it can run on a worker thread while the app is used
-    (WAL lets it read while the app writes). The caller logs it in the audit trail from its own thread."""
-    from behandlerklient.storage.database import Database
-
-    db = Database.open(db_path, data_key)
-    try:
-        shadow = Workspace(db=db, user=None, keys=kf.KeyFile.from_json(keys_json, "nøglefil"),  # type: ignore[arg-type]
-                           catalogue=None)  # type: ignore[arg-type]
-        return _write(shadow, out, schema, created_at="")
-    finally:
-        db.close()
+def write_unlogged(*, ws: Workspace, out: Path) -> Path:
+    """The backup file without its audit row: for a worker thread's own connection
+    (workspace.in_own_connection), while the app keeps writing (WAL). The caller logs it from its thread."""
+    return _write(ws, out, ws.db.user_version, created_at=ws.clock().isoformat())
 
 
 def backup(*, ws: Workspace, out: Path, force: bool = False) -> Path:

@@ -93,14 +93,14 @@ class AppController:
         try:
             target = backup_service.automatic_target(ws=ws, today=date.today())
         except KnownError as exc:
-            self.window.statusBar().showMessage(fill(translate("AppController", "Automatic backup failed: %1"), exc.message), 15000)
+            self.window.statusBar().showMessage(
+                fill(translate("AppController", "Automatic backup failed: %1"), exc.message), 15000)
             return
         if target is None:
             return
         self.window.statusBar().showMessage(translate("AppController", "Taking today's backup in the background…"))
-        self._backup_future = self._executor.submit(
-            backup_service.backup_in_background, db_path=ws.path, data_key=ws.data_key,
-            keys_json=ws.keys.to_json(), schema=ws.db.user_version, out=target)
+        self._backup_future = self._executor.submit(workspace.in_own_connection(
+            ws, lambda own: backup_service.write_unlogged(ws=own, out=target)))
         self._poll_backup()
 
     def _poll_backup(self) -> None:
