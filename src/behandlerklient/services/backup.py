@@ -47,6 +47,12 @@ def _export_copy(ws: Workspace, target: Path) -> None:
         db.execute("DETACH DATABASE backup_copy")
 
 
+def log_written(*, ws: Workspace, made: Path) -> None:
+    """The audit row for a backup `write_unlogged` made on a worker."""
+    with ws.db.transaction():
+        audit.record(ws.db, user_id=ws.user.id, action="export", now=ws.clock(), obj="backup", detail=made.name)
+
+
 def write_unlogged(*, ws: Workspace, out: Path) -> Path:
     """The backup file without its audit row: for a worker thread's own connection
     (workspace.in_own_connection), while the app keeps writing (WAL). The caller logs it from its thread."""

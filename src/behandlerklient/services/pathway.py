@@ -137,3 +137,19 @@ def end_course(*, ws: Workspace, course_id: int, status: str, end_date: date) ->
     with ws.db.transaction():
         repo.set_status(course_id, status, end_date)
     return Changes(courses=True, child_id=course.child_id)
+
+
+def latest_contact_id(*, ws: Workspace, child_id: int) -> int | None:
+    """The contact an intake talk or a screening belongs to: the child's newest."""
+    return ws.db.scalar("SELECT id FROM contacts WHERE child_id = ? ORDER BY contact_date DESC, id DESC",
+                        (child_id,))
+
+
+def latest_screening_id(*, ws: Workspace, child_id: int) -> int | None:
+    return ws.db.scalar("SELECT id FROM screenings WHERE child_id = ? ORDER BY id DESC", (child_id,))
+
+
+def next_open_follow_up_id(*, ws: Workspace, child_id: int) -> int | None:
+    """The child's earliest follow-up or booster not yet signed."""
+    return ws.db.scalar("SELECT id FROM follow_ups WHERE child_id = ? AND signed_at IS NULL ORDER BY due_date",
+                        (child_id,))

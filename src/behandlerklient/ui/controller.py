@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QApplication, QDialog
 from behandlerklient import paths
 from behandlerklient.core.errors import KnownError
 from behandlerklient.security import remember
-from behandlerklient.services import audit as audit_service
 from behandlerklient.services import backup as backup_service
 from behandlerklient.services import settings as settings_service
 from behandlerklient.services import demo as demo_service
@@ -116,13 +115,12 @@ class AppController:
             made = future.result()
         except KnownError as exc:
             if window is not None:
-                window.statusBar().showMessage(fill(translate("AppController", "Automatic backup failed: %1"), exc.message), 15000)
+                window.statusBar().showMessage(
+                    fill(translate("AppController", "Automatic backup failed: %1"), exc.message), 15000)
             return
         backup_service.rotate(made.parent)
         if self.ws is not None and not self.ws.db.closed:
-            with self.ws.db.transaction():
-                audit_service.record(self.ws.db, user_id=self.ws.user.id, action="export", now=self.ws.clock(),
-                                     obj="backup", detail=made.name)
+            backup_service.log_written(ws=self.ws, made=made)
         if window is not None:
             window.statusBar().showMessage(fill(translate("AppController", "Backup saved: %1"), made.name), 8000)
 

@@ -80,8 +80,7 @@ class PathwayActions(QObject):
         return ov.child if ov else None
 
     def _latest_contact(self, child_id: int) -> int | None:
-        return self.ws.db.scalar("SELECT id FROM contacts WHERE child_id = ? ORDER BY contact_date DESC, id DESC",
-                                 (child_id,))
+        return pathway.latest_contact_id(ws=self.ws, child_id=child_id)
 
     def _course(self) -> int | None:
         course_id = self.w.child_view.active_course_id()
@@ -158,8 +157,7 @@ class PathwayActions(QObject):
         course_id = self.w.child_view.selected_course_id()
 
         def save(informant: str, phase: str, day: date, answers: list, impact: list | None) -> None:
-            screening_id = self.ws.db.scalar("SELECT id FROM screenings WHERE child_id = ? ORDER BY id DESC",
-                                             (child.id,)) if phase == "baseline" else None
+            screening_id = pathway.latest_screening_id(ws=self.ws, child_id=child.id) if phase == "baseline" else None
             sdq_records.record(ws=self.ws, child_id=child.id, informant=informant, phase=phase, answered_on=day,
                                answers=answers, impact=impact, screening_id=screening_id,
                                course_id=course_id if phase != "baseline" else None)
@@ -189,8 +187,7 @@ class PathwayActions(QObject):
         child = self._child()
         if child is None:
             return
-        fid = self.ws.db.scalar("SELECT id FROM follow_ups WHERE child_id = ? AND signed_at IS NULL ORDER BY due_date",
-                                (child.id,))
+        fid = pathway.next_open_follow_up_id(ws=self.ws, child_id=child.id)
         if fid is None:
             prompts.info(self.w, title("follow_up"), self.tr("No follow-up is planned for the child."))
             return
