@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
-"$PYTHON" -m pip install --quiet "pyinstaller>=6.10,<7"
+"$PYTHON" -m pip install --quiet "pyinstaller>=6.10,<7" -c packaging/constraints.txt
 "$PYTHON" -m PyInstaller --noconfirm --clean --log-level WARN \
   --distpath build/dist --workpath build/work packaging/behandlerklient.spec
 "$PYTHON" packaging/smoke_test.py build/dist/behandlerklient
