@@ -49,3 +49,11 @@ def test_a_slow_overview_keeps_the_dialog_live_and_a_new_period_wins(qtbot, wind
     timer.stop()
     assert len(ticks) >= 20  # the event loop kept running through two 0.3 s computations
     assert len(periods) == 2 and periods[-1][0].month == 1 and periods[-1][0].day == 1
+
+
+def test_a_period_that_cannot_be_reported_says_why_in_the_dialog(qtbot, window) -> None:
+    dlg = _open(qtbot, window)
+    qtbot.waitUntil(lambda: not dlg.computing(), timeout=5000)
+    dlg.start.setDate(dlg.end.date().addDays(1))  # starts after it ends
+    qtbot.waitUntil(lambda: not dlg.computing() and dlg.summary.text() != "Beregner…", timeout=5000)
+    assert dlg.summary.text() == "Slutdatoen ligger før startdatoen."

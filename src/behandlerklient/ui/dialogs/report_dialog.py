@@ -100,6 +100,9 @@ class ReportDialog(BaseDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self._running = None
+        if self._stale:  # the period changed meanwhile: its result is what counts
+            self.refresh()
+            return
         if isinstance(exc, KnownError):
             self.summary.setText(exc.message)
         else:
