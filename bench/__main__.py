@@ -178,7 +178,7 @@ def measure(path: Path, folder: Path, repeat: int) -> dict:
         course_id = ws.db.scalar("SELECT id FROM courses WHERE status = 'active' AND track_id = 'individuelt' LIMIT 1") \
             or ws.db.scalar("SELECT id FROM courses WHERE status = 'active' LIMIT 1")
         saves, signs = [], []
-        for i in range(20):
+        for i in range(40):  # each ends in an fsync: enough of them that the disk's moods average out
             s, _ = sessions.start_session(ws=ws, course_id=course_id, on=TODAY + timedelta(days=i), reason="bench")
             s.parts.exercise = "Benchmark-øvelse " * 20
             t = time.perf_counter()
