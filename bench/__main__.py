@@ -28,7 +28,7 @@ import sqlcipher3  # noqa: E402  (the harness opens the plain copy with the same
 from behandlerklient.security import kdf  # noqa: E402
 from behandlerklient.security import keyfile as kf  # noqa: E402
 from behandlerklient.services import child_record, children, demo, reports, sessions, workspace  # noqa: E402
-from behandlerklient.storage.database import CACHE_KIB, Database  # noqa: E402
+from behandlerklient.storage.database import CONNECTION_PRAGMAS, Database  # noqa: E402
 
 PASSPHRASE = "benchmark-adgangskode"
 TODAY = date(2026, 11, 23)
@@ -199,9 +199,8 @@ def measure(path: Path, folder: Path, repeat: int) -> dict:
         # planner) and with the encrypted connection's pragmas (database.py): the ratio is the cipher alone.
         # Runs alternate between the two so that machine drift hits both alike.
         conn = sqlcipher3.connect(str(plain), isolation_level=None)
-        for pragma in ("foreign_keys = ON", "journal_mode = WAL", "synchronous = FULL", "temp_store = MEMORY",
-                       f"cache_size = -{CACHE_KIB}"):
-            conn.execute(f"PRAGMA {pragma}")
+        for pragma in CONNECTION_PRAGMAS:
+            conn.execute(f"PRAGMA {pragma}").fetchall()
         conn.row_factory = sqlcipher3.Row
         plain_ws = workspace.Workspace(db=Database(conn, plain), user=ws.user, keys=ws.keys, catalogue=ws.catalogue)
         enc_t, plain_t = [], []
