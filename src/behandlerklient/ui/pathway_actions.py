@@ -95,6 +95,9 @@ class PathwayActions(QObject):
             row = records.get(ws=self.ws, kind=kind, record_id=record_id)
             child_id = row["child_id"]
             self.w.select_child(child_id)
+            ov = self.w.child_view.overview
+            if ov is None or ov.child.id != child_id:  # the child could not be shown (already reported)
+                return
             context = {}
             values = row
         else:

@@ -151,6 +151,9 @@ class ChildView(QWidget):
         self._update_buttons()
 
     def selected_journal_entry(self) -> int | None:
+        """The entry the user chose on the Journal tab, when that tab is showing; never a default one."""
+        if self.overview is None or self.tabs.currentWidget() is not self.journal:
+            return None
         return self.journal.selected_entry()
 
     def selected_course_id(self) -> int | None:
