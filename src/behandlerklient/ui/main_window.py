@@ -119,7 +119,7 @@ class MainWindow(QMainWindow):
         quit_action.setObjectName("action_quit")
         filemenu.addAction(quit_action)
         childmenu = menu.addMenu(self.tr("&Child"))
-        self.find_action = QAction(self.tr("&Search"), self, shortcut=QKeySequence.StandardKey.Find,
+        self.find_action = QAction(self.tr("Sea&rch"), self, shortcut=QKeySequence.StandardKey.Find,
                                    triggered=self.focus_search)
         self.new_child_action = QAction(self.tr("&New child…"), self, shortcut=QKeySequence("Ctrl+Shift+N"),
                                         triggered=self.new_child)
