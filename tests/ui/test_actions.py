@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMenu, QToolBar
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QLabel, QMenu, QToolBar
 
 from behandlerklient.services import listing, records
 from tests.ui.conftest import TODAY
@@ -53,7 +54,7 @@ def _menu_actions(window) -> list:
 def _all_actions(window) -> list:
     """Menus walked, toolbars, and every named QAction child: each once, Quit last (it closes the window)."""
     seen, out = set(), []
-    named = [a for a in window.findChildren(type(window.new_session_action)) if a.objectName().startswith("action_")]
+    named = [a for a in window.findChildren(QAction) if a.objectName().startswith("action_")]
     toolbar = [a for tb in window.findChildren(QToolBar) for a in tb.actions() if not a.isSeparator()]
     for a in _menu_actions(window) + toolbar + named:
         if id(a) not in seen:
@@ -172,7 +173,7 @@ def test_a_work_list_task_for_the_child_already_open_opens_its_form(qtbot, windo
         qtbot.keyClick(tree, Qt.Key.Key_Return)
     assert not raised and not _prompts.shown
     qtbot.waitUntil(lambda: window.dialog is not None and window.dialog.objectName() == "formDialog")
-    assert child.full_name in window.dialog.findChild(type(window.count_label), "formIntro").text()
+    assert child.full_name in window.dialog.findChild(QLabel, "formIntro").text()
     assert window.child_view.overview.child.id == child.id
     assert window.dialog.widgets["concern"].toPlainText() == "Kladde fra arbejdslisten"
 
