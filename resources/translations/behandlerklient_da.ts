@@ -98,8 +98,12 @@
         <translation>Sessioner</translation>
     </message>
     <message>
-        <source>New &amp;course…</source>
-        <translation>Nyt &amp;forløb…</translation>
+        <source>&amp;New course…</source>
+        <translation>&amp;Nyt forløb…</translation>
+    </message>
+    <message>
+        <source>Consent and docu&amp;mentation</source>
+        <translation>Sa&amp;mtykke og dokumentation</translation>
     </message>
     <message>
         <source>New &amp;session</source>
@@ -111,19 +115,15 @@
     </message>
     <message>
         <source>C&amp;ourses</source>
-        <translation>&amp;Forløb</translation>
+        <translation>F&amp;orløb</translation>
     </message>
     <message>
         <source>&amp;Timeline</source>
-        <translation>&amp;Tidslinje</translation>
+        <translation>T&amp;idslinje</translation>
     </message>
     <message>
         <source>&amp;Journal</source>
         <translation>&amp;Journal</translation>
-    </message>
-    <message>
-        <source>Consent and &amp;documentation</source>
-        <translation>Samtykke og &amp;dokumentation</translation>
     </message>
     <message>
         <source>&lt;h2&gt;No child chosen&lt;/h2&gt;Choose a child in the list on the left, or search by name or CPR.</source>
@@ -439,8 +439,8 @@ Din adgangskode:</translation>
         <translation>&amp;Barn</translation>
     </message>
     <message>
-        <source>&amp;Search</source>
-        <translation>&amp;Søg</translation>
+        <source>Sea&amp;rch</source>
+        <translation>Sø&amp;g</translation>
     </message>
     <message>
         <source>&amp;New child…</source>
@@ -535,7 +535,7 @@ Din adgangskode:</translation>
     </message>
     <message>
         <source>&amp;Treating municipality:</source>
-        <translation>&amp;Behandlende kommune:</translation>
+        <translation>Be&amp;handlende kommune:</translation>
     </message>
     <message>
         <source>&amp;GP:</source>
@@ -554,7 +554,7 @@ Din adgangskode:</translation>
         <translation>Forælder %1:</translation>
     </message>
     <message>
-        <source>&amp;Create</source>
+        <source>C&amp;reate</source>
         <translation>&amp;Opret</translation>
     </message>
     <message>
@@ -645,7 +645,7 @@ Din adgangskode:</translation>
     </message>
     <message>
         <source>&amp;Pathway steps</source>
-        <translation>&amp;Forløbstrin</translation>
+        <translation>Forløbs&amp;trin</translation>
     </message>
     <message>
         <source>New &amp;contact…</source>
@@ -672,10 +672,6 @@ Din adgangskode:</translation>
         <translation>&amp;Koordinering…</translation>
     </message>
     <message>
-        <source>Notification of &amp;concern…</source>
-        <translation>&amp;Underretning…</translation>
-    </message>
-    <message>
         <source>&amp;Group session…</source>
         <translation>&amp;Gruppesession…</translation>
     </message>
@@ -685,7 +681,7 @@ Din adgangskode:</translation>
     </message>
     <message>
         <source>Change &amp;track…</source>
-        <translation>Skift &amp;spor…</translation>
+        <translation>Skift s&amp;por…</translation>
     </message>
     <message>
         <source>C&amp;lose course…</source>
@@ -696,16 +692,20 @@ Din adgangskode:</translation>
         <translation>&amp;Opfølgning…</translation>
     </message>
     <message>
-        <source>Co&amp;rrect journal entry…</source>
+        <source>N&amp;otification of concern…</source>
+        <translation>&amp;Underretning…</translation>
+    </message>
+    <message>
+        <source>Correct journal &amp;entry…</source>
         <translation>&amp;Ret journalnotat…</translation>
     </message>
     <message>
-        <source>Rate manual &amp;fidelity for the session…</source>
+        <source>R&amp;ate manual fidelity for the session…</source>
         <translation>&amp;Vurdér manualtroskab for sessionen…</translation>
     </message>
     <message>
         <source>Send session for super&amp;vision</source>
-        <translation>Send session til super&amp;vision</translation>
+        <translation>Se&amp;nd session til supervision</translation>
     </message>
     <message>
         <source>Supervision &amp;meeting…</source>
@@ -1409,7 +1409,7 @@ Placering: %1</translation>
     </message>
     <message>
         <source>&amp;Phone:</source>
-        <translation>Tele&amp;fon:</translation>
+        <translation>Tel&amp;efon:</translation>
     </message>
     <message>
         <source>P&amp;assphrase:</source>
@@ -1530,7 +1530,7 @@ Placering: %1</translation>
         <translation>Ingen nøglering på denne computer: databasen kan ikke huskes, og adgangskoden gemmes aldrig i en fil.</translation>
     </message>
     <message>
-        <source>&amp;Unlock</source>
+        <source>Un&amp;lock</source>
         <translation>Lås &amp;op</translation>
     </message>
     <message>

@@ -35,7 +35,7 @@ def test_translations_keep_placeholders_markup_and_accelerators() -> None:
 
 def test_the_window_speaks_danish_including_qts_own_buttons(window) -> None:
     menus = [a.text() for a in window.menuBar().actions()]
-    assert menus == ["&Filer", "&Barn", "&Forløbstrin", "&Dokumenter"]
+    assert menus == ["&Filer", "&Barn", "Forløbs&trin", "&Dokumenter"]
     assert window.search.placeholderText() == "Søg på navn eller CPR…  (Ctrl+F)"
     assert window.model.headerData(2, Qt.Orientation.Horizontal) == "Alder"
     box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel | QDialogButtonBox.StandardButton.Yes)

@@ -70,6 +70,8 @@ class MainWindow(QMainWindow):
         self.list.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.list.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.list.setAlternatingRowColors(True)
+        # Tab leaves the list: walking it cell by cell would open (and log a view of) every child on the way.
+        self.list.setTabKeyNavigation(False)
         ll.addWidget(self.list, 1)
         self.count_label = QLabel("")
         self.count_label.setObjectName("countLabel")
@@ -95,7 +97,7 @@ class MainWindow(QMainWindow):
         self.search.returnPressed.connect(self._open_first_hit)
         self.list.selectionModel().currentRowChanged.connect(self._row_changed)
         self.child_view.new_course_requested.connect(self.new_course)
-        self.child_view.new_session_requested.connect(self.new_session)
+        self.child_view.new_session_requested.connect(self.start_session)
         self.child_view.session_opened.connect(self.open_session)
         self.pathway = PathwayActions(self)
         self.work_queue.task_opened.connect(self.pathway.open_task)
@@ -114,9 +116,10 @@ class MainWindow(QMainWindow):
         menu = self.menuBar()
         filemenu = menu.addMenu(self.tr("&File"))
         quit_action = QAction(self.tr("&Quit"), self, shortcut=QKeySequence.StandardKey.Quit, triggered=self.close)
+        quit_action.setObjectName("action_quit")
         filemenu.addAction(quit_action)
         childmenu = menu.addMenu(self.tr("&Child"))
-        self.find_action = QAction(self.tr("&Search"), self, shortcut=QKeySequence.StandardKey.Find,
+        self.find_action = QAction(self.tr("Sea&rch"), self, shortcut=QKeySequence.StandardKey.Find,
                                    triggered=self.focus_search)
         self.new_child_action = QAction(self.tr("&New child…"), self, shortcut=QKeySequence("Ctrl+Shift+N"),
                                         triggered=self.new_child)
@@ -184,7 +187,9 @@ class MainWindow(QMainWindow):
         self.work_queue.show_tasks(work_queue.build(ws=self.ws, today=self._today()))
 
     def show_queue(self) -> None:
-        self.list.clearSelection()
+        # clear(), not clearSelection(): the current row must go too, or clicking the same child again changes
+        # nothing and it can no longer be opened.
+        self.list.selectionModel().clear()
         self.current_child_id = None
         self.child_view.show_overview(None)
         self.refresh_queue()
@@ -216,7 +221,8 @@ class MainWindow(QMainWindow):
             self.list.selectionModel().setCurrentIndex(
                 self.model.index(row, 0), QItemSelectionModel.SelectionFlag.ClearAndSelect
                 | QItemSelectionModel.SelectionFlag.Rows)
-        else:
+        # The row may already have been current (no currentRowChanged then): the child must be shown all the same.
+        if self.current_child_id != child_id or self.child_view.overview is None:
             self.show_child(child_id)
 
     def apply_changes(self, changes: Changes) -> None:
@@ -279,12 +285,16 @@ class MainWindow(QMainWindow):
         if opened.warnings:
             prompts.warning(self, self.tr("The course is created"), "\n".join(opened.warnings))
 
-    def new_session(self, course_id: int | None = None) -> None:
-        if not isinstance(course_id, int):
-            course_id = self.child_view.active_course_id()
+    def new_session(self) -> None:
+        """Menu, toolbar and Ctrl+N: a session in the chosen course. Takes no arguments on purpose: a QAction's
+        `triggered(bool checked)` would otherwise arrive as the course id (and a bool passes isinstance(x, int))."""
+        course_id = self.child_view.active_course_id()
         if course_id is None:
             prompts.info(self, self.tr("New session"), self.tr("Choose a child and an active course first."))
             return
+        self.start_session(course_id)
+
+    def start_session(self, course_id: int) -> None:
         try:
             session, changes = session_service.start_session(ws=self.ws, course_id=course_id, on=self._today())
         except KnownError as exc:

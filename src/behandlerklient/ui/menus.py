@@ -17,7 +17,8 @@ def add_menu(window: QMainWindow, title: str, rows: Iterable[tuple[str, str, str
         action.setObjectName(f"action_{key}")
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
+        # The slot is called without arguments: triggered's `checked` must never reach a parameter with a default.
+        action.triggered.connect(lambda _checked=False, run=slot: run())
         menu.addAction(action)
         actions[key] = action
     return actions

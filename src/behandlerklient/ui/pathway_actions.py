@@ -59,15 +59,15 @@ class PathwayActions(QObject):
                 ("sdq", self.tr("S&DQ…"), "Ctrl+Shift+Q", self.sdq),
                 ("consent", self.tr("Co&nsent…"), "Ctrl+Shift+T", lambda: self.open_form("consent")),
                 ("coordination", self.tr("Coo&rdination…"), "Ctrl+Shift+K", lambda: self.open_form("coordination")),
-                ("notification", self.tr("Notification of &concern…"), "Ctrl+Shift+U",
+                ("notification", self.tr("N&otification of concern…"), "Ctrl+Shift+U",
                  lambda: self.open_form("notification")),
                 ("group", self.tr("&Group session…"), "Ctrl+Shift+G", self.group_session),
                 ("absence", self.tr("Cancelled/missed session…"), "", self.absence),
                 ("change_track", self.tr("Change &track…"), "", self.change_track),
                 ("closing", self.tr("C&lose course…"), "Ctrl+Shift+A", lambda: self.open_form("closing")),
                 ("follow_up", self.tr("&Follow-up…"), "Ctrl+Shift+O", self.follow_up),
-                ("correct", self.tr("Co&rrect journal entry…"), "Ctrl+Shift+R", self.correct_selected),
-                ("self_rating", self.tr("Rate manual &fidelity for the session…"), "", self.self_rating),
+                ("correct", self.tr("Correct journal &entry…"), "Ctrl+Shift+R", self.correct_selected),
+                ("self_rating", self.tr("R&ate manual fidelity for the session…"), "", self.self_rating),
                 ("send_review", self.tr("Send session for super&vision"), "", self.send_review),
                 ("meeting", self.tr("Supervision &meeting…"), "", self.meeting),
                 ("reports", self.tr("Reports and manual fidelity…"), "Ctrl+Shift+P", self.reports)))
@@ -95,6 +95,9 @@ class PathwayActions(QObject):
             row = records.get(ws=self.ws, kind=kind, record_id=record_id)
             child_id = row["child_id"]
             self.w.select_child(child_id)
+            ov = self.w.child_view.overview
+            if ov is None or ov.child.id != child_id:  # the child could not be shown (already reported)
+                return
             context = {}
             values = row
         else:

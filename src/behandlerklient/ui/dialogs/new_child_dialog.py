@@ -82,7 +82,7 @@ class NewChildDialog(BaseDialog):
         self.error.setStyleSheet("color: #a00000; font-weight: bold;")
         layout.addWidget(self.error)
         buttons = QDialogButtonBox()
-        ok = buttons.addButton(self.tr("&Create"), QDialogButtonBox.ButtonRole.AcceptRole)
+        ok = buttons.addButton(self.tr("C&reate"), QDialogButtonBox.ButtonRole.AcceptRole)
         ok.setObjectName("createChildButton")
         ok.setDefault(True)
         buttons.addButton(self.tr("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)

@@ -72,7 +72,7 @@ class UnlockDialog(BaseDialog):
         self.error.hide()
         layout.addWidget(self.error)
         buttons = QDialogButtonBox()
-        self.ok_button = buttons.addButton(self.tr("&Unlock"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.ok_button = buttons.addButton(self.tr("Un&lock"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.ok_button.setObjectName("unlockButton")
         self.ok_button.setDefault(True)
         cancel = buttons.addButton(self.tr("Cancel"), QDialogButtonBox.ButtonRole.RejectRole)

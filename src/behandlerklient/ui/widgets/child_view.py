@@ -72,7 +72,7 @@ class ChildView(QWidget):
         self.courses.currentItemChanged.connect(lambda *_: self._update_buttons())
         vl.addWidget(self.courses)
         buttons = QHBoxLayout()
-        self.new_course_button = QPushButton(self.tr("New &course…"))
+        self.new_course_button = QPushButton(self.tr("&New course…"))
         self.new_course_button.setObjectName("newCourseButton")
         self.new_course_button.clicked.connect(self.new_course_requested)
         self.new_session_button = QPushButton(self.tr("New &session"))
@@ -90,7 +90,7 @@ class ChildView(QWidget):
         self.journal = JournalTab()
         self.tabs.addTab(self.journal, self.tr("&Journal"))
         self.consent = ConsentTab()
-        self.tabs.addTab(self.consent, self.tr("Consent and &documentation"))
+        self.tabs.addTab(self.consent, self.tr("Consent and docu&mentation"))
         layout.addWidget(self.tabs, 1)
         self.show_overview(None)
 
@@ -151,6 +151,9 @@ class ChildView(QWidget):
         self._update_buttons()
 
     def selected_journal_entry(self) -> int | None:
+        """The entry the user chose on the Journal tab, when that tab is showing; never a default one."""
+        if self.overview is None or self.tabs.currentWidget() is not self.journal:
+            return None
         return self.journal.selected_entry()
 
     def selected_course_id(self) -> int | None:

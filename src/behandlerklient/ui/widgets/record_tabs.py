@@ -97,11 +97,13 @@ class JournalTab(QWidget):
         self.text.setHtml("<hr>".join(blocks) or self.tr("<i>No journal entries yet.</i>"))
 
     def selected_entry(self) -> int | None:
-        item = self.list.currentItem()
-        return None if item is None else item.data(ENTRY_ROLE)
+        # Selected, not merely current: focusing the list makes its first row current without the user choosing it.
+        chosen = self.list.selectedItems()
+        return chosen[0].data(ENTRY_ROLE) if chosen else None
 
     def _scroll(self) -> None:
-        entry = self.selected_entry()
+        item = self.list.currentItem()
+        entry = None if item is None else item.data(ENTRY_ROLE)
         if entry is not None:
             self.text.scrollToAnchor(f"e{entry}")
 
