@@ -94,8 +94,7 @@ class Database:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             for pragma in CONNECTION_PRAGMAS:
                 conn.execute(f"PRAGMA {pragma}").fetchall()
-            # The search index's triggers compute a child's search terms with the same code as the query side.
-            conn.create_function("search_terms", 3, search_terms.terms_json, deterministic=True)
+            _add_functions(conn)
         except Exception as exc:  # noqa: BLE001
             conn.close()
             raise translate_error(exc, path) from None
@@ -103,6 +102,14 @@ class Database:
         if create and os.name == "posix":
             os.chmod(path, 0o600)  # journal data: readable by its user only (WAL/SHM inherit this mode)
         return cls(conn, path)
+
+    @classmethod
+    def in_memory(cls) -> "Database":
+        """A plain scratch database with the same SQL functions, e.g. to build the schema the migrations make."""
+        conn = sqlcipher3.connect(":memory:", isolation_level=None)
+        _add_functions(conn)
+        conn.row_factory = dbapi2.Row
+        return cls(conn, Path(":memory:"))
 
     def close(self, *, checkpoint: bool = True) -> None:
         """A worker's second connection skips the checkpoint: the window's connection may be mid-read."""
@@ -202,6 +209,11 @@ class Database:
 
     def checkpoint(self) -> None:
         self._exec("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _add_functions(conn: Any) -> None:
+    # The search index's triggers compute a child's search terms with the same code as the query side.
+    conn.create_function("search_terms", 3, search_terms.terms_json, deterministic=True)
 
 
 def sqlcipher_version() -> str:
