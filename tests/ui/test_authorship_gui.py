@@ -170,3 +170,29 @@ def test_every_signed_entry_shows_who_signed_it_and_when(qtbot, window, demo_ws,
     kind, title, text = _prompts.shown[-1]
     assert kind == "info" and title == "Session 1 (underskrevet)"
     assert f"Mind My Mind: session 1, underskrevet af Anna Åberg (behandler) den {SIGNED_TEXT}" in text
+
+
+def test_a_group_session_naming_a_child_is_refused_before_the_passphrase(qtbot, window, demo_ws, _prompts) -> None:
+    kids = [child_with_consent(demo_ws, f, last, c) for f, last, c in
+            (("Alma", "Holm", "010316-4002"), ("Karla", "Dahl", "020316-4004"))]
+    for k in kids:
+        pathway.open_course(ws=demo_ws, child_id=k.id, track_id="cool-kids", start_date=date(2026, 11, 2),
+                            format="group")
+    window.pathway.actions["group"].trigger()
+    qtbot.waitUntil(lambda: window.dialog is not None and window.dialog.objectName() == "groupSessionDialog",
+                    timeout=3000)
+    dlg = window.dialog
+    dlg.track.setCurrentIndex(dlg.track.findData("cool-kids"))
+    for i in range(dlg.courses.count()):
+        item = dlg.courses.item(i)
+        item.setCheckState(Qt.CheckState.Checked if item.text() in ("Alma Holm", "Karla Dahl")
+                           else Qt.CheckState.Unchecked)
+    qtbot.mouseClick(dlg.create_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(dlg.parts["exercise"], "Alma Holm viste sin trappe")
+    qtbot.mouseClick(dlg.sign_button, Qt.MouseButton.LeftButton)
+    assert "nævner et deltagende barn" in dlg.error.text() and not dlg.signed
+    assert not _asked_passphrase(_prompts)
+    dlg.parts["exercise"].setPlainText("Trappen i gruppen")
+    _prompts.set_next_text(PASSPHRASE)
+    qtbot.mouseClick(dlg.sign_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dlg.signed, timeout=5000)
