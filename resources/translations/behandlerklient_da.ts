@@ -503,8 +503,24 @@ Din adgangskode:</translation>
         <translation>Vælg først et barn og et aktivt forløb.</translation>
     </message>
     <message>
+        <source>%1, signed by %2 (%3) on %4</source>
+        <translation>%1, underskrevet af %2 (%3) den %4</translation>
+    </message>
+    <message>
         <source>Session %1 (signed)</source>
         <translation>Session %1 (underskrevet)</translation>
+    </message>
+    <message>
+        <source>Session %1 (draft by %2)</source>
+        <translation>Session %1 (kladde af %2)</translation>
+    </message>
+    <message>
+        <source>Only the author can change and sign this draft.
+
+%1</source>
+        <translation>Kun forfatteren kan ændre og underskrive denne kladde.
+
+%1</translation>
     </message>
 </context>
 <context>
@@ -1465,6 +1481,10 @@ Placering: %1</translation>
     <message>
         <source>Status</source>
         <translation>Status</translation>
+    </message>
+    <message>
+        <source>Signed by</source>
+        <translation>Underskrevet af</translation>
     </message>
     <message>
         <source>intake talk %1 days</source>

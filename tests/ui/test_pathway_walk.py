@@ -85,8 +85,7 @@ def test_one_child_from_contact_to_follow_up(qtbot, window, demo_ws, _prompts) -
                        ("self_harm_asked", True), ("risk_level", "high"), ("outcome", "course"),
                        ("outcome_track_id", "mind-my-mind")):
         dlg.set_value(key, value)
-    _prompts.set_next_text(PASSPHRASE)
-    qtbot.mouseClick(dlg.sign_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dlg.sign_button, Qt.MouseButton.LeftButton)  # refused before any passphrase is asked
     assert dlg.isVisible() and "kriseplanen" in dlg.error.text()
     assert _signed(ws, "screenings", child.id) == 0
     for key in ("crisis_warning_signs", "crisis_own_coping", "crisis_people", "crisis_professionals",
@@ -130,8 +129,7 @@ def test_one_child_from_contact_to_follow_up(qtbot, window, demo_ws, _prompts) -
     window.child_view.courses.setCurrentItem(window.child_view.courses.topLevelItem(0))
     dlg = _step(qtbot, window, "closing")
     dlg.set_value("further_needs", "Ingen")
-    _prompts.set_next_text(PASSPHRASE)
-    qtbot.mouseClick(dlg.sign_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(dlg.sign_button, Qt.MouseButton.LeftButton)  # refused before any passphrase is asked
     assert dlg.isVisible() and "begrundelse" in dlg.error.text()
     dlg.set_value("criteria_reason", "Familien flytter; SDQ sendes med.")
     _sign(qtbot, window, dlg, _prompts)

@@ -10,6 +10,7 @@ from behandlerklient.core.errors import InvalidInput, NotFound, RuleRefused
 from behandlerklient.core.models import JournalEntry, Session, SessionParts
 from behandlerklient.core.vocab import SESSION_PARTS
 from behandlerklient.services import audit
+from behandlerklient.services.authorship import require_author
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.records import event_time
 from behandlerklient.services.signing import Proof, confirm_identity
@@ -91,6 +92,7 @@ def shared(*, ws: Workspace, group_id: int) -> SessionParts:
 
 def save_shared(*, ws: Workspace, group_id: int, parts: SessionParts) -> Changes:
     with ws.db.transaction():
+        require_author(ws=ws, author_id=_group(ws, group_id)["author_id"], what="Gruppesessionen", signing=False)
         cur = ws.db.execute(
             "UPDATE group_sessions SET agenda = ?, status = ?, goals = ?, exercise = ?, homework = ? "
             "WHERE id = ? AND signed_at IS NULL",
@@ -104,6 +106,8 @@ def save_participant(*, ws: Workspace, session_id: int, attendance: str, own_not
     if attendance not in ATTENDANCE:
         raise InvalidInput(f"Ukendt fremmøde {attendance!r}.")
     with ws.db.transaction():
+        own = SessionRepository(ws.db).get(session_id)
+        require_author(ws=ws, author_id=own.author_id if own else None, what="Gruppesessionen", signing=False)
         cur = ws.db.execute("UPDATE sessions SET attendance = ?, own_note = ? WHERE id = ? AND state = 'draft' "
                             "AND group_session_id IS NOT NULL", (attendance, own_note, session_id))
         if cur.rowcount != 1:
@@ -121,21 +125,21 @@ def _names_in(text: str, people: list[Participant]) -> list[str]:
     return hits
 
 
-def sign(*, ws: Workspace, group_id: int, passphrase: Proof) -> Changes:
-    """Sign once: each child's journal gets the shared content, its own attendance and notes, nothing else."""
-    confirm_identity(ws=ws, passphrase=passphrase)
-    return sign_confirmed(ws=ws, group_id=group_id)
-
-
-def sign_confirmed(*, ws: Workspace, group_id: int) -> Changes:
+def _group(ws: Workspace, group_id: int):  # noqa: ANN202 - a row
     g = ws.db.query_one("SELECT * FROM group_sessions WHERE id = ?", (group_id,))
     if g is None:
         raise NotFound(f"Ingen gruppesession med id {group_id}.")
+    return g
+
+
+def check_signable(*, ws: Workspace, group_id: int) -> None:
+    """Raises what `sign` would raise for the group session as saved, without needing the passphrase."""
+    g = _group(ws, group_id)
     if g["signed_at"]:
         raise RuleRefused("Gruppesessionen er allerede underskrevet.")
+    require_author(ws=ws, author_id=g["author_id"], what="Gruppesessionen")
     people = participants(ws=ws, group_id=group_id)
-    shared = {k: g[k] for k in SESSION_PARTS}
-    named = _names_in(" ".join(shared.values()), people)
+    named = _names_in(" ".join(g[k] for k in SESSION_PARTS), people)
     if named:
         raise RuleRefused("Den fælles tekst nævner et deltagende barn ved navn; den kopieres til alle børns "
                           "journaler. Flyt det til barnets egne noter.")
@@ -143,11 +147,25 @@ def sign_confirmed(*, ws: Workspace, group_id: int) -> Changes:
         others = [q for q in people if q.child_id != p.child_id]
         if _names_in(p.own_note, others):
             raise RuleRefused("Et barns egne noter nævner et andet deltagende barn ved navn.")
-    track = ws.catalogue.tracks.get(g["track_id"])
+
+
+def sign(*, ws: Workspace, group_id: int, passphrase: Proof) -> Changes:
+    """Sign once: each child's journal gets the shared content, its own attendance and notes, nothing else."""
+    check_signable(ws=ws, group_id=group_id)
+    confirm_identity(ws=ws, passphrase=passphrase)
+    return sign_confirmed(ws=ws, group_id=group_id)
+
+
+def sign_confirmed(*, ws: Workspace, group_id: int) -> Changes:
     now = ws.clock()
-    day = date.fromisoformat(g["session_date"])
     sessions = SessionRepository(ws.db)
     with ws.db.transaction():
+        check_signable(ws=ws, group_id=group_id)
+        g = _group(ws, group_id)
+        people = participants(ws=ws, group_id=group_id)
+        shared = {k: g[k] for k in SESSION_PARTS}
+        track = ws.catalogue.tracks.get(g["track_id"])
+        day = date.fromisoformat(g["session_date"])
         ws.db.execute("UPDATE group_sessions SET signed_at = ? WHERE id = ?", (to_text(now), group_id))
         for p in people:
             ws.db.execute("UPDATE sessions SET agenda = ?, status = ?, goals = ?, exercise = ?, homework = ?, "

@@ -27,7 +27,15 @@ class JournalLine:
 
 
 def entries(*, ws: Workspace, child_id: int) -> list[JournalLine]:
-    found = JournalRepository(ws.db).for_child(child_id)
+    return _lines(ws, JournalRepository(ws.db).for_child(child_id))
+
+
+def for_session(*, ws: Workspace, session_id: int) -> list[JournalLine]:
+    """A signed session's entry and any corrections of it, with who signed each and when."""
+    return _lines(ws, JournalRepository(ws.db).for_session(session_id))
+
+
+def _lines(ws: Workspace, found: list[JournalEntry]) -> list[JournalLine]:
     users = {u.id: u.full_name for u in UserRepository(ws.db).all()}
     by_id = {e.id: JournalLine(e, users.get(e.author_id, "?")) for e in found}
     for e in found:
@@ -37,19 +45,24 @@ def entries(*, ws: Workspace, child_id: int) -> list[JournalLine]:
     return list(by_id.values())
 
 
-def correct(*, ws: Workspace, entry_id: int, text: str, passphrase: Proof) -> tuple[JournalEntry, Changes]:
-    """Adds a signed correction that references and supersedes the entry; nothing is changed or deleted."""
-    if not text.strip():
-        raise InvalidInput("Skriv rettelsen.")
-    repo = JournalRepository(ws.db)
-    row = ws.db.query_one("SELECT child_id FROM journal_entries WHERE id = ?", (entry_id,))
-    if row is None:
+def check_correctable(*, ws: Workspace, entry_id: int, text: str | None = None) -> JournalEntry:
+    """Raises what `correct` would raise, without needing the passphrase (asked before the text too, with
+    text None); returns the entry to correct."""
+    original = JournalRepository(ws.db).get(entry_id)
+    if original is None:
         raise NotFound(f"Intet journalnotat med id {entry_id}.")
-    original = repo.get(entry_id)
     if not original.signed_at:
         raise RuleRefused("Notatet er ikke underskrevet endnu; ret kladden direkte.")
     if ws.db.scalar("SELECT 1 FROM journal_entries WHERE supersedes_id = ?", (entry_id,)):
         raise RuleRefused("Notatet er allerede rettet; ret den nyeste rettelse i stedet.")
+    if text is not None and not text.strip():
+        raise InvalidInput("Skriv rettelsen.")
+    return original
+
+
+def correct(*, ws: Workspace, entry_id: int, text: str, passphrase: Proof) -> tuple[JournalEntry, Changes]:
+    """Adds a signed correction that references and supersedes the entry; nothing is changed or deleted."""
+    original = check_correctable(ws=ws, entry_id=entry_id, text=text)
     confirm_identity(ws=ws, passphrase=passphrase)
     return correct_confirmed(ws=ws, original=original, text=text)
 
@@ -58,6 +71,7 @@ def correct_confirmed(*, ws: Workspace, original: JournalEntry, text: str) -> tu
     repo = JournalRepository(ws.db)
     now = ws.clock()
     with ws.db.transaction():
+        check_correctable(ws=ws, entry_id=original.id, text=text)
         entry = repo.add(JournalEntry(
             None, original.child_id, "correction", f"Rettelse: {original.title}", text.strip(), ws.user.id,
             ws.user.role, original.event_time, now, course_id=original.course_id, session_id=original.session_id,

@@ -94,26 +94,32 @@ def open_course(*, ws: Workspace, child_id: int, track_id: str, start_date: date
     return OpenedCourse(course, warnings, Changes(courses=True, child_id=child_id))
 
 
-def change_track(*, ws: Workspace, course_id: int, track_id: str, reason: str, on: date,
-                 passphrase: Proof) -> Changes:
-    """A new track for a running course: the reason is recorded and journalised, signed by the therapist."""
-    from behandlerklient.services.signing import confirm_identity
-
-    repo = PathwayRepository(ws.db)
-    course = repo.course(course_id)
+def check_track_change(*, ws: Workspace, course_id: int, track_id: str, reason: str) -> Course:
+    """Raises what `change_track` would raise, without needing the passphrase; returns the course."""
+    course = PathwayRepository(ws.db).course(course_id)
     if course is None:
         raise NotFound(f"Intet forløb med id {course_id}.")
-    new = ws.catalogue.tracks.get(track_id)
-    if new is None:
+    if ws.catalogue.tracks.get(track_id) is None:
         raise InvalidInput(f"Ukendt spor {track_id!r}.")
     if not reason.strip():
         raise RuleRefused("Skift af spor kræver en begrundelse.")
     if track_id == course.track_id:
         raise InvalidInput("Forløbet er allerede på dette spor.")
+    return course
+
+
+def change_track(*, ws: Workspace, course_id: int, track_id: str, reason: str, on: date,
+                 passphrase: Proof) -> Changes:
+    """A new track for a running course: the reason is recorded and journalised, signed by the therapist."""
+    from behandlerklient.services.signing import confirm_identity
+
+    check_track_change(ws=ws, course_id=course_id, track_id=track_id, reason=reason)
     confirm_identity(ws=ws, passphrase=passphrase)
-    old = ws.catalogue.tracks.get(course.track_id)
+    repo = PathwayRepository(ws.db)
     now = ws.clock()
     with ws.db.transaction():
+        course = check_track_change(ws=ws, course_id=course_id, track_id=track_id, reason=reason)
+        new, old = ws.catalogue.tracks[track_id], ws.catalogue.tracks.get(course.track_id)
         repo.add_change(course_id, "track", course.track_id, track_id, reason, on=on, author_id=ws.user.id, now=now)
         ws.db.execute("UPDATE courses SET track_id = ? WHERE id = ?", (track_id, course_id))
         JournalRepository(ws.db).add(JournalEntry(

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from behandlerklient.core.errors import InvalidInput, NotFound, RuleRefused
 from behandlerklient.core.models import JournalEntry
 from behandlerklient.services import audit
+from behandlerklient.services.authorship import require_author
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.clock import to_text
@@ -116,6 +117,8 @@ def save(*, ws: Workspace, kind: str, values: dict[str, Any], record_id: int | N
             current = _row(ws, k, record_id)
             if current.get("signed_at"):
                 raise RuleRefused(f"{k.label} er underskrevet og kan ikke ændres; skriv en rettelse i stedet.")
+            if k.author_column:
+                require_author(ws=ws, author_id=current.get(k.author_column), what=k.label, signing=False)
             if k.author_column and current.get(k.author_column) is None:
                 clean[k.author_column] = ws.user.id  # a record the system planned (a follow-up) gets its author
             if clean:
@@ -145,10 +148,29 @@ def problems(*, ws: Workspace, kind: str, record_id: int) -> list[str]:
     return k.validate(ws, _row(ws, k, record_id)) if k.validate else []
 
 
+def _check_signable(ws: Workspace, k: Kind, row: dict[str, Any]) -> None:
+    """Every rule signing applies, in one place: asked before the passphrase and again when signing."""
+    if row.get("signed_at"):
+        raise RuleRefused(f"{k.label} er allerede underskrevet.")
+    if k.author_column:
+        require_author(ws=ws, author_id=row.get(k.author_column), what=k.label)
+    found = k.validate(ws, row) if k.validate else []
+    if found:
+        raise RuleRefused(f"{k.label} kan ikke underskrives endnu: " + " ".join(found))
+
+
+def check_signable(*, ws: Workspace, kind: str, record_id: int) -> None:
+    """Raises what `sign` would raise for this draft as saved, without needing the passphrase."""
+    k = kind_of(kind)
+    _check_signable(ws, k, _row(ws, k, record_id))
+
+
 def sign(*, ws: Workspace, kind: str, record_id: int, passphrase: Proof) -> tuple[JournalEntry, Changes]:
-    """Signing asks for the passphrase again: the logged-in user confirms it is them."""
+    """Signing asks for the passphrase again: the logged-in user confirms it is them (after the rules, so
+    nobody waits for the key derivation to learn what is missing)."""
     from behandlerklient.services.signing import confirm_identity
 
+    check_signable(ws=ws, kind=kind, record_id=record_id)
     confirm_identity(ws=ws, passphrase=passphrase)
     return sign_confirmed(ws=ws, kind=kind, record_id=record_id)
 
@@ -164,14 +186,12 @@ def sign_confirmed(*, ws: Workspace, kind: str, record_id: int) -> tuple[Journal
     now = ws.clock()
     with ws.db.transaction():
         row = _row(ws, k, record_id)
-        if row.get("signed_at"):
-            raise RuleRefused(f"{k.label} er allerede underskrevet.")
-        found = k.validate(ws, row) if k.validate else []
-        if found:
-            raise RuleRefused(f"{k.label} kan ikke underskrives endnu: " + " ".join(found))
+        _check_signable(ws, k, row)
+        # A planned follow-up nobody wrote yet is signed by, and so written by, the one who signs it.
+        author = f", {k.author_column} = coalesce({k.author_column}, ?)" if k.author_column else ""
         try:
-            ws.db.execute(f"UPDATE {k.table} SET signed_at = ? WHERE id = ? AND signed_at IS NULL",
-                          (to_text(now), record_id))
+            ws.db.execute(f"UPDATE {k.table} SET signed_at = ?{author} WHERE id = ? AND signed_at IS NULL",
+                          (to_text(now), *((ws.user.id,) if author else ()), record_id))
         except IntegrityError as exc:
             raise RuleRefused(f"Databasen afviste underskriften af {k.label.lower()}: {exc}.") from None
         row = _row(ws, k, record_id)

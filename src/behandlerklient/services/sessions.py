@@ -8,9 +8,10 @@ from datetime import date
 from behandlerklient.core import course_rules
 from behandlerklient.core.errors import InvalidInput, NotFound, RuleRefused
 from behandlerklient.core.manuals import Track
-from behandlerklient.core.models import JournalEntry, Session, SessionParts
+from behandlerklient.core.models import Course, JournalEntry, Session, SessionParts
 from behandlerklient.core.vocab import PARTICIPANTS, SESSION_FORMAT, SESSION_PARTS, label
 from behandlerklient.services import audit, supervision
+from behandlerklient.services.authorship import author_name, require_author
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.records import event_time
 from behandlerklient.services.signing import Proof, confirm_identity
@@ -52,14 +53,23 @@ def context(*, ws: Workspace, session: Session) -> SessionContext:
     elig = course_rules.eligibility(track, child.birth_date, session.session_date)
     if not elig.ok:
         warnings.append(elig.message)
+    if session.author_id is not None and session.author_id != ws.user.id:
+        warnings.append(f"Kladden er skrevet af {author_name(ws, session.author_id)}; kun forfatteren kan "
+                        "ændre og underskrive den.")
+    for number, name in SessionRepository(ws.db).others_drafts_in_course(session.course_id, ws.user.id):
+        if number != session.number:
+            warnings.append(f"Session {number} i forløbet er en kladde, som {name} endnu ikke har underskrevet.")
     return SessionContext(session, track, position, outline.theme, outline.parts, warnings, child.full_name)
 
 
 def start_session(*, ws: Workspace, course_id: int, on: date, reason: str = "") -> tuple[Session, Changes]:
     """A new draft with the next number and the five parts pre-filled from the manual's outline.
 
-    If the course already has an unsigned draft, that draft is returned instead: one course never
-    collects several half-written sessions because someone pressed "Ny session" twice.
+    If the user already has an unsigned draft in the course, that draft is returned instead: one course never
+    collects several half-written sessions because someone pressed "Ny session" twice. Another clinician's
+    draft is never reopened (only its author may write and sign it): the user gets a draft of their own with
+    the next number, because the session they just held must be documented now whatever a colleague has
+    left unsigned, and the editor names the colleague's open draft so it is not forgotten.
     """
     course = PathwayRepository(ws.db).course(course_id)
     if course is None:
@@ -68,7 +78,7 @@ def start_session(*, ws: Workspace, course_id: int, on: date, reason: str = "") 
         raise RuleRefused("Forløbet er afsluttet; der kan ikke oprettes nye sessioner.")
     track = _track_of(ws, course.track_id)
     repo = SessionRepository(ws.db)
-    existing = repo.draft_in_course(course_id)
+    existing = repo.draft_in_course(course_id, ws.user.id)
     if existing is not None:
         return existing, Changes()
     number = repo.next_number(course_id)
@@ -125,6 +135,7 @@ def _validate(session: Session) -> None:
 def save_draft(*, ws: Workspace, session: Session) -> Changes:
     _validate(session)
     with ws.db.transaction():
+        _require_own_draft(ws, session.id, signing=False)
         if not SessionRepository(ws.db).update_draft(session, now=ws.clock()):
             raise RuleRefused("Sessionen er allerede underskrevet og kan ikke ændres.")
     return Changes(sessions=True)
@@ -139,8 +150,32 @@ def render_body(session: Session) -> str:
     return "\n\n".join(blocks)
 
 
+def _require_own_draft(ws: Workspace, session_id: int | None, *, signing: bool) -> None:
+    stored = SessionRepository(ws.db).get(session_id) if session_id is not None else None
+    if stored is None:
+        raise NotFound(f"Ingen session med id {session_id}.")
+    if stored.state == "signed":
+        raise RuleRefused("Sessionen er allerede underskrevet og kan ikke ændres.")
+    require_author(ws=ws, author_id=stored.author_id, what=f"Session {stored.number}", signing=signing)
+
+
+def check_finishable(*, ws: Workspace, session: Session) -> Course:
+    """Raises what `finish_session` would raise for the session as typed, without needing the passphrase
+    (the editor asks this first); returns the course."""
+    _validate(session)
+    _require_own_draft(ws, session.id, signing=True)
+    if not any(v.strip() for v in session.parts.as_dict().values()):
+        raise InvalidInput("Sessionen er tom; skriv mindst én af de fem dele.")
+    course = PathwayRepository(ws.db).course(session.course_id)
+    if course is None:
+        raise NotFound(f"Intet forløb med id {session.course_id}.")
+    _track_of(ws, course.track_id)
+    return course
+
+
 def finish_session(*, ws: Workspace, session: Session, passphrase: Proof) -> tuple[JournalEntry, Changes]:
     """Save and sign the session (the passphrase confirms the signer); it becomes a journal entry."""
+    check_finishable(ws=ws, session=session)
     confirm_identity(ws=ws, passphrase=passphrase)
     return finish_confirmed(ws=ws, session=session)
 
@@ -148,16 +183,11 @@ def finish_session(*, ws: Workspace, session: Session, passphrase: Proof) -> tup
 def finish_confirmed(*, ws: Workspace, session: Session) -> tuple[JournalEntry, Changes]:
     """Save and sign after the identity was confirmed; it becomes a journal entry with author, role,
     event time and write time."""
-    _validate(session)
-    if not any(v.strip() for v in session.parts.as_dict().values()):
-        raise InvalidInput("Sessionen er tom; skriv mindst én af de fem dele.")
     repo = SessionRepository(ws.db)
-    course = PathwayRepository(ws.db).course(session.course_id)
-    if course is None:
-        raise NotFound(f"Intet forløb med id {session.course_id}.")
-    track = _track_of(ws, course.track_id)
     now = ws.clock()
     with ws.db.transaction():
+        course = check_finishable(ws=ws, session=session)
+        track = _track_of(ws, course.track_id)
         if not repo.update_draft(session, now=now):
             raise RuleRefused("Sessionen er allerede underskrevet.")
         repo.mark_signed(session.id, now=now)

@@ -48,6 +48,10 @@ TABLES: tuple[tuple[str, dict[str, str]], ...] = (
     ("supervision_meetings", {"supervisor_id": "users"}),
     ("supervision_meeting_courses", {"meeting_id": "supervision_meetings", "course_id": "courses"}),
 )
+# A journal entry's source_id points into the table its source names (one column, several tables).
+SOURCE_TABLES = {"contact": "contacts", "intake": "intakes", "screening": "screenings", "consent": "consents",
+                 "coordination": "coordination_entries", "notification": "notifications", "closing": "closings",
+                 "follow_up": "follow_ups", "session": "sessions", "group_session": "group_sessions"}
 # The audit log is not exported: it records this installation's own history. An import is itself audited.
 
 
@@ -159,6 +163,12 @@ def import_json(*, ws: Workspace, text: str) -> tuple[dict[str, int], Changes]:
                     if old not in id_map[ref]:
                         raise _fail(f"{table} række {i}: feltet {col} henviser til {ref} id {old}, som ikke findes.")
                     values[col] = id_map[ref][old]
+                ref = SOURCE_TABLES.get(values.get("source")) if table == "journal_entries" else None
+                if ref and values["source_id"] is not None:
+                    if values["source_id"] not in id_map[ref]:
+                        raise _fail(f"{table} række {i}: feltet source_id henviser til {ref} id "
+                                    f"{values['source_id']}, som ikke findes.")
+                    values["source_id"] = id_map[ref][values["source_id"]]
                 if table == "children":
                     # Derived from the names: recomputed, so an edited export cannot break the list order.
                     values["sort_key"] = name_key(str(values["first_name"]), str(values["last_name"]))

@@ -72,10 +72,17 @@ class SessionRepository:
         return int(self.db.scalar("SELECT coalesce(max(number), 0) + 1 FROM sessions WHERE course_id = ? "
                                   "AND attendance = 'held'", (course_id,)))
 
-    def draft_in_course(self, course_id: int) -> Session | None:
-        r = self.db.query_one("SELECT * FROM sessions WHERE course_id = ? AND state = 'draft' ORDER BY number LIMIT 1",
-                              (course_id,))
+    def draft_in_course(self, course_id: int, author_id: int) -> Session | None:
+        """The author's own unsigned individual session in the course (a group session's drafts are the group's)."""
+        r = self.db.query_one("SELECT * FROM sessions WHERE course_id = ? AND state = 'draft' AND author_id = ? "
+                              "AND group_session_id IS NULL ORDER BY number LIMIT 1", (course_id, author_id))
         return _session(r) if r else None
+
+    def others_drafts_in_course(self, course_id: int, author_id: int) -> list[tuple[int, str]]:
+        """(number, author's full name) of unsigned sessions other clinicians have open in the course."""
+        return [(r["number"], r["full_name"]) for r in self.db.query(
+            "SELECT s.number, u.full_name FROM sessions s JOIN users u ON u.id = s.author_id WHERE s.course_id = ? "
+            "AND s.state = 'draft' AND s.author_id != ? ORDER BY s.number", (course_id, author_id))]
 
     def drafts_of(self, author_id: int) -> list[Session]:
         return [_session(r) for r in self.db.query(

@@ -15,10 +15,12 @@ from behandlerklient import APP_NAME
 from behandlerklient.core.errors import KnownError
 from behandlerklient.core.vocab import ROLES
 from behandlerklient.services import child_record
+from behandlerklient.services import journal as journal_service
 from behandlerklient.services import children as child_service
 from behandlerklient.services import work_queue
 from behandlerklient.services import pathway as pathway_service
 from behandlerklient.services import sessions as session_service
+from behandlerklient.services.authorship import author_name
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.ui import prompts, signature
@@ -26,6 +28,7 @@ from behandlerklient.ui.dialogs.new_child_dialog import NewChildDialog
 from behandlerklient.ui.dialogs.new_course_dialog import NewCourseDialog
 from behandlerklient.ui.dialogs.session_editor import SessionEditorDialog
 from behandlerklient.ui.errors import report
+from behandlerklient.ui.i18n import fill
 from behandlerklient.ui.models.child_list_model import ChildListModel
 from behandlerklient.ui.document_actions import DocumentActions
 from behandlerklient.ui.pathway_actions import PathwayActions
@@ -310,8 +313,22 @@ class MainWindow(QMainWindow):
             report(self, exc)
             return
         if session.state == "signed":
-            body = "\n\n".join(e.body for e in session_service.journal_of(ws=self.ws, session_id=session_id))
-            prompts.info(self, self.tr("Session %1 (signed)").replace("%1", str(session.number)), body)
+            blocks = []
+            for line in journal_service.for_session(ws=self.ws, session_id=session_id):
+                e = line.entry
+                head = fill(self.tr("%1, signed by %2 (%3) on %4"), e.title, line.author_name,
+                            ROLES.get(e.author_role, e.author_role).lower(),
+                            f"{e.signed_at.astimezone():%d.%m.%Y %H:%M}" if e.signed_at else "-")
+                blocks.append(f"{head}\n\n{e.body}")
+            prompts.info(self, self.tr("Session %1 (signed)").replace("%1", str(session.number)),
+                         "\n\n――――\n\n".join(blocks))
+            return
+        if session.author_id != self.ws.user.id:
+            # Another clinician's draft is theirs to write and sign: shown, never opened for editing.
+            prompts.info(self, fill(self.tr("Session %1 (draft by %2)"), session.number,
+                                    author_name(self.ws, session.author_id)),
+                         fill(self.tr("Only the author can change and sign this draft.\n\n%1"),
+                              session_service.render_body(session)))
             return
         self._edit(session)
 
@@ -321,7 +338,7 @@ class MainWindow(QMainWindow):
             ctx=ctx, save_draft=lambda s: session_service.save_draft(ws=self.ws, session=s),
             finish=lambda s, p: session_service.finish_session(ws=self.ws, session=s,
                                                                passphrase=signature.confirmed(dlg, self.ws, p)),
-            parent=self)
+            parent=self, check=lambda s: session_service.check_finishable(ws=self.ws, session=s))
         self.editor = dlg  # reachable for tests and for the lock routine
         dlg.finished.connect(self._editor_closed)
         self.show_dialog(dlg)

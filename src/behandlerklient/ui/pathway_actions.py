@@ -135,7 +135,8 @@ class PathwayActions(QObject):
 
         intro = f"<b>{html.escape(title(kind))}</b> · {html.escape(child.full_name)}"
         dlg = FormDialog(title=title(kind), intro=intro, fields=fields, values=values, save=save, sign=sign,
-                         parent=self.w)
+                         parent=self.w,
+                         check=lambda: records.check_signable(ws=self.ws, kind=kind, record_id=state["id"]))
         dlg.finished.connect(lambda _r: self.w.apply_changes(Changes(journal=True, courses=True, child_id=child.id)))
         self.w.show_dialog(dlg)
 
@@ -225,6 +226,11 @@ class PathwayActions(QObject):
         reason = prompts.text(self.w, self.tr("Change track"), self.tr("Reason for the change:"))
         if reason is None:
             return
+        try:
+            pathway.check_track_change(ws=self.ws, course_id=course_id, track_id=names[choice], reason=reason)
+        except KnownError as exc:
+            report(self.w, exc)  # before the passphrase: nobody types it to learn the reason was missing
+            return
         passphrase = prompts.passphrase(self.w, self.tr("Sign"), self.tr("Your passphrase:"))
         if passphrase is None:
             return
@@ -245,9 +251,19 @@ class PathwayActions(QObject):
         self.correct(entry_id)
 
     def correct(self, entry_id: int) -> None:
+        try:
+            journal.check_correctable(ws=self.ws, entry_id=entry_id)  # before anything is typed
+        except KnownError as exc:
+            report(self.w, exc)
+            return
         text = prompts.text(self.w, self.tr("Correct journal entry"), self.tr(
             "The correction is added as a new, signed entry; the original is kept and shown struck through."))
         if not text:
+            return
+        try:
+            journal.check_correctable(ws=self.ws, entry_id=entry_id, text=text)
+        except KnownError as exc:
+            report(self.w, exc)
             return
         passphrase = prompts.passphrase(self.w, self.tr("Sign the correction"), self.tr("Your passphrase:"))
         if passphrase is None:

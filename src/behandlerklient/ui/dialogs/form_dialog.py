@@ -32,11 +32,12 @@ class Field:
 class FormDialog(BaseDialog):
     def __init__(self, *, title: str, intro: str, fields: list[Field], values: dict[str, Any],
                  save: Callable[[dict[str, Any]], None], sign: Callable[[dict[str, Any], str], None] | None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, check: Callable[[], None] | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("formDialog")
         self.setWindowTitle(title)
         self._save, self._sign, self._fields = save, sign, fields
+        self._check = check  # the signing rules for the saved draft, asked before the passphrase
         self.saved = False
         self.signed = False
         outer = QVBoxLayout(self)
@@ -177,6 +178,12 @@ class FormDialog(BaseDialog):
             self._show(exc.message)
             return
         self.saved = True
+        try:
+            if self._check is not None:
+                self._check()  # what is missing is said now, not after the passphrase and its wait
+        except KnownError as exc:
+            self._show(fill(self.tr("Saved as a draft, but not signed: %1"), exc.message))
+            return
         passphrase = prompts.passphrase(self, self.tr("Sign"), self.tr(
             "Signed entries cannot be changed afterwards, only corrected by a new addition.\n\n"
             "Type your passphrase to sign:"))

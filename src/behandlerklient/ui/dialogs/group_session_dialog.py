@@ -162,6 +162,11 @@ class GroupSessionDialog(BaseDialog):
     def _sign(self) -> None:
         if not self._save():
             return
+        try:
+            group_sessions.check_signable(ws=self.ws, group_id=self.group_id)  # before the passphrase
+        except KnownError as exc:
+            self.error.setText(exc.message)
+            return
         passphrase = prompts.passphrase(self, self.tr("Sign the group session"), self.tr(
             "Each child gets a journal entry of their own with the shared content and their own notes.\n\n"
             "Your passphrase:"))

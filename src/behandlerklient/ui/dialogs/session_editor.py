@@ -27,12 +27,14 @@ class SessionEditorDialog(BaseDialog):
     draft_saved = Signal()
 
     def __init__(self, *, ctx: SessionContext, save_draft: Callable[[Session], None],
-                 finish: Callable[[Session, str], None], parent: QWidget | None = None) -> None:
+                 finish: Callable[[Session, str], None], parent: QWidget | None = None,
+                 check: Callable[[Session], None] | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("sessionEditor")
         self._ctx = ctx
         self.session = copy.deepcopy(ctx.session)
         self._save_draft, self._finish = save_draft, finish
+        self._check = check  # the signing rules, asked before the passphrase
         self._dirty = False
         self.finished_ok = False
         self.setWindowTitle(fill(self.tr("Session %1 - %2"), self.session.number, ctx.track.name))
@@ -169,6 +171,12 @@ class SessionEditorDialog(BaseDialog):
 
     def _finish_clicked(self) -> None:
         self.save_now()  # whatever happens next, the typing is safe as a draft
+        try:
+            if self._check is not None:
+                self._check(self.collect())  # what is missing is said before the passphrase and its wait
+        except KnownError as exc:
+            prompts.error(self, self.tr("The session was not signed"), exc.message)
+            return
         passphrase = prompts.passphrase(self, fill(self.tr("Sign session %1"), self.session.number), self.tr(
             "Once the session is saved in the journal, it is signed with your name and the time and cannot be "
             "changed afterwards (only corrected by a new, signed addition).\n\nType your passphrase to sign:"))

@@ -29,7 +29,7 @@ class TimelineTab(QWidget):
         self.tree = QTreeWidget()
         self.tree.setObjectName("timelineTree")
         self.tree.setRootIsDecorated(False)
-        self.tree.setHeaderLabels([self.tr("Date"), self.tr("Step"), self.tr("Status")])
+        self.tree.setHeaderLabels([self.tr("Date"), self.tr("Step"), self.tr("Status"), self.tr("Signed by")])
         layout.addWidget(self.tree)
 
     def show_record(self, rec: ChildRecord | None) -> None:
@@ -39,9 +39,10 @@ class TimelineTab(QWidget):
             return
         for e in rec.events:
             state = QCoreApplication.translate("TimelineTab", STATE[e.state]) if e.state in STATE else e.state
-            QTreeWidgetItem(self.tree, [e.day.strftime("%d.%m.%Y"), e.title, state])
-        self.tree.resizeColumnToContents(0)
-        self.tree.resizeColumnToContents(1)
+            signer = f"{e.signed_by}, {e.signed_at.astimezone():%d.%m.%Y %H:%M}" if e.signed_at else ""
+            QTreeWidgetItem(self.tree, [e.day.strftime("%d.%m.%Y"), e.title, state, signer])
+        for column in range(3):
+            self.tree.resizeColumnToContents(column)
         lines = []
         for day, w in rec.waits:
             parts = [fill(self.tr("intake talk %1 days"), w.to_intake) if w.to_intake is not None
