@@ -52,6 +52,9 @@ def test_child_fields_are_changed_and_each_change_keeps_who_when_and_the_old_val
     # The search index follows the new name; nothing to save when nothing changed.
     assert [r.id for r in children.search(ws=ws, text="marie")] == [child.id]
     assert master_data.save(ws=ws, child_id=child.id, edited=now)[0] == []
+    # A caller that passes the same GP details without the id keeps the GP.
+    master_data.save(ws=ws, child_id=child.id, edited=replace(now, school="X", gp=replace(now.gp, id=None)))
+    assert master_data.current(ws=ws, child_id=child.id).gp.id == now.gp.id
 
 
 def test_the_change_ledger_is_append_only(ws) -> None:

@@ -56,7 +56,9 @@ def save(*, ws: Workspace, child_id: int, edited: Child, reason: str = "") -> tu
     repo, ledger = ChildRepository(ws.db), ChildChangeRepository(ws.db)
     now, fields = ws.clock(), {c.field for c in changes}
     with ws.db.transaction():
-        if "gp" in fields and new.gp is not None:
+        if "gp" not in fields:
+            new = replace(new, gp=old.gp)  # the same details, whatever id the caller passed
+        elif new.gp is not None:
             known = repo.find_gp(new.gp)
             new = replace(new, gp=replace(new.gp, id=known) if known else repo.add_gp(replace(new.gp, id=None)))
         repo.update(new, birth_date=parsed.birth_date, sex=parsed.sex)
