@@ -73,7 +73,7 @@ class ChildDetailsDialog(BaseDialog):
         close.clicked.connect(self.reject)
         layout.addWidget(buttons)
         self._load(child, history)
-        self.resize(760, 560)
+        self.resize(860, 560)
 
     # -- pages ----------------------------------------------------------------------------
     def _child_page(self) -> QWidget:
@@ -110,7 +110,7 @@ class ChildDetailsDialog(BaseDialog):
         self.add_guardian_button.setObjectName("addGuardianButton")
         self.add_guardian_button.clicked.connect(self.add_guardian)
         left.addWidget(self.add_guardian_button)
-        row.addLayout(left, 1)
+        row.addLayout(left, 5)
         form = QFormLayout()
         self.g_name = _line("guardianNameEdit")
         self.g_relation = QComboBox()
@@ -128,7 +128,7 @@ class ChildDetailsDialog(BaseDialog):
             label = QLabel(text)
             label.setBuddy(w)
             form.addRow(label, w)
-        row.addLayout(form, 2)
+        row.addLayout(form, 6)
         self.guardian_list.currentRowChanged.connect(self._show_guardian)
         for w in (self.g_name, self.g_phone, self.g_email, self.g_address):
             w.textEdited.connect(self._guardian_edited)
@@ -179,7 +179,7 @@ class ChildDetailsDialog(BaseDialog):
         for h in history:
             what = md.FIELD_LABELS.get(h.field, h.field) + (f" ({h.guardian_name})" if h.guardian_name else "")
             QTreeWidgetItem(self.history, [h.changed_at.astimezone().strftime("%d.%m.%Y %H:%M"), h.changed_by, what,
-                                           h.old_value, h.new_value, h.reason])
+                                           h.old_value or "–", h.new_value or "–", h.reason])
         for i in range(self.history.columnCount()):
             self.history.resizeColumnToContents(i)
 
