@@ -37,6 +37,204 @@
     </message>
 </context>
 <context>
+    <name>ChildDetailsActions</name>
+    <message>
+        <source>&amp;Master data…</source>
+        <translation>Sta&amp;mdata…</translation>
+    </message>
+    <message>
+        <source>Master data</source>
+        <translation>Stamdata</translation>
+    </message>
+    <message>
+        <source>Choose a child first.</source>
+        <translation>Vælg først et barn.</translation>
+    </message>
+</context>
+<context>
+    <name>ChildDetailsDialog</name>
+    <message>
+        <source>Master data</source>
+        <translation>Stamdata</translation>
+    </message>
+    <message>
+        <source>&amp;Child</source>
+        <translation>&amp;Barnet</translation>
+    </message>
+    <message>
+        <source>&amp;Parents</source>
+        <translation>&amp;Forældre</translation>
+    </message>
+    <message>
+        <source>&amp;GP</source>
+        <translation>&amp;Egen læge</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Hvornår</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>Af</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>Hvad</translation>
+    </message>
+    <message>
+        <source>Old value</source>
+        <translation>Gammel værdi</translation>
+    </message>
+    <message>
+        <source>New value</source>
+        <translation>Ny værdi</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Begrundelse</translation>
+    </message>
+    <message>
+        <source>&amp;History</source>
+        <translation>&amp;Historik</translation>
+    </message>
+    <message>
+        <source>Required when the CPR number is corrected</source>
+        <translation>Skal udfyldes, når CPR-nummeret rettes</translation>
+    </message>
+    <message>
+        <source>Reaso&amp;n for the change:</source>
+        <translation>Begr&amp;undelse for ændringen:</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>&amp;Gem</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Luk</translation>
+    </message>
+    <message>
+        <source>F&amp;irst name:</source>
+        <translation>F&amp;ornavn:</translation>
+    </message>
+    <message>
+        <source>&amp;Last name:</source>
+        <translation>Efter&amp;navn:</translation>
+    </message>
+    <message>
+        <source>CP&amp;R number:</source>
+        <translation>&amp;CPR-nummer:</translation>
+    </message>
+    <message>
+        <source>Addr&amp;ess:</source>
+        <translation>&amp;Adresse:</translation>
+    </message>
+    <message>
+        <source>Home m&amp;unicipality:</source>
+        <translation>Hjem&amp;kommune:</translation>
+    </message>
+    <message>
+        <source>&amp;Treating municipality:</source>
+        <translation>Behan&amp;dlende kommune:</translation>
+    </message>
+    <message>
+        <source>Sch&amp;ool:</source>
+        <translation>&amp;Skole:</translation>
+    </message>
+    <message>
+        <source>&amp;Add parent</source>
+        <translation>&amp;Tilføj forælder</translation>
+    </message>
+    <message>
+        <source>Has custody</source>
+        <translation>Har forældremyndighed</translation>
+    </message>
+    <message>
+        <source>Na&amp;me:</source>
+        <translation>Na&amp;vn:</translation>
+    </message>
+    <message>
+        <source>Relation:</source>
+        <translation>Relation:</translation>
+    </message>
+    <message>
+        <source>Phone:</source>
+        <translation>Telefon:</translation>
+    </message>
+    <message>
+        <source>E-mail:</source>
+        <translation>E-mail:</translation>
+    </message>
+    <message>
+        <source>Address:</source>
+        <translation>Adresse:</translation>
+    </message>
+    <message>
+        <source>(choose to fill in a known clinic)</source>
+        <translation>(vælg for at udfylde med en kendt klinik)</translation>
+    </message>
+    <message>
+        <source>(no GP)</source>
+        <translation>(ingen egen læge)</translation>
+    </message>
+    <message>
+        <source>&amp;Known clinics:</source>
+        <translation>&amp;Kendte klinikker:</translation>
+    </message>
+    <message>
+        <source>Clinic:</source>
+        <translation>Klinik:</translation>
+    </message>
+    <message>
+        <source>Doctor:</source>
+        <translation>Læge:</translation>
+    </message>
+    <message>
+        <source>Postcode:</source>
+        <translation>Postnummer:</translation>
+    </message>
+    <message>
+        <source>Town:</source>
+        <translation>By:</translation>
+    </message>
+    <message>
+        <source>SOR number:</source>
+        <translation>SOR-nummer:</translation>
+    </message>
+    <message>
+        <source>EAN number:</source>
+        <translation>EAN-nummer:</translation>
+    </message>
+    <message>
+        <source>(new parent)</source>
+        <translation>(ny forælder)</translation>
+    </message>
+    <message>
+        <source>, without custody</source>
+        <translation>, uden forældremyndighed</translation>
+    </message>
+    <message>
+        <source>A CPR correction needs a reason below. Born %1.</source>
+        <translation>En rettelse af CPR-nummeret kræver en begrundelse nedenfor. Født %1.</translation>
+    </message>
+    <message>
+        <source>Saved. Every change is listed on the History tab.</source>
+        <translation>Gemt. Alle ændringer står på fanen Historik.</translation>
+    </message>
+    <message>
+        <source>Discard the changes that are not saved?</source>
+        <translation>Kassér de ændringer, der ikke er gemt?</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>Kassér</translation>
+    </message>
+    <message>
+        <source>Keep editing</source>
+        <translation>Fortsæt redigeringen</translation>
+    </message>
+</context>
+<context>
     <name>ChildListModel</name>
     <message>
         <source>Name</source>
@@ -60,6 +258,14 @@
     <message>
         <source>Choose a child in the list on the left.</source>
         <translation>Vælg et barn i listen til venstre.</translation>
+    </message>
+    <message>
+        <source>Maste&amp;r data…</source>
+        <translation>St&amp;amdata…</translation>
+    </message>
+    <message>
+        <source>Name, CPR, address, school, parents and GP, with their history (Ctrl+Shift+M)</source>
+        <translation>Navn, CPR, adresse, skole, forældre og egen læge med historik (Ctrl+Shift+M)</translation>
     </message>
     <message>
         <source>Contacts</source>
@@ -156,6 +362,10 @@
     <message>
         <source>&lt;b&gt;Parents:&lt;/b&gt; %1&lt;br&gt;&lt;b&gt;GP:&lt;/b&gt; %2&lt;br&gt;&lt;b&gt;Municipality:&lt;/b&gt; %3</source>
         <translation>&lt;b&gt;Forældre:&lt;/b&gt; %1&lt;br&gt;&lt;b&gt;Egen læge:&lt;/b&gt; %2&lt;br&gt;&lt;b&gt;Kommune:&lt;/b&gt; %3</translation>
+    </message>
+    <message>
+        <source>&lt;br&gt;&lt;b&gt;Address:&lt;/b&gt; %1 · &lt;b&gt;School:&lt;/b&gt; %2</source>
+        <translation>&lt;br&gt;&lt;b&gt;Adresse:&lt;/b&gt; %1 · &lt;b&gt;Skole:&lt;/b&gt; %2</translation>
     </message>
     <message>
         <source>Session %1</source>
@@ -617,6 +827,14 @@ Din adgangskode:</translation>
         <translation>&amp;Format:</translation>
     </message>
     <message>
+        <source>Why this track suits the child anyway</source>
+        <translation>Hvorfor sporet alligevel passer til barnet</translation>
+    </message>
+    <message>
+        <source>&amp;Reason for the age:</source>
+        <translation>&amp;Begrundelse for alderen:</translation>
+    </message>
+    <message>
         <source>&amp;Create course</source>
         <translation>&amp;Opret forløb</translation>
     </message>
@@ -885,6 +1103,14 @@ Din adgangskode:</translation>
     <message>
         <source>Concern (reason for the contact)</source>
         <translation>Bekymring (årsag til henvendelsen)</translation>
+    </message>
+    <message>
+        <source>Reason if the child is outside 5-17 on the date</source>
+        <translation>Begrundelse, hvis barnet er uden for 5-17 år på datoen</translation>
+    </message>
+    <message>
+        <source>The offer is for 5-17-year-olds, e.g. &apos;turns 5 next month&apos;</source>
+        <translation>Tilbuddet er for 5-17-årige, fx &apos;fylder 5 næste måned&apos;</translation>
     </message>
     <message>
         <source>Consent to obtain information</source>

@@ -34,3 +34,13 @@ def test_planned_outside_range() -> None:
     assert planned_outside_range(mmm, 10) == ""
     assert "færre" in planned_outside_range(mmm, 5)
     assert "flere" in planned_outside_range(mmm, 14)
+
+
+def test_the_offer_age_5_to_17_on_the_date() -> None:
+    from behandlerklient.core.course_rules import offer_age_problem
+
+    born = date(2021, 12, 10)
+    assert "Barnet er 4 år på henvendelsesdatoen 09.12.2026" in offer_age_problem(born, date(2026, 12, 9))
+    assert offer_age_problem(born, date(2026, 12, 10)) == ""
+    assert "18 år" in offer_age_problem(date(2008, 1, 1), date(2026, 1, 1))
+    assert offer_age_problem(date(2008, 1, 2), date(2026, 1, 1)) == ""

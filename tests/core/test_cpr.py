@@ -95,3 +95,16 @@ def test_only_ascii_digits_make_a_cpr_number(text) -> None:
     with pytest.raises(ValidationError, match="DDMMÅÅ-LLLL"):
         cpr.parse(text)
     assert not cpr.mod11_ok("¹²³⁴⁵⁶⁷⁸⁹⁰")
+
+
+@pytest.mark.parametrize(("text", "year"), [("070761-4285", 1961), ("010158-8000", 1858), ("010130-4000", 2030)])
+def test_an_implausible_age_is_refused_naming_the_birth_year_read(text, year) -> None:
+    with pytest.raises(ValidationError) as info:
+        cpr.check_plausible_age(cpr.parse(text), date(2026, 11, 23))
+    assert f"fødselsåret {year}" in info.value.message and info.value.field == "cpr"
+
+
+def test_up_to_25_years_is_plausible() -> None:
+    cpr.check_plausible_age(cpr.parse("241100-4001"), date(2026, 11, 23))  # 25 today, 26 tomorrow
+    with pytest.raises(ValidationError, match="26 år i dag"):
+        cpr.check_plausible_age(cpr.parse("241100-4001"), date(2026, 11, 24))

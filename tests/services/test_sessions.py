@@ -15,11 +15,16 @@ def course(ws):
     return pathway.open_course(ws=ws, child_id=child.id, track_id="cool-kids", start_date=date(2026, 1, 5)).course
 
 
-def test_opening_a_course_warns_about_age(ws) -> None:
+def test_a_course_on_a_track_whose_age_range_excludes_the_child_needs_a_reason(ws) -> None:
     child = child_with_consent(ws, "Ung", "Pige", "010110-4002", on=date(2026, 1, 5))
-    opened = pathway.open_course(ws=ws, child_id=child.id, track_id="cool-kids", start_date=date(2026, 1, 5))
-    assert opened.course.id and any("16 år" in w and "7-12" in w for w in opened.warnings)
+    with pytest.raises(RuleRefused, match="16 år; Cool Kids er til 7-12 år.*begrundelse"):
+        pathway.open_course(ws=ws, child_id=child.id, track_id="cool-kids", start_date=date(2026, 1, 5))
+    assert ws.db.scalar("SELECT count(*) FROM courses") == 0
+    opened = pathway.open_course(ws=ws, child_id=child.id, track_id="cool-kids", start_date=date(2026, 1, 5),
+                                 age_reason="Umoden for alderen; gruppen passer bedst.")
     assert opened.course.planned_sessions == 10  # the manual's nominal count
+    assert ws.db.scalar("SELECT age_reason FROM courses WHERE id = ?", (opened.course.id,)) == \
+        "Umoden for alderen; gruppen passer bedst."
 
 
 def test_new_session_is_prefilled_from_the_manual_outline(ws, course) -> None:

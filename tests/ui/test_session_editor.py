@@ -103,7 +103,8 @@ def test_cancelling_or_a_wrong_passphrase_keeps_the_draft(qtbot, window, demo_ws
 
 def test_warning_when_the_child_is_too_old_for_the_track(qtbot, window, demo_ws) -> None:
     child = child_with_consent(demo_ws, "Ældre", "Øby", "010109-4003", on=TODAY)
-    pathway.open_course(ws=demo_ws, child_id=child.id, track_id="cool-kids", start_date=TODAY)
+    pathway.open_course(ws=demo_ws, child_id=child.id, track_id="cool-kids", start_date=TODAY,
+                        age_reason="Sporet passer bedst.")
     editor = _open_editor(qtbot, window, child.id)
     assert editor.warning.isVisible() and "7-12" in editor.warning.text()
     editor.reject()

@@ -25,6 +25,21 @@ def eligibility(track: Track, birth_date: date, on: date) -> Eligibility:
     return Eligibility(False, age, f"Barnet er {age} år; {track.name} er til {track.age_min}-{track.age_max} år.")
 
 
+def offer_age_problem(birth_date: date, on: date, *, what: str = "henvendelsesdatoen") -> str:
+    """The offer is for 5-17-year-olds: outside that on the date, the record needs a reason; this says so."""
+    age = age_on(birth_date, on)
+    if OFFER_AGE_MIN <= age <= OFFER_AGE_MAX:
+        return ""
+    return (f"Barnet er {age} år på {what} {on:%d.%m.%Y}; tilbuddet er for {OFFER_AGE_MIN}-{OFFER_AGE_MAX}-årige. "
+            "Skriv en begrundelse for aldersafvigelsen (fx 'fylder 5 næste måned').")
+
+
+def track_age_problem(track: Track, birth_date: date, on: date) -> str:
+    """A course on a track whose age range excludes the child needs a reason; this says so."""
+    elig = eligibility(track, birth_date, on)
+    return "" if elig.ok else f"{elig.message} Skriv en begrundelse for at bruge sporet alligevel."
+
+
 @dataclass(frozen=True)
 class SessionPosition:
     number: int

@@ -6,9 +6,13 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from behandlerklient.core.ages import age_on
 from behandlerklient.core.errors import ValidationError
 
 _MOD11_WEIGHTS = (4, 3, 2, 7, 6, 5, 4, 3, 2, 1)
+# The offer is for 5-17-year-olds, and a course begun at 17 may run past 18; older than this is a mistyped number
+# (most often the 7th digit, which sets the century).
+MAX_PLAUSIBLE_AGE = 25
 # DDMMYY, optional hyphen, four characters; replacement numbers (eCPR) may carry letters in the last part.
 _PATTERN = re.compile(r"^(\d{2})(\d{2})(\d{2})-?([0-9A-Za-z]{4})$", re.ASCII)  # ASCII: "٠١" are digits too
 
@@ -81,6 +85,19 @@ def parse(text: str) -> Cpr:
     last = tail[-1]
     sex = ("M" if int(last) % 2 else "F") if last.isdigit() else ""
     return Cpr(digits=digits, birth_date=born, sex=sex, mod11_ok=mod11_ok(digits), replacement=replacement)
+
+
+def check_plausible_age(parsed: Cpr, today: date) -> None:
+    """Refuse a CPR number that makes the child older than 25 today, or not yet born, naming the year it read."""
+    born = parsed.birth_date
+    if born > today:
+        raise ValidationError("cpr", f"CPR-nummeret giver fødselsåret {born.year} (født {born:%d.%m.%Y}), som ligger "
+                                     "i fremtiden. Kontrollér nummeret; 7. ciffer angiver århundredet.")
+    age = age_on(born, today)
+    if age > MAX_PLAUSIBLE_AGE:
+        raise ValidationError("cpr", f"CPR-nummeret giver fødselsåret {born.year}, altså {age} år i dag; tilbuddet er "
+                                     f"for børn og unge på 5-17 år. Kontrollér nummeret; 7. ciffer angiver "
+                                     "århundredet.")
 
 
 def mask(digits: str) -> str:

@@ -39,6 +39,7 @@ class Guardian:
     has_custody: bool = True
     phone: str = ""
     email: str = ""
+    address: str = ""
 
 
 @dataclass
@@ -51,6 +52,8 @@ class Child:
     treating_municipality: str = ""
     gp: GeneralPractitioner | None = None
     guardians: list[Guardian] = field(default_factory=list)
+    address: str = ""
+    school: str = ""
 
     @property
     def full_name(self) -> str:

@@ -12,7 +12,7 @@ from behandlerklient.storage.database import Database
 
 ACTIONS = {"view": "Visning", "create": "Oprettelse", "update": "Ændring af kladde", "sign": "Underskrift",
            "correct": "Rettelse", "export": "Udlevering/eksport", "import": "Import", "user": "Brugeradministration",
-           "supervise": "Supervision"}
+           "supervise": "Supervision", "master_data": "Ændring af stamdata"}
 
 
 def _hash(prev: str, row_id: int, at: str, user_id: int | None, action: str, child_id: int | None,

@@ -27,7 +27,8 @@ class Registered:
 
 def register_child(*, ws: Workspace, first_name: str, last_name: str, cpr: str,
                    home_municipality: str = "", treating_municipality: str = "",
-                   gp: GeneralPractitioner | None = None, guardians: list[Guardian] | None = None) -> Registered:
+                   gp: GeneralPractitioner | None = None, guardians: list[Guardian] | None = None,
+                   address: str = "", school: str = "") -> Registered:
     first_name, last_name = first_name.strip(), last_name.strip()
     if not first_name:
         raise InvalidInput("Fornavn mangler.")
@@ -35,13 +36,14 @@ def register_child(*, ws: Workspace, first_name: str, last_name: str, cpr: str,
         raise InvalidInput("Efternavn mangler.")
     try:
         parsed = cprmod.parse(cpr)
+        cprmod.check_plausible_age(parsed, ws.clock().date())
     except ValidationError as exc:
         raise InvalidInput(exc.message) from None
     repo = ChildRepository(ws.db)
     if repo.cpr_exists(parsed.digits):
         raise InvalidInput(f"Der findes allerede et barn med CPR-nummeret {parsed.masked}.")
     child = Child(None, first_name, last_name, parsed.digits, home_municipality, treating_municipality,
-                  gp, list(guardians or []))
+                  gp, list(guardians or []), address=address.strip(), school=school.strip())
     with ws.db.transaction():
         if gp is not None and gp.id is None:
             repo.add_gp(gp)

@@ -274,6 +274,7 @@ def _one_child(ws: Workspace, rng: random.Random, clock: _Clock, today: date, tr
         _sign(ws, "consent", cid)
     in_group = track.id == "cool-kids" and "group" in track.formats and rng.random() < 0.5
     opened = pathway.open_course(ws=ws, child_id=child.id, track_id=track.id, start_date=start,
+                                 age_reason="Sporet passer bedst, selv om alderen ligger ved grænsen.",
                                  format="group" if in_group else ("individual" if "individual" in track.formats
                                                                   else track.formats[0]))
     result.courses += 1

@@ -24,18 +24,25 @@ if TYPE_CHECKING:
 
 def add_contact(*, ws: Workspace, child_id: int, contact_date: date, made_by: str, way: str, concern: str,
                 made_by_detail: str = "", channel: str = "phone", consent_to_share: bool = False,
-                consent_obtain: bool = False) -> tuple[int, Changes]:
-    """Records a henvendelse as a draft for its author to sign. A known child keeps one history (open door)."""
+                consent_obtain: bool = False, age_reason: str = "") -> tuple[int, Changes]:
+    """Records a henvendelse as a draft for its author to sign. A known child keeps one history (open door).
+
+    The offer is for 5-17-year-olds: a child outside that on the contact date needs a reason (refused without).
+    """
     for value, vocab, what in ((made_by, CONTACT_MADE_BY, "hvem der henvendte sig"), (way, CONTACT_WAY, "vej"),
                                (channel, CONTACT_CHANNEL, "kanal")):
         if value not in vocab:
             raise InvalidInput(f"Ukendt {what}: {value!r}.")
-    if ChildRepository(ws.db).get(child_id) is None:
+    child = ChildRepository(ws.db).get(child_id)
+    if child is None:
         raise NotFound(f"Intet barn med id {child_id}.")
+    outside = course_rules.offer_age_problem(child.birth_date, contact_date)
+    if outside and not age_reason.strip():
+        raise RuleRefused(outside)
     return records.save(ws=ws, kind="contact", values={
         "child_id": child_id, "contact_date": contact_date, "made_by": made_by, "made_by_detail": made_by_detail,
         "way": way, "channel": channel, "concern": concern, "consent_to_share": consent_to_share,
-        "consent_obtain": consent_obtain})
+        "consent_obtain": consent_obtain, "age_reason": age_reason.strip()})
 
 
 @dataclass
@@ -46,11 +53,12 @@ class OpenedCourse:
 
 
 def open_course(*, ws: Workspace, child_id: int, track_id: str, start_date: date,
-                planned_sessions: int | None = None, format: str | None = None, reason: str = "") -> OpenedCourse:
+                planned_sessions: int | None = None, format: str | None = None, reason: str = "",
+                age_reason: str = "") -> OpenedCourse:
     """Opens a course once the consent the child's age requires is recorded.
 
-    An age outside the track's range is a warning; planning more sessions than the manual allows needs a
-    recorded reason.
+    An age outside the track's range needs `age_reason`; planning more sessions than the manual allows needs
+    `reason`. Both are recorded with the course.
     """
     child = ChildRepository(ws.db).get(child_id)
     if child is None:
@@ -70,10 +78,10 @@ def open_course(*, ws: Workspace, child_id: int, track_id: str, start_date: date
     if planned > track.sessions_max and not track.flexible and not reason.strip():
         raise RuleRefused(f"{planned} sessioner er flere end manualens maksimum ({track.sessions_max}); "
                           "skriv en begrundelse.")
+    misfit = course_rules.track_age_problem(track, child.birth_date, start_date)
+    if misfit and not age_reason.strip():
+        raise RuleRefused(misfit)
     warnings = list(consent_status.warnings)
-    elig = course_rules.eligibility(track, child.birth_date, start_date)
-    if not elig.ok:
-        warnings.append(elig.message)
     outside = course_rules.planned_outside_range(track, planned)
     if outside:
         warnings.append(outside)
@@ -83,7 +91,7 @@ def open_course(*, ws: Workspace, child_id: int, track_id: str, start_date: date
     repo = PathwayRepository(ws.db)
     now = ws.clock()
     with ws.db.transaction():
-        repo.add_course(course, created_by=ws.user.id, now=now)
+        repo.add_course(course, created_by=ws.user.id, now=now, age_reason=age_reason.strip() if misfit else "")
         contact_id = repo.latest_contact_id(child_id)
         if contact_id is not None:
             ws.db.execute("UPDATE courses SET contact_id = ? WHERE id = ?", (contact_id, course.id))

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from behandlerklient.core import pathway_rules as rules
 from behandlerklient.core.consent_rules import SHARE_PARTIES
+from behandlerklient.core.course_rules import offer_age_problem
 from behandlerklient.core.vocab import CONTACT_CHANNEL, CONTACT_MADE_BY, CONTACT_WAY, label
 from behandlerklient.services import sdq_records
 from behandlerklient.services.changes import Changes
@@ -38,16 +39,23 @@ def _render_contact(ws: Workspace, r: dict) -> tuple[str, str]:
             f"Kanal: {label(CONTACT_CHANNEL, r['channel'])}.\n\n{_block('Bekymring', r['concern'])}\n\n"
             f"Samtykke til at indhente oplysninger: {_yn(r['consent_obtain'])}. "
             f"Samtykke til at dele oplysninger: {_yn(r['consent_to_share'])}.")
+    if r.get("age_reason", "").strip():
+        body += "\n\n" + _block("Begrundelse for alder uden for 5-17 år", r["age_reason"])
     return "Henvendelse", body
 
 
 def _validate_contact(ws: Workspace, r: dict) -> list[str]:
-    return [] if r["concern"].strip() else ["Beskriv bekymringen (årsagen til henvendelsen)."]
+    found = [] if r["concern"].strip() else ["Beskriv bekymringen (årsagen til henvendelsen)."]
+    born = ws.db.scalar("SELECT birth_date FROM children WHERE id = ?", (r["child_id"],))
+    outside = offer_age_problem(date.fromisoformat(born), date.fromisoformat(r["contact_date"])) if born else ""
+    if outside and not r.get("age_reason", "").strip():
+        found.append(outside)
+    return found
 
 
 register(Kind("contact", "contacts", "Henvendelse", "contact_date",
               ("child_id", "contact_date", "made_by", "made_by_detail", "way", "channel", "concern",
-               "consent_obtain", "consent_to_share"),
+               "consent_obtain", "consent_to_share", "age_reason"),
               required=("child_id", "contact_date", "made_by", "way"), author_column="created_by",
               validate=_validate_contact, render=_render_contact, course_column=None))
 

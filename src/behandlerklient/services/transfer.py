@@ -25,6 +25,7 @@ TABLES: tuple[tuple[str, dict[str, str]], ...] = (
     ("gps", {}),
     ("children", {"gp_id": "gps", "created_by": "users"}),
     ("guardians", {"child_id": "children"}),
+    ("child_changes", {"child_id": "children", "guardian_id": "guardians", "changed_by": "users"}),
     ("contacts", {"child_id": "children", "created_by": "users"}),
     ("intakes", {"contact_id": "contacts", "child_id": "children", "author_id": "users"}),
     ("screenings", {"contact_id": "contacts", "child_id": "children", "author_id": "users"}),

@@ -60,15 +60,40 @@ class ChildRepository:
             "sort_key": name_key(child.first_name, child.last_name), "cpr": child.cpr,
             "birth_date": birth_date.isoformat(), "sex": sex, "home_municipality": child.home_municipality,
             "treating_municipality": child.treating_municipality, "gp_id": child.gp.id if child.gp else None,
-            "created_at": to_text(now), "created_by": created_by})
+            "address": child.address, "school": child.school, "created_at": to_text(now), "created_by": created_by})
         for g in child.guardians:
             self.add_guardian(child.id, g)
         return child
 
     def add_guardian(self, child_id: int, g: Guardian) -> Guardian:
         g.id = self.db.insert("guardians", {"child_id": child_id, "name": g.name, "relation": g.relation,
-                                            "has_custody": int(g.has_custody), "phone": g.phone, "email": g.email})
+                                            "has_custody": int(g.has_custody), "phone": g.phone, "email": g.email,
+                                            "address": g.address})
         return g
+
+    def update(self, child: Child, *, birth_date: date, sex: str) -> None:
+        """The child's own master data as edited (the search index follows by trigger, schema 5)."""
+        self.db.execute(
+            "UPDATE children SET first_name = ?, last_name = ?, sort_key = ?, cpr = ?, birth_date = ?, sex = ?, "
+            "address = ?, home_municipality = ?, treating_municipality = ?, school = ?, gp_id = ? WHERE id = ?",
+            (child.first_name, child.last_name, name_key(child.first_name, child.last_name), child.cpr,
+             birth_date.isoformat(), sex, child.address, child.home_municipality, child.treating_municipality,
+             child.school, child.gp.id if child.gp else None, child.id))
+
+    def update_guardian(self, g: Guardian) -> None:
+        self.db.execute("UPDATE guardians SET name = ?, relation = ?, has_custody = ?, phone = ?, email = ?, "
+                        "address = ? WHERE id = ?",
+                        (g.name, g.relation, int(g.has_custody), g.phone, g.email, g.address, g.id))
+
+    def find_gp(self, gp: GeneralPractitioner) -> int | None:
+        """An existing GP row with exactly these details: a child moved to a known clinic reuses it."""
+        return self.db.scalar(
+            "SELECT id FROM gps WHERE clinic_name = ? AND doctor_name = ? AND address = ? AND postcode = ? "
+            "AND city = ? AND phone = ? AND sor = ? AND ean = ? ORDER BY id",
+            (gp.clinic_name, gp.doctor_name, gp.address, gp.postcode, gp.city, gp.phone, gp.sor, gp.ean))
+
+    def cpr_owner(self, cpr: str) -> int | None:
+        return self.db.scalar("SELECT id FROM children WHERE cpr = ?", (cpr,))
 
     def cpr_exists(self, cpr: str) -> bool:
         return self.db.scalar("SELECT 1 FROM children WHERE cpr = ?", (cpr,)) is not None
@@ -82,11 +107,11 @@ class ChildRepository:
             g = self.db.query_one("SELECT * FROM gps WHERE id = ?", (r["gp_id"],))
             gp = _gp_row(g) if g else None
         guardians = [Guardian(id=g["id"], name=g["name"], relation=g["relation"], has_custody=bool(g["has_custody"]),
-                              phone=g["phone"], email=g["email"])
+                              phone=g["phone"], email=g["email"], address=g["address"])
                      for g in self.db.query("SELECT * FROM guardians WHERE child_id = ? ORDER BY id", (child_id,))]
         return Child(id=r["id"], first_name=r["first_name"], last_name=r["last_name"], cpr=r["cpr"],
                      home_municipality=r["home_municipality"], treating_municipality=r["treating_municipality"],
-                     gp=gp, guardians=guardians)
+                     gp=gp, guardians=guardians, address=r["address"], school=r["school"])
 
     def count(self) -> int:
         return int(self.db.scalar("SELECT count(*) FROM children"))

@@ -36,11 +36,12 @@ class PathwayRepository:
         return [_contact(r) for r in self.db.query(
             "SELECT * FROM contacts WHERE child_id = ? ORDER BY contact_date, id", (child_id,))]
 
-    def add_course(self, c: Course, *, created_by: int | None, now: datetime) -> Course:
+    def add_course(self, c: Course, *, created_by: int | None, now: datetime, age_reason: str = "") -> Course:
         c.id = self.db.insert("courses", {
             "child_id": c.child_id, "track_id": c.track_id, "status": c.status, "format": c.format,
             "start_date": date_text(c.start_date), "end_date": date_text(c.end_date),
-            "planned_sessions": c.planned_sessions, "created_at": to_text(now), "created_by": created_by})
+            "planned_sessions": c.planned_sessions, "created_at": to_text(now), "created_by": created_by,
+            "age_reason": age_reason})
         return c
 
     def set_status(self, course_id: int, status: str, end_date) -> None:

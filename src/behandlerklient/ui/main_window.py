@@ -30,6 +30,7 @@ from behandlerklient.ui.dialogs.session_editor import SessionEditorDialog
 from behandlerklient.ui.errors import report
 from behandlerklient.ui.i18n import fill
 from behandlerklient.ui.models.child_list_model import ChildListModel
+from behandlerklient.ui.child_details_actions import ChildDetailsActions
 from behandlerklient.ui.document_actions import DocumentActions
 from behandlerklient.ui.pathway_actions import PathwayActions
 from behandlerklient.ui.widgets.child_view import ChildView
@@ -137,6 +138,7 @@ class MainWindow(QMainWindow):
                         (self.new_session_action, "action_new_session"), (self.queue_action, "action_queue")):
             a.setObjectName(name)
             childmenu.addAction(a)
+        self.child_details = ChildDetailsActions(self, childmenu)  # Stamdata: Barn menu, Ctrl+Shift+M, child view
         tb = self.addToolBar(self.tr("Tools"))
         tb.setObjectName("mainToolbar")
         tb.setMovable(False)
@@ -280,7 +282,7 @@ class MainWindow(QMainWindow):
         try:
             opened = pathway_service.open_course(ws=self.ws, child_id=child_id, track_id=ch.track_id,
                                                  start_date=ch.start_date, planned_sessions=ch.planned_sessions,
-                                                 format=ch.format)
+                                                 format=ch.format, age_reason=ch.age_reason)
         except KnownError as exc:
             report(self, exc)
             return

@@ -28,6 +28,8 @@ class PathwayForms(QObject):
                 Field("way", self.tr("Way in"), "choice", CONTACT_WAY),
                 Field("channel", self.tr("Channel"), "choice", CONTACT_CHANNEL),
                 Field("concern", self.tr("Concern (reason for the contact)"), "text"),
+                Field("age_reason", self.tr("Reason if the child is outside 5-17 on the date"),
+                      help=self.tr("The offer is for 5-17-year-olds, e.g. 'turns 5 next month'")),
                 Field("consent_obtain", self.tr("Consent to obtain information"), "bool"),
                 Field("consent_to_share", self.tr("Consent to share information"), "bool")]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDialogButtonBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QVBoxLayout, QWidget,
@@ -97,6 +98,7 @@ class NewChildDialog(BaseDialog):
             return
         try:
             parsed = cprmod.parse(text)
+            cprmod.check_plausible_age(parsed, date.today())
         except ValidationError as exc:
             self.cpr_state.setStyleSheet("color: #a00000;")
             self.cpr_state.setText(exc.message)
@@ -115,7 +117,7 @@ class NewChildDialog(BaseDialog):
             self.error.setText(self.tr("Type both first name and last name."))
             return
         try:
-            cprmod.parse(self.cpr.text())
+            cprmod.check_plausible_age(cprmod.parse(self.cpr.text()), date.today())
         except ValidationError as exc:
             self.error.setText(exc.message)
             self.cpr.setFocus()

@@ -7,7 +7,7 @@ from datetime import date
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
-    QComboBox, QDateEdit, QDialogButtonBox, QFormLayout, QLabel, QSpinBox, QVBoxLayout, QWidget,
+    QComboBox, QDateEdit, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QSpinBox, QVBoxLayout, QWidget,
 )
 
 from behandlerklient.core import course_rules
@@ -23,6 +23,7 @@ class CourseChoice:
     start_date: date
     planned_sessions: int
     format: str
+    age_reason: str = ""  # why the track is used although its age range excludes the child
 
 
 class NewCourseDialog(BaseDialog):
@@ -54,6 +55,12 @@ class NewCourseDialog(BaseDialog):
         self.format = QComboBox()
         self.format.setObjectName("formatCombo")
         form.addRow(self.tr("&Format:"), self.format)
+        # Asked only when the chosen track's age range excludes the child on the start date.
+        self.age_reason = QLineEdit()
+        self.age_reason.setObjectName("ageReasonEdit")
+        self.age_reason.setPlaceholderText(self.tr("Why this track suits the child anyway"))
+        form.addRow(self.tr("&Reason for the age:"), self.age_reason)
+        self._form = form
         layout.addLayout(form)
         self.info = QLabel("")
         self.info.setObjectName("trackInfo")
@@ -100,9 +107,10 @@ class NewCourseDialog(BaseDialog):
     def _update_warning(self) -> None:
         t = self.current_track()
         warnings = []
-        elig = course_rules.eligibility(t, self._birth, self._start_date())
-        if not elig.ok:
-            warnings.append(elig.message)
+        misfit = course_rules.track_age_problem(t, self._birth, self._start_date())
+        if misfit:
+            warnings.append(misfit)
+        self._form.setRowVisible(self.age_reason, bool(misfit))
         outside = course_rules.planned_outside_range(t, self.planned.value())
         if outside:
             warnings.append(outside)
@@ -110,6 +118,10 @@ class NewCourseDialog(BaseDialog):
         self.warning.setVisible(bool(warnings))
 
     def _accept(self) -> None:
+        misfit = course_rules.track_age_problem(self.current_track(), self._birth, self._start_date())
+        if misfit and not self.age_reason.text().strip():
+            self.age_reason.setFocus()
+            return
         self.choice = CourseChoice(self.current_track().id, self._start_date(), self.planned.value(),
-                                   self.format.currentData())
+                                   self.format.currentData(), self.age_reason.text().strip() if misfit else "")
         self.accept()

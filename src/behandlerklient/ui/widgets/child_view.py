@@ -30,6 +30,7 @@ class ChildView(QWidget):
     new_course_requested = Signal()
     new_session_requested = Signal(int)  # course id
     session_opened = Signal(int)  # session id
+    details_requested = Signal()  # the master data dialog
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -46,7 +47,15 @@ class ChildView(QWidget):
         self.details.setObjectName("childDetails")
         self.details.setTextFormat(Qt.TextFormat.RichText)
         self.details.setWordWrap(True)
-        layout.addWidget(self.details)
+        details_row = QHBoxLayout()
+        details_row.addWidget(self.details, 1)
+        self.details_button = QPushButton(self.tr("Maste&r data…"))
+        self.details_button.setObjectName("childDetailsButton")
+        self.details_button.setToolTip(self.tr("Name, CPR, address, school, parents and GP, with their history "
+                                               "(Ctrl+Shift+M)"))
+        self.details_button.clicked.connect(self.details_requested)
+        details_row.addWidget(self.details_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(details_row)
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("childTabs")
@@ -106,6 +115,7 @@ class ChildView(QWidget):
         self.courses.clear()
         has = ov is not None
         self.new_course_button.setEnabled(has)
+        self.details_button.setVisible(has)
         if ov is None:
             self.header.setText(self.tr("<h2>No child chosen</h2>Choose a child in the list on the left, or search by name or CPR."))
             self.details.setText("")
@@ -124,7 +134,9 @@ class ChildView(QWidget):
         if c.treating_municipality and c.treating_municipality != c.home_municipality:
             munis = fill(self.tr("%1 (treated in %2)"), munis, _esc(c.treating_municipality))
         self.details.setText(fill(self.tr("<b>Parents:</b> %1<br><b>GP:</b> %2<br><b>Municipality:</b> %3"),
-                                  guardians, gp, munis))
+                                  guardians, gp, munis)
+                             + fill(self.tr("<br><b>Address:</b> %1 · <b>School:</b> %2"), _esc(c.address or "-"),
+                                    _esc(c.school or "-")))
         for ct in ov.contacts:
             QTreeWidgetItem(self.contacts, [_d(ct.contact_date), label(CONTACT_MADE_BY, ct.made_by),
                                             label(CONTACT_WAY, ct.way), ct.concern])
