@@ -89,6 +89,13 @@ def _build_parser() -> argparse.ArgumentParser:
     u.add_argument("--db", type=Path, required=True)
     u.add_argument("--user", default=os.environ.get(USER_ENV), help="administratorens brugernavn")
     u.add_argument("--username", required=True)
+    u.add_argument("--rotate", action="store_true", help="skift også databasens nøgle (se docs/keys.md)")
+
+    ks = sub.add_parser("keys", help="databasens nøgle (kun administrator)")
+    ks_sub = ks.add_subparsers(dest="keys_command", required=True, parser_class=_Parser)
+    c = ks_sub.add_parser("rotate", help="krypter databasen om med en ny nøgle; gamle nøglefiler virker ikke mere")
+    c.add_argument("--db", type=Path, required=True)
+    c.add_argument("--user", default=os.environ.get(USER_ENV), help="administratorens brugernavn")
 
     pp = sub.add_parser("passphrase", help="skift din adgangskode")
     pp_sub = pp.add_subparsers(dest="passphrase_command", required=True, parser_class=_Parser)
@@ -323,12 +330,21 @@ def _cmd_user(args: argparse.Namespace) -> int:
     if args.user_command == "remove":
         from behandlerklient.services import keys
 
-        ws = _unlock(args)
+        passphrase = _read_passphrase()
+        from behandlerklient.services import workspace
+
+        ws = workspace.unlock(path=args.db, passphrase=passphrase, username=args.user)
         try:
             keys.remove_user(ws=ws, username=args.username)
+            admin = ws.user.username
         finally:
             ws.close()
         print(f"Fjernede adgangen for {args.username}.")
+        if args.rotate or (sys.stdin and sys.stdin.isatty() and not os.environ.get(PASSPHRASE_ENV) and input(
+                "Skift databasens nøgle nu, så gamle kopier af nøglefilen ikke virker? [j/N] ").strip().lower() == "j"):
+            return _rotate(args.db, passphrase, admin)
+        print("Gamle kopier af nøglefilen og sikkerhedskopier åbner stadig databasen, til nøglen skiftes: "
+              "behandlerklient keys rotate (docs/keys.md).")
         return EXIT_OK
     if args.user_command == "list":
         args.user = os.environ.get(USER_ENV)
@@ -353,6 +369,22 @@ def _cmd_user(args: argparse.Namespace) -> int:
                                  phone=args.phone)
     print(f"Oprettede brugeren {user.username} ({user.role}).")
     return EXIT_OK
+
+
+def _rotate(db: Path, passphrase: str, username: str | None) -> int:
+    from behandlerklient.services import rotation
+
+    result = rotation.rotate_data_key(db_path=db, passphrase=passphrase, username=username)
+    print(f"Databasen er krypteret om med en ny nøgle. Adgang har: {', '.join(sorted(result.kept_users))} "
+          "(med deres hidtidige adgangskoder). Tidligere nøglefiler og sikkerhedskopier åbner den ikke mere.")
+    if result.dropped:
+        print(f"Kunne ikke overføres (ældre nøgleformat): {', '.join(result.dropped)}. Opret dem igen "
+              "(gendannelsesnøgle: behandlerklient recovery create).")
+    return EXIT_OK
+
+
+def _cmd_keys(args: argparse.Namespace) -> int:
+    return _rotate(args.db, _read_passphrase(), args.user)
 
 
 def _cmd_backup(args: argparse.Namespace) -> int:
@@ -501,7 +533,7 @@ COMMANDS = {"init": _cmd_init, "demo": _cmd_demo, "verify": _cmd_verify, "list":
             "export-json": _cmd_export_json, "import": _cmd_import, "sdq": _cmd_sdq, "user": _cmd_user,
             "audit": _cmd_audit, "export": _cmd_export, "report": _cmd_report, "settings": _cmd_settings,
             "backup": _cmd_backup, "restore": _cmd_restore, "passphrase": _cmd_passphrase,
-            "recovery": _cmd_recovery}
+            "recovery": _cmd_recovery, "keys": _cmd_keys}
 
 
 def main(argv: list[str] | None = None) -> int:
