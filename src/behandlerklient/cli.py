@@ -300,7 +300,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise InvalidInput(f"Filen {args.file} kan ikke læses ({exc.strerror}).") from None
     with _unlocked(args) as ws:
-        counts, _ = transfer.import_json(ws=ws, text=text)
+        counts, _ = transfer.import_json(ws=ws, text=text, origin=args.file.name)
     print("Importerede " + ", ".join(f"{n} {t}" for t, n in counts.items()) + ".")
     return EXIT_OK
 
