@@ -226,5 +226,8 @@ def test_every_imported_record_is_audited_with_the_files_origin_not_its_content(
         assert len(child_rows) == 25 and all(r[2] == int(r[0].split(":")[1]) for r in child_rows)
         names = [r[0] for r in filled.db.query("SELECT last_name FROM children")]
         assert not any(n in r[1] for r in rows for n in names)
+        from behandlerklient.services import audit
+
+        assert audit.verify_chain(target.db).ok
     finally:
         target.close()

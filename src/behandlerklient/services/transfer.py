@@ -170,6 +170,7 @@ def import_json(*, ws: Workspace, text: str, origin: str = "") -> tuple[dict[str
     fresh = _target_is_fresh(db)
     id_map: dict[str, dict[int, int]] = {t: {} for t, _ in TABLES}
     counts: dict[str, int] = {}
+    imported: list[tuple[int | None, str, str]] = []  # one audit row each: (child, object, origin)
     with db.transaction():
         for table, fks in TABLES:
             for i, row in enumerate(rows_by_table[table], start=1):
@@ -197,10 +198,10 @@ def import_json(*, ws: Workspace, text: str, origin: str = "") -> tuple[dict[str
                 except IntegrityError as exc:
                     raise _fail(f"{table} række {i} strider mod databasens regler ({_explain(exc)}).") from None
                 id_map[table][old_id] = new_id
-                child = new_id if table == "children" else values.get("child_id")
-                audit.record(db, user_id=ws.user.id, action="import", now=now, child_id=child,
-                             obj=f"{table}:{new_id}", detail=source)
+                imported.append((new_id if table == "children" else values.get("child_id"), f"{table}:{new_id}",
+                                 source))
             counts[table] = len(rows_by_table[table])
+        audit.record_many(db, user_id=ws.user.id, action="import", now=now, entries=imported)
         audit.record(db, user_id=ws.user.id, action="import", now=now,
                      detail=f"{counts.get('children', 0)} children; {source}")
     return counts, Changes(children=True, contacts=True, courses=True, sessions=True, journal=True, users=True)
