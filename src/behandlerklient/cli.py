@@ -102,6 +102,8 @@ def _build_parser() -> argparse.ArgumentParser:
     c = pp_sub.add_parser("change")
     c.add_argument("--db", type=Path, required=True)
     c.add_argument("--user", default=os.environ.get(USER_ENV))
+    c.add_argument("--rotate", action="store_true",
+                   help="skift også databasens nøgle (administrator; ved mistanke om at koden er kendt af andre)")
 
     rc = sub.add_parser("recovery", help="gendannelsesnøgle til glemte adgangskoder")
     rc_sub = rc.add_subparsers(dest="recovery_command", required=True, parser_class=_Parser)
@@ -435,11 +437,16 @@ def _cmd_passphrase(args: argparse.Namespace) -> int:
     from behandlerklient.services import workspace
 
     ws = workspace.unlock(path=args.db, passphrase=old, username=args.user)
+    new = _new_passphrase("Ny adgangskode: ")
     try:
-        keys.change_passphrase(ws=ws, old=old, new=_new_passphrase("Ny adgangskode: "))
+        keys.change_passphrase(ws=ws, old=old, new=new)
+        username = ws.user.username
     finally:
         ws.close()
-    print("Adgangskoden er skiftet; databasen er ikke krypteret om.")
+    if args.rotate:
+        print("Adgangskoden er skiftet.")
+        return _rotate(args.db, new, username)
+    print("Adgangskoden er skiftet; databasen er ikke krypteret om (behandlerklient keys rotate).")
     return EXIT_OK
 
 

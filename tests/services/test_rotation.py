@@ -161,3 +161,13 @@ def test_cli_keys_rotate_and_user_remove_with_rotation(admin_db, capsys, monkeyp
     monkeypatch.setenv("BEHANDLERKLIENT_PASSPHRASE", "bos-egen-kode")
     assert main(["keys", "rotate", "--db", str(admin_db), "--user", "bo"]) == 3
     assert main(["verify", "--db", str(admin_db)]) == 3
+
+
+def test_cli_passphrase_change_with_rotation(admin_db, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("BEHANDLERKLIENT_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("BEHANDLERKLIENT_NEW_PASSPHRASE", "helt-ny-kode-2026")
+    old = kf.KeyFile.load(kf.keyfile_path(admin_db)).unwrap("user:bo", "bos-egen-kode")
+    assert main(["passphrase", "change", "--db", str(admin_db), "--user", USERNAME, "--rotate"]) == 0
+    with pytest.raises(CorruptDatabase):
+        Database.open(admin_db, old)
+    assert _children(admin_db, "helt-ny-kode-2026") == _children(admin_db, "bos-egen-kode", "bo")
