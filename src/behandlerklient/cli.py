@@ -575,6 +575,11 @@ def main(argv: list[str] | None = None) -> int:
     except ValidationError as exc:
         print(f"fejl: {exc.message}", file=sys.stderr)
         return EXIT_INPUT
+    except UnicodeEncodeError:
+        # A lone surrogate (e.g. from an undecodable command-line byte) that no file or database can store.
+        print("fejl: teksten indeholder et tegn, der ikke kan gemmes (ugyldig UTF-8); intet er ændret",
+              file=sys.stderr)
+        return EXIT_INPUT
     except KeyboardInterrupt:
         print("afbrudt", file=sys.stderr)
         return 130

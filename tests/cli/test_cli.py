@@ -272,3 +272,11 @@ def test_import_by_a_therapist_is_refused_exit_5(db_path, tmp_path, capsys, env)
     assert code == 5 and "administrator" in err
     code, out, _ = run(capsys, "import", "--db", str(tmp_path / "b.db"), str(dump))
     assert code == 0
+
+
+def test_a_lone_surrogate_on_the_command_line_is_exit_4(tmp_path, capsys, monkeypatch) -> None:
+    # What Python makes of an undecodable byte in argv (surrogateescape): never an internal error.
+    monkeypatch.setenv("BEHANDLERKLIENT_PASSPHRASE", "ny-lang-kode")
+    code, _, err = run(capsys, "init", "--db", str(tmp_path / "ny.db"), "--user", "bo", "--name", "Bo \udcff")
+    assert code == 4 and "intern fejl" not in err and err.count("\n") == 1
+    assert not (tmp_path / "ny.db").exists()

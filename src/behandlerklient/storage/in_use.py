@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from behandlerklient.core.errors import DatabaseLocked
+from behandlerklient.storage.database import translate_error
 
 try:
     import fcntl
@@ -92,7 +93,12 @@ def hold(db_path: Path) -> Iterator[None]:
         except FileExistsError:
             if _flock_taken(path):
                 raise DatabaseLocked(IN_USE) from None
-            path.unlink(missing_ok=True)  # left by a crashed instance, as QLockFile would take it over
+            try:
+                path.unlink(missing_ok=True)  # left by a crashed instance, as QLockFile would take it over
+            except PermissionError:  # Windows: the running app keeps it open
+                raise DatabaseLocked(IN_USE) from None
+        except OSError as exc:
+            raise translate_error(exc, db_path) from None
     else:
         raise DatabaseLocked(IN_USE)
     try:
