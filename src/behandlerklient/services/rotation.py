@@ -9,6 +9,7 @@ key file that matches the database and finishes the swap (security.keyfile.promo
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from dataclasses import dataclass
@@ -55,13 +56,17 @@ def _clear_leftovers(db_path: Path, keys_path: Path) -> None:
         p.unlink(missing_ok=True)
 
 
-def rotate_data_key(*, db_path: Path, passphrase: str, username: str | None = None) -> Rotation:
-    """An administrator re-encrypts the database with a new data key; refused while it is open anywhere."""
+def rotate_data_key(*, db_path: Path, passphrase: str, username: str | None = None,
+                    instance_lock_held: bool = False) -> Rotation:
+    """An administrator re-encrypts the database with a new data key; refused while it is open anywhere.
+    `instance_lock_held`: the caller is the app, holding the single-instance lock, its connections closed."""
     db_path = Path(db_path)
     keys_path = kf.keyfile_path(db_path)
     keys = load_keys(db_path)  # also finishes a rotation that was killed after its database swap
     username, old_key = unwrap(keys=keys, passphrase=passphrase, username=username)
-    with in_use.hold(db_path):
+    with contextlib.nullcontext() if instance_lock_held else in_use.hold(db_path):
+        if instance_lock_held:
+            in_use.check_no_other_connection(db_path)
         db = Database.open(db_path, old_key)
         try:
             user = UserRepository(db).by_username(username)

@@ -82,6 +82,13 @@ def check_not_in_use(db_path: Path) -> None:
         raise DatabaseLocked(IN_USE)
 
 
+def check_no_other_connection(db_path: Path) -> None:
+    """For the app itself, which holds the instance lock: only other processes' connections count. Call it
+    with every connection of this process to the database closed (POSIX locks are per process)."""
+    if _sqlite_connected(db_path):
+        raise DatabaseLocked(IN_USE)
+
+
 @contextlib.contextmanager
 def hold(db_path: Path) -> Iterator[None]:
     """The app's single-instance lock, taken for the duration of a replacement (refused if the app has it)."""
