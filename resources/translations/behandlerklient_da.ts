@@ -1821,6 +1821,37 @@ Fejltype: %1. En rapport uden journaldata er skrevet i logfilen.</translation>
     </message>
 </context>
 <context>
+    <name>key_rotation</name>
+    <message>
+        <source>Rotate data &amp;key…</source>
+        <translation>Skift databasens &amp;nøgle…</translation>
+    </message>
+    <message>
+        <source>Rotate data key</source>
+        <translation>Skift databasens nøgle</translation>
+    </message>
+    <message>
+        <source>Re-encrypt the whole database with a new key? Afterwards no earlier key file, backup key file or remembered key opens it; every current user keeps their passphrase. The program locks while this runs, and everyone else must close the database first.</source>
+        <translation>Kryptere hele databasen om med en ny nøgle? Bagefter åbner ingen tidligere nøglefil, ingen sikkerhedskopis nøglefil og ingen husket nøgle den; alle nuværende brugere beholder deres adgangskode. Programmet låses imens, og alle andre skal først lukke databasen.</translation>
+    </message>
+    <message>
+        <source>Your passphrase:</source>
+        <translation>Din adgangskode:</translation>
+    </message>
+    <message>
+        <source>Re-encrypting the database with a new key…</source>
+        <translation>Krypterer databasen om med en ny nøgle…</translation>
+    </message>
+    <message>
+        <source>The database now has a new key. Users with access: %1. Unlock with your passphrase.</source>
+        <translation>Databasen har nu en ny nøgle. Brugere med adgang: %1. Lås op med din adgangskode.</translation>
+    </message>
+    <message>
+        <source>Not carried over (older key format), add them again: %1.</source>
+        <translation>Ikke overført (ældre nøgleformat), opret dem igen: %1.</translation>
+    </message>
+</context>
+<context>
     <name>prompts</name>
     <message>
         <source>Yes</source>

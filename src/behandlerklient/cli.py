@@ -89,12 +89,21 @@ def _build_parser() -> argparse.ArgumentParser:
     u.add_argument("--db", type=Path, required=True)
     u.add_argument("--user", default=os.environ.get(USER_ENV), help="administratorens brugernavn")
     u.add_argument("--username", required=True)
+    u.add_argument("--rotate", action="store_true", help="skift også databasens nøgle (se docs/keys.md)")
+
+    ks = sub.add_parser("keys", help="databasens nøgle (kun administrator)")
+    ks_sub = ks.add_subparsers(dest="keys_command", required=True, parser_class=_Parser)
+    c = ks_sub.add_parser("rotate", help="krypter databasen om med en ny nøgle; gamle nøglefiler virker ikke mere")
+    c.add_argument("--db", type=Path, required=True)
+    c.add_argument("--user", default=os.environ.get(USER_ENV), help="administratorens brugernavn")
 
     pp = sub.add_parser("passphrase", help="skift din adgangskode")
     pp_sub = pp.add_subparsers(dest="passphrase_command", required=True, parser_class=_Parser)
     c = pp_sub.add_parser("change")
     c.add_argument("--db", type=Path, required=True)
     c.add_argument("--user", default=os.environ.get(USER_ENV))
+    c.add_argument("--rotate", action="store_true",
+                   help="skift også databasens nøgle (administrator; ved mistanke om at koden er kendt af andre)")
 
     rc = sub.add_parser("recovery", help="gendannelsesnøgle til glemte adgangskoder")
     rc_sub = rc.add_subparsers(dest="recovery_command", required=True, parser_class=_Parser)
@@ -293,7 +302,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise InvalidInput(f"Filen {args.file} kan ikke læses ({exc.strerror}).") from None
     with _unlocked(args) as ws:
-        counts, _ = transfer.import_json(ws=ws, text=text)
+        counts, _ = transfer.import_json(ws=ws, text=text, origin=args.file.name)
     print("Importerede " + ", ".join(f"{n} {t}" for t, n in counts.items()) + ".")
     return EXIT_OK
 
@@ -323,12 +332,21 @@ def _cmd_user(args: argparse.Namespace) -> int:
     if args.user_command == "remove":
         from behandlerklient.services import keys
 
-        ws = _unlock(args)
+        passphrase = _read_passphrase()
+        from behandlerklient.services import workspace
+
+        ws = workspace.unlock(path=args.db, passphrase=passphrase, username=args.user)
         try:
             keys.remove_user(ws=ws, username=args.username)
+            admin = ws.user.username
         finally:
             ws.close()
         print(f"Fjernede adgangen for {args.username}.")
+        if args.rotate or (sys.stdin and sys.stdin.isatty() and not os.environ.get(PASSPHRASE_ENV) and input(
+                "Skift databasens nøgle nu, så gamle kopier af nøglefilen ikke virker? [j/N] ").strip().lower() == "j"):
+            return _rotate(args.db, passphrase, admin)
+        print("Gamle kopier af nøglefilen og sikkerhedskopier åbner stadig databasen, til nøglen skiftes: "
+              "behandlerklient keys rotate (docs/keys.md).")
         return EXIT_OK
     if args.user_command == "list":
         args.user = os.environ.get(USER_ENV)
@@ -353,6 +371,22 @@ def _cmd_user(args: argparse.Namespace) -> int:
                                  phone=args.phone)
     print(f"Oprettede brugeren {user.username} ({user.role}).")
     return EXIT_OK
+
+
+def _rotate(db: Path, passphrase: str, username: str | None) -> int:
+    from behandlerklient.services import rotation
+
+    result = rotation.rotate_data_key(db_path=db, passphrase=passphrase, username=username)
+    print(f"Databasen er krypteret om med en ny nøgle. Adgang har: {', '.join(sorted(result.kept_users))} "
+          "(med deres hidtidige adgangskoder). Tidligere nøglefiler og sikkerhedskopier åbner den ikke mere.")
+    if result.dropped:
+        print(f"Kunne ikke overføres (ældre nøgleformat): {', '.join(result.dropped)}. Opret dem igen "
+              "(gendannelsesnøgle: behandlerklient recovery create).")
+    return EXIT_OK
+
+
+def _cmd_keys(args: argparse.Namespace) -> int:
+    return _rotate(args.db, _read_passphrase(), args.user)
 
 
 def _cmd_backup(args: argparse.Namespace) -> int:
@@ -403,11 +437,16 @@ def _cmd_passphrase(args: argparse.Namespace) -> int:
     from behandlerklient.services import workspace
 
     ws = workspace.unlock(path=args.db, passphrase=old, username=args.user)
+    new = _new_passphrase("Ny adgangskode: ")
     try:
-        keys.change_passphrase(ws=ws, old=old, new=_new_passphrase("Ny adgangskode: "))
+        keys.change_passphrase(ws=ws, old=old, new=new)
+        username = ws.user.username
     finally:
         ws.close()
-    print("Adgangskoden er skiftet; databasen er ikke krypteret om.")
+    if args.rotate:
+        print("Adgangskoden er skiftet.")
+        return _rotate(args.db, new, username)
+    print("Adgangskoden er skiftet; databasen er ikke krypteret om (behandlerklient keys rotate).")
     return EXIT_OK
 
 
@@ -501,7 +540,7 @@ COMMANDS = {"init": _cmd_init, "demo": _cmd_demo, "verify": _cmd_verify, "list":
             "export-json": _cmd_export_json, "import": _cmd_import, "sdq": _cmd_sdq, "user": _cmd_user,
             "audit": _cmd_audit, "export": _cmd_export, "report": _cmd_report, "settings": _cmd_settings,
             "backup": _cmd_backup, "restore": _cmd_restore, "passphrase": _cmd_passphrase,
-            "recovery": _cmd_recovery}
+            "recovery": _cmd_recovery, "keys": _cmd_keys}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -535,6 +574,11 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except ValidationError as exc:
         print(f"fejl: {exc.message}", file=sys.stderr)
+        return EXIT_INPUT
+    except UnicodeEncodeError:
+        # A lone surrogate (e.g. from an undecodable command-line byte) that no file or database can store.
+        print("fejl: teksten indeholder et tegn, der ikke kan gemmes (ugyldig UTF-8); intet er ændret",
+              file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print("afbrudt", file=sys.stderr)

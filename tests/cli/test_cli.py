@@ -241,3 +241,42 @@ def test_settings_are_admin_only_and_validated(ws, db_path, capsys, env) -> None
     for bad in ("0", "121", "¹", "fem"):  # "¹".isdigit() is True, int("¹") is not a number
         code, _, err = run(capsys, "settings", "set", "--db", str(db_path), "lock_after_minutes", bad)
         assert code == 4 and "1-120 minutter" in err
+
+
+def _admin_with_export(db_path, tmp_path, capsys, children: int = 3) -> str:
+    run(capsys, "demo", "--db", str(db_path), "--children", str(children))
+    code, exported, _ = run(capsys, "export-json", "--db", str(db_path))
+    assert code == 0
+    run(capsys, "init", "--db", str(tmp_path / "b.db"), "--user", "chef")
+    return exported
+
+
+def test_import_with_a_lone_surrogate_is_exit_4_and_changes_nothing(db_path, tmp_path, capsys, env) -> None:
+    exported = _admin_with_export(db_path, tmp_path, capsys)
+    # Valid JSON and valid UTF-8: the escape decodes to a lone surrogate that no database can store.
+    bad = tmp_path / "surrogat.json"
+    data = json.loads(exported)
+    data["tables"]["children"][0]["first_name"] = "Ella\ud800"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    code, _, err = run(capsys, "import", "--db", str(tmp_path / "b.db"), str(bad))
+    assert code == 4 and "surrogat" in err and err.count("\n") == 1 and "intern fejl" not in err
+    code, out, _ = run(capsys, "list", "children", "--db", str(tmp_path / "b.db"), "--json")
+    assert json.loads(out) == []
+
+
+def test_import_by_a_therapist_is_refused_exit_5(db_path, tmp_path, capsys, env) -> None:
+    exported = _admin_with_export(db_path, tmp_path, capsys)
+    dump = tmp_path / "eksport.json"
+    dump.write_text(exported, encoding="utf-8")
+    code, _, err = run(capsys, "import", "--db", str(db_path), str(dump))  # the template user is a therapist
+    assert code == 5 and "administrator" in err
+    code, out, _ = run(capsys, "import", "--db", str(tmp_path / "b.db"), str(dump))
+    assert code == 0
+
+
+def test_a_lone_surrogate_on_the_command_line_is_exit_4(tmp_path, capsys, monkeypatch) -> None:
+    # What Python makes of an undecodable byte in argv (surrogateescape): never an internal error.
+    monkeypatch.setenv("BEHANDLERKLIENT_PASSPHRASE", "ny-lang-kode")
+    code, _, err = run(capsys, "init", "--db", str(tmp_path / "ny.db"), "--user", "bo", "--name", "Bo \udcff")
+    assert code == 4 and "intern fejl" not in err and err.count("\n") == 1
+    assert not (tmp_path / "ny.db").exists()

@@ -91,3 +91,56 @@ def test_default_kdf_costs_a_real_effort() -> None:
     assert kdf.ScryptParams(n=2**17).n >= 2**16
     with pytest.raises(ValueError):
         kdf.derive("x", b"salt", kdf.ScryptParams(n=1000))
+
+
+def _stored_with(tmp_path: Path, **kdf_values) -> Path:
+    keys, _ = _keys()
+    data = keys.to_json()
+    data["wraps"][0]["kdf"].update(kdf_values)
+    path = tmp_path / "x.db.keys.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+@pytest.mark.parametrize("kdf_values", [{"n": 2**40}, {"r": 0}, {"p": 0}, {"n": 2**22, "r": 8}, {"n": 3},
+                                        {"r": 10**6}, {"p": 10**9}, {"n": "1024"}, {"r": True}, {"n": 2**10.5}])
+def test_out_of_range_kdf_settings_are_refused_on_load(tmp_path: Path, kdf_values) -> None:
+    # A crafted key file must not make unlock allocate gigabytes or crash scrypt with an internal error.
+    with pytest.raises(InvalidInput, match="Nøglefilen"):
+        kf.KeyFile.load(_stored_with(tmp_path, **kdf_values))
+
+
+def test_cli_with_a_crafted_key_file_is_exit_4_not_an_internal_error(tmp_path: Path, capsys, monkeypatch) -> None:
+    from behandlerklient.cli import main
+
+    path = _stored_with(tmp_path, n=2**40)
+    (tmp_path / "x.db").write_bytes(b"\0" * 4096)
+    monkeypatch.setenv("BEHANDLERKLIENT_PASSPHRASE", "første-kode-1")
+    assert main(["verify", "--db", str(tmp_path / "x.db")]) == 4
+    err = capsys.readouterr().err
+    assert "intern fejl" not in err and err.count("\n") == 1 and path.name in err
+
+
+def test_rekeyed_file_seals_a_new_key_for_every_user_without_their_passphrases() -> None:
+    keys, old_key = _keys()
+    keys.add_wrap("user:bo", "bos-kode-123", old_key, FAST)
+    new_key = kf.new_data_key()
+    fresh, dropped = keys.rekeyed(new_key)
+    assert dropped == [] and fresh.key_id != keys.key_id
+    assert fresh.unwrap("user:anna", "første-kode-1") == new_key
+    assert fresh.unwrap("user:bo", "bos-kode-123") == new_key
+    assert old_key.hex() not in json.dumps(fresh.to_json()) and new_key.hex() not in json.dumps(fresh.to_json())
+
+
+def test_version_1_wraps_still_open_but_are_not_carried_over_a_rotation() -> None:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    keys, data_key = _keys()
+    salt, nonce = kdf.new_salt(), b"\1" * 12
+    sealed = AESGCM(kdf.derive("gammel-kode-1", salt, FAST)).encrypt(nonce, data_key,
+                                                                       f"{kf.FORMAT}:{keys.key_id}:user:old".encode())
+    keys.wraps.append(kf.Wrap("user:old", FAST, salt, nonce, sealed, "2026-01-01T00:00:00+00:00"))
+    loaded = kf.KeyFile.from_json({**keys.to_json(), "version": 1}, "x")
+    assert loaded.unwrap("user:old", "gammel-kode-1") == data_key
+    _, dropped = loaded.rekeyed(kf.new_data_key())
+    assert dropped == ["user:old"]

@@ -6,7 +6,7 @@ import pytest
 
 from behandlerklient.core.errors import InvalidInput, KnownError, RuleRefused
 from behandlerklient.core.models import JournalEntry, SessionParts, User
-from behandlerklient.services import group_sessions, journal, pathway, records, sessions, timeline, transfer
+from behandlerklient.services import group_sessions, journal, pathway, records, sessions, timeline, transfer, workspace
 from behandlerklient.storage.database import IntegrityError
 from behandlerklient.storage.sessions import JournalRepository
 from behandlerklient.storage.users import UserRepository
@@ -259,7 +259,16 @@ def test_import_into_a_database_with_data_points_entries_at_their_own_records(ws
                                         concern="Uro")
     records.sign_confirmed(ws=ws, kind="contact", record_id=contact_id)
     text = transfer.export_json(ws=ws)
-    transfer.import_json(ws=ws, text=text.replace("1503164011", "1503164013"))  # the same data as a new child
-    imported = ws.db.query_one("SELECT id, source_id FROM journal_entries WHERE source = 'contact' ORDER BY id DESC")
-    assert imported["source_id"] != contact_id
-    assert ws.db.scalar("SELECT concern FROM contacts WHERE id = ?", (imported["source_id"],)) == "Uro"
+    # Only an administrator imports: into an administrator's installation that already holds the same data.
+    target = workspace.create(path=tmp_path / "admin.db", username="admin", full_name="Administrator",
+                              passphrase=PASSPHRASE)
+    try:
+        transfer.import_json(ws=target, text=text)
+        first = target.db.scalar("SELECT max(id) FROM contacts")
+        transfer.import_json(ws=target, text=text.replace("1503164011", "1503164013"))  # the same data, a new child
+        imported = target.db.query_one(
+            "SELECT id, source_id FROM journal_entries WHERE source = 'contact' ORDER BY id DESC")
+        assert imported["source_id"] != first
+        assert target.db.scalar("SELECT concern FROM contacts WHERE id = ?", (imported["source_id"],)) == "Uro"
+    finally:
+        target.close()

@@ -28,7 +28,12 @@ def test_round_trip_is_lossless(filled, tmp_path) -> None:
     try:
         counts, _ = transfer.import_json(ws=target, text=transfer.export_json(ws=filled))
         assert counts["children"] == 25
-        assert _export(target) == original
+        again = _export(target)
+        # The target's own user keeps its profile and role (a file never changes an existing user).
+        mine = again["tables"]["users"].pop(0)
+        theirs = original["tables"]["users"].pop(0)
+        assert (mine["username"], mine["full_name"], mine["role"]) == (theirs["username"], "Anden", "admin")
+        assert again == original
     finally:
         target.close()
 
@@ -76,7 +81,8 @@ def _mutate(text: str, fn) -> str:
     (lambda d: d["tables"]["children"][0].update(sex="M" if d["tables"]["children"][0]["sex"] == "F" else "F"),
      "passer ikke"),
     (lambda d: d["tables"]["sessions"][-1].update(course_id=99999), "henviser til courses id 99999"),
-    (lambda d: d["tables"]["sessions"][-1].update(participants="naboen"), "strider mod databasens regler"),
+    (lambda d: d["tables"]["sessions"][-1].update(participants="naboen"), "'participants' har en ukendt værdi"),
+    (lambda d: d["tables"]["consents"][-1].update(kind="treatment", party="gp"), "strider mod databasens regler"),
     (lambda d: d["tables"]["sessions"][-1].update(duration_min=10**20), "for stort"),
 ])
 def test_bad_import_names_the_problem_and_imports_nothing(filled, tmp_path, mutation, fragment) -> None:
@@ -95,3 +101,133 @@ def test_bad_import_names_the_problem_and_imports_nothing(filled, tmp_path, muta
 def test_garbage_is_a_clear_error(ws, text) -> None:
     with pytest.raises(InvalidInput, match="Importfilen kan ikke bruges"):
         transfer.import_json(ws=ws, text=text)
+
+
+def _with_users(tmp_path):
+    """A target installation with a real administrator (chef) and a therapist (anna)."""
+    from behandlerklient.services import users
+
+    target = workspace.create(path=tmp_path / "mål.db", username="chef", full_name="Chef", passphrase=PASSPHRASE)
+    users.add_user(ws=target, admin_passphrase=PASSPHRASE, username=USERNAME, full_name="Anna", role="therapist",
+                   passphrase="annas-egen-kode")
+    return target
+
+
+def test_only_an_administrator_imports(filled, tmp_path) -> None:
+    from behandlerklient.core.errors import RuleRefused
+
+    target = _with_users(tmp_path)
+    target.close()
+    anna = workspace.unlock(path=tmp_path / "mål.db", passphrase="annas-egen-kode", username=USERNAME)
+    try:
+        with pytest.raises(RuleRefused, match="administrator"):
+            transfer.import_json(ws=anna, text=transfer.export_json(ws=filled))
+        assert children.count(ws=anna) == 0
+    finally:
+        anna.close()
+
+
+def test_a_file_can_neither_promote_nor_demote_an_existing_user(filled, tmp_path) -> None:
+    from behandlerklient.security import keyfile as kf
+    from behandlerklient.services import users
+
+    target = _with_users(tmp_path)
+    keys_before = kf.keyfile_path(target.path).read_bytes()
+
+    def coup(d):  # the attack: anna becomes administrator, the real one a therapist, with a new name
+        d["tables"]["users"][0].update(username=USERNAME, role="admin")
+        d["tables"]["users"].append({**d["tables"]["users"][0], "id": 999, "username": "chef", "role": "therapist",
+                                     "full_name": "Afsat"})
+    try:
+        transfer.import_json(ws=target, text=_mutate(transfer.export_json(ws=filled), coup))
+        roles = {u.username: (u.role, u.full_name) for u in users.list_users(ws=target)}
+        assert (roles["chef"], roles[USERNAME]) == (("admin", "Chef"), ("therapist", "Anna"))
+        assert kf.keyfile_path(target.path).read_bytes() == keys_before
+    finally:
+        target.close()
+
+
+def test_a_user_new_to_the_installation_is_added_without_a_way_in(filled, tmp_path) -> None:
+    from behandlerklient.core.errors import WrongPassphrase
+
+    def add(d):
+        d["tables"]["users"].append({**d["tables"]["users"][0], "id": 77, "username": "ny-admin", "role": "admin"})
+    target = _fresh(tmp_path)
+    try:
+        transfer.import_json(ws=target, text=_mutate(transfer.export_json(ws=filled), add))
+        assert target.keys.find("user:ny-admin") is None
+    finally:
+        target.close()
+    with pytest.raises(WrongPassphrase):
+        workspace.unlock(path=tmp_path / "kopi.db", passphrase=PASSPHRASE, username="ny-admin")
+
+
+def _set(table, **values):
+    return lambda d: d["tables"][table][-1].update(values)
+
+
+@pytest.mark.parametrize(("mutation", "fragment"), [
+    (_set("sessions", session_date="2026-13-45"), "'session_date' er ikke en dato"),
+    (_set("contacts", contact_date="1066-10-14"), "'contact_date' har en dato uden for"),
+    (_set("contacts", created_at="i går"), "'created_at' er ikke et tidspunkt"),
+    (_set("courses", track_id="hjemmelavet-spor"), "forløbsspor, som ikke findes"),
+    (_set("children", first_name="A" * 5000), "'first_name' er for langt"),
+    (_set("journal_entries", body="x" * 60_000), "'body' er for langt"),
+    (_set("children", last_name="Hansen\ud800"), "enligt surrogattegn"),
+    (_set("guardians", has_custody=2), "'has_custody' skal være 0 eller 1"),
+    (_set("sessions", duration_min=100_000), "'duration_min' skal være mellem"),
+    (_set("sessions", duration_min="60"), "'duration_min' skal være et heltal"),
+    (_set("courses", status="hemmelig"), "'status' har en ukendt værdi"),
+    (_set("users", role="superadmin"), "'role' har en ukendt værdi"),
+    (_set("sessions", state="draft"), "ikke markeret som underskrevet"),
+])
+def test_records_are_checked_like_typed_input(filled, tmp_path, mutation, fragment) -> None:
+    data = json.loads(transfer.export_json(ws=filled))
+    signed = [s for s in data["tables"]["sessions"] if s["signed_at"]]
+    data["tables"]["sessions"].remove(signed[-1])
+    data["tables"]["sessions"].append(signed[-1])  # so the last session is a signed one
+    mutation(data)
+    target = _fresh(tmp_path)
+    try:
+        with pytest.raises(InvalidInput) as info:
+            transfer.import_json(ws=target, text=json.dumps(data))
+        assert fragment in info.value.message and "Intet er importeret" in info.value.message
+        assert children.count(ws=target) == 0
+    finally:
+        target.close()
+
+
+def test_a_signed_record_needs_a_signer_among_the_files_users(filled, tmp_path) -> None:
+    def orphan(d):
+        entry = next(j for j in d["tables"]["journal_entries"] if j["signed_at"])
+        entry["author_id"] = None
+    target = _fresh(tmp_path)
+    try:
+        with pytest.raises(InvalidInput, match="underskriveren"):
+            transfer.import_json(ws=target, text=_mutate(transfer.export_json(ws=filled), orphan))
+    finally:
+        target.close()
+
+
+def test_every_imported_record_is_audited_with_the_files_origin_not_its_content(filled, tmp_path) -> None:
+    import hashlib
+
+    text = transfer.export_json(ws=filled)
+    target = _fresh(tmp_path)
+    try:
+        counts, _ = transfer.import_json(ws=target, text=text, origin="overflytning.json")
+        rows = target.db.query("SELECT object, detail, child_id FROM audit_log WHERE action = 'import'")
+        per_record = [r for r in rows if r[0]]
+        assert len(per_record) == sum(counts.values()) - counts["users"] + len(
+            [u for u in json.loads(text)["tables"]["users"] if u["username"] != USERNAME])
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        assert all(r[1] == f"import overflytning.json sha256:{digest}" for r in per_record)
+        child_rows = [r for r in per_record if r[0].startswith("children:")]
+        assert len(child_rows) == 25 and all(r[2] == int(r[0].split(":")[1]) for r in child_rows)
+        names = [r[0] for r in filled.db.query("SELECT last_name FROM children")]
+        assert not any(n in r[1] for r in rows for n in names)
+        from behandlerklient.services import audit
+
+        assert audit.verify_chain(target.db).ok
+    finally:
+        target.close()

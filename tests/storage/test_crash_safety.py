@@ -59,6 +59,7 @@ def test_sigkill_during_writes_never_corrupts_or_loses_committed_rows(db_path: P
     from tests.helpers import child_with_consent
 
     ws = workspace.unlock(path=db_path, passphrase=PASSPHRASE, username=USERNAME)
+    ws.db.execute("UPDATE users SET role = 'admin'")  # only an administrator imports
     child = child_with_consent(ws, "Kurt", "Kill", "010316-4011")
     course = pathway.open_course(ws=ws, child_id=child.id, track_id="individuelt", start_date=date(2026, 1, 1)).course
     ws.close()

@@ -22,6 +22,7 @@ class ScryptParams:
 _default = ScryptParams(n=2**17)
 MIN_N = 2**10
 MAX_N = 2**22
+MAX_MEMORY = 256 * 1024 * 1024  # hashlib's maxmem: scrypt needs 128 * n * r bytes
 
 
 def default_params() -> ScryptParams:
@@ -40,5 +41,7 @@ def new_salt() -> bytes:
 def derive(passphrase: str, salt: bytes, params: ScryptParams) -> bytes:
     if not MIN_N <= params.n <= MAX_N or params.n & (params.n - 1):
         raise ValueError("scrypt n must be a power of two within limits")
+    if params.r < 1 or params.p < 1 or 128 * params.n * params.r > MAX_MEMORY:
+        raise ValueError("scrypt r and p must be positive and within the memory limit")
     return hashlib.scrypt(passphrase.encode("utf-8"), salt=salt, n=params.n, r=params.r, p=params.p,
-                          maxmem=256 * 1024 * 1024, dklen=32)
+                          maxmem=MAX_MEMORY + 1024 * 1024, dklen=32)

@@ -1,7 +1,10 @@
 """The key file beside the database: the random data key wrapped once per user (and recovery key).
 
-It holds no patient data: user names, KDF parameters, salts and AES-GCM ciphertexts. Changing a
-passphrase rewrites one wrap and never re-encrypts the database.
+It holds no patient data: user names, KDF parameters, salts, public keys and AES-GCM ciphertexts.
+Each wrap (version 2) is a key pair: the X25519 private key sealed with the passphrase-derived key, and
+the data key sealed to the public key. So an administrator can seal a *new* data key for every remaining
+user without knowing their passphrases (key rotation, docs/keys.md). Version 1 wraps (the data key
+sealed directly with the passphrase-derived key) still open; they cannot be carried over a rotation.
 """
 
 from __future__ import annotations
@@ -17,13 +20,22 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 
 from behandlerklient.core.errors import InvalidInput, KnownError, StorageFull, StorageUnwritable, WrongPassphrase
 from behandlerklient.security import kdf
 
 FORMAT = "behandlerklient-keys"
-VERSION = 1
+VERSION = 2
+READABLE_VERSIONS = (1, 2)
+NEXT_SUFFIX = ".next"  # a rotation's new key file, until it replaces the old one (see promote_pending)
+# Bounds on what a key file may ask of scrypt: a crafted file must not make unlock allocate gigabytes
+# (n=2^40) or crash the KDF (r=0); real wraps use n=2^17, r=8, p=1 (tests n=2^10).
+MAX_R, MAX_P = 32, 16
 
 
 def keyfile_path(db_path: Path) -> Path:
@@ -46,6 +58,11 @@ class Wrap:
     nonce: bytes
     wrapped: bytes
     created_at: str
+    # Version 2: `wrapped` is the X25519 private key; the data key is sealed to `public` (ephemeral key `epk`).
+    public: bytes | None = None
+    epk: bytes | None = None
+    dk_nonce: bytes | None = None
+    dk: bytes | None = None
 
     @property
     def username(self) -> str | None:
@@ -56,20 +73,55 @@ class Wrap:
 class KeyFile:
     key_id: str  # random, names this installation's data key (also the keyring entry)
     wraps: list[Wrap] = field(default_factory=list)
+    # Set only in a rotation's pending file: the first 16 bytes (SQLCipher's salt) of the database it opens.
+    db_salt: bytes | None = None
 
     # -- wrapping ---------------------------------------------------------------------------
     def _aad(self, wrap_id: str) -> bytes:
         return f"{FORMAT}:{self.key_id}:{wrap_id}".encode()
 
+    @staticmethod
+    def _private_aad(wrap_id: str) -> bytes:
+        # Bound to the wrap's id only, so the sealed private key survives a rotation's new key_id.
+        return f"{FORMAT}:private:{wrap_id}".encode()
+
     def add_wrap(self, wrap_id: str, passphrase: str, data_key: bytes,
                  params: kdf.ScryptParams | None = None) -> None:
+        """A new key pair for this wrap id, its private key sealed with the passphrase, the data key sealed to it."""
         params = params or kdf.default_params()
         salt, nonce = kdf.new_salt(), os.urandom(12)
         kek = kdf.derive(passphrase, salt, params)
-        wrapped = AESGCM(kek).encrypt(nonce, data_key, self._aad(wrap_id))
+        private = X25519PrivateKey.generate()
+        private_raw = private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+        wrapped = AESGCM(kek).encrypt(nonce, private_raw, self._private_aad(wrap_id))
+        wrap = Wrap(wrap_id, params, salt, nonce, wrapped, datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                    public=private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))
+        self._seal_data_key(wrap, data_key)
         self.wraps = [w for w in self.wraps if w.wrap_id != wrap_id]
-        self.wraps.append(Wrap(wrap_id, params, salt, nonce, wrapped,
-                               datetime.now(timezone.utc).isoformat(timespec="seconds")))
+        self.wraps.append(wrap)
+
+    def _seal_data_key(self, wrap: Wrap, data_key: bytes) -> None:
+        assert wrap.public is not None
+        ephemeral = X25519PrivateKey.generate()
+        shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(wrap.public))
+        wrap.epk = ephemeral.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        wrap.dk_nonce = os.urandom(12)
+        wrap.dk = AESGCM(_sealing_key(shared, wrap.epk, wrap.public)).encrypt(wrap.dk_nonce, data_key,
+                                                                              self._aad(wrap.wrap_id))
+
+    def rekeyed(self, new_data_key: bytes) -> tuple["KeyFile", list[str]]:
+        """A new key file (new key_id) with `new_data_key` sealed for every version-2 wrap, no passphrase
+        needed. Returns it and the ids of version-1 wraps that could not be carried over (left out)."""
+        fresh = KeyFile(key_id=secrets.token_hex(16))
+        dropped = []
+        for w in self.wraps:
+            if w.public is None:
+                dropped.append(w.wrap_id)
+                continue
+            copy = Wrap(w.wrap_id, w.kdf_params, w.salt, w.nonce, w.wrapped, w.created_at, public=w.public)
+            fresh._seal_data_key(copy, new_data_key)
+            fresh.wraps.append(copy)
+        return fresh, dropped
 
     def remove_wrap(self, wrap_id: str) -> None:
         remaining = [w for w in self.wraps if w.wrap_id != wrap_id]
@@ -89,9 +141,22 @@ class KeyFile:
             raise WrongPassphrase("Forkert brugernavn eller adgangskode.")
         kek = kdf.derive(passphrase, wrap.salt, wrap.kdf_params)
         try:
-            return AESGCM(kek).decrypt(wrap.nonce, wrap.wrapped, self._aad(wrap_id))
+            if wrap.public is None:  # version 1: the data key itself
+                return AESGCM(kek).decrypt(wrap.nonce, wrap.wrapped, self._aad(wrap_id))
+            private_raw = AESGCM(kek).decrypt(wrap.nonce, wrap.wrapped, self._private_aad(wrap_id))
         except InvalidTag:
             raise WrongPassphrase("Forkert adgangskode. Databasen er ikke ændret.") from None
+        try:
+            private = X25519PrivateKey.from_private_bytes(private_raw)
+            if private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw) != wrap.public:
+                raise InvalidTag
+            assert wrap.epk is not None and wrap.dk_nonce is not None and wrap.dk is not None
+            shared = private.exchange(X25519PublicKey.from_public_bytes(wrap.epk))
+            return AESGCM(_sealing_key(shared, wrap.epk, wrap.public)).decrypt(wrap.dk_nonce, wrap.dk,
+                                                                               self._aad(wrap_id))
+        except (InvalidTag, ValueError):
+            # The passphrase was right but the sealed data key is not this file's: tampered or mixed files.
+            raise InvalidInput("Nøglefilen er beskadiget: din nøgle passer ikke til databasens nøgle.") from None
 
     def unwrap_any_user(self, passphrase: str) -> tuple[str, bytes]:
         """Try every user wrap (for a CLI call without a user name); returns (username, key)."""
@@ -105,9 +170,11 @@ class KeyFile:
 
     # -- file -------------------------------------------------------------------------------
     def to_json(self) -> dict[str, Any]:
-        return {"format": FORMAT, "version": VERSION, "key_id": self.key_id, "wraps": [
-            {"id": w.wrap_id, "kdf": {**w.kdf_params.as_dict(), "salt": _b64(w.salt)}, "nonce": _b64(w.nonce),
-             "wrapped": _b64(w.wrapped), "created_at": w.created_at} for w in self.wraps]}
+        out: dict[str, Any] = {"format": FORMAT, "version": VERSION, "key_id": self.key_id, "wraps": [
+            _wrap_json(w) for w in self.wraps]}
+        if self.db_salt is not None:
+            out["db_salt"] = _b64(self.db_salt)
+        return out
 
     @classmethod
     def from_json(cls, data: Any, source: str) -> "KeyFile":
@@ -115,19 +182,14 @@ class KeyFile:
         try:
             if data.get("format") != FORMAT:
                 raise bad
-            if data.get("version") != VERSION:
+            if data.get("version") not in READABLE_VERSIONS:
                 raise InvalidInput(f"Nøglefilen {source} er fra en anden version af Behandlerklient.")
-            wraps = []
-            for w in data["wraps"]:
-                k = w["kdf"]
-                if k["name"] != "scrypt":
-                    raise bad
-                wraps.append(Wrap(w["id"], kdf.ScryptParams(int(k["n"]), int(k["r"]), int(k["p"])),
-                                  _unb64(k["salt"]), _unb64(w["nonce"]), _unb64(w["wrapped"]), w["created_at"]))
-            return cls(key_id=str(data["key_id"]), wraps=wraps)
+            wraps = [_wrap_from_json(w, source) for w in data["wraps"]]
+            db_salt = _unb64(data["db_salt"]) if "db_salt" in data else None
+            return cls(key_id=str(data["key_id"]), wraps=wraps, db_salt=db_salt)
         except KnownError:
             raise
-        except (KeyError, TypeError, ValueError, AttributeError):
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
             raise bad from None
 
     @classmethod
@@ -136,6 +198,7 @@ class KeyFile:
 
     @classmethod
     def load(cls, path: Path) -> "KeyFile":
+        promote_pending(path)
         try:
             raw = path.read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -145,7 +208,7 @@ class KeyFile:
             raise InvalidInput(f"Nøglefilen {path.name} kan ikke læses.") from None
         try:
             data = json.loads(raw)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             raise InvalidInput(f"Nøglefilen {path.name} er beskadiget (ikke gyldig JSON).") from None
         return cls.from_json(data, path.name)
 
@@ -153,6 +216,8 @@ class KeyFile:
         """Atomic: a crash leaves either the old or the new file, never half of one."""
         text = json.dumps(self.to_json(), indent=2)
         fd, tmp = tempfile.mkstemp(prefix=".keys-", dir=str(path.parent))
+        if os.name == "posix":
+            os.fchmod(fd, 0o600)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(text)
@@ -179,3 +244,80 @@ def new_data_key() -> bytes:
 
 def user_wrap_id(username: str) -> str:
     return f"user:{username}"
+
+
+
+def _sealing_key(shared: bytes, epk: bytes, public: bytes) -> bytes:
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                info=b"behandlerklient-keys:data-key:" + epk + public).derive(shared)
+
+
+def _wrap_json(w: Wrap) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": w.wrap_id, "kdf": {**w.kdf_params.as_dict(), "salt": _b64(w.salt)},
+                           "nonce": _b64(w.nonce), "wrapped": _b64(w.wrapped), "created_at": w.created_at}
+    if w.public is not None:
+        assert w.epk is not None and w.dk_nonce is not None and w.dk is not None
+        out.update(public=_b64(w.public), epk=_b64(w.epk), dk_nonce=_b64(w.dk_nonce), dk=_b64(w.dk))
+    return out
+
+
+def _check_params(k: dict[str, Any], source: str) -> kdf.ScryptParams:
+    values = [k["n"], k["r"], k["p"]]
+    if k["name"] != "scrypt" or not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        raise InvalidInput(f"Nøglefilen {source} er beskadiget eller har et ukendt format.")
+    n, r, p = values
+    if not (kdf.MIN_N <= n <= kdf.MAX_N and n & (n - 1) == 0 and 1 <= r <= MAX_R and 1 <= p <= MAX_P
+            and 128 * n * r <= kdf.MAX_MEMORY):
+        raise InvalidInput(f"Nøglefilen {source} har ugyldige nøgleparametre (scrypt n={n}, r={r}, p={p}); "
+                           "den er beskadiget eller ændret.")
+    return kdf.ScryptParams(n, r, p)
+
+
+def _wrap_from_json(w: dict[str, Any], source: str) -> Wrap:
+    bad = InvalidInput(f"Nøglefilen {source} er beskadiget eller har et ukendt format.")
+    if not isinstance(w.get("id"), str) or not isinstance(w.get("created_at"), str):
+        raise bad
+    k = w["kdf"]
+    wrap = Wrap(w["id"], _check_params(k, source), _unb64(k["salt"]), _unb64(w["nonce"]), _unb64(w["wrapped"]),
+                w["created_at"])
+    if len(wrap.salt) != 16 or len(wrap.nonce) != 12:
+        raise bad
+    if "public" in w:
+        wrap.public, wrap.epk = _unb64(w["public"]), _unb64(w["epk"])
+        wrap.dk_nonce, wrap.dk = _unb64(w["dk_nonce"]), _unb64(w["dk"])
+        if len(wrap.public) != 32 or len(wrap.epk) != 32 or len(wrap.dk_nonce) != 12 or len(wrap.wrapped) != 48:
+            raise bad
+    elif len(wrap.wrapped) != 48:
+        raise bad
+    return wrap
+
+
+def pending_path(keys_path: Path) -> Path:
+    return Path(str(keys_path) + NEXT_SUFFIX)
+
+
+def database_salt(db_path: Path) -> bytes | None:
+    """SQLCipher's per-file salt (the first 16 bytes): it changes with every re-encrypted copy."""
+    try:
+        with open(db_path, "rb") as fh:
+            head = fh.read(16)
+    except OSError:
+        return None
+    return head if len(head) == 16 else None
+
+
+def promote_pending(keys_path: Path) -> None:
+    """Finish a rotation that stopped between swapping the database and swapping its key file: a pending
+    key file made for the database now in place replaces the old key file; one made for another file is
+    a rotation that never swapped, and is left for the next rotation to remove."""
+    pending = pending_path(keys_path)
+    if not pending.exists() or not str(keys_path).endswith(".keys.json"):
+        return
+    db_path = Path(str(keys_path)[: -len(".keys.json")])
+    try:
+        data = json.loads(pending.read_text(encoding="utf-8"))
+        salt = _unb64(data["db_salt"])
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
+        return
+    if salt == database_salt(db_path):
+        os.replace(pending, keys_path)

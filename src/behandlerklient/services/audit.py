@@ -33,6 +33,25 @@ def record(db: Database, *, user_id: int | None, action: str, now: datetime, chi
         db.execute("UPDATE audit_head SET last_id = ?, last_hash = ? WHERE singleton = 1", (row_id, digest))
 
 
+def record_many(db: Database, *, user_id: int | None, action: str, now: datetime,
+                entries: list[tuple[int | None, str, str]]) -> None:
+    """Many rows (child_id, object, detail) of one action, chained exactly as `record` chains them one by one
+    (an import audits each record it writes: one statement for all instead of three each)."""
+    if not entries:
+        return
+    with db.transaction():
+        last_id, last_hash = db.query_one("SELECT last_id, last_hash FROM audit_head WHERE singleton = 1")
+        at, rows = to_text(now), []
+        for child_id, obj, detail in entries:
+            last_id += 1
+            digest = _hash(last_hash, last_id, at, user_id, action, child_id, obj, detail)
+            rows.append((last_id, at, user_id, action, child_id, obj, detail, last_hash, digest))
+            last_hash = digest
+        db.executemany("INSERT INTO audit_log (id, at, user_id, action, child_id, object, detail, prev_hash, hash) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        db.execute("UPDATE audit_head SET last_id = ?, last_hash = ? WHERE singleton = 1", (last_id, last_hash))
+
+
 @dataclass(frozen=True)
 class ChainCheck:
     ok: bool

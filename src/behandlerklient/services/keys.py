@@ -1,5 +1,6 @@
 """Keys after set-up: change a passphrase, remove a user's access, and a municipality recovery key that can
-reset a forgotten passphrase. None of it re-encrypts the database: only wraps of the data key change."""
+reset a forgotten passphrase. None of it re-encrypts the database: only wraps of the data key change, so
+an old copy of the key file keeps working until the data key is rotated (services/rotation.py, docs/keys.md)."""
 
 from __future__ import annotations
 

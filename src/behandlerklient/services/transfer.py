@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
 from behandlerklient import __version__
 from behandlerklient.core import cpr as cprmod
-from behandlerklient.core.errors import InvalidInput, ValidationError
+from behandlerklient.core.errors import InvalidInput, RuleRefused, ValidationError
 from behandlerklient.core.sorting import name_key
 from behandlerklient.services import audit
 from behandlerklient.services.changes import Changes
+from behandlerklient.services.import_checks import RowProblem, check_row
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.database import Database, IntegrityError
@@ -60,6 +62,10 @@ def _columns(db: Database, table: str) -> list[str]:
     return [r[1] for r in db.query(f"PRAGMA table_info({table})")]
 
 
+def _column_types(db: Database, table: str) -> dict[str, str]:
+    return {r[1]: str(r[2]).upper() for r in db.query(f"PRAGMA table_info({table})")}
+
+
 def export_data(*, ws: Workspace) -> dict[str, Any]:
     db = ws.db
     tables = {}
@@ -100,17 +106,20 @@ def parse_export(text: str) -> dict[str, Any]:
     return data
 
 
-def _check_rows(db: Database, data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+def _check_rows(ws: Workspace, data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    db = ws.db
     known = {t for t, _ in TABLES}
     extra = set(data["tables"]) - known
     if extra:
         raise _fail(f"ukendt tabel {sorted(extra)[0]!r}.")
     out: dict[str, list[dict[str, Any]]] = {}
+    user_ids: set[int] = set()
     for table, _fks in TABLES:
         rows = data["tables"].get(table, [])
         if not isinstance(rows, list):
             raise _fail(f"tabellen {table!r} er ikke en liste.")
-        cols = set(_columns(db, table))
+        types = _column_types(db, table)
+        cols = set(types)
         for i, row in enumerate(rows, start=1):
             if not isinstance(row, dict) or set(row) != cols:
                 missing = sorted(cols - set(row)) if isinstance(row, dict) else []
@@ -118,13 +127,16 @@ def _check_rows(db: Database, data: dict[str, Any]) -> dict[str, list[dict[str, 
                             f"{' (mangler ' + ', '.join(missing) + ')' if missing else ''}.")
             if not isinstance(row["id"], int) or isinstance(row["id"], bool):
                 raise _fail(f"{table} række {i}: 'id' skal være et heltal.")
-            for col, val in row.items():
-                if val is not None and not isinstance(val, (str, int, float)):
-                    raise _fail(f"{table} række {i}: feltet {col!r} har en ugyldig værdi.")
-                if isinstance(val, int) and not -(2**63) <= val < 2**63:  # found by the fuzz run
-                    raise _fail(f"{table} række {i}: feltet {col!r} har et tal, der er for stort.")
+            try:
+                check_row(table, row, column_types=types, catalogue=ws.catalogue, user_ids=user_ids)
+            except RowProblem as exc:
+                raise _fail(f"{table} række {i}: {exc}") from None
             if table == "children":
                 _check_child(row, i)
+            if table == "users":
+                user_ids.add(row["id"])
+        if len({r["id"] for r in rows}) != len(rows):
+            raise _fail(f"tabellen {table!r} har to rækker med samme id.")
         out[table] = sorted(rows, key=lambda r: r["id"])
     return out
 
@@ -142,17 +154,28 @@ def _target_is_fresh(db: Database) -> bool:
     return all(db.scalar(f"SELECT count(*) FROM {t}") == 0 for t, _ in TABLES if t != "users")
 
 
-def import_json(*, ws: Workspace, text: str) -> tuple[dict[str, int], Changes]:
+def import_json(*, ws: Workspace, text: str, origin: str = "") -> tuple[dict[str, int], Changes]:
     """Into a new database rows keep their ids (a lossless round trip); into one with data they get new ids.
 
-    Users are matched by user name. Everything happens in one transaction: any bad row and nothing is imported.
+    The file is untrusted: only an administrator imports, every row is checked like typed input first, and
+    users are matched by user name without changing an existing user (profile or role); a user new to this
+    installation is added without any key, so it cannot unlock. Everything happens in one transaction:
+    any bad row and nothing is imported. Each imported row gets its own audit row naming the file
+    (`origin`, its name) and the file's SHA-256.
     """
     data = parse_export(text)
+    if ws.user.role != "admin":
+        raise RuleRefused("Kun en administrator kan importere.")
     db = ws.db
-    rows_by_table = _check_rows(db, data)
+    rows_by_table = _check_rows(ws, data)
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    name = origin.encode("utf-8", "replace").decode("utf-8")[:200]  # a file name, never a record's content
+    source = f"import {name + ' ' if name else ''}sha256:{digest}"
+    now = ws.clock()
     fresh = _target_is_fresh(db)
     id_map: dict[str, dict[int, int]] = {t: {} for t, _ in TABLES}
     counts: dict[str, int] = {}
+    imported: list[tuple[int | None, str, str]] = []  # one audit row each: (child, object, origin)
     with db.transaction():
         for table, fks in TABLES:
             for i, row in enumerate(rows_by_table[table], start=1):
@@ -176,10 +199,7 @@ def import_json(*, ws: Workspace, text: str) -> tuple[dict[str, int], Changes]:
                 old_id = values.pop("id")
                 if table == "users":
                     existing = db.scalar("SELECT id FROM users WHERE username = ?", (values["username"],))
-                    if existing is not None:
-                        if fresh:
-                            sets = ", ".join(f"{c} = ?" for c in values)
-                            db.execute(f"UPDATE users SET {sets} WHERE id = ?", (*values.values(), existing))
+                    if existing is not None:  # never changed by a file: not the profile, not the role
                         id_map[table][old_id] = existing
                         continue
                 if fresh and not db.scalar(f"SELECT 1 FROM {table} WHERE id = ?", (old_id,)):
@@ -189,9 +209,12 @@ def import_json(*, ws: Workspace, text: str) -> tuple[dict[str, int], Changes]:
                 except IntegrityError as exc:
                     raise _fail(f"{table} række {i} strider mod databasens regler ({_explain(exc)}).") from None
                 id_map[table][old_id] = new_id
+                imported.append((new_id if table == "children" else values.get("child_id"), f"{table}:{new_id}",
+                                 source))
             counts[table] = len(rows_by_table[table])
-        audit.record(db, user_id=ws.user.id, action="import", now=ws.clock(),
-                     detail=f"{counts.get('children', 0)} children")
+        audit.record_many(db, user_id=ws.user.id, action="import", now=now, entries=imported)
+        audit.record(db, user_id=ws.user.id, action="import", now=now,
+                     detail=f"{counts.get('children', 0)} children; {source}")
     return counts, Changes(children=True, contacts=True, courses=True, sessions=True, journal=True, users=True)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from concurrent.futures import ThreadPoolExecutor
@@ -20,7 +21,7 @@ from behandlerklient.services import backup as backup_service
 from behandlerklient.services import settings as settings_service
 from behandlerklient.services import demo as demo_service
 from behandlerklient.services import workspace
-from behandlerklient.ui import background, prompts
+from behandlerklient.ui import background, key_rotation, prompts
 from behandlerklient.ui.dialogs.setup_dialog import SetupDialog
 from behandlerklient.ui.dialogs.unlock_dialog import UnlockDialog
 from behandlerklient.ui.errors import report
@@ -75,6 +76,7 @@ class AppController:
         self.window.menuBar().actions()[0].menu().insertAction(self.window.menuBar().actions()[0].menu().actions()[0],
                                                                lock_action)
         self.window.lock_action = lock_action
+        key_rotation.install(self)
         self.window.show()
         minutes = int(settings_service.get(ws=ws, key="lock_after_minutes") or 5)
         self.watcher = InactivityWatcher(self.lock_after_ms or minutes * 60_000)
@@ -212,16 +214,17 @@ class AppController:
             QApplication.quit()
 
     # -- lock -----------------------------------------------------------------------------
-    def lock(self) -> None:
+    def lock(self, *, before_unlock: Callable[[], None] | None = None) -> None:
         """Save what is being typed (as an encrypted draft), close dialogs, clear copied text, drop the key and
-        every decrypted view, and ask for the passphrase (KeePassXC's DatabaseWidget::lock)."""
+        every decrypted view, and ask for the passphrase (KeePassXC's DatabaseWidget::lock).
+        `before_unlock` runs with every connection closed, before the passphrase is asked (key rotation)."""
         if self.window is None or self.locked:
             return
         if background.busy() and time.monotonic() - (self._lock_wanted_at or time.monotonic()) < LOCK_WAIT_S:
             # A KDF, report or PDF is running and its caller is still on the stack: lock when it returns
             # (but never later than LOCK_WAIT_S: a stuck worker must not keep the journal open).
             self._lock_wanted_at = self._lock_wanted_at or time.monotonic()
-            QTimer.singleShot(100, self.lock)
+            QTimer.singleShot(100, lambda: self.lock(before_unlock=before_unlock))
             return
         self._lock_wanted_at = None
         self.locked = True
@@ -247,4 +250,6 @@ class AppController:
             self.ws.close()  # the connection held the only copy of the data key
             self.ws = None
         log.info("locked")
+        if before_unlock is not None:
+            before_unlock()
         self.show_unlock(allow_remembered=False)
