@@ -7,6 +7,7 @@ from datetime import date
 from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect, String
 from reportlab.lib import colors
 
+from behandlerklient.core.numbers import danish
 from behandlerklient.exports.pdf_base import FONT
 
 BAND_FILL = ("#eef5ee", "#fbf4dc", "#fbe6d4", "#f6d6d6")
@@ -38,7 +39,7 @@ def chart(points: dict[str, list[tuple[date, int]]], bands: list[tuple[int, int,
     d.add(Line(left, bottom, left, top, strokeColor=colors.grey))
     d.add(Line(left, bottom, right, bottom, strokeColor=colors.grey))
     for value in (0, 10, 20, 30, 40):
-        d.add(String(left - 4, y(value) - 3, str(value), fontName=FONT, fontSize=6.5, textAnchor="end"))
+        d.add(String(left - 4, y(value) - 3, danish(value), fontName=FONT, fontSize=6.5, textAnchor="end"))
     for day in dates:
         d.add(String(x(day), bottom - 11, day.strftime("%d.%m.%y"), fontName=FONT, fontSize=6.5, textAnchor="middle"))
     legend_y = top - 4
@@ -52,7 +53,7 @@ def chart(points: dict[str, list[tuple[date, int]]], bands: list[tuple[int, int,
             d.add(PolyLine(coords, strokeColor=col, strokeWidth=1.4))
         for day, value in series:
             d.add(Circle(x(day), y(value), 2.4, fillColor=col, strokeColor=col))
-            d.add(String(x(day) + 3, y(value) + 3, str(value), fontName=FONT, fontSize=6.5, fillColor=col))
+            d.add(String(x(day) + 3, y(value) + 3, danish(value), fontName=FONT, fontSize=6.5, fillColor=col))
         d.add(Line(left + 6, legend_y, left + 18, legend_y, strokeColor=col, strokeWidth=1.4))
         d.add(String(left + 21, legend_y - 2.5, name, fontName=FONT, fontSize=7))
         legend_y -= 10
