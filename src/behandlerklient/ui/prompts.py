@@ -7,7 +7,7 @@ from collections import deque
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QLineEdit, QMessageBox, QTreeView, QWidget
 
 _next_answers: deque[bool] = deque()
 _next_texts: deque[str | None] = deque()
@@ -158,4 +158,7 @@ def save_file_dialog(parent: QWidget | None, title: str, suggested: Path, filter
                          (QFileDialog.DialogLabel.Reject, QCoreApplication.translate("prompts", "Cancel"))):
         dlg.setLabelText(which, text_)
     dlg.resize(760, 460)
+    files = dlg.findChild(QTreeView, "treeView")
+    if files is not None:  # the modification date takes the room left, instead of being cut to "30 11 2…"
+        files.header().setStretchLastSection(True)
     return dlg
