@@ -3,7 +3,7 @@
 Builds demo databases (about 10 sessions per course, whole pathway), then measures unlock, cold start to a
 usable window, search per keystroke, opening a child, saving and signing, the 60-session journal PDF,
 the year's activity report and peak memory, and the same store queries on an unencrypted copy made in the
-same run. Figures are medians; ratios come from the same run.
+same run; then the first `--demo` start (bench/demo_start.py). Figures are medians; ratios come from the same run.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ QUERIES = ["a", "an", "ann", "anna", "s", "sø", "sør", "søre", "m", "ma", "ma
 # A pass costs milliseconds: enough of them that one noisy pass cannot move the median.
 SEARCH_PASSES = 20
 TARGETS = {"usable_window_s": 1.0, "search_p95_ms": 30, "search_p95_first_pass_ms": 30, "open_child_ms": 100,
-           "open_child_first_ms": 100, "save_ms": 50, "sign_ms": 50,
+           "open_child_first_ms": 100, "save_ms": 50, "sign_ms": 50, "demo_to_unlock_dialog_s": 5.0,
            "journal_pdf_s": 1.0, "activity_report_s": 2.0, "encryption_ratio": 1.3, "peak_mb": 300,
            # Not a target of the issue: the rule that work over 100 ms leaves the UI thread.
            "refresh_after_change_ms": 100}
@@ -244,9 +244,12 @@ def main() -> int:
             r["build_s"] = built
             results["runs"].append(r)
             print(f"built and measured {n} children", file=sys.stderr)
+    from bench.demo_start import run as demo_start_run
     from bench.documents import run as documents_run
 
     results["journal_pdf_s"] = documents_run(args.repeat)["journal_pdf_60_sessions_s"]["median"]
+    # Once, not repeated: each run builds the 2,000-child demo database from nothing.
+    results["demo_first_start"] = demo_start_run(2000)
     rows = [("unlock: KDF (deliberate)", "kdf_s", "s"), ("unlock: open database", "open_s", "s"),
             ("cold start to usable window (excl. KDF)", "usable_window_s", "s"), ("search p50 per keystroke", "search_p50_ms", "ms"),
             ("search p95 per keystroke", "search_p95_ms", "ms"),
@@ -267,6 +270,10 @@ def main() -> int:
         target = TARGETS.get(key)
         print(f"{label:42}{cells}   {'' if target is None else f'<= {target} {unit}'}")
     print(f"{'journal PDF, 60 sessions':42}{results['journal_pdf_s']:>10.3g} s    <= 1.0 s")
+    demo_start = results["demo_first_start"]
+    print(f"{'demo database, 2.000 children, first start':42}{demo_start['to_unlock_dialog_s']:>10.3g} s    "
+          f"<= {TARGETS['demo_to_unlock_dialog_s']} s to the unlock dialog")
+    print(f"{'  (passphrase typed at once: main window)':42}{demo_start['to_main_window_s']:>10.3g} s")
     first, last = results["runs"][0], results["runs"][-1]
     growth = {k: last[k] / first[k] for k in ("search_p95_ms", "open_child_ms", "save_ms", "sign_ms",
                                               "usable_window_s") if first[k]}
@@ -278,6 +285,7 @@ def main() -> int:
     print("first touch, largest/smallest (cache, not algorithm): "
           + ", ".join(f"{k} {v:.2f}x" for k, v in first_touch.items()))
     failed = [k for k, t in TARGETS.items() if k in last and last[k] > t] + \
+        (["demo_to_unlock_dialog_s"] if demo_start["to_unlock_dialog_s"] > TARGETS["demo_to_unlock_dialog_s"] else []) + \
         (["journal_pdf_s"] if results["journal_pdf_s"] > 1.0 else []) + [k for k, v in growth.items() if v > 2.0]
     results["over_target"] = failed
     print("all targets met" if not failed else f"over target: {', '.join(failed)}")

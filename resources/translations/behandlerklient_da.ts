@@ -1861,6 +1861,26 @@ Fejltype: %1. En rapport uden journaldata er skrevet i logfilen.</translation>
         <source>No</source>
         <translation>Nej</translation>
     </message>
+    <message>
+        <source>Look in:</source>
+        <translation>Kig i:</translation>
+    </message>
+    <message>
+        <source>File &amp;name:</source>
+        <translation>Fil&amp;navn:</translation>
+    </message>
+    <message>
+        <source>File &amp;type:</source>
+        <translation>Fil&amp;type:</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>&amp;Gem</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annullér</translation>
+    </message>
 </context>
 <context>
     <name>signature</name>

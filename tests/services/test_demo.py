@@ -90,3 +90,19 @@ def test_demo_supervisor_can_log_in_with_the_demo_passphrase(tmp_path) -> None:
         assert sup.user.role == "supervisor"
     finally:
         sup.close()
+
+
+# What the demo for seed 5 and 60 children on TODAY holds, row by row count; a faster build must keep it.
+HELD = {"audit_head": 1, "audit_log": 1048, "child_search_terms": 1350, "children": 60, "closings": 13, "consents": 64,
+        "contacts": 60, "coordination_entries": 8, "course_changes": 0, "courses": 21, "fidelity_ratings": 687,
+        "follow_ups": 13, "gps": 40, "group_sessions": 0, "guardians": 106, "intakes": 63, "journal_entries": 389,
+        "notifications": 3, "questionnaire_responses": 0, "reviews": 28, "screenings": 27, "sdq_responses": 51,
+        "sessions": 139, "settings": 2, "supervision_meeting_courses": 0, "supervision_meetings": 0, "users": 5}
+
+
+def test_the_demo_holds_what_it_held_and_passes_verify(ws) -> None:
+    from behandlerklient.services import integrity
+
+    demo.generate(ws=ws, children_count=60, seed=5, today=TODAY)
+    assert {table: ws.db.scalar(f"SELECT count(*) FROM {table}") for table in HELD} == HELD
+    assert all(c.ok for c in integrity.verify(ws=ws))

@@ -9,6 +9,7 @@ from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.platypus import Paragraph, Table, TableStyle
 
+from behandlerklient.core.numbers import danish
 from behandlerklient.exports.pdf_base import FONT, FONT_BOLD, PageFrame, build_pdf, esc, styles
 
 LABELS = {
@@ -34,7 +35,8 @@ def _bars(data: dict[str, int], width: float = 480) -> Drawing:
     chart.valueAxis.labels.fontSize = 7
     chart.valueAxis.valueMin = 0
     chart.bars[0].fillColor = colors.HexColor("#5b7fa6")
-    chart.barLabelFormat = "%d"
+    chart.barLabelFormat = danish
+    chart.valueAxis.labelTextFormat = danish
     chart.barLabels.fontName = FONT
     chart.barLabels.fontSize = 7
     chart.barLabels.nudge = 8
@@ -51,7 +53,7 @@ def _table(rows: list[list[str]], widths: list[float]) -> Table:
 
 
 def _fmt(value) -> str:  # noqa: ANN001
-    return "–" if value is None else (f"{value:g}" if isinstance(value, float) else str(value))
+    return danish(value) if value is None or isinstance(value, (int, float)) else str(value)
 
 
 def render(data: dict, *, printed_by: str, printed_at: datetime) -> bytes:
@@ -85,7 +87,7 @@ def render(data: dict, *, printed_by: str, printed_at: datetime) -> bytes:
                      [str(data["sessions"]["delivered"]), str(data["sessions"]["cancelled"]),
                       str(data["sessions"]["missed"]),
                       " / ".join(str(v) for v in data["sessions"]["ended_courses_against_manual_range"].values())]],
-                    [90, 70, 80, 200]),
+                    [90, 70, 80, 270]),
              Paragraph("SDQ-ændring fra start til afslutning (forælder, samlet score)", st.h2),
              _table([["Spor", "Forløb", "Gns. ændring", "Median"]] +
                     [[t, str(v["n"]), _fmt(v["mean_change"]), _fmt(v["median_change"])]

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from behandlerklient.exports.pdf_base import FONT, FONT_BOLD, PageFrame, build_pdf, esc, styles
@@ -31,6 +32,28 @@ class FidelityReport:
     sections: list[FidelitySection] = field(default_factory=list)
 
 
+# The first column holds names (therapists, tracks such as "STIME – bekymring og tristhed") and wraps; the
+# figure columns are wide enough for their bold headings ("Selvvurdering") with the padding below.
+FIRST_COLUMN, WIDTH, PADDING = 150.0, 510.0, 4
+
+
+def _section_table(section: FidelitySection) -> Table:
+    st = styles()
+    name = ParagraphStyle("fidelity-name", parent=st.body, fontSize=8, leading=10, spaceAfter=0)
+    head = ParagraphStyle("fidelity-head", parent=name, fontName=FONT_BOLD)
+    figures = max(len(section.columns) - 1, 1)
+    widths = [FIRST_COLUMN] + [(WIDTH - FIRST_COLUMN) / figures] * figures
+    rows = [[Paragraph(esc(section.columns[0]), head)] + section.columns[1:]]
+    rows += [[Paragraph(esc(row[0]), name)] + row[1:] for row in section.rows]
+    t = Table(rows, colWidths=widths[:len(section.columns)], repeatRows=1, hAlign="LEFT")
+    t.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, 8), ("FONT", (0, 0), (-1, 0), FONT_BOLD, 8),
+                           ("ALIGN", (1, 0), (-1, -1), "RIGHT"), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                           ("LEFTPADDING", (0, 0), (-1, -1), PADDING), ("RIGHTPADDING", (0, 0), (-1, -1), PADDING),
+                           ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8edf3")),
+                           ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#cccccc"))]))
+    return t
+
+
 def render(report: FidelityReport) -> bytes:
     st = styles()
     story = [Paragraph(esc(report.title), st.h1),
@@ -43,13 +66,7 @@ def render(report: FidelityReport) -> bytes:
         story.append(t)
     for section in report.sections:
         story.append(Paragraph(esc(section.heading), st.h2))
-        width = 510 / max(len(section.columns), 1)
-        t = Table([section.columns] + section.rows, colWidths=[width] * len(section.columns), repeatRows=1,
-                  hAlign="LEFT")
-        t.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), FONT, 8), ("FONT", (0, 0), (-1, 0), FONT_BOLD, 8),
-                               ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8edf3")),
-                               ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#cccccc"))]))
-        story.append(t)
+        story.append(_section_table(section))
         if section.note:
             story += [Spacer(1, 3), Paragraph(esc(section.note), st.small)]
     story += [Spacer(1, 10), Paragraph("Selvvurdering og supervisors vurdering vises hver for sig og slås aldrig "

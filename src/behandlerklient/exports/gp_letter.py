@@ -128,5 +128,6 @@ def render(letter: Letter) -> bytes:
               Spacer(1, 10), Paragraph("Fortroligt: brevet indeholder helbredsoplysninger.", st.small)]
     frame = PageFrame(left=f"{letter.title}: {letter.child_name}, CPR {letter.child_cpr_masked}",
                       printed=letter.printed_at)
-    return build_pdf(story, title=f"{letter.title}: {letter.child_name}", author=letter.therapist_name,
+    # The metadata travels with the file (file managers and mail clients show it): no name or CPR there.
+    return build_pdf(story, title=letter.title, author=letter.therapist_name,
                      subject=f"Brev til egen læge fra {s['kommune']}", frame=frame)

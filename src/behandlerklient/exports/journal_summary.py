@@ -112,5 +112,6 @@ def render(data: SummaryData) -> bytes:
             story.append(Paragraph(head, st.head))
             story += [Paragraph(esc(part), st.body) for part in e.body.split("\n\n") if part.strip()]
     frame = PageFrame(left=f"{data.title}: {data.child_name}, CPR {data.cpr_masked}", printed=data.printed_at)
-    return build_pdf(story, title=f"{data.title}: {data.child_name}", author=data.printed_by,
+    # The metadata travels with the file (file managers and mail clients show it): no name or CPR there.
+    return build_pdf(story, title=data.title, author=data.printed_by,
                      subject="Journaludskrift fra Behandlerklient", frame=frame)

@@ -6,7 +6,9 @@ from datetime import date
 
 from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Rect, String
 from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from behandlerklient.core.numbers import danish
 from behandlerklient.exports.pdf_base import FONT
 
 BAND_FILL = ("#eef5ee", "#fbf4dc", "#fbe6d4", "#f6d6d6")
@@ -17,7 +19,8 @@ def chart(points: dict[str, list[tuple[date, int]]], bands: list[tuple[int, int,
           height: float = 190) -> Drawing:
     """`points`: informant -> [(date, total)]; `bands`: [(low, high, label)] on 0-40 for the shading."""
     d = Drawing(width, height)
-    left, right, bottom, top = 34, width - 110, 24, height - 10
+    # The legend has a row of its own above the plot: inside it, it covered the highest scores.
+    left, right, bottom, top = 34, width - 110, 24, height - 22
     dates = sorted({day for series in points.values() for day, _v in series})
     if not dates:
         return d
@@ -38,10 +41,10 @@ def chart(points: dict[str, list[tuple[date, int]]], bands: list[tuple[int, int,
     d.add(Line(left, bottom, left, top, strokeColor=colors.grey))
     d.add(Line(left, bottom, right, bottom, strokeColor=colors.grey))
     for value in (0, 10, 20, 30, 40):
-        d.add(String(left - 4, y(value) - 3, str(value), fontName=FONT, fontSize=6.5, textAnchor="end"))
+        d.add(String(left - 4, y(value) - 3, danish(value), fontName=FONT, fontSize=6.5, textAnchor="end"))
     for day in dates:
         d.add(String(x(day), bottom - 11, day.strftime("%d.%m.%y"), fontName=FONT, fontSize=6.5, textAnchor="middle"))
-    legend_y = top - 4
+    legend_x, legend_y = left, height - 8
     for informant, series in points.items():
         if not series:
             continue
@@ -52,8 +55,8 @@ def chart(points: dict[str, list[tuple[date, int]]], bands: list[tuple[int, int,
             d.add(PolyLine(coords, strokeColor=col, strokeWidth=1.4))
         for day, value in series:
             d.add(Circle(x(day), y(value), 2.4, fillColor=col, strokeColor=col))
-            d.add(String(x(day) + 3, y(value) + 3, str(value), fontName=FONT, fontSize=6.5, fillColor=col))
-        d.add(Line(left + 6, legend_y, left + 18, legend_y, strokeColor=col, strokeWidth=1.4))
-        d.add(String(left + 21, legend_y - 2.5, name, fontName=FONT, fontSize=7))
-        legend_y -= 10
+            d.add(String(x(day) + 3, y(value) + 3, danish(value), fontName=FONT, fontSize=6.5, fillColor=col))
+        d.add(Line(legend_x, legend_y, legend_x + 12, legend_y, strokeColor=col, strokeWidth=1.4))
+        d.add(String(legend_x + 15, legend_y - 2.5, name, fontName=FONT, fontSize=7))
+        legend_x += 30 + stringWidth(name, FONT, 7)
     return d

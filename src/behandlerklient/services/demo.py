@@ -116,7 +116,8 @@ def enable_demo_logins(*, ws: Workspace, passphrase: str) -> list[str]:
     """The demo database lets a reviewer log in as its supervisor too, with the same demo passphrase."""
     from behandlerklient.security import keyfile as kf
 
-    data_key = ws.keys.unwrap(kf.user_wrap_id(ws.user.username), passphrase)
+    # The key the workspace was opened with: unwrapping it again would cost a second KDF run for nothing.
+    data_key = ws.data_key or ws.keys.unwrap(kf.user_wrap_id(ws.user.username), passphrase)
     added = []
     for username, _name, title in THERAPISTS:
         if "Supervisor" in title and not ws.keys.find(kf.user_wrap_id(username)):

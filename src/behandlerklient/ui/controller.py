@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -51,6 +52,7 @@ class AppController:
         self._lock_wanted_at: float | None = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="backup")
         self._backup_future = None
+        self._demo_build = None  # (future, progress) while the demo database is still being built
 
     # -- start ----------------------------------------------------------------------------
     def start(self) -> bool:
@@ -139,25 +141,47 @@ class AppController:
             future.result()
 
     def _create_demo(self) -> None:
-        """Seconds of work for 2,000 children: built on a worker with its own connection, a progress bar meanwhile."""
+        """2,000 synthetic children take seconds to build. The database and its key file come first (a second of
+        KDF); the children are then added on a worker while the unlock dialog asks for the passphrase, so the
+        user types while it builds, and unlocking waits only for what is left (with a progress bar)."""
         paths.ensure_private_dir(self.path.parent)
         progress = background.Progress()
         progress(0, self.demo_children)
         path, count = self.path, self.demo_children
+        keys_ready = threading.Event()
 
-        def build() -> None:
+        def build() -> None:  # one connection, made and used on this one worker thread
             ws = workspace.create(path=path, username=demo_service.DEMO_USERNAME, full_name="Demo Behandler",
                                   passphrase=demo_service.DEMO_PASSPHRASE, role="therapist", title="Psykolog",
                                   phone="59 66 60 00")
             try:
-                demo_service.generate(ws=ws, children_count=count, seed=1, progress=progress)
                 demo_service.enable_demo_logins(ws=ws, passphrase=demo_service.DEMO_PASSPHRASE)
+                keys_ready.set()
+                demo_service.generate(ws=ws, children_count=count, seed=1, progress=progress)
             finally:
                 ws.close()
+            log.info("created the demo database")
 
-        background.wait_for(None, translate("AppController", "Creating the demo database with synthetic children…"), build, progress=progress,
-                            show_after_ms=0)
-        log.info("created the demo database")
+        future = self._executor.submit(build)
+        self._demo_build = (future, progress)
+
+        def key_file_written() -> None:
+            while not keys_ready.wait(0.05):
+                if future.done():
+                    future.result()  # a failure before the key file: raised here, reported by start()
+                    return
+
+        background.wait_for(None, translate("AppController", "Creating the demo database with synthetic children…"),
+                            key_file_written)
+
+    def _wait_for_demo(self) -> None:
+        """Unlocking the demo opens it only when all its children are there."""
+        if self._demo_build is None:
+            return
+        future, progress = self._demo_build
+        background.wait_for(self.unlock_dialog, translate("AppController", "Creating the demo database with synthetic children…"),
+                            future.result, progress=progress, show_after_ms=0)
+        self._demo_build = None
 
     def _setup(self) -> workspace.Workspace | None:
         paths.ensure_private_dir(self.path.parent)
@@ -194,6 +218,7 @@ class AppController:
         def unlock(username: str, passphrase: str, keep: bool) -> workspace.Workspace:
             name, data_key = background.wait_for(self.unlock_dialog, translate("AppController", "Unlocking…"), lambda: workspace.unwrap(
                 keys=keys, passphrase=passphrase, username=username or None))
+            self._wait_for_demo()
             ws = workspace.open_with_key(path=self.path, key=data_key, username=name, keys=keys)
             if keep:
                 if not remember.remember(keys.key_id, ws.user.username, data_key):

@@ -7,7 +7,7 @@ from collections import deque
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QLineEdit, QMessageBox, QTreeView, QWidget
 
 _next_answers: deque[bool] = deque()
 _next_texts: deque[str | None] = deque()
@@ -88,8 +88,29 @@ def passphrase(parent: QWidget | None, title: str, text: str) -> str | None:
     if _next_texts:
         return _next_texts.popleft()
     _refuse_unprepared("passphrase", title, text)
-    value, ok = QInputDialog.getText(parent, title, text, QLineEdit.EchoMode.Password)
-    return value if ok else None
+    dlg = passphrase_dialog(parent, title, text)
+    ok = dlg.exec()
+    return dlg.textValue() if ok else None
+
+
+# The signing prompt's text is a paragraph or two: wrapped at a reading width, never one line across the screen
+# and never cut off.
+PROMPT_TEXT_WIDTH = 440
+
+
+def passphrase_dialog(parent: QWidget | None, title: str, text: str) -> QInputDialog:
+    dlg = QInputDialog(parent)
+    dlg.setObjectName("prompt_passphrase")
+    dlg.setWindowTitle(title)
+    dlg.setInputMode(QInputDialog.InputMode.TextInput)
+    dlg.setTextEchoMode(QLineEdit.EchoMode.Password)
+    dlg.setLabelText(text)
+    label = dlg.findChild(QLabel)
+    label.setWordWrap(True)
+    label.setMinimumWidth(min(PROMPT_TEXT_WIDTH, label.fontMetrics().horizontalAdvance(text) + 8))
+    label.setMinimumHeight(label.heightForWidth(label.minimumWidth()))
+    dlg.adjustSize()
+    return dlg
 
 
 def text(parent: QWidget | None, title: str, label: str, default: str = "") -> str | None:
@@ -115,5 +136,29 @@ def save_file(parent: QWidget | None, title: str, suggested: Path, filter: str) 
     if _next_paths:
         return _next_paths.popleft()
     _refuse_unprepared("save_file", title, suggested.name)
-    chosen, _ = QFileDialog.getSaveFileName(parent, title, str(suggested), filter)
-    return Path(chosen) if chosen else None
+    dlg = save_file_dialog(parent, title, suggested, filter)
+    if not dlg.exec() or not dlg.selectedFiles():
+        return None
+    return Path(dlg.selectedFiles()[0])
+
+
+def save_file_dialog(parent: QWidget | None, title: str, suggested: Path, filter: str) -> QFileDialog:
+    """Qt's own dialog, not the desktop's: the same on every machine and in Danish. Qt's Danish catalogue lacks
+    some of its labels ("Look in:", "Files of type:"), so every label is set from ours."""
+    dlg = QFileDialog(parent, title, str(suggested.parent), filter)
+    dlg.setObjectName("prompt_save_file")
+    dlg.setOption(QFileDialog.Option.DontUseNativeDialog)
+    dlg.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dlg.setFileMode(QFileDialog.FileMode.AnyFile)
+    dlg.selectFile(suggested.name)
+    for which, text_ in ((QFileDialog.DialogLabel.LookIn, QCoreApplication.translate("prompts", "Look in:")),
+                         (QFileDialog.DialogLabel.FileName, QCoreApplication.translate("prompts", "File &name:")),
+                         (QFileDialog.DialogLabel.FileType, QCoreApplication.translate("prompts", "File &type:")),
+                         (QFileDialog.DialogLabel.Accept, QCoreApplication.translate("prompts", "&Save")),
+                         (QFileDialog.DialogLabel.Reject, QCoreApplication.translate("prompts", "Cancel"))):
+        dlg.setLabelText(which, text_)
+    dlg.resize(760, 460)
+    files = dlg.findChild(QTreeView, "treeView")
+    if files is not None:  # the modification date takes the room left, instead of being cut to "30 11 2…"
+        files.header().setStretchLastSection(True)
+    return dlg

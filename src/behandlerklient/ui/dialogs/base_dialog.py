@@ -6,6 +6,9 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QDialog, QWidget
 
 
+TITLE_BAR = 40
+
+
 class BaseDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -20,7 +23,19 @@ class BaseDialog(QDialog):
             geometry = QSettings().value(self._settings_key())
             if geometry is not None:
                 self.restoreGeometry(geometry)
+            self._fit_to_screen()
         super().showEvent(event)
+
+    def _fit_to_screen(self) -> None:
+        """Never taller or wider than the screen (a 1280x720 laptop, a size remembered on a bigger screen): the
+        buttons at the bottom must stay reachable. The title bar is not yet known here; 40 px is room for it."""
+        screen = self.screen() or (self.parentWidget().screen() if self.parentWidget() else None)
+        if screen is None:
+            return
+        room = screen.availableGeometry()
+        width, height = min(self.width(), room.width()), min(self.height(), room.height() - TITLE_BAR)
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
 
     def done(self, result: int) -> None:
         QSettings().setValue(self._settings_key(), self.saveGeometry())

@@ -20,6 +20,11 @@ from behandlerklient.ui.dialogs.base_dialog import BaseDialog
 from behandlerklient.ui.i18n import fill
 
 
+# With its title bar the form fits a 1280x720 screen; the fields scroll.
+MAX_HEIGHT = 670
+LABEL_WIDTH = 210
+
+
 @dataclass(frozen=True)
 class Field:
     key: str
@@ -27,6 +32,23 @@ class Field:
     kind: str = "line"  # line, text, date, choice, bool, int
     choices: dict[Any, str] = field(default_factory=dict)
     help: str = ""
+
+
+class _RowLabel(QLabel):
+    """A form label that wraps onto two lines gets the height of two lines: QFormLayout gives a row the height
+    of its field, so beside a one-line field the second line was cut off."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.setWordWrap(True)
+        # Wide enough that most labels take one line; the longest take two.
+        self.setMinimumWidth(min(LABEL_WIDTH, self.fontMetrics().horizontalAdvance(text) + 4))
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802 - Qt naming
+        super().resizeEvent(event)
+        need = self.heightForWidth(self.width())
+        if need != self.minimumHeight():
+            self.setMinimumHeight(need)
 
 
 class FormDialog(BaseDialog):
@@ -55,9 +77,8 @@ class FormDialog(BaseDialog):
             w.setObjectName(f"field_{f.key}")
             if f.help:
                 w.setToolTip(f.help)
-            lab = QLabel(f.label)
+            lab = _RowLabel(f.label)
             lab.setBuddy(w)
-            lab.setWordWrap(True)
             form.addRow(lab, w)
             self.widgets[f.key] = w
         scroll = QScrollArea()
@@ -87,7 +108,7 @@ class FormDialog(BaseDialog):
         cancel.clicked.connect(self.reject)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self._save_draft)
         outer.addWidget(buttons)
-        self.resize(640, min(780, 160 + 56 * len(fields)))
+        self.resize(640, min(MAX_HEIGHT, 160 + 56 * len(fields)))
 
     # -- widgets --------------------------------------------------------------------------
     def _make(self, f: Field, value: Any) -> QWidget:

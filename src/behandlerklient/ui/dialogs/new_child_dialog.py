@@ -91,6 +91,12 @@ class NewChildDialog(BaseDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.cpr.textChanged.connect(self._cpr_changed)
+        self.cpr.textChanged.connect(self._hint_fits)
+
+    def _hint_fits(self) -> None:
+        """A hint that wraps onto more lines makes the dialog taller instead of being cut off."""
+        hint = self.cpr_state
+        hint.setMinimumHeight(hint.heightForWidth(max(hint.width(), 1)) if hint.text() else 0)
 
     def _cpr_changed(self, text: str) -> None:
         if not text.strip():

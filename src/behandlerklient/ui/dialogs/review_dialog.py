@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtWidgets import (
-    QComboBox, QDialogButtonBox, QGroupBox, QLabel, QLineEdit, QPlainTextEdit, QSpinBox, QTableWidget, QTextBrowser,
+    QComboBox, QDialogButtonBox, QGroupBox, QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QSpinBox, QTableWidget, QTextBrowser,
     QVBoxLayout, QWidget,
 )
 
@@ -59,7 +59,12 @@ class ReviewDialog(BaseDialog):
             spin.setSpecialValueText("–")
             spin.setValue(existing.competence if existing and existing.competence is not None else -1)
             self.table.setCellWidget(row, 2, spin)
-        self.table.setColumnWidth(0, 380)
+        # The rating columns are as wide as their headings ("Kompetence 0-6") and their widgets; the item takes the rest.
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2):
+            widgets = [self.table.cellWidget(row, column).sizeHint().width() for row in range(self.table.rowCount())]
+            self.table.setColumnWidth(column, max([header.sectionSizeHint(column)] + widgets))
         bl.addWidget(self.table)
         layout.addWidget(box)
         self.comment = QPlainTextEdit()
@@ -80,7 +85,7 @@ class ReviewDialog(BaseDialog):
         self.approve_button.clicked.connect(lambda: self._decide("approved"))
         self.changes_button.clicked.connect(lambda: self._decide("changes_requested"))
         layout.addWidget(buttons)
-        self.resize(760, 760)
+        self.resize(760, 670)  # with its title bar it fits a 1280x720 screen
 
     def set_rating(self, row: int, adherence: str, competence: int | None = None) -> None:
         combo = self.table.cellWidget(row, 1)
