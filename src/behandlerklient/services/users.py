@@ -21,7 +21,7 @@ def add_user(*, ws: Workspace, admin_passphrase: str, username: str, full_name: 
     if ws.user.role != "admin":
         raise RuleRefused("Kun en administrator kan oprette brugere.")
     check_username(username)
-    check_passphrase(passphrase)
+    check_passphrase(passphrase, user_inputs=(username, full_name))
     if role not in ROLES:
         raise InvalidInput(f"Ukendt rolle {role!r}; brug {', '.join(ROLES)}.")
     repo = UserRepository(ws.db)

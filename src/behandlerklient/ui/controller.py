@@ -146,7 +146,7 @@ class AppController:
         def build() -> None:
             ws = workspace.create(path=path, username=demo_service.DEMO_USERNAME, full_name="Demo Behandler",
                                   passphrase=demo_service.DEMO_PASSPHRASE, role="therapist", title="Psykolog",
-                                  phone="59 66 60 00")
+                                  phone="59 66 60 00", demo=True)
             try:
                 demo_service.generate(ws=ws, children_count=count, seed=1, progress=progress)
                 demo_service.enable_demo_logins(ws=ws, passphrase=demo_service.DEMO_PASSPHRASE)
