@@ -67,8 +67,11 @@ def strength(passphrase: str, user_inputs: Iterable[str] = ()) -> Strength:
     if len(p) < MIN_LENGTH:
         return Strength(0, LABELS[0], f"Brug mindst {MIN_LENGTH} tegn; en sætning på fire-fem ord er let at huske "
                                       "og svær at gætte.")
-    own = [w for text in user_inputs for w in str(text or "").lower().replace(".", " ").replace("-", " ").split()
-           if len(w) >= 3]
+    own: list[str] = []
+    for text in user_inputs:
+        text = str(text or "").lower()
+        words = [w for w in text.replace(".", " ").replace("-", " ").replace("_", " ").split() if len(w) >= 3]
+        own += [text, text.replace(" ", ""), *words] if text else []
     result = zxcvbn(p[:_ZXCVBN_MAX], user_inputs=[*own, *DANISH_WORDS], max_length=_ZXCVBN_MAX)
     score = int(result["score"])
     if score >= MIN_SCORE:
