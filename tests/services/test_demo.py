@@ -81,11 +81,11 @@ def test_demo_supervisor_can_log_in_with_the_demo_passphrase(tmp_path) -> None:
     from behandlerklient.services import workspace
 
     ws = workspace.create(path=tmp_path / "demo.db", username="demo", full_name="Demo", passphrase=demo.DEMO_PASSPHRASE,
-                          role="therapist")
+                          role="therapist", demo=True)
     demo.generate(ws=ws, children_count=5, seed=1, today=TODAY)
     assert demo.enable_demo_logins(ws=ws, passphrase=demo.DEMO_PASSPHRASE) == ["lhv"]
     ws.close()
-    sup = workspace.unlock(path=tmp_path / "demo.db", passphrase=demo.DEMO_PASSPHRASE, demo=True, username="lhv")
+    sup = workspace.unlock(path=tmp_path / "demo.db", passphrase=demo.DEMO_PASSPHRASE, username="lhv")
     try:
         assert sup.user.role == "supervisor"
     finally:
