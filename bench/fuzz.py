@@ -71,12 +71,12 @@ def run(n: int) -> dict:
                                                                              "homework")}}))
     kdf.set_default(kdf.ScryptParams(n=2**10))
     with tempfile.TemporaryDirectory() as tmp:
-        ws = workspace.create(path=Path(tmp) / "f.db", username="fuzz", full_name="F", passphrase="fuzz-fuzz-1")
+        ws = workspace.create(path=Path(tmp) / "f.db", username="fuzz", full_name="F", passphrase="fuzz-test-kode-1")
         from behandlerklient.services import demo
 
         demo.generate(ws=ws, children_count=3, seed=1)
         export = json.loads(transfer.export_json(ws=ws))
-        target = workspace.create(path=Path(tmp) / "g.db", username="fuzz", full_name="F", passphrase="fuzz-fuzz-1")
+        target = workspace.create(path=Path(tmp) / "g.db", username="fuzz", full_name="F", passphrase="fuzz-test-kode-1")
         folder = Path(tmp) / "breve"
         folder.mkdir()
         start = time.perf_counter()

@@ -29,7 +29,7 @@ kdf.set_default(kdf.ScryptParams(n=2**12))
 path = paths.demo_database_path()
 paths.ensure_private_dir(path.parent)
 ws = workspace.create(path=path, username="demo", full_name="Demo Behandler", passphrase=demo.DEMO_PASSPHRASE,
-                      role="therapist", title="Psykolog")
+                      role="therapist", title="Psykolog", demo=True)
 demo.generate(ws=ws, children_count=int(os.environ.get("SHOT_CHILDREN", "600")), seed=1)
 demo.enable_demo_logins(ws=ws, passphrase=demo.DEMO_PASSPHRASE)
 ws.close()

@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import qVersion
 from PySide6.QtWidgets import QApplication
 
-from behandlerklient import APP_ID, APP_NAME, ORG_NAME, __version__, paths
+from behandlerklient import APP_ID, APP_NAME, ORG_NAME, __version__, hardening, paths
 from behandlerklient.ui import i18n
 
 log = logging.getLogger(__name__)
@@ -73,6 +73,7 @@ def run_gui(*, db_path: Path | None = None, demo: bool = False) -> int:
     from behandlerklient.ui.controller import AppController
     from behandlerklient.ui.errors import install_excepthook
 
+    hardening.disable_core_dumps()  # also when the GUI is started without the CLI's main
     log.info("starting GUI (demo=%s)", demo)
     app = create_application()
     install_excepthook()

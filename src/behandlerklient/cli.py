@@ -544,8 +544,9 @@ COMMANDS = {"init": _cmd_init, "demo": _cmd_demo, "verify": _cmd_verify, "list":
 
 
 def main(argv: list[str] | None = None) -> int:
-    from behandlerklient import logs
+    from behandlerklient import hardening, logs
 
+    hardening.disable_core_dumps()  # first: nothing later may leave the key or names in a core file
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = _build_parser()
     try:
@@ -588,6 +589,6 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except Exception as exc:  # noqa: BLE001 - the one place bugs are caught, logged and reported in one line
-        log.exception("unexpected error in command %s", getattr(args, "command", None))
+        logs.log_crash(f"unexpected error in command {getattr(args, 'command', None)}", exc)
         print(f"fejl: intern fejl ({type(exc).__name__}); detaljer i logfilen", file=sys.stderr)
         return EXIT_FAIL

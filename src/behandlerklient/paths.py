@@ -59,9 +59,24 @@ def demo_database_path() -> Path:
     return data_dir() / "demo" / "behandlerklient-demo.db"
 
 
+def _own_folders() -> list[Path]:
+    return [data_dir(), config_dir(), log_dir()]
+
+
+def is_own_folder(path: Path) -> bool:
+    """The program's own data, configuration and log folders (and what lies under them)."""
+    target = Path(path).resolve()
+    return any(target == own.resolve() or own.resolve() in target.parents for own in _own_folders())
+
+
 def ensure_private_dir(path: Path) -> Path:
-    """Create a folder readable only by the user (journal data lives here)."""
+    """Create a folder readable only by the user (journal data lives here).
+
+    An existing folder is made private only when it is one of the program's own: a folder the user chose
+    (their documents, a shared drive for backups) keeps the mode they gave it."""
+    path = Path(path)
+    existed = path.is_dir()
     path.mkdir(parents=True, exist_ok=True)
-    if os.name == "posix":
+    if os.name == "posix" and (not existed or is_own_folder(path)):
         os.chmod(path, 0o700)
     return path

@@ -13,7 +13,7 @@ FROM, TO = date(2025, 11, 23), date(2026, 11, 22)
 
 
 @pytest.fixture(scope="module")
-def data(tmp_path_factory):
+def activity_ws(tmp_path_factory):
     from behandlerklient.security import kdf
     from behandlerklient.services import workspace
 
@@ -22,12 +22,18 @@ def data(tmp_path_factory):
     path = tmp_path_factory.mktemp("act") / "a.db"
     ws = workspace.create(path=path, username="leder", full_name="Lea Leder", passphrase="leder-kode-1", role="admin")
     demo.generate(ws=ws, children_count=400, seed=9, today=date(2026, 11, 23))
+    yield ws
+    ws.close()
+    kdf._default = old
+
+
+@pytest.fixture(scope="module")
+def data(activity_ws):
+    ws = activity_ws
     report = reports.activity_data(ws=ws, start=FROM, end=TO)
     tables = json.loads(transfer.export_json(ws=ws))["tables"]
     csv_text = reports.render(ws=ws, kind="activity", fmt="csv", start=FROM, end=TO).decode("utf-8-sig")
-    yield report, tables, csv_text
-    ws.close()
-    kdf._default = old
+    return report, tables, csv_text
 
 
 def test_internally_consistent(data) -> None:
@@ -77,11 +83,74 @@ def test_pseudonymised_csv_has_no_names_or_cpr(data) -> None:
     for child in t["children"]:
         assert child["cpr"] not in text and child["cpr"][:6] not in text
         assert f"{child['first_name']} {child['last_name']}" not in text
-    assert all(len(row["pseudonym"]) == 12 for row in rows)
-    # Stable per child within the export: a child with two contacts keeps one pseudonym.
-    per_child = {}
-    in_period = sorted((c for c in t["contacts"] if FROM.isoformat() <= c["contact_date"] <= TO.isoformat()),
-                       key=lambda c: c["id"])
-    for contact, row in zip(in_period, rows):
-        per_child.setdefault(contact["child_id"], set()).add(row["pseudonym"])
-    assert all(len(p) == 1 for p in per_child.values())
+    assert all(len(row["pseudonym"]) == 12 and row["pseudonym"].isalpha() for row in rows)
+    assert not any(ch.isdigit() for row in rows for ch in row["pseudonym"])
+
+
+
+# Linkage across exports (docs/reports.md): an attacker holding two CSV exports of the same period tries to
+# pair each child's rows in one with the same child's rows in the other.
+
+def _csv_rows(ws) -> list[dict]:
+    text = reports.render(ws=ws, kind="activity", fmt="csv", start=FROM, end=TO).decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text), delimiter=";"))
+
+
+def _units(rows: list[dict]) -> dict[str, tuple]:
+    """The matcher's view: the rows sharing a pseudonym, compared on every other column."""
+    by_pseudonym: dict[str, list[tuple]] = {}
+    for row in rows:
+        by_pseudonym.setdefault(row["pseudonym"], []).append(tuple(v for k, v in sorted(row.items()) if k != "pseudonym"))
+    return {p: tuple(sorted(v)) for p, v in by_pseudonym.items()}
+
+
+def test_two_exports_share_no_order_and_no_pseudonym(activity_ws) -> None:
+    first, second = _csv_rows(activity_ws), _csv_rows(activity_ws)
+    assert len(first) == len(second) > 100
+    assert {r["pseudonym"] for r in first}.isdisjoint(r["pseudonym"] for r in second)
+    content = [[tuple(v for k, v in sorted(r.items()) if k != "pseudonym") for r in rows] for rows in (first, second)]
+    assert content[0] != content[1] and sorted(content[0]) == sorted(content[1])
+
+
+def test_every_childs_combination_is_shared_by_at_least_k_children(activity_ws) -> None:
+    from collections import Counter
+
+    from behandlerklient.reports.pseudonymise import K
+
+    classes = Counter(_units(_csv_rows(activity_ws)).values())
+    assert min(classes.values()) >= K, sorted(classes.values())[:5]
+
+
+def test_a_matcher_on_all_shared_columns_does_no_better_than_chance(activity_ws) -> None:
+    """Pairs the children of two exports whose rows agree on every column; the truth comes from a
+    pseudonym maker that remembers whose pseudonym it made. Within a group of n identical children the best
+    any matcher can do is a lucky draw (1 right pair expected per group), so the expected right pairs by
+    chance is the number of groups; with groups of at least K that is at most 1/K of the children."""
+    from behandlerklient.reports import activity
+    from behandlerklient.reports.pseudonymise import K, random_pseudonym
+
+    right = expected = children = 0
+    for _ in range(5):
+        owner: dict[str, int] = {}
+
+        def remember(child_id: int) -> str:
+            p = random_pseudonym()
+            owner[p] = child_id
+            return p
+
+        a, b = (_units(activity.pseudonymised_rows(activity_ws.db, start=FROM, end=TO, new_pseudonym=remember))
+                for _ in range(2))
+        groups_a: dict[tuple, list[str]] = {}
+        groups_b: dict[tuple, list[str]] = {}
+        for units, groups in ((a, groups_a), (b, groups_b)):
+            for p, signature in units.items():
+                groups.setdefault(signature, []).append(p)
+        for signature, pa in groups_a.items():
+            pb = groups_b.get(signature, [])
+            right += sum(owner[x] == owner[y] for x, y in zip(pa, pb))
+            expected += 1 if pb else 0
+        children += len(a)
+    # Right pairs by chance: Poisson-like with mean `expected`; allow four standard deviations.
+    assert expected <= children / K
+    assert right <= expected + 4 * expected ** 0.5, (right, expected, children)
+    print(f"linkage: {right} of {children} children paired right; chance {expected} ({expected / children:.1%})")

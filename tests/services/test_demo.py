@@ -81,7 +81,7 @@ def test_demo_supervisor_can_log_in_with_the_demo_passphrase(tmp_path) -> None:
     from behandlerklient.services import workspace
 
     ws = workspace.create(path=tmp_path / "demo.db", username="demo", full_name="Demo", passphrase=demo.DEMO_PASSPHRASE,
-                          role="therapist")
+                          role="therapist", demo=True)
     demo.generate(ws=ws, children_count=5, seed=1, today=TODAY)
     assert demo.enable_demo_logins(ws=ws, passphrase=demo.DEMO_PASSPHRASE) == ["lhv"]
     ws.close()

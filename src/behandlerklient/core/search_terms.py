@@ -14,14 +14,23 @@ _WORD = re.compile(r"[^\W_]+")
 _CPR_DASH = re.compile(r"(?<=\d)-(?=\d)")
 
 
+# The index stays bounded whatever a name holds (an import, an older database): a word's prefixes stop at
+# MAX_TERM characters and a child is indexed by at most MAX_WORDS words, so one child has at most
+# MAX_WORDS * MAX_TERM terms (a 32,767-character name once made 537 million characters of prefixes).
+# A query word is cut the same way, so a longer typed word still finds the child.
+MAX_TERM = 30
+MAX_WORDS = 12
+
+
 def _words(text: str) -> list[str]:
-    return _WORD.findall(_CPR_DASH.sub("", text).casefold())
+    return [w[:MAX_TERM] for w in _WORD.findall(_CPR_DASH.sub("", text).casefold())]
 
 
 def terms(first_name: str, last_name: str, cpr: str) -> list[str]:
-    """Every prefix of every name word and of the CPR digits, each once, sorted."""
+    """Every prefix of every name word and of the CPR digits, each once, sorted (bounded: see MAX_TERM)."""
     found: set[str] = set()
-    for word in _words(f"{first_name} {last_name} {cpr}"):
+    words = _words(f"{first_name[:4 * MAX_TERM * MAX_WORDS]} {last_name[:4 * MAX_TERM * MAX_WORDS]}")
+    for word in words[:MAX_WORDS - 1] + _words(cpr[:64])[:1]:
         found.update(word[:n] for n in range(1, len(word) + 1))
     return sorted(found)
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
+from behandlerklient.core import limits
 from behandlerklient.core.errors import InvalidInput
 from behandlerklient.exports.pdf_base import PageFrame, build_pdf, esc, styles
 
@@ -42,14 +43,46 @@ class Template:
     source: str
 
     def fill(self, values: dict[str, str]) -> str:
-        return self.body.strip().format(**values)
+        # Plain substitution of the checked placeholders, not str.format: no format spec can reach the values,
+        # so filling never fails with a child's name or CPR number in the error.
+        out = []
+        for literal, name, _spec, _conv in _parse(self.body.strip(), self.source):
+            out.append(literal)
+            if name is not None:
+                out.append(str(values.get(name, "")))
+        return "".join(out)
+
+
+def _parse(text: str, file: str) -> list[tuple[str, str | None, str | None, str | None]]:
+    try:
+        return list(string.Formatter().parse(text))
+    except ValueError as exc:
+        raise InvalidInput(f"Brevskabelonen {file} har en ugyldig klamme: {exc}.") from None
 
 
 def _placeholders(text: str, file: str) -> set[str]:
+    """The names used; only plain {navn}: a format spec ({navn:>40}, {udfald:{barn_navn}}) or a conversion
+    ({navn!r}) could pad, cut or fail on the values and is refused, naming the placeholder."""
+    names = set()
+    for _lit, name, spec, conv in _parse(text, file):
+        if name is None:
+            continue
+        if spec or conv:
+            raise InvalidInput(f"Brevskabelonen {file} bruger {{{name}{'!' + conv if conv else ''}:…}}: kun "
+                               f"pladsholdere som {{{name}}} er tilladt, uden formatering, bredde eller "
+                               f"indlejrede pladsholdere.")
+        names.add(name)
+    return names
+
+
+def _read_toml(path: Path, what: str) -> dict:
+    size = path.stat().st_size
+    if size > limits.TEMPLATE_MAX_BYTES:
+        raise InvalidInput(f"{what} er for stor ({size // 1024} KiB; højst {limits.TEMPLATE_MAX_BYTES // 1024} KiB).")
     try:
-        return {name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name is not None}
-    except ValueError as exc:
-        raise InvalidInput(f"Brevskabelonen {file} har en ugyldig klamme: {exc}.") from None
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"{what} kan ikke læses: {exc}.") from None
 
 
 def load_template(kind: str, folders: list[Path]) -> Template:
@@ -58,10 +91,7 @@ def load_template(kind: str, folders: list[Path]) -> Template:
     path = next((f / name for f in folders if (f / name).is_file()), None)
     if path is None:
         raise InvalidInput(f"Brevskabelonen {name} findes ikke.")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"Brevskabelonen {path.name} kan ikke læses: {exc}.") from None
+    data = _read_toml(path, f"Brevskabelonen {path.name}")
     title, body = data.get("title"), data.get("body")
     if not isinstance(title, str) or not isinstance(body, str) or not body.strip():
         raise InvalidInput(f"Brevskabelonen {path.name} skal have 'title' og 'body'.")
@@ -79,10 +109,7 @@ def load_sender(folders: list[Path]) -> dict[str, str]:
     path = next((f / "afsender.toml" for f in folders if (f / "afsender.toml").is_file()), None)
     if path is None:
         raise InvalidInput("Afsenderoplysningerne (afsender.toml) findes ikke.")
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"{path.name} kan ikke læses: {exc}.") from None
+    data = _read_toml(path, path.name)
     missing = [f for f in SENDER_FIELDS if not str(data.get(f, "")).strip()]
     if missing:
         raise InvalidInput(f"{path.name} mangler {', '.join(missing)}.")

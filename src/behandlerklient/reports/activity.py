@@ -7,16 +7,15 @@ started <= referred to screening <= contacts. Notifications are counted by the d
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 from behandlerklient.core import sdq
 from behandlerklient.core.ages import age_on
 from behandlerklient.core.manuals import Catalogue
+from behandlerklient.reports.pseudonymise import pseudonymise, quarter, wait_band
 from behandlerklient.reports.stats import age_band, summary
 from behandlerklient.storage.database import Database
 
@@ -177,22 +176,22 @@ def build(db: Database, catalogue: Catalogue, *, start: date, end: date) -> dict
     }
 
 
-CSV_COLUMNS = ("pseudonym", "contact_month", "sex", "age_band", "made_by", "way", "intake_group",
-               "screening_outcome", "track", "course_status", "days_to_intake", "days_to_screening", "days_to_start")
+CSV_COLUMNS = ("pseudonym", "contact_quarter", "sex", "age_band", "made_by", "way", "intake_group",
+               "screening_outcome", "track", "course_status", "days_to_intake_band", "days_to_screening_band",
+               "days_to_start_band")
 
 
-def pseudonymised_rows(db: Database, *, start: date, end: date, salt: bytes | None = None) -> list[dict]:
-    """One row per contact, no names, CPR or exact dates; the pseudonym is stable per child within one export
-    (an HMAC of the child's id under a key made for this export), so two exports cannot be linked."""
-    key = salt or secrets.token_bytes(32)
-    out = []
+def pseudonymised_rows(db: Database, *, start: date, end: date,
+                       new_pseudonym: Callable[[int], str] | None = None) -> list[dict]:
+    """One row per contact, no names, CPR, exact dates or exact waits, in a random order, with a random
+    pseudonym per child made for this export; rare combinations withheld (reports/pseudonymise.py)."""
+    rows = []
     for c in _cohort(db, start, end):
-        pseudonym = hmac.new(key, str(c.child_id).encode(), hashlib.sha256).hexdigest()[:12]
-        out.append({"pseudonym": pseudonym, "contact_month": c.day.strftime("%Y-%m"), "sex": c.sex,
-                    "age_band": age_band(age_on(c.birth, c.day)), "made_by": c.made_by, "way": c.way,
-                    "intake_group": c.group or "", "screening_outcome": c.outcome or "", "track": c.track or "",
-                    "course_status": c.status or "",
-                    "days_to_intake": (c.intake_day - c.day).days if c.intake_day else "",
-                    "days_to_screening": (c.screening_day - c.day).days if c.screening_day else "",
-                    "days_to_start": (c.start - c.day).days if c.start else ""})
-    return out
+        rows.append((c.child_id, {
+            "contact_quarter": quarter(c.day), "sex": c.sex, "age_band": age_band(age_on(c.birth, c.day)),
+            "made_by": c.made_by, "way": c.way, "intake_group": str(c.group or ""),
+            "screening_outcome": c.outcome or "", "track": c.track or "", "course_status": c.status or "",
+            "days_to_intake_band": wait_band((c.intake_day - c.day).days if c.intake_day else None),
+            "days_to_screening_band": wait_band((c.screening_day - c.day).days if c.screening_day else None),
+            "days_to_start_band": wait_band((c.start - c.day).days if c.start else None)}))
+    return pseudonymise(rows, new_pseudonym=new_pseudonym)

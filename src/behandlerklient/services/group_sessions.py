@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from behandlerklient.core import limits
 from behandlerklient.core.errors import InvalidInput, NotFound, RuleRefused
 from behandlerklient.core.models import JournalEntry, Session, SessionParts
 from behandlerklient.core.vocab import SESSION_PARTS
@@ -91,6 +92,8 @@ def shared(*, ws: Workspace, group_id: int) -> SessionParts:
 
 
 def save_shared(*, ws: Workspace, group_id: int, parts: SessionParts) -> Changes:
+    limits.check_row("group_sessions", {"agenda": parts.agenda, "status": parts.status, "goals": parts.goals,
+                                        "exercise": parts.exercise, "homework": parts.homework})
     with ws.db.transaction():
         require_author(ws=ws, author_id=_group(ws, group_id)["author_id"], what="Gruppesessionen", signing=False)
         cur = ws.db.execute(
@@ -105,6 +108,7 @@ def save_shared(*, ws: Workspace, group_id: int, parts: SessionParts) -> Changes
 def save_participant(*, ws: Workspace, session_id: int, attendance: str, own_note: str) -> Changes:
     if attendance not in ATTENDANCE:
         raise InvalidInput(f"Ukendt fremmøde {attendance!r}.")
+    limits.check_text("Noten", own_note)
     with ws.db.transaction():
         own = SessionRepository(ws.db).get(session_id)
         require_author(ws=ws, author_id=own.author_id if own else None, what="Gruppesessionen", signing=False)

@@ -17,7 +17,7 @@ _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: it is typed fro
 
 
 def change_passphrase(*, ws: Workspace, old: str, new: str) -> None:
-    check_passphrase(new)
+    check_passphrase(new, user_inputs=(ws.user.username, ws.user.full_name))
     if old == new:
         raise InvalidInput("Den nye adgangskode er den samme som den gamle.")
     wrap_id = kf.user_wrap_id(ws.user.username)
@@ -69,7 +69,7 @@ def normalise_code(code: str) -> str:
 
 def reset_with_recovery(*, db_path: Path, username: str, recovery_code: str, new_passphrase: str) -> None:
     """A forgotten passphrase: the recovery code unwraps the data key, which is wrapped anew for the user."""
-    check_passphrase(new_passphrase)
+    check_passphrase(new_passphrase, user_inputs=(username,))
     keys = load_keys(db_path)
     if keys.find(RECOVERY_WRAP) is None:
         raise KnownError("Der er ingen gendannelsesnøgle for denne database.")

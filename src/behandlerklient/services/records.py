@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 from typing import TYPE_CHECKING, Any
 
+from behandlerklient.core import limits
 from behandlerklient.core.errors import InvalidInput, NotFound, RuleRefused
 from behandlerklient.core.models import JournalEntry
 from behandlerklient.services import audit
@@ -122,6 +123,7 @@ def save(*, ws: Workspace, kind: str, values: dict[str, Any], record_id: int | N
             if k.author_column and current.get(k.author_column) is None:
                 clean[k.author_column] = ws.user.id  # a record the system planned (a follow-up) gets its author
             if clean:
+                limits.check_row(k.table, clean)
                 sets = ", ".join(f"{c} = ?" for c in clean)
                 try:
                     ws.db.execute(f"UPDATE {k.table} SET {sets} WHERE id = ?", (*clean.values(), record_id))

@@ -7,6 +7,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from behandlerklient import __version__
+from behandlerklient.core import passphrase
 from behandlerklient.security import keyfile
 from behandlerklient.services import catalogue
 from behandlerklient.services.scoring import band_scheme
@@ -34,6 +35,10 @@ def run() -> list[str]:
             db.close()
     tracks = len(catalogue.bundled().tracks)
     band_scheme()
+    # The estimator's word lists must be in the bundle: "password" is found in them, a random phrase is not.
+    weak, strong = passphrase.strength("password").score, passphrase.strength("kvarts lygte pudsig fjeldvej").score
+    if not (weak < passphrase.MIN_SCORE <= strong):
+        raise RuntimeError("passphrase estimator's word lists are missing")
     return [f"Behandlerklient {__version__}", f"SQLCipher {cipher}, skema {latest_version()}",
             f"reportlab {reportlab.Version}", f"keyring {_pkg('keyring')} ({type(keyring.get_keyring()).__name__})",
-            f"Manualer: {tracks} spor"]
+            f"Manualer: {tracks} spor", f"zxcvbn {_pkg('zxcvbn')} (adgangskodestyrke)"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from behandlerklient.core import course_rules
+from behandlerklient.core import course_rules, limits
 from behandlerklient.core.errors import InvalidInput, NotFound, RuleRefused
 from behandlerklient.core.manuals import Track
 from behandlerklient.core.models import Course, JournalEntry, Session, SessionParts
@@ -92,6 +92,7 @@ def start_session(*, ws: Workspace, course_id: int, on: date, reason: str = "") 
                           SessionParts(**outline.parts), author_id=ws.user.id)
         repo.add(session, now=ws.clock())
         if reason.strip():
+            limits.check_text("Begrundelsen", reason)
             ws.db.execute("UPDATE sessions SET over_range_reason = ? WHERE id = ?", (reason.strip(), session.id))
         audit.record(ws.db, user_id=ws.user.id, action="create", now=ws.clock(), child_id=course.child_id,
                      obj=f"session:{session.id}")
@@ -105,6 +106,7 @@ def record_absence(*, ws: Workspace, course_id: int, on: date, attendance: str, 
     course = PathwayRepository(ws.db).course(course_id)
     if course is None:
         raise NotFound(f"Intet forløb med id {course_id}.")
+    limits.check_text("Noten", note)
     repo = SessionRepository(ws.db)
     now = ws.clock()
     with ws.db.transaction():

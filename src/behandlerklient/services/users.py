@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from behandlerklient.core import limits
 from behandlerklient.core.errors import InvalidInput, RuleRefused
 from behandlerklient.core.models import User
 from behandlerklient.core.vocab import ROLES
@@ -21,7 +22,8 @@ def add_user(*, ws: Workspace, admin_passphrase: str, username: str, full_name: 
     if ws.user.role != "admin":
         raise RuleRefused("Kun en administrator kan oprette brugere.")
     check_username(username)
-    check_passphrase(passphrase)
+    limits.check_name("Det fulde navn", full_name)
+    check_passphrase(passphrase, user_inputs=(username, full_name))
     if role not in ROLES:
         raise InvalidInput(f"Ukendt rolle {role!r}; brug {', '.join(ROLES)}.")
     repo = UserRepository(ws.db)

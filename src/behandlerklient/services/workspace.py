@@ -9,6 +9,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 
+from behandlerklient.core import limits
+from behandlerklient.core import passphrase as passphrase_rules
 from behandlerklient.core.errors import InvalidInput, KnownError, WrongPassphrase
 from behandlerklient.core.manuals import Catalogue
 from behandlerklient.core.models import User
@@ -23,7 +25,7 @@ from behandlerklient.storage.users import UserRepository
 
 log = logging.getLogger(__name__)
 
-MIN_PASSPHRASE = 8
+MIN_PASSPHRASE = passphrase_rules.MIN_LENGTH
 T = TypeVar("T")
 
 
@@ -67,9 +69,10 @@ def in_own_connection(ws: Workspace, work: Callable[[Workspace], T]) -> Callable
     return run
 
 
-def check_passphrase(passphrase: str) -> None:
-    if len(passphrase) < MIN_PASSPHRASE:
-        raise InvalidInput(f"Adgangskoden skal være mindst {MIN_PASSPHRASE} tegn.")
+def check_passphrase(passphrase: str, *, user_inputs: tuple[str, ...] = ()) -> None:
+    """Every new passphrase: long enough and not easy to guess (core/passphrase.py), judged with the user's
+    own names as words an attacker tries first."""
+    passphrase_rules.check(passphrase, user_inputs=user_inputs)
 
 
 def check_username(username: str) -> None:
@@ -79,11 +82,18 @@ def check_username(username: str) -> None:
 
 def create(*, path: Path, username: str, full_name: str, passphrase: str, role: str = "admin",
            title: str = "", phone: str = "", params: kdf.ScryptParams | None = None,
-           catalogue: Catalogue | None = None) -> Workspace:
-    """A new installation: random data key, key file with this user's wrap, migrated database."""
+           catalogue: Catalogue | None = None, demo: bool = False) -> Workspace:
+    """A new installation: random data key, key file with this user's wrap, migrated database.
+
+    `demo` is for the synthetic demo database only, whose published passphrase is weak on purpose."""
     path = Path(path)
     check_username(username)
-    check_passphrase(passphrase)
+    limits.check_name("Det fulde navn", full_name)
+    if demo:
+        if len(passphrase) < MIN_PASSPHRASE:
+            raise InvalidInput(f"Adgangskoden skal være mindst {MIN_PASSPHRASE} tegn.")
+    else:
+        check_passphrase(passphrase, user_inputs=(username, full_name))
     if role not in ROLES:
         raise InvalidInput(f"Ukendt rolle {role!r}; brug {', '.join(ROLES)}.")
     keys_path = kf.keyfile_path(path)

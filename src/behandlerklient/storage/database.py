@@ -13,7 +13,7 @@ from typing import Any
 import sqlcipher3
 from sqlcipher3 import dbapi2
 
-from behandlerklient.core import search_terms
+from behandlerklient.core import limits, search_terms
 from behandlerklient.core.errors import (
     CorruptDatabase, DatabaseLocked, KnownError, StorageFull, StorageUnwritable,
 )
@@ -195,6 +195,7 @@ class Database:
         return None if row is None else row[0]
 
     def insert(self, table: str, values: dict[str, Any]) -> int:
+        limits.check_row(table, values)  # every row a service or an import writes: no unbounded text
         cols = ", ".join(values)
         marks = ", ".join("?" for _ in values)
         cur = self._exec(f"INSERT INTO {table} ({cols}) VALUES ({marks})", tuple(values.values()))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from behandlerklient.core import limits
 from behandlerklient.core.models import JournalEntry, Session, SessionParts
 from behandlerklient.storage.clock import date_text, from_text, parse_date, to_text
 from behandlerklient.storage.database import Database
@@ -44,6 +45,8 @@ class SessionRepository:
     def update_draft(self, s: Session, *, now: datetime) -> bool:
         """Returns False when no draft with that id exists (e.g. it was signed meanwhile)."""
         p = s.parts
+        limits.check_row("sessions", {"participants": s.participants, "agenda": p.agenda, "status": p.status,
+                                      "goals": p.goals, "exercise": p.exercise, "homework": p.homework})
         cur = self.db.execute(
             "UPDATE sessions SET session_date = ?, duration_min = ?, participants = ?, format = ?, agenda = ?, "
             "status = ?, goals = ?, exercise = ?, homework = ?, updated_at = ? WHERE id = ? AND state = 'draft'",

@@ -153,7 +153,7 @@ class AppController:
         def build() -> None:  # one connection, made and used on this one worker thread
             ws = workspace.create(path=path, username=demo_service.DEMO_USERNAME, full_name="Demo Behandler",
                                   passphrase=demo_service.DEMO_PASSPHRASE, role="therapist", title="Psykolog",
-                                  phone="59 66 60 00")
+                                  phone="59 66 60 00", demo=True)
             try:
                 demo_service.enable_demo_logins(ws=ws, passphrase=demo_service.DEMO_PASSPHRASE)
                 keys_ready.set()

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import logging
 import sys
-import traceback
 
 from PySide6.QtCore import QCoreApplication
 
+from behandlerklient import logs
 from behandlerklient.core.errors import KnownError
 from behandlerklient.ui import prompts
 from behandlerklient.ui.i18n import fill
-
-log = logging.getLogger(__name__)
 
 
 def report(parent, exc: BaseException) -> None:
@@ -21,8 +18,7 @@ def report(parent, exc: BaseException) -> None:
         return
     # Only the exception type and code locations (file, line, function) are logged: messages and source lines
     # can carry values.
-    frames = "\n".join(f"  {f.filename}:{f.lineno} in {f.name}" for f in traceback.extract_tb(exc.__traceback__))
-    log.error("unexpected error %s\n%s", type(exc).__name__, frames)
+    logs.log_crash("unexpected error", exc)
     translate = QCoreApplication.translate
     prompts.error(parent, translate("errors", "Unexpected error"), fill(translate(
         "errors", "An unexpected error occurred. What was already saved is not affected.\nError type: %1. A report "

@@ -60,7 +60,8 @@ class SetupDialog(BaseDialog):
         layout.addWidget(buttons)
 
     def _show_strength(self, text: str) -> None:
-        s = strength(text)
+        # The same judgement the service applies on create: the user's own names are guessable words.
+        s = strength(text, [self.fields["username"].text(), self.fields["full_name"].text()])
         color = ("#a00000", "#a04000", "#8a6d00", "#206020", "#206020")[s.score]
         self.strength.setText(f"<span style='color:{color}'><b>{s.label}</b></span> {s.advice}")
 
