@@ -9,7 +9,7 @@ from behandlerklient import __version__
 from behandlerklient.core import cpr as cprmod
 from behandlerklient.core.errors import InvalidInput, ValidationError
 from behandlerklient.core.sorting import name_key
-from behandlerklient.services import audit
+from behandlerklient.services import anchor, audit
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.clock import to_text
@@ -62,7 +62,8 @@ def export_data(*, ws: Workspace) -> dict[str, Any]:
         cols = _columns(db, table)
         tables[table] = [dict(zip(cols, r)) for r in db.query(f"SELECT {', '.join(cols)} FROM {table} ORDER BY id")]
     return {"format": FORMAT, "format_version": FORMAT_VERSION, "schema_version": db.user_version,
-            "app_version": __version__, "exported_at": to_text(ws.clock()), "tables": tables}
+            "app_version": __version__, "exported_at": to_text(ws.clock()), anchor.FIELD: anchor.head(db),
+            "tables": tables}
 
 
 def export_json(*, ws: Workspace) -> str:
