@@ -241,3 +241,25 @@ def test_settings_are_admin_only_and_validated(ws, db_path, capsys, env) -> None
     for bad in ("0", "121", "¹", "fem"):  # "¹".isdigit() is True, int("¹") is not a number
         code, _, err = run(capsys, "settings", "set", "--db", str(db_path), "lock_after_minutes", bad)
         assert code == 4 and "1-120 minutter" in err
+
+
+def test_verify_against_a_backup_reports_a_chain_that_lost_its_head(db_path, tmp_path, capsys, env) -> None:
+    from behandlerklient.services import workspace
+    from behandlerklient.storage.database import Database
+
+    assert run(capsys, "demo", "--db", str(db_path), "--children", "2")[0] == 0
+    copy = tmp_path / "kopi.bkbackup"
+    assert run(capsys, "backup", "--db", str(db_path), "--out", str(copy))[0] == 0
+    code, out, _ = run(capsys, "verify", "--db", str(db_path), "--against", str(copy))
+    assert code == 0 and "OK  audit_anchor" in out
+    ws = workspace.unlock(path=db_path, passphrase=PASSPHRASE)
+    head = ws.db.scalar("SELECT last_id FROM audit_head")
+    raw = Database.open(db_path, ws.data_key)
+    ws.close()
+    raw.execute("DROP TRIGGER audit_no_delete")
+    raw.execute("DELETE FROM audit_log WHERE id >= ?", (head - 1,))
+    raw.execute("UPDATE audit_head SET last_id = ?, last_hash = (SELECT hash FROM audit_log WHERE id = ?)",
+                (head - 2, head - 2))
+    raw.close()
+    code, out, err = run(capsys, "verify", "--db", str(db_path), "--against", str(copy))
+    assert code == 4 and "FEJL audit_anchor" in out and "fjernet" in out

@@ -177,3 +177,52 @@ def test_rows_signed_before_signatures_count_apart_and_old_users_get_a_key_at_th
         assert "1 underskrevet før signaturer blev indført" in checks["signatures"].detail
     finally:
         ws.close()
+
+
+def _rewrite_chain_from(db: Database, first_id: int, *, drop_from: int | None = None) -> None:
+    """Someone with the data key rewrites the audit log and recomputes every hash after it (no key needed)."""
+    from behandlerklient.services import audit
+
+    for trigger in ("audit_no_update", "audit_no_delete", "audit_signatures_no_delete"):
+        db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    if drop_from is not None:
+        db.execute("DELETE FROM audit_log WHERE id >= ?", (drop_from,))
+    else:
+        db.execute("UPDATE audit_log SET detail = 'intet at se' WHERE id = ?", (first_id,))
+    prev = db.scalar("SELECT hash FROM audit_log WHERE id = ?", (first_id - 1,)) or ""
+    last = (0, "")
+    for r in db.query("SELECT id, at, user_id, action, child_id, object, detail FROM audit_log WHERE id >= ? "
+                      "ORDER BY id", (first_id,)):
+        digest = audit._hash(prev, *r)
+        db.execute("UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?", (prev, digest, r[0]))
+        prev, last = digest, (r[0], digest)
+    if drop_from is not None:
+        last = (drop_from - 1, db.scalar("SELECT hash FROM audit_log WHERE id = ?", (drop_from - 1,)))
+    db.execute("UPDATE audit_head SET last_id = ?, last_hash = ?", last)
+
+
+@pytest.mark.parametrize("attack", ["rewrite", "remove"])
+def test_a_backup_and_an_export_keep_the_chain_head_that_verify_against_checks(ws, tmp_path, attack) -> None:
+    from behandlerklient.services import anchor, backup, transfer
+
+    child = children.register_child(ws=ws, first_name="Ella", last_name="Winther", cpr="010316-4002").child
+    children.overview(ws=ws, child_id=child.id)
+    last = ws.db.scalar("SELECT max(id) FROM audit_log")
+    made = backup.backup(ws=ws, out=tmp_path / "kopi.bkbackup")
+    exported = tmp_path / "eksport.json"
+    exported.write_text(transfer.export_json(ws=ws), encoding="utf-8")
+    head = anchor.read(made)
+    assert head == {"id": last, "hash": ws.db.scalar("SELECT hash FROM audit_log WHERE id = ?", (last,))}
+    assert anchor.read(exported)["id"] == last + 1  # the backup's own audit row came before the export
+    for path in (made, exported):
+        assert anchor.check(ws.db, anchor.read(path), path.name)[1]
+
+    raw = _raw(ws)
+    if attack == "rewrite":
+        _rewrite_chain_from(raw, 1)
+    else:
+        _rewrite_chain_from(raw, last, drop_from=last)
+    raw.close()
+    assert _check(ws, "audit_chain").ok  # the chain alone cannot tell
+    name, ok, detail = anchor.check(ws.db, anchor.read(made), made.name)
+    assert not ok and ("ændret" if attack == "rewrite" else "fjernet") in detail
