@@ -110,6 +110,11 @@ class KeyFile:
                                    public_key_of(private))
         self.unwrapped_signing[wrap.wrap_id] = private
 
+    def remember_signing_key(self, username: str, private: bytes | None) -> None:
+        """A signing key recalled from the OS keyring (with a remembered data key)."""
+        if private is not None:
+            self.unwrapped_signing[user_wrap_id(username)] = private
+
     def signing_key(self, username: str) -> bytes | None:
         """The user's private signing key if their passphrase was typed in this process."""
         return self.unwrapped_signing.get(user_wrap_id(username))
