@@ -226,3 +226,20 @@ def test_a_backup_and_an_export_keep_the_chain_head_that_verify_against_checks(w
     assert _check(ws, "audit_chain").ok  # the chain alone cannot tell
     name, ok, detail = anchor.check(ws.db, anchor.read(made), made.name)
     assert not ok and ("ændret" if attack == "rewrite" else "fjernet") in detail
+
+
+def test_imported_signed_rows_are_vouched_for_by_the_importing_admin_and_counted_apart(ws, tmp_path) -> None:
+    from behandlerklient.services import transfer
+
+    demo.generate(ws=ws, children_count=2, seed=3, today=date(2026, 11, 23))
+    text = transfer.export_json(ws=ws)
+    target = workspace.create(path=tmp_path / "ny.db", username="chef", full_name="Chef", passphrase=PASSPHRASE)
+    try:
+        transfer.import_json(ws=target, text=text)
+        checks = {c.name: c for c in integrity.verify(ws=target)}
+        assert checks["signatures"].ok and "importeret" in checks["signatures"].detail
+        # An importer who is not an administrator vouches for nothing.
+        target.db.execute("UPDATE users SET role = 'therapist' WHERE username = 'chef'")
+        assert not _check(target, "signatures").ok
+    finally:
+        target.close()

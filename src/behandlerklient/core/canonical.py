@@ -41,10 +41,10 @@ def digest(payload: bytes) -> str:
 
 
 def seal(*, key_id: int, signed_at: str, records: list[tuple[str, int, str]],
-         audit: list[tuple[int, int, str]]) -> bytes:
+         audit: list[tuple[int, int, str]], role: str = "author") -> bytes:
     """What one signature covers: records as (kind, id, sha256 of `record(...)`), sorted; audit rows as
     (id, user id, chain hash), sorted; the chain hash already covers the row and every row before it."""
-    return encode({"v": TAG, "type": "seal", "key": key_id, "signed_at": signed_at,
+    return encode({"v": TAG, "type": "seal", "role": role, "key": key_id, "signed_at": signed_at,
                    "records": sorted([list(r) for r in records]), "audit": sorted([list(a) for a in audit])})
 
 

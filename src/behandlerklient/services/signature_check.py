@@ -25,6 +25,7 @@ class Key:
     user_id: int
     public: Ed25519PublicKey
     valid: bool = False
+    admin: bool = False
 
 
 @dataclass
@@ -37,6 +38,7 @@ class SignatureReport:
     audit_rows: int = 0
     bad_audit: list[str] = field(default_factory=list)
     seals: int = 0
+    imported: int = 0
 
 
 def _ok(public: Ed25519PublicKey, signature_b64: str, payload: bytes) -> bool:
@@ -60,6 +62,7 @@ def _keys(repo: SignatureRepository, report: SignatureReport) -> dict[int, Key]:
         except (binascii.Error, ValueError):
             report.bad_keys.append(f"nøgle {r['id']} er ikke en gyldig Ed25519-nøgle")
             continue
+        key.admin = r["role"] == "admin"
         keys[key.key_id] = key
         first_of.setdefault(key.user_id, key.key_id)
         payload = canonical.key_registration(user_id=r["user_id"], username=r["username"] or "",
@@ -94,6 +97,7 @@ class Sealed:
 
 def _records(repo: SignatureRepository, seals: dict[int, Any], keys: dict[int, Key], sealed: dict[int, Sealed],
              epoch: dict[str, int], report: SignatureReport) -> None:
+    admins = {k.user_id for k in keys.values() if k.admin}
     for kind, spec in SIGNED.items():
         first = epoch.get(kind, 1)
         for row in repo.signed_rows(kind, spec.signed_flag):
@@ -111,7 +115,12 @@ def _records(repo: SignatureRepository, seals: dict[int, Any], keys: dict[int, K
             if key is None or not key.valid:
                 report.bad_records.append(f"{name}: signeret med en ukendt eller ugyldig nøgle")
                 continue
-            if key.user_id != row[spec.author_column]:
+            if s["role"] == "import":
+                if key.user_id not in admins:
+                    report.bad_records.append(f"{name}: importeret, men ikke af en administrator")
+                    continue
+                report.imported += 1
+            elif key.user_id != row[spec.author_column]:
                 report.bad_records.append(f"{name}: signeret med en anden brugers nøgle end forfatterens")
                 continue
             try:
@@ -148,7 +157,7 @@ def _seals(seals: dict[int, Any], keys: dict[int, Key], sealed: dict[int, Sealed
     for seal_id, entry in sealed.items():
         s = seals[seal_id]
         payload = canonical.seal(key_id=s["key_id"], signed_at=s["signed_at"], records=entry.records,
-                                 audit=entry.audit)
+                                 audit=entry.audit, role=s["role"])
         if s["version"] != canonical.VERSION or not _ok(keys[s["key_id"]].public, s["signature"], payload):
             for name in entry.names:
                 (report.bad_audit if name.startswith("række") else report.bad_records).append(name)
@@ -177,6 +186,7 @@ def checks(db: Database) -> list[tuple[str, bool, str]]:
     """(name, ok, detail) for integrity.verify."""
     r = check(db)
     legacy = f"; {r.before_signatures} underskrevet før signaturer blev indført" if r.before_signatures else ""
+    legacy += f"; {r.imported} importeret (signeret af den importerende administrator)" if r.imported else ""
     return [
         ("signing_keys", not r.bad_keys, f"{r.keys} nøgler, alle gyldigt registreret" if not r.bad_keys
          else f"{len(r.bad_keys)} ugyldige nøgler: {_line(r.bad_keys)}"),

@@ -9,7 +9,7 @@ from behandlerklient import __version__
 from behandlerklient.core import cpr as cprmod
 from behandlerklient.core.errors import InvalidInput, ValidationError
 from behandlerklient.core.sorting import name_key
-from behandlerklient.services import anchor, audit
+from behandlerklient.services import anchor, audit, seal
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.clock import to_text
@@ -182,6 +182,7 @@ def import_json(*, ws: Workspace, text: str) -> tuple[dict[str, int], Changes]:
             counts[table] = len(rows_by_table[table])
         audit.record(db, user_id=ws.user.id, action="import", now=ws.clock(),
                      detail=f"{counts.get('children', 0)} children")
+        seal.seal_imported(ws)  # vouched for by the importer, counted apart by verify (docs/signatures.md)
     return counts, Changes(children=True, contacts=True, courses=True, sessions=True, journal=True, users=True)
 
 

@@ -34,9 +34,9 @@ class SignatureRepository:
         return self.db.query_one(f"SELECT * FROM {table} WHERE id = ?", (record_id,))
 
     def add_seal(self, *, key_id: int, version: int, signed_at: str, signature: str,
-                 records: list[tuple[str, int, str]], audit_ids: list[int]) -> int:
+                 records: list[tuple[str, int, str]], audit_ids: list[int], role: str = "author") -> int:
         """records: (kind, record id, covered columns)."""
-        seal_id = self.db.insert("seals", {"key_id": key_id, "alg": "ed25519", "version": version,
+        seal_id = self.db.insert("seals", {"key_id": key_id, "role": role, "alg": "ed25519", "version": version,
                                            "signed_at": signed_at, "signature": signature})
         self.db.executemany("INSERT INTO record_signatures (kind, record_id, seal_id, columns) VALUES (?, ?, ?, ?)",
                             [(k, rid, seal_id, cols) for k, rid, cols in records])

@@ -22,6 +22,8 @@ CREATE INDEX signing_keys_by_user ON signing_keys (user_id);
 CREATE TABLE seals (
     id         INTEGER PRIMARY KEY,
     key_id     INTEGER NOT NULL REFERENCES signing_keys(id),
+    role       TEXT NOT NULL CHECK (role IN ('author', 'import')),  -- import: an administrator vouches for
+                                                                    -- imported rows, not their author
     alg        TEXT NOT NULL CHECK (alg = 'ed25519'),
     version    INTEGER NOT NULL,
     signed_at  TEXT NOT NULL,
