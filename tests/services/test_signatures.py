@@ -112,10 +112,11 @@ def test_re_signing_someone_elses_entry_with_ones_own_key_is_caught(ws) -> None:
     row, cols, at = repo.row("journal_entries", entry), seal._columns(ws.db, "journal_entries"), "2026-11-24T10:00:00+00:00"
     item = ("journal_entries", entry, canonical.digest(seal._payload("journal_entries", seal.SIGNED["journal_entries"],
                                                                      row, cols, at)))
-    payload = canonical.seal(key_id=signer.key_id, signed_at=at, records=[item], audit=[])
+    prev = repo.last_seal_digest(signer.key_id)
+    payload = canonical.seal(key_id=signer.key_id, signed_at=at, records=[item], audit=[], prev=prev)
     with ws.db.transaction():
-        repo.add_seal(key_id=signer.key_id, version=canonical.VERSION, signed_at=at,
-                      signature=base64.b64encode(signer.private.sign(payload)).decode(),
+        repo.add_seal(key_id=signer.key_id, version=canonical.VERSION, signed_at=at, prev=prev,
+                      digest=canonical.digest(payload), signature=base64.b64encode(signer.private.sign(payload)).decode(),
                       records=[("journal_entries", entry, ",".join(cols))], audit_ids=[])
     check = _check(ws, "signatures")
     assert not check.ok and f"(id {entry}): signeret med en anden brugers nøgle" in check.detail

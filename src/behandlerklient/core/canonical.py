@@ -41,10 +41,11 @@ def digest(payload: bytes) -> str:
 
 
 def seal(*, key_id: int, signed_at: str, records: list[tuple[str, int, str]],
-         audit: list[tuple[int, int, str]], role: str = "author") -> bytes:
+         audit: list[tuple[int, int, str]], prev: str, role: str = "author") -> bytes:
     """What one signature covers: records as (kind, id, sha256 of `record(...)`), sorted; audit rows as
-    (id, user id, chain hash), sorted; the chain hash already covers the row and every row before it."""
-    return encode({"v": TAG, "type": "seal", "role": role, "key": key_id, "signed_at": signed_at,
+    (id, user id, chain hash), sorted; the chain hash already covers the row and every row before it. `prev`
+    is the digest of the same key's previous seal: signing this one vouches for all of them."""
+    return encode({"v": TAG, "type": "seal", "role": role, "key": key_id, "signed_at": signed_at, "prev": prev,
                    "records": sorted([list(r) for r in records]), "audit": sorted([list(a) for a in audit])})
 
 

@@ -229,9 +229,11 @@ def flush(db: Database, *, at: str, records: bool = True) -> None:
         signer = signers[user_id]
         items = [(kind, row["id"], canonical.digest(_payload(kind, SIGNED[kind], row, cols, at)))
                  for kind, row, cols in records.get(user_id, [])]
-        payload = canonical.seal(key_id=signer.key_id, signed_at=at, records=items, audit=audit.get(user_id, []))
-        repo.add_seal(key_id=signer.key_id, version=canonical.VERSION, signed_at=at,
-                      signature=_b64(signer.private.sign(payload)),
+        prev = repo.last_seal_digest(signer.key_id)
+        payload = canonical.seal(key_id=signer.key_id, signed_at=at, records=items, audit=audit.get(user_id, []),
+                                 prev=prev)
+        repo.add_seal(key_id=signer.key_id, version=canonical.VERSION, signed_at=at, prev=prev,
+                      digest=canonical.digest(payload), signature=_b64(signer.private.sign(payload)),
                       records=[(kind, row["id"], ",".join(cols)) for kind, row, cols in records.get(user_id, [])],
                       audit_ids=[a[0] for a in audit.get(user_id, [])])
 
@@ -249,10 +251,11 @@ def seal_imported(ws: Workspace) -> None:
     if not rows:
         return
     items = [(kind, row["id"], canonical.digest(_payload(kind, SIGNED[kind], row, cols, at))) for kind, row, cols in rows]
-    payload = canonical.seal(key_id=signer.key_id, signed_at=at, records=items, audit=[], role="import")
     with ws.db.transaction():
-        repo.add_seal(key_id=signer.key_id, version=canonical.VERSION, signed_at=at, role="import",
-                      signature=_b64(signer.private.sign(payload)),
+        prev = repo.last_seal_digest(signer.key_id)
+        payload = canonical.seal(key_id=signer.key_id, signed_at=at, records=items, audit=[], role="import", prev=prev)
+        repo.add_seal(key_id=signer.key_id, version=canonical.VERSION, signed_at=at, role="import", prev=prev,
+                      digest=canonical.digest(payload), signature=_b64(signer.private.sign(payload)),
                       records=[(kind, row["id"], ",".join(cols)) for kind, row, cols in rows], audit_ids=[])
 
 

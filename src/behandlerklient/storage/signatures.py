@@ -33,11 +33,15 @@ class SignatureRepository:
     def row(self, table: str, record_id: int) -> Any:
         return self.db.query_one(f"SELECT * FROM {table} WHERE id = ?", (record_id,))
 
-    def add_seal(self, *, key_id: int, version: int, signed_at: str, signature: str,
+    def last_seal_digest(self, key_id: int) -> str:
+        return self.db.scalar("SELECT digest FROM seals WHERE key_id = ? ORDER BY id DESC LIMIT 1", (key_id,)) or ""
+
+    def add_seal(self, *, key_id: int, version: int, signed_at: str, signature: str, prev: str, digest: str,
                  records: list[tuple[str, int, str]], audit_ids: list[int], role: str = "author") -> int:
         """records: (kind, record id, covered columns)."""
         seal_id = self.db.insert("seals", {"key_id": key_id, "role": role, "alg": "ed25519", "version": version,
-                                           "signed_at": signed_at, "signature": signature})
+                                           "signed_at": signed_at, "prev": prev, "digest": digest,
+                                           "signature": signature})
         self.db.executemany("INSERT INTO record_signatures (kind, record_id, seal_id, columns) VALUES (?, ?, ?, ?)",
                             [(k, rid, seal_id, cols) for k, rid, cols in records])
         self.db.executemany("DELETE FROM signatures_pending WHERE kind = ? AND record_id = ?",

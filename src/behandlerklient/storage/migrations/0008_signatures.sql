@@ -18,7 +18,8 @@ CREATE TABLE signing_keys (
 CREATE INDEX signing_keys_by_user ON signing_keys (user_id);
 
 -- A seal is one Ed25519 signature by one key over everything its user signed or did in one transaction:
--- the canonical form of each record and the chain hash of each audit row (docs/signatures.md).
+-- the canonical form of each record and the chain hash of each audit row, and the digest of the key's
+-- previous seal, so the newest signature of a key vouches for all its earlier seals (docs/signatures.md).
 CREATE TABLE seals (
     id         INTEGER PRIMARY KEY,
     key_id     INTEGER NOT NULL REFERENCES signing_keys(id),
@@ -27,8 +28,11 @@ CREATE TABLE seals (
     alg        TEXT NOT NULL CHECK (alg = 'ed25519'),
     version    INTEGER NOT NULL,
     signed_at  TEXT NOT NULL,
+    prev       TEXT NOT NULL,   -- sha256 of this key's previous seal payload ('' for its first)
+    digest     TEXT NOT NULL,   -- sha256 of this seal's payload (verify recomputes it)
     signature  TEXT NOT NULL
 );
+CREATE INDEX seals_by_key ON seals (key_id, id);
 
 CREATE TABLE record_signatures (
     id         INTEGER PRIMARY KEY,
