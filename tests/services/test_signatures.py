@@ -109,8 +109,8 @@ def test_re_signing_someone_elses_entry_with_ones_own_key_is_caught(ws) -> None:
     raw.execute("DELETE FROM record_signatures WHERE kind = 'journal_entries' AND record_id = ?", (entry,))
     raw.close()
     repo = SignatureRepository(ws.db)
-    row, cols, at = repo.row("journal_entries", entry), seal._columns(ws.db, "journal_entries"), "2026-11-24T10:00:00+00:00"
-    item = ("journal_entries", entry, canonical.digest(seal._payload("journal_entries", seal.SIGNED["journal_entries"],
+    row, cols, at = repo.row("journal_entries", entry), seal.columns_of(ws.db, "journal_entries"), "2026-11-24T10:00:00+00:00"
+    item = ("journal_entries", entry, canonical.digest(seal.record_payload("journal_entries", seal.SIGNED["journal_entries"],
                                                                      row, cols, at)))
     prev = repo.last_seal_digest(signer.key_id)
     payload = canonical.seal(key_id=signer.key_id, signed_at=at, records=[item], audit=[], prev=prev)

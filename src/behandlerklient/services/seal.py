@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from behandlerklient.core import canonical
 from behandlerklient.core.models import User
@@ -68,10 +68,6 @@ class Signer:
 
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
-
-
-def _public(b64: str) -> Ed25519PublicKey:
-    return Ed25519PublicKey.from_public_bytes(base64.b64decode(b64))
 
 
 def _signers(db: Database) -> dict[int, Signer]:
@@ -178,13 +174,13 @@ def private_bytes(db: Database, user_id: int) -> bytes | None:
 _COLUMNS: dict[str, list[str]] = {}
 
 
-def _columns(db: Database, table: str) -> list[str]:
+def columns_of(db: Database, table: str) -> list[str]:
     if table not in _COLUMNS:
         _COLUMNS[table] = [r[1] for r in db.query(f"PRAGMA table_info({table})")]
     return _COLUMNS[table]
 
 
-def _payload(kind: str, spec: Signed, row: Any, columns: list[str], signed_at: str) -> bytes:
+def record_payload(kind: str, spec: Signed, row: Any, columns: list[str], signed_at: str) -> bytes:
     return canonical.record(kind=kind, record_id=row["id"], author=row[spec.author_column], signed_at=signed_at,
                             corrects=row[spec.corrects_column] if spec.corrects_column else None,
                             content={c: row[c] for c in columns})
@@ -219,7 +215,7 @@ def flush(db: Database, *, at: str, records: bool = True) -> None:
         kind = pending["kind"]
         spec, row = SIGNED.get(kind), repo.row(kind, pending["record_id"])
         if spec is not None and row is not None and row[spec.author_column] in signers:
-            records.setdefault(row[spec.author_column], []).append((kind, row, _columns(db, kind)))
+            records.setdefault(row[spec.author_column], []).append((kind, row, columns_of(db, kind)))
     audit: dict[int, list[tuple[int, int, str]]] = {}
     for audit_id, user_id, chain_hash in db.unsealed_audit:
         if user_id in signers and repo.audit_hash(audit_id) == chain_hash:  # not rolled back meanwhile
@@ -227,7 +223,7 @@ def flush(db: Database, *, at: str, records: bool = True) -> None:
     db.unsealed_audit.clear()
     for user_id in sorted(set(records) | set(audit)):
         signer = signers[user_id]
-        items = [(kind, row["id"], canonical.digest(_payload(kind, SIGNED[kind], row, cols, at)))
+        items = [(kind, row["id"], canonical.digest(record_payload(kind, SIGNED[kind], row, cols, at)))
                  for kind, row, cols in records.get(user_id, [])]
         prev = repo.last_seal_digest(signer.key_id)
         payload = canonical.seal(key_id=signer.key_id, signed_at=at, records=items, audit=audit.get(user_id, []),
@@ -247,10 +243,11 @@ def seal_imported(ws: Workspace) -> None:
     repo = SignatureRepository(ws.db)
     at = to_text(ws.clock())
     rows = [(p["kind"], repo.row(p["kind"], p["record_id"])) for p in repo.pending() if p["kind"] in SIGNED]
-    rows = [(kind, row, _columns(ws.db, kind)) for kind, row in rows if row is not None]
+    rows = [(kind, row, columns_of(ws.db, kind)) for kind, row in rows if row is not None]
     if not rows:
         return
-    items = [(kind, row["id"], canonical.digest(_payload(kind, SIGNED[kind], row, cols, at))) for kind, row, cols in rows]
+    items = [(kind, row["id"], canonical.digest(record_payload(kind, SIGNED[kind], row, cols, at)))
+             for kind, row, cols in rows]
     with ws.db.transaction():
         prev = repo.last_seal_digest(signer.key_id)
         payload = canonical.seal(key_id=signer.key_id, signed_at=at, records=items, audit=[], role="import", prev=prev)

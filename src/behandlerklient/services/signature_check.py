@@ -12,7 +12,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from behandlerklient.core import canonical
-from behandlerklient.services.seal import SIGNED, _payload
+from behandlerklient.services.seal import SIGNED, record_payload
 from behandlerklient.storage.database import Database
 from behandlerklient.storage.signatures import SignatureRepository
 
@@ -124,7 +124,7 @@ def _records(repo: SignatureRepository, seals: dict[int, Any], keys: dict[int, K
                 report.bad_records.append(f"{name}: signeret med en anden brugers nøgle end forfatterens")
                 continue
             try:
-                digest = canonical.digest(_payload(kind, spec, row, row["sig_columns"].split(","), s["signed_at"]))
+                digest = canonical.digest(record_payload(kind, spec, row, row["sig_columns"].split(","), s["signed_at"]))
             except (IndexError, KeyError, ValueError):
                 digest = ""
             entry = sealed.setdefault(seal_id, Sealed())
