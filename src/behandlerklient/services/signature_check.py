@@ -86,13 +86,22 @@ def _day(value: object) -> str:
     return str(value or "")[:10]
 
 
+def _record_name(label: str, day: object, record_id: int) -> str:
+    return f"{label} fra {_day(day)} (id {record_id})"
+
+
+def _audit_name(day: object, audit_id: int) -> str:
+    return f"række {audit_id} i revisionssporet ({_day(day)})"
+
+
 @dataclass
 class Sealed:
     """What verify recomputed for one seal: its items, and the names to report if it does not verify."""
 
     records: list[tuple[str, int, str]] = field(default_factory=list)
     audit: list[tuple[int, int, str]] = field(default_factory=list)
-    names: list[str] = field(default_factory=list)
+    # (label, date, id) of each record, (None, date, id) of each audit row: formatted only if reported.
+    names: list[tuple[str | None, object, int]] = field(default_factory=list)
 
 
 def _records(repo: SignatureRepository, seals: dict[int, Any], keys: dict[int, Key], sealed: dict[int, Sealed],
@@ -101,27 +110,26 @@ def _records(repo: SignatureRepository, seals: dict[int, Any], keys: dict[int, K
     for kind, spec in SIGNED.items():
         first = epoch.get(kind, 1)
         for row in repo.signed_rows(kind, spec.signed_flag):
-            name = f"{spec.label} fra {_day(row[spec.date_column])} (id {row['id']})"
             seal_id = row["sig_seal_id"]
             if seal_id is None:
                 if row["id"] < first:
                     report.before_signatures += 1
                 else:
-                    report.bad_records.append(f"{name}: mangler forfatterens signatur")
+                    report.bad_records.append(f"{_record_name(spec.label, row[spec.date_column], row['id'])}: mangler forfatterens signatur")
                 continue
             report.records += 1
             s = seals.get(seal_id)
             key = keys.get(s["key_id"]) if s is not None else None
             if key is None or not key.valid:
-                report.bad_records.append(f"{name}: signeret med en ukendt eller ugyldig nøgle")
+                report.bad_records.append(f"{_record_name(spec.label, row[spec.date_column], row['id'])}: signeret med en ukendt eller ugyldig nøgle")
                 continue
             if s["role"] == "import":
                 if key.user_id not in admins:
-                    report.bad_records.append(f"{name}: importeret, men ikke af en administrator")
+                    report.bad_records.append(f"{_record_name(spec.label, row[spec.date_column], row['id'])}: importeret, men ikke af en administrator")
                     continue
                 report.imported += 1
             elif key.user_id != row[spec.author_column]:
-                report.bad_records.append(f"{name}: signeret med en anden brugers nøgle end forfatterens")
+                report.bad_records.append(f"{_record_name(spec.label, row[spec.date_column], row['id'])}: signeret med en anden brugers nøgle end forfatterens")
                 continue
             try:
                 digest = canonical.digest(record_payload(kind, spec, row, row["sig_columns"].split(","), s["signed_at"]))
@@ -129,7 +137,7 @@ def _records(repo: SignatureRepository, seals: dict[int, Any], keys: dict[int, K
                 digest = ""
             entry = sealed.setdefault(seal_id, Sealed())
             entry.records.append((kind, row["id"], digest))
-            entry.names.append(f"{name}: indholdet passer ikke længere til forfatterens signatur")
+            entry.names.append((spec.label, row[spec.date_column], row["id"]))
     orphans = repo.orphan_signatures(list(SIGNED))
     if orphans:
         report.bad_records.append(f"{orphans} signerede poster er slettet")
@@ -139,17 +147,16 @@ def _audit(repo: SignatureRepository, seals: dict[int, Any], keys: dict[int, Key
            epoch: dict[str, int], report: SignatureReport) -> None:
     for r in repo.audit_rows(epoch.get("audit_log", 1)):
         report.audit_rows += 1
-        name = f"række {r['id']} i revisionssporet ({_day(r['at'])})"
         s = seals.get(r["seal_id"]) if r["seal_id"] is not None else None
         key = keys.get(s["key_id"]) if s is not None else None
         if r["seal_id"] is None:
-            report.bad_audit.append(f"{name}: ikke signeret af brugerens nøgle")
+            report.bad_audit.append(f"{_audit_name(r['at'], r['id'])}: ikke signeret af brugerens nøgle")
         elif key is None or not key.valid or key.user_id != r["user_id"]:
-            report.bad_audit.append(f"{name}: signeret med en nøgle, der ikke er brugerens")
+            report.bad_audit.append(f"{_audit_name(r['at'], r['id'])}: signeret med en nøgle, der ikke er brugerens")
         else:
             entry = sealed.setdefault(r["seal_id"], Sealed())
             entry.audit.append((r["id"], r["user_id"], r["hash"]))
-            entry.names.append(f"{name}: passer ikke til brugerens signatur")
+            entry.names.append((None, r["at"], r["id"]))
 
 
 def _seals(seals: dict[int, Any], keys: dict[int, Key], sealed: dict[int, Sealed], report: SignatureReport) -> None:
@@ -177,8 +184,12 @@ def _seals(seals: dict[int, Any], keys: dict[int, Key], sealed: dict[int, Sealed
             s = seals[seal_id]
             if key is None or s["version"] != canonical.VERSION or not _ok(key.public, s["signature"], payloads[seal_id]):
                 names = sealed.get(seal_id, Sealed()).names
-                for name in names:
-                    (report.bad_audit if name.startswith("række") else report.bad_records).append(name)
+                for label, day, item_id in names:
+                    if label is None:
+                        report.bad_audit.append(f"{_audit_name(day, item_id)}: passer ikke til brugerens signatur")
+                    else:
+                        report.bad_records.append(f"{_record_name(label, day, item_id)}: indholdet passer ikke "
+                                                  "længere til forfatterens signatur")
                 if not names:
                     report.bad_records.append(f"segl {seal_id} passer ikke til sin signatur")
         if intact is False and not report.bad_records and not report.bad_audit:
