@@ -244,3 +244,26 @@ def test_imported_signed_rows_are_vouched_for_by_the_importing_admin_and_counted
         assert not _check(target, "signatures").ok
     finally:
         target.close()
+
+
+def test_after_a_recovery_reset_the_users_new_key_counts_only_once_an_administrator_registers_it(ws) -> None:
+    _admin(ws)
+    users.add_user(ws=ws, admin_passphrase=PASSPHRASE, username="lhv", full_name="Lis", role="therapist",
+                   passphrase="lis-egen-kode")
+    code = keys.create_recovery_key(ws=ws, passphrase=PASSPHRASE)
+    keys.reset_with_recovery(db_path=ws.path, username="lhv", recovery_code=code, new_passphrase="lis-nye-kode")
+    ws.keys = kf.KeyFile.load(kf.keyfile_path(ws.path))
+    as_lhv = workspace.unlock(path=ws.path, passphrase="lis-nye-kode", username="lhv")
+    try:
+        assert as_lhv.user.id not in as_lhv.signers  # a reset key is not the one on record
+    finally:
+        as_lhv.close()
+    ws.keys.unwrap(kf.user_wrap_id(USERNAME), PASSPHRASE)
+    seal.register_wrap_key(ws=ws, username="lhv")
+    ws.close()
+    as_lhv = workspace.unlock(path=ws.path, passphrase="lis-nye-kode", username="lhv")
+    try:
+        assert as_lhv.user.id in as_lhv.signers
+        assert all(c.ok for c in integrity.verify(ws=as_lhv)), [c for c in integrity.verify(ws=as_lhv) if not c.ok]
+    finally:
+        as_lhv.close()
