@@ -30,7 +30,9 @@ def give_consent(ws, child, *, on: date, kind: str = "treatment", party: str = "
 
 
 def export_without_time(ws) -> dict:
-    """The whole database as exported, minus the export's own timestamp (for comparing two databases)."""
+    """The whole database as exported, minus the export's own timestamp and the audit chain's head (each
+    database's own history) (for comparing two databases)."""
     data = json.loads(transfer.export_json(ws=ws))
     data.pop("exported_at")
+    data.pop("audit_head", None)
     return data

@@ -63,7 +63,9 @@ def _build_parser() -> argparse.ArgumentParser:
     c.add_argument("--children", type=int, default=200)
     c.add_argument("--seed", type=int, default=1)
 
-    db_cmd("verify", "tjek databasens integritet")
+    c = db_cmd("verify", "tjek databasens integritet")
+    c.add_argument("--against", type=Path, help="sikkerhedskopi eller eksport, hvis position i revisionssporet "
+                   "stadig skal findes uændret")
 
     c = db_cmd("list", "vis børn eller forløb")
     c.add_argument("what", choices=["children", "courses"])
@@ -255,10 +257,12 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    from behandlerklient.services import integrity
+    from behandlerklient.services import anchor, integrity
 
     with _unlocked(args) as ws:
         checks = integrity.verify(ws=ws)
+        if args.against:
+            checks.append(integrity.Check(*anchor.check(ws.db, anchor.read(args.against), args.against.name)))
     for c in checks:
         print(f"{'OK ' if c.ok else 'FEJL'} {c.name}: {c.detail}")
     if all(c.ok for c in checks):

@@ -52,6 +52,13 @@ def test_remember_and_recall_with_a_real_backend(memory_keyring: MemoryKeyring) 
     assert remember.recall("kid", "anna") is None
 
 
+def test_a_remembered_session_keeps_the_users_signing_key_too(memory_keyring: MemoryKeyring) -> None:
+    key, signing = bytes(range(32)), bytes(range(32, 64))
+    assert remember.remember("kid", "anna", key, signing)
+    assert remember.recall("kid", "anna") == key and remember.recall_signing("kid", "anna") == signing
+    assert remember.remember("kid", "bo", key) and remember.recall_signing("kid", "bo") is None
+
+
 def test_without_a_backend_nothing_is_kept_anywhere(no_keyring, tmp_path: Path) -> None:
     assert not remember.available()
     assert remember.remember("kid", "anna", bytes(32)) is False

@@ -66,7 +66,9 @@ CASES = [(t, s) for t in TABLES for s in STATEMENTS] + [(t, s) for t in UNIQUE f
 @pytest.fixture(scope="module")
 def signed_ws(template_db, tmp_path_factory):
     """One database full of signed records, shared by the module; each attack is rolled back after its check."""
-    from behandlerklient.services import demo, pathway, questionnaires, workspace
+    from dataclasses import replace
+
+    from behandlerklient.services import demo, master_data, pathway, questionnaires, workspace
 
     path = tmp_path_factory.mktemp("immutable") / "journal.db"
     shutil.copy2(template_db, path)
@@ -80,6 +82,8 @@ def signed_ws(template_db, tmp_path_factory):
                         planned_sessions=15, reason="Tæt på den psykiatriske tærskel")
     questionnaires.record(ws=ws, child_id=child.id, questionnaire_id="eksempel-bekymring",
                           answered_on=date(2026, 5, 1), answers=[1, 2, 0, 3, 1, 2, 0, 1])
+    master_data.save(ws=ws, child_id=child.id, edited=replace(master_data.current(ws=ws, child_id=child.id),
+                                                              school="Marstal Skole"))
     yield ws
     ws.close()
 
@@ -189,7 +193,7 @@ def test_every_signed_table_is_attacked(signed_ws) -> None:
     db = signed_ws.db
     tables = [r[0] for r in db.query("SELECT name FROM sqlite_master WHERE type = 'table'")]
     with_signed_at = {t for t in tables if "signed_at" in _columns(db, t)}
-    assert with_signed_at == set(SIGNED)
+    assert with_signed_at - set(LEDGERS) == set(SIGNED)
     unique = {t: sorted(i[1] for i in db.query(f"PRAGMA index_list({t})") if i[2] and i[3] == "u")
               for t in TABLES}
     assert {t: len(names) for t, names in unique.items() if names} == {t: 1 for t in UNIQUE}
@@ -231,3 +235,54 @@ def test_the_audit_head_only_follows_the_log(signed_ws, attack, settings) -> Non
     finally:
         _set(db, APP_SETTINGS)
     assert tuple(db.query_one("SELECT * FROM audit_head")) == before
+
+
+# Append-only ledgers of later schemas (signatures, master data changes), each with every key it has.
+LEDGERS = {
+    "seals": ("id",),
+    "signing_keys": ("id", "public_key"),
+    "record_signatures": ("id", "kind, record_id"),
+    "audit_signatures": ("audit_id",),
+    "signature_epoch": ("kind",),
+    "child_changes": ("id",),
+}
+
+
+def _ledger_row(db, table: str) -> dict:
+    cols = _columns(db, table)
+    found = db.query_one(f"SELECT * FROM {table} ORDER BY rowid LIMIT 1")
+    assert found is not None, f"{table} has no row to attack"
+    return dict(zip(cols, found))
+
+
+def _ledger_where(row: dict, key: str) -> tuple[str, tuple]:
+    names = [k.strip() for k in key.split(",")]
+    return " AND ".join(f"{n} = ?" for n in names), tuple(row[n] for n in names)
+
+
+@pytest.mark.parametrize("settings", list(SETTINGS))
+@pytest.mark.parametrize("verb", ["INSERT OR REPLACE", "REPLACE", "UPDATE", "DELETE"])
+@pytest.mark.parametrize("table", list(LEDGERS))
+def test_a_ledger_row_survives_every_statement(signed_ws, table, verb, settings) -> None:
+    db = signed_ws.db
+    row = _ledger_row(db, table)
+    for key in LEDGERS[table]:
+        where, params = _ledger_where(row, key)
+        before = db.query(f"SELECT quote({'), quote('.join(row)}) FROM {table} WHERE {where}", params)
+        _set(db, SETTINGS[settings])
+        try:
+            with pytest.raises(IntegrityError, match=REFUSED):
+                if verb == "UPDATE":
+                    db.execute(f"UPDATE {table} SET {next(iter(row))} = {next(iter(row))} WHERE {where}", params)
+                elif verb == "DELETE":
+                    db.execute(f"DELETE FROM {table} WHERE {where}", params)
+                else:
+                    # The same key, every other column rewritten where the type allows: a forged replacement.
+                    keys = {n.strip() for n in key.split(",")}
+                    forged = {c: (v if c in keys or not isinstance(v, str) else v + "x") for c, v in row.items()}
+                    if key != "id" and "id" in forged:
+                        forged["id"] = None  # collide on the other key alone
+                    db.execute(*_insert(verb, table, forged))
+        finally:
+            _set(db, APP_SETTINGS)
+        assert db.query(f"SELECT quote({'), quote('.join(row)}) FROM {table} WHERE {where}", params) == before

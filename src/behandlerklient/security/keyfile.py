@@ -5,6 +5,10 @@ Each wrap (version 2) is a key pair: the X25519 private key sealed with the pass
 the data key sealed to the public key. So an administrator can seal a *new* data key for every remaining
 user without knowing their passphrases (key rotation, docs/keys.md). Version 1 wraps (the data key
 sealed directly with the passphrase-derived key) still open; they cannot be carried over a rotation.
+
+A user's wrap also holds that user's Ed25519 signing key (docs/signatures.md), encrypted with the same
+passphrase-derived key, so unlocking or confirming a passphrase unwraps both for one KDF run. Its AAD names
+the wrap, not the data key, so the signing key survives a rotation unchanged.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -50,6 +55,24 @@ def _unb64(text: str) -> bytes:
     return base64.b64decode(text.encode("ascii"), validate=True)
 
 
+def new_signing_key() -> bytes:
+    """A fresh Ed25519 private key, raw 32 bytes."""
+    return Ed25519PrivateKey.generate().private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+
+
+def public_key_of(private: bytes) -> str:
+    """base64 of the raw public key: how the database records it."""
+    raw = Ed25519PrivateKey.from_private_bytes(private).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return _b64(raw)
+
+
+@dataclass
+class SigningWrap:
+    nonce: bytes
+    wrapped: bytes
+    public_key: str  # base64, so a key can be recognised without the passphrase
+
+
 @dataclass
 class Wrap:
     wrap_id: str  # "user:<username>" or "recovery"
@@ -63,6 +86,7 @@ class Wrap:
     epk: bytes | None = None
     dk_nonce: bytes | None = None
     dk: bytes | None = None
+    signing: SigningWrap | None = None
 
     @property
     def username(self) -> str | None:
@@ -75,6 +99,11 @@ class KeyFile:
     wraps: list[Wrap] = field(default_factory=list)
     # Set only in a rotation's pending file: the first 16 bytes (SQLCipher's salt) of the database it opens.
     db_salt: bytes | None = None
+    # Signing keys unwrapped in this process (wrap id -> raw private key), kept as long as this object:
+    # the unlocked workspace holds it, so signing needs no second KDF run.
+    unwrapped_signing: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
+    # True after an unwrap gave an old wrap its first signing key: the caller saves the file.
+    changed: bool = field(default=False, repr=False, compare=False)
 
     # -- wrapping ---------------------------------------------------------------------------
     def _aad(self, wrap_id: str) -> bytes:
@@ -85,9 +114,15 @@ class KeyFile:
         # Bound to the wrap's id only, so the sealed private key survives a rotation's new key_id.
         return f"{FORMAT}:private:{wrap_id}".encode()
 
+    @staticmethod
+    def _signing_aad(wrap_id: str) -> bytes:
+        return f"{FORMAT}:signing:{wrap_id}".encode()
+
     def add_wrap(self, wrap_id: str, passphrase: str, data_key: bytes,
-                 params: kdf.ScryptParams | None = None) -> None:
-        """A new key pair for this wrap id, its private key sealed with the passphrase, the data key sealed to it."""
+                 params: kdf.ScryptParams | None = None, signing_key: bytes | None = None) -> None:
+        """A new key pair for this wrap id, its private key sealed with the passphrase, the data key sealed to it.
+        A user's wrap keeps the signing key unwrapped earlier in this process (a passphrase change), or
+        `signing_key`, or gets a new one (a new user)."""
         params = params or kdf.default_params()
         salt, nonce = kdf.new_salt(), os.urandom(12)
         kek = kdf.derive(passphrase, salt, params)
@@ -97,8 +132,25 @@ class KeyFile:
         wrap = Wrap(wrap_id, params, salt, nonce, wrapped, datetime.now(timezone.utc).isoformat(timespec="seconds"),
                     public=private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))
         self._seal_data_key(wrap, data_key)
+        if wrap.username:
+            self._wrap_signing(wrap, kek, signing_key or self.unwrapped_signing.get(wrap_id) or new_signing_key())
         self.wraps = [w for w in self.wraps if w.wrap_id != wrap_id]
         self.wraps.append(wrap)
+
+    def _wrap_signing(self, wrap: Wrap, kek: bytes, private: bytes) -> None:
+        nonce = os.urandom(12)
+        wrap.signing = SigningWrap(nonce, AESGCM(kek).encrypt(nonce, private, self._signing_aad(wrap.wrap_id)),
+                                   public_key_of(private))
+        self.unwrapped_signing[wrap.wrap_id] = private
+
+    def remember_signing_key(self, username: str, private: bytes | None) -> None:
+        """A signing key recalled from the OS keyring (with a remembered data key)."""
+        if private is not None:
+            self.unwrapped_signing[user_wrap_id(username)] = private
+
+    def signing_key(self, username: str) -> bytes | None:
+        """The user's private signing key if their passphrase was typed in this process."""
+        return self.unwrapped_signing.get(user_wrap_id(username))
 
     def _seal_data_key(self, wrap: Wrap, data_key: bytes) -> None:
         assert wrap.public is not None
@@ -112,13 +164,14 @@ class KeyFile:
     def rekeyed(self, new_data_key: bytes) -> tuple["KeyFile", list[str]]:
         """A new key file (new key_id) with `new_data_key` sealed for every version-2 wrap, no passphrase
         needed. Returns it and the ids of version-1 wraps that could not be carried over (left out)."""
-        fresh = KeyFile(key_id=secrets.token_hex(16))
+        fresh = KeyFile(key_id=secrets.token_hex(16), unwrapped_signing=dict(self.unwrapped_signing))
         dropped = []
         for w in self.wraps:
             if w.public is None:
                 dropped.append(w.wrap_id)
                 continue
-            copy = Wrap(w.wrap_id, w.kdf_params, w.salt, w.nonce, w.wrapped, w.created_at, public=w.public)
+            copy = Wrap(w.wrap_id, w.kdf_params, w.salt, w.nonce, w.wrapped, w.created_at, public=w.public,
+                        signing=w.signing)
             fresh._seal_data_key(copy, new_data_key)
             fresh.wraps.append(copy)
         return fresh, dropped
@@ -140,6 +193,21 @@ class KeyFile:
         if wrap is None:
             raise WrongPassphrase("Forkert brugernavn eller adgangskode.")
         kek = kdf.derive(passphrase, wrap.salt, wrap.kdf_params)
+        data_key = self._data_key(wrap, kek)
+        try:
+            if wrap.signing is not None:
+                self.unwrapped_signing[wrap_id] = AESGCM(kek).decrypt(
+                    wrap.signing.nonce, wrap.signing.wrapped, self._signing_aad(wrap_id))
+        except InvalidTag:
+            raise InvalidInput("Nøglefilen er beskadiget: din underskriftsnøgle kan ikke åbnes.") from None
+        if wrap.username and wrap.signing is None:
+            # A wrap from before signatures: the user gets a key now, with the KEK already at hand.
+            self._wrap_signing(wrap, kek, new_signing_key())
+            self.changed = True
+        return data_key
+
+    def _data_key(self, wrap: Wrap, kek: bytes) -> bytes:
+        wrap_id = wrap.wrap_id
         try:
             if wrap.public is None:  # version 1: the data key itself
                 return AESGCM(kek).decrypt(wrap.nonce, wrap.wrapped, self._aad(wrap_id))
@@ -258,6 +326,9 @@ def _wrap_json(w: Wrap) -> dict[str, Any]:
     if w.public is not None:
         assert w.epk is not None and w.dk_nonce is not None and w.dk is not None
         out.update(public=_b64(w.public), epk=_b64(w.epk), dk_nonce=_b64(w.dk_nonce), dk=_b64(w.dk))
+    if w.signing is not None:
+        out["signing"] = {"nonce": _b64(w.signing.nonce), "wrapped": _b64(w.signing.wrapped),
+                          "public_key": w.signing.public_key}
     return out
 
 
@@ -289,6 +360,11 @@ def _wrap_from_json(w: dict[str, Any], source: str) -> Wrap:
             raise bad
     elif len(wrap.wrapped) != 48:
         raise bad
+    sg = w.get("signing")
+    if sg is not None:
+        wrap.signing = SigningWrap(_unb64(sg["nonce"]), _unb64(sg["wrapped"]), str(sg["public_key"]))
+        if len(wrap.signing.nonce) != 12 or len(wrap.signing.wrapped) != 48:
+            raise bad
     return wrap
 
 

@@ -23,17 +23,20 @@ UNAVAILABLE_MESSAGE = ("Denne computer har ingen nøglering (styresystemets adga
                        "databasen kan ikke huskes. Du skal skrive adgangskoden hver gang.")
 
 
-def remember(key_id: str, username: str, data_key: bytes) -> bool:
+def remember(key_id: str, username: str, data_key: bytes, signing_key: bytes | None = None) -> bool:
+    """The user's signing key travels with the data key, so a remembered session still signs what the user
+    writes (docs/signatures.md); it is protected exactly as the data key is."""
     if not available():
         return False
     try:
-        keyring.set_password(SERVICE, f"{key_id}:{username}", data_key.hex())
+        keyring.set_password(SERVICE, f"{key_id}:{username}",
+                             data_key.hex() + (f":{signing_key.hex()}" if signing_key else ""))
         return True
     except KeyringError:
         return False
 
 
-def recall(key_id: str, username: str) -> bytes | None:
+def _recalled(key_id: str, username: str) -> list[bytes] | None:
     if not available():
         return None
     try:
@@ -43,10 +46,20 @@ def recall(key_id: str, username: str) -> bytes | None:
     if not value:
         return None
     try:
-        key = bytes.fromhex(value)
+        keys = [bytes.fromhex(part) for part in value.split(":")]
     except ValueError:
         return None
-    return key if len(key) == 32 else None
+    return keys if all(len(k) == 32 for k in keys) and len(keys) <= 2 else None
+
+
+def recall(key_id: str, username: str) -> bytes | None:
+    keys = _recalled(key_id, username)
+    return keys[0] if keys else None
+
+
+def recall_signing(key_id: str, username: str) -> bytes | None:
+    keys = _recalled(key_id, username)
+    return keys[1] if keys and len(keys) == 2 else None
 
 
 def forget(key_id: str, username: str) -> None:

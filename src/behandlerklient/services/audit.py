@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from behandlerklient.services import seal
 from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.database import Database
 
@@ -31,6 +32,7 @@ def record(db: Database, *, user_id: int | None, action: str, now: datetime, chi
         db.insert("audit_log", {"id": row_id, "at": at, "user_id": user_id, "action": action, "child_id": child_id,
                                 "object": obj, "detail": detail, "prev_hash": last_hash, "hash": digest})
         db.execute("UPDATE audit_head SET last_id = ?, last_hash = ? WHERE singleton = 1", (row_id, digest))
+        seal.note_audit_row(db, audit_id=row_id, user_id=user_id, chain_hash=digest)  # signed at commit
 
 
 def record_many(db: Database, *, user_id: int | None, action: str, now: datetime,

@@ -15,6 +15,7 @@ from pathlib import Path
 from behandlerklient import paths
 from behandlerklient.core.errors import CorruptDatabase, InvalidInput, KnownError, StorageFull
 from behandlerklient.security import keyfile as kf
+from behandlerklient.services import anchor
 from behandlerklient.services import audit, settings
 from behandlerklient.services.workspace import Workspace, open_with_key, unwrap
 from behandlerklient.storage import in_use
@@ -78,13 +79,15 @@ def _write(ws: Workspace, out: Path, schema: int, *, created_at: str) -> Path:
     try:
         with tempfile.TemporaryDirectory(prefix=".bk-backup-", dir=str(out.parent)) as tmp:
             copy = Path(tmp) / DB_MEMBER
+            audit_head = anchor.head(ws.db)  # read first: the copy holds this row, or later ones chained to it
             _export_copy(ws, copy)
             packed = Path(tmp) / "packed"
             with zipfile.ZipFile(packed, "w", compression=zipfile.ZIP_STORED) as z:
                 z.write(copy, DB_MEMBER)
                 z.writestr(KEYS_MEMBER, json.dumps(ws.keys.to_json(), indent=2))
                 z.writestr(INFO_MEMBER, json.dumps({"format": "behandlerklient-backup", "version": 1,
-                                                    "schema_version": schema, "created_at": created_at}))
+                                                    "schema_version": schema, "created_at": created_at,
+                                                    anchor.FIELD: audit_head}))
             packed.replace(out)
     except OSError as exc:
         raise translate_error(exc, out) from None

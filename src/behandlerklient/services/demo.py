@@ -14,6 +14,7 @@ from behandlerklient.services import (
     children, consent, group_sessions, journal, pathway, records, sdq_records, sessions, supervision,
 )
 from behandlerklient.services import demo_vocabulary as V
+from behandlerklient.services import seal
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.children import ChildRepository
 from behandlerklient.storage.sessions import JournalRepository
@@ -97,6 +98,7 @@ def generate(*, ws: Workspace, children_count: int, seed: int = 1, today: date |
                           for u, n, t in THERAPISTS]
             gps = [ChildRepository(ws.db).add_gp(g) for g in _gps(rng, 40)]
         result.supervisors = [u for u in therapists if u.role == "supervisor"]
+        seal.give_keys(ws=ws, users=therapists)
         taken = {r[0] for r in ws.db.query("SELECT cpr FROM children")}
         done = 0
         while done < children_count:
@@ -121,9 +123,15 @@ def enable_demo_logins(*, ws: Workspace, passphrase: str) -> list[str]:
     added = []
     for username, _name, title in THERAPISTS:
         if "Supervisor" in title and not ws.keys.find(kf.user_wrap_id(username)):
-            ws.keys.add_wrap(kf.user_wrap_id(username), passphrase, data_key)
+            user = UserRepository(ws.db).by_username(username)
+            ws.keys.add_wrap(kf.user_wrap_id(username), passphrase, data_key,
+                             signing_key=seal.private_bytes(ws.db, user.id) if user else None)
             added.append(username)
     ws.keys.save(kf.keyfile_path(ws.path))
+    for username in added:  # a key made now (not by `generate` in this session) is vouched for by the admin
+        user = UserRepository(ws.db).by_username(username)
+        if user and seal.private_bytes(ws.db, user.id) is None:
+            seal.register_wrap_key(ws=ws, username=username)
     return added
 
 

@@ -10,6 +10,7 @@ from behandlerklient.core import limits
 from behandlerklient.core.errors import InvalidInput, NotFound, RuleRefused
 from behandlerklient.core.models import JournalEntry, Session, SessionParts
 from behandlerklient.core.vocab import SESSION_PARTS
+from behandlerklient.services import seal
 from behandlerklient.services import audit
 from behandlerklient.services.authorship import require_author
 from behandlerklient.services.changes import Changes
@@ -186,4 +187,5 @@ def sign_confirmed(*, ws: Workspace, group_id: int) -> Changes:
                 session_id=p.session_id, signed_at=now, source="group_session", source_id=group_id))
             audit.record(ws.db, user_id=ws.user.id, action="sign", now=now, child_id=p.child_id,
                          obj=f"group_session:{group_id}")
+        seal.seal_pending(ws)  # sign what became signed here with the author's key (docs/signatures.md)
     return Changes(sessions=True, journal=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from behandlerklient.services import audit
+from behandlerklient.services import audit, signature_check
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage import schema_triggers
 from behandlerklient.storage.migrate import latest_version
@@ -46,6 +46,7 @@ def verify(*, ws: Workspace) -> list[Check]:
         "+ (SELECT count(*) FROM (SELECT * FROM stored EXCEPT SELECT * FROM expected))")
     checks.append(Check("search_index", not stale, "ok" if not stale
                         else f"søgeindekset passer ikke til registret ({stale} forskel{'' if stale == 1 else 'le'})"))
+    checks += [Check(*c) for c in signature_check.checks(db)]
     return checks
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from behandlerklient.core.errors import InvalidInput, NotFound, RuleRefused
 from behandlerklient.core.models import JournalEntry
+from behandlerklient.services import seal
 from behandlerklient.services import audit
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.signing import Proof, confirm_identity
@@ -78,4 +79,5 @@ def correct_confirmed(*, ws: Workspace, original: JournalEntry, text: str) -> tu
             signed_at=now, supersedes_id=original.id, source=original.source, source_id=original.source_id))
         audit.record(ws.db, user_id=ws.user.id, action="correct", now=now, child_id=original.child_id,
                      obj=f"journal:{original.id}")
+        seal.seal_pending(ws)  # sign what became signed here with the author's key (docs/signatures.md)
     return entry, Changes(journal=True, child_id=original.child_id)

@@ -14,6 +14,7 @@ from behandlerklient.core.errors import InvalidInput, NotFound, RuleRefused
 from behandlerklient.core.models import JournalEntry
 from behandlerklient.exports import gp_letter, medcom
 from behandlerklient.exports.pdf_base import write_file
+from behandlerklient.services import seal
 from behandlerklient.services import audit, children, consent, records, sdq_records
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.workspace import Workspace
@@ -208,4 +209,5 @@ def journalise_disclosure(*, ws: Workspace, prepared: Prepared, medcom: bool) ->
         audit.record(ws.db, user_id=ws.user.id, action="export", now=now, child_id=prepared.child_id,
                      obj=f"gp-letter:{letter.kind}:course:{prepared.course_id}" if prepared.course_id
                      else f"gp-letter:{letter.kind}", detail="medcom" if medcom else "pdf")
+        seal.seal_pending(ws)  # sign what became signed here with the author's key (docs/signatures.md)
     return Changes(journal=True, child_id=prepared.child_id)

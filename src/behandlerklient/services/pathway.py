@@ -10,6 +10,7 @@ from behandlerklient.core import course_rules
 from behandlerklient.core.errors import InvalidInput, NotFound, RuleRefused
 from behandlerklient.core.models import Course, JournalEntry
 from behandlerklient.core.vocab import CONTACT_CHANNEL, CONTACT_MADE_BY, CONTACT_WAY, SESSION_FORMAT
+from behandlerklient.services import seal
 from behandlerklient.services import audit, records
 from behandlerklient.services import consent as consent_service
 from behandlerklient.services.changes import Changes
@@ -137,6 +138,7 @@ def change_track(*, ws: Workspace, course_id: int, track_id: str, reason: str, o
             course_id=course_id, signed_at=now, source="course_change"))
         audit.record(ws.db, user_id=ws.user.id, action="sign", now=now, child_id=course.child_id,
                      obj=f"course:{course_id}", detail="track change")
+        seal.seal_pending(ws)  # sign what became signed here with the author's key (docs/signatures.md)
     return Changes(courses=True, journal=True, child_id=course.child_id)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from behandlerklient import paths
 from behandlerklient.core.errors import InvalidInput
+from behandlerklient.services import seal
 from behandlerklient.services import audit
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.workspace import Workspace
@@ -70,4 +71,5 @@ def record(*, ws: Workspace, child_id: int, questionnaire_id: str, answered_on: 
             "author_id": ws.user.id, "created_at": to_text(now), "signed_at": to_text(now)})
         audit.record(ws.db, user_id=ws.user.id, action="create", now=now, child_id=child_id,
                      obj=f"questionnaire:{rid}")
+        seal.seal_pending(ws)  # sign what became signed here with the author's key (docs/signatures.md)
     return rid, Changes(journal=True, child_id=child_id)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from behandlerklient.core import limits
 from behandlerklient.core.errors import InvalidInput, NotFound, RuleRefused
 from behandlerklient.core.models import JournalEntry
+from behandlerklient.services import seal
 from behandlerklient.services import audit
 from behandlerklient.services.authorship import require_author
 from behandlerklient.services.changes import Changes
@@ -207,6 +208,7 @@ def sign_confirmed(*, ws: Workspace, kind: str, record_id: int) -> tuple[Journal
             k.after_sign(ws, row)
         audit.record(ws.db, user_id=ws.user.id, action="sign", now=now, child_id=row["child_id"],
                      obj=f"{k.name}:{record_id}")
+        seal.seal_pending(ws)  # sign what became signed here with the author's key (docs/signatures.md)
     return entry, Changes(journal=True, courses=True, contacts=True, child_id=row["child_id"])
 
 

@@ -7,6 +7,7 @@ from datetime import date
 
 from behandlerklient.core import sdq
 from behandlerklient.core.errors import InvalidInput, ValidationError
+from behandlerklient.services import seal
 from behandlerklient.services import audit
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.scoring import band_scheme
@@ -66,6 +67,7 @@ def record(*, ws: Workspace, child_id: int, informant: str, phase: str, answered
             "signed_at": to_text(now)})
         audit.record(ws.db, user_id=ws.user.id, action="create", now=now, child_id=child_id, obj=f"sdq:{rid}",
                      detail=f"total={scores.total_difficulties}")
+        seal.seal_pending(ws)  # sign what became signed here with the author's key (docs/signatures.md)
     return rid, Changes(journal=True, child_id=child_id)
 
 

@@ -10,6 +10,7 @@ from behandlerklient.core.errors import InvalidInput, NotFound, RuleRefused
 from behandlerklient.core.manuals import Track
 from behandlerklient.core.models import Course, JournalEntry, Session, SessionParts
 from behandlerklient.core.vocab import PARTICIPANTS, SESSION_FORMAT, SESSION_PARTS, label
+from behandlerklient.services import seal
 from behandlerklient.services import audit, supervision
 from behandlerklient.services.authorship import author_name, require_author
 from behandlerklient.services.changes import Changes
@@ -122,6 +123,7 @@ def record_absence(*, ws: Workspace, course_id: int, on: date, attendance: str, 
             source="session", source_id=s.id))
         audit.record(ws.db, user_id=ws.user.id, action="sign", now=now, child_id=course.child_id,
                      obj=f"session:{s.id}", detail=attendance)
+        seal.seal_pending(ws)  # sign what became signed here with the author's key (docs/signatures.md)
     return Changes(sessions=True, journal=True, child_id=course.child_id)
 
 
@@ -201,6 +203,7 @@ def finish_confirmed(*, ws: Workspace, session: Session) -> tuple[JournalEntry, 
         audit.record(ws.db, user_id=ws.user.id, action="sign", now=now, child_id=course.child_id,
                      obj=f"session:{session.id}")
         supervision.sample_after_signing(ws=ws, session_id=session.id, number=session.number)
+        seal.seal_pending(ws)  # sign what became signed here with the author's key (docs/signatures.md)
     session.state, session.signed_at = "signed", now
     return entry, Changes(sessions=True, journal=True, child_id=course.child_id)
 

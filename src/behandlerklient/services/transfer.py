@@ -10,7 +10,7 @@ from behandlerklient import __version__
 from behandlerklient.core import cpr as cprmod
 from behandlerklient.core.errors import InvalidInput, RuleRefused, ValidationError
 from behandlerklient.core.sorting import name_key
-from behandlerklient.services import audit
+from behandlerklient.services import anchor, audit, seal
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.import_checks import RowProblem, check_row
 from behandlerklient.services.workspace import Workspace
@@ -73,7 +73,8 @@ def export_data(*, ws: Workspace) -> dict[str, Any]:
         cols = _columns(db, table)
         tables[table] = [dict(zip(cols, r)) for r in db.query(f"SELECT {', '.join(cols)} FROM {table} ORDER BY id")]
     return {"format": FORMAT, "format_version": FORMAT_VERSION, "schema_version": db.user_version,
-            "app_version": __version__, "exported_at": to_text(ws.clock()), "tables": tables}
+            "app_version": __version__, "exported_at": to_text(ws.clock()), anchor.FIELD: anchor.head(db),
+            "tables": tables}
 
 
 def export_json(*, ws: Workspace) -> str:
@@ -215,6 +216,7 @@ def import_json(*, ws: Workspace, text: str, origin: str = "") -> tuple[dict[str
         audit.record_many(db, user_id=ws.user.id, action="import", now=now, entries=imported)
         audit.record(db, user_id=ws.user.id, action="import", now=now,
                      detail=f"{counts.get('children', 0)} children; {source}")
+        seal.seal_imported(ws)  # vouched for by the importer, counted apart by verify (docs/signatures.md)
     return counts, Changes(children=True, contacts=True, courses=True, sessions=True, journal=True, users=True)
 
 

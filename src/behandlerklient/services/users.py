@@ -7,7 +7,7 @@ from behandlerklient.core.errors import InvalidInput, RuleRefused
 from behandlerklient.core.models import User
 from behandlerklient.core.vocab import ROLES
 from behandlerklient.security import keyfile as kf
-from behandlerklient.services import audit
+from behandlerklient.services import audit, seal
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.workspace import Workspace, check_passphrase, check_username
 from behandlerklient.storage.users import UserRepository
@@ -36,5 +36,6 @@ def add_user(*, ws: Workspace, admin_passphrase: str, username: str, full_name: 
         user = repo.add(User(None, username, full_name or username, role, title, phone), now=now)
         ws.keys.add_wrap(kf.user_wrap_id(username), passphrase, data_key)
         ws.keys.save(kf.keyfile_path(ws.path))
+        seal.register_wrap_key(ws=ws, username=username)  # vouched for by the administrator's key
         audit.record(ws.db, user_id=ws.user.id, action="user", now=now, obj=f"user:{user.id}", detail=f"add {role}")
     return user, Changes(users=True)

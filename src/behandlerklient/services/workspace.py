@@ -18,6 +18,7 @@ from behandlerklient.core.vocab import ROLES
 from behandlerklient.security import keyfile as kf
 from behandlerklient.security import kdf
 from behandlerklient.services import catalogue as catalogue_service
+from behandlerklient.services import seal
 from behandlerklient.storage.database import Database
 from behandlerklient.storage.clock import now_utc
 from behandlerklient.storage.migrate import migrate
@@ -42,6 +43,15 @@ class Workspace:
     # Kept while unlocked (the open connection holds it anyway) so a background task can open its own
     # connection; dropped with the workspace when it closes or the app locks.
     data_key: bytes | None = field(default=None, repr=False)
+    # The unlocked users' signing keys (services.seal), shared with connections opened for this workspace.
+    signers: dict | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.signers is None:
+            self.signers = self.db.signers
+        else:
+            self.db.signers = self.signers
+        seal.attach(self.db)
 
     @property
     def path(self) -> Path:
@@ -109,6 +119,7 @@ def create(*, path: Path, username: str, full_name: str, passphrase: str, role: 
         migrate(db)
         with db.transaction():
             user = UserRepository(db).add(User(None, username, full_name or username, role, title, phone), now=now_utc())
+            seal.signer_for(db, user=user, keys=keys, now=now_utc())
         keys.save(keys_path)
     except BaseException:
         db.close()
@@ -150,6 +161,10 @@ def open_with_key(*, path: Path, key: bytes, username: str, keys: kf.KeyFile | N
         user = UserRepository(db).by_username(username)
         if user is None:
             raise WrongPassphrase(f"Brugeren {username} findes ikke i databasen.")
+        seal.signer_for(db, user=user, keys=keys, now=now_utc())
+        if keys.changed:  # an old wrap got its first signing key while unwrapping
+            keys.save(kf.keyfile_path(Path(path)))
+            keys.changed = False
     except BaseException:
         db.close()
         raise

@@ -69,6 +69,11 @@ class Database:
         self._conn = conn
         self.path = path
         self._depth = 0
+        # Signing keys of users unlocked on this connection (user id -> services.seal.Signer).
+        self.signers: dict[int, Any] = {}
+        # Audit rows written in the open transaction, not yet signed; `before_commit` signs them.
+        self.unsealed_audit: list[tuple[int, int, str]] = []
+        self.before_commit: Any = None
 
     @classmethod
     def open(cls, path: Path, key: bytes, *, create: bool = False) -> "Database":
@@ -135,10 +140,13 @@ class Database:
         self._depth += 1
         try:
             yield self
+            if self._depth == 1 and self.before_commit is not None:
+                self.before_commit(self)  # still inside the transaction: what it writes commits with it
         except BaseException:
             self._depth -= 1
             with contextlib.suppress(Exception):
                 if self._depth == 0:
+                    self.unsealed_audit.clear()
                     conn.execute("ROLLBACK")
                 else:
                     conn.execute(f"ROLLBACK TO sp{self._depth}")

@@ -208,6 +208,7 @@ class AppController:
         if allow_remembered:  # never after a lock: locking must really ask again
             for username in users:
                 key = remember.recall(keys.key_id, username)
+                keys.remember_signing_key(username, remember.recall_signing(keys.key_id, username))
                 if key is not None:
                     try:
                         self._start_main(workspace.open_with_key(path=self.path, key=key, username=username, keys=keys))
@@ -221,7 +222,7 @@ class AppController:
             self._wait_for_demo()
             ws = workspace.open_with_key(path=self.path, key=data_key, username=name, keys=keys)
             if keep:
-                if not remember.remember(keys.key_id, ws.user.username, data_key):
+                if not remember.remember(keys.key_id, ws.user.username, data_key, keys.signing_key(ws.user.username)):
                     prompts.warning(None, "Behandlerklient", remember.UNAVAILABLE_MESSAGE)
             return ws
 

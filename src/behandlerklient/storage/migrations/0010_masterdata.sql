@@ -28,3 +28,7 @@ CREATE TRIGGER child_changes_frozen BEFORE UPDATE ON child_changes
 BEGIN SELECT RAISE(ABORT, 'master data changes are append-only'); END;
 CREATE TRIGGER child_changes_kept BEFORE DELETE ON child_changes
 BEGIN SELECT RAISE(ABORT, 'master data changes are append-only'); END;
+-- A replacing INSERT would delete a change row without firing child_changes_kept (recursive_triggers off).
+CREATE TRIGGER child_changes_not_replaced BEFORE INSERT ON child_changes
+WHEN EXISTS (SELECT 1 FROM child_changes WHERE id = NEW.id)
+BEGIN SELECT RAISE(ABORT, 'master data changes are append-only'); END;
