@@ -4,7 +4,14 @@ import pytest
 
 from behandlerklient.core.errors import DatabaseTooNew
 from behandlerklient.storage.database import Database
-from behandlerklient.storage.migrate import Migration, applied_version, latest_version, load_migrations, migrate, pending
+from behandlerklient.storage.migrate import (
+    Migration,
+    applied_version,
+    latest_version,
+    load_migrations,
+    migrate,
+    pending,
+)
 
 KEY = bytes(32)
 

@@ -13,7 +13,6 @@ from behandlerklient.core.models import JournalEntry
 from behandlerklient.services import audit
 from behandlerklient.services.authorship import require_author
 from behandlerklient.services.changes import Changes
-# The registry lives apart so that pathway_records.py can fill it without importing this module.
 from behandlerklient.services.record_kinds import KINDS, Kind, kind_of, register  # noqa: F401 (re-exported)
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.clock import to_text
