@@ -4,7 +4,14 @@ import pytest
 
 from behandlerklient.core.errors import DatabaseTooNew
 from behandlerklient.storage.database import Database
-from behandlerklient.storage.migrate import Migration, applied_version, latest_version, load_migrations, migrate, pending
+from behandlerklient.storage.migrate import (
+    Migration,
+    applied_version,
+    latest_version,
+    load_migrations,
+    migrate,
+    pending,
+)
 
 KEY = bytes(32)
 
@@ -92,3 +99,242 @@ def test_upgrade_to_the_ordered_search_index_keeps_every_child_findable(db: Data
     assert migrate(db, shipped) == list(range(5, len(shipped) + 1))
     names = lambda text: [r.last_name for r in ChildRepository(db).search(text)]  # noqa: E731
     assert names("a") == ["Andersen", "Ærø"] and names("å") == ["Østergaard"] and names("010311") == ["Ærø"]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The migration ladder: a database left at every earlier schema version, holding data, upgrades to the newest.
+#
+# LADDER_ROWS is one representative record of each kind, written as the program of its time wrote it: a row lands
+# at version v when its table exists at v, with the columns the table has at v (columns added later take their
+# defaults). Tables a new migration adds need rows here once that migration is no longer the newest
+# (test_the_ladder_data_covers_every_table_of_earlier_schemas says which).
+
+T0 = "2026-01-05T09:00:00"
+T1 = "2026-01-05T10:00:00"
+T2 = "2026-02-02T11:30:00"
+
+LADDER_ROWS: list[tuple[str, dict]] = [
+    ("users", {"id": 1, "username": "tanja", "full_name": "Tanja Testesen", "role": "therapist", "title": "Psykolog",
+               "phone": "59 66 60 02", "created_at": T0}),
+    ("users", {"id": 2, "username": "svend", "full_name": "Svend Supervisor", "role": "supervisor", "title": "",
+               "phone": "", "created_at": T0}),
+    ("gps", {"id": 1, "clinic_name": "Lægehuset Syd", "doctor_name": "Læge Lund", "address": "Torvet 1",
+             "postcode": "4000", "city": "Roskilde", "phone": "46 00 00 00", "sor": "123456789012345", "ean": ""}),
+    ("children", {"id": 1, "first_name": "Åse", "last_name": "Østergaard", "sort_key": "østergaard\x01åse",
+                  "cpr": "0103151234", "birth_date": "2015-03-01", "sex": "F", "home_municipality": "Syddal",
+                  "treating_municipality": "Syddal", "gp_id": 1, "created_at": T0, "created_by": 1,
+                  "address": "Skovvej 2", "school": "Syddal Skole"}),
+    ("children", {"id": 2, "first_name": "Bo", "last_name": "Andersen", "sort_key": "andersen\x01bo",
+                  "cpr": "1207129876", "birth_date": "2012-07-12", "sex": "M", "created_at": T0, "created_by": 1}),
+    ("guardians", {"id": 1, "child_id": 1, "name": "Mette Østergaard", "relation": "mother", "has_custody": 1,
+                   "phone": "20 00 00 01", "email": "mette@example.invalid", "address": "Skovvej 2"}),
+    ("guardians", {"id": 2, "child_id": 1, "name": "Jens Østergaard", "relation": "father", "has_custody": 0}),
+    # A signed contact and a draft (contacts are signed from schema 2 on).
+    ("contacts", {"id": 1, "child_id": 1, "contact_date": "2026-01-05", "made_by": "parent", "way": "gp",
+                  "channel": "phone", "concern": "Angst for skolen", "consent_to_share": 1, "created_at": T0,
+                  "created_by": 1, "consent_obtain": 1, "signed_at": T1, "age_reason": ""}),
+    ("contacts", {"id": 2, "child_id": 2, "contact_date": "2026-02-02", "made_by": "young_person", "way": "self",
+                  "concern": "Kladde", "created_at": T2, "created_by": 1, "signed_at": None}),
+    ("intakes", {"id": 1, "contact_id": 1, "child_id": 1, "talk_number": 1, "talk_date": "2026-01-07",
+                 "channel": "phone", "duration_min": 30, "notes": "Første samtale", "decision_group": 2,
+                 "reasoning": "Angst", "author_id": 1, "created_at": T1, "signed_at": T1}),
+    ("intakes", {"id": 2, "contact_id": 1, "child_id": 1, "talk_number": 2, "talk_date": "2026-01-14",
+                 "author_id": 1, "created_at": T1, "signed_at": None}),
+    ("screenings", {"id": 1, "contact_id": 1, "child_id": 1, "screening_date": "2026-01-10",
+                    "child_account": "Ondt i maven", "symptoms": "Undgåelse", "self_harm_asked": 1,
+                    "risk_level": "low", "outcome": "course", "outcome_track_id": "anxiety_individual",
+                    "author_id": 1, "created_at": T1, "signed_at": T1}),
+    ("sdq_responses", {"id": 1, "child_id": 1, "screening_id": 1, "phase": "baseline", "informant": "parent",
+                       "answered_on": "2026-01-10", "answers": "0120120120120120120120.20", "impact": "1",
+                       "author_id": 1, "created_at": T1, "signed_at": T1}),
+    ("questionnaire_responses", {"id": 1, "child_id": 1, "screening_id": 1, "questionnaire_id": "scas",
+                                 "answered_on": "2026-01-10", "answers": "1,2,0,3", "score": 6, "author_id": 1,
+                                 "created_at": T1, "signed_at": T1}),
+    ("consents", {"id": 1, "child_id": 1, "kind": "treatment", "given_by": "custody_holder", "guardian_id": 1,
+                  "given_on": "2026-01-07", "author_id": 1, "created_at": T1, "signed_at": T1}),
+    ("consents", {"id": 2, "child_id": 1, "kind": "share", "party": "school", "given_by": "custody_holder",
+                  "guardian_id": 1, "given_on": "2026-01-07", "note": "Klasselærer", "author_id": 1,
+                  "created_at": T1, "signed_at": T1}),
+    ("consents", {"id": 3, "child_id": 1, "kind": "share", "party": "school", "given_by": "custody_holder",
+                  "guardian_id": 1, "given_on": "2026-02-02", "withdraws_id": 2, "author_id": 1,
+                  "created_at": T2, "signed_at": None}),
+    ("courses", {"id": 1, "child_id": 1, "track_id": "anxiety_individual", "status": "active",
+                 "format": "individual", "start_date": "2026-01-12", "planned_sessions": 10, "created_at": T1,
+                 "created_by": 1, "contact_id": 1}),
+    ("courses", {"id": 2, "child_id": 1, "track_id": "anxiety_individual", "status": "completed",
+                 "format": "individual", "start_date": "2025-01-12", "end_date": "2025-04-01",
+                 "planned_sessions": 8, "created_at": T0, "created_by": 1, "closing_reason": "Afsluttet efter plan"}),
+    ("course_changes", {"id": 1, "course_id": 1, "changed_on": "2026-01-20", "kind": "planned_sessions",
+                        "old_value": "8", "new_value": "10", "reason": "Mere eksponering", "author_id": 1,
+                        "created_at": T2}),
+    ("group_sessions", {"id": 1, "track_id": "anxiety_group", "number": 1, "session_date": "2026-01-19",
+                        "agenda": "Velkomst", "author_id": 1, "created_at": T2, "signed_at": T2}),
+    ("sessions", {"id": 1, "course_id": 1, "number": 1, "session_date": "2026-01-12", "duration_min": 60,
+                  "participants": "both", "format": "individual", "agenda": "Psykoedukation", "goals": "Forstå angst",
+                  "homework": "Dagbog", "state": "signed", "author_id": 1, "created_at": T1, "updated_at": T1,
+                  "signed_at": T1, "own_note": "Egen note", "attendance": "held"}),
+    ("sessions", {"id": 2, "course_id": 1, "number": 2, "session_date": "2026-01-19", "participants": "child",
+                  "format": "individual", "agenda": "Kladde", "state": "draft", "author_id": 1, "created_at": T2,
+                  "updated_at": T2, "signed_at": None}),
+    ("sessions", {"id": 3, "course_id": 1, "number": 3, "session_date": "2026-01-26", "participants": "child",
+                  "format": "individual", "state": "signed", "author_id": 1, "created_at": T2, "updated_at": T2,
+                  "signed_at": T2, "attendance": "missed", "over_range_reason": ""}),
+    ("journal_entries", {"id": 1, "child_id": 1, "course_id": 1, "session_id": 1, "kind": "session",
+                         "title": "Session 1", "body": "Psykoedukation om angst.", "author_id": 1,
+                         "author_role": "therapist", "event_time": T1, "written_at": T1, "signed_at": T1}),
+    ("journal_entries", {"id": 2, "child_id": 1, "kind": "contact", "title": "Henvendelse",
+                         "body": "Mor ringede.", "author_id": 1, "author_role": "therapist", "event_time": T0,
+                         "written_at": T1, "signed_at": T1, "source": "contact", "source_id": 1}),
+    # A correction: a new signed entry that supersedes the first.
+    ("journal_entries", {"id": 3, "child_id": 1, "course_id": 1, "session_id": 1, "kind": "session",
+                         "title": "Session 1 (rettet)", "body": "Psykoedukation om angst og bekymring.",
+                         "author_id": 1, "author_role": "therapist", "event_time": T1, "written_at": T2,
+                         "signed_at": T2, "supersedes_id": 1}),
+    ("coordination_entries", {"id": 1, "child_id": 1, "course_id": 1, "entry_date": "2026-01-21",
+                              "partner": "school", "kind": "coordination", "summary": "Aftalt pauser",
+                              "author_id": 1, "created_at": T2, "signed_at": T2}),
+    ("notifications", {"id": 1, "child_id": 1, "course_id": 1, "notified_on": "2026-01-22", "grounds": "Bekymring",
+                       "recipient": "Syddal Kommune", "author_id": 1, "created_at": T2, "signed_at": T2}),
+    ("closings", {"id": 1, "course_id": 2, "child_id": 1, "closing_date": "2025-04-01", "effect": "improved",
+                  "content_summary": "Eksponering", "status": "completed", "author_id": 1, "created_at": T0,
+                  "signed_at": T0}),
+    ("follow_ups", {"id": 1, "course_id": 2, "child_id": 1, "kind": "follow_up", "due_date": "2025-07-01",
+                    "done_on": "2025-07-02", "notes": "Går godt", "relapse": 0, "more_needed": 0, "author_id": 1,
+                    "signed_at": T0}),
+    ("follow_ups", {"id": 2, "course_id": 2, "child_id": 1, "kind": "booster", "due_date": "2026-04-01"}),
+    ("fidelity_ratings", {"id": 1, "session_id": 1, "rater_id": 1, "rater_kind": "self", "item_key": "agenda",
+                          "item_label": "Dagsorden", "adherence": "yes", "competence": 4, "rated_at": T1}),
+    ("fidelity_ratings", {"id": 2, "session_id": 1, "rater_id": 2, "rater_kind": "supervisor", "item_key": "agenda",
+                          "item_label": "Dagsorden", "adherence": "partly", "comment": "Kort", "rated_at": T2}),
+    ("reviews", {"id": 1, "session_id": 1, "reason": "sample", "requested_at": T1, "status": "approved",
+                 "supervisor_id": 2, "decided_at": T2, "comment": "Fint"}),
+    ("supervision_meetings", {"id": 1, "meeting_date": "2026-01-30", "kind": "group", "supervisor_id": 2,
+                              "notes": "Eksponering", "created_at": T2}),
+    ("supervision_meeting_courses", {"id": 1, "meeting_id": 1, "course_id": 1}),
+    ("child_changes", {"id": 1, "child_id": 1, "field": "school", "old_value": "", "new_value": "Syddal Skole",
+                       "changed_by": 1, "changed_at": T2}),
+    ("child_changes", {"id": 2, "child_id": 1, "guardian_id": 2, "field": "guardian.has_custody", "old_value": "1",
+                       "new_value": "0", "reason": "Afgørelse", "changed_by": 1, "changed_at": T2}),
+]
+
+# (user, action, child, object, detail): the audit rows, chained the way schema 2 defined the chain.
+LADDER_AUDIT = [(1, "create", 1, "contact:1", ""), (1, "sign", 1, "contact:1", ""), (1, "view", 1, "child:1", ""),
+                (1, "correct", 1, "journal:3", "retter journal:1"), (2, "supervise", 1, "review:1", "")]
+
+# Filled by the schema itself or derived from other tables (checked by verify), not written by the ladder.
+DERIVED_TABLES = {"audit_head", "settings", "child_search_terms"}
+# Rows nobody may change or remove, signed or not.
+APPEND_ONLY = {"audit_log", "course_changes", "child_changes"}
+
+
+def _v2_audit_hash(prev: str, row_id: int, at: str, user_id, action: str, child_id, obj: str, detail: str) -> str:  # noqa: ANN001
+    """The chain as schema 2 wrote it (a copy, not the program's: the data of old versions does not change)."""
+    import hashlib
+    import json
+
+    payload = json.dumps([prev, row_id, at, user_id, action, child_id, obj, detail], ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _columns(db: Database, table: str) -> set[str]:
+    return {r["name"] for r in db.query(f"PRAGMA table_info({table})")}
+
+
+def _user_tables(db: Database) -> set[str]:
+    """Ordinary tables (no FTS shadow or virtual tables, whose contents are derived)."""
+    return {r["name"] for r in db.query("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                        "AND name NOT LIKE 'sqlite_%' AND sql NOT LIKE 'CREATE VIRTUAL%'")
+            if not r["name"].startswith("child_search_")} | ({"child_search_terms"} & _tables(db))
+
+
+def _fill(db: Database) -> dict[tuple[str, int], dict]:
+    """Write LADDER_ROWS and LADDER_AUDIT as far as the schema has them; returns what was written, by table and id."""
+    written: dict[tuple[str, int], dict] = {}
+    tables = _tables(db)
+    with db.transaction():
+        for table, row in LADDER_ROWS:
+            if table not in tables:
+                continue
+            cols = _columns(db, table)
+            values = {k: v for k, v in row.items() if k in cols}
+            db.insert(table, values)
+            written[(table, row["id"])] = values
+        if "audit_log" in tables:
+            prev = ""
+            for row_id, (user_id, action, child_id, obj, detail) in enumerate(LADDER_AUDIT, start=1):
+                digest = _v2_audit_hash(prev, row_id, T2, user_id, action, child_id, obj, detail)
+                values = {"id": row_id, "at": T2, "user_id": user_id, "action": action, "child_id": child_id,
+                          "object": obj, "detail": detail, "prev_hash": prev, "hash": digest}
+                db.insert("audit_log", values)
+                written[("audit_log", row_id)] = values
+                prev = digest
+            db.execute("UPDATE audit_head SET last_id = ?, last_hash = ? WHERE singleton = 1",
+                       (len(LADDER_AUDIT), prev))
+    return written
+
+
+def _signed(table: str, values: dict) -> bool:
+    if table == "sessions":
+        return values.get("state") == "signed"
+    return values.get("signed_at") is not None
+
+
+def _at_version(path: Path, version: int) -> Database:
+    db = Database.open(path, KEY, create=True)
+    migrate(db, load_migrations()[:version])
+    assert db.user_version == version
+    return db
+
+
+@pytest.mark.parametrize("version", range(1, latest_version()))
+def test_a_database_with_data_upgrades_from_every_earlier_schema(version: int, tmp_path: Path, ws) -> None:
+    import dataclasses
+
+    from behandlerklient.services import integrity
+
+    db = _at_version(tmp_path / "ladder.db", version)
+    try:
+        written = _fill(db)
+        kinds = {table for table, _ in written}
+        assert {"users", "children", "guardians", "contacts", "courses", "sessions", "journal_entries"} <= kinds
+
+        assert migrate(db) == list(range(version + 1, latest_version() + 1))
+
+        assert db.user_version == latest_version()
+        for (table, row_id), values in written.items():
+            row = db.query_one(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
+            assert row is not None, f"{table} {row_id} was lost upgrading from schema {version}"
+            assert {k: row[k] for k in values} == values, f"{table} {row_id} changed upgrading from schema {version}"
+        for table in kinds:
+            count = sum(1 for t, _ in written if t == table)
+            assert db.scalar(f"SELECT count(*) FROM {table}") == count, f"{table} gained or lost rows"
+        assert db.query("PRAGMA foreign_key_check") == []
+        failed = [c for c in integrity.verify(ws=dataclasses.replace(ws, db=db)) if not c.ok]
+        assert failed == [], f"verify after upgrading from schema {version}: {failed}"
+
+        # Signed records stay frozen; drafts stay editable.
+        frozen = 0
+        for (table, row_id), values in written.items():
+            if table in APPEND_ONLY or _signed(table, values):
+                for sql in (f"UPDATE {table} SET id = id WHERE id = ?", f"DELETE FROM {table} WHERE id = ?"):
+                    with pytest.raises(Exception):  # noqa: B017 - each trigger raises its own message
+                        db.execute(sql, (row_id,))
+                row = db.query_one(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
+                assert {k: row[k] for k in values} == values
+                frozen += 1
+        assert frozen >= 3
+        with db.transaction():
+            db.execute("UPDATE sessions SET agenda = 'Rettet kladde' WHERE id = 2")
+        assert db.scalar("SELECT agenda FROM sessions WHERE id = 2") == "Rettet kladde"
+    finally:
+        db.close()
+
+
+def test_the_ladder_data_covers_every_table_of_earlier_schemas(tmp_path: Path) -> None:
+    """A table that existed before the newest schema has data in the field: the ladder must write some."""
+    db = _at_version(tmp_path / "previous.db", latest_version() - 1)
+    try:
+        missing = _user_tables(db) - {t for t, _ in LADDER_ROWS} - {"audit_log"} - DERIVED_TABLES
+    finally:
+        db.close()
+    assert missing == set(), f"add rows for {sorted(missing)} to LADDER_ROWS"

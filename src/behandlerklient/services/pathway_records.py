@@ -10,7 +10,7 @@ from behandlerklient.core.course_rules import offer_age_problem
 from behandlerklient.core.vocab import CONTACT_CHANNEL, CONTACT_MADE_BY, CONTACT_WAY, label
 from behandlerklient.services import sdq_records
 from behandlerklient.services.changes import Changes
-from behandlerklient.services.records import Kind, register
+from behandlerklient.services.record_kinds import Kind, register
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.pathway import PathwayRepository
 

@@ -4,8 +4,6 @@ closings and follow-ups."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +14,7 @@ from behandlerklient.services import seal
 from behandlerklient.services import audit
 from behandlerklient.services.authorship import require_author
 from behandlerklient.services.changes import Changes
+from behandlerklient.services.record_kinds import KINDS, Kind, kind_of, register  # noqa: F401 (re-exported)
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.database import IntegrityError
@@ -23,36 +22,6 @@ from behandlerklient.storage.sessions import JournalRepository
 
 if TYPE_CHECKING:
     from behandlerklient.services.signing import Proof
-
-
-@dataclass(frozen=True)
-class Kind:
-    name: str
-    table: str
-    label: str  # Danish, for titles and messages
-    date_column: str
-    columns: tuple[str, ...]  # what a draft may set
-    required: tuple[str, ...] = ()
-    author_column: str = "author_id"
-    validate: Callable[[Workspace, dict], list[str]] | None = None
-    render: Callable[[Workspace, dict], tuple[str, str]] | None = None
-    after_sign: Callable[[Workspace, dict], None] | None = None
-    course_column: str | None = "course_id"
-    changes: Changes = field(default_factory=lambda: Changes(journal=True))
-
-
-KINDS: dict[str, Kind] = {}
-
-
-def register(kind: Kind) -> Kind:
-    KINDS[kind.name] = kind
-    return kind
-
-
-def kind_of(name: str) -> Kind:
-    if name not in KINDS:
-        raise InvalidInput(f"Ukendt registreringstype {name!r}.")
-    return KINDS[name]
 
 
 def _row(ws: Workspace, kind: Kind, record_id: int) -> dict[str, Any]:
