@@ -229,5 +229,9 @@ def test_every_imported_record_is_audited_with_the_files_origin_not_its_content(
         from behandlerklient.services import audit
 
         assert audit.verify_chain(target.db).ok
+        from behandlerklient.services import integrity
+
+        # Each per-record audit row is signed by the importing administrator like any other audit row.
+        assert {c.name: c for c in integrity.verify(ws=target)}["audit_signatures"].ok
     finally:
         target.close()

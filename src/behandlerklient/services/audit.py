@@ -7,7 +7,6 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from behandlerklient.services import seal
 from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.database import Database
 
@@ -32,7 +31,8 @@ def record(db: Database, *, user_id: int | None, action: str, now: datetime, chi
         db.insert("audit_log", {"id": row_id, "at": at, "user_id": user_id, "action": action, "child_id": child_id,
                                 "object": obj, "detail": detail, "prev_hash": last_hash, "hash": digest})
         db.execute("UPDATE audit_head SET last_id = ?, last_hash = ? WHERE singleton = 1", (row_id, digest))
-        seal.note_audit_row(db, audit_id=row_id, user_id=user_id, chain_hash=digest)  # signed at commit
+        if user_id is not None:  # signed with the user's next seal at commit (services.seal.flush)
+            db.unsealed_audit.append((row_id, user_id, digest))
 
 
 def record_many(db: Database, *, user_id: int | None, action: str, now: datetime,
@@ -52,6 +52,8 @@ def record_many(db: Database, *, user_id: int | None, action: str, now: datetime
         db.executemany("INSERT INTO audit_log (id, at, user_id, action, child_id, object, detail, prev_hash, hash) "
                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         db.execute("UPDATE audit_head SET last_id = ?, last_hash = ? WHERE singleton = 1", (last_id, last_hash))
+        if user_id is not None:  # signed like `record`'s rows, with the user's next seal at commit
+            db.unsealed_audit.extend((r[0], user_id, r[8]) for r in rows)
 
 
 @dataclass(frozen=True)

@@ -254,9 +254,3 @@ def seal_imported(ws: Workspace) -> None:
         repo.add_seal(key_id=signer.key_id, version=canonical.VERSION, signed_at=at, role="import", prev=prev,
                       digest=canonical.digest(payload), signature=_b64(signer.private.sign(payload)),
                       records=[(kind, row["id"], ",".join(cols)) for kind, row, cols in rows], audit_ids=[])
-
-
-def note_audit_row(db: Database, *, audit_id: int, user_id: int | None, chain_hash: str) -> None:
-    """Called by audit.record for each row: signed with the next seal when its user is unlocked here."""
-    if user_id is not None:
-        db.unsealed_audit.append((audit_id, user_id, chain_hash))
