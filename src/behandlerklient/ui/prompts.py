@@ -7,7 +7,9 @@ from collections import deque
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+
+from behandlerklient.ui.background import nested_loop
 
 _next_answers: deque[bool] = deque()
 _next_texts: deque[str | None] = deque()
@@ -18,6 +20,25 @@ strict = False
 
 class UnexpectedPrompt(AssertionError):
     pass
+
+
+_open: list[QDialog] = []  # prompts waiting in exec(), for the lock routine
+
+
+def _run(dialog: QDialog) -> int:
+    """exec() a prompt, known to the lock routine as a local event loop it must not tear down from inside."""
+    _open.append(dialog)
+    try:
+        with nested_loop():
+            return dialog.exec()
+    finally:
+        _open.remove(dialog)
+
+
+def close_open() -> None:
+    """Locking: every prompt waiting for an answer is cancelled (its caller sees 'No' / None and returns)."""
+    for dialog in list(_open):
+        dialog.done(QDialog.DialogCode.Rejected)
 
 
 def _refuse_unprepared(kind: str, title: str, text: str) -> None:
@@ -52,7 +73,7 @@ def _box(kind: str, parent: QWidget | None, title: str, text: str, icon: QMessag
     _refuse_unprepared(kind, title, text)
     box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
     box.setObjectName(f"prompt_{kind}")
-    box.exec()
+    _run(box)
 
 
 def info(parent: QWidget | None, title: str, text: str) -> None:
@@ -78,7 +99,7 @@ def question(parent: QWidget | None, title: str, text: str, *, yes: str | None =
     yes_button = box.addButton(yes or QCoreApplication.translate("prompts", "Yes"), QMessageBox.ButtonRole.YesRole)
     box.addButton(no or QCoreApplication.translate("prompts", "No"), QMessageBox.ButtonRole.NoRole)
     box.setDefaultButton(yes_button)
-    box.exec()
+    _run(box)
     return box.clickedButton() is yes_button
 
 
@@ -88,8 +109,7 @@ def passphrase(parent: QWidget | None, title: str, text: str) -> str | None:
     if _next_texts:
         return _next_texts.popleft()
     _refuse_unprepared("passphrase", title, text)
-    value, ok = QInputDialog.getText(parent, title, text, QLineEdit.EchoMode.Password)
-    return value if ok else None
+    return _input(parent, title, text, QLineEdit.EchoMode.Password, "")
 
 
 def text(parent: QWidget | None, title: str, label: str, default: str = "") -> str | None:
@@ -98,8 +118,20 @@ def text(parent: QWidget | None, title: str, label: str, default: str = "") -> s
     if _next_texts:
         return _next_texts.popleft()
     _refuse_unprepared("text", title, label)
-    value, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal, default)
-    return value if ok else None
+    return _input(parent, title, label, QLineEdit.EchoMode.Normal, default)
+
+
+def _input(parent: QWidget | None, title: str, label: str, echo: QLineEdit.EchoMode, default: str) -> str | None:
+    dialog = QInputDialog(parent)
+    dialog.setObjectName("prompt_input")
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(label)
+    dialog.setTextEchoMode(echo)
+    dialog.setTextValue(default)
+    accepted = _run(dialog) == QDialog.DialogCode.Accepted
+    value = dialog.textValue()
+    dialog.deleteLater()
+    return value if accepted else None
 
 
 _next_paths: deque[Path | None] = deque()
