@@ -99,6 +99,45 @@ def test_locking_waits_until_running_work_has_returned(qtbot, db_path, _prompts)
     assert order == ["work done", "caller resumed"] and controller.ws is None
 
 
+def test_a_lock_in_the_gap_after_the_work_finished_waits_for_the_caller(qtbot, db_path, _prompts) -> None:
+    """The work is done but wait_for's loop has not yet noticed: the caller has not got its result back."""
+    controller = AppController(path=db_path, lock_after_ms=60_000)
+    assert controller.start()
+    window = _unlock(qtbot, controller)
+    release = threading.Event()
+    future_done = []
+
+    def in_the_gap() -> None:  # runs inside wait_for's loop, like the idle timer would
+        release.set()
+        while background._running:  # the future is done and forgotten; wait_for's poll has not run yet
+            time.sleep(0.001)
+        future_done.append(True)
+        controller.lock()
+
+    QTimer.singleShot(50, in_the_gap)
+    result = background.wait_for(window, "Laver rapporten…", lambda: release.wait(5) and "rapport")
+    assert future_done and result == "rapport"
+    assert not controller.locked and controller.window is window and controller.ws is not None
+    window.statusBar().showMessage("Rapporten er gemt.")  # the caller still has its window
+    qtbot.waitUntil(lambda: controller.locked, timeout=3000)
+    assert controller.ws is None
+
+
+def test_a_lock_while_a_question_waits_cancels_it_and_locks_after_it_returned(qtbot, db_path, _prompts) -> None:
+    from behandlerklient.ui import prompts
+
+    controller = AppController(path=db_path, lock_after_ms=60_000)
+    assert controller.start()
+    window = _unlock(qtbot, controller)
+    prompts.strict = False  # a real question box, left open by a user who walked away
+    QTimer.singleShot(100, controller.lock)
+    answer = prompts.question(window, "Fravær", "Mødte barnet ikke op?")
+    assert answer is False  # cancelled, never a "yes" nobody gave
+    assert not controller.locked and controller.ws is not None  # not torn down under the caller
+    qtbot.waitUntil(lambda: controller.locked, timeout=3000)
+    assert controller.ws is None
+
+
 def test_a_stuck_worker_does_not_keep_the_journal_open(qtbot, db_path, _prompts, monkeypatch) -> None:
     from behandlerklient.ui import controller as controller_module
 

@@ -199,6 +199,9 @@ def test_the_review_comes_back_after_ctrl_l(qtbot, ws, db_path, _prompts) -> Non
     dlg = _front(qtbot, window, "reviewDialog")
     assert dlg.comment.toPlainText() == "Aftal hjemmeopgaven med formål."
     assert dlg.table.cellWidget(0, 1).currentData() == "partly" and dlg.table.cellWidget(0, 2).value() == 3
+    _prompts.set_next_answer(False)  # Escape asks before the restored typing goes
+    qtbot.keyClick(dlg, Qt.Key.Key_Escape)
+    assert _prompts.shown[-1][0] == "question" and dlg.isVisible()
 
 
 def test_another_user_never_gets_the_kept_draft(qtbot, ws, db_path, _prompts) -> None:
