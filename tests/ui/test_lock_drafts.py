@@ -202,12 +202,3 @@ def test_the_review_comes_back_after_ctrl_l(qtbot, ws, db_path, _prompts) -> Non
     _prompts.set_next_answer(False)  # Escape asks before the restored typing goes
     qtbot.keyClick(dlg, Qt.Key.Key_Escape)
     assert _prompts.shown[-1][0] == "question" and dlg.isVisible()
-
-
-def test_another_user_never_gets_the_kept_draft(qtbot, ws, db_path, _prompts) -> None:
-    first = ws.user
-    draft = ui_drafts.keep(ws=ws, kind="new_child", context={}, payload={"first": "Hemmelig"})
-    ws.user = UserRepository(ws.db).add(User(None, "tom", "Tom Terapeut", "therapist"), now=ws.clock())
-    assert ui_drafts.get(ws=ws, draft_id=draft) is None and ui_drafts.pending(ws=ws) == []
-    ws.user = first
-    assert ui_drafts.get(ws=ws, draft_id=draft).payload == {"first": "Hemmelig"}
