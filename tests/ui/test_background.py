@@ -156,6 +156,31 @@ def test_a_stuck_worker_does_not_keep_the_journal_open(qtbot, db_path, _prompts,
         release.set()
 
 
+def test_a_stuck_caller_gets_its_window_hidden_and_the_lock_when_it_returns(qtbot, db_path, _prompts,
+                                                                          monkeypatch) -> None:
+    from behandlerklient.ui import controller as controller_module
+
+    monkeypatch.setattr(controller_module, "LOCK_WAIT_S", 0.2)
+    controller = AppController(path=db_path, lock_after_ms=60_000)
+    assert controller.start()
+    window = _unlock(qtbot, controller)
+    release = threading.Event()
+
+    def watch() -> None:  # the journal must leave the screen although the caller is still waiting
+        if not window.isVisible():
+            release.set()
+
+    watcher = QTimer()
+    watcher.timeout.connect(watch)
+    watcher.start(20)
+    QTimer.singleShot(20, controller.lock)
+    background.wait_for(window, "Laver rapporten…", lambda: release.wait(10))
+    watcher.stop()
+    assert release.is_set() and not controller.locked and controller.ws is not None
+    qtbot.waitUntil(lambda: controller.locked, timeout=3000)
+    assert controller.ws is None and controller.unlock_dialog.isVisible()
+
+
 def test_locking_during_a_backup_waits_for_it_with_the_window_painting(qtbot, db_path, _prompts) -> None:
     from concurrent.futures import ThreadPoolExecutor
 

@@ -202,3 +202,14 @@ def test_the_review_comes_back_after_ctrl_l(qtbot, ws, db_path, _prompts) -> Non
     _prompts.set_next_answer(False)  # Escape asks before the restored typing goes
     qtbot.keyClick(dlg, Qt.Key.Key_Escape)
     assert _prompts.shown[-1][0] == "question" and dlg.isVisible()
+
+
+def test_a_draft_left_at_the_lock_screen_comes_back_at_the_next_start(qtbot, ws, db_path, _prompts) -> None:
+    """The program was quit at the unlock prompt: the kept typing waits in the database for its user."""
+    ui_drafts.keep(ws=ws, kind="new_child", context={}, payload={
+        "first": "Åse", "last": "Ærenlund", "cpr": "010316-4006", "home": "", "treating": "", "gp": 0,
+        "guardians": [["Mette Ærenlund", True], ["", True]]})
+    ws.close()
+    controller, window = _start(qtbot, db_path)
+    dlg = _front(qtbot, window, "newChildDialog")
+    assert dlg.last.text() == "Ærenlund" and dlg.guardian_rows[0][0].text() == "Mette Ærenlund"
