@@ -164,6 +164,9 @@ def test_a_stuck_caller_gets_its_window_hidden_and_the_lock_when_it_returns(qtbo
     controller = AppController(path=db_path, lock_after_ms=60_000)
     assert controller.start()
     window = _unlock(qtbot, controller)
+    window.new_child_action.trigger()
+    qtbot.waitUntil(lambda: window.dialog is not None and window.dialog.isVisible())
+    qtbot.keyClicks(window.dialog.first, "Åse")
     release = threading.Event()
 
     def watch() -> None:  # the journal must leave the screen although the caller is still waiting
@@ -179,6 +182,9 @@ def test_a_stuck_caller_gets_its_window_hidden_and_the_lock_when_it_returns(qtbo
     assert release.is_set() and not controller.locked and controller.ws is not None
     qtbot.waitUntil(lambda: controller.locked, timeout=3000)
     assert controller.ws is None and controller.unlock_dialog.isVisible()
+    window = _unlock(qtbot, controller)  # the hidden editor's typing was kept all the same
+    qtbot.waitUntil(lambda: window.dialog is not None and window.dialog.objectName() == "newChildDialog")
+    assert window.dialog.first.text() == "Åse"
 
 
 def test_locking_during_a_backup_waits_for_it_with_the_window_painting(qtbot, db_path, _prompts) -> None:

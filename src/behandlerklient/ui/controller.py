@@ -51,6 +51,7 @@ class AppController:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="backup")
         self._backup_future = None
         self._resume: lock_drafts.ResumePoint | None = None  # where the user was when the lock came
+        self._hidden: list = []  # windows hidden while a stuck caller delays the lock
 
     # -- start ----------------------------------------------------------------------------
     def start(self) -> bool:
@@ -233,7 +234,7 @@ class AppController:
                 else:
                     self._lock_now()
                     return
-            QTimer.singleShot(0 if not background.busy() else 100, self.lock)
+            QTimer.singleShot(50, self.lock)
             return
         self._lock_now()
 
@@ -241,6 +242,7 @@ class AppController:
         for widget in QApplication.topLevelWidgets():
             if widget.isVisible() and widget is not self.unlock_dialog:
                 widget.hide()
+                self._hidden.append(widget)  # an editor hidden here still has its typing kept
 
     def _lock_now(self) -> None:
         self._lock_wanted_at = None
@@ -250,15 +252,21 @@ class AppController:
             self.watcher = None
         window = self.window
         ws = self.ws
-        self._resume = lock_drafts.keep_open_editors(window) if ws is not None else None
+        try:
+            self._resume = (lock_drafts.keep_open_editors(window, hidden=self._hidden) if ws is not None
+                            else None)
+        except Exception as exc:  # noqa: BLE001 - a bug here must not keep the journal open: lock anyway
+            log.error("keeping the open editors' drafts failed: %s", type(exc).__name__)  # no text: it may hold names
+            self._resume = None
         try:
             self.wait_for_background_work()
         except Exception:  # noqa: BLE001 - a failed backup must not stop the lock; it is retried next start
             pass
         background.drop_callbacks()
         for widget in QApplication.topLevelWidgets():
-            if isinstance(widget, QDialog) and widget.isVisible():
+            if isinstance(widget, QDialog) and (widget.isVisible() or widget in self._hidden):
                 widget.done(QDialog.DialogCode.Rejected)
+        self._hidden = []
         self.clipboard.clear()
         window.editor = None
         window.hide()

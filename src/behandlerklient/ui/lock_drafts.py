@@ -27,17 +27,18 @@ class ResumePoint:
     editors: tuple[EditorRef, ...]
 
 
-def _open_editors(window: "MainWindow") -> list[BaseDialog]:
+def _open_editors(window: "MainWindow", hidden: list) -> list[BaseDialog]:
     found = [w for w in QApplication.topLevelWidgets()
-             if isinstance(w, BaseDialog) and w.isVisible() and w.reopen_ref is not None]
+             if isinstance(w, BaseDialog) and (w.isVisible() or w in hidden) and w.reopen_ref is not None]
     return sorted(found, key=lambda d: d is window.dialog)  # the front one last: it is reopened on top
 
 
-def keep_open_editors(window: "MainWindow") -> ResumePoint:
-    """Called by the lock before anything closes: saves each editor's typing and says how to reopen it."""
+def keep_open_editors(window: "MainWindow", *, hidden: list = ()) -> ResumePoint:
+    """Called by the lock before anything closes: saves each editor's typing and says how to reopen it.
+    `hidden`: editors the lock hid while a stuck caller delayed it (still open, not visible)."""
     ws = window.ws
     refs = []
-    for dlg in _open_editors(window):
+    for dlg in _open_editors(window, list(hidden)):
         if dlg.has_changes() and not dlg.save_own_draft():
             ref = dlg.reopen_ref()
             try:

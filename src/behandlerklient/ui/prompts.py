@@ -7,7 +7,7 @@ from collections import deque
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from behandlerklient.ui.background import nested_loop
 
@@ -39,6 +39,9 @@ def close_open() -> None:
     """Locking: every prompt waiting for an answer is cancelled (its caller sees 'No' / None and returns)."""
     for dialog in list(_open):
         dialog.done(QDialog.DialogCode.Rejected)
+    for widget in QApplication.topLevelWidgets():  # Qt's own file dialog runs its own exec()
+        if isinstance(widget, QFileDialog) and widget.isVisible():
+            widget.done(QDialog.DialogCode.Rejected)
 
 
 def _refuse_unprepared(kind: str, title: str, text: str) -> None:
@@ -147,5 +150,6 @@ def save_file(parent: QWidget | None, title: str, suggested: Path, filter: str) 
     if _next_paths:
         return _next_paths.popleft()
     _refuse_unprepared("save_file", title, suggested.name)
-    chosen, _ = QFileDialog.getSaveFileName(parent, title, str(suggested), filter)
+    with nested_loop():
+        chosen, _ = QFileDialog.getSaveFileName(parent, title, str(suggested), filter)
     return Path(chosen) if chosen else None
