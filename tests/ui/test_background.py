@@ -123,7 +123,9 @@ def test_a_lock_in_the_gap_after_the_work_finished_waits_for_the_caller(qtbot, d
     assert controller.ws is None
 
 
-def test_a_lock_while_a_question_waits_cancels_it_and_locks_after_it_returned(qtbot, db_path, _prompts) -> None:
+@pytest.mark.parametrize("kind", ["question", "passphrase"])
+def test_a_lock_while_a_question_waits_cancels_it_and_locks_after_it_returned(qtbot, db_path, _prompts,
+                                                                              kind) -> None:
     from behandlerklient.ui import prompts
 
     controller = AppController(path=db_path, lock_after_ms=60_000)
@@ -131,8 +133,10 @@ def test_a_lock_while_a_question_waits_cancels_it_and_locks_after_it_returned(qt
     window = _unlock(qtbot, controller)
     prompts.strict = False  # a real question box, left open by a user who walked away
     QTimer.singleShot(100, controller.lock)
-    answer = prompts.question(window, "Fravær", "Mødte barnet ikke op?")
-    assert answer is False  # cancelled, never a "yes" nobody gave
+    if kind == "question":
+        assert prompts.question(window, "Fravær", "Mødte barnet ikke op?") is False  # never a "yes" nobody gave
+    else:
+        assert prompts.passphrase(window, "Underskriv", "Din adgangskode:") is None
     assert not controller.locked and controller.ws is not None  # not torn down under the caller
     qtbot.waitUntil(lambda: controller.locked, timeout=3000)
     assert controller.ws is None

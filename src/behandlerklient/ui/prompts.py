@@ -39,8 +39,8 @@ def close_open() -> None:
     """Locking: every prompt waiting for an answer is cancelled (its caller sees 'No' / None and returns)."""
     for dialog in list(_open):
         dialog.done(QDialog.DialogCode.Rejected)
-    for widget in QApplication.topLevelWidgets():  # Qt's own file dialog runs its own exec()
-        if isinstance(widget, QFileDialog) and widget.isVisible():
+    for widget in QApplication.topLevelWidgets():  # Qt's own input and file dialogs run their own exec()
+        if isinstance(widget, (QInputDialog, QFileDialog)) and widget.isVisible():
             widget.done(QDialog.DialogCode.Rejected)
 
 
@@ -112,7 +112,9 @@ def passphrase(parent: QWidget | None, title: str, text: str) -> str | None:
     if _next_texts:
         return _next_texts.popleft()
     _refuse_unprepared("passphrase", title, text)
-    return _input(parent, title, text, QLineEdit.EchoMode.Password, "")
+    with nested_loop():
+        value, ok = QInputDialog.getText(parent, title, text, QLineEdit.EchoMode.Password)
+    return value if ok else None
 
 
 def text(parent: QWidget | None, title: str, label: str, default: str = "") -> str | None:
@@ -121,20 +123,9 @@ def text(parent: QWidget | None, title: str, label: str, default: str = "") -> s
     if _next_texts:
         return _next_texts.popleft()
     _refuse_unprepared("text", title, label)
-    return _input(parent, title, label, QLineEdit.EchoMode.Normal, default)
-
-
-def _input(parent: QWidget | None, title: str, label: str, echo: QLineEdit.EchoMode, default: str) -> str | None:
-    dialog = QInputDialog(parent)
-    dialog.setObjectName("prompt_input")
-    dialog.setWindowTitle(title)
-    dialog.setLabelText(label)
-    dialog.setTextEchoMode(echo)
-    dialog.setTextValue(default)
-    accepted = _run(dialog) == QDialog.DialogCode.Accepted
-    value = dialog.textValue()
-    dialog.deleteLater()
-    return value if accepted else None
+    with nested_loop():
+        value, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal, default)
+    return value if ok else None
 
 
 _next_paths: deque[Path | None] = deque()
