@@ -198,11 +198,15 @@ def test_locking_during_a_backup_waits_for_it_with_the_window_painting(qtbot, db
     assert controller.start()
     _unlock(qtbot, controller)
     pool = ThreadPoolExecutor(max_workers=1)
-    backup = pool.submit(time.sleep, 0.6)  # stands in for a large journal's backup copy
+    ticked = threading.Event()
+    # Stands in for a large journal's backup copy: it ends once the window has painted ten times meanwhile
+    # (a lock that blocked the event loop would make it run into its 10 s limit instead).
+    backup = pool.submit(ticked.wait, 10)
     controller._backup_future = backup
     timer, ticks = _ticking()
+    timer.timeout.connect(lambda: len(ticks) >= 10 and ticked.set())
     controller.lock()
     timer.stop()
-    assert backup.done() and controller.locked and controller.ws is None
-    assert len(ticks) >= 10  # the event loop ran while the lock waited
+    assert backup.done() and backup.result() is True  # the event loop ran while the lock waited
+    assert controller.locked and controller.ws is None
     pool.shutdown()

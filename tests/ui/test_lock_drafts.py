@@ -5,7 +5,6 @@ from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog
 
 from behandlerklient.core.models import User
 from behandlerklient.services import pathway, records, sessions, ui_drafts
@@ -35,31 +34,8 @@ def _plan_follow_up(ws, child, course):
     records.sign_confirmed(ws=ws, kind="closing", record_id=closing)
 
 
-_started: list[AppController] = []
-
-
-@pytest.fixture(autouse=True)
-def _stop_controllers():
-    """A controller left running keeps its application-wide Ctrl+L filter: the next test's key would lock it."""
-    yield
-    for w in QApplication.topLevelWidgets():  # closed while their window and key are still there
-        if isinstance(w, QDialog) and w.isVisible():
-            w.done(QDialog.DialogCode.Rejected)
-    while _started:
-        c = _started.pop()
-        if c.watcher is not None:
-            c.watcher.stop()
-        for w in (c.window, c.unlock_dialog):
-            if w is not None:
-                w.hide()
-                w.deleteLater()
-        if c.ws is not None:
-            c.ws.close()
-
-
 def _start(qtbot, db_path):
-    controller = AppController(path=db_path, lock_after_ms=600_000)
-    _started.append(controller)
+    controller = AppController(path=db_path, lock_after_ms=600_000)  # stopped by conftest's _stop_controllers
     assert controller.start()
     return controller, _unlock(qtbot, controller)
 
