@@ -37,6 +37,25 @@
     </message>
 </context>
 <context>
+    <name>BaseDialog</name>
+    <message>
+        <source>Discard the changes?</source>
+        <translation>Kassér ændringerne?</translation>
+    </message>
+    <message>
+        <source>What you typed in this window is not saved. Close it and lose it?</source>
+        <translation>Det, du har skrevet i vinduet, er ikke gemt. Luk og mist det?</translation>
+    </message>
+    <message>
+        <source>&amp;Discard</source>
+        <translation>&amp;Kassér</translation>
+    </message>
+    <message>
+        <source>&amp;Keep editing</source>
+        <translation>&amp;Fortsæt med at skrive</translation>
+    </message>
+</context>
+<context>
     <name>ChildDetailsActions</name>
     <message>
         <source>&amp;Master data…</source>

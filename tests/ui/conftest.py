@@ -48,3 +48,39 @@ def window(qtbot, demo_ws):
     w.show()
     qtbot.waitExposed(w)
     return w
+
+
+@pytest.fixture(autouse=True)
+def _stop_controllers(monkeypatch):
+    """A controller a test leaves unlocked keeps its application-wide idle timer and Ctrl+L filter: a minute
+    later (a slow run) it would lock and close the dialogs of whatever test runs then. Each is stopped."""
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    from behandlerklient.ui.controller import AppController
+
+    made: list[AppController] = []
+    init = AppController.__init__
+
+    def recording_init(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
+        init(self, *args, **kwargs)
+        made.append(self)
+
+    monkeypatch.setattr(AppController, "__init__", recording_init)
+    yield
+    if not made:
+        return
+    for w in QApplication.topLevelWidgets():  # closed while their window and key are still there
+        if isinstance(w, QDialog) and w.isVisible():
+            w.done(QDialog.DialogCode.Rejected)
+    for c in made:
+        if c.watcher is not None:
+            c.watcher.stop()
+            c.watcher = None
+        for w in (c.window, c.unlock_dialog):
+            if w is not None:
+                w.hide()
+                w.deleteLater()
+        c.window = c.unlock_dialog = None
+        if c.ws is not None:
+            c.ws.close()
+            c.ws = None

@@ -99,6 +99,49 @@ def test_locking_waits_until_running_work_has_returned(qtbot, db_path, _prompts)
     assert order == ["work done", "caller resumed"] and controller.ws is None
 
 
+def test_a_lock_in_the_gap_after_the_work_finished_waits_for_the_caller(qtbot, db_path, _prompts) -> None:
+    """The work is done but wait_for's loop has not yet noticed: the caller has not got its result back."""
+    controller = AppController(path=db_path, lock_after_ms=60_000)
+    assert controller.start()
+    window = _unlock(qtbot, controller)
+    release = threading.Event()
+    future_done = []
+
+    def in_the_gap() -> None:  # runs inside wait_for's loop, like the idle timer would
+        release.set()
+        while background._running:  # the future is done and forgotten; wait_for's poll has not run yet
+            time.sleep(0.001)
+        future_done.append(True)
+        controller.lock()
+
+    QTimer.singleShot(50, in_the_gap)
+    result = background.wait_for(window, "Laver rapporten…", lambda: release.wait(5) and "rapport")
+    assert future_done and result == "rapport"
+    assert not controller.locked and controller.window is window and controller.ws is not None
+    window.statusBar().showMessage("Rapporten er gemt.")  # the caller still has its window
+    qtbot.waitUntil(lambda: controller.locked, timeout=3000)
+    assert controller.ws is None
+
+
+@pytest.mark.parametrize("kind", ["question", "passphrase"])
+def test_a_lock_while_a_question_waits_cancels_it_and_locks_after_it_returned(qtbot, db_path, _prompts,
+                                                                              kind) -> None:
+    from behandlerklient.ui import prompts
+
+    controller = AppController(path=db_path, lock_after_ms=60_000)
+    assert controller.start()
+    window = _unlock(qtbot, controller)
+    prompts.strict = False  # a real question box, left open by a user who walked away
+    QTimer.singleShot(100, controller.lock)
+    if kind == "question":
+        assert prompts.question(window, "Fravær", "Mødte barnet ikke op?") is False  # never a "yes" nobody gave
+    else:
+        assert prompts.passphrase(window, "Underskriv", "Din adgangskode:") is None
+    assert not controller.locked and controller.ws is not None  # not torn down under the caller
+    qtbot.waitUntil(lambda: controller.locked, timeout=3000)
+    assert controller.ws is None
+
+
 def test_a_stuck_worker_does_not_keep_the_journal_open(qtbot, db_path, _prompts, monkeypatch) -> None:
     from behandlerklient.ui import controller as controller_module
 
@@ -117,6 +160,37 @@ def test_a_stuck_worker_does_not_keep_the_journal_open(qtbot, db_path, _prompts,
         release.set()
 
 
+def test_a_stuck_caller_gets_its_window_hidden_and_the_lock_when_it_returns(qtbot, db_path, _prompts,
+                                                                          monkeypatch) -> None:
+    from behandlerklient.ui import controller as controller_module
+
+    monkeypatch.setattr(controller_module, "LOCK_WAIT_S", 0.2)
+    controller = AppController(path=db_path, lock_after_ms=60_000)
+    assert controller.start()
+    window = _unlock(qtbot, controller)
+    window.new_child_action.trigger()
+    qtbot.waitUntil(lambda: window.dialog is not None and window.dialog.isVisible())
+    qtbot.keyClicks(window.dialog.first, "Åse")
+    release = threading.Event()
+
+    def watch() -> None:  # the journal must leave the screen although the caller is still waiting
+        if not window.isVisible():
+            release.set()
+
+    watcher = QTimer()
+    watcher.timeout.connect(watch)
+    watcher.start(20)
+    QTimer.singleShot(20, controller.lock)
+    background.wait_for(window, "Laver rapporten…", lambda: release.wait(10))
+    watcher.stop()
+    assert release.is_set() and not controller.locked and controller.ws is not None
+    qtbot.waitUntil(lambda: controller.locked, timeout=3000)
+    assert controller.ws is None and controller.unlock_dialog.isVisible()
+    window = _unlock(qtbot, controller)  # the hidden editor's typing was kept all the same
+    qtbot.waitUntil(lambda: window.dialog is not None and window.dialog.objectName() == "newChildDialog")
+    assert window.dialog.first.text() == "Åse"
+
+
 def test_locking_during_a_backup_waits_for_it_with_the_window_painting(qtbot, db_path, _prompts) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
@@ -124,11 +198,15 @@ def test_locking_during_a_backup_waits_for_it_with_the_window_painting(qtbot, db
     assert controller.start()
     _unlock(qtbot, controller)
     pool = ThreadPoolExecutor(max_workers=1)
-    backup = pool.submit(time.sleep, 0.6)  # stands in for a large journal's backup copy
+    ticked = threading.Event()
+    # Stands in for a large journal's backup copy: it ends once the window has painted ten times meanwhile
+    # (a lock that blocked the event loop would make it run into its 10 s limit instead).
+    backup = pool.submit(ticked.wait, 10)
     controller._backup_future = backup
     timer, ticks = _ticking()
+    timer.timeout.connect(lambda: len(ticks) >= 10 and ticked.set())
     controller.lock()
     timer.stop()
-    assert backup.done() and controller.locked and controller.ws is None
-    assert len(ticks) >= 10  # the event loop ran while the lock waited
+    assert backup.done() and backup.result() is True  # the event loop ran while the lock waited
+    assert controller.locked and controller.ws is None
     pool.shutdown()

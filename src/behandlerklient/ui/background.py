@@ -5,12 +5,17 @@ painting and answering while a busy dialog says what is happening.
 QDialog.exec does; `start` hands the result to a callback instead. The worker never touches a widget or
 the window's database connection: work that reads the database opens its own
 (`workspace.in_own_connection`).
+
+Locking asks `busy()` and `nested()`: it counts callers, not futures. A future is done before its caller
+has resumed (wait_for's loop notices on its next poll), and a lock torn down in that gap deletes the window
+under the caller. A caller counts from entering wait_for/start until it has its result back.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
@@ -26,6 +31,10 @@ SHOW_AFTER_MS = 250
 _pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="behandlerklient-arbejde")
 _running: set[Future] = set()
 _lock = threading.Lock()
+# Both touched on the UI thread only.
+_callers = 0  # wait_for calls that have not returned, start calls whose callback has not run
+_loops = 0  # local event loops (wait_for, modal prompts) on the stack
+_pending_callbacks: list["_Callback"] = []
 
 
 class Progress:
@@ -39,8 +48,34 @@ class Progress:
 
 
 def busy() -> bool:
-    with _lock:
-        return bool(_running)
+    """A caller is waiting for work: tearing the window down now would pull it from under that caller."""
+    return _callers > 0
+
+
+def nested() -> bool:
+    """A local event loop is on the stack: whatever runs now returns into a caller that expects its window."""
+    return _loops > 0
+
+
+@contextmanager
+def nested_loop() -> Iterator[None]:
+    """Mark a local event loop (QDialog.exec, QEventLoop.exec) for the lock routine."""
+    global _loops
+    _loops += 1
+    try:
+        yield
+    finally:
+        _loops -= 1
+
+
+@contextmanager
+def _caller() -> Iterator[None]:
+    global _callers
+    _callers += 1
+    try:
+        yield
+    finally:
+        _callers -= 1
 
 
 def wait_idle(timeout: float = 60.0) -> None:
@@ -84,6 +119,12 @@ def _busy_dialog(parent: QWidget | None, text: str, progress: Progress | None) -
 def wait_for(parent: QWidget | None, text: str, work: Callable[[], T], *, progress: Progress | None = None,
              show_after_ms: int = SHOW_AFTER_MS) -> T:
     """Run `work` on a worker and return its result (or raise its exception) while the UI stays live."""
+    with _caller():
+        return _wait_for(parent, text, work, progress, show_after_ms)
+
+
+def _wait_for(parent: QWidget | None, text: str, work: Callable[[], T], progress: Progress | None,
+              show_after_ms: int) -> T:
     future = _submit(work)
     dialog: QProgressDialog | None = None
     loop = QEventLoop()
@@ -108,7 +149,8 @@ def wait_for(parent: QWidget | None, text: str, work: Callable[[], T], *, progre
     if not future.done():
         timer.start()
         # Keys and clicks wait in the queue until the work is done: nothing is lost, nothing starts twice.
-        loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+        with nested_loop():
+            loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
     timer.stop()
     if dialog is not None:
         dialog.close()
@@ -116,23 +158,53 @@ def wait_for(parent: QWidget | None, text: str, work: Callable[[], T], *, progre
     return future.result()
 
 
+class _Callback:
+    """One start() caller: counted until its callback has returned, its owner is gone or the lock drops it."""
+
+    def __init__(self) -> None:
+        global _callers
+        _callers += 1
+        self.live = True
+        _pending_callbacks.append(self)
+
+    def release(self) -> None:
+        global _callers
+        if self.live:
+            self.live = False
+            _callers -= 1
+            _pending_callbacks.remove(self)
+
+
+def drop_callbacks() -> None:
+    """Locking: callbacks still waiting will not run (their window and key are going)."""
+    for cb in list(_pending_callbacks):
+        cb.release()
+
+
 def start(owner: QObject, work: Callable[[], T], *, done: Callable[[T], None],
           failed: Callable[[BaseException], None]) -> Future:
     """Run `work` on a worker; `done` or `failed` is called on the UI thread unless `owner` is gone by then."""
+    caller = _Callback()
     future = _submit(work)
     timer = QTimer(owner)
     timer.setInterval(POLL_MS)
+    owner.destroyed.connect(lambda *_: caller.release())
 
     def poll() -> None:
         if not future.done():
             return
         timer.stop()
         timer.deleteLater()
-        exc = future.exception()
-        if exc is None:
-            done(future.result())
-        else:
-            failed(exc)
+        if not caller.live:
+            return
+        try:
+            exc = future.exception()
+            if exc is None:
+                done(future.result())
+            else:
+                failed(exc)
+        finally:
+            caller.release()
 
     timer.timeout.connect(poll)
     timer.start()

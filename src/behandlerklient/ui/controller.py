@@ -22,7 +22,7 @@ from behandlerklient.services import backup as backup_service
 from behandlerklient.services import settings as settings_service
 from behandlerklient.services import demo as demo_service
 from behandlerklient.services import workspace
-from behandlerklient.ui import background, key_rotation, prompts
+from behandlerklient.ui import background, key_rotation, lock_drafts, prompts
 from behandlerklient.ui.dialogs.setup_dialog import SetupDialog
 from behandlerklient.ui.dialogs.unlock_dialog import UnlockDialog
 from behandlerklient.ui.errors import report
@@ -53,6 +53,8 @@ class AppController:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="backup")
         self._backup_future = None
         self._demo_build = None  # (future, progress) while the demo database is still being built
+        self._resume: lock_drafts.ResumePoint | None = None  # where the user was when the lock came
+        self._hidden: list = []  # windows hidden while a stuck caller delays the lock
 
     # -- start ----------------------------------------------------------------------------
     def start(self) -> bool:
@@ -80,6 +82,8 @@ class AppController:
         self.window.lock_action = lock_action
         key_rotation.install(self)
         self.window.show()
+        resume, self._resume = self._resume, None
+        lock_drafts.resume(self.window, resume)
         minutes = int(settings_service.get(ws=ws, key="lock_after_minutes") or 5)
         self.watcher = InactivityWatcher(self.lock_after_ms or minutes * 60_000)
         self.watcher.idle.connect(self.lock)
@@ -246,27 +250,52 @@ class AppController:
         `before_unlock` runs with every connection closed, before the passphrase is asked (key rotation)."""
         if self.window is None or self.locked:
             return
-        if background.busy() and time.monotonic() - (self._lock_wanted_at or time.monotonic()) < LOCK_WAIT_S:
-            # A KDF, report or PDF is running and its caller is still on the stack: lock when it returns
-            # (but never later than LOCK_WAIT_S: a stuck worker must not keep the journal open).
-            self._lock_wanted_at = self._lock_wanted_at or time.monotonic()
-            QTimer.singleShot(100, lambda: self.lock(before_unlock=before_unlock))
+        now = time.monotonic()
+        self._lock_wanted_at = self._lock_wanted_at or now
+        prompts.close_open()  # a question left open must not keep the journal open; its caller sees "No"
+        if background.busy() or background.nested():
+            # A caller of background work, or of a prompt, is on the stack and returns into this window: lock
+            # once it has returned, never from inside its event loop. A stuck worker must not keep the journal
+            # on screen: after LOCK_WAIT_S the window is hidden, and torn down when its caller returns.
+            if now - self._lock_wanted_at >= LOCK_WAIT_S:
+                if background.nested():
+                    self._hide_everything()
+                else:
+                    self._lock_now(before_unlock=before_unlock)
+                    return
+            QTimer.singleShot(50, lambda: self.lock(before_unlock=before_unlock))
             return
+        self._lock_now(before_unlock=before_unlock)
+
+    def _hide_everything(self) -> None:
+        for widget in QApplication.topLevelWidgets():
+            if widget.isVisible() and widget is not self.unlock_dialog:
+                widget.hide()
+                self._hidden.append(widget)  # an editor hidden here still has its typing kept
+
+    def _lock_now(self, *, before_unlock: Callable[[], None] | None = None) -> None:
         self._lock_wanted_at = None
         self.locked = True
         if self.watcher is not None:
             self.watcher.stop()
             self.watcher = None
         window = self.window
-        if window.editor is not None:
-            window.editor.save_now()  # saves are synchronous: when this returns, the draft is in the database
+        ws = self.ws
+        try:
+            self._resume = (lock_drafts.keep_open_editors(window, hidden=self._hidden) if ws is not None
+                            else None)
+        except Exception as exc:  # noqa: BLE001 - a bug here must not keep the journal open: lock anyway
+            log.error("keeping the open editors' drafts failed: %s", type(exc).__name__)  # no text: it may hold names
+            self._resume = None
         try:
             self.wait_for_background_work()
         except Exception:  # noqa: BLE001 - a failed backup must not stop the lock; it is retried next start
             pass
+        background.drop_callbacks()
         for widget in QApplication.topLevelWidgets():
-            if isinstance(widget, QDialog) and widget.isVisible():
+            if isinstance(widget, QDialog) and (widget.isVisible() or widget in self._hidden):
                 widget.done(QDialog.DialogCode.Rejected)
+        self._hidden = []
         self.clipboard.clear()
         window.editor = None
         window.hide()

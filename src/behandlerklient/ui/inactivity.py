@@ -24,6 +24,11 @@ class InactivityWatcher(QObject):
         QApplication.instance().installEventFilter(self)
         self._timer.start()
 
+    def set_timeout(self, timeout_ms: int) -> None:
+        """A changed setting takes effect at once, counted from now."""
+        self._timer.setInterval(timeout_ms)
+        self._timer.start()
+
     def stop(self) -> None:
         QApplication.instance().removeEventFilter(self)
         self._timer.stop()

@@ -24,6 +24,7 @@ from behandlerklient.services.authorship import author_name
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.ui import prompts, signature
+from behandlerklient.ui.dialogs.base_dialog import EditorRef
 from behandlerklient.ui.dialogs.new_child_dialog import NewChildDialog
 from behandlerklient.ui.dialogs.new_course_dialog import NewCourseDialog
 from behandlerklient.ui.dialogs.session_editor import SessionEditorDialog
@@ -242,6 +243,7 @@ class MainWindow(QMainWindow):
     # -- use cases ------------------------------------------------------------------------
     def new_child(self) -> None:
         dlg = NewChildDialog(gps=self._gps(), parent=self)
+        dlg.reopen_ref = lambda: EditorRef("new_child")
         dlg.accepted.connect(lambda: self._register(dlg.result_child))
         self.show_dialog(dlg)
 
@@ -273,6 +275,7 @@ class MainWindow(QMainWindow):
             return
         dlg = NewCourseDialog(tracks=self.ws.catalogue.sorted(), birth_date=ov.child.birth_date,
                               child_name=ov.child.full_name, today=self._today(), parent=self)
+        dlg.reopen_ref = lambda: EditorRef("new_course", {"child_id": ov.child.id})
         dlg.accepted.connect(lambda: self._open_course(ov.child.id, dlg.choice))
         self.show_dialog(dlg)
 
@@ -342,6 +345,7 @@ class MainWindow(QMainWindow):
                                                                passphrase=signature.confirmed(dlg, self.ws, p)),
             parent=self, check=lambda s: session_service.check_finishable(ws=self.ws, session=s))
         self.editor = dlg  # reachable for tests and for the lock routine
+        dlg.reopen_ref = lambda: EditorRef("session", {"session_id": session.id})
         dlg.finished.connect(self._editor_closed)
         self.show_dialog(dlg)
 

@@ -15,6 +15,7 @@ from behandlerklient.services.changes import Changes
 from behandlerklient.ui import prompts, signature
 from behandlerklient.ui.menus import add_menu
 from behandlerklient.ui.pathway_forms import PathwayForms
+from behandlerklient.ui.dialogs.base_dialog import EditorRef
 from behandlerklient.ui.dialogs.form_dialog import FormDialog
 from behandlerklient.ui.dialogs.group_session_dialog import GroupSessionDialog
 from behandlerklient.ui.dialogs.sdq_dialog import SdqDialog
@@ -137,6 +138,7 @@ class PathwayActions(QObject):
         dlg = FormDialog(title=title(kind), intro=intro, fields=fields, values=values, save=save, sign=sign,
                          parent=self.w,
                          check=lambda: records.check_signable(ws=self.ws, kind=kind, record_id=state["id"]))
+        dlg.reopen_ref = lambda: EditorRef("form", {"form": kind, "record_id": state["id"], "child_id": child.id})
         dlg.finished.connect(lambda _r: self.w.apply_changes(Changes(journal=True, courses=True, child_id=child.id)))
         self.w.show_dialog(dlg)
 
@@ -155,10 +157,12 @@ class PathwayActions(QObject):
 
     # -- other steps ----------------------------------------------------------------------
     def sdq(self) -> None:
+        self.open_sdq(course_id=self.w.child_view.selected_course_id())
+
+    def open_sdq(self, *, course_id: int | None) -> None:
         child = self._child()
         if child is None:
             return
-        course_id = self.w.child_view.selected_course_id()
 
         def save(informant: str, phase: str, day: date, answers: list, impact: list | None) -> None:
             screening_id = pathway.latest_screening_id(ws=self.ws, child_id=child.id) if phase == "baseline" else None
@@ -167,11 +171,13 @@ class PathwayActions(QObject):
                                course_id=course_id if phase != "baseline" else None)
 
         dlg = SdqDialog(save=save, today=self.w.today(), parent=self.w)
+        dlg.reopen_ref = lambda: EditorRef("sdq", {"child_id": child.id, "course_id": course_id})
         dlg.finished.connect(lambda _r: self.w.apply_changes(Changes(journal=True, child_id=child.id)))
         self.w.show_dialog(dlg)
 
     def group_session(self) -> None:
         dlg = GroupSessionDialog(ws=self.ws, today=self.w.today(), parent=self.w)
+        dlg.reopen_ref = lambda: EditorRef("group_session")
         dlg.finished.connect(lambda _r: self.w.apply_changes(Changes(sessions=True, journal=True)))
         self.w.show_dialog(dlg)
 
@@ -184,6 +190,7 @@ class PathwayActions(QObject):
             report(self.w, exc)
             return
         dlg = ReviewDialog(ws=self.ws, view=view, parent=self.w)
+        dlg.reopen_ref = lambda: EditorRef("review", {"review_id": review_id})
         dlg.finished.connect(lambda _r: self.w.refresh_queue())
         self.w.show_dialog(dlg)
 

@@ -7,7 +7,11 @@ from collections import deque
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QLineEdit, QMessageBox, QTreeView, QWidget
+from PySide6.QtWidgets import (
+    QApplication, QDialog, QFileDialog, QInputDialog, QLabel, QLineEdit, QMessageBox, QTreeView, QWidget,
+)
+
+from behandlerklient.ui.background import nested_loop
 
 _next_answers: deque[bool] = deque()
 _next_texts: deque[str | None] = deque()
@@ -18,6 +22,28 @@ strict = False
 
 class UnexpectedPrompt(AssertionError):
     pass
+
+
+_open: list[QDialog] = []  # prompts waiting in exec(), for the lock routine
+
+
+def _run(dialog: QDialog) -> int:
+    """exec() a prompt, known to the lock routine as a local event loop it must not tear down from inside."""
+    _open.append(dialog)
+    try:
+        with nested_loop():
+            return dialog.exec()
+    finally:
+        _open.remove(dialog)
+
+
+def close_open() -> None:
+    """Locking: every prompt waiting for an answer is cancelled (its caller sees 'No' / None and returns)."""
+    for dialog in list(_open):
+        dialog.done(QDialog.DialogCode.Rejected)
+    for widget in QApplication.topLevelWidgets():  # Qt's own input and file dialogs run their own exec()
+        if isinstance(widget, (QInputDialog, QFileDialog)) and widget.isVisible():
+            widget.done(QDialog.DialogCode.Rejected)
 
 
 def _refuse_unprepared(kind: str, title: str, text: str) -> None:
@@ -52,7 +78,7 @@ def _box(kind: str, parent: QWidget | None, title: str, text: str, icon: QMessag
     _refuse_unprepared(kind, title, text)
     box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
     box.setObjectName(f"prompt_{kind}")
-    box.exec()
+    _run(box)
 
 
 def info(parent: QWidget | None, title: str, text: str) -> None:
@@ -78,7 +104,7 @@ def question(parent: QWidget | None, title: str, text: str, *, yes: str | None =
     yes_button = box.addButton(yes or QCoreApplication.translate("prompts", "Yes"), QMessageBox.ButtonRole.YesRole)
     box.addButton(no or QCoreApplication.translate("prompts", "No"), QMessageBox.ButtonRole.NoRole)
     box.setDefaultButton(yes_button)
-    box.exec()
+    _run(box)
     return box.clickedButton() is yes_button
 
 
@@ -89,7 +115,8 @@ def passphrase(parent: QWidget | None, title: str, text: str) -> str | None:
         return _next_texts.popleft()
     _refuse_unprepared("passphrase", title, text)
     dlg = passphrase_dialog(parent, title, text)
-    ok = dlg.exec()
+    with nested_loop():
+        ok = dlg.exec()
     return dlg.textValue() if ok else None
 
 
@@ -119,7 +146,8 @@ def text(parent: QWidget | None, title: str, label: str, default: str = "") -> s
     if _next_texts:
         return _next_texts.popleft()
     _refuse_unprepared("text", title, label)
-    value, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal, default)
+    with nested_loop():
+        value, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal, default)
     return value if ok else None
 
 
@@ -137,7 +165,9 @@ def save_file(parent: QWidget | None, title: str, suggested: Path, filter: str) 
         return _next_paths.popleft()
     _refuse_unprepared("save_file", title, suggested.name)
     dlg = save_file_dialog(parent, title, suggested, filter)
-    if not dlg.exec() or not dlg.selectedFiles():
+    with nested_loop():
+        ok = dlg.exec()
+    if not ok or not dlg.selectedFiles():
         return None
     return Path(dlg.selectedFiles()[0])
 

@@ -277,4 +277,4 @@ class ChildDetailsDialog(BaseDialog):
                 self, self.tr("Master data"), self.tr("Discard the changes that are not saved?"),
                 yes=self.tr("Discard"), no=self.tr("Keep editing")):
             return
-        super().reject()
+        self.close_without_asking()  # asked above already, in this dialog's own words

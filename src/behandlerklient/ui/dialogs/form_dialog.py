@@ -176,6 +176,36 @@ class FormDialog(BaseDialog):
         else:
             w.setText(value)
 
+    # -- drafts ---------------------------------------------------------------------------
+    def draft_state(self) -> dict[str, Any]:
+        return {k: v.isoformat() if isinstance(v, date) else v for k, v in self.values().items()}
+
+    def apply_draft(self, state: dict[str, Any]) -> None:
+        for f in self._fields:
+            if f.key not in state:
+                continue
+            value, w = state[f.key], self.widgets[f.key]
+            if isinstance(w, QComboBox):  # by data, None included (findData does not find None)
+                index = next((i for i in range(w.count()) if w.itemData(i) == value), -1)
+                if index >= 0:
+                    w.setCurrentIndex(index)
+            elif f.kind == "date":
+                if value:
+                    self.set_value(f.key, date.fromisoformat(value))
+            else:
+                self.set_value(f.key, value)
+
+    def save_own_draft(self) -> bool:
+        if self._sign is None:  # a rating or a meeting: saving is the user's decision, not the lock's
+            return False
+        try:
+            self._save(self.values())
+        except KnownError:
+            return False
+        self.saved = True
+        self.mark_clean()
+        return True
+
     # -- actions --------------------------------------------------------------------------
     def _show(self, message: str) -> None:
         self.error.setText(message)
@@ -188,6 +218,7 @@ class FormDialog(BaseDialog):
             self._show(exc.message)
             return False
         self.saved = True
+        self.mark_clean()
         self.error.hide()
         self.accept()
         return True
@@ -205,6 +236,7 @@ class FormDialog(BaseDialog):
         except KnownError as exc:
             self._show(fill(self.tr("Saved as a draft, but not signed: %1"), exc.message))
             return
+        self.mark_clean()
         passphrase = prompts.passphrase(self, self.tr("Sign"), self.tr(
             "Signed entries cannot be changed afterwards, only corrected by a new addition.\n\n"
             "Type your passphrase to sign:"))

@@ -117,6 +117,10 @@ class GroupSessionDialog(BaseDialog):
             self.error.setText(exc.message)
             return
         self.error.setText("")
+        self._load_group()
+        self.mark_clean()  # what shows is what the new drafts hold
+
+    def _load_group(self) -> None:
         prefilled = group_sessions.shared(ws=self.ws, group_id=self.group_id).as_dict()  # the manual's outline
         for key, edit in self.parts.items():
             edit.setPlainText(prefilled[key])
@@ -130,12 +134,50 @@ class GroupSessionDialog(BaseDialog):
             combo = QComboBox()
             for code, text in group_sessions.ATTENDANCE.items():
                 combo.addItem(text, code)
+            combo.setCurrentIndex(max(0, combo.findData(p.attendance)))
             self.people.setCellWidget(row, 1, combo)
-            note = QLineEdit()
+            note = QLineEdit(p.own_note)
             note.setObjectName(f"groupNote{row}")
             self.people.setCellWidget(row, 2, note)
             self._sessions.append(p.session_id)
         self.people.resizeColumnsToContents()
+        self._enable(True)
+
+    # -- drafts ---------------------------------------------------------------------------
+    def draft_state(self) -> dict:
+        d = self.date.date()
+        state = {"track": self.track.currentData(), "date": date(d.year(), d.month(), d.day()).isoformat(),
+                 "chosen": self._chosen(), "group_id": self.group_id}
+        if self.group_id is not None:
+            state["parts"] = {k: e.toPlainText() for k, e in self.parts.items()}
+            state["people"] = [[self.people.cellWidget(row, 1).currentData(), self.people.cellWidget(row, 2).text()]
+                               for row in range(self.people.rowCount())]
+        return state
+
+    def apply_draft(self, state: dict) -> None:
+        index = self.track.findData(state["track"])
+        if index >= 0:
+            self.track.setCurrentIndex(index)
+        day = date.fromisoformat(state["date"])
+        self.date.setDate(QDate(day.year, day.month, day.day))
+        if state.get("group_id") is None:
+            for i in range(self.courses.count()):
+                item = self.courses.item(i)
+                item.setCheckState(Qt.CheckState.Checked if item.data(COURSE_ROLE) in state["chosen"]
+                                   else Qt.CheckState.Unchecked)
+            return
+        self.group_id = state["group_id"]
+        try:
+            self._load_group()
+        except KnownError as exc:
+            self.error.setText(exc.message)
+            return
+        for key, text in state["parts"].items():
+            if key in self.parts:
+                self.parts[key].setPlainText(text)
+        for row, (attendance, note) in enumerate(state["people"][:self.people.rowCount()]):
+            self.set_attendance(row, attendance)
+            self.set_note(row, note)
         self._enable(True)
 
     def set_attendance(self, row: int, code: str) -> None:
@@ -157,6 +199,7 @@ class GroupSessionDialog(BaseDialog):
             self.error.setText(exc.message)
             return False
         self.error.setText(self.tr("Saved as a draft."))
+        self.mark_clean()
         return True
 
     def _sign(self) -> None:

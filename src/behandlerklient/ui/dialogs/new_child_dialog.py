@@ -117,6 +117,22 @@ class NewChildDialog(BaseDialog):
             self.cpr_state.setStyleSheet("color: #206020;")
             self.cpr_state.setText(facts)
 
+    # -- drafts ---------------------------------------------------------------------------
+    def draft_state(self) -> dict:
+        return {"first": self.first.text(), "last": self.last.text(), "cpr": self.cpr.text(),
+                "home": self.home.text(), "treating": self.treating.text(), "gp": self.gp.currentIndex(),
+                "guardians": [[n.text(), c.isChecked()] for n, c in self.guardian_rows]}
+
+    def apply_draft(self, state: dict) -> None:
+        for edit, key in ((self.first, "first"), (self.last, "last"), (self.cpr, "cpr"), (self.home, "home"),
+                          (self.treating, "treating")):
+            edit.setText(state[key])
+        if 0 <= state["gp"] < self.gp.count():
+            self.gp.setCurrentIndex(state["gp"])
+        for (name, custody), (text, checked) in zip(self.guardian_rows, state["guardians"]):
+            name.setText(text)
+            custody.setChecked(checked)
+
     def _accept(self) -> None:
         first, last = self.first.text().strip(), self.last.text().strip()
         if not first or not last:

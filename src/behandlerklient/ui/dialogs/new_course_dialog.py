@@ -117,6 +117,20 @@ class NewCourseDialog(BaseDialog):
         self.warning.setText("\n".join(warnings))
         self.warning.setVisible(bool(warnings))
 
+    # -- drafts ---------------------------------------------------------------------------
+    def draft_state(self) -> dict:
+        return {"track": self.track.currentData(), "start": self._start_date().isoformat(),
+                "planned": self.planned.value(), "format": self.format.currentData()}
+
+    def apply_draft(self, state: dict) -> None:
+        index = self.track.findData(state["track"])
+        if index >= 0:
+            self.track.setCurrentIndex(index)  # resets planned sessions and formats to the track's: then ours
+        start = date.fromisoformat(state["start"])
+        self.start.setDate(QDate(start.year, start.month, start.day))
+        self.planned.setValue(int(state["planned"]))
+        self.format.setCurrentIndex(max(0, self.format.findData(state["format"])))
+
     def _accept(self) -> None:
         misfit = course_rules.track_age_problem(self.current_track(), self._birth, self._start_date())
         if misfit and not self.age_reason.text().strip():

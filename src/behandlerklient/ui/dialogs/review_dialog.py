@@ -99,6 +99,16 @@ class ReviewDialog(BaseDialog):
             out.append(Rating(item.key, self.table.cellWidget(row, 1).currentData(), None if comp < 0 else comp))
         return out
 
+    # -- drafts ---------------------------------------------------------------------------
+    def draft_state(self) -> dict:
+        return {"ratings": [[r.adherence, r.competence] for r in self._ratings()],
+                "comment": self.comment.toPlainText()}
+
+    def apply_draft(self, state: dict) -> None:
+        for row, (adherence, competence) in enumerate(state["ratings"][:len(self.view.items)]):
+            self.set_rating(row, adherence, competence)
+        self.comment.setPlainText(state["comment"])
+
     def _decide(self, decision: str) -> None:
         try:
             supervision.save_ratings(ws=self.ws, session_id=self.view.session_id, kind="supervisor",

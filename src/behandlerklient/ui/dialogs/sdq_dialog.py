@@ -125,6 +125,22 @@ class SdqDialog(BaseDialog):
             lines.append(text)
         self.result.setText("\n".join(lines))
 
+    # -- drafts ---------------------------------------------------------------------------
+    def draft_state(self) -> dict:
+        d = self.date.date()
+        return {"informant": self.informant.currentData(), "phase": self.phase.currentData(),
+                "date": date(d.year(), d.month(), d.day()).isoformat(),
+                "items": [b.currentData() for b in self.items], "impact": [b.currentData() for b in self.impact]}
+
+    def apply_draft(self, state: dict) -> None:
+        self.informant.setCurrentIndex(max(0, self.informant.findData(state["informant"])))
+        self.phase.setCurrentIndex(max(0, self.phase.findData(state["phase"])))
+        day = date.fromisoformat(state["date"])
+        self.date.setDate(QDate(day.year, day.month, day.day))
+        for boxes, values in ((self.items, state["items"]), (self.impact, state["impact"])):
+            for box, value in zip(boxes, values):
+                box.setCurrentIndex(next((i for i in range(box.count()) if box.itemData(i) == value), 0))
+
     def _accept(self) -> None:
         d = self.date.date()
         try:

@@ -150,6 +150,29 @@ class SessionEditorDialog(BaseDialog):
             setattr(s.parts, key, edit.toPlainText())
         return s
 
+    # -- drafts (the session is its own draft record: autosaved, and saved when the program locks) ------
+    def draft_state(self) -> dict:
+        s = self.collect()
+        return {"session_date": s.session_date.isoformat(), "duration_min": s.duration_min,
+                "participants": s.participants, "format": s.format, "parts": s.parts.as_dict()}
+
+    def apply_draft(self, state: dict) -> None:
+        d = QDate.fromString(state["session_date"], "yyyy-MM-dd")
+        if d.isValid():
+            self.date.setDate(d)
+        self.duration.setValue(int(state["duration_min"]))
+        self.participants.setCurrentIndex(max(0, self.participants.findData(state["participants"])))
+        self.format.setCurrentIndex(max(0, self.format.findData(state["format"])))
+        for key, text in state["parts"].items():
+            if key in self.parts:
+                self.parts[key].setPlainText(text)
+
+    def has_changes(self) -> bool:
+        return self._dirty
+
+    def save_own_draft(self) -> bool:
+        return self.save_now()
+
     def _changed(self) -> None:
         self._dirty = True
         self.save_state.setText(self.tr("Changes not saved yet…"))
@@ -197,4 +220,4 @@ class SessionEditorDialog(BaseDialog):
             if not prompts.question(self, self.tr("The draft is not saved"),
                                     self.tr("The draft could not be saved. Close anyway and lose the changes?")):
                 return
-        super().reject()
+        self.close_without_asking()  # saved (or the user chose to lose it): nothing left to ask about
