@@ -80,7 +80,10 @@ def _text(rng: random.Random, options: tuple[str, ...], name: str) -> str:
 
 
 def generate(*, ws: Workspace, children_count: int, seed: int = 1, today: date | None = None,
-             progress: Callable[[int, int], None] | None = None) -> DemoResult:
+             progress: Callable[[int, int], None] | None = None, bulk: bool = True) -> DemoResult:
+    """`bulk`: each batch of children is one flat transaction whose audit rows are chained in memory and written
+    at its end (see Database.transaction); bulk=False runs every service call as the app does, one savepoint and
+    one audit statement each. Both give the same rows (tests/services/test_demo.py compares them)."""
     today = today or date.today()
     rng = random.Random(seed)
     clock = _Clock()
@@ -100,7 +103,7 @@ def generate(*, ws: Workspace, children_count: int, seed: int = 1, today: date |
         taken = {r[0] for r in ws.db.query("SELECT cpr FROM children")}
         done = 0
         while done < children_count:
-            with ws.db.transaction():
+            with ws.db.transaction(bulk=bulk):
                 for _ in range(min(BATCH, children_count - done)):
                     ws.user = rng.choice(therapists + [author])
                     _one_child(ws, rng, clock, today, tracks, gps, taken, result, groups)
