@@ -240,7 +240,8 @@ def _one_child(ws: Workspace, rng: random.Random, clock: _Clock, today: date, tr
         _sign(ws, "consent", cid)
     level = rng.uniform(0.35, 0.8)
     clock.set(screening_day)
-    track_choices = [t for t in tracks if eligibility(t, child.birth_date, screening_day + timedelta(days=30)).ok]
+    born_on = child.birth_date  # parsed from the CPR on each access
+    track_choices = [t for t in tracks if eligibility(t, born_on, screening_day + timedelta(days=30)).ok]
     risk = rng.choices(("none", "low", "moderate", "high"), weights=(60, 30, 8, 2))[0]
     outcome = rng.choices(("course", "bup_referral", "guidance", "notification", "no_course"),
                           weights=(85, 5, 5, 2, 3))[0] if track_choices else "guidance"
