@@ -21,7 +21,7 @@ from behandlerklient.storage.users import UserRepository
 
 DEMO_PASSPHRASE = "demo-behandler"
 DEMO_USERNAME = "demo"
-BATCH = 100  # children between two progress reports
+BATCH = 100  # children per transaction: progress is reported after each commit, and a kill loses at most one batch
 
 THERAPISTS = (("mkj", "Maria Kjærgaard", "Psykolog"), ("tbo", "Thomas Bøgh", "Psykolog"),
               ("ssl", "Sanne Sløk", "Psykolog"), ("lhv", "Louise Hvid", "Supervisor, psykolog"))
@@ -101,14 +101,15 @@ def generate(*, ws: Workspace, children_count: int, seed: int = 1, today: date |
             gps = [ChildRepository(ws.db).add_gp(g) for g in _gps(rng, 40)]
         result.supervisors = [u for u in therapists if u.role == "supervisor"]
         taken = {r[0] for r in ws.db.query("SELECT cpr FROM children")}
-        # One transaction for the whole build: each commit re-encrypts and syncs the pages it touched (the
-        # indexes and the audit log's end are touched by every batch), and an interrupted build keeps nothing.
-        with ws.db.transaction(bulk=bulk):
-            for done in range(1, children_count + 1):
-                ws.user = rng.choice(therapists + [author])
-                _one_child(ws, rng, clock, today, tracks, gps, taken, result, groups)
-                if progress and (done % BATCH == 0 or done == children_count):
-                    progress(done, children_count)
+        done = 0
+        while done < children_count:
+            with ws.db.transaction(bulk=bulk):
+                for _ in range(min(BATCH, children_count - done)):
+                    ws.user = rng.choice(therapists + [author])
+                    _one_child(ws, rng, clock, today, tracks, gps, taken, result, groups)
+                    done += 1
+            if progress:
+                progress(done, children_count)  # committed: a kill from here on keeps these children
     finally:
         ws.clock, ws.user = real_clock, author
     return result
