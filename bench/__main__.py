@@ -274,6 +274,9 @@ def main() -> int:
     print(f"{'demo database, 2.000 children, first start':42}{demo_start['to_unlock_dialog_s']:>10.3g} s    "
           f"<= {TARGETS['demo_to_unlock_dialog_s']} s to the unlock dialog")
     print(f"{'  (passphrase typed at once: main window)':42}{demo_start['to_main_window_s']:>10.3g} s")
+    print(f"{'  building its 2.000 children':42}{demo_start['build_s']:>10.3g} s    "
+          f"<= {demo_start['build_target_s']} s (worker CPU {demo_start['build_cpu_s']:.3g} s, "
+          f"load average {demo_start['load_avg']})")
     first, last = results["runs"][0], results["runs"][-1]
     growth = {k: last[k] / first[k] for k in ("search_p95_ms", "open_child_ms", "save_ms", "sign_ms",
                                               "usable_window_s") if first[k]}
@@ -286,6 +289,7 @@ def main() -> int:
           + ", ".join(f"{k} {v:.2f}x" for k, v in first_touch.items()))
     failed = [k for k, t in TARGETS.items() if k in last and last[k] > t] + \
         (["demo_to_unlock_dialog_s"] if demo_start["to_unlock_dialog_s"] > TARGETS["demo_to_unlock_dialog_s"] else []) + \
+        (["demo_build_s"] if demo_start["build_s"] > demo_start["build_target_s"] else []) + \
         (["journal_pdf_s"] if results["journal_pdf_s"] > 1.0 else []) + [k for k, v in growth.items() if v > 2.0]
     results["over_target"] = failed
     print("all targets met" if not failed else f"over target: {', '.join(failed)}")

@@ -93,16 +93,80 @@ def test_demo_supervisor_can_log_in_with_the_demo_passphrase(tmp_path) -> None:
 
 
 # What the demo for seed 5 and 60 children on TODAY holds, row by row count; a faster build must keep it.
-HELD = {"audit_head": 1, "audit_log": 1048, "child_search_terms": 1350, "children": 60, "closings": 13, "consents": 64,
+HELD = {"audit_head": 1, "audit_log": 1049, "child_search_terms": 1350, "children": 60, "closings": 13, "consents": 64,
         "contacts": 60, "coordination_entries": 8, "course_changes": 0, "courses": 21, "fidelity_ratings": 687,
         "follow_ups": 13, "gps": 40, "group_sessions": 0, "guardians": 106, "intakes": 63, "journal_entries": 389,
         "notifications": 3, "questionnaire_responses": 0, "reviews": 28, "screenings": 27, "sdq_responses": 51,
         "sessions": 139, "settings": 2, "supervision_meeting_courses": 0, "supervision_meetings": 0, "users": 5}
 
 
+# A digest of every row the same demo adds (see _added_rows), taken from the one-call-at-a-time build
+# (bulk=False) once signatures landed (their key registration adds one audit row: 1049, was 1048).
+HELD_DIGEST = "042c16e4bfce8fbfc66c944ba70da3b5e48d2854d27fa5da695ba55a3956944c"
+
+
+# Each user's Ed25519 key is random, and so are the seals' signatures made with it (verify checks them); which
+# seal covers a row (seal_id) follows the transactions, which a batched build groups differently: what is
+# compared is that every signed row and audit row is covered.
+RANDOM_TABLES = {"signing_keys", "seals"}
+
+
+def _rows(ws) -> dict[str, list[str]]:
+    """Every row of every stored table (FTS5's own shadow tables aside: child_search is checked by verify), each
+    as JSON text, sorted; audit rows without their chain hashes, which go back to the template's own first rows
+    (the chain itself is checked by verify)."""
+    tables = [r[0] for r in ws.db.query("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                         "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'child_search%' "
+                                         "OR name = 'child_search_terms' ORDER BY name")]
+    out = {}
+    for table in set(tables) - RANDOM_TABLES:
+        rows = ws.db.query(f"SELECT * FROM {table}")
+        out[table] = sorted(json.dumps({k: r[k] for k in r.keys() if k not in ("prev_hash", "hash", "last_hash", "seal_id")},
+                                       ensure_ascii=False, sort_keys=True) for r in rows)
+    return out
+
+
+def _added_rows(ws, **generate) -> dict[str, list[str]]:
+    before = _rows(ws)
+    demo.generate(ws=ws, **generate)
+    return {table: sorted(set(rows) - set(before.get(table, ()))) for table, rows in _rows(ws).items()}
+
+
+def _digest(rows: dict[str, list[str]]) -> str:
+    import hashlib
+
+    return hashlib.sha256(json.dumps(rows, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
 def test_the_demo_holds_what_it_held_and_passes_verify(ws) -> None:
     from behandlerklient.services import integrity
 
-    demo.generate(ws=ws, children_count=60, seed=5, today=TODAY)
+    added = _added_rows(ws, children_count=60, seed=5, today=TODAY)
     assert {table: ws.db.scalar(f"SELECT count(*) FROM {table}") for table in HELD} == HELD
+    assert _digest(added) == HELD_DIGEST
     assert all(c.ok for c in integrity.verify(ws=ws))
+
+
+def test_the_batched_build_writes_what_the_services_write_one_by_one(ws, template_db, tmp_path) -> None:
+    # The bulk build runs the same service code, only without savepoints and with the audit rows written at the
+    # end of each batch: every row, the audit chain's hashes included, must be what the plain path writes.
+    import shutil
+
+    from behandlerklient.security import keyfile as kf
+    from behandlerklient.services import integrity, workspace
+    from tests.conftest import PASSPHRASE, USERNAME
+
+    plain_path = tmp_path / "plain" / "journal.db"
+    plain_path.parent.mkdir()
+    shutil.copy2(template_db, plain_path)
+    shutil.copy2(kf.keyfile_path(template_db), kf.keyfile_path(plain_path))
+    plain = workspace.unlock(path=plain_path, passphrase=PASSPHRASE, username=USERNAME)
+    try:
+        demo.generate(ws=plain, children_count=40, seed=7, today=TODAY, bulk=False)
+        demo.generate(ws=ws, children_count=40, seed=7, today=TODAY, bulk=True)
+        chain = "SELECT id, hash FROM audit_log ORDER BY id"
+        assert ws.db.query(chain) == plain.db.query(chain)
+        assert _rows(ws) == _rows(plain)
+        assert all(c.ok for c in integrity.verify(ws=ws))
+    finally:
+        plain.close()

@@ -75,6 +75,48 @@ def test_nested_transaction_is_a_savepoint(db: Database) -> None:
     assert [r[0] for r in db.query("SELECT clinic_name FROM gps")] == ["Ydre"]
 
 
+def test_a_bulk_transaction_keeps_nothing_when_a_caught_step_failed(db: Database) -> None:
+    # Without savepoints a caught failure would leave half a record behind: the whole bulk is refused instead.
+    with pytest.raises(RuntimeError, match="bulk"):
+        with db.transaction(bulk=True):
+            db.insert("gps", {"clinic_name": "Ydre"})
+            with pytest.raises(ValueError):
+                with db.transaction():
+                    db.insert("gps", {"clinic_name": "Indre"})
+                    raise ValueError
+    assert db.scalar("SELECT count(*) FROM gps") == 0 and not db.in_transaction
+
+
+class _Deferred:
+    def __init__(self, db: Database) -> None:
+        self.db, self.names, self.events = db, [], []
+
+    def flush(self) -> None:
+        self.db.executemany("INSERT INTO gps (clinic_name) VALUES (?)", [(n,) for n in self.names])
+        self.events.append("flush")
+
+    def discard(self) -> None:
+        self.events.append("discard")
+
+
+def test_deferred_writes_land_just_before_commit_or_not_at_all(db: Database) -> None:
+    assert not db.bulk
+    with db.transaction(bulk=True):
+        writer = db.defer("gps", lambda: _Deferred(db))
+        assert db.defer("gps", lambda: None) is writer and db.bulk
+        writer.names += ["Lægehuset Åby", "Klinikken"]
+        assert db.scalar("SELECT count(*) FROM gps") == 0
+    assert db.scalar("SELECT count(*) FROM gps") == 2 and writer.events == ["flush", "discard"] and not db.bulk
+    with pytest.raises(KeyError):
+        with db.transaction(bulk=True):
+            failed = db.defer("gps", lambda: _Deferred(db))
+            failed.names.append("Aldrig")
+            raise KeyError
+    assert db.scalar("SELECT count(*) FROM gps") == 2 and failed.events == ["discard"]
+    with pytest.raises(RuntimeError), db.transaction():
+        db.defer("gps", lambda: _Deferred(db))  # only a bulk transaction defers
+
+
 def test_reopen_with_the_right_key_sees_committed_data(db: Database) -> None:
     with db.transaction():
         db.insert("gps", {"clinic_name": "Lægehuset Åby"})

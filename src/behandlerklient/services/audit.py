@@ -24,6 +24,10 @@ def _hash(prev: str, row_id: int, at: str, user_id: int | None, action: str, chi
 def record(db: Database, *, user_id: int | None, action: str, now: datetime, child_id: int | None = None,
            obj: str = "", detail: str = "") -> None:
     """Append one row; call inside the transaction of the change it records, so both or neither land."""
+    if db.bulk:
+        # A bulk build chains its rows in memory and writes them all just before its one COMMIT.
+        db.defer("audit", lambda: _Chain(db)).add(user_id, action, to_text(now), child_id, obj, detail)
+        return
     with db.transaction():
         last_id, last_hash = db.query_one("SELECT last_id, last_hash FROM audit_head WHERE singleton = 1")
         row_id, at = last_id + 1, to_text(now)
@@ -35,6 +39,37 @@ def record(db: Database, *, user_id: int | None, action: str, now: datetime, chi
             db.unsealed_audit.append((row_id, user_id, digest))
 
 
+class _Chain:
+    """Rows chained exactly as `record` chains them one by one, kept until the bulk transaction commits."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.last_id, self.last_hash = db.query_one("SELECT last_id, last_hash FROM audit_head WHERE singleton = 1")
+        self.rows: list[tuple] = []
+
+    def add(self, user_id: int | None, action: str, at: str, child_id: int | None, obj: str, detail: str) -> None:
+        self.last_id += 1
+        digest = _hash(self.last_hash, self.last_id, at, user_id, action, child_id, obj, detail)
+        self.rows.append((self.last_id, at, user_id, action, child_id, obj, detail, self.last_hash, digest))
+        self.last_hash = digest
+        if user_id is not None:  # signed with the user's next seal at commit, once the row is written
+            self.db.unsealed_audit.append((self.last_id, user_id, digest))
+
+    def flush(self) -> None:
+        if self.rows:
+            _insert(self.db, self.rows, self.last_id, self.last_hash)
+            self.rows = []
+
+    def discard(self) -> None:
+        self.rows = []
+
+
+def _insert(db: Database, rows: list[tuple], last_id: int, last_hash: str) -> None:
+    db.executemany("INSERT INTO audit_log (id, at, user_id, action, child_id, object, detail, prev_hash, hash) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    db.execute("UPDATE audit_head SET last_id = ?, last_hash = ? WHERE singleton = 1", (last_id, last_hash))
+
+
 def record_many(db: Database, *, user_id: int | None, action: str, now: datetime,
                 entries: list[tuple[int | None, str, str]]) -> None:
     """Many rows (child_id, object, detail) of one action, chained exactly as `record` chains them one by one
@@ -42,18 +77,12 @@ def record_many(db: Database, *, user_id: int | None, action: str, now: datetime
     if not entries:
         return
     with db.transaction():
-        last_id, last_hash = db.query_one("SELECT last_id, last_hash FROM audit_head WHERE singleton = 1")
-        at, rows = to_text(now), []
+        chain = db.defer("audit", lambda: _Chain(db)) if db.bulk else _Chain(db)
+        at = to_text(now)
         for child_id, obj, detail in entries:
-            last_id += 1
-            digest = _hash(last_hash, last_id, at, user_id, action, child_id, obj, detail)
-            rows.append((last_id, at, user_id, action, child_id, obj, detail, last_hash, digest))
-            last_hash = digest
-        db.executemany("INSERT INTO audit_log (id, at, user_id, action, child_id, object, detail, prev_hash, hash) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-        db.execute("UPDATE audit_head SET last_id = ?, last_hash = ? WHERE singleton = 1", (last_id, last_hash))
-        if user_id is not None:  # signed like `record`'s rows, with the user's next seal at commit
-            db.unsealed_audit.extend((r[0], user_id, r[8]) for r in rows)
+            chain.add(user_id, action, at, child_id, obj, detail)
+        if not db.bulk:
+            chain.flush()
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from behandlerklient.storage.users import UserRepository
 
 DEMO_PASSPHRASE = "demo-behandler"
 DEMO_USERNAME = "demo"
-BATCH = 100  # children per transaction: progress can be shown and a kill loses at most one batch
+BATCH = 100  # children per transaction: progress is reported after each commit, and a kill loses at most one batch
 
 THERAPISTS = (("mkj", "Maria Kjærgaard", "Psykolog"), ("tbo", "Thomas Bøgh", "Psykolog"),
               ("ssl", "Sanne Sløk", "Psykolog"), ("lhv", "Louise Hvid", "Supervisor, psykolog"))
@@ -81,7 +81,10 @@ def _text(rng: random.Random, options: tuple[str, ...], name: str) -> str:
 
 
 def generate(*, ws: Workspace, children_count: int, seed: int = 1, today: date | None = None,
-             progress: Callable[[int, int], None] | None = None) -> DemoResult:
+             progress: Callable[[int, int], None] | None = None, bulk: bool = True) -> DemoResult:
+    """`bulk`: each batch of children is one flat transaction whose audit rows are chained in memory and written
+    at its end (see Database.transaction); bulk=False runs every service call as the app does, one savepoint and
+    one audit statement each. Both give the same rows (tests/services/test_demo.py compares them)."""
     today = today or date.today()
     rng = random.Random(seed)
     clock = _Clock()
@@ -102,13 +105,13 @@ def generate(*, ws: Workspace, children_count: int, seed: int = 1, today: date |
         taken = {r[0] for r in ws.db.query("SELECT cpr FROM children")}
         done = 0
         while done < children_count:
-            with ws.db.transaction():
+            with ws.db.transaction(bulk=bulk):
                 for _ in range(min(BATCH, children_count - done)):
                     ws.user = rng.choice(therapists + [author])
                     _one_child(ws, rng, clock, today, tracks, gps, taken, result, groups)
                     done += 1
             if progress:
-                progress(done, children_count)
+                progress(done, children_count)  # committed: a kill from here on keeps these children
     finally:
         ws.clock, ws.user = real_clock, author
     return result
@@ -246,7 +249,8 @@ def _one_child(ws: Workspace, rng: random.Random, clock: _Clock, today: date, tr
         _sign(ws, "consent", cid)
     level = rng.uniform(0.35, 0.8)
     clock.set(screening_day)
-    track_choices = [t for t in tracks if eligibility(t, child.birth_date, screening_day + timedelta(days=30)).ok]
+    born_on = child.birth_date  # parsed from the CPR on each access
+    track_choices = [t for t in tracks if eligibility(t, born_on, screening_day + timedelta(days=30)).ok]
     risk = rng.choices(("none", "low", "moderate", "high"), weights=(60, 30, 8, 2))[0]
     outcome = rng.choices(("course", "bup_referral", "guidance", "notification", "no_course"),
                           weights=(85, 5, 5, 2, 3))[0] if track_choices else "guidance"

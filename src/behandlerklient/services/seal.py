@@ -217,10 +217,14 @@ def flush(db: Database, *, at: str, records: bool = True) -> None:
         if spec is not None and row is not None and row[spec.author_column] in signers:
             records.setdefault(row[spec.author_column], []).append((kind, row, columns_of(db, kind)))
     audit: dict[int, list[tuple[int, int, str]]] = {}
+    later: list[tuple[int, int, str]] = []
     for audit_id, user_id, chain_hash in db.unsealed_audit:
-        if user_id in signers and repo.audit_hash(audit_id) == chain_hash:  # not rolled back meanwhile
+        written = repo.audit_hash(audit_id)
+        if written is None and db.bulk:
+            later.append((audit_id, user_id, chain_hash))  # a bulk build writes its audit rows just before COMMIT
+        elif user_id in signers and written == chain_hash:  # not rolled back meanwhile
             audit.setdefault(user_id, []).append((audit_id, user_id, chain_hash))
-    db.unsealed_audit.clear()
+    db.unsealed_audit[:] = later
     for user_id in sorted(set(records) | set(audit)):
         signer = signers[user_id]
         items = [(kind, row["id"], canonical.digest(record_payload(kind, SIGNED[kind], row, cols, at)))

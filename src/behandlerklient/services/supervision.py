@@ -63,21 +63,22 @@ def save_ratings(*, ws: Workspace, session_id: int, kind: str, items: list[Ratin
         raise InvalidInput(f"Ukendt vurderingstype {kind!r}.")
     known = {i.key: i.label for i in fidelity.checklist(ws.catalogue.tracks.get(row["track_id"]))}
     now = ws.clock()
+    for r in items:
+        if r.item_key not in known:
+            raise InvalidInput(f"Ukendt punkt {r.item_key!r} på tjeklisten.")
+        if r.adherence not in fidelity.ADHERENCE:
+            raise InvalidInput(f"Ukendt svar {r.adherence!r}; brug ja, delvist, nej eller ikke relevant.")
+        if r.competence is not None and not 0 <= r.competence <= 6:
+            raise InvalidInput("Kompetencevurderingen går fra 0 til 6.")
+    rated_at = to_text(now)
     with ws.db.transaction():
-        for r in items:
-            if r.item_key not in known:
-                raise InvalidInput(f"Ukendt punkt {r.item_key!r} på tjeklisten.")
-            if r.adherence not in fidelity.ADHERENCE:
-                raise InvalidInput(f"Ukendt svar {r.adherence!r}; brug ja, delvist, nej eller ikke relevant.")
-            if r.competence is not None and not 0 <= r.competence <= 6:
-                raise InvalidInput("Kompetencevurderingen går fra 0 til 6.")
-            ws.db.execute(
-                "INSERT INTO fidelity_ratings (session_id, rater_id, rater_kind, item_key, item_label, adherence, "
-                "competence, comment, rated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(session_id, rater_kind, "
-                "item_key) DO UPDATE SET rater_id = excluded.rater_id, adherence = excluded.adherence, "
-                "competence = excluded.competence, comment = excluded.comment, rated_at = excluded.rated_at",
-                (session_id, ws.user.id, kind, r.item_key, known[r.item_key], r.adherence, r.competence, r.comment,
-                 to_text(now)))
+        ws.db.executemany(  # one statement for the whole checklist (the demo rates thousands of sessions)
+            "INSERT INTO fidelity_ratings (session_id, rater_id, rater_kind, item_key, item_label, adherence, "
+            "competence, comment, rated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(session_id, rater_kind, "
+            "item_key) DO UPDATE SET rater_id = excluded.rater_id, adherence = excluded.adherence, "
+            "competence = excluded.competence, comment = excluded.comment, rated_at = excluded.rated_at",
+            [(session_id, ws.user.id, kind, r.item_key, known[r.item_key], r.adherence, r.competence, r.comment,
+              rated_at) for r in items])
         audit.record(ws.db, user_id=ws.user.id, action="supervise" if kind == "supervisor" else "create", now=now,
                      child_id=row["child_id"], obj=f"fidelity:{kind}:session:{session_id}")
     return Changes(sessions=True)

@@ -74,6 +74,9 @@ class Database:
         # Audit rows written in the open transaction, not yet signed; `before_commit` signs them.
         self.unsealed_audit: list[tuple[int, int, str]] = []
         self.before_commit: Any = None
+        self._bulk = False  # see transaction(bulk=True)
+        self._bulk_failed = False
+        self._hooks: dict[str, Any] = {}  # per transaction: key -> object with flush() and discard()
 
     @classmethod
     def open(cls, path: Path, key: bytes, *, create: bool = False) -> "Database":
@@ -130,23 +133,45 @@ class Database:
         return self._conn is None
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator["Database"]:
-        """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception; nested calls use savepoints."""
+    def transaction(self, *, bulk: bool = False) -> Iterator["Database"]:
+        """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception; nested calls use savepoints.
+
+        bulk=True (outermost only) is for building many records at once (the demo database): nested calls join
+        the one transaction without savepoints, and work registered with `defer` (the audit chain's rows) is
+        written once, just before COMMIT. A failure inside any nested call rolls the whole transaction back, even
+        if a caller caught it, so no half-written record can be committed."""
         conn = self._conn
         if self._depth == 0:
             self._exec("BEGIN IMMEDIATE")
+            self._bulk, self._bulk_failed = bulk, False
+        elif self._bulk:
+            self._depth += 1
+            try:
+                yield self
+            except BaseException:
+                self._bulk_failed = True
+                raise
+            finally:
+                self._depth -= 1
+            return
         else:
             self._exec(f"SAVEPOINT sp{self._depth}")
         self._depth += 1
         try:
             yield self
-            if self._depth == 1 and self.before_commit is not None:
-                self.before_commit(self)  # still inside the transaction: what it writes commits with it
+            if self._depth == 1:
+                if self._bulk_failed:
+                    raise RuntimeError("a step of the bulk transaction failed; nothing of it is kept")
+                for hook in self._hooks.values():
+                    hook.flush()
+                if self.before_commit is not None:
+                    self.before_commit(self)  # still inside the transaction, after the deferred writes
         except BaseException:
             self._depth -= 1
             with contextlib.suppress(Exception):
                 if self._depth == 0:
                     self.unsealed_audit.clear()
+                    self._end_hooks()
                     conn.execute("ROLLBACK")
                 else:
                     conn.execute(f"ROLLBACK TO sp{self._depth}")
@@ -155,6 +180,7 @@ class Database:
         else:
             self._depth -= 1
             if self._depth == 0:
+                self._end_hooks()
                 try:
                     conn.execute("COMMIT")
                 except Exception as exc:
@@ -163,6 +189,25 @@ class Database:
                     raise translate_error(exc, self.path) from None
             else:
                 self._exec(f"RELEASE sp{self._depth}")
+
+    def _end_hooks(self) -> None:
+        hooks, self._hooks, self._bulk = self._hooks, {}, False
+        for hook in hooks.values():
+            hook.discard()
+
+    @property
+    def bulk(self) -> bool:
+        """Inside transaction(bulk=True): writes may be deferred to its end with `defer`."""
+        return self._bulk and self._depth > 0
+
+    def defer(self, key: str, make: Any) -> Any:
+        """The bulk transaction's deferred writer for `key` (made by `make()` on first use): its flush() runs just
+        before COMMIT, its discard() when the transaction ends either way."""
+        if not self.bulk:
+            raise RuntimeError("defer() needs transaction(bulk=True)")
+        if key not in self._hooks:
+            self._hooks[key] = make()
+        return self._hooks[key]
 
     @property
     def in_transaction(self) -> bool:
