@@ -158,7 +158,7 @@ class ExportStream:
             self._pos = end
             return value
 
-    def _fill(self, at_least: int = CHUNK) -> bool:
+    def _fill(self, at_least: int = 0) -> bool:
         """Reads more of the file into the buffer (dropping what is consumed); False at the end of the file."""
         if self._eof:
             return False

@@ -16,10 +16,10 @@ def column_types(db: Database, table: str) -> dict[str, str]:
     return {r["name"]: str(r["type"]).upper() for r in db.query(f"PRAGMA table_info({table})")}
 
 
-def rows(db: Database, table: str, columns: list[str], *, page: int = PAGE_ROWS) -> Iterator[dict[str, Any]]:
-    """Every row of the table in id order, as {column: value}, fetched `page` rows at a time."""
+def rows(db: Database, table: str, columns: list[str]) -> Iterator[dict[str, Any]]:
+    """Every row of the table in id order, as {column: value}, fetched PAGE_ROWS rows at a time."""
     cursor = db.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY id")
-    while batch := cursor.fetchmany(page):
+    while batch := cursor.fetchmany(PAGE_ROWS):
         for r in batch:
             yield dict(zip(columns, r))
 
