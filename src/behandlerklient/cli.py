@@ -289,8 +289,9 @@ def _cmd_export_json(args: argparse.Namespace) -> int:
     from behandlerklient.services import transfer
 
     with _unlocked(args) as ws:
-        text = transfer.export_json(ws=ws)
-    sys.stdout.write(text + "\n")
+        # Written while it is read: a 10,000-child database never stands whole in memory (services/transfer.py).
+        transfer.write_export(ws=ws, out=sys.stdout)
+    sys.stdout.write("\n")
     return EXIT_OK
 
 
@@ -298,15 +299,14 @@ def _cmd_import(args: argparse.Namespace) -> int:
     from behandlerklient.services import transfer
 
     try:
-        text = args.file.read_text(encoding="utf-8")
+        source = args.file.open("rb")
     except FileNotFoundError:
         raise InvalidInput(f"Filen findes ikke: {args.file}") from None
-    except UnicodeDecodeError:
-        raise InvalidInput(f"Filen {args.file} er ikke tekst i UTF-8.") from None
     except OSError as exc:
         raise InvalidInput(f"Filen {args.file} kan ikke læses ({exc.strerror}).") from None
-    with _unlocked(args) as ws:
-        counts, _ = transfer.import_json(ws=ws, text=text, origin=args.file.name)
+    # Read as a stream, one row at a time, inside the import's one transaction (services/json_stream.py).
+    with source, _unlocked(args) as ws:
+        counts, _ = transfer.import_stream(ws=ws, source=source, origin=args.file.name)
     print("Importerede " + ", ".join(f"{n} {t}" for t, n in counts.items()) + ".")
     return EXIT_OK
 

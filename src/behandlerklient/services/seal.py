@@ -238,23 +238,31 @@ def flush(db: Database, *, at: str, records: bool = True) -> None:
                       audit_ids=[a[0] for a in audit.get(user_id, [])])
 
 
+IMPORT_SEAL_ROWS = 1000  # records per import seal: an import of any size holds one page of rows at a time
+
+
 def seal_imported(ws: Workspace) -> None:
     """After an import: the importing administrator seals the imported signed rows as *imported* (their
-    authors' keys are not here). `verify` counts them apart, naming no author's signature for them."""
+    authors' keys are not here). `verify` counts them apart, naming no author's signature for them.
+    One seal per page of records, each chained to the one before, so memory does not grow with the import."""
     signer = signer_for(ws.db, user=ws.user, keys=ws.keys, now=ws.clock())
     if signer is None:
         return
     repo = SignatureRepository(ws.db)
     at = to_text(ws.clock())
-    rows = [(p["kind"], repo.row(p["kind"], p["record_id"])) for p in repo.pending() if p["kind"] in SIGNED]
-    rows = [(kind, row, columns_of(ws.db, kind)) for kind, row in rows if row is not None]
-    if not rows:
-        return
-    items = [(kind, row["id"], canonical.digest(record_payload(kind, SIGNED[kind], row, cols, at)))
-             for kind, row, cols in rows]
+    after: tuple[str, int] = ("", -1)
     with ws.db.transaction():
-        prev = repo.last_seal_digest(signer.key_id)
-        payload = canonical.seal(key_id=signer.key_id, signed_at=at, records=items, audit=[], role="import", prev=prev)
-        repo.add_seal(key_id=signer.key_id, version=canonical.VERSION, signed_at=at, role="import", prev=prev,
-                      digest=canonical.digest(payload), signature=_b64(signer.private.sign(payload)),
-                      records=[(kind, row["id"], ",".join(cols)) for kind, row, cols in rows], audit_ids=[])
+        while page := repo.pending_after(*after, IMPORT_SEAL_ROWS):
+            after = (page[-1]["kind"], page[-1]["record_id"])
+            found = [(p["kind"], repo.row(p["kind"], p["record_id"])) for p in page if p["kind"] in SIGNED]
+            rows = [(kind, row, columns_of(ws.db, kind)) for kind, row in found if row is not None]
+            if not rows:
+                continue
+            items = [(kind, row["id"], canonical.digest(record_payload(kind, SIGNED[kind], row, cols, at)))
+                     for kind, row, cols in rows]
+            prev = repo.last_seal_digest(signer.key_id)
+            payload = canonical.seal(key_id=signer.key_id, signed_at=at, records=items, audit=[], role="import",
+                                     prev=prev)
+            repo.add_seal(key_id=signer.key_id, version=canonical.VERSION, signed_at=at, role="import", prev=prev,
+                          digest=canonical.digest(payload), signature=_b64(signer.private.sign(payload)),
+                          records=[(kind, row["id"], ",".join(cols)) for kind, row, cols in rows], audit_ids=[])

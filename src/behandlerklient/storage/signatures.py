@@ -30,6 +30,11 @@ class SignatureRepository:
     def pending(self) -> list[Any]:
         return self.db.query("SELECT kind, record_id FROM signatures_pending ORDER BY kind, record_id")
 
+    def pending_after(self, kind: str, record_id: int, limit: int) -> list[Any]:
+        """The next page of the work list after (kind, record_id), in its order."""
+        return self.db.query("SELECT kind, record_id FROM signatures_pending WHERE (kind, record_id) > (?, ?) "
+                             "ORDER BY kind, record_id LIMIT ?", (kind, record_id, limit))
+
     def row(self, table: str, record_id: int) -> Any:
         return self.db.query_one(f"SELECT * FROM {table} WHERE id = ?", (record_id,))
 

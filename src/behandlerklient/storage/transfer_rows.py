@@ -1,0 +1,51 @@
+"""Whole tables read a page at a time (the JSON export) and the few look-ups an import makes per row."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
+from behandlerklient.storage.database import Database
+
+PAGE_ROWS = 500  # rows held at a time: the export's memory does not grow with the database
+
+
+def column_types(db: Database, table: str) -> dict[str, str]:
+    """The table's columns in schema order, each with its declared type (upper case)."""
+    return {r["name"]: str(r["type"]).upper() for r in db.query(f"PRAGMA table_info({table})")}
+
+
+def rows(db: Database, table: str, columns: list[str]) -> Iterator[dict[str, Any]]:
+    """Every row of the table in id order, as {column: value}, fetched PAGE_ROWS rows at a time."""
+    cursor = db.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY id")
+    while batch := cursor.fetchmany(PAGE_ROWS):
+        for r in batch:
+            yield dict(zip(columns, r))
+
+
+@contextlib.contextmanager
+def snapshot(db: Database) -> Iterator[None]:
+    """One read transaction: every table is read as of the same moment, without taking the write lock, so
+    the app can go on saving while a long export runs (WAL readers do not block the writer)."""
+    if db.in_transaction:  # the caller's transaction is already one consistent view
+        yield
+        return
+    db.execute("BEGIN DEFERRED")
+    try:
+        yield
+    finally:
+        with contextlib.suppress(Exception):
+            db.execute("COMMIT")
+
+
+def is_empty(db: Database, tables: list[str]) -> bool:
+    return all(db.scalar(f"SELECT NOT EXISTS (SELECT 1 FROM {t})") for t in tables)
+
+
+def user_id(db: Database, username: str) -> int | None:
+    return db.scalar("SELECT id FROM users WHERE username = ?", (username,))
+
+
+def id_taken(db: Database, table: str, row_id: int) -> bool:
+    return bool(db.scalar(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE id = ?)", (row_id,)))
