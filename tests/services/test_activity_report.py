@@ -20,7 +20,7 @@ def activity_ws(tmp_path_factory):
     old = kdf._default
     kdf._default = kdf.ScryptParams(n=2**10)
     path = tmp_path_factory.mktemp("act") / "a.db"
-    ws = workspace.create(path=path, username="leder", full_name="Lea Leder", passphrase="leder-kode-1", role="admin")
+    ws = workspace.create(path=path, username="leder", full_name="Lea Leder", passphrase="hvid-kajak-regnbue-7", role="admin")
     demo.generate(ws=ws, children_count=400, seed=9, today=date(2026, 11, 23))
     yield ws
     ws.close()

@@ -39,9 +39,10 @@ def _signable_drafts(ws, child) -> dict[str, int]:
     """One draft of every pathway record kind that its author could sign as it stands."""
     contact_id, _ = pathway.add_contact(ws=ws, child_id=child.id, contact_date=DAY, made_by="parent", way="gp",
                                         concern="Ondt i maven")
+    records.sign_confirmed(ws=ws, kind="contact", record_id=contact_id)  # talks belong to a signed contact
     base = {"child_id": child.id}
     values = {
-        "intake": {**base, "contact_id": contact_id, "talk_number": 1, "talk_date": DAY},
+        "intake": {**base, "contact_id": contact_id, "talk_number": 1, "talk_date": DAY, "notes": "Forsamtale"},
         "screening": {**base, "contact_id": contact_id, "screening_date": DAY, "self_harm_asked": True,
                       "risk_level": "low", "outcome": "course", "outcome_track_id": "cool-kids"},
         "consent": {**base, "kind": "treatment", "given_by": "custody_holder", "given_on": DAY,
@@ -51,7 +52,9 @@ def _signable_drafts(ws, child) -> dict[str, int]:
         "closing": {**base, "course_id": _course(ws, child).id, "closing_date": DAY, "effect": "improved",
                     "criteria_reason": "Familien flytter"},
     }
-    ids = {"contact": contact_id}
+    draft_contact, _ = pathway.add_contact(ws=ws, child_id=child.id, contact_date=DAY, made_by="parent", way="gp",
+                                           concern="Ny bekymring")
+    ids = {"contact": draft_contact}
     for kind, v in values.items():
         ids[kind], _ = records.save(ws=ws, kind=kind, values=v)
     # A follow-up exists once a closing is signed; its author is whoever writes it.

@@ -62,6 +62,9 @@ def _reason(result: dict) -> str:
     return "Den er for kort til at være svær at gætte."
 
 
+OWN_NAME_REST = 6  # letters that must remain once the user's own names are taken out
+
+
 def strength(passphrase: str, user_inputs: Iterable[str] = ()) -> Strength:
     p = passphrase or ""
     if len(p) < MIN_LENGTH:
@@ -74,6 +77,13 @@ def strength(passphrase: str, user_inputs: Iterable[str] = ()) -> Strength:
         own += [text, text.replace(" ", ""), *words] if text else []
     result = zxcvbn(p[:_ZXCVBN_MAX], user_inputs=[*own, *DANISH_WORDS], max_length=_ZXCVBN_MAX)
     score = int(result["score"])
+    rest = p.lower()
+    for word in sorted(set(own), key=len, reverse=True):
+        rest = rest.replace(word, "")
+    if own and score >= MIN_SCORE and sum(c.isalpha() for c in rest) < OWN_NAME_REST:
+        # zxcvbn scores "Tina-Terapeut-1" as two rare words; for this user they are the first thing to try.
+        return Strength(1, LABELS[1], "Adgangskoden består mest af dit eget navn eller brugernavn. Brug flere "
+                                      "ord, der ikke hører sammen, fx fire-fem tilfældige ord.")
     if score >= MIN_SCORE:
         return Strength(score, LABELS[score], "")
     return Strength(score, LABELS[score], _reason(result) + " Brug flere ord, der ikke hører sammen, fx fire-fem "

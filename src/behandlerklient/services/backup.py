@@ -82,6 +82,11 @@ def _write(ws: Workspace, out: Path, schema: int, *, created_at: str) -> Path:
             audit_head = anchor.head(ws.db)  # read first: the copy holds this row, or later ones chained to it
             _export_copy(ws, copy)
             packed = Path(tmp) / "packed"
+            # The archive holds the key file: readable by its owner only, whatever the umask (made so before
+            # a byte is written, and kept by the rename into place).
+            os.close(os.open(packed, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            if os.name == "posix":
+                os.chmod(packed, 0o600)
             with zipfile.ZipFile(packed, "w", compression=zipfile.ZIP_STORED) as z:
                 z.write(copy, DB_MEMBER)
                 z.writestr(KEYS_MEMBER, json.dumps(ws.keys.to_json(), indent=2))

@@ -61,11 +61,20 @@ register(Kind("contact", "contacts", "Henvendelse", "contact_date",
 
 
 # -- intake -------------------------------------------------------------------------------
+def _contact_first(ws: Workspace, r: dict) -> list[str]:
+    """A talk belongs to a contact: the contact's rules (the 5-17 age, the concern) are met and signed first."""
+    signed = ws.db.scalar("SELECT signed_at FROM contacts WHERE id = ?", (r["contact_id"],))
+    return [] if signed else ["Underskriv henvendelsen først; samtalen hører til den."]
+
+
 def _validate_intake(ws: Workspace, r: dict) -> list[str]:
+    found = _contact_first(ws, r)
+    if not str(r.get("notes") or "").strip() and not str(r.get("reasoning") or "").strip():
+        found.append("Skriv hvad der blev talt om (samtalen).")
     if r["talk_number"] == 1 and r["decision_group"] is None:
-        return []  # a first talk may end without a decision when a second talk follows
-    return rules.intake_problems(decision_group=r["decision_group"], reasoning=r["reasoning"],
-                                 guided_to=r["guided_to"], bup_referral=r["bup_referral"])
+        return found  # a first talk may end without a decision when a second talk follows
+    return found + rules.intake_problems(decision_group=r["decision_group"], reasoning=r["reasoning"],
+                                         guided_to=r["guided_to"], bup_referral=r["bup_referral"])
 
 
 def _render_intake(ws: Workspace, r: dict) -> tuple[str, str]:
@@ -92,7 +101,7 @@ register(Kind("intake", "intakes", "Forsamtale", "talk_date",
 
 # -- screening ----------------------------------------------------------------------------
 def _validate_screening(ws: Workspace, r: dict) -> list[str]:
-    found = rules.screening_problems(r)
+    found = _contact_first(ws, r) + rules.screening_problems(r)
     if r["outcome"] == "course" and r["outcome_track_id"] and r["outcome_track_id"] not in ws.catalogue.tracks:
         found.append(f"Sporet {r['outcome_track_id']!r} findes ikke.")
     return found
