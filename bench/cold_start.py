@@ -24,8 +24,8 @@ def main() -> int:
     db, passphrase, username = sys.argv[1], sys.argv[2], sys.argv[3]
     from pathlib import Path
 
-    from behandlerklient.security import keyfile as kf
     from behandlerklient.security import kdf
+    from behandlerklient.security import keyfile as kf
     from behandlerklient.services import workspace
 
     keys = kf.KeyFile.load(kf.keyfile_path(Path(db)))

@@ -10,6 +10,7 @@ import sys
 import tempfile
 from datetime import date
 from pathlib import Path
+
 out = Path(sys.argv[1] if len(sys.argv) > 1 else "dialog-screenshots")
 out.mkdir(parents=True, exist_ok=True)
 tmp = Path(tempfile.mkdtemp())
@@ -19,11 +20,13 @@ os.environ["XDG_CONFIG_HOME"] = str(tmp / "xdg")  # Qt's remembered dialog sizes
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
+
 from behandlerklient import app as app_module
 from behandlerklient.security import kdf
 from behandlerklient.services import demo, workspace
 from behandlerklient.ui import prompts
 from behandlerklient.ui.main_window import MainWindow
+
 TODAY = date(2026, 11, 23)
 application = app_module.create_application()
 kdf.set_default(kdf.ScryptParams(n=2**10))

@@ -19,7 +19,8 @@ for var in ("DATA", "CONFIG", "LOG"):
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from behandlerklient import app as app_module, paths  # noqa: E402
+from behandlerklient import app as app_module  # noqa: E402
+from behandlerklient import paths
 from behandlerklient.security import kdf  # noqa: E402
 from behandlerklient.services import demo, workspace  # noqa: E402
 from behandlerklient.ui.main_window import MainWindow  # noqa: E402

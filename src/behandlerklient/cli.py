@@ -529,9 +529,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_self_check() -> int:
-    from behandlerklient.services.self_check import run
-
     from behandlerklient.app import qt_version  # the frozen program must carry Qt too
+    from behandlerklient.services.self_check import run
 
     for line in run():
         print(line)

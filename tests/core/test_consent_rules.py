@@ -1,7 +1,10 @@
 from datetime import date
 
 from behandlerklient.core.consent_rules import (
-    ConsentRecord, parental_access_limited, share_consent, treatment_consent,
+    ConsentRecord,
+    parental_access_limited,
+    share_consent,
+    treatment_consent,
 )
 from behandlerklient.core.models import Guardian
 

@@ -1,6 +1,6 @@
 import zipfile
-from pathlib import Path
 from datetime import date
+from pathlib import Path
 
 import pytest
 

@@ -7,7 +7,16 @@ import pytest
 from behandlerklient.core.errors import RuleRefused, WrongPassphrase
 from behandlerklient.core.models import SessionParts
 from behandlerklient.services import (
-    children, documentation, group_sessions, journal, listing, pathway, records, sdq_records, sessions, timeline,
+    children,
+    documentation,
+    group_sessions,
+    journal,
+    listing,
+    pathway,
+    records,
+    sdq_records,
+    sessions,
+    timeline,
     work_queue,
 )
 from behandlerklient.storage.sessions import JournalRepository

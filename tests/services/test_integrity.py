@@ -1,5 +1,5 @@
-import sqlcipher3
 import pytest
+import sqlcipher3
 
 from behandlerklient.services import demo, integrity
 from behandlerklient.storage import schema_triggers

@@ -13,7 +13,6 @@ from tests.exports.conftest import build
 from tests.helpers import give_consent
 
 
-
 def _gp() -> GeneralPractitioner:
     return GeneralPractitioner(None, "Lægehuset Ærø", "Jens Ølgaard", "Torvet 1", "5970", "Ærøskøbing", "62 52 11 11")
 

@@ -1,12 +1,10 @@
 """Key rotation: a new data key for the database, sealed for every remaining user; old keys open nothing."""
 
-import os
 import signal
 import subprocess
 import sys
 import zipfile
 from datetime import date
-from pathlib import Path
 
 import pytest
 

@@ -3,7 +3,7 @@ from datetime import date, datetime, timezone
 import pytest
 
 from behandlerklient.core.errors import InvalidInput, RuleRefused
-from behandlerklient.services import children, pathway, sessions
+from behandlerklient.services import pathway, sessions
 from behandlerklient.storage.sessions import JournalRepository
 from tests.conftest import PASSPHRASE
 from tests.helpers import child_with_consent

@@ -64,10 +64,9 @@ def test_search_as_you_type_uses_indexes_only(ws, executed) -> None:
 
 
 def test_the_start_screen_work_queue_uses_indexes_only(ws, executed) -> None:
-    from behandlerklient.services import work_queue
-
     from dataclasses import replace
 
+    from behandlerklient.services import work_queue
     from behandlerklient.storage.users import UserRepository
 
     supervisor = next(u for u in UserRepository(ws.db).all() if u.role == "supervisor")

@@ -1,5 +1,6 @@
 """Defects found by an independent attack on issues 11 and 12, through the real window (xfail where still open)."""
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication
@@ -7,8 +8,6 @@ from PySide6.QtWidgets import QApplication
 from tests.conftest import PASSPHRASE
 from tests.helpers import child_with_consent
 from tests.ui.conftest import TODAY
-
-import pytest
 
 
 def _open_child(qtbot, window, child_id):

@@ -1,12 +1,11 @@
 """The Stamdata dialog and the age-reason flows, driven through the real window."""
 
-from datetime import date
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
 from behandlerklient.core.models import Guardian
-from behandlerklient.services import children, consent, master_data, records
+from behandlerklient.services import children, consent, master_data
 from behandlerklient.ui import prompts
 from tests.conftest import PASSPHRASE
 from tests.helpers import child_with_consent

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from behandlerklient import paths
 from behandlerklient.core.models import GeneralPractitioner, Guardian
-from behandlerklient.services import children, demo, pathway, records
+from behandlerklient.services import children, demo, pathway
 from behandlerklient.ui.controller import AppController
 from tests.conftest import PASSPHRASE
 from tests.helpers import give_consent

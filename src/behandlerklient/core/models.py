@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from behandlerklient.core import ages, cpr as cprmod
+from behandlerklient.core import ages
+from behandlerklient.core import cpr as cprmod
 
 
 @dataclass

@@ -15,8 +15,7 @@ from pathlib import Path
 from behandlerklient import paths
 from behandlerklient.core.errors import CorruptDatabase, InvalidInput, KnownError, StorageFull
 from behandlerklient.security import keyfile as kf
-from behandlerklient.services import anchor
-from behandlerklient.services import audit, settings
+from behandlerklient.services import anchor, audit, settings
 from behandlerklient.services.workspace import Workspace, open_with_key, unwrap
 from behandlerklient.storage import in_use
 from behandlerklient.storage.database import translate_error

@@ -11,10 +11,18 @@ from behandlerklient.core import cpr as cprmod
 from behandlerklient.core.course_rules import eligibility
 from behandlerklient.core.models import GeneralPractitioner, Guardian, User
 from behandlerklient.services import (
-    children, consent, group_sessions, journal, pathway, records, sdq_records, sessions, supervision,
+    children,
+    consent,
+    group_sessions,
+    journal,
+    pathway,
+    records,
+    sdq_records,
+    seal,
+    sessions,
+    supervision,
 )
 from behandlerklient.services import demo_vocabulary as V
-from behandlerklient.services import seal
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.children import ChildRepository
 from behandlerklient.storage.sessions import JournalRepository

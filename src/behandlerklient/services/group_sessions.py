@@ -10,8 +10,7 @@ from behandlerklient.core import limits
 from behandlerklient.core.errors import InvalidInput, NotFound, RuleRefused
 from behandlerklient.core.models import JournalEntry, Session, SessionParts
 from behandlerklient.core.vocab import SESSION_PARTS
-from behandlerklient.services import seal
-from behandlerklient.services import audit
+from behandlerklient.services import audit, seal
 from behandlerklient.services.authorship import require_author
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.records import event_time

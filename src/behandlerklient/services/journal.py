@@ -6,8 +6,7 @@ from dataclasses import dataclass
 
 from behandlerklient.core.errors import InvalidInput, NotFound, RuleRefused
 from behandlerklient.core.models import JournalEntry
-from behandlerklient.services import seal
-from behandlerklient.services import audit
+from behandlerklient.services import audit, seal
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.signing import Proof, confirm_identity
 from behandlerklient.services.workspace import Workspace

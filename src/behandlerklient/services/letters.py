@@ -14,8 +14,7 @@ from behandlerklient.core.errors import InvalidInput, NotFound, RuleRefused
 from behandlerklient.core.models import JournalEntry
 from behandlerklient.exports import gp_letter, medcom
 from behandlerklient.exports.pdf_base import write_file
-from behandlerklient.services import seal
-from behandlerklient.services import audit, children, consent, records, sdq_records
+from behandlerklient.services import audit, children, consent, records, sdq_records, seal
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.pathway import PathwayRepository

@@ -10,8 +10,7 @@ from behandlerklient.core import course_rules
 from behandlerklient.core.errors import InvalidInput, NotFound, RuleRefused
 from behandlerklient.core.models import Course, JournalEntry
 from behandlerklient.core.vocab import CONTACT_CHANNEL, CONTACT_MADE_BY, CONTACT_WAY, SESSION_FORMAT
-from behandlerklient.services import seal
-from behandlerklient.services import audit, records
+from behandlerklient.services import audit, records, seal
 from behandlerklient.services import consent as consent_service
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.workspace import Workspace

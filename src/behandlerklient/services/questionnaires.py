@@ -9,8 +9,7 @@ from pathlib import Path
 
 from behandlerklient import paths
 from behandlerklient.core.errors import InvalidInput
-from behandlerklient.services import seal
-from behandlerklient.services import audit
+from behandlerklient.services import audit, seal
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.clock import to_text

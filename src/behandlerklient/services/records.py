@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING, Any
 from behandlerklient.core import limits
 from behandlerklient.core.errors import InvalidInput, NotFound, RuleRefused
 from behandlerklient.core.models import JournalEntry
-from behandlerklient.services import seal
-from behandlerklient.services import audit
+from behandlerklient.services import audit, seal
 from behandlerklient.services.authorship import require_author
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.record_kinds import KINDS, Kind, kind_of, register  # noqa: F401 (re-exported)

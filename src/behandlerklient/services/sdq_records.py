@@ -7,8 +7,7 @@ from datetime import date
 
 from behandlerklient.core import sdq
 from behandlerklient.core.errors import InvalidInput, ValidationError
-from behandlerklient.services import seal
-from behandlerklient.services import audit
+from behandlerklient.services import audit, seal
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.scoring import band_scheme
 from behandlerklient.services.workspace import Workspace

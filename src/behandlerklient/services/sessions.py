@@ -10,8 +10,7 @@ from behandlerklient.core.errors import InvalidInput, NotFound, RuleRefused
 from behandlerklient.core.manuals import Track
 from behandlerklient.core.models import Course, JournalEntry, Session, SessionParts
 from behandlerklient.core.vocab import PARTICIPANTS, SESSION_FORMAT, SESSION_PARTS, label
-from behandlerklient.services import seal
-from behandlerklient.services import audit, supervision
+from behandlerklient.services import audit, seal, supervision
 from behandlerklient.services.authorship import author_name, require_author
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.records import event_time

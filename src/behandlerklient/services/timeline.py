@@ -14,7 +14,6 @@ from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.clock import from_text
 from behandlerklient.storage.users import UserRepository
 
-
 # Same-day events follow the pathway, not the alphabet.
 STEP_ORDER = ("contact", "intake", "consent", "sdq", "screening", "course", "session", "coordination",
               "notification", "closing", "follow_up")

@@ -15,12 +15,12 @@ from behandlerklient.core.errors import InvalidInput, KnownError, WrongPassphras
 from behandlerklient.core.manuals import Catalogue
 from behandlerklient.core.models import User
 from behandlerklient.core.vocab import ROLES
-from behandlerklient.security import keyfile as kf
 from behandlerklient.security import kdf
+from behandlerklient.security import keyfile as kf
 from behandlerklient.services import catalogue as catalogue_service
 from behandlerklient.services import seal
-from behandlerklient.storage.database import Database
 from behandlerklient.storage.clock import now_utc
+from behandlerklient.storage.database import Database
 from behandlerklient.storage.migrate import migrate
 from behandlerklient.storage.users import UserRepository
 

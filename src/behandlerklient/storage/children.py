@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
 from datetime import date, datetime
+from typing import NamedTuple
 
+from behandlerklient.core.models import Child, GeneralPractitioner, Guardian
 from behandlerklient.core.search_terms import query_words
 from behandlerklient.core.sorting import name_key
-from behandlerklient.core.models import Child, GeneralPractitioner, Guardian
 from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.database import Database
 

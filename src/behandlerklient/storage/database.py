@@ -15,7 +15,11 @@ from sqlcipher3 import dbapi2
 
 from behandlerklient.core import limits, search_terms
 from behandlerklient.core.errors import (
-    CorruptDatabase, DatabaseLocked, KnownError, StorageFull, StorageUnwritable,
+    CorruptDatabase,
+    DatabaseLocked,
+    KnownError,
+    StorageFull,
+    StorageUnwritable,
 )
 
 log = logging.getLogger(__name__)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from behandlerklient.core.models import User
 from datetime import datetime
 
+from behandlerklient.core.models import User
 from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.database import Database
 

@@ -6,10 +6,9 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
-
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QAction, QKeySequence
@@ -19,15 +18,15 @@ from behandlerklient import paths
 from behandlerklient.core.errors import KnownError
 from behandlerklient.security import remember
 from behandlerklient.services import backup as backup_service
-from behandlerklient.services import settings as settings_service
 from behandlerklient.services import demo as demo_service
+from behandlerklient.services import settings as settings_service
 from behandlerklient.services import workspace
 from behandlerklient.ui import background, key_rotation, lock_drafts, prompts
+from behandlerklient.ui.clipboard_guard import ClipboardGuard
 from behandlerklient.ui.dialogs.setup_dialog import SetupDialog
 from behandlerklient.ui.dialogs.unlock_dialog import UnlockDialog
 from behandlerklient.ui.errors import report
 from behandlerklient.ui.i18n import fill
-from behandlerklient.ui.clipboard_guard import ClipboardGuard
 from behandlerklient.ui.inactivity import InactivityWatcher
 from behandlerklient.ui.main_window import MainWindow
 

@@ -12,9 +12,9 @@ from behandlerklient.core.errors import KnownError
 from behandlerklient.services import documents, letters, workspace
 from behandlerklient.services.changes import Changes
 from behandlerklient.ui import background, prompts
-from behandlerklient.ui.menus import add_menu
 from behandlerklient.ui.dialogs.letter_preview_dialog import LetterPreviewDialog
 from behandlerklient.ui.errors import report
+from behandlerklient.ui.menus import add_menu
 
 if TYPE_CHECKING:
     from behandlerklient.ui.main_window import MainWindow

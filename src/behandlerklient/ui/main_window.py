@@ -7,32 +7,39 @@ from datetime import date
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHeaderView, QLabel, QLineEdit, QMainWindow, QSplitter, QStackedWidget, QTableView,
-    QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from behandlerklient import APP_NAME
 from behandlerklient.core.errors import KnownError
 from behandlerklient.core.vocab import ROLES
-from behandlerklient.services import child_record
-from behandlerklient.services import journal as journal_service
+from behandlerklient.services import child_record, work_queue
 from behandlerklient.services import children as child_service
-from behandlerklient.services import work_queue
+from behandlerklient.services import journal as journal_service
 from behandlerklient.services import pathway as pathway_service
 from behandlerklient.services import sessions as session_service
 from behandlerklient.services.authorship import author_name
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.ui import prompts, signature
+from behandlerklient.ui.child_details_actions import ChildDetailsActions
 from behandlerklient.ui.dialogs.base_dialog import EditorRef
 from behandlerklient.ui.dialogs.new_child_dialog import NewChildDialog
 from behandlerklient.ui.dialogs.new_course_dialog import NewCourseDialog
 from behandlerklient.ui.dialogs.session_editor import SessionEditorDialog
+from behandlerklient.ui.document_actions import DocumentActions
 from behandlerklient.ui.errors import report
 from behandlerklient.ui.i18n import fill
 from behandlerklient.ui.models.child_list_model import ChildListModel
-from behandlerklient.ui.child_details_actions import ChildDetailsActions
-from behandlerklient.ui.document_actions import DocumentActions
 from behandlerklient.ui.pathway_actions import PathwayActions
 from behandlerklient.ui.widgets.child_view import ChildView
 from behandlerklient.ui.widgets.work_queue import WorkQueueWidget

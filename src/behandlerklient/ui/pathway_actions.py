@@ -6,20 +6,20 @@ import html
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QT_TRANSLATE_NOOP
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject
 from PySide6.QtGui import QAction
 
 from behandlerklient.core.errors import KnownError
 from behandlerklient.services import journal, pathway, records, sdq_records, sessions, supervision
 from behandlerklient.services.changes import Changes
 from behandlerklient.ui import prompts, signature
-from behandlerklient.ui.menus import add_menu
-from behandlerklient.ui.pathway_forms import PathwayForms
 from behandlerklient.ui.dialogs.base_dialog import EditorRef
 from behandlerklient.ui.dialogs.form_dialog import FormDialog
 from behandlerklient.ui.dialogs.group_session_dialog import GroupSessionDialog
 from behandlerklient.ui.dialogs.sdq_dialog import SdqDialog
 from behandlerklient.ui.errors import report
+from behandlerklient.ui.menus import add_menu
+from behandlerklient.ui.pathway_forms import PathwayForms
 
 if TYPE_CHECKING:
     from behandlerklient.ui.main_window import MainWindow

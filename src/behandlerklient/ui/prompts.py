@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from collections import deque
-
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
-    QApplication, QDialog, QFileDialog, QInputDialog, QLabel, QLineEdit, QMessageBox, QTreeView, QWidget,
+    QApplication,
+    QDialog,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QTreeView,
+    QWidget,
 )
 
 from behandlerklient.ui.background import nested_loop

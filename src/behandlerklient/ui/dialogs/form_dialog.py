@@ -10,15 +10,24 @@ from typing import Any
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDateEdit, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QScrollArea,
-    QSpinBox, QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
 )
 
 from behandlerklient.core.errors import KnownError
 from behandlerklient.ui import prompts
 from behandlerklient.ui.dialogs.base_dialog import BaseDialog
 from behandlerklient.ui.i18n import fill
-
 
 # With its title bar the form fits a 1280x720 screen; the fields scroll.
 MAX_HEIGHT = 670

@@ -6,8 +6,18 @@ from __future__ import annotations
 import html
 
 from PySide6.QtWidgets import (
-    QComboBox, QDialogButtonBox, QGroupBox, QHeaderView, QLabel, QLineEdit, QPlainTextEdit, QSpinBox, QTableWidget, QTextBrowser,
-    QVBoxLayout, QWidget,
+    QComboBox,
+    QDialogButtonBox,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QTableWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
 )
 
 from behandlerklient.core.errors import KnownError

@@ -6,12 +6,26 @@ from datetime import date
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QGroupBox, QHBoxLayout, QLabel, QPushButton, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from behandlerklient.core.vocab import (
     ATTENDANCE,
-    CONTACT_MADE_BY, CONTACT_WAY, COURSE_STATUS, GUARDIAN_RELATION, SESSION_STATE, SEX, label,
+    CONTACT_MADE_BY,
+    CONTACT_WAY,
+    COURSE_STATUS,
+    GUARDIAN_RELATION,
+    SESSION_STATE,
+    SEX,
+    label,
 )
 from behandlerklient.services.child_record import ChildRecord
 from behandlerklient.services.children import ChildOverview
