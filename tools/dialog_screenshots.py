@@ -42,8 +42,8 @@ def shot(name):
     print("saved", name, flush=True)
 
 def close_dialog():
-    if w.dialog is not None:
-        w.dialog.reject()
+    if w.dialog is not None:  # what was typed for the picture is thrown away without the discard question
+        w.dialog.close_without_asking()
     QApplication.processEvents()
 
 steps = []
