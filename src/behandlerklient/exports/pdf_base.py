@@ -139,9 +139,17 @@ def write_file(data: bytes, target: Path) -> None:
     """Written only where the user asked; a failure leaves no half-written file behind."""
     from behandlerklient.core.errors import StorageFull, StorageUnwritable
 
+    import os
+
     tmp = target.with_name(f".{target.name}.tmp")
     try:
-        tmp.write_bytes(data)
+        # Readable by its owner only, whatever the umask: a letter or journal carries a name and CPR, the
+        # recovery sheet the key to everything. The user can share it deliberately; nothing else can read it.
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            if os.name == "posix":
+                os.fchmod(fh.fileno(), 0o600)
+            fh.write(data)
         tmp.replace(target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
