@@ -137,9 +137,9 @@ def build_pdf(story: list, *, title: str, author: str, subject: str, frame: Page
 
 def write_file(data: bytes, target: Path) -> None:
     """Written only where the user asked; a failure leaves no half-written file behind."""
-    from behandlerklient.core.errors import StorageFull, StorageUnwritable
-
     import os
+
+    from behandlerklient.core.errors import StorageFull, StorageUnwritable
 
     tmp = target.with_name(f".{target.name}.tmp")
     try:
