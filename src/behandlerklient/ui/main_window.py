@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -41,6 +40,7 @@ from behandlerklient.ui.errors import report
 from behandlerklient.ui.i18n import fill
 from behandlerklient.ui.models.child_list_model import ChildListModel
 from behandlerklient.ui.pathway_actions import PathwayActions
+from behandlerklient.ui.widgets.child_table import ChildTable
 from behandlerklient.ui.widgets.child_view import ChildView
 from behandlerklient.ui.widgets.work_queue import WorkQueueWidget
 
@@ -71,7 +71,7 @@ class MainWindow(QMainWindow):
             page=lambda offset, limit: child_service.page(ws=self.ws, offset=offset, limit=limit),
             total=lambda: child_service.count(ws=self.ws), today=today)
         self.model.rowsInserted.connect(lambda *_: self._update_count())  # scrolling fetched more matches
-        self.list = QTableView()
+        self.list = ChildTable()
         self.list.setObjectName("childList")
         self.list.setModel(self.model)
         self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -108,6 +108,7 @@ class MainWindow(QMainWindow):
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
         self.search.returnPressed.connect(self._open_first_hit)
         self.list.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.list.open_requested.connect(self._open_current_row)
         self.child_view.new_course_requested.connect(self.new_course)
         self.child_view.new_session_requested.connect(self.start_session)
         self.child_view.session_opened.connect(self.open_session)
@@ -190,8 +191,18 @@ class MainWindow(QMainWindow):
             self.list.setFocus()
 
     def _row_changed(self, current, _previous) -> None:  # noqa: ANN001
+        if self.list.browsing:  # arrow keys: open where the user stops, not every child passed on the way
+            self.list.rest_then_open()
+            return
+        self.list.cancel_rest()
         child_id = self.model.child_id(current.row()) if current.isValid() else None
         self.show_child(child_id)
+
+    def _open_current_row(self) -> None:
+        current = self.list.currentIndex()
+        child_id = self.model.child_id(current.row()) if current.isValid() else None
+        if child_id is not None and child_id != self.current_child_id:
+            self.show_child(child_id)
 
     def today(self) -> date:
         return self._today()
