@@ -1,6 +1,5 @@
 """Defects found by an independent attack on issues 11 and 12, through the real window (xfail where still open)."""
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication
