@@ -2,6 +2,7 @@
 message, and nothing saved before is lost or altered."""
 
 import errno
+import os
 from pathlib import Path
 
 import pytest
@@ -102,10 +103,10 @@ def test_keyfile_write_failures_keep_the_old_keyfile(ws, db_path, monkeypatch) -
 
 
 def test_document_write_into_an_unwritable_folder(tmp_path, monkeypatch) -> None:
-    def denied(self, data):  # noqa: ANN001, ANN202
+    def denied(path, flags, mode=0o777):  # noqa: ANN001, ANN202 - how the folder refuses a new file
         raise PermissionError(errno.EACCES, "Permission denied")
 
-    monkeypatch.setattr(Path, "write_bytes", denied)
+    monkeypatch.setattr(os, "open", denied)
     with pytest.raises(StorageUnwritable, match="kan ikke skrives"):
         write_file(b"%PDF-1.4", tmp_path / "brev.pdf")
     assert not list(tmp_path.iterdir())
