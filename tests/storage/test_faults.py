@@ -3,7 +3,6 @@ message, and nothing saved before is lost or altered."""
 
 import errno
 import os
-from pathlib import Path
 
 import pytest
 
