@@ -42,7 +42,7 @@ def gui_smoke_test(pdf: Path) -> int:
 
     app = create_application()
     path = paths.ensure_private_dir(paths.data_dir() / "smoke") / "smoke.db"
-    ws = workspace.create(path=path, username="smoke", full_name="Smoke Test", passphrase="smoke-test-kode",
+    ws = workspace.create(path=path, username="smoke", full_name="Smoke Test", passphrase="blank-kajak-regnbue-7",
                           role="therapist", title="Psykolog")
     try:
         demo.generate(ws=ws, children_count=20, seed=3)
