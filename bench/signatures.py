@@ -1,13 +1,17 @@
 """Benchmark: what Ed25519 signatures cost (targets: under 5 ms added to a signing; `verify` of a
 10,000-child database under 30 s).
 
-Run: python -m bench.signatures [--children 10000] [--signings 50]
-Wall time and CPU time are both printed: on a shared machine the CPU time is the steadier figure.
+Run: python -m bench.signatures [--children 10000] [--signings 50] [--db PATH]
+Wall time and CPU time are both printed: on a shared machine the CPU time is the steadier figure, and
+the load average is printed with them. `--db` keeps the built database (synthetic demo children, user
+`leder`, passphrase `benchmark-kode`) and reuses it on the next run: building 10,000 children takes minutes.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import statistics
 import sys
 import tempfile
@@ -54,26 +58,41 @@ def signing_cost(ws: workspace.Workspace, count: int) -> dict:
             "seal_p95_ms": sorted(per_signing)[int(len(per_signing) * 0.95) - 1] * 1000}
 
 
-def run(children: int, signings: int) -> dict:
-    kdf.set_default(kdf.ScryptParams(n=2**10))
+PASSPHRASE = "benchmark-kode"
+
+
+@contextlib.contextmanager
+def _database(children: int, keep: Path | None):  # noqa: ANN202
+    """(workspace, build seconds or None when reused)."""
     with tempfile.TemporaryDirectory(prefix="bk-bench-") as tmp:
-        ws = workspace.create(path=Path(tmp) / "bench.db", username="leder", full_name="Lea Leder",
-                              passphrase="benchmark-kode", role="admin")
-        try:
+        path = keep or Path(tmp) / "bench.db"
+        if keep is not None and keep.exists():
+            ws, build_s = workspace.unlock(path=keep, passphrase=PASSPHRASE), None
+        else:
+            ws = workspace.create(path=path, username="leder", full_name="Lea Leder",
+                                  passphrase=PASSPHRASE, role="admin")
             t = time.perf_counter()
             demo.generate(ws=ws, children_count=children, seed=7, today=date(2026, 11, 23))
             build_s = time.perf_counter() - t
-            signing = signing_cost(ws, signings)
-            counts = {t: ws.db.scalar(f"SELECT count(*) FROM {t}")
-                      for t in ("seals", "record_signatures", "audit_signatures", "audit_log")}
-            w, c = time.perf_counter(), time.process_time()
-            report = signature_check.check(ws.db)
-            sig_wall, sig_cpu = time.perf_counter() - w, time.process_time() - c
-            w, c = time.perf_counter(), time.process_time()
-            checks = integrity.verify(ws=ws)
-            verify_wall, verify_cpu = time.perf_counter() - w, time.process_time() - c
+        try:
+            yield ws, build_s
         finally:
             ws.close()
+
+
+def run(children: int, signings: int, keep: Path | None = None) -> dict:
+    kdf.set_default(kdf.ScryptParams(n=2**10))
+    with _database(children, keep) as (ws, build_s):
+        children = ws.db.scalar("SELECT count(*) FROM children")
+        signing = signing_cost(ws, signings)
+        counts = {t: ws.db.scalar(f"SELECT count(*) FROM {t}")
+                  for t in ("seals", "record_signatures", "audit_signatures", "audit_log")}
+        w, c = time.perf_counter(), time.process_time()
+        report = signature_check.check(ws.db)
+        sig_wall, sig_cpu = time.perf_counter() - w, time.process_time() - c
+        w, c = time.perf_counter(), time.process_time()
+        checks = integrity.verify(ws=ws)
+        verify_wall, verify_cpu = time.perf_counter() - w, time.process_time() - c
     return {"children": children, "build_s": build_s, **signing, **counts,
             "signatures_ok": not (report.bad_keys or report.bad_records or report.bad_audit),
             "verify_ok": all(ch.ok for ch in checks),
@@ -84,9 +103,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--children", type=int, default=10_000)
     parser.add_argument("--signings", type=int, default=50)
+    parser.add_argument("--db", type=Path, help="keep the built database here and reuse it next time")
     args = parser.parse_args()
-    r = run(args.children, args.signings)
-    print(f"{r['children']} children (demo built in {r['build_s']:.0f} s): {r['seals']} seals over "
+    r = run(args.children, args.signings, args.db)
+    built = "reused" if r["build_s"] is None else f"demo built in {r['build_s']:.0f} s"
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"{r['children']} children ({built}): {r['seals']} seals over "
           f"{r['record_signatures']} signed records and {r['audit_signatures']} of {r['audit_log']} audit rows")
     print(f"signing a session      median {r['sign_ms']:7.1f} ms, of which sealing {r['seal_ms']:.2f} ms "
           f"(p95 {r['seal_p95_ms']:.2f} ms)")
