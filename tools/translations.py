@@ -45,13 +45,14 @@ def release(ts: Path = TS, qm: Path = QM) -> None:
                    capture_output=True, text=True)
 
 
-def messages(ts: Path = TS) -> dict[tuple[str, str], ET.Element]:
+def messages(ts: Path = TS) -> dict[tuple[str, str, str], ET.Element]:
+    """(context, source, disambiguation) -> message: one source may have several meanings (tr's 2nd argument)."""
     root = ET.parse(ts).getroot()
-    return {(ctx.findtext("name") or "", msg.findtext("source") or ""): msg
+    return {(ctx.findtext("name") or "", msg.findtext("source") or "", msg.findtext("comment") or ""): msg
             for ctx in root.iter("context") for msg in ctx.iter("message")}
 
 
-def _stale_qm(committed: dict[tuple[str, str], ET.Element]) -> list[str]:
+def _stale_qm(committed: dict[tuple[str, str, str], ET.Element]) -> list[str]:
     """The .qm must answer every message as the .ts says (compared by meaning, not bytes: another lrelease
     version may lay the file out differently)."""
     from PySide6.QtCore import QTranslator
@@ -60,9 +61,9 @@ def _stale_qm(committed: dict[tuple[str, str], ET.Element]) -> list[str]:
     if not translator.load(str(QM)):
         return [f"{QM.name} is missing or unreadable (run release)"]
     stale = []
-    for (context, source), msg in committed.items():
+    for (context, source, comment), msg in committed.items():
         want = msg.findtext("translation") or ""
-        got = translator.translate(context, source)
+        got = translator.translate(context, source, comment or None)
         if (got or source) != (want or source):
             stale.append(f"{QM.name} is not built from the current .ts (run release): {context}: {source!r}")
     return stale
@@ -76,9 +77,9 @@ def problems() -> list[str]:
         shutil.copy2(TS, fresh)
         update(fresh)
         current, committed = messages(fresh), messages(TS)
-        out += [f"not in the .ts (run update): {c}: {s!r}" for c, s in current.keys() - committed.keys()]
-        out += [f"obsolete in the .ts (run update): {c}: {s!r}" for c, s in committed.keys() - current.keys()]
-        for (c, s), msg in committed.items():
+        out += [f"not in the .ts (run update): {c}: {s!r}" for c, s, _ in current.keys() - committed.keys()]
+        out += [f"obsolete in the .ts (run update): {c}: {s!r}" for c, s, _ in committed.keys() - current.keys()]
+        for (c, s, _), msg in committed.items():
             tr = msg.find("translation")
             if tr is None or tr.get("type") in ("unfinished", "obsolete", "vanished"):
                 out.append(f"unfinished: {c}: {s!r}")

@@ -165,28 +165,68 @@
         <translation>&amp;Tilføj forælder</translation>
     </message>
     <message>
-        <source>Has custody</source>
-        <translation>Har forældremyndighed</translation>
+        <source>Has c&amp;ustody</source>
+        <translation>Har forældre&amp;myndighed</translation>
+    </message>
+    <message>
+        <source>&amp;Relation:</source>
+        <translation>&amp;Relation:</translation>
+    </message>
+    <message>
+        <source>Ph&amp;one:</source>
+        <translation>Te&amp;lefon:</translation>
+    </message>
+    <message>
+        <source>E-ma&amp;il:</source>
+        <translation>E-m&amp;ail:</translation>
+    </message>
+    <message>
+        <source>A&amp;ddress:</source>
+        <translation>A&amp;dresse:</translation>
+    </message>
+    <message>
+        <source>Cl&amp;inic:</source>
+        <comment>gp</comment>
+        <translation>Kl&amp;inik:</translation>
+    </message>
+    <message>
+        <source>&amp;Doctor:</source>
+        <comment>gp</comment>
+        <translation>&amp;Læge:</translation>
+    </message>
+    <message>
+        <source>&amp;Address:</source>
+        <comment>gp</comment>
+        <translation>&amp;Adresse:</translation>
+    </message>
+    <message>
+        <source>Pos&amp;tcode:</source>
+        <comment>gp</comment>
+        <translation>&amp;Postnummer:</translation>
+    </message>
+    <message>
+        <source>To&amp;wn:</source>
+        <comment>gp</comment>
+        <translation>B&amp;y:</translation>
+    </message>
+    <message>
+        <source>Ph&amp;one:</source>
+        <comment>gp</comment>
+        <translation>&amp;Telefon:</translation>
+    </message>
+    <message>
+        <source>SO&amp;R number:</source>
+        <comment>gp</comment>
+        <translation>&amp;SOR-nummer:</translation>
+    </message>
+    <message>
+        <source>&amp;EAN number:</source>
+        <comment>gp</comment>
+        <translation>EA&amp;N-nummer:</translation>
     </message>
     <message>
         <source>Na&amp;me:</source>
         <translation>Na&amp;vn:</translation>
-    </message>
-    <message>
-        <source>Relation:</source>
-        <translation>Relation:</translation>
-    </message>
-    <message>
-        <source>Phone:</source>
-        <translation>Telefon:</translation>
-    </message>
-    <message>
-        <source>E-mail:</source>
-        <translation>E-mail:</translation>
-    </message>
-    <message>
-        <source>Address:</source>
-        <translation>Adresse:</translation>
     </message>
     <message>
         <source>(choose to fill in a known clinic)</source>
@@ -199,30 +239,6 @@
     <message>
         <source>&amp;Known clinics:</source>
         <translation>&amp;Kendte klinikker:</translation>
-    </message>
-    <message>
-        <source>Clinic:</source>
-        <translation>Klinik:</translation>
-    </message>
-    <message>
-        <source>Doctor:</source>
-        <translation>Læge:</translation>
-    </message>
-    <message>
-        <source>Postcode:</source>
-        <translation>Postnummer:</translation>
-    </message>
-    <message>
-        <source>Town:</source>
-        <translation>By:</translation>
-    </message>
-    <message>
-        <source>SOR number:</source>
-        <translation>SOR-nummer:</translation>
-    </message>
-    <message>
-        <source>EAN number:</source>
-        <translation>EAN-nummer:</translation>
     </message>
     <message>
         <source>(new parent)</source>

@@ -185,3 +185,29 @@ def test_new_child_with_an_implausible_cpr_is_refused_in_the_dialog(qtbot, windo
     assert children.count(ws=demo_ws) == before
     prompts.set_next_answer(True)  # the typing is discarded on purpose
     dlg.reject()
+
+
+def test_every_field_of_every_stamdata_page_is_reached_with_alt_and_its_letter(qtbot, window, demo_ws) -> None:
+    from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel
+
+    child = child_with_consent(demo_ws, "Åse", "Ærenlund", "010316-4006", on=TODAY)
+    _open_child(qtbot, window, child.id)
+    qtbot.keyClick(window, Qt.Key.Key_M, CTRL_SHIFT)
+    dlg = _dialog(qtbot, window, "childDetailsDialog")
+    dlg.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dlg)
+    for page in range(3):
+        dlg.tabs.setCurrentIndex(page)
+        fields = [w for w in dlg.tabs.widget(page).findChildren(QLabel)
+                  if w.buddy() is not None and w.isVisible() and w.text()]
+        fields += [w for w in dlg.tabs.widget(page).findChildren(QAbstractButton) if w.isVisible() and w.text()]
+        assert fields
+        for w in fields:
+            text = w.text()
+            assert "&" in text, f"{dlg.tabs.tabText(page)}: '{text}' has no keyboard letter"
+            target = w.buddy() if isinstance(w, QLabel) else w
+            letter = text[text.index("&") + 1].upper()
+            dlg.tabs.setFocus()
+            qtbot.keyClick(dlg.tabs, letter, Qt.KeyboardModifier.AltModifier)
+            if isinstance(w, QLabel):
+                assert QApplication.focusWidget() is target, f"Alt+{letter} ('{text}') did not reach its field"

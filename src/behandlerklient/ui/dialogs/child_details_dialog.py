@@ -128,14 +128,14 @@ class ChildDetailsDialog(BaseDialog):
         self.g_relation.setObjectName("guardianRelationCombo")
         for code, text in GUARDIAN_RELATION.items():
             self.g_relation.addItem(text, code)
-        self.g_custody = QCheckBox(self.tr("Has custody"))
+        self.g_custody = QCheckBox(self.tr("Has c&ustody"))
         self.g_custody.setObjectName("guardianCustodyCheck")
         self.g_phone = _line("guardianPhoneEdit")
         self.g_email = _line("guardianEmailEdit")
         self.g_address = _line("guardianAddressEdit")
-        for text, w in ((self.tr("Na&me:"), self.g_name), (self.tr("Relation:"), self.g_relation),
-                        ("", self.g_custody), (self.tr("Phone:"), self.g_phone), (self.tr("E-mail:"), self.g_email),
-                        (self.tr("Address:"), self.g_address)):
+        for text, w in ((self.tr("Na&me:"), self.g_name), (self.tr("&Relation:"), self.g_relation),
+                        ("", self.g_custody), (self.tr("Ph&one:"), self.g_phone), (self.tr("E-ma&il:"), self.g_email),
+                        (self.tr("A&ddress:"), self.g_address)):
             label = QLabel(text)
             label.setBuddy(w)
             form.addRow(label, w)
@@ -160,9 +160,11 @@ class ChildDetailsDialog(BaseDialog):
         label.setBuddy(self.gp_choice)
         form.addRow(label, self.gp_choice)
         self.gp_edits: dict[str, QLineEdit] = {}
-        titles = {"clinic_name": self.tr("Clinic:"), "doctor_name": self.tr("Doctor:"), "address": self.tr("Address:"),
-                  "postcode": self.tr("Postcode:"), "city": self.tr("Town:"), "phone": self.tr("Phone:"),
-                  "sor": self.tr("SOR number:"), "ean": self.tr("EAN number:")}
+        # "gp" tells translators these share a page with other letters than the parents' fields.
+        titles = {"clinic_name": self.tr("Cl&inic:", "gp"), "doctor_name": self.tr("&Doctor:", "gp"),
+                  "address": self.tr("&Address:", "gp"), "postcode": self.tr("Pos&tcode:", "gp"),
+                  "city": self.tr("To&wn:", "gp"), "phone": self.tr("Ph&one:", "gp"),
+                  "sor": self.tr("SO&R number:", "gp"), "ean": self.tr("&EAN number:", "gp")}
         for key in GP_FIELDS:
             self.gp_edits[key] = _line(f"gp_{key}")
             form.addRow(titles[key], self.gp_edits[key])
