@@ -121,7 +121,9 @@ BEGIN
                 IF v_known = v_hash THEN
                     uid := v_uid; status := 'duplicate'; RETURN NEXT; CONTINUE;
                 END IF;
-                INSERT INTO bk.quarantine (uid, reason, item) VALUES (v_uid, 'uid_conflict', item);
+                IF NOT EXISTS (SELECT 1 FROM bk.quarantine q WHERE q.uid = v_uid AND q.item = item) THEN
+                    INSERT INTO bk.quarantine (uid, reason, item) VALUES (v_uid, 'uid_conflict', item);
+                END IF;
                 uid := v_uid; status := 'conflict'; RETURN NEXT; CONTINUE;
             END IF;
             -- Quarantined before with the same content (a retry): the same answer, no second row.
@@ -134,7 +136,7 @@ BEGIN
         END IF;
 
         -- Checks in order; each runs only when the ones before passed (the casts rely on check_item).
-        IF item ->> 'author' IS DISTINCT FROM current_user THEN
+        IF jsonb_typeof(item -> 'author') = 'string' AND item ->> 'author' <> current_user THEN
             v_verdict := 'author_is_not_pusher';
         ELSE
             v_verdict := bk.check_item(item, v_key);
