@@ -19,7 +19,8 @@ def item(server: Server, author: str, kind: str, child: uuid.UUID | str | None, 
          schema_version: int = 1) -> dict[str, Any]:
     fields = {"uid": uid or str(uuid.uuid4()), "kind": kind, "child_uid": str(child) if child else None,
               "author": author, "device": device,
-              "signed_at": sync_envelope.format_time(signed_at or dt.datetime.now(dt.UTC)), "schema_version": schema_version,
+              "signed_at": sync_envelope.format_time(signed_at or dt.datetime.now(dt.UTC)),
+              "schema_version": schema_version,
               "payload": payload if payload is not None else {"text": f"{kind} by {author}"}}
     return sync_envelope.wire_item(fields, server.users[signer or author].key.sign)
 
