@@ -84,24 +84,29 @@ AS $$ SELECT coalesce((SELECT last_value FROM bk.record_seq WHERE is_called), 0)
 -- The write rule, for the current user (SECURITY INVOKER: it sees what the user's policies let it see).
 -- Access must have been held when the record was signed (offline revocation: earlier records are accepted).
 CREATE FUNCTION bk.may_write(p_kind text, p_child uuid, p_at timestamptz) RETURNS boolean
-LANGUAGE sql STABLE AS $$
-    SELECT CASE
-        WHEN p_kind = 'audit_log' THEN p_child IS NULL
-        WHEN p_kind = 'gps' THEN true
-        WHEN p_child IS NULL THEN false
-        ELSE EXISTS (
-                SELECT 1 FROM bk.access a
-                WHERE a.child_uid = p_child AND a.username = current_user
-                  AND a.granted_at <= p_at AND (a.revoked_at IS NULL OR a.revoked_at > p_at)
-                  AND (a.basis <> 'coordinator' OR p_kind = ANY (bk.register_kinds())))
-          OR (p_kind IN ('fidelity_ratings', 'reviews') AND EXISTS (
-                SELECT 1 FROM bk.supervision s JOIN bk.access a ON a.username = s.therapist
-                WHERE s.supervisor = current_user AND s.started_at <= p_at
-                  AND (s.ended_at IS NULL OR s.ended_at > p_at)
-                  AND a.child_uid = p_child AND a.basis IN ('caseload', 'shared')
-                  AND a.granted_at <= p_at AND (a.revoked_at IS NULL OR a.revoked_at > p_at)))
-    END
-$$;
+LANGUAGE plpgsql STABLE AS $$
+-- PL/pgSQL rather than SQL: its query plans are cached per session (it runs twice for every pushed record).
+BEGIN
+    IF p_kind = 'audit_log' THEN
+        RETURN p_child IS NULL;
+    ELSIF p_kind = 'gps' THEN
+        RETURN true;
+    ELSIF p_child IS NULL THEN
+        RETURN false;
+    END IF;
+    IF EXISTS (SELECT 1 FROM bk.access a
+               WHERE a.child_uid = p_child AND a.username = current_user
+                 AND a.granted_at <= p_at AND (a.revoked_at IS NULL OR a.revoked_at > p_at)
+                 AND (a.basis <> 'coordinator' OR p_kind = ANY (bk.register_kinds()))) THEN
+        RETURN true;
+    END IF;
+    -- A supervisor rates and reviews the work of a therapist they supervised then, on that therapist's child.
+    RETURN p_kind IN ('fidelity_ratings', 'reviews') AND EXISTS (
+        SELECT 1 FROM bk.supervision s JOIN bk.access a ON a.username = s.therapist
+        WHERE s.supervisor = current_user AND s.started_at <= p_at AND (s.ended_at IS NULL OR s.ended_at > p_at)
+          AND a.child_uid = p_child AND a.basis IN ('caseload', 'shared')
+          AND a.granted_at <= p_at AND (a.revoked_at IS NULL OR a.revoked_at > p_at));
+END $$;
 
 -- Row-level security everywhere, forced so the owner obeys it too.
 ALTER TABLE bk.record ENABLE ROW LEVEL SECURITY;

@@ -2,14 +2,18 @@
 -- Every reading function is SECURITY INVOKER (row-level security decides); register_child is the one
 -- SECURITY DEFINER function and checks session_user, since inside it current_user is the owner.
 
--- Hash and Ed25519 signature of one pushed item, rebuilt exactly as core/sync_envelope.py builds it.
+-- Hash and Ed25519 signature of each pushed item, rebuilt exactly as core/sync_envelope.py builds it.
 -- PostgreSQL has no Ed25519, so this runs in PL/Python with the `cryptography` package (Debian:
--- python3-cryptography). Returns 'ok' or the reason the item is quarantined. Created by the superuser
--- (untrusted language), so bk_owner cannot redefine it.
-CREATE FUNCTION bk.check_item(item jsonb, pubkey bytea) RETURNS text
+-- python3-cryptography). One call per batch (the JSON is parsed once); one verdict per item: 'ok' or the
+-- reason it is quarantined. Created by the superuser (untrusted language): bk_owner cannot redefine it.
+CREATE FUNCTION bk.check_items(batch jsonb, pubkey bytea) RETURNS text[]
 LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE AS $$
 import base64, binascii, hashlib, json, re, uuid
 from datetime import datetime
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+FIELDS = ("uid", "kind", "child_uid", "author", "device", "signed_at", "schema_version", "payload")
 
 def is_uuid(text):
     try:
@@ -26,54 +30,58 @@ def has_float(value):
         return any(has_float(v) for v in value)
     return False
 
+def verdict(data, key):
+    if not isinstance(data, dict) or any(name not in data for name in FIELDS):
+        return "malformed"
+    if not (is_uuid(data["uid"]) and is_uuid(data["device"])
+            and (data["child_uid"] is None or is_uuid(data["child_uid"]))):
+        return "malformed"
+    if not (isinstance(data["kind"], str) and re.fullmatch(r"[a-z_]{1,40}", data["kind"])):
+        return "malformed"
+    if not isinstance(data["author"], str) or not isinstance(data["payload"], dict) or has_float(data["payload"]):
+        return "malformed"
+    version = data["schema_version"]
+    if not isinstance(version, int) or isinstance(version, bool):
+        return "malformed"
+    at = data["signed_at"]
+    if not (isinstance(at, str) and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", at)):
+        return "malformed"
+    try:
+        datetime.strptime(at, "%Y-%m-%dT%H:%M:%S.%fZ")
+    except ValueError:
+        return "malformed"
+    envelope = {name: data[name] for name in FIELDS}
+    envelope["v"] = "behandlerklient-sync-v1"
+    body = json.dumps(envelope, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                      allow_nan=False).encode("utf-8")
+    if hashlib.sha256(body).hexdigest() != data.get("content_hash"):
+        return "bad_content_hash"
+    if key is None:
+        return "unknown_signer"
+    try:
+        signature = base64.b64decode(data.get("signature") or "", validate=True)
+    except (binascii.Error, ValueError, TypeError):
+        return "bad_signature"
+    if len(signature) != 64:
+        return "bad_signature"
+    try:
+        key.verify(signature, body)
+    except InvalidSignature:
+        return "bad_signature"
+    return "ok"
+
 try:
-    data = json.loads(item)
+    items = json.loads(batch)
 except ValueError:
-    return "malformed"
-if not isinstance(data, dict):
-    return "malformed"
-fields = ("uid", "kind", "child_uid", "author", "device", "signed_at", "schema_version", "payload")
-if any(name not in data for name in fields):
-    return "malformed"
-if not (is_uuid(data["uid"]) and is_uuid(data["device"])
-        and (data["child_uid"] is None or is_uuid(data["child_uid"]))):
-    return "malformed"
-if not (isinstance(data["kind"], str) and re.fullmatch(r"[a-z_]{1,40}", data["kind"])):
-    return "malformed"
-if not isinstance(data["author"], str) or not isinstance(data["payload"], dict) or has_float(data["payload"]):
-    return "malformed"
-version = data["schema_version"]
-if not isinstance(version, int) or isinstance(version, bool):
-    return "malformed"
-at = data["signed_at"]
-if not (isinstance(at, str) and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", at)):
-    return "malformed"
-try:
-    datetime.strptime(at, "%Y-%m-%dT%H:%M:%S.%fZ")
-except ValueError:
-    return "malformed"
-envelope = {name: data[name] for name in fields}
-envelope["v"] = "behandlerklient-sync-v1"
-body = json.dumps(envelope, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-                  allow_nan=False).encode("utf-8")
-if hashlib.sha256(body).hexdigest() != data.get("content_hash"):
-    return "bad_content_hash"
-if pubkey is None:
-    return "unknown_signer"
-try:
-    signature = base64.b64decode(data.get("signature") or "", validate=True)
-except (binascii.Error, ValueError):
-    return "bad_signature"
-if len(signature) != 64:
-    return "bad_signature"
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-try:
-    Ed25519PublicKey.from_public_bytes(bytes(pubkey)).verify(signature, body)
-except (InvalidSignature, ValueError):
-    return "bad_signature"
-return "ok"
+    return None
+if not isinstance(items, list):
+    return None
+key = Ed25519PublicKey.from_public_bytes(bytes(pubkey)) if pubkey is not None else None
+return [verdict(data, key) for data in items]
 $$;
+
+CREATE FUNCTION bk.check_item(item jsonb, pubkey bytea) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$ SELECT (bk.check_items(jsonb_build_array(item), pubkey))[1] $$;
 
 SET LOCAL ROLE bk_owner;
 
@@ -93,6 +101,8 @@ DECLARE
     v_verdict text;
     v_head    text;
     v_seq     bigint;
+    v_checked text[];
+    v_n       int;
 BEGIN
     IF jsonb_typeof(batch) IS DISTINCT FROM 'array' THEN
         RAISE EXCEPTION 'bk.push takes a JSON array of records' USING ERRCODE = '22023';
@@ -102,8 +112,9 @@ BEGIN
     END IF;
     PERFORM pg_advisory_xact_lock(7402, 1);
     SELECT s.signing_pubkey INTO v_key FROM bk.staff s WHERE s.username = current_user AND s.disabled_at IS NULL;
+    v_checked := bk.check_items(batch, v_key);
 
-    FOR item IN SELECT value FROM jsonb_array_elements(batch) LOOP
+    FOR item, v_n IN SELECT e.value, e.n FROM jsonb_array_elements(batch) WITH ORDINALITY AS e (value, n) LOOP
         v_uid := NULL;
         IF jsonb_typeof(item -> 'uid') = 'string'
            AND item ->> 'uid' ~ '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN
@@ -139,7 +150,7 @@ BEGIN
         IF jsonb_typeof(item -> 'author') = 'string' AND item ->> 'author' <> current_user THEN
             v_verdict := 'author_is_not_pusher';
         ELSE
-            v_verdict := bk.check_item(item, v_key);
+            v_verdict := v_checked[v_n];
         END IF;
         IF v_verdict = 'ok' THEN
             IF NOT EXISTS (SELECT 1 FROM bk.schema_version sv WHERE sv.version = (item ->> 'schema_version')::int) THEN
