@@ -293,3 +293,33 @@ def test_old_signing_time_is_accepted_and_a_far_future_one_is_flagged(server):
     with server.admin() as conn:
         assert conn.execute("SELECT count(*) FROM bk.clock_skew WHERE uid = %s", (skewed["uid"],)).fetchone()[0] == 1
     assert json.loads(json.dumps(skewed))["signed_at"].endswith("Z")
+
+
+def test_users_cannot_read_the_cpr_key_the_identities_or_the_logs(server):
+    with server.connect("t01") as conn:
+        for table in ("hmac_key", "child_identity", "child_alias", "register_log", "admin_log", "disclosure_log"):
+            with pytest.raises(errors.InsufficientPrivilege), conn.transaction():
+                conn.execute(f"SELECT * FROM bk.{table}")
+
+
+def test_a_new_supervisee_announces_itself_and_brings_earlier_work_logged(server):
+    child = new_child(server, ("t02", "caseload"))
+    work = [item(server, "t02", kind, child) for kind in ("sessions", "journal_entries")]
+    with server.connect("t02") as conn:
+        push(conn, work)
+    with server.admin() as conn:
+        admin.supervision_add(conn, supervisor="s01", therapist="t02")
+    try:
+        with server.connect("s01") as conn:
+            events = conn.execute("SELECT what, therapist, revoked_at FROM bk.grants(0)").fetchall()
+            assert ("supervision", "t02", None) in events
+            got = conn.execute("SELECT uid, kind FROM bk.supervisee_history('t02', 0)").fetchall()
+            assert {(str(u), k) for u, k in got if str(u) in {w["uid"] for w in work}} == {(work[0]["uid"], "sessions")}
+        with server.admin() as conn:
+            assert conn.execute("SELECT username, via, n FROM bk.disclosure_log WHERE child_uid = %s",
+                                (child,)).fetchall() == [("s01", "supervisee_history", 1)]
+    finally:
+        with server.admin() as conn:
+            admin.supervision_end(conn, supervisor="s01", therapist="t02")
+    with server.connect("s01") as conn:
+        assert conn.execute("SELECT count(*) FROM bk.record WHERE author = 't02'").fetchone()[0] == 0
