@@ -104,17 +104,18 @@ def _kinds_seen(server, user, child) -> set[str]:  # noqa: ANN001
         return {r[2] for r in pull_all(conn) if r[3] == child}
 
 
-def test_a_supervisor_sees_sessions_and_ratings_but_no_journal_text_without_the_setting(server):
-    child, _ = _clinical_child(server)
-    assert _kinds_seen(server, "s01", child) == {"sessions", "fidelity_ratings"}
+def test_a_supervisor_sees_register_sessions_and_ratings_but_no_clinical_text_without_the_setting(server):
+    child, records = _clinical_child(server)
+    without_text = {"children", "consents", "courses", "sessions", "fidelity_ratings"}
+    assert _kinds_seen(server, "s01", child) == without_text
     with server.admin() as conn:
         admin.policy_set(conn, name="supervisor_sees_clinical_text", value=True)
     try:
-        assert _kinds_seen(server, "s01", child) == {"sessions", "fidelity_ratings", "journal_entries"}
+        assert _kinds_seen(server, "s01", child) == set(records)   # journal entries and screenings too
     finally:
         with server.admin() as conn:
             admin.policy_set(conn, name="supervisor_sees_clinical_text", value=False)
-    assert _kinds_seen(server, "s01", child) == {"sessions", "fidelity_ratings"}
+    assert _kinds_seen(server, "s01", child) == without_text
 
 
 def test_a_supervisor_sees_nothing_of_a_therapist_they_do_not_supervise(server):
@@ -138,12 +139,20 @@ def test_a_coordinator_receives_register_records_and_no_clinical_record(server):
     assert _kinds_seen(server, "c01", child) == {"children", "consents", "courses"}
 
 
-def test_a_coordinator_cannot_write_clinical_records(server):
+def test_a_coordinator_writes_register_entries_but_no_clinical_record_or_course(server):
     child = new_child(server, ("c01", "coordinator"))
     with server.connect("c01") as conn:
-        statuses = [s for _, s in push(conn, [item(server, "c01", "contacts", child),
-                                              item(server, "c01", "journal_entries", child)])]
-    assert statuses == ["accepted", "quarantined"]
+        statuses = [s for _, s in push(conn, [item(server, "c01", kind, child) for kind in
+                                              ("contacts", "children", "journal_entries", "courses")])]
+    assert statuses == ["accepted", "accepted", "quarantined", "quarantined"]
+
+
+def test_the_admin_grants_only_bases_that_fit_the_role(server):
+    with server.admin() as conn:
+        with pytest.raises(admin.AdminError, match="coordinator"):
+            admin.caseload_grant(conn, child=str(uuid.uuid4()), username="c01", basis="caseload")
+        with pytest.raises(admin.AdminError, match="coordinator"):
+            admin.caseload_grant(conn, child=str(uuid.uuid4()), username="t01", basis="coordinator")
 
 
 def test_gp_records_are_readable_by_everyone(server):
@@ -322,4 +331,4 @@ def test_a_new_supervisee_announces_itself_and_brings_earlier_work_logged(server
         with server.admin() as conn:
             admin.supervision_end(conn, supervisor="s01", therapist="t02")
     with server.connect("s01") as conn:
-        assert conn.execute("SELECT count(*) FROM bk.record WHERE author = 't02'").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM bk.record WHERE child_uid = %s", (child,)).fetchone()[0] == 0

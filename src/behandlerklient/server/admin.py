@@ -121,6 +121,10 @@ def caseload_grant(conn: Any, *, child: str, username: str, basis: str = "caselo
     with conn.transaction():
         _owner(conn)
         _staff_exists(conn, username)
+        role = conn.execute("SELECT role FROM bk.staff WHERE username = %s", (username,)).fetchone()[0]
+        if (basis == "coordinator") != (role == "coordinator"):
+            # As core/access.py: a coordinator holds no caseload, and only a coordinator has that basis.
+            raise AdminError(f"{username} is a {role}: the coordinator basis is for coordinators, and only it")
         if conn.execute("SELECT 1 FROM bk.access WHERE child_uid = %s AND username = %s AND basis = %s"
                         " AND revoked_at IS NULL", (child_uid, username, basis)).fetchone():
             raise AdminError(f"{username} already has {basis} access to {child_uid}")

@@ -2,16 +2,21 @@
 -- records and logs append-only for everyone. The rule table is listed in docs/server.md ("Access rules").
 SET LOCAL ROLE bk_owner;
 
--- Register kinds: what a coordinator sees and writes about the children they coordinate (no clinical notes).
+-- The kinds of core/access.py (issue 13's one table of who may see and write what), as the server holds them.
+-- Register: who the child is and the frame of the course; what a coordinator reads.
 CREATE FUNCTION bk.register_kinds() RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE
-AS $$ SELECT ARRAY['children', 'child_changes', 'guardians', 'gps', 'contacts', 'consents', 'courses',
-                   'course_changes'] $$;
--- What a supervisor sees of a supervisee's work without the clinical-text switch.
+AS $$ SELECT ARRAY['children', 'guardians', 'gps', 'contacts', 'consents', 'courses', 'course_changes',
+                   'child_changes', 'disclosures'] $$;
+-- What a coordinator writes: registers a child and a contact, keeps master data, writes letters to the GP.
+CREATE FUNCTION bk.coordinator_writes() RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$ SELECT ARRAY['children', 'guardians', 'gps', 'contacts', 'child_changes', 'disclosures'] $$;
+-- Records about the therapist's work rather than the child: what a supervisor writes.
 CREATE FUNCTION bk.supervision_kinds() RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE
-AS $$ SELECT ARRAY['sessions', 'fidelity_ratings', 'reviews'] $$;
--- Clinical text a supervisor sees only with the policy switch on.
-CREATE FUNCTION bk.clinical_text_kinds() RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE
-AS $$ SELECT ARRAY['journal_entries'] $$;
+AS $$ SELECT ARRAY['fidelity_ratings', 'reviews', 'supervision_meetings'] $$;
+-- What a supervisor reads of a supervisee's child whatever the switch: the register, the session's frame (its
+-- text is a journal entry) and the supervision records. The rest (clinical text) only with the switch on.
+CREATE FUNCTION bk.supervisor_reads() RETURNS text[] LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$ SELECT bk.register_kinds() || ARRAY['sessions'] || bk.supervision_kinds() $$;
 
 CREATE FUNCTION bk.policy_on(p_name text) RETURNS boolean LANGUAGE sql STABLE
 AS $$ SELECT coalesce((SELECT value FROM bk.policy WHERE name = p_name), false) $$;
@@ -94,14 +99,18 @@ BEGIN
     ELSIF p_child IS NULL THEN
         RETURN false;
     END IF;
+    -- Caseload or shared: every record about the child but a supervision meeting (that is about a supervisee).
+    -- Coordinator: the register entries a coordinator keeps.
     IF EXISTS (SELECT 1 FROM bk.access a
                WHERE a.child_uid = p_child AND a.username = current_user
                  AND a.granted_at <= p_at AND (a.revoked_at IS NULL OR a.revoked_at > p_at)
-                 AND (a.basis <> 'coordinator' OR p_kind = ANY (bk.register_kinds()))) THEN
+                 AND CASE WHEN a.basis = 'coordinator' THEN p_kind = ANY (bk.coordinator_writes())
+                          ELSE p_kind <> 'supervision_meetings' END) THEN
         RETURN true;
     END IF;
-    -- A supervisor rates and reviews the work of a therapist they supervised then, on that therapist's child.
-    RETURN p_kind IN ('fidelity_ratings', 'reviews') AND EXISTS (
+    -- A supervisor rates, reviews and meets about the work of a therapist they supervised then, on that
+    -- therapist's child.
+    RETURN p_kind = ANY (bk.supervision_kinds()) AND EXISTS (
         SELECT 1 FROM bk.supervision s JOIN bk.access a ON a.username = s.therapist
         WHERE s.supervisor = current_user AND s.started_at <= p_at AND (s.ended_at IS NULL OR s.ended_at > p_at)
           AND a.child_uid = p_child AND a.basis IN ('caseload', 'shared')
@@ -157,10 +166,11 @@ CREATE POLICY record_read ON bk.record FOR SELECT TO bk_user USING (
     OR (kind = ANY (bk.register_kinds()) AND child_uid IN (
             SELECT a.child_uid FROM bk.access a
             WHERE a.username = current_user AND a.revoked_at IS NULL AND a.basis = 'coordinator'))
-    OR (kind = ANY (bk.supervision_kinds()) AND author IN (
-            SELECT s.therapist FROM bk.supervision s WHERE s.supervisor = current_user AND s.ended_at IS NULL))
-    OR (kind = ANY (bk.clinical_text_kinds()) AND bk.policy_on('supervisor_sees_clinical_text') AND author IN (
-            SELECT s.therapist FROM bk.supervision s WHERE s.supervisor = current_user AND s.ended_at IS NULL))
+    OR (kind <> 'audit_log' AND child_uid IN (
+            SELECT a.child_uid FROM bk.access a JOIN bk.supervision s ON s.therapist = a.username
+            WHERE s.supervisor = current_user AND s.ended_at IS NULL AND a.revoked_at IS NULL
+              AND a.basis IN ('caseload', 'shared'))
+        AND (kind = ANY (bk.supervisor_reads()) OR bk.policy_on('supervisor_sees_clinical_text')))
 );
 -- Writing records: as myself only, about a child I had access to when I signed.
 CREATE POLICY record_write ON bk.record FOR INSERT TO bk_user
