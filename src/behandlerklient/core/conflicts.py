@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from behandlerklient.core.events import Event, hlc_parts
@@ -46,6 +46,8 @@ class Conflict:
     child_id: int | None
     description: str
     options: tuple[Option, ...]
+    authors: frozenset[int] = frozenset()  # the users who made the versions: each is told
+    target: tuple[str, str, str] | None = None  # (aggregate, subject, field) of a field conflict
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class SignedRecord:
     child_id: int | None
     author: str
     signed_at: str
+    author_id: int | None = None
     device: str = ""
     decision: str = ""
 
@@ -67,7 +70,7 @@ def field_label(aggregate: str, field: str) -> str:
 
 def _when(hlc: str) -> str:
     wall, _ = hlc_parts(hlc)
-    return datetime.fromtimestamp(wall / 1000, tz=timezone.utc).strftime("%d.%m.%Y %H:%M")
+    return datetime.fromtimestamp(wall / 1000, tz=UTC).strftime("%d.%m.%Y %H:%M")
 
 
 def field_conflicts(events: Iterable[Event]) -> list[Conflict]:
@@ -90,7 +93,8 @@ def field_conflicts(events: Iterable[Event]) -> list[Conflict]:
         found.append(Conflict(
             f"field:{aggregate}:{subject}:{field}:{base or 'start'}:{uids}", "field",
             next((e.child_id for e in members if e.child_id is not None), None), text,
-            tuple(Option(e.uid, f"Enhed {e.device}, {_when(e.hlc)}", e.value) for e in members)))
+            tuple(Option(e.uid, f"Enhed {e.device}, {_when(e.hlc)}", e.value) for e in members),
+            frozenset(e.author_id for e in members if e.author_id is not None), (aggregate, subject, field)))
     return found
 
 
@@ -119,7 +123,8 @@ def record_conflicts(kind: str, records: Iterable[SignedRecord]) -> list[Conflic
             _RECORD_TEXTS[kind],
             tuple(Option(str(r.id), f"{r.author}, {r.signed_at[:16].replace('T', ' ')}"
                                     + (f", enhed {r.device}" if r.device else ""), r.decision or None)
-                  for r in members)))
+                  for r in members),
+            frozenset(r.author_id for r in members if r.author_id is not None)))
     return found
 
 

@@ -34,7 +34,7 @@ def new_uid() -> str:
 _HEAD = object()  # "base the new event on the field's current head"
 
 
-def _event(r) -> Event:
+def event_from_row(r) -> Event:
     return Event(uid=r["uid"], aggregate=r["aggregate"], subject=r["subject"], field=r["field"],
                  value=json.loads(r["value"]), hlc=r["hlc"], device=r["device"], base_uid=r["base_uid"],
                  author_id=r["author_id"], child_id=r["child_id"], reason=r["reason"], created_at=r["created_at"])
@@ -50,21 +50,21 @@ class EventRepository:
         self.device = device or local_device_id(db)
 
     def field_events(self, aggregate: str, subject: str, field: str) -> list[Event]:
-        return [_event(r) for r in self.db.query(
+        return [event_from_row(r) for r in self.db.query(
             "SELECT * FROM events WHERE aggregate = ? AND subject = ? AND field = ? ORDER BY hlc, device, uid",
             (aggregate, str(subject), field))]
 
     def subject_events(self, aggregate: str, subject: str) -> list[Event]:
-        return [_event(r) for r in self.db.query(
+        return [event_from_row(r) for r in self.db.query(
             "SELECT * FROM events WHERE aggregate = ? AND subject = ? ORDER BY hlc, device, uid",
             (aggregate, str(subject)))]
 
     def child_events(self, child_id: int) -> list[Event]:
-        return [_event(r) for r in self.db.query(
+        return [event_from_row(r) for r in self.db.query(
             "SELECT * FROM events WHERE child_id = ? ORDER BY hlc, device, uid", (child_id,))]
 
     def all_events(self) -> list[Event]:
-        return [_event(r) for r in self.db.query("SELECT * FROM events ORDER BY hlc, device, uid")]
+        return [event_from_row(r) for r in self.db.query("SELECT * FROM events ORDER BY hlc, device, uid")]
 
     def resolved_keys(self) -> set[str]:
         return {r[0] for r in self.db.query("SELECT subject FROM events WHERE aggregate = 'resolution'")}

@@ -68,6 +68,9 @@ class PathwayRepository:
                                           "old_value": old, "new_value": new, "reason": reason.strip(),
                                           "author_id": author_id, "created_at": to_text(now)})
 
+    def closing(self, closing_id: int) -> dict:
+        return dict(self.db.query_one("SELECT * FROM closings WHERE id = ?", (closing_id,)))
+
     def course(self, course_id: int) -> Course | None:
         r = self.db.query_one("SELECT * FROM courses WHERE id = ?", (course_id,))
         return _course(r) if r else None
