@@ -8,7 +8,16 @@ import pytest
 
 from behandlerklient.core.errors import InvalidInput
 from behandlerklient.core.models import JournalEntry, SessionParts, User
-from behandlerklient.services import conflicts, group_sessions, journal, pathway, records, sessions, supervision
+from behandlerklient.services import (
+    conflicts,
+    group_sessions,
+    journal,
+    pathway,
+    records,
+    sessions,
+    supervision,
+    work_queue,
+)
 from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.events import EventRepository
 from behandlerklient.storage.pathway import PathwayRepository
@@ -95,7 +104,10 @@ def test_two_closings_of_one_course_are_both_kept_and_the_choice_sets_the_course
     assert "afsluttet to gange" in conflict.description
     _no_patient_text([conflict])
     assert PathwayRepository(ws.db).course(course.id).status == "completed"
+    (task,) = [t for t in work_queue.build(ws=ws, today=START) if t.section == "conflicts"]
+    assert (task.child_id, task.kind) == (child.id, "conflict")
     conflicts.resolve(ws=ws, key=conflict.key, keep=str(theirs))
+    assert not [t for t in work_queue.build(ws=ws, today=START) if t.section == "conflicts"]
     kept = PathwayRepository(ws.db).course(course.id)
     assert (kept.status, kept.end_date) == ("dropped_out", START + timedelta(days=80))
     assert ws.db.scalar("SELECT closing_reason FROM courses WHERE id = ?", (course.id,)) == "Udeblev"

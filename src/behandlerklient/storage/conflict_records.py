@@ -25,6 +25,9 @@ class ConflictRecordRepository:
 
     def contested_events(self, child_id: int | None = None) -> list[Event]:
         """Events of fields that more than one device has written (the only ones that can disagree)."""
+        devices = self.db.query_one("SELECT min(device), max(device) FROM events")
+        if devices[0] == devices[1]:
+            return []  # one device wrote everything (every laptop before its first sync): nothing to compare
         where, params = _child_filter("e.child_id", child_id)
         return [event_from_row(r) for r in self.db.query(
             "SELECT e.* FROM events e WHERE e.aggregate != 'resolution' AND EXISTS (SELECT 1 FROM events o "
@@ -45,7 +48,8 @@ class ConflictRecordRepository:
             "SELECT j.id, j.supersedes_id AS grp, j.child_id, u.full_name AS author, j.author_id, j.signed_at, "
             "NULL AS decision FROM journal_entries j LEFT JOIN users u ON u.id = j.author_id "
             "WHERE j.signed_at IS NOT NULL AND j.supersedes_id IN (SELECT supersedes_id FROM journal_entries "
-            f"WHERE signed_at IS NOT NULL GROUP BY supersedes_id HAVING count(*) > 1){where} ORDER BY j.id", params))
+            "WHERE supersedes_id IS NOT NULL AND signed_at IS NOT NULL GROUP BY supersedes_id HAVING count(*) > 1)"
+            f"{where} ORDER BY j.id", params))
 
     def double_review_decisions(self, child_id: int | None = None) -> list[SignedRecord]:
         """Decided reviews of one session (two laptops each sampled and decided it)."""
@@ -65,7 +69,10 @@ class ConflictRecordRepository:
         return _records(self.db.query(
             "SELECT g.id, g.track_id || ':' || g.number || ':' || g.session_date AS grp, NULL AS child_id, "
             "u.full_name AS author, g.author_id, g.signed_at, NULL AS decision FROM group_sessions g "
-            "LEFT JOIN users u ON u.id = g.author_id WHERE g.signed_at IS NOT NULL AND EXISTS ("
+            "LEFT JOIN users u ON u.id = g.author_id WHERE g.signed_at IS NOT NULL "
+            "AND (g.track_id, g.number, g.session_date) IN (SELECT track_id, number, session_date FROM group_sessions "
+            "WHERE signed_at IS NOT NULL GROUP BY track_id, number, session_date HAVING count(DISTINCT author_id) > 1) "
+            "AND EXISTS ("
             "SELECT 1 FROM group_sessions o JOIN sessions so ON so.group_session_id = o.id "
             "JOIN sessions sg ON sg.group_session_id = g.id AND sg.course_id = so.course_id "
             "WHERE o.id != g.id AND o.signed_at IS NOT NULL AND o.track_id = g.track_id AND o.number = g.number "

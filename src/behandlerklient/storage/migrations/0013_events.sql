@@ -27,6 +27,7 @@ CREATE TABLE events (
 CREATE INDEX events_by_field ON events (aggregate, subject, field, hlc);
 CREATE INDEX events_by_child ON events (child_id) WHERE child_id IS NOT NULL;
 CREATE INDEX events_by_hlc ON events (hlc);
+CREATE INDEX events_by_device ON events (device);  -- "has any other device written here?" without a scan
 
 CREATE TRIGGER events_frozen BEFORE UPDATE ON events
 BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
@@ -82,6 +83,9 @@ SELECT lower(hex(randomblob(16))), 'follow_up', CAST(id AS TEXT), 'state', child
        printf('%013d.%04d', CAST(strftime('%s', coalesce(signed_at, due_date)) AS INTEGER) * 1000, 0), author_id,
        coalesce(signed_at, due_date)
 FROM follow_ups;
+
+-- The conflict checks look for several corrections of one entry; without this they read the whole journal.
+CREATE INDEX journal_corrections ON journal_entries (supersedes_id) WHERE supersedes_id IS NOT NULL;
 
 -- A rebuilt table takes its old name back in legacy mode: the modern RENAME re-checks every other trigger, and
 -- journal_record_author (schema 9) names closings, which is briefly absent. Nothing names *_rebuilt.
@@ -149,5 +153,6 @@ ALTER TABLE reviews_rebuilt RENAME TO reviews;
 CREATE INDEX reviews_by_session ON reviews (session_id);
 CREATE INDEX reviews_pending ON reviews (status, requested_at);
 CREATE INDEX reviews_unseen ON reviews (session_id) WHERE status != 'pending' AND seen_at IS NULL;
+CREATE INDEX reviews_decided ON reviews (session_id) WHERE status != 'pending';
 
 PRAGMA legacy_alter_table = OFF;
