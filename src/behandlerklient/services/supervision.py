@@ -14,6 +14,7 @@ from behandlerklient.services.changes import Changes
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.events import EventRepository
+from behandlerklient.storage.reviews import ReviewRepository
 
 SUPERVISING_ROLES = ("supervisor", "admin")
 DECISIONS = {"approved": "Godkendt", "changes_requested": "Ændringer ønsket"}
@@ -235,8 +236,7 @@ def mark_seen(*, ws: Workspace, review_id: int) -> None:
         events = EventRepository(ws.db)
         if events.field_events("review", str(review_id), "seen"):
             return  # seen once is seen (the first time is what counts)
-        child_id = ws.db.scalar("SELECT c.child_id FROM reviews r JOIN sessions s ON s.id = r.session_id "
-                                "JOIN courses c ON c.id = s.course_id WHERE r.id = ?", (review_id,))
+        child_id = ReviewRepository(ws.db).child_id(review_id)
         if child_id is None:
             return
         events.append(aggregate="review", subject=review_id, field="seen", value=to_text(now), now=now,
