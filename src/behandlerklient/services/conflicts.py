@@ -44,7 +44,7 @@ def resolve(*, ws: Workspace, key: str, keep: str, reason: str = "") -> Changes:
         if chosen is None:
             raise InvalidInput("Vælg en af konfliktens udgaver.")
         now, events = ws.clock(), EventRepository(ws.db)
-        if conflict.kind == "field":
+        if conflict.kind == "field" and conflict.target is not None:
             aggregate, subject, field = conflict.target
             events.append(aggregate=aggregate, subject=subject, field=field, value=chosen.value, now=now,
                           author_id=ws.user.id, child_id=conflict.child_id, base_uid=chosen.ref,
