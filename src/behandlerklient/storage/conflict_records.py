@@ -25,7 +25,7 @@ class ConflictRecordRepository:
 
     def contested_events(self, child_id: int | None = None) -> list[Event]:
         """Events of fields that more than one device has written (the only ones that can disagree)."""
-        devices = self.db.query_one("SELECT min(device), max(device) FROM events")
+        devices = self.db.query_one("SELECT (SELECT min(device) FROM events), (SELECT max(device) FROM events)")
         if devices[0] == devices[1]:
             return []  # one device wrote everything (every laptop before its first sync): nothing to compare
         where, params = _child_filter("e.child_id", child_id)

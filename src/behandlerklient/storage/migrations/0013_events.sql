@@ -86,6 +86,7 @@ FROM follow_ups;
 
 -- The conflict checks look for several corrections of one entry; without this they read the whole journal.
 CREATE INDEX journal_corrections ON journal_entries (supersedes_id) WHERE supersedes_id IS NOT NULL;
+CREATE INDEX group_sessions_signed ON group_sessions (track_id, number, session_date, author_id) WHERE signed_at IS NOT NULL;
 
 -- A rebuilt table takes its old name back in legacy mode: the modern RENAME re-checks every other trigger, and
 -- journal_record_author (schema 9) names closings, which is briefly absent. Nothing names *_rebuilt.
@@ -113,6 +114,7 @@ INSERT INTO closings_rebuilt SELECT id, course_id, child_id, closing_date, effec
 DROP TABLE closings;
 ALTER TABLE closings_rebuilt RENAME TO closings;
 CREATE INDEX closings_by_course ON closings (course_id);
+CREATE INDEX closings_signed ON closings (course_id) WHERE signed_at IS NOT NULL;
 CREATE INDEX closings_drafts ON closings (author_id) WHERE signed_at IS NULL;
 CREATE INDEX closings_by_child ON closings (child_id);
 CREATE TRIGGER closings_frozen BEFORE UPDATE ON closings WHEN OLD.signed_at IS NOT NULL
