@@ -39,10 +39,13 @@ SIGNED = {
 APPEND_ONLY = {
     "course_changes": ("reason", "Omskrevet"),
     "audit_log": ("detail", "Omskrevet"),
+    "events": ("reason", "Omskrevet"),
 }
 TABLES = {**SIGNED, **APPEND_ONLY}
 # UNIQUE keys other than the rowid: a REPLACE that collides on one of them deletes the signed row too.
-UNIQUE = {"closings": "course_id"}
+# closings.course_id was one until schema 13: two laptops may each close a course, and both closings are kept
+# (the second is shown as a conflict). An event's global uid is one.
+UNIQUE = {"events": "uid"}
 
 STATEMENTS = ["update", "delete", "insert_or_replace", "replace", "replace_by_rowid_alias", "upsert_do_update",
               "update_or_replace_onto_id", "update_or_replace_onto_rowid"]
@@ -117,7 +120,7 @@ def _draft_copy(db, table: str, row: dict) -> int:
         values["id"] = db.scalar("SELECT max(id) + 1 FROM audit_log")
     if table in UNIQUE:
         column = UNIQUE[table]
-        values[column] = db.scalar(f"SELECT min(id) FROM courses WHERE id NOT IN (SELECT {column} FROM {table})")
+        values[column] = f"{values[column]}-copy"  # a free value of the key, to be moved onto the kept row's
     return db.insert(table, values)
 
 

@@ -215,6 +215,8 @@ LADDER_ROWS: list[tuple[str, dict]] = [
                        "changed_by": 1, "changed_at": T2}),
     ("child_changes", {"id": 2, "child_id": 1, "guardian_id": 2, "field": "guardian.has_custody", "old_value": "1",
                        "new_value": "0", "reason": "Afgørelse", "changed_by": 1, "changed_at": T2}),
+    ("ui_drafts", {"id": 1, "user_id": 1, "kind": "form", "context": '{"child_id": 1}', "payload": '{"agenda": "x"}',
+                   "saved_at": T2}),
 ]
 
 # (user, action, child, object, detail): the audit rows, chained the way schema 2 defined the chain.

@@ -61,12 +61,12 @@ def save(*, ws: Workspace, child_id: int, edited: Child, reason: str = "") -> tu
         elif new.gp is not None:
             known = repo.find_gp(new.gp)
             new = replace(new, gp=replace(new.gp, id=known) if known else repo.add_gp(replace(new.gp, id=None)))
-        repo.update(new, birth_date=parsed.birth_date, sex=parsed.sex)
+        repo.update(new, birth_date=parsed.birth_date, sex=parsed.sex, now=now, author_id=ws.user.id)
         for g in new.guardians:
             if g.id is None:
                 repo.add_guardian(child_id, g)
             else:
-                repo.update_guardian(g)
+                repo.update_guardian(g, child_id=child_id, now=now, author_id=ws.user.id)
         for c in changes:
             guardian_id = new.guardians[c.guardian_index].id if c.guardian_index is not None else None
             ledger.add(child_id=child_id, field=c.field, old_value=c.old_value, new_value=c.new_value,

@@ -94,7 +94,7 @@ def open_course(*, ws: Workspace, child_id: int, track_id: str, start_date: date
         repo.add_course(course, created_by=ws.user.id, now=now, age_reason=age_reason.strip() if misfit else "")
         contact_id = repo.latest_contact_id(child_id)
         if contact_id is not None:
-            ws.db.execute("UPDATE courses SET contact_id = ? WHERE id = ?", (contact_id, course.id))
+            repo.set_field(course.id, "contact_id", contact_id, now=now, author_id=ws.user.id, child_id=child_id)
         if reason.strip():
             repo.add_change(course.id, "planned_sessions", str(track.sessions_nominal), str(planned), reason,
                             on=start_date, author_id=ws.user.id, now=now)
@@ -129,7 +129,8 @@ def change_track(*, ws: Workspace, course_id: int, track_id: str, reason: str, o
         course = check_track_change(ws=ws, course_id=course_id, track_id=track_id, reason=reason)
         new, old = ws.catalogue.tracks[track_id], ws.catalogue.tracks.get(course.track_id)
         repo.add_change(course_id, "track", course.track_id, track_id, reason, on=on, author_id=ws.user.id, now=now)
-        ws.db.execute("UPDATE courses SET track_id = ? WHERE id = ?", (track_id, course_id))
+        repo.set_field(course_id, "track_id", track_id, now=now, author_id=ws.user.id, child_id=course.child_id,
+                       reason=reason.strip())
         JournalRepository(ws.db).add(JournalEntry(
             None, course.child_id, "course_change", "Skift af spor",
             f"Sporet er skiftet fra {old.name if old else course.track_id} til {new.name} den {on:%d.%m.%Y}.\n\n"
@@ -150,7 +151,7 @@ def end_course(*, ws: Workspace, course_id: int, status: str, end_date: date) ->
     if course is None:
         raise NotFound(f"Intet forløb med id {course_id}.")
     with ws.db.transaction():
-        repo.set_status(course_id, status, end_date)
+        repo.set_status(course_id, status, end_date, now=ws.clock(), author_id=ws.user.id, child_id=course.child_id)
     return Changes(courses=True, child_id=course.child_id)
 
 

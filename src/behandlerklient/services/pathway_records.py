@@ -12,6 +12,7 @@ from behandlerklient.services import sdq_records
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.record_kinds import Kind, register
 from behandlerklient.services.workspace import Workspace
+from behandlerklient.storage.events import EventRepository
 from behandlerklient.storage.pathway import PathwayRepository
 
 PARTNERS = {"ppr": "PPR", "school": "Skole", "social_services": "Socialforvaltning", "bup": "BUP",
@@ -246,14 +247,28 @@ def _render_closing(ws: Workspace, r: dict) -> tuple[str, str]:
 def _after_closing(ws: Workspace, r: dict) -> None:
     repo = PathwayRepository(ws.db)
     course = repo.course(r["course_id"])
-    repo.set_status(course.id, r["status"], date.fromisoformat(r["closing_date"]))
-    ws.db.execute("UPDATE courses SET closing_reason = ? WHERE id = ?", (r["criteria_reason"], course.id))
+    now = ws.clock()
+    repo.set_status(course.id, r["status"], date.fromisoformat(r["closing_date"]), now=now, author_id=ws.user.id,
+                    child_id=course.child_id)
+    repo.set_field(course.id, "closing_reason", r["criteria_reason"], now=now, author_id=ws.user.id,
+                   child_id=course.child_id)
     track = ws.catalogue.tracks.get(course.track_id)
     days = track.follow_up_after_days if track else rules.DEFAULT_FOLLOW_UP_DAYS
     kind = track.follow_up_kind if track else "follow_up"
     due = date.fromisoformat(r["closing_date"]) + timedelta(days=days)
-    ws.db.insert("follow_ups", {"course_id": course.id, "child_id": r["child_id"], "kind": kind,
-                                "due_date": due.isoformat()})
+    follow_up_id = ws.db.insert("follow_ups", {"course_id": course.id, "child_id": r["child_id"], "kind": kind,
+                                               "due_date": due.isoformat()})
+    # The planned follow-up is shared as an event, so another therapist can take it (sync.md).
+    EventRepository(ws.db).append(aggregate="follow_up", subject=follow_up_id, field="state", now=now,
+                                  value={"state": "planned", "due_date": due.isoformat()}, author_id=ws.user.id,
+                                  child_id=r["child_id"])
+
+
+def _after_follow_up(ws: Workspace, r: dict) -> None:
+    """Done is an event too: two therapists doing one follow-up offline is then seen as a conflict."""
+    EventRepository(ws.db).append(aggregate="follow_up", subject=r["id"], field="state", now=ws.clock(),
+                                  value={"state": "done", "done_on": r["done_on"]}, author_id=ws.user.id,
+                                  child_id=r["child_id"])
 
 
 register(Kind("closing", "closings", "Afslutning", "closing_date",
@@ -275,4 +290,4 @@ def _render_follow_up(ws: Workspace, r: dict) -> tuple[str, str]:
 register(Kind("follow_up", "follow_ups", "Opfølgning", "due_date",
               ("done_on", "channel", "notes", "relapse", "more_needed"),
               validate=lambda ws, r: [] if r["done_on"] else ["Angiv datoen for opfølgningen."],
-              render=_render_follow_up))
+              render=_render_follow_up, after_sign=_after_follow_up))

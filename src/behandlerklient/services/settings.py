@@ -9,6 +9,7 @@ from behandlerklient.core import fidelity
 from behandlerklient.core.errors import InvalidInput, RuleRefused
 from behandlerklient.services import audit
 from behandlerklient.services.workspace import Workspace
+from behandlerklient.storage.events import EventRepository
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ def put(*, ws: Workspace, key: str, value: str) -> None:
         except ValueError as exc:
             raise InvalidInput(str(exc)) from None
     with ws.db.transaction():
-        ws.db.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                      (key, value))
+        # An event; the settings row is the fold's cache (two admins' offline edits are then seen, not lost).
+        EventRepository(ws.db).append(aggregate="setting", subject=key, field="value", value=value, now=ws.clock(),
+                                      author_id=ws.user.id)
         audit.record(ws.db, user_id=ws.user.id, action="user", now=ws.clock(), obj=f"setting:{key}", detail=value)

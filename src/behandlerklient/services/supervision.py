@@ -13,6 +13,8 @@ from behandlerklient.services import audit, settings
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.clock import to_text
+from behandlerklient.storage.events import EventRepository
+from behandlerklient.storage.reviews import ReviewRepository
 
 SUPERVISING_ROLES = ("supervisor", "admin")
 DECISIONS = {"approved": "Godkendt", "changes_requested": "Ændringer ønsket"}
@@ -72,13 +74,12 @@ def save_ratings(*, ws: Workspace, session_id: int, kind: str, items: list[Ratin
             raise InvalidInput("Kompetencevurderingen går fra 0 til 6.")
     rated_at = to_text(now)
     with ws.db.transaction():
-        ws.db.executemany(  # one statement for the whole checklist (the demo rates thousands of sessions)
-            "INSERT INTO fidelity_ratings (session_id, rater_id, rater_kind, item_key, item_label, adherence, "
-            "competence, comment, rated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(session_id, rater_kind, "
-            "item_key) DO UPDATE SET rater_id = excluded.rater_id, adherence = excluded.adherence, "
-            "competence = excluded.competence, comment = excluded.comment, rated_at = excluded.rated_at",
-            [(session_id, ws.user.id, kind, r.item_key, known[r.item_key], r.adherence, r.competence, r.comment,
-              rated_at) for r in items])
+        events = EventRepository(ws.db)
+        for r in items:  # one event per item; the fidelity_ratings row is the fold's cache
+            events.append(aggregate="fidelity", subject=f"{session_id}:{kind}:{r.item_key}", field="rating",
+                          value={"rater_id": ws.user.id, "item_label": known[r.item_key], "adherence": r.adherence,
+                                 "competence": r.competence, "comment": r.comment, "rated_at": rated_at},
+                          now=now, author_id=ws.user.id, child_id=row["child_id"])
         audit.record(ws.db, user_id=ws.user.id, action="supervise" if kind == "supervisor" else "create", now=now,
                      child_id=row["child_id"], obj=f"fidelity:{kind}:session:{session_id}")
     return Changes(sessions=True)
@@ -196,8 +197,10 @@ def decide(*, ws: Workspace, review_id: int, decision: str, comment: str = "") -
         raise RuleRefused("Supervisionen er allerede afgjort.")
     now = ws.clock()
     with ws.db.transaction():
-        ws.db.execute("UPDATE reviews SET status = ?, supervisor_id = ?, decided_at = ?, comment = ? WHERE id = ?",
-                      (decision, ws.user.id, to_text(now), comment.strip(), review_id))
+        EventRepository(ws.db).append(
+            aggregate="review", subject=review_id, field="decision", now=now, author_id=ws.user.id,
+            child_id=r["child_id"], value={"status": decision, "supervisor_id": ws.user.id, "decided_at": to_text(now),
+                                           "comment": comment.strip()})
         audit.record(ws.db, user_id=ws.user.id, action="supervise", now=now, child_id=r["child_id"],
                      obj=f"review:{review_id}", detail=decision)
     return Changes(sessions=True)
@@ -227,8 +230,17 @@ def feedback_for_therapist(*, ws: Workspace) -> list[Feedback]:
 
 
 def mark_seen(*, ws: Workspace, review_id: int) -> None:
+    """The therapist's "seen" is its own event kind, apart from the decision: the two never conflict."""
+    now = ws.clock()
     with ws.db.transaction():
-        ws.db.execute("UPDATE reviews SET seen_at = ? WHERE id = ? AND seen_at IS NULL", (to_text(ws.clock()), review_id))
+        events = EventRepository(ws.db)
+        if events.field_events("review", str(review_id), "seen"):
+            return  # seen once is seen (the first time is what counts)
+        child_id = ReviewRepository(ws.db).child_id(review_id)
+        if child_id is None:
+            return
+        events.append(aggregate="review", subject=review_id, field="seen", value=to_text(now), now=now,
+                      author_id=ws.user.id, child_id=child_id)
 
 
 def log_meeting(*, ws: Workspace, meeting_date: date, kind: str, course_ids: list[int], notes: str = "") -> int:

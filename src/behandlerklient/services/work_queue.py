@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from behandlerklient.services import records, supervision
+from behandlerklient.services import conflicts, records, supervision
 from behandlerklient.services.workspace import Workspace
 
 DUE_SOON_DAYS = 14
@@ -13,7 +13,7 @@ DUE_SOON_DAYS = 14
 
 @dataclass(frozen=True)
 class Task:
-    section: str  # drafts, screenings, follow_ups, over_range
+    section: str  # conflicts, supervision, drafts, screenings, follow_ups, over_range
     child_id: int
     child_name: str
     text: str
@@ -22,7 +22,8 @@ class Task:
     record_id: int | None = None
 
 
-SECTIONS = {"supervision": "Supervision", "drafts": "Kladder, der ikke er underskrevet",
+SECTIONS = {"conflicts": "Konflikter mellem enheder", "supervision": "Supervision",
+            "drafts": "Kladder, der ikke er underskrevet",
             "screenings": "Screeninger, der venter",
             "follow_ups": "Opfølgninger, der snart skal holdes", "over_range": "Forløb ud over manualens interval"}
 
@@ -72,5 +73,9 @@ def build(*, ws: Workspace, today: date) -> list[Task]:
         verdict = supervision.DECISIONS[fb.decision]
         raw.append(("supervision", fb.child_id, f"{verdict} af {fb.supervisor}" + (f": {fb.comment}" if fb.comment else ""),
                     (fb.decided_at or "")[:10], "feedback", fb.review_id))
+    # Versions from two laptops that disagree, where the user wrote one of them (sync.md: each author is told).
+    for c in conflicts.for_user(ws=ws):
+        if c.child_id is not None:
+            raw.append(("conflicts", c.child_id, c.description, "", "conflict", None))
     names = _names(ws, {t[1] for t in raw})
     return [Task(s, cid, names.get(cid, "?"), text, day, kind, rid) for s, cid, text, day, kind, rid in raw]

@@ -10,6 +10,7 @@ from behandlerklient.core.search_terms import query_words
 from behandlerklient.core.sorting import name_key
 from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.database import Database
+from behandlerklient.storage.events import EventRepository
 
 
 class ChildRow(NamedTuple):
@@ -71,19 +72,31 @@ class ChildRepository:
                                             "address": g.address})
         return g
 
-    def update(self, child: Child, *, birth_date: date, sex: str) -> None:
-        """The child's own master data as edited (the search index follows by trigger, schema 5)."""
-        self.db.execute(
-            "UPDATE children SET first_name = ?, last_name = ?, sort_key = ?, cpr = ?, birth_date = ?, sex = ?, "
-            "address = ?, home_municipality = ?, treating_municipality = ?, school = ?, gp_id = ? WHERE id = ?",
-            (child.first_name, child.last_name, name_key(child.first_name, child.last_name), child.cpr,
-             birth_date.isoformat(), sex, child.address, child.home_municipality, child.treating_municipality,
-             child.school, child.gp.id if child.gp else None, child.id))
+    def update(self, child: Child, *, birth_date: date, sex: str, now: datetime, author_id: int | None) -> None:
+        """The child's own master data as edited: one event per changed column (schema 13); the children row is
+        the fold's cache (the search index follows it by trigger, schema 5)."""
+        values = {"first_name": child.first_name, "last_name": child.last_name,
+                  "sort_key": name_key(child.first_name, child.last_name), "cpr": child.cpr,
+                  "birth_date": birth_date.isoformat(), "sex": sex, "address": child.address,
+                  "home_municipality": child.home_municipality, "treating_municipality": child.treating_municipality,
+                  "school": child.school, "gp_id": child.gp.id if child.gp else None}
+        current = self.db.query_one("SELECT * FROM children WHERE id = ?", (child.id,))
+        events = EventRepository(self.db)
+        for column, value in values.items():
+            if current[column] != value:
+                events.append(aggregate="child", subject=child.id, field=column, value=value, now=now,
+                              author_id=author_id, child_id=child.id)
 
-    def update_guardian(self, g: Guardian) -> None:
-        self.db.execute("UPDATE guardians SET name = ?, relation = ?, has_custody = ?, phone = ?, email = ?, "
-                        "address = ? WHERE id = ?",
-                        (g.name, g.relation, int(g.has_custody), g.phone, g.email, g.address, g.id))
+    def update_guardian(self, g: Guardian, *, child_id: int, now: datetime, author_id: int | None) -> None:
+        """A parent's master data as edited: one event per changed column; the guardians row is the cache."""
+        values = {"name": g.name, "relation": g.relation, "has_custody": int(g.has_custody), "phone": g.phone,
+                  "email": g.email, "address": g.address}
+        current = self.db.query_one("SELECT * FROM guardians WHERE id = ?", (g.id,))
+        events = EventRepository(self.db)
+        for column, value in values.items():
+            if current[column] != value:
+                events.append(aggregate="guardian", subject=g.id, field=column, value=value, now=now,
+                              author_id=author_id, child_id=child_id)
 
     def find_gp(self, gp: GeneralPractitioner) -> int | None:
         """An existing GP row with exactly these details: a child moved to a known clinic reuses it."""

@@ -7,6 +7,7 @@ from datetime import datetime
 from behandlerklient.core.models import Contact, Course
 from behandlerklient.storage.clock import date_text, parse_date, to_text
 from behandlerklient.storage.database import Database
+from behandlerklient.storage.events import EventRepository
 
 
 def _contact(r) -> Contact:
@@ -44,9 +45,18 @@ class PathwayRepository:
             "age_reason": age_reason})
         return c
 
-    def set_status(self, course_id: int, status: str, end_date) -> None:
-        self.db.execute("UPDATE courses SET status = ?, end_date = ? WHERE id = ?",
-                        (status, date_text(end_date), course_id))
+    def set_status(self, course_id: int, status: str, end_date, *, now: datetime, author_id: int | None,
+                   child_id: int) -> None:
+        """A status/end-date event; the courses columns follow the fold (schema 13)."""
+        EventRepository(self.db).append(aggregate="course", subject=course_id, field="status", child_id=child_id,
+                                        value={"status": status, "end_date": date_text(end_date)}, now=now,
+                                        author_id=author_id)
+
+    def set_field(self, course_id: int, field: str, value, *, now: datetime, author_id: int | None,
+                  child_id: int, reason: str = "") -> None:
+        """An event for the course's track_id, contact_id or closing_reason; the column follows the fold."""
+        EventRepository(self.db).append(aggregate="course", subject=course_id, field=field, value=value, now=now,
+                                        author_id=author_id, child_id=child_id, reason=reason)
 
     def latest_contact_id(self, child_id: int) -> int | None:
         return self.db.scalar("SELECT id FROM contacts WHERE child_id = ? ORDER BY contact_date DESC, id DESC LIMIT 1",
@@ -57,6 +67,9 @@ class PathwayRepository:
         self.db.insert("course_changes", {"course_id": course_id, "changed_on": date_text(on), "kind": kind,
                                           "old_value": old, "new_value": new, "reason": reason.strip(),
                                           "author_id": author_id, "created_at": to_text(now)})
+
+    def closing(self, closing_id: int) -> dict:
+        return dict(self.db.query_one("SELECT * FROM closings WHERE id = ?", (closing_id,)))
 
     def course(self, course_id: int) -> Course | None:
         r = self.db.query_one("SELECT * FROM courses WHERE id = ?", (course_id,))
