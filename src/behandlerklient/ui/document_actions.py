@@ -17,11 +17,11 @@ from behandlerklient.ui.errors import report
 from behandlerklient.ui.menus import add_menu
 
 if TYPE_CHECKING:
-    from behandlerklient.ui.main_window import MainWindow
+    from behandlerklient.ui.window_host import WindowHost
 
 
 class DocumentActions(QObject):
-    def __init__(self, window: "MainWindow") -> None:
+    def __init__(self, window: WindowHost) -> None:
         super().__init__(window)
         self.w = window
         self.actions: dict[str, QAction] = {}
