@@ -22,7 +22,6 @@ PACKAGE = Path(behandlerklient.__file__).parent
 STILL_HOLDING_SQL = {
     "behandlerklient.services.audit",
     "behandlerklient.services.backup",
-    "behandlerklient.services.demo",
     "behandlerklient.services.listing",
     "behandlerklient.services.pathway",
     "behandlerklient.services.pathway_records.closings",

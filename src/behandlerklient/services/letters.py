@@ -157,8 +157,9 @@ def medcom_message(*, ws: Workspace, prepared: Prepared) -> dict:
 
 
 def export_gp_letter(*, ws: Workspace, kind: str, out: Path, course_id: int | None = None, child_id: int | None = None,
-                     medcom_out: Path | None = None, medcom: Path | None = None) -> list[Path]:
-    """Writes the PDF (and optionally the MedCom file) where the user asked, then journalises the disclosure.
+                     medcom_out: Path | None = None, medcom: Path | None = None) -> tuple[list[Path], Changes]:
+    """Writes the PDF (and optionally the MedCom file) where the user asked, then journalises the disclosure;
+    returns the files written and what changed (the child's journal).
 
     With a course: the orientation at start or the feedback at the end. With only a child and kind 'start':
     the orientation that the child was guided or referred elsewhere.
@@ -183,8 +184,8 @@ def export_gp_letter(*, ws: Workspace, kind: str, out: Path, course_id: int | No
     if message is not None:
         write_file(json.dumps(message, ensure_ascii=False, indent=1).encode("utf-8"), medcom_out)
         written.append(medcom_out)
-    journalise_disclosure(ws=ws, prepared=prepared, medcom=message is not None)
-    return written
+    changes = journalise_disclosure(ws=ws, prepared=prepared, medcom=message is not None)
+    return written, changes
 
 
 def journalise_disclosure(*, ws: Workspace, prepared: Prepared, medcom: bool) -> Changes:
