@@ -23,7 +23,7 @@ class ChildRecord:
 
 
 def details(*, ws: Workspace, child_id: int, on: date) -> ChildRecord:
-    course_ids = [c.id for c in PathwayRepository(ws.db).courses(child_id)]
+    course_ids = [c.id for c in PathwayRepository(ws.db).courses(child_id) if c.id is not None]
     return ChildRecord(
         events=timeline.events(ws=ws, child_id=child_id), waits=timeline.waits(ws=ws, child_id=child_id),
         journal=journal.entries(ws=ws, child_id=child_id), consents=consent.overview(ws=ws, child_id=child_id, on=on),

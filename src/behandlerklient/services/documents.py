@@ -49,7 +49,8 @@ def summary_data(*, ws: Workspace, child_id: int, course_id: int | None = None, 
               ("Bopælskommune", child.home_municipality or "-"),
               ("Behandlende kommune", child.treating_municipality or "-")]
     courses = []
-    changes = CourseChangeRepository(ws.db).latest_per_course([v.course.id for v in views])
+    course_ids = [v.course.id for v in views if v.course.id is not None]
+    changes = CourseChangeRepository(ws.db).latest_per_course(course_ids)
     for v in views:
         c, t = v.course, v.track
         facts = [("Spor", v.track_name + (f" ({t.owner})" if t and t.owner else "")),

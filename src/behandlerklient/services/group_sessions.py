@@ -64,7 +64,7 @@ def create(*, ws: Workspace, track_id: str, session_date: date, course_ids: list
             s = Session(None, c.id, sessions.next_number(c.id), session_date, track.session_minutes, "both", "group",
                         SessionParts(**outline.parts), author_id=ws.user.id)
             sessions.add(s, now=now)
-            groups.link(s.id, gid)
+            groups.link(s, gid)
             audit.record(ws.db, user_id=ws.user.id, action="create", now=now, child_id=c.child_id,
                          obj=f"group_session:{gid}")
     return gid, Changes(sessions=True)

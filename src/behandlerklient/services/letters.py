@@ -116,6 +116,8 @@ def prepare_guided(*, ws: Workspace, child_id: int, on: date | None = None) -> P
 
 def _prepared_from(ws: Workspace, child, on: date, kind: str, course_id: int | None, extra: dict) -> Prepared:  # noqa: ANN001
     given = LetterSourceRepository(ws.db).gp_share_consent(child.id)
+    if given is None:  # _may_write_to_gp refused already; kept so the basis can never be made up
+        raise RuleRefused("Der er intet underskrevet samtykke til videregivelse til egen læge.")
     giver = "den unge selv" if given["given_by"] == "young_person" else f"{given['guardian_name']} (forældremyndighed)"
     basis = f"samtykke til videregivelse til egen læge givet af {giver} den {_d(date.fromisoformat(given['given_on']))}"
     sender = gp_letter.load_sender(letter_folders())

@@ -14,7 +14,7 @@ class CourseChangeRepository:
         self.db = db
 
     def latest_per_course(self, course_ids: list[int]) -> dict[int, Row]:
-        """The newest change of each of the given courses (course_id, kind, old_value, new_value, reason, changed_on)."""
+        """The newest change of each given course (course_id, kind, old_value, new_value, reason, changed_on)."""
         if not course_ids:
             return {}
         marks = ", ".join("?" for _ in course_ids)

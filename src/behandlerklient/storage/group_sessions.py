@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from behandlerklient.core.models import SessionParts
+from behandlerklient.core.models import Session, SessionParts
 from behandlerklient.storage.database import Database
 
 Row = Any  # a sqlite Row: fields by name
@@ -20,9 +20,9 @@ class GroupSessionRepository:
     def get(self, group_id: int) -> Row | None:
         return self.db.query_one("SELECT * FROM group_sessions WHERE id = ?", (group_id,))
 
-    def link(self, session_id: int, group_id: int) -> None:
+    def link(self, session: Session, group_id: int) -> None:
         """Make a course's draft session one participant's part of the group session."""
-        self.db.execute("UPDATE sessions SET group_session_id = ? WHERE id = ?", (group_id, session_id))
+        self.db.execute("UPDATE sessions SET group_session_id = ? WHERE id = ?", (group_id, session.id))
 
     def candidates(self, track_id: str) -> list[Row]:
         """Active courses on the track (id, child_name), in the child list's order."""

@@ -17,14 +17,14 @@ class LetterSourceRepository:
     def contact_date(self, contact_id: int) -> str | None:
         return self.db.scalar("SELECT contact_date FROM contacts WHERE id = ?", (contact_id,))
 
-    def latest_screening_outcome(self, child_id: int) -> str | None:
+    def latest_screening_outcome(self, child_id: int | None) -> str | None:
         return self.db.scalar("SELECT outcome FROM screenings WHERE child_id = ? AND signed_at IS NOT NULL "
                               "ORDER BY screening_date DESC LIMIT 1", (child_id,))
 
     def signed_closing(self, course_id: int) -> Row | None:
         return self.db.query_one("SELECT * FROM closings WHERE course_id = ? AND signed_at IS NOT NULL", (course_id,))
 
-    def latest_intake_decision(self, child_id: int) -> Row | None:
+    def latest_intake_decision(self, child_id: int | None) -> Row | None:
         """The last signed intake talk that decided (decision_group, reasoning, guided_to, bup_referral,
         contact_date)."""
         return self.db.query_one(
@@ -32,14 +32,14 @@ class LetterSourceRepository:
             "JOIN contacts c ON c.id = i.contact_id WHERE i.child_id = ? AND i.signed_at IS NOT NULL "
             "AND i.decision_group IS NOT NULL ORDER BY c.contact_date DESC, i.talk_number DESC LIMIT 1", (child_id,))
 
-    def latest_screening(self, child_id: int) -> Row | None:
+    def latest_screening(self, child_id: int | None) -> Row | None:
         """The last signed screening (outcome, outcome_reason, contact_date)."""
         return self.db.query_one(
             "SELECT s.outcome, s.outcome_reason, c.contact_date FROM screenings s JOIN contacts c "
             "ON c.id = s.contact_id WHERE s.child_id = ? AND s.signed_at IS NOT NULL "
             "ORDER BY s.screening_date DESC LIMIT 1", (child_id,))
 
-    def gp_share_consent(self, child_id: int) -> Row | None:
+    def gp_share_consent(self, child_id: int | None) -> Row | None:
         """The newest signed consent to share with the GP (given_on, given_by, guardian_name)."""
         return self.db.query_one(
             "SELECT c.given_on, c.given_by, g.name AS guardian_name FROM consents c "

@@ -28,7 +28,7 @@ class PathwayRecordRepository:
         self.db.execute(f"UPDATE {table} SET {sets} WHERE id = ?", (*values.values(), record_id))
 
     def mark_signed(self, table: str, record_id: int, *, signed_at: str, author_column: str | None,
-                    author_id: int) -> None:
+                    author_id: int | None) -> None:
         """A planned record nobody wrote yet (a follow-up) is signed by, and so written by, the one who signs it."""
         author = f", {author_column} = coalesce({author_column}, ?)" if author_column else ""
         self.db.execute(f"UPDATE {table} SET signed_at = ?{author} WHERE id = ? AND signed_at IS NULL",

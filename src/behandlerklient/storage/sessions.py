@@ -58,12 +58,11 @@ class SessionRepository:
         self.db.execute("UPDATE sessions SET state = 'signed', signed_at = ? WHERE id = ? AND state = 'draft'",
                         (to_text(now), session_id))
 
-    def set_over_range_reason(self, session_id: int, reason: str) -> None:
-        self.db.execute("UPDATE sessions SET over_range_reason = ? WHERE id = ?", (reason, session_id))
+    def set_over_range_reason(self, s: Session, reason: str) -> None:
+        self.db.execute("UPDATE sessions SET over_range_reason = ? WHERE id = ?", (reason, s.id))
 
-    def set_attendance(self, session_id: int, *, attendance: str, own_note: str) -> None:
-        self.db.execute("UPDATE sessions SET attendance = ?, own_note = ? WHERE id = ?",
-                        (attendance, own_note, session_id))
+    def set_attendance(self, s: Session, *, attendance: str, own_note: str) -> None:
+        self.db.execute("UPDATE sessions SET attendance = ?, own_note = ? WHERE id = ?", (attendance, own_note, s.id))
 
     def get(self, session_id: int) -> Session | None:
         r = self.db.query_one("SELECT * FROM sessions WHERE id = ?", (session_id,))
