@@ -68,3 +68,22 @@ def test_no_import_cycles_between_modules_at_run_time() -> None:
     cycles = import_cycles(graph)
     assert cycles == [], "import cycles (break them, e.g. with a small shared module):\n" + "\n".join(
         " <-> ".join(group) for group in cycles)
+
+
+# Cycles that only imports for annotations close (under TYPE_CHECKING) do not fail at run time, but they still
+# tie two modules together: neither can be read or moved without the other. Within services/ and ui/ none may
+# remain but these, which belong to work still open elsewhere; the list may only shrink.
+STATIC_CYCLES_STILL_OPEN = [
+    ["behandlerklient.services.seal", "behandlerklient.services.workspace"],
+]
+
+
+def test_no_import_cycles_in_services_or_ui_even_through_type_checking_imports() -> None:
+    graph = grimp.build_graph("behandlerklient", exclude_type_checking_imports=False, cache_dir=None)
+    layers = ("behandlerklient.services.", "behandlerklient.ui.")
+    cycles = [group for group in import_cycles(graph) if any(m.startswith(layers) for m in group)]
+    assert [c for c in cycles if c not in STATIC_CYCLES_STILL_OPEN] == [], \
+        "import cycles (type an action against a small base or protocol instead of the class that builds it):\n" \
+        + "\n".join(" <-> ".join(group) for group in cycles)
+    assert [c for c in STATIC_CYCLES_STILL_OPEN if c not in cycles] == [], \
+        "a listed cycle is gone: take it off STATIC_CYCLES_STILL_OPEN"

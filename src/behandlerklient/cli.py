@@ -505,8 +505,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
         else:
             from behandlerklient.services import letters
 
-            written = letters.export_gp_letter(ws=ws, course_id=args.course, child_id=args.child, kind=args.kind,
-                                               out=args.out, medcom=args.medcom)
+            written, _changes = letters.export_gp_letter(ws=ws, course_id=args.course, child_id=args.child,
+                                                         kind=args.kind, out=args.out, medcom=args.medcom)
     print("Skrev " + ", ".join(str(p) for p in written))
     return EXIT_OK
 

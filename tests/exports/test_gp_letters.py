@@ -9,6 +9,7 @@ from behandlerklient.cli import main
 from behandlerklient.core.errors import InvalidInput, RuleRefused
 from behandlerklient.exports import gp_letter
 from behandlerklient.services import audit, letters
+from behandlerklient.services.changes import Changes
 from behandlerklient.storage.sessions import JournalRepository
 from tests.conftest import PASSPHRASE
 from tests.exports.conftest import build
@@ -44,7 +45,9 @@ def test_start_letter(ws, pathway_child) -> None:
 def test_writing_journalises_the_disclosure_and_logs_the_export(ws, pathway_child, tmp_path) -> None:
     child, course = pathway_child
     out = tmp_path / "brev.pdf"
-    letters.export_gp_letter(ws=ws, course_id=course.id, kind="end", out=out)
+    written, changes = letters.export_gp_letter(ws=ws, course_id=course.id, kind="end", out=out)
+    # The caller refreshes the child's journal from what the service says changed, not from a guess of its own.
+    assert written == [out] and changes == Changes(journal=True, child_id=child.id)
     entry = [e for e in JournalRepository(ws.db).for_child(child.id) if e.kind == "disclosure"][-1]
     assert entry.signed_at and "Lægehuset Ærøskøbing" in entry.title
     assert "Hvad: Tilbagemelding ved afslutning" in entry.body and "Til hvem: Lægehuset Ærøskøbing" in entry.body

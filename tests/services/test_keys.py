@@ -6,6 +6,7 @@ from behandlerklient.cli import main
 from behandlerklient.core.errors import InvalidInput, RuleRefused, WrongPassphrase
 from behandlerklient.core.passphrase import strength
 from behandlerklient.services import keys, users, workspace
+from behandlerklient.services.changes import Changes
 from tests.conftest import PASSPHRASE, USERNAME
 
 
@@ -41,7 +42,7 @@ def test_admin_removes_a_users_access(ws, db_path) -> None:
                    passphrase="bos-egen-kode")
     with pytest.raises(RuleRefused, match="egen adgang"):
         keys.remove_user(ws=ws, username=USERNAME)
-    keys.remove_user(ws=ws, username="bo")
+    assert keys.remove_user(ws=ws, username="bo") == Changes(users=True)  # the user list refreshes
     ws.close()
     with pytest.raises(WrongPassphrase):
         workspace.unlock(path=db_path, passphrase="bos-egen-kode", username="bo")

@@ -9,6 +9,7 @@ from behandlerklient.core.consent_rules import ConsentStatus
 from behandlerklient.core.pathway_rules import ChecklistItem, Waits
 from behandlerklient.services import consent, documentation, journal, timeline
 from behandlerklient.services.workspace import Workspace
+from behandlerklient.storage.pathway import PathwayRepository
 
 
 @dataclass
@@ -22,7 +23,7 @@ class ChildRecord:
 
 
 def details(*, ws: Workspace, child_id: int, on: date) -> ChildRecord:
-    course_ids = [r[0] for r in ws.db.query("SELECT id FROM courses WHERE child_id = ? ORDER BY start_date", (child_id,))]
+    course_ids = [c.id for c in PathwayRepository(ws.db).courses(child_id) if c.id is not None]
     return ChildRecord(
         events=timeline.events(ws=ws, child_id=child_id), waits=timeline.waits(ws=ws, child_id=child_id),
         journal=journal.entries(ws=ws, child_id=child_id), consents=consent.overview(ws=ws, child_id=child_id, on=on),

@@ -11,12 +11,12 @@ from behandlerklient.services import records
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.children import ChildRepository
+from behandlerklient.storage.consents import ConsentRepository
 
 
 def signed_records(*, ws: Workspace, child_id: int) -> list[ConsentRecord]:
     """Signed consents with their withdrawal dates folded in (drafts count for nothing)."""
-    rows = ws.db.query("SELECT * FROM consents WHERE child_id = ? AND signed_at IS NOT NULL ORDER BY given_on, id",
-                       (child_id,))
+    rows = ConsentRepository(ws.db).signed(child_id)
     withdrawn = {r["withdraws_id"]: date.fromisoformat(r["given_on"]) for r in rows if r["withdraws_id"]}
     return [ConsentRecord(r["id"], r["kind"], r["party"], r["given_by"], r["guardian_id"],
                           date.fromisoformat(r["given_on"]), bool(r["exception_17_2"]), withdrawn.get(r["id"]))

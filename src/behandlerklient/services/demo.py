@@ -25,6 +25,7 @@ from behandlerklient.services import (
 from behandlerklient.services import demo_vocabulary as V
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.children import ChildRepository
+from behandlerklient.storage.demo_reads import DemoReads
 from behandlerklient.storage.sessions import JournalRepository
 from behandlerklient.storage.users import UserRepository
 
@@ -110,7 +111,7 @@ def generate(*, ws: Workspace, children_count: int, seed: int = 1, today: date |
             gps = [ChildRepository(ws.db).add_gp(g) for g in _gps(rng, 40)]
         result.supervisors = [u for u in therapists if u.role == "supervisor"]
         seal.give_keys(ws=ws, users=therapists)
-        taken = {r[0] for r in ws.db.query("SELECT cpr FROM children")}
+        taken = DemoReads(ws.db).taken_cprs()
         done = 0
         while done < children_count:
             with ws.db.transaction(bulk=bulk):
@@ -378,7 +379,7 @@ def _fidelity(ws: Workspace, rng: random.Random, clock: _Clock, today: date, tra
     if rng.random() < 0.6:
         supervision.save_ratings(ws=ws, session_id=session.id, kind="self",
                                  items=_answers_for(rng, items, min(0.97, quality + 0.08)))
-    review_id = ws.db.scalar("SELECT id FROM reviews WHERE session_id = ?", (session.id,))
+    review_id = DemoReads(ws.db).review_id(session.id)
     supervisor_user = next((u for u in result.supervisors if u.id != ws.user.id), None)
     if review_id is None or supervisor_user is None or session.session_date > today - timedelta(days=10):
         return
@@ -440,14 +441,14 @@ def _close(ws, rng, clock, today, course, child, level, *, dropped: bool, day: d
         "criteria_reason": "Familien udeblev fra de sidste sessioner." if dropped else "",
         "status": "dropped_out" if dropped else "completed"})
     _sign(ws, "closing", cid)
-    fu = ws.db.query_one("SELECT id, due_date FROM follow_ups WHERE course_id = ?", (course.id,))
-    if fu and date.fromisoformat(fu[1]) <= today and (date.fromisoformat(fu[1]) < today - timedelta(days=10)
-                                                      or rng.random() < 0.5):
-        clock.set(date.fromisoformat(fu[1]))
-        records.save(ws=ws, kind="follow_up", record_id=fu[0], values={
-            "done_on": fu[1], "notes": "Telefonopfølgning: bedringen holder; bruger stadig trappen.",
+    fu = DemoReads(ws.db).follow_up(course.id)
+    due = date.fromisoformat(fu["due_date"]) if fu else None
+    if fu and due <= today and (due < today - timedelta(days=10) or rng.random() < 0.5):
+        clock.set(due)
+        records.save(ws=ws, kind="follow_up", record_id=fu["id"], values={
+            "done_on": fu["due_date"], "notes": "Telefonopfølgning: bedringen holder; bruger stadig trappen.",
             "relapse": False, "more_needed": False})
-        _sign(ws, "follow_up", fu[0])
+        _sign(ws, "follow_up", fu["id"])
 
 
 def _run_group(ws, rng, clock, today, track, waiting, result) -> None:  # noqa: ANN001

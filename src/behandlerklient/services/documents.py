@@ -13,6 +13,7 @@ from behandlerklient.exports.pdf_base import write_file
 from behandlerklient.services import audit, children, journal, sdq_records
 from behandlerklient.services.scoring import band_scheme
 from behandlerklient.services.workspace import Workspace
+from behandlerklient.storage.course_changes import CourseChangeRepository
 
 SECTIONS = {"contact": "Henvendelser", "intake": "Forsamtaler og beslutninger", "consent": "Information og samtykke",
             "screening": "Screening", "session": "Forløb og sessioner", "absence": "Forløb og sessioner",
@@ -48,8 +49,8 @@ def summary_data(*, ws: Workspace, child_id: int, course_id: int | None = None, 
               ("Bopælskommune", child.home_municipality or "-"),
               ("Behandlende kommune", child.treating_municipality or "-")]
     courses = []
-    changes = {r[0]: r for r in ws.db.query("SELECT course_id, kind, old_value, new_value, reason, changed_on "
-                                            "FROM course_changes ORDER BY id")}
+    course_ids = [v.course.id for v in views if v.course.id is not None]
+    changes = CourseChangeRepository(ws.db).latest_per_course(course_ids)
     for v in views:
         c, t = v.course, v.track
         facts = [("Spor", v.track_name + (f" ({t.owner})" if t and t.owner else "")),

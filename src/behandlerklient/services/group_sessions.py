@@ -17,6 +17,7 @@ from behandlerklient.services.records import event_time
 from behandlerklient.services.signing import Proof, confirm_identity
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.clock import to_text
+from behandlerklient.storage.group_sessions import GroupSessionRepository
 from behandlerklient.storage.pathway import PathwayRepository
 from behandlerklient.storage.sessions import JournalRepository, SessionRepository
 
@@ -53,8 +54,9 @@ def create(*, ws: Workspace, track_id: str, session_date: date, course_ids: list
     now = ws.clock()
     number = max(sessions.next_number(c.id) for c in courses)
     outline = track.outline_for(number)
+    groups = GroupSessionRepository(ws.db)
     with ws.db.transaction():
-        gid = ws.db.insert("group_sessions", {
+        gid = groups.add({
             "track_id": track_id, "number": number, "session_date": session_date.isoformat(),
             "duration_min": track.session_minutes, **outline.parts, "author_id": ws.user.id,
             "created_at": to_text(now)})
@@ -62,7 +64,7 @@ def create(*, ws: Workspace, track_id: str, session_date: date, course_ids: list
             s = Session(None, c.id, sessions.next_number(c.id), session_date, track.session_minutes, "both", "group",
                         SessionParts(**outline.parts), author_id=ws.user.id)
             sessions.add(s, now=now)
-            ws.db.execute("UPDATE sessions SET group_session_id = ? WHERE id = ?", (gid, s.id))
+            groups.link(s, gid)
             audit.record(ws.db, user_id=ws.user.id, action="create", now=now, child_id=c.child_id,
                          obj=f"group_session:{gid}")
     return gid, Changes(sessions=True)
@@ -70,25 +72,19 @@ def create(*, ws: Workspace, track_id: str, session_date: date, course_ids: list
 
 def candidates(*, ws: Workspace, track_id: str) -> list[tuple[int, str]]:
     """Active courses on a track that a group session can include: (course id, child's name)."""
-    rows = ws.db.query("SELECT c.id, ch.first_name || ' ' || ch.last_name FROM courses c JOIN children ch "
-                       "ON ch.id = c.child_id WHERE c.track_id = ? AND c.status = 'active' ORDER BY ch.sort_key",
-                       (track_id,))
-    return [(r[0], r[1]) for r in rows]
+    return [(r["id"], r["child_name"]) for r in GroupSessionRepository(ws.db).candidates(track_id)]
 
 
 def participants(*, ws: Workspace, group_id: int) -> list[Participant]:
-    rows = ws.db.query(
-        "SELECT s.id, s.course_id, c.child_id, ch.first_name || ' ' || ch.last_name, s.attendance, s.own_note "
-        "FROM sessions s JOIN courses c ON c.id = s.course_id JOIN children ch ON ch.id = c.child_id "
-        "WHERE s.group_session_id = ? ORDER BY ch.sort_key", (group_id,))
-    return [Participant(*r) for r in rows]
+    return [Participant(session_id=r["session_id"], course_id=r["course_id"], child_id=r["child_id"],
+                        child_name=r["child_name"], attendance=r["attendance"], own_note=r["own_note"])
+            for r in GroupSessionRepository(ws.db).participants(group_id)]
 
 
 def shared(*, ws: Workspace, group_id: int) -> SessionParts:
-    g = ws.db.query_one("SELECT agenda, status, goals, exercise, homework FROM group_sessions WHERE id = ?", (group_id,))
-    if g is None:
-        raise NotFound(f"Ingen gruppesession med id {group_id}.")
-    return SessionParts(*g)
+    g = _group(ws, group_id)
+    return SessionParts(agenda=g["agenda"], status=g["status"], goals=g["goals"], exercise=g["exercise"],
+                        homework=g["homework"])
 
 
 def save_shared(*, ws: Workspace, group_id: int, parts: SessionParts) -> Changes:
@@ -96,11 +92,7 @@ def save_shared(*, ws: Workspace, group_id: int, parts: SessionParts) -> Changes
                                         "exercise": parts.exercise, "homework": parts.homework})
     with ws.db.transaction():
         require_author(ws=ws, author_id=_group(ws, group_id)["author_id"], what="Gruppesessionen", signing=False)
-        cur = ws.db.execute(
-            "UPDATE group_sessions SET agenda = ?, status = ?, goals = ?, exercise = ?, homework = ? "
-            "WHERE id = ? AND signed_at IS NULL",
-            (parts.agenda, parts.status, parts.goals, parts.exercise, parts.homework, group_id))
-        if cur.rowcount != 1:
+        if not GroupSessionRepository(ws.db).update_shared(group_id, parts):
             raise RuleRefused("Gruppesessionen er underskrevet eller findes ikke.")
     return Changes(sessions=True)
 
@@ -112,9 +104,8 @@ def save_participant(*, ws: Workspace, session_id: int, attendance: str, own_not
     with ws.db.transaction():
         own = SessionRepository(ws.db).get(session_id)
         require_author(ws=ws, author_id=own.author_id if own else None, what="Gruppesessionen", signing=False)
-        cur = ws.db.execute("UPDATE sessions SET attendance = ?, own_note = ? WHERE id = ? AND state = 'draft' "
-                            "AND group_session_id IS NOT NULL", (attendance, own_note, session_id))
-        if cur.rowcount != 1:
+        if not GroupSessionRepository(ws.db).update_participant(session_id, attendance=attendance,
+                                                                 own_note=own_note):
             raise RuleRefused("Deltagerens session er underskrevet eller findes ikke.")
     return Changes(sessions=True)
 
@@ -130,7 +121,7 @@ def _names_in(text: str, people: list[Participant]) -> list[str]:
 
 
 def _group(ws: Workspace, group_id: int):  # noqa: ANN202 - a row
-    g = ws.db.query_one("SELECT * FROM group_sessions WHERE id = ?", (group_id,))
+    g = GroupSessionRepository(ws.db).get(group_id)
     if g is None:
         raise NotFound(f"Ingen gruppesession med id {group_id}.")
     return g
@@ -163,6 +154,7 @@ def sign(*, ws: Workspace, group_id: int, passphrase: Proof) -> Changes:
 def sign_confirmed(*, ws: Workspace, group_id: int) -> Changes:
     now = ws.clock()
     sessions = SessionRepository(ws.db)
+    groups = GroupSessionRepository(ws.db)
     with ws.db.transaction():
         check_signable(ws=ws, group_id=group_id)
         g = _group(ws, group_id)
@@ -170,10 +162,9 @@ def sign_confirmed(*, ws: Workspace, group_id: int) -> Changes:
         shared = {k: g[k] for k in SESSION_PARTS}
         track = ws.catalogue.tracks.get(g["track_id"])
         day = date.fromisoformat(g["session_date"])
-        ws.db.execute("UPDATE group_sessions SET signed_at = ? WHERE id = ?", (to_text(now), group_id))
+        groups.mark_signed(group_id, signed_at=to_text(now))
         for p in people:
-            ws.db.execute("UPDATE sessions SET agenda = ?, status = ?, goals = ?, exercise = ?, homework = ?, "
-                          "updated_at = ? WHERE id = ?", (*shared.values(), to_text(now), p.session_id))
+            groups.copy_shared_into(p.session_id, shared, updated_at=to_text(now))
             sessions.mark_signed(p.session_id, now=now)
             number = sessions.get(p.session_id).number
             body = (f"Gruppesession den {day:%d.%m.%Y} ({track.name if track else g['track_id']}). "

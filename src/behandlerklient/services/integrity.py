@@ -10,6 +10,7 @@ from behandlerklient.services import audit, signature_check
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage import schema_triggers
 from behandlerklient.storage.database import Database
+from behandlerklient.storage.integrity import IntegrityChecks
 from behandlerklient.storage.migrate import latest_version
 
 # Trigger names are the schema's, never patient data; an added trigger's name is the attacker's choice, so cut it.
@@ -24,21 +25,19 @@ class Check:
 
 
 def _page_checks(db: Database) -> list[Check]:
-    """What SQLCipher and SQLite check page by page: C code that reads the whole file."""
+    """What SQLCipher and SQLite check page by page (C code that reads the whole file), and foreign keys."""
+    store = IntegrityChecks(db)
     checks = []
-    cipher = [r[0] for r in db.query("PRAGMA cipher_integrity_check")]
+    cipher = store.cipher_problems()
     checks.append(Check("sqlcipher", not cipher, "alle sider har gyldig HMAC" if not cipher
                         else f"{len(cipher)} side(r) med ugyldig HMAC"))
-    integrity = [r[0] for r in db.query("PRAGMA integrity_check")]
+    integrity = store.integrity()
     ok = integrity == ["ok"]
     checks.append(Check("integrity", ok, "ok" if ok else "; ".join(integrity[:5])))
+    fk = store.foreign_key_violations()
+    checks.append(Check("foreign_keys", not fk, "ok" if not fk else f"{len(fk)} brudte fremmednøgler"
+                        f" (første i tabellen {fk[0][0]})"))
     return checks
-
-
-def _foreign_keys(db: Database) -> Check:
-    fk = db.query("PRAGMA foreign_key_check")
-    return Check("foreign_keys", not fk, "ok" if not fk else f"{len(fk)} brudte fremmednøgler"
-                 f" (første i tabellen {fk[0][0]})")
 
 
 def _on_second_connection(ws: Workspace) -> Future[list[Check]] | None:
@@ -51,7 +50,7 @@ def _on_second_connection(ws: Workspace) -> Future[list[Check]] | None:
     def run() -> list[Check]:
         db = Database.open(path, key)
         try:
-            return _page_checks(db) + [_foreign_keys(db)]
+            return _page_checks(db)
         finally:
             db.close(checkpoint=False)
 
@@ -69,16 +68,11 @@ def verify(*, ws: Workspace) -> list[Check]:
     rest = [Check("schema", version == latest, f"skema {version} (forventet {latest})"), _triggers(db)]
     chain = audit.verify_chain(db)
     rest.append(Check("audit_chain", chain.ok, chain.detail))
-    stale = db.scalar(
-        "WITH expected AS (SELECT t.value, c.sort_key, c.id FROM children c, "
-        "json_each(search_terms(c.first_name, c.last_name, c.cpr)) t), "
-        "stored AS (SELECT term, sort_key, child_id FROM child_search_terms) "
-        "SELECT (SELECT count(*) FROM (SELECT * FROM expected EXCEPT SELECT * FROM stored)) "
-        "+ (SELECT count(*) FROM (SELECT * FROM stored EXCEPT SELECT * FROM expected))")
+    stale = IntegrityChecks(db).stale_search_terms()
     rest.append(Check("search_index", not stale, "ok" if not stale
                       else f"søgeindekset passer ikke til registret ({stale} forskel{'' if stale == 1 else 'le'})"))
     rest += [Check(*c) for c in signature_check.checks(db)]
-    page_checks = pages.result() if pages is not None else _page_checks(db) + [_foreign_keys(db)]
+    page_checks = pages.result() if pages is not None else _page_checks(db)
     # The report's order stays: pages, schema, triggers, foreign keys, chain, index, signatures.
     return page_checks[:2] + rest[:2] + page_checks[2:] + rest[2:]
 

@@ -53,7 +53,7 @@ def check_correctable(*, ws: Workspace, entry_id: int, text: str | None = None) 
         raise NotFound(f"Intet journalnotat med id {entry_id}.")
     if not original.signed_at:
         raise RuleRefused("Notatet er ikke underskrevet endnu; ret kladden direkte.")
-    if ws.db.scalar("SELECT 1 FROM journal_entries WHERE supersedes_id = ?", (entry_id,)):
+    if JournalRepository(ws.db).is_corrected(entry_id):
         raise RuleRefused("Notatet er allerede rettet; ret den nyeste rettelse i stedet.")
     if text is not None and not text.strip():
         raise InvalidInput("Skriv rettelsen.")

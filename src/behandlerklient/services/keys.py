@@ -10,6 +10,7 @@ from pathlib import Path
 from behandlerklient.core.errors import InvalidInput, KnownError, RuleRefused
 from behandlerklient.security import keyfile as kf
 from behandlerklient.services import audit
+from behandlerklient.services.changes import Changes
 from behandlerklient.services.workspace import Workspace, check_passphrase, load_keys
 
 RECOVERY_WRAP = "recovery"
@@ -29,7 +30,7 @@ def change_passphrase(*, ws: Workspace, old: str, new: str) -> None:
                      detail="passphrase changed")
 
 
-def remove_user(*, ws: Workspace, username: str) -> None:
+def remove_user(*, ws: Workspace, username: str) -> Changes:
     """The user keeps their name on what they wrote; only their way in is removed."""
     if ws.user.role != "admin":
         raise RuleRefused("Kun en administrator kan fjerne brugere.")
@@ -42,6 +43,7 @@ def remove_user(*, ws: Workspace, username: str) -> None:
     with ws.db.transaction():
         audit.record(ws.db, user_id=ws.user.id, action="user", now=ws.clock(), obj=f"user:{username}",
                      detail="access removed")
+    return Changes(users=True)
 
 
 def new_recovery_code() -> str:

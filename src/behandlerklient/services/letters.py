@@ -17,6 +17,7 @@ from behandlerklient.exports.pdf_base import write_file
 from behandlerklient.services import audit, children, consent, records, sdq_records, seal
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.workspace import Workspace
+from behandlerklient.storage.letter_sources import LetterSourceRepository
 from behandlerklient.storage.pathway import PathwayRepository
 from behandlerklient.storage.sessions import JournalRepository
 
@@ -68,15 +69,14 @@ def prepare(*, ws: Workspace, course_id: int, kind: str, on: date | None = None)
     track = view.track
     values = {"spor": view.track_name, "forloeb_start": _d(course.start_date),
               "planlagte_sessioner": str(course.planned_sessions), "manual_interval": track.range_text if track else "-"}
+    sources = LetterSourceRepository(ws.db)
     if kind == "start":
-        contact = ws.db.query_one("SELECT contact_date FROM contacts WHERE id = ?", (course.contact_id,)) \
-            if course.contact_id else None
-        outcome = ws.db.scalar("SELECT outcome FROM screenings WHERE child_id = ? AND signed_at IS NOT NULL "
-                               "ORDER BY screening_date DESC LIMIT 1", (child.id,)) or "course"
-        values.update({"henvendelse_dato": _d(date.fromisoformat(contact[0])) if contact else "-",
+        contact_day = sources.contact_date(course.contact_id) if course.contact_id else None
+        outcome = sources.latest_screening_outcome(child.id) or "course"
+        values.update({"henvendelse_dato": _d(date.fromisoformat(contact_day)) if contact_day else "-",
                        "udfald": OUTCOMES[outcome].format(track=view.track_name)})
     else:
-        closing = ws.db.query_one("SELECT * FROM closings WHERE course_id = ? AND signed_at IS NOT NULL", (course_id,))
+        closing = sources.signed_closing(course_id)
         if closing is None:
             raise RuleRefused("Forløbet er ikke afsluttet med en underskrevet afslutning; tilbagemeldingen kan ikke laves.")
         change = sdq_records.change_lines(ws=ws, course_id=course_id, child_id=child.id)
@@ -97,19 +97,17 @@ def prepare_guided(*, ws: Workspace, child_id: int, on: date | None = None) -> P
     ov = children.overview(ws=ws, child_id=child_id, on=on, log_view=False)
     child = ov.child
     _may_write_to_gp(ws, child, on)
-    intake = ws.db.query_one(
-        "SELECT i.decision_group, i.reasoning, i.guided_to, i.bup_referral, c.contact_date FROM intakes i JOIN contacts c "
-        "ON c.id = i.contact_id WHERE i.child_id = ? AND i.signed_at IS NOT NULL AND i.decision_group IS NOT NULL "
-        "ORDER BY c.contact_date DESC, i.talk_number DESC LIMIT 1", (child.id,))
-    screening = ws.db.query_one(
-        "SELECT s.outcome, s.outcome_reason, c.contact_date FROM screenings s JOIN contacts c ON c.id = s.contact_id "
-        "WHERE s.child_id = ? AND s.signed_at IS NOT NULL ORDER BY s.screening_date DESC LIMIT 1", (child.id,))
-    if screening is not None and screening[0] in ("bup_referral", "guidance", "notification", "no_course"):
-        outcome, reason, contact_day = OUTCOMES[screening[0]], screening[1] or "Se journalen.", screening[2]
-    elif intake is not None and intake[0] in GUIDED:
-        outcome = GUIDED[intake[0]].format(guided_to=intake[2] or "anden hjælp")
-        reason = intake[1] + (f" {intake[3]}" if intake[0] == 4 and intake[3] else "")
-        contact_day = intake[4]
+    sources = LetterSourceRepository(ws.db)
+    intake = sources.latest_intake_decision(child.id)
+    screening = sources.latest_screening(child.id)
+    if screening is not None and screening["outcome"] in ("bup_referral", "guidance", "notification", "no_course"):
+        outcome = OUTCOMES[screening["outcome"]]
+        reason, contact_day = screening["outcome_reason"] or "Se journalen.", screening["contact_date"]
+    elif intake is not None and intake["decision_group"] in GUIDED:
+        group = intake["decision_group"]
+        outcome = GUIDED[group].format(guided_to=intake["guided_to"] or "anden hjælp")
+        reason = intake["reasoning"] + (f" {intake['bup_referral']}" if group == 4 and intake["bup_referral"] else "")
+        contact_day = intake["contact_date"]
     else:
         raise RuleRefused("Barnet er ikke vejledt eller henvist videre; brug orienteringen om forløb.")
     return _prepared_from(ws, child, on, "guided", None, {
@@ -117,12 +115,11 @@ def prepare_guided(*, ws: Workspace, child_id: int, on: date | None = None) -> P
 
 
 def _prepared_from(ws: Workspace, child, on: date, kind: str, course_id: int | None, extra: dict) -> Prepared:  # noqa: ANN001
-    given = ws.db.query_one(
-        "SELECT c.given_on, c.given_by, g.name FROM consents c LEFT JOIN guardians g ON g.id = c.guardian_id "
-        "WHERE c.child_id = ? AND c.kind = 'share' AND c.party = 'gp' AND c.signed_at IS NOT NULL "
-        "AND c.withdraws_id IS NULL ORDER BY c.given_on DESC LIMIT 1", (child.id,))
-    giver = "den unge selv" if given[1] == "young_person" else f"{given[2]} (forældremyndighed)"
-    basis = f"samtykke til videregivelse til egen læge givet af {giver} den {_d(date.fromisoformat(given[0]))}"
+    given = LetterSourceRepository(ws.db).gp_share_consent(child.id)
+    if given is None:  # _may_write_to_gp refused already; kept so the basis can never be made up
+        raise RuleRefused("Der er intet underskrevet samtykke til videregivelse til egen læge.")
+    giver = "den unge selv" if given["given_by"] == "young_person" else f"{given['guardian_name']} (forældremyndighed)"
+    basis = f"samtykke til videregivelse til egen læge givet af {giver} den {_d(date.fromisoformat(given['given_on']))}"
     sender = gp_letter.load_sender(letter_folders())
     user = ws.user
     values = {"barn_navn": child.full_name, "barn_cpr": child.parsed_cpr.formatted, "dato": gp_letter.danish_date(on),
@@ -162,8 +159,9 @@ def medcom_message(*, ws: Workspace, prepared: Prepared) -> dict:
 
 
 def export_gp_letter(*, ws: Workspace, kind: str, out: Path, course_id: int | None = None, child_id: int | None = None,
-                     medcom_out: Path | None = None, medcom: Path | None = None) -> list[Path]:
-    """Writes the PDF (and optionally the MedCom file) where the user asked, then journalises the disclosure.
+                     medcom_out: Path | None = None, medcom: Path | None = None) -> tuple[list[Path], Changes]:
+    """Writes the PDF (and optionally the MedCom file) where the user asked, then journalises the disclosure;
+    returns the files written and what changed (the child's journal).
 
     With a course: the orientation at start or the feedback at the end. With only a child and kind 'start':
     the orientation that the child was guided or referred elsewhere.
@@ -188,8 +186,8 @@ def export_gp_letter(*, ws: Workspace, kind: str, out: Path, course_id: int | No
     if message is not None:
         write_file(json.dumps(message, ensure_ascii=False, indent=1).encode("utf-8"), medcom_out)
         written.append(medcom_out)
-    journalise_disclosure(ws=ws, prepared=prepared, medcom=message is not None)
-    return written
+    changes = journalise_disclosure(ws=ws, prepared=prepared, medcom=message is not None)
+    return written, changes
 
 
 def journalise_disclosure(*, ws: Workspace, prepared: Prepared, medcom: bool) -> Changes:

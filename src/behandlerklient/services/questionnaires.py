@@ -13,6 +13,7 @@ from behandlerklient.services import audit, seal
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.clock import to_text
+from behandlerklient.storage.questionnaires import QuestionnaireRepository
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def record(*, ws: Workspace, child_id: int, questionnaire_id: str, answered_on: 
     total = defs[questionnaire_id].score(answers)
     now = ws.clock()
     with ws.db.transaction():
-        rid = ws.db.insert("questionnaire_responses", {
+        rid = QuestionnaireRepository(ws.db).add({
             "child_id": child_id, "screening_id": screening_id, "questionnaire_id": questionnaire_id,
             "answered_on": answered_on.isoformat(), "answers": ",".join(map(str, answers)), "score": total,
             "author_id": ws.user.id, "created_at": to_text(now), "signed_at": to_text(now)})

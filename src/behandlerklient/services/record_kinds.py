@@ -1,7 +1,7 @@
 """The registry of pathway record kinds (contact, intake, screening, ...): what a draft of each kind holds
-and how it is checked and journalised. Kept apart from records.py, which saves and signs them, so that
-pathway_records.py can register its kinds without importing records.py (no import cycle). Import
-records.py, not this module, to have every kind registered."""
+and how it is checked and journalised. Kept apart from records.py, which saves and signs them, so that the
+kinds (services/pathway_records/) register without importing records.py (no import cycle). Import records.py,
+not this module, to have every kind registered."""
 
 from __future__ import annotations
 

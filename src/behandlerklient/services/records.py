@@ -10,13 +10,14 @@ from typing import TYPE_CHECKING, Any
 from behandlerklient.core import limits
 from behandlerklient.core.errors import InvalidInput, NotFound, RuleRefused
 from behandlerklient.core.models import JournalEntry
-from behandlerklient.services import audit, seal
+from behandlerklient.services import audit, pathway_records, seal  # noqa: F401 (it registers the kinds)
 from behandlerklient.services.authorship import require_author
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.record_kinds import KINDS, Kind, kind_of, register  # noqa: F401 (re-exported)
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.database import IntegrityError
+from behandlerklient.storage.pathway_records import PathwayRecordRepository
 from behandlerklient.storage.sessions import JournalRepository
 
 if TYPE_CHECKING:
@@ -24,10 +25,10 @@ if TYPE_CHECKING:
 
 
 def _row(ws: Workspace, kind: Kind, record_id: int) -> dict[str, Any]:
-    r = ws.db.query_one(f"SELECT * FROM {kind.table} WHERE id = ?", (record_id,))
+    r = PathwayRecordRepository(ws.db).get(kind.table, record_id)
     if r is None:
         raise NotFound(f"{kind.label} med id {record_id} findes ikke.")
-    return dict(r)
+    return r
 
 
 def get(*, ws: Workspace, kind: str, record_id: int) -> dict[str, Any]:
@@ -68,6 +69,7 @@ def save(*, ws: Workspace, kind: str, values: dict[str, Any], record_id: int | N
     k = kind_of(kind)
     clean = _clean(k, values)
     now = ws.clock()
+    repo = PathwayRecordRepository(ws.db)
     with ws.db.transaction():
         if record_id is None:
             missing = [c for c in k.required if clean.get(c) in (None, "")]
@@ -76,10 +78,10 @@ def save(*, ws: Workspace, kind: str, values: dict[str, Any], record_id: int | N
             row = dict(clean)
             if k.author_column:
                 row[k.author_column] = ws.user.id
-            if "created_at" in _table_columns(ws, k.table):
+            if "created_at" in repo.columns(k.table):
                 row["created_at"] = to_text(now)
             try:
-                record_id = ws.db.insert(k.table, row)
+                record_id = repo.add(k.table, row)
             except IntegrityError as exc:
                 raise InvalidInput(_integrity_message(k, exc)) from None
             action = "create"
@@ -93,9 +95,8 @@ def save(*, ws: Workspace, kind: str, values: dict[str, Any], record_id: int | N
                 clean[k.author_column] = ws.user.id  # a record the system planned (a follow-up) gets its author
             if clean:
                 limits.check_row(k.table, clean)
-                sets = ", ".join(f"{c} = ?" for c in clean)
                 try:
-                    ws.db.execute(f"UPDATE {k.table} SET {sets} WHERE id = ?", (*clean.values(), record_id))
+                    repo.update(k.table, record_id, clean)
                 except IntegrityError as exc:
                     raise InvalidInput(_integrity_message(k, exc)) from None
             action = "update"
@@ -103,15 +104,6 @@ def save(*, ws: Workspace, kind: str, values: dict[str, Any], record_id: int | N
         audit.record(ws.db, user_id=ws.user.id, action=action, now=now, child_id=row.get("child_id"),
                      obj=f"{k.name}:{record_id}")
     return record_id, Changes(journal=True, child_id=row.get("child_id"))
-
-
-_COLUMNS: dict[str, set[str]] = {}
-
-
-def _table_columns(ws: Workspace, table: str) -> set[str]:
-    if table not in _COLUMNS:
-        _COLUMNS[table] = {r[1] for r in ws.db.query(f"PRAGMA table_info({table})")}
-    return _COLUMNS[table]
 
 
 def problems(*, ws: Workspace, kind: str, record_id: int) -> list[str]:
@@ -158,11 +150,9 @@ def sign_confirmed(*, ws: Workspace, kind: str, record_id: int) -> tuple[Journal
     with ws.db.transaction():
         row = _row(ws, k, record_id)
         _check_signable(ws, k, row)
-        # A planned follow-up nobody wrote yet is signed by, and so written by, the one who signs it.
-        author = f", {k.author_column} = coalesce({k.author_column}, ?)" if k.author_column else ""
         try:
-            ws.db.execute(f"UPDATE {k.table} SET signed_at = ?{author} WHERE id = ? AND signed_at IS NULL",
-                          (to_text(now), *((ws.user.id,) if author else ()), record_id))
+            PathwayRecordRepository(ws.db).mark_signed(k.table, record_id, signed_at=to_text(now),
+                                                       author_column=k.author_column, author_id=ws.user.id)
         except IntegrityError as exc:
             raise RuleRefused(f"Databasen afviste underskriften af {k.label.lower()}: {exc}.") from None
         row = _row(ws, k, record_id)
@@ -183,20 +173,11 @@ def sign_confirmed(*, ws: Workspace, kind: str, record_id: int) -> tuple[Journal
 def drafts(*, ws: Workspace, author_id: int | None = None) -> list[dict[str, Any]]:
     """Unsigned records of every kind (of one author, or all)."""
     out = []
+    repo = PathwayRecordRepository(ws.db)
     for k in KINDS.values():
-        where = "signed_at IS NULL"
-        params: tuple = ()
-        if author_id is not None and k.author_column:
-            where += f" AND {k.author_column} = ?"
-            params = (author_id,)
-        elif k.author_column:
-            where += f" AND {k.author_column} IS NOT NULL"
-        else:
+        if not k.author_column:
             continue
-        for r in ws.db.query(f"SELECT id, child_id, {k.date_column} AS day FROM {k.table} WHERE {where}", params):
+        for r in repo.unsigned(k.table, date_column=k.date_column, author_column=k.author_column,
+                               author_id=author_id):
             out.append({"kind": k.name, "label": k.label, "id": r["id"], "child_id": r["child_id"], "date": r["day"]})
     return sorted(out, key=lambda d: (d["date"] or "", d["kind"]))
-
-
-# The kinds register themselves on import; imported last because they build on this module.
-from behandlerklient.services import pathway_records  # noqa: E402,F401

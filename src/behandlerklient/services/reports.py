@@ -15,6 +15,7 @@ from behandlerklient.exports.pdf_base import write_file
 from behandlerklient.reports import activity, fidelity
 from behandlerklient.services import audit
 from behandlerklient.services.workspace import Workspace
+from behandlerklient.storage.users import UserRepository
 
 
 def _period(start: date, end: date) -> None:
@@ -75,7 +76,8 @@ def _fidelity_document(ws: Workspace, data: dict) -> fidelity_pdf.FidelityReport
     overall = data["overall"]
     scope = "Alle behandlere"
     if data["therapist_id"] is not None:
-        scope = ws.db.scalar("SELECT full_name FROM users WHERE id = ?", (data["therapist_id"],)) or scope
+        therapist = UserRepository(ws.db).get(data["therapist_id"])
+        scope = (therapist.full_name if therapist else "") or scope
     cols = ["", "Sessioner", "Gennemgået", "Selvvurdering", "Supervisor", "Forskel"]
 
     def rows(section: dict) -> list[list[str]]:

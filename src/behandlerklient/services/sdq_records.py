@@ -12,6 +12,7 @@ from behandlerklient.services.changes import Changes
 from behandlerklient.services.scoring import band_scheme
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.clock import to_text
+from behandlerklient.storage.sdq import SdqRepository
 
 PHASES = {"baseline": "Før forløb", "during": "Under forløb", "closing": "Ved afslutning", "follow_up": "Opfølgning"}
 
@@ -52,14 +53,14 @@ def record(*, ws: Workspace, child_id: int, informant: str, phase: str, answered
     except ValidationError as exc:
         raise InvalidInput(exc.message) from None
     if informant == "self":
-        born = date.fromisoformat(ws.db.scalar("SELECT birth_date FROM children WHERE id = ?", (child_id,)) or "1900-01-01")
+        born = date.fromisoformat(SdqRepository(ws.db).child_birth_date(child_id) or "1900-01-01")
         from behandlerklient.core.ages import age_on
 
         if age_on(born, answered_on) < 11:
             raise InvalidInput("Selvrapporten (SDQ) er til børn fra 11 år.")
     now = ws.clock()
     with ws.db.transaction():
-        rid = ws.db.insert("sdq_responses", {
+        rid = SdqRepository(ws.db).add({
             "child_id": child_id, "screening_id": screening_id, "course_id": course_id, "phase": phase,
             "informant": informant, "answered_on": answered_on.isoformat(), "answers": _encode(answers),
             "impact": _encode(impact) if impact else "", "author_id": ws.user.id, "created_at": to_text(now),
@@ -77,8 +78,7 @@ def _response(r) -> SdqResponse:
 
 
 def for_child(*, ws: Workspace, child_id: int) -> list[SdqResponse]:
-    return [_response(r) for r in ws.db.query(
-        "SELECT * FROM sdq_responses WHERE child_id = ? ORDER BY answered_on, id", (child_id,))]
+    return [_response(r) for r in SdqRepository(ws.db).for_child(child_id)]
 
 
 def _line(resp: SdqResponse) -> str:

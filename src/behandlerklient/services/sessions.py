@@ -93,7 +93,7 @@ def start_session(*, ws: Workspace, course_id: int, on: date, reason: str = "") 
         repo.add(session, now=ws.clock())
         if reason.strip():
             limits.check_text("Begrundelsen", reason)
-            ws.db.execute("UPDATE sessions SET over_range_reason = ? WHERE id = ?", (reason.strip(), session.id))
+            repo.set_over_range_reason(session, reason.strip())
         audit.record(ws.db, user_id=ws.user.id, action="create", now=ws.clock(), child_id=course.child_id,
                      obj=f"session:{session.id}")
     return session, Changes(sessions=True, child_id=course.child_id)
@@ -113,7 +113,7 @@ def record_absence(*, ws: Workspace, course_id: int, on: date, attendance: str, 
         s = Session(None, course_id, repo.next_number(course_id), on, 0, "both", course.format,
                     SessionParts(), author_id=ws.user.id)
         repo.add(s, now=now)
-        ws.db.execute("UPDATE sessions SET attendance = ?, own_note = ? WHERE id = ?", (attendance, note, s.id))
+        repo.set_attendance(s, attendance=attendance, own_note=note)
         repo.mark_signed(s.id, now=now)
         what = "Aflyst session" if attendance == "cancelled" else "Udeblevet fra session"
         JournalRepository(ws.db).add(JournalEntry(

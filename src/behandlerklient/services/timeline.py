@@ -12,6 +12,7 @@ from behandlerklient.services.pathway_records import PARTNERS
 from behandlerklient.services.sdq_records import PHASES
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.clock import from_text
+from behandlerklient.storage.timeline import TimelineRepository
 from behandlerklient.storage.users import UserRepository
 
 # Same-day events follow the pathway, not the alphabet.
@@ -43,61 +44,64 @@ def events(*, ws: Workspace, child_id: int) -> list[Event]:
             return {"state": "draft"}
         return {"state": "signed", "signed_by": names.get(author, ""), "signed_at": from_text(signed)}
 
-    for r in db.query("SELECT contact_date, concern, signed_at, created_by FROM contacts WHERE child_id = ?",
-                      (child_id,)):
-        out.append(Event(_d(r[0]), "contact", f"Henvendelse: {r[1][:60]}", **st(r[2], r[3])))
-    for r in db.query("SELECT talk_date, talk_number, decision_group, signed_at, author_id FROM intakes "
-                      "WHERE child_id = ?", (child_id,)):
-        group = f" → gruppe {r[2]}" if r[2] else ""
-        out.append(Event(_d(r[0]), "intake", f"Forsamtale {r[1]}{group}", **st(r[3], r[4])))
-    for r in db.query("SELECT screening_date, outcome, risk_level, signed_at, author_id FROM screenings "
-                      "WHERE child_id = ?", (child_id,)):
-        outcome = rules.SCREENING_OUTCOMES.get(r[1], "udfald mangler")
-        out.append(Event(_d(r[0]), "screening", f"Screening: {outcome.lower()} (risiko: "
-                         f"{rules.RISK_LEVELS.get(r[2], '-').lower()})", **st(r[3], r[4])))
-    for r in db.query("SELECT answered_on, informant, phase, signed_at, author_id FROM sdq_responses "
-                      "WHERE child_id = ?", (child_id,)):
-        out.append(Event(_d(r[0]), "sdq", f"SDQ, {INFORMANTS[r[1]].lower()} ({PHASES[r[2]].lower()})",
-                         **st(r[3], r[4])))
-    for r in db.query("SELECT given_on, kind, party, withdraws_id, signed_at, author_id FROM consents "
-                      "WHERE child_id = ?", (child_id,)):
-        what = {"treatment": "behandling", "share": f"videregivelse til {SHARE_PARTIES.get(r[2], r[2])}",
+    rows = TimelineRepository(db)
+    for r in rows.contacts(child_id):
+        out.append(Event(_d(r["contact_date"]), "contact", f"Henvendelse: {r['concern'][:60]}",
+                         **st(r["signed_at"], r["created_by"])))
+    for r in rows.intakes(child_id):
+        group = f" → gruppe {r['decision_group']}" if r["decision_group"] else ""
+        out.append(Event(_d(r["talk_date"]), "intake", f"Forsamtale {r['talk_number']}{group}",
+                         **st(r["signed_at"], r["author_id"])))
+    for r in rows.screenings(child_id):
+        outcome = rules.SCREENING_OUTCOMES.get(r["outcome"], "udfald mangler")
+        out.append(Event(_d(r["screening_date"]), "screening", f"Screening: {outcome.lower()} (risiko: "
+                         f"{rules.RISK_LEVELS.get(r['risk_level'], '-').lower()})",
+                         **st(r["signed_at"], r["author_id"])))
+    for r in rows.sdq_responses(child_id):
+        out.append(Event(_d(r["answered_on"]), "sdq",
+                         f"SDQ, {INFORMANTS[r['informant']].lower()} ({PHASES[r['phase']].lower()})",
+                         **st(r["signed_at"], r["author_id"])))
+    for r in rows.consents(child_id):
+        party = r["party"]
+        what = {"treatment": "behandling", "share": f"videregivelse til {SHARE_PARTIES.get(party, party)}",
                 "limit_parental_access":
-                "begrænset forældreadgang"}[r[1]]
-        out.append(Event(_d(r[0]), "consent", ("Tilbagekaldt samtykke: " if r[3] else "Samtykke: ") + what,
-                         **st(r[4], r[5])))
-    for r in db.query("SELECT id, start_date, end_date, track_id, status FROM courses WHERE child_id = ?", (child_id,)):
-        track = ws.catalogue.tracks.get(r[3])
-        out.append(Event(_d(r[1]), "course", f"Forløb start: {track.name if track else r[3]}", "signed"))
-    for r in db.query("SELECT s.session_date, s.number, s.attendance, s.signed_at, s.author_id FROM sessions s "
-                      "JOIN courses c ON c.id = s.course_id WHERE c.child_id = ?", (child_id,)):
-        what = {"held": f"Session {r[1]}", "cancelled": "Aflyst session", "missed": "Udeblevet"}[r[2]]
-        out.append(Event(_d(r[0]), "session", what, **st(r[3], r[4])))
-    for r in db.query("SELECT entry_date, partner, kind, signed_at, author_id FROM coordination_entries "
-                      "WHERE child_id = ?", (child_id,)):
-        out.append(Event(_d(r[0]), "coordination", "Sparring med BUP" if r[2] == "sparring"
-                         else f"Koordinering med {PARTNERS.get(r[1], r[1])}",
-                         **st(r[3], r[4])))
-    for r in db.query("SELECT notified_on, recipient, signed_at, author_id FROM notifications WHERE child_id = ?",
-                      (child_id,)):
-        out.append(Event(_d(r[0]), "notification", f"Underretning til {r[1]}", **st(r[2], r[3])))
-    for r in db.query("SELECT closing_date, effect, signed_at, author_id FROM closings WHERE child_id = ?", (child_id,)):
-        out.append(Event(_d(r[0]), "closing", f"Afslutning: {rules.EFFECTS.get(r[1], '').lower()}", **st(r[2], r[3])))
-    for r in db.query("SELECT due_date, done_on, kind, signed_at, author_id FROM follow_ups WHERE child_id = ?",
-                      (child_id,)):
-        name = "Booster" if r[2] == "booster" else "Opfølgning"
-        signer = {k: v for k, v in st(r[3], r[4]).items() if k != "state"}  # state: planned or done
-        out.append(Event(_d(r[1] or r[0]), "follow_up", name + ("" if r[1] else " (planlagt)"),
-                         "done" if r[1] else "due", **signer))
+                "begrænset forældreadgang"}[r["kind"]]
+        out.append(Event(_d(r["given_on"]), "consent",
+                         ("Tilbagekaldt samtykke: " if r["withdraws_id"] else "Samtykke: ") + what,
+                         **st(r["signed_at"], r["author_id"])))
+    for r in rows.courses(child_id):
+        track = ws.catalogue.tracks.get(r["track_id"])
+        out.append(Event(_d(r["start_date"]), "course", f"Forløb start: {track.name if track else r['track_id']}",
+                         "signed"))
+    for r in rows.sessions(child_id):
+        what = {"held": f"Session {r['number']}", "cancelled": "Aflyst session",
+                "missed": "Udeblevet"}[r["attendance"]]
+        out.append(Event(_d(r["session_date"]), "session", what, **st(r["signed_at"], r["author_id"])))
+    for r in rows.coordination(child_id):
+        out.append(Event(_d(r["entry_date"]), "coordination", "Sparring med BUP" if r["kind"] == "sparring"
+                         else f"Koordinering med {PARTNERS.get(r['partner'], r['partner'])}",
+                         **st(r["signed_at"], r["author_id"])))
+    for r in rows.notifications(child_id):
+        out.append(Event(_d(r["notified_on"]), "notification", f"Underretning til {r['recipient']}",
+                         **st(r["signed_at"], r["author_id"])))
+    for r in rows.closings(child_id):
+        out.append(Event(_d(r["closing_date"]), "closing", f"Afslutning: {rules.EFFECTS.get(r['effect'], '').lower()}",
+                         **st(r["signed_at"], r["author_id"])))
+    for r in rows.follow_ups(child_id):
+        name = "Booster" if r["kind"] == "booster" else "Opfølgning"
+        signer = {k: v for k, v in st(r["signed_at"], r["author_id"]).items() if k != "state"}  # planned or done
+        done = r["done_on"]
+        out.append(Event(_d(done or r["due_date"]), "follow_up", name + ("" if done else " (planlagt)"),
+                         "done" if done else "due", **signer))
     return sorted(out, key=lambda e: (e.day, STEP_ORDER.index(e.step)))
 
 
 def waits(*, ws: Workspace, child_id: int) -> list[tuple[date, rules.Waits]]:
     """Per contact: days to the first intake talk, the screening and the start of the course."""
     out = []
-    for c in ws.db.query("SELECT id, contact_date FROM contacts WHERE child_id = ? ORDER BY contact_date", (child_id,)):
-        intake = ws.db.scalar("SELECT min(talk_date) FROM intakes WHERE contact_id = ?", (c[0],))
-        screening = ws.db.scalar("SELECT min(screening_date) FROM screenings WHERE contact_id = ?", (c[0],))
-        start = ws.db.scalar("SELECT min(start_date) FROM courses WHERE contact_id = ?", (c[0],))
-        out.append((_d(c[1]), rules.waits(_d(c[1]), _d(intake), _d(screening), _d(start))))
+    rows = TimelineRepository(ws.db)
+    for c in rows.contacts(child_id):
+        first = rows.first_steps(c["id"])
+        day = _d(c["contact_date"])
+        out.append((day, rules.waits(day, _d(first["intake"]), _d(first["screening"]), _d(first["start"]))))
     return out

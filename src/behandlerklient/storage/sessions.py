@@ -58,6 +58,12 @@ class SessionRepository:
         self.db.execute("UPDATE sessions SET state = 'signed', signed_at = ? WHERE id = ? AND state = 'draft'",
                         (to_text(now), session_id))
 
+    def set_over_range_reason(self, s: Session, reason: str) -> None:
+        self.db.execute("UPDATE sessions SET over_range_reason = ? WHERE id = ?", (reason, s.id))
+
+    def set_attendance(self, s: Session, *, attendance: str, own_note: str) -> None:
+        self.db.execute("UPDATE sessions SET attendance = ?, own_note = ? WHERE id = ?", (attendance, own_note, s.id))
+
     def get(self, session_id: int) -> Session | None:
         r = self.db.query_one("SELECT * FROM sessions WHERE id = ?", (session_id,))
         return _session(r) if r else None
@@ -108,6 +114,10 @@ class JournalRepository:
     def get(self, entry_id: int) -> JournalEntry | None:
         r = self.db.query_one("SELECT * FROM journal_entries WHERE id = ?", (entry_id,))
         return _entry(r) if r else None
+
+    def is_corrected(self, entry_id: int) -> bool:
+        """Whether a later entry supersedes this one."""
+        return bool(self.db.scalar("SELECT 1 FROM journal_entries WHERE supersedes_id = ?", (entry_id,)))
 
     def for_child(self, child_id: int) -> list[JournalEntry]:
         return [_entry(r) for r in self.db.query(

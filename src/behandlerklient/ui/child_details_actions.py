@@ -18,13 +18,13 @@ from behandlerklient.ui.dialogs.child_details_dialog import ChildDetailsDialog
 from behandlerklient.ui.errors import report
 
 if TYPE_CHECKING:
-    from behandlerklient.ui.main_window import MainWindow
+    from behandlerklient.ui.window_host import WindowHost
 
 SHORTCUT = "Ctrl+Shift+M"
 
 
 class ChildDetailsActions(QObject):
-    def __init__(self, window: "MainWindow", menu: QMenu) -> None:
+    def __init__(self, window: WindowHost, menu: QMenu) -> None:
         super().__init__(window)
         self.w = window
         self.action = QAction(self.tr("&Master data…"), window, shortcut=QKeySequence(SHORTCUT),

@@ -10,18 +10,17 @@ from PySide6.QtGui import QAction, QDesktopServices
 
 from behandlerklient.core.errors import KnownError
 from behandlerklient.services import documents, letters, workspace
-from behandlerklient.services.changes import Changes
 from behandlerklient.ui import background, prompts
 from behandlerklient.ui.dialogs.letter_preview_dialog import LetterPreviewDialog
 from behandlerklient.ui.errors import report
 from behandlerklient.ui.menus import add_menu
 
 if TYPE_CHECKING:
-    from behandlerklient.ui.main_window import MainWindow
+    from behandlerklient.ui.window_host import WindowHost
 
 
 class DocumentActions(QObject):
-    def __init__(self, window: "MainWindow") -> None:
+    def __init__(self, window: WindowHost) -> None:
         super().__init__(window)
         self.w = window
         self.actions: dict[str, QAction] = {}
@@ -92,10 +91,10 @@ class DocumentActions(QObject):
             out = out.with_suffix(".pdf")
         medcom = out.with_suffix(".medcom.json") if choice == LetterPreviewDialog.SAVE_BOTH else None
         try:
-            written = letters.export_gp_letter(ws=self.w.ws, course_id=course_id, child_id=child_id, kind=kind,
-                                               out=out, medcom_out=medcom)
+            written, changes = letters.export_gp_letter(ws=self.w.ws, course_id=course_id, child_id=child_id,
+                                                        kind=kind, out=out, medcom_out=medcom)
         except KnownError as exc:
             report(self.w, exc)
             return
-        self.w.apply_changes(Changes(journal=True, child_id=self.w.current_child_id))
+        self.w.apply_changes(changes)
         self._done(written)

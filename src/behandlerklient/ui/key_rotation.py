@@ -3,10 +3,13 @@ re-encrypted under a new key on a worker, and the passphrase is asked again (doc
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMainWindow
 
 from behandlerklient.core.errors import KnownError
 from behandlerklient.services import rotation
@@ -15,13 +18,28 @@ from behandlerklient.ui.errors import report
 from behandlerklient.ui.i18n import fill
 
 if TYPE_CHECKING:
-    from behandlerklient.ui.controller import AppController
+    from behandlerklient.services.workspace import Workspace
+
+
+class Locking(Protocol):
+    """What rotation needs of the app controller (which installs it, so this module does not import it back)."""
+
+    @property
+    def window(self) -> QMainWindow | None: ...
+
+    @property
+    def ws(self) -> Workspace | None: ...
+
+    @property
+    def path(self) -> Path: ...
+
+    def lock(self, *, before_unlock: Callable[[], None] | None = None) -> None: ...
 
 
 translate = QCoreApplication.translate
 
 
-def install(controller: AppController) -> QAction | None:
+def install(controller: Locking) -> QAction | None:
     """An entry in the first menu, for administrators only."""
     window, ws = controller.window, controller.ws
     if window is None or ws is None or ws.user.role != "admin":
@@ -33,7 +51,7 @@ def install(controller: AppController) -> QAction | None:
     return action
 
 
-def start(controller: AppController) -> None:
+def start(controller: Locking) -> None:
     window, ws = controller.window, controller.ws
     if window is None or ws is None:
         return

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMainWindow,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -43,11 +42,12 @@ from behandlerklient.ui.pathway_actions import PathwayActions
 from behandlerklient.ui.widgets.child_table import ChildTable
 from behandlerklient.ui.widgets.child_view import ChildView
 from behandlerklient.ui.widgets.work_queue import WorkQueueWidget
+from behandlerklient.ui.window_host import WindowHost
 
 SEARCH_DEBOUNCE_MS = 40  # coalesces a burst of keys; a single key still answers at once to the eye
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowHost):
     def __init__(self, ws: Workspace, *, demo: bool = False, today=date.today) -> None:
         super().__init__()
         self.ws, self._today = ws, today

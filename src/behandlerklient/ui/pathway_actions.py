@@ -22,7 +22,7 @@ from behandlerklient.ui.menus import add_menu
 from behandlerklient.ui.pathway_forms import PathwayForms
 
 if TYPE_CHECKING:
-    from behandlerklient.ui.main_window import MainWindow
+    from behandlerklient.ui.window_host import WindowHost
 
 translate = QCoreApplication.translate
 
@@ -42,7 +42,7 @@ def title(kind: str) -> str:
 
 
 class PathwayActions(QObject):
-    def __init__(self, window: "MainWindow") -> None:
+    def __init__(self, window: WindowHost) -> None:
         super().__init__(window)
         self.w = window
         self.forms = PathwayForms(self)

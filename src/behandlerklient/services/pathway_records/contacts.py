@@ -1,0 +1,45 @@
+"""The contact (henvendelse): the first record of a pathway, and the rule that later talks wait for its signature."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from behandlerklient.core.course_rules import offer_age_problem
+from behandlerklient.core.vocab import CONTACT_CHANNEL, CONTACT_MADE_BY, CONTACT_WAY, label
+from behandlerklient.services.pathway_records._text import _block, _d, _yn
+from behandlerklient.services.record_kinds import Kind, register
+from behandlerklient.services.workspace import Workspace
+
+
+def _render_contact(ws: Workspace, r: dict) -> tuple[str, str]:
+    who = label(CONTACT_MADE_BY, r["made_by"]) + (f" ({r['made_by_detail']})" if r["made_by_detail"] else "")
+    body = (f"Dato: {_d(r['contact_date'])}. Henvendt af: {who}. Vej ind: {label(CONTACT_WAY, r['way'])}. "
+            f"Kanal: {label(CONTACT_CHANNEL, r['channel'])}.\n\n{_block('Bekymring', r['concern'])}\n\n"
+            f"Samtykke til at indhente oplysninger: {_yn(r['consent_obtain'])}. "
+            f"Samtykke til at dele oplysninger: {_yn(r['consent_to_share'])}.")
+    if r.get("age_reason", "").strip():
+        body += "\n\n" + _block("Begrundelse for alder uden for 5-17 år", r["age_reason"])
+    return "Henvendelse", body
+
+
+def _validate_contact(ws: Workspace, r: dict) -> list[str]:
+    found = [] if r["concern"].strip() else ["Beskriv bekymringen (årsagen til henvendelsen)."]
+    born = ws.db.scalar("SELECT birth_date FROM children WHERE id = ?", (r["child_id"],))
+    outside = offer_age_problem(date.fromisoformat(born), date.fromisoformat(r["contact_date"])) if born else ""
+    if outside and not r.get("age_reason", "").strip():
+        found.append(outside)
+    return found
+
+
+register(Kind("contact", "contacts", "Henvendelse", "contact_date",
+              ("child_id", "contact_date", "made_by", "made_by_detail", "way", "channel", "concern",
+               "consent_obtain", "consent_to_share", "age_reason"),
+              required=("child_id", "contact_date", "made_by", "way"), author_column="created_by",
+              validate=_validate_contact, render=_render_contact, course_column=None))
+
+
+def contact_first(ws: Workspace, r: dict) -> list[str]:
+    """A talk belongs to a contact: the contact's rules (the 5-17 age, the concern) are met and signed first."""
+    signed = ws.db.scalar("SELECT signed_at FROM contacts WHERE id = ?", (r["contact_id"],))
+    return [] if signed else ["Underskriv henvendelsen først; samtalen hører til den."]
+
