@@ -215,6 +215,7 @@ LADDER_ROWS: list[tuple[str, dict]] = [
                        "changed_by": 1, "changed_at": T2}),
     ("child_changes", {"id": 2, "child_id": 1, "guardian_id": 2, "field": "guardian.has_custody", "old_value": "1",
                        "new_value": "0", "reason": "Afgørelse", "changed_by": 1, "changed_at": T2}),
+    ("ui_drafts", {"id": 1, "user_id": 1, "kind": "form", "context": "{}", "payload": "{}", "saved_at": T2}),
 ]
 
 # (user, action, child, object, detail): the audit rows, chained the way schema 2 defined the chain.
@@ -347,3 +348,40 @@ def test_the_ladder_data_covers_every_table_of_earlier_schemas(tmp_path: Path) -
     finally:
         db.close()
     assert missing == set(), f"add rows for {sorted(missing)} to LADDER_ROWS"
+
+
+def test_schema_13_back_fills_caseloads_from_who_wrote_the_records_and_allows_a_coordinator(tmp_path: Path) -> None:
+    """Each child's caseload = the clinicians who wrote its courses, sessions, intakes or screenings; the role
+    CHECK takes 'coordinator' at once, on the connection that migrated; grants are append-only."""
+    access_version = next(m.version for m in load_migrations() if m.name == "access")
+    db = _at_version(tmp_path / "before.db", access_version - 1)
+    try:
+        _fill(db)
+        with pytest.raises(Exception, match="CHECK"):
+            db.execute("INSERT INTO users (username, full_name, role, created_at) VALUES ('k', 'K', 'coordinator', ?)",
+                       (T0,))
+        migrate(db)
+        held = {(r["child_id"], r["user_id"], r["kind"]) for r in db.query("SELECT * FROM caseloads")}
+        authors = {(r[0], r[1]) for r in db.query(
+            "SELECT child_id, created_by FROM courses UNION SELECT c.child_id, s.author_id FROM sessions s JOIN "
+            "courses c ON c.id = s.course_id UNION SELECT child_id, author_id FROM intakes UNION SELECT child_id, "
+            "author_id FROM screenings")}
+        assert held == {(c, u, "caseload") for c, u in authors if u is not None} and held
+        assert db.scalar("SELECT count(*) FROM caseloads WHERE granted_by IS NULL AND note = 'backfill'") == len(held)
+        db.execute("INSERT INTO users (username, full_name, role, created_at) VALUES ('k', 'K', 'coordinator', ?)", (T0,))
+        with pytest.raises(Exception, match="CHECK"):
+            db.execute("INSERT INTO users (username, full_name, role, created_at) VALUES ('x', 'X', 'nurse', ?)", (T0,))
+        with pytest.raises(Exception, match="never deleted"):
+            db.execute("DELETE FROM caseloads")
+        db.execute("UPDATE caseloads SET revoked_at = ?, revoked_by = 1 WHERE id = 1", (T2,))
+        with pytest.raises(Exception, match="revoked, once"):
+            db.execute("UPDATE caseloads SET revoked_at = NULL, revoked_by = NULL WHERE id = 1")
+        assert db.query("PRAGMA integrity_check")[0][0] == "ok"
+    finally:
+        db.close()
+    again = Database.open(tmp_path / "before.db", KEY)
+    try:  # a fresh connection reads the widened CHECK from the file
+        again.execute("INSERT INTO users (username, full_name, role, created_at) VALUES ('k2', 'K', 'coordinator', ?)",
+                      (T0,))
+    finally:
+        again.close()
