@@ -39,8 +39,7 @@ def basis(*, ws: Workspace, child_id: int) -> str:
 
 
 def _settings(ws: Workspace) -> dict[str, str]:
-    # Read here rather than through services.settings, which imports nothing of this module (no cycle either way).
-    value = ws.db.scalar("SELECT value FROM settings WHERE key = ?", (rules.CLINICAL_TEXT_SETTING,))
+    value = AccessRepository(ws.db).setting(rules.CLINICAL_TEXT_SETTING)
     return {rules.CLINICAL_TEXT_SETTING: value or rules.DEFAULT_SETTINGS[rules.CLINICAL_TEXT_SETTING]}
 
 

@@ -47,6 +47,10 @@ class AccessRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
 
+    def setting(self, key: str) -> str | None:
+        """An installation setting the rules read (supervisor_sees_clinical_text); None when never set."""
+        return self.db.scalar("SELECT value FROM settings WHERE key = ?", (key,))
+
     # -- caseloads and shared children ----------------------------------------------------
     def grant(self, *, child_id: int, user_id: int, kind: str, granted_by: int | None, now: datetime,
               note: str = "") -> int:
