@@ -368,7 +368,8 @@ def test_schema_13_back_fills_caseloads_from_who_wrote_the_records_and_allows_a_
             "author_id FROM screenings")}
         assert held == {(c, u, "caseload") for c, u in authors if u is not None} and held
         assert db.scalar("SELECT count(*) FROM caseloads WHERE granted_by IS NULL AND note = 'backfill'") == len(held)
-        db.execute("INSERT INTO users (username, full_name, role, created_at) VALUES ('k', 'K', 'coordinator', ?)", (T0,))
+        db.execute("INSERT INTO users (username, full_name, role, created_at) VALUES ('k', 'K', 'coordinator', ?)",
+                   (T0,))
         with pytest.raises(Exception, match="CHECK"):
             db.execute("INSERT INTO users (username, full_name, role, created_at) VALUES ('x', 'X', 'nurse', ?)", (T0,))
         with pytest.raises(Exception, match="never deleted"):

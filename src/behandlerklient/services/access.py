@@ -20,6 +20,13 @@ from behandlerklient.storage.users import UserRepository
 GRANT_KINDS = {"caseload": "sagsstamme", "shared": "delt med"}
 
 
+def _id(user: User) -> int:
+    """A stored user's id (every user a service sees was read from the database)."""
+    if user.id is None:
+        raise NotFound(f"Brugeren {user.username} er ikke gemt.")
+    return user.id
+
+
 def bases(*, ws: Workspace, child_id: int) -> set[str]:
     """Every basis the user has for the child. On the laptop that includes 'team' (docs/access.md): the answer
     to a question is the most any of them gives."""
@@ -27,8 +34,8 @@ def bases(*, ws: Workspace, child_id: int) -> set[str]:
     if user.role == "coordinator":
         return {"coordinator"}  # she serves the whole team's register; caseloads are not hers to hold
     repo = AccessRepository(ws.db)
-    held = repo.kinds_held(child_id=child_id, user_id=user.id) | {"team"}
-    if user.role in rules.SUPERVISING_ROLES and repo.supervises_holder(child_id=child_id, supervisor_id=user.id):
+    held = repo.kinds_held(child_id=child_id, user_id=_id(user)) | {"team"}
+    if user.role in rules.SUPERVISING_ROLES and repo.supervises_holder(child_id=child_id, supervisor_id=_id(user)):
         held.add("supervision")
     return held
 
@@ -85,7 +92,7 @@ def require_clinical_role(*, ws: Workspace, kind: str) -> None:
 # -- own caseload first ---------------------------------------------------------------------
 def own_first(*, ws: Workspace, child_ids: list[int]) -> set[int]:
     """Which of these children are the user's own (caseload or shared with her)."""
-    return AccessRepository(ws.db).own_child_ids(user_id=ws.user.id, among=set(child_ids))
+    return AccessRepository(ws.db).own_child_ids(user_id=_id(ws.user), among=set(child_ids))
 
 
 def child_page(*, ws: Workspace, text: str, offset: int, limit: int,
@@ -96,14 +103,14 @@ def child_page(*, ws: Workspace, text: str, offset: int, limit: int,
     words = query_words(text) if text.strip() else []
     if text.strip() and not words:
         return everyone(offset, limit)
-    own = repo.own_count(user_id=ws.user.id, words=words)
+    own = repo.own_count(user_id=_id(ws.user), words=words)
     if own == 0:
         return everyone(offset, limit)
     rows: list[ChildRow] = []
     if offset < own:
-        rows = repo.own_page(user_id=ws.user.id, words=words, offset=offset, limit=min(limit, own - offset))
+        rows = repo.own_page(user_id=_id(ws.user), words=words, offset=offset, limit=min(limit, own - offset))
     if len(rows) < limit:
-        rows += repo.others_page(user_id=ws.user.id, words=words, offset=max(0, offset - own),
+        rows += repo.others_page(user_id=_id(ws.user), words=words, offset=max(0, offset - own),
                                  limit=limit - len(rows))
     return rows
 
@@ -137,13 +144,14 @@ def grant(*, ws: Workspace, child_id: int, username: str, kind: str = "caseload"
         raise RuleRefused(f"{user.full_name} er {ROLES.get(user.role, user.role).lower()} og kan ikke have børn i "
                           "sin sagsstamme (ingen adgang til kliniske notater).")
     repo = AccessRepository(ws.db)
-    if kind in repo.kinds_held(child_id=child_id, user_id=user.id):
+    if kind in repo.kinds_held(child_id=child_id, user_id=_id(user)):
         return Changes()
     now = ws.clock()
     with ws.db.transaction():
-        repo.grant(child_id=child_id, user_id=user.id, kind=kind, granted_by=ws.user.id, now=now, note=note.strip())
-        audit.record(ws.db, user_id=ws.user.id, action="user", now=now, child_id=child_id,
-                     obj=f"{kind}:user:{user.id}", detail="grant")
+        repo.grant(child_id=child_id, user_id=_id(user), kind=kind, granted_by=_id(ws.user), now=now,
+                   note=note.strip())
+        audit.record(ws.db, user_id=_id(ws.user), action="user", now=now, child_id=child_id,
+                     obj=f"{kind}:user:{_id(user)}", detail="grant")
     return Changes(children=True, child_id=child_id)
 
 
@@ -154,11 +162,11 @@ def revoke(*, ws: Workspace, child_id: int, username: str, kind: str = "caseload
     user = _user(ws, username)
     now = ws.clock()
     with ws.db.transaction():
-        if AccessRepository(ws.db).revoke(child_id=child_id, user_id=user.id, kind=kind, revoked_by=ws.user.id,
-                                          now=now) == 0:
+        if AccessRepository(ws.db).revoke(child_id=child_id, user_id=_id(user), kind=kind,
+                                          revoked_by=_id(ws.user), now=now) == 0:
             raise NotFound(f"{user.full_name} har ikke barnet med id {child_id} ({GRANT_KINDS[kind]}).")
-        audit.record(ws.db, user_id=ws.user.id, action="user", now=now, child_id=child_id,
-                     obj=f"{kind}:user:{user.id}", detail="revoke")
+        audit.record(ws.db, user_id=_id(ws.user), action="user", now=now, child_id=child_id,
+                     obj=f"{kind}:user:{_id(user)}", detail="revoke")
     return Changes(children=True, child_id=child_id)
 
 
@@ -173,16 +181,16 @@ def add_pair(*, ws: Workspace, supervisor: str, therapist: str) -> Changes:
         raise RuleRefused(f"{sup.full_name} er ikke supervisor og kan ikke supervisere.")
     if ther.role not in rules.CLINICAL_ROLES:
         raise RuleRefused(f"{ther.full_name} er {ROLES.get(ther.role, ther.role).lower()}, ikke behandler.")
-    if sup.id == ther.id:
+    if _id(sup) == _id(ther):
         raise RuleRefused("En supervisor kan ikke supervisere sig selv.")
     repo = AccessRepository(ws.db)
-    if ther.id in repo.supervisee_ids(supervisor_id=sup.id):
+    if _id(ther) in repo.supervisee_ids(supervisor_id=_id(sup)):
         return Changes()
     now = ws.clock()
     with ws.db.transaction():
-        repo.add_pair(supervisor_id=sup.id, therapist_id=ther.id, granted_by=ws.user.id, now=now)
-        audit.record(ws.db, user_id=ws.user.id, action="user", now=now, obj=f"supervision:{sup.id}:{ther.id}",
-                     detail="grant")
+        repo.add_pair(supervisor_id=_id(sup), therapist_id=_id(ther), granted_by=_id(ws.user), now=now)
+        audit.record(ws.db, user_id=_id(ws.user), action="user", now=now,
+                     obj=f"supervision:{_id(sup)}:{_id(ther)}", detail="grant")
     return Changes(users=True)
 
 
@@ -191,11 +199,11 @@ def revoke_pair(*, ws: Workspace, supervisor: str, therapist: str) -> Changes:
     sup, ther = _user(ws, supervisor), _user(ws, therapist)
     now = ws.clock()
     with ws.db.transaction():
-        if AccessRepository(ws.db).revoke_pair(supervisor_id=sup.id, therapist_id=ther.id, revoked_by=ws.user.id,
-                                               now=now) == 0:
+        if AccessRepository(ws.db).revoke_pair(supervisor_id=_id(sup), therapist_id=_id(ther),
+                                               revoked_by=_id(ws.user), now=now) == 0:
             raise NotFound(f"{sup.full_name} superviserer ikke {ther.full_name}.")
-        audit.record(ws.db, user_id=ws.user.id, action="user", now=now, obj=f"supervision:{sup.id}:{ther.id}",
-                     detail="revoke")
+        audit.record(ws.db, user_id=_id(ws.user), action="user", now=now,
+                     obj=f"supervision:{_id(sup)}:{_id(ther)}", detail="revoke")
     return Changes(users=True)
 
 
@@ -207,12 +215,12 @@ def supervisee_ids(*, ws: Workspace) -> set[int] | None:
     """The therapists this user supervises; None while the installation has no pairs yet (then, as before
     schema 13, every supervisor sees every review)."""
     repo = AccessRepository(ws.db)
-    return repo.supervisee_ids(supervisor_id=ws.user.id) if repo.has_pairs() else None
+    return repo.supervisee_ids(supervisor_id=_id(ws.user)) if repo.has_pairs() else None
 
 
-def on_registered(*, ws: Workspace, child_id: int) -> None:
+def on_registered(*, ws: Workspace, child_id: int | None) -> None:
     """The clinician who registers a child holds it until an administrator says otherwise; a coordinator's
     registration waits for allocation. Call inside the registering transaction."""
-    if ws.user.role in rules.CLINICAL_ROLES:
-        AccessRepository(ws.db).grant(child_id=child_id, user_id=ws.user.id, kind="caseload", granted_by=ws.user.id,
-                                      now=ws.clock(), note="registered")
+    if ws.user.role in rules.CLINICAL_ROLES and child_id is not None:
+        AccessRepository(ws.db).grant(child_id=child_id, user_id=_id(ws.user), kind="caseload",
+                                      granted_by=_id(ws.user), now=ws.clock(), note="registered")

@@ -135,12 +135,13 @@ def _supervision_pairs(ws: Workspace, team: list[User], now: datetime) -> None:
     """The demo's supervisor supervises every other clinician of the team (once). Each child's caseload is
     whoever registered it (services.access.on_registered)."""
     repo = AccessRepository(ws.db)
-    for sup in (u for u in team if u.role == "supervisor"):
-        known = repo.supervisee_ids(supervisor_id=sup.id)
-        for ther in team:
-            if ther.id != sup.id and ther.id not in known and ther.role != "coordinator":
-                repo.add_pair(supervisor_id=sup.id, therapist_id=ther.id, granted_by=None, now=now)
-                known.add(ther.id)
+    ids = {u.id: u for u in team if u.id is not None}
+    for sup_id in (i for i, u in ids.items() if u.role == "supervisor"):
+        known = repo.supervisee_ids(supervisor_id=sup_id)
+        for ther_id, ther in ids.items():
+            if ther_id != sup_id and ther_id not in known and ther.role != "coordinator":
+                repo.add_pair(supervisor_id=sup_id, therapist_id=ther_id, granted_by=None, now=now)
+                known.add(ther_id)
 
 
 def enable_demo_logins(*, ws: Workspace, passphrase: str) -> list[str]:

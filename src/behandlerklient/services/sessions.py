@@ -212,7 +212,9 @@ def get(*, ws: Workspace, session_id: int) -> Session:
     s = SessionRepository(ws.db).get(session_id)
     if s is None:
         raise NotFound(f"Ingen session med id {session_id}.")
-    access.require_read(ws=ws, child_id=PathwayRepository(ws.db).course(s.course_id).child_id, kind="sessions")
+    course = PathwayRepository(ws.db).course(s.course_id)
+    if course is not None:
+        access.require_read(ws=ws, child_id=course.child_id, kind="sessions")
     return s
 
 

@@ -124,7 +124,8 @@ def queue(*, ws: Workspace) -> list[QueueItem]:
         return []
     rows = ws.db.query(
         "SELECT r.id, r.session_id, r.reason, u.full_name, c.track_id, s.number, s.session_date, ch.first_name, "
-        "ch.last_name, s.author_id FROM reviews r JOIN sessions s ON s.id = r.session_id JOIN courses c ON c.id = s.course_id "
+        "ch.last_name, s.author_id FROM reviews r JOIN sessions s ON s.id = r.session_id "
+        "JOIN courses c ON c.id = s.course_id "
         "JOIN children ch ON ch.id = c.child_id JOIN users u ON u.id = s.author_id "
         "WHERE r.status = 'pending' AND s.author_id != ? ORDER BY r.requested_at", (ws.user.id,))
     supervisees = access.supervisee_ids(ws=ws)  # a supervisor sees what she supervises (once pairs exist)

@@ -87,5 +87,6 @@ def _tasks(ws: Workspace, raw: list[tuple]) -> list[Task]:
     children = {t[1] for t in raw}
     names = _names(ws, children)
     own = access.own_first(ws=ws, child_ids=sorted(c for c in children if c is not None))
-    tasks = [Task(s, cid, names.get(cid, "?"), text, day, kind, rid, cid in own) for s, cid, text, day, kind, rid in raw]
+    tasks = [Task(s, cid, names.get(cid, "?"), text, day, kind, rid, cid in own)
+             for s, cid, text, day, kind, rid in raw]
     return sorted(tasks, key=lambda t: not t.own)  # stable: sections and dates keep their order

@@ -59,7 +59,8 @@ class AccessRepository:
 
     def revoke(self, *, child_id: int, user_id: int, kind: str, revoked_by: int, now: datetime) -> int:
         cur = self.db.execute("UPDATE caseloads SET revoked_at = ?, revoked_by = ? WHERE child_id = ? AND user_id = ? "
-                              "AND kind = ? AND revoked_at IS NULL", (to_text(now), revoked_by, child_id, user_id, kind))
+                              "AND kind = ? AND revoked_at IS NULL",
+                              (to_text(now), revoked_by, child_id, user_id, kind))
         return cur.rowcount
 
     def active(self, *, child_id: int) -> list[Grant]:
