@@ -55,7 +55,7 @@ def _build_parser() -> argparse.ArgumentParser:
     c.add_argument("--db", type=Path, required=True)
     c.add_argument("--user", default=os.environ.get(USER_ENV) or "admin", help="brugernavn (standard: admin)")
     c.add_argument("--name", default="", help="fulde navn")
-    c.add_argument("--role", default="admin", choices=["admin", "therapist", "supervisor"])
+    c.add_argument("--role", default="admin", choices=["admin", "therapist", "supervisor", "coordinator"])
     c.add_argument("--title", default="")
     c.add_argument("--phone", default="")
 
@@ -83,7 +83,7 @@ def _build_parser() -> argparse.ArgumentParser:
     u.add_argument("--user", default=os.environ.get(USER_ENV), help="administratorens brugernavn")
     u.add_argument("--username", required=True, help="den nye brugers brugernavn")
     u.add_argument("--name", default="", help="fulde navn")
-    u.add_argument("--role", required=True, choices=["therapist", "supervisor", "admin"])
+    u.add_argument("--role", required=True, choices=["therapist", "supervisor", "coordinator", "admin"])
     u.add_argument("--title", default="")
     u.add_argument("--phone", default="")
     user_sub.add_parser("list", help="vis brugere").add_argument("--db", type=Path, required=True)
@@ -135,6 +135,27 @@ def _build_parser() -> argparse.ArgumentParser:
         if name == "set":
             c.add_argument("key")
             c.add_argument("value")
+
+    # Who holds which child, and who supervises whom (docs/access.md); administrators only.
+    cl = sub.add_parser("caseload", help="hvilke behandlere har hvilke børn (kun administrator)")
+    cl_sub = cl.add_subparsers(dest="caseload_command", required=True, parser_class=_Parser)
+    for name in ("grant", "revoke", "list"):
+        c = cl_sub.add_parser(name)
+        c.add_argument("--db", type=Path, required=True)
+        c.add_argument("--user", default=os.environ.get(USER_ENV), help="dit brugernavn (administratoren)")
+        c.add_argument("--child", type=int, required=True)
+        if name != "list":
+            c.add_argument("--therapist", required=True, help="behandlerens brugernavn")
+            c.add_argument("--shared", action="store_true", help="delt med en kollega (fx medbehandler i gruppe)")
+    sv = sub.add_parser("supervision", help="supervisionspar (kun administrator)")
+    sv_sub = sv.add_subparsers(dest="supervision_command", required=True, parser_class=_Parser)
+    for name in ("add", "remove", "list"):
+        c = sv_sub.add_parser(name)
+        c.add_argument("--db", type=Path, required=True)
+        c.add_argument("--user", default=os.environ.get(USER_ENV), help="dit brugernavn (administratoren)")
+        if name != "list":
+            c.add_argument("--supervisor", required=True)
+            c.add_argument("--therapist", required=True)
 
     aud = sub.add_parser("audit", help="revisionsspor")
     aud_sub = aud.add_subparsers(dest="audit_command", required=True, parser_class=_Parser)
@@ -422,6 +443,33 @@ def _cmd_settings(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_caseload(args: argparse.Namespace) -> int:
+    from behandlerklient.services import access
+
+    with _unlocked(args) as ws:
+        kind = "shared" if getattr(args, "shared", False) else "caseload"
+        if args.caseload_command == "grant":
+            access.grant(ws=ws, child_id=args.child, username=args.therapist, kind=kind)
+        elif args.caseload_command == "revoke":
+            access.revoke(ws=ws, child_id=args.child, username=args.therapist, kind=kind)
+        for g in access.holders(ws=ws, child_id=args.child):
+            print(f"{g.username}\t{g.kind}\t{g.full_name}")
+    return EXIT_OK
+
+
+def _cmd_supervision(args: argparse.Namespace) -> int:
+    from behandlerklient.services import access
+
+    with _unlocked(args) as ws:
+        if args.supervision_command == "add":
+            access.add_pair(ws=ws, supervisor=args.supervisor, therapist=args.therapist)
+        elif args.supervision_command == "remove":
+            access.revoke_pair(ws=ws, supervisor=args.supervisor, therapist=args.therapist)
+        for p in access.pairs(ws=ws):
+            print(f"{p.supervisor}\t{p.therapist}")
+    return EXIT_OK
+
+
 def _new_passphrase(prompt: str) -> str:
     value = os.environ.get(NEW_PASSPHRASE_ENV)
     if value:
@@ -543,7 +591,8 @@ COMMANDS = {"init": _cmd_init, "demo": _cmd_demo, "verify": _cmd_verify, "list":
             "export-json": _cmd_export_json, "import": _cmd_import, "sdq": _cmd_sdq, "user": _cmd_user,
             "audit": _cmd_audit, "export": _cmd_export, "report": _cmd_report, "settings": _cmd_settings,
             "backup": _cmd_backup, "restore": _cmd_restore, "passphrase": _cmd_passphrase,
-            "recovery": _cmd_recovery, "keys": _cmd_keys}
+            "recovery": _cmd_recovery, "keys": _cmd_keys, "caseload": _cmd_caseload,
+            "supervision": _cmd_supervision}
 
 
 def main(argv: list[str] | None = None) -> int:

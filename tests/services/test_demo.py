@@ -83,13 +83,27 @@ def test_demo_supervisor_can_log_in_with_the_demo_passphrase(tmp_path) -> None:
     ws = workspace.create(path=tmp_path / "demo.db", username="demo", full_name="Demo", passphrase=demo.DEMO_PASSPHRASE,
                           role="therapist", demo=True)
     demo.generate(ws=ws, children_count=5, seed=1, today=TODAY)
-    assert demo.enable_demo_logins(ws=ws, passphrase=demo.DEMO_PASSPHRASE) == ["lhv"]
+    assert demo.enable_demo_logins(ws=ws, passphrase=demo.DEMO_PASSPHRASE) == ["lhv", "kko"]
     ws.close()
-    sup = workspace.unlock(path=tmp_path / "demo.db", passphrase=demo.DEMO_PASSPHRASE, username="lhv")
-    try:
-        assert sup.user.role == "supervisor"
-    finally:
-        sup.close()
+    for username, role in (("lhv", "supervisor"), ("kko", "coordinator")):
+        other = workspace.unlock(path=tmp_path / "demo.db", passphrase=demo.DEMO_PASSPHRASE, username=username)
+        try:
+            assert other.user.role == role
+        finally:
+            other.close()
+
+
+def test_the_demo_gives_its_therapists_caseloads_a_supervisor_her_supervisees_and_a_coordinator(ws) -> None:
+    from behandlerklient.services import access
+
+    demo.generate(ws=ws, children_count=20, seed=3, today=TODAY)
+    holders = ws.db.query("SELECT k.child_id, u.username, u.role FROM caseloads k JOIN users u ON u.id = k.user_id "
+                          "WHERE k.revoked_at IS NULL")
+    assert {r["child_id"] for r in holders} == {r[0] for r in ws.db.query("SELECT id FROM children")}
+    assert {r["role"] for r in holders} <= {"therapist", "supervisor"} and len({r["username"] for r in holders}) > 2
+    pairs = {(p.supervisor, p.therapist) for p in access.pairs(ws=ws)}
+    assert ("Louise Hvid", "Maria Kjærgaard") in pairs and len(pairs) == 4
+    assert ws.db.scalar("SELECT username FROM users WHERE role = 'coordinator'") == "kko"
 
 
 # What the demo for seed 5 and 60 children on TODAY holds, row by row count; a faster build must keep it.
@@ -97,12 +111,14 @@ HELD = {"audit_head": 1, "audit_log": 1049, "child_search_terms": 1350, "childre
         "contacts": 60, "coordination_entries": 8, "course_changes": 0, "courses": 21, "fidelity_ratings": 687,
         "follow_ups": 13, "gps": 40, "group_sessions": 0, "guardians": 106, "intakes": 63, "journal_entries": 389,
         "notifications": 3, "questionnaire_responses": 0, "reviews": 28, "screenings": 27, "sdq_responses": 51,
-        "sessions": 139, "settings": 2, "supervision_meeting_courses": 0, "supervision_meetings": 0, "users": 5}
+        "sessions": 139, "settings": 2, "supervision_meeting_courses": 0, "supervision_meetings": 0, "users": 6,
+        "caseloads": 60, "supervision_pairs": 4}
 
 
 # A digest of every row the same demo adds (see _added_rows), taken from the one-call-at-a-time build
-# (bulk=False) once signatures landed (their key registration adds one audit row: 1049, was 1048).
-HELD_DIGEST = "042c16e4bfce8fbfc66c944ba70da3b5e48d2854d27fa5da695ba55a3956944c"
+# (bulk=False) once signatures landed (their key registration adds one audit row: 1049, was 1048); schema 13 added
+# the caseloads (each child held by whoever registered it), the supervision pairs and the coordinator.
+HELD_DIGEST = "f13c36df4823e5ac81a1ee58c6f2cd198802373b34d0f81320c20b7f2d1227c0"
 
 
 # Each user's Ed25519 key is random, and so are the seals' signatures made with it (verify checks them); which

@@ -217,6 +217,9 @@ LADDER_ROWS: list[tuple[str, dict]] = [
                        "new_value": "0", "reason": "Afgørelse", "changed_by": 1, "changed_at": T2}),
     ("ui_drafts", {"id": 1, "user_id": 1, "kind": "form", "context": '{"child_id": 1}', "payload": '{"agenda": "x"}',
                    "saved_at": T2}),
+    ("events", {"id": 1000, "uid": "0190f0a0-0000-7000-8000-000000000001", "aggregate": "course", "subject": "1",
+                "field": "track_id", "child_id": 1, "value": '"cool_kids"', "hlc": "1767225600000.0000",
+                "device": "local", "author_id": 1, "created_at": T2}),
 ]
 
 # (user, action, child, object, detail): the audit rows, chained the way schema 2 defined the chain.
@@ -232,7 +235,7 @@ SIGNATURE_TABLES = {"signing_keys", "seals", "record_signatures", "audit_signatu
                     "signatures_pending"}
 SIGNATURE_CHECKS = {"signatures", "audit_signatures"}
 # Rows nobody may change or remove, signed or not.
-APPEND_ONLY = {"audit_log", "course_changes", "child_changes"}
+APPEND_ONLY = {"audit_log", "course_changes", "child_changes", "events"}
 
 
 def _v2_audit_hash(prev: str, row_id: int, at: str, user_id, action: str, child_id, obj: str, detail: str) -> str:  # noqa: ANN001
@@ -307,6 +310,7 @@ def test_a_database_with_data_upgrades_from_every_earlier_schema(version: int, t
         kinds = {table for table, _ in written}
         assert {"users", "children", "guardians", "contacts", "courses", "sessions", "journal_entries"} <= kinds
 
+        before = {table: db.scalar(f"SELECT count(*) FROM {table}") for table in kinds}
         assert migrate(db) == list(range(version + 1, latest_version() + 1))
 
         assert db.user_version == latest_version()
@@ -314,9 +318,8 @@ def test_a_database_with_data_upgrades_from_every_earlier_schema(version: int, t
             row = db.query_one(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
             assert row is not None, f"{table} {row_id} was lost upgrading from schema {version}"
             assert {k: row[k] for k in values} == values, f"{table} {row_id} changed upgrading from schema {version}"
-        for table in kinds:
-            count = sum(1 for t, _ in written if t == table)
-            assert db.scalar(f"SELECT count(*) FROM {table}") == count, f"{table} gained or lost rows"
+        for table in kinds:  # the schema's own rows (e.g. settings as events) count as there before
+            assert db.scalar(f"SELECT count(*) FROM {table}") == before[table], f"{table} gained or lost rows"
         assert db.query("PRAGMA foreign_key_check") == []
         failed = [c for c in integrity.verify(ws=dataclasses.replace(ws, db=db)) if not c.ok
                   and not (c.name in SIGNATURE_CHECKS and written_signed_era)]
@@ -349,3 +352,41 @@ def test_the_ladder_data_covers_every_table_of_earlier_schemas(tmp_path: Path) -
     finally:
         db.close()
     assert missing == set(), f"add rows for {sorted(missing)} to LADDER_ROWS"
+
+
+def test_schema_13_back_fills_caseloads_from_who_wrote_the_records_and_allows_a_coordinator(tmp_path: Path) -> None:
+    """Each child's caseload = the clinicians who wrote its courses, sessions, intakes or screenings; the role
+    CHECK takes 'coordinator' at once, on the connection that migrated; grants are append-only."""
+    access_version = next(m.version for m in load_migrations() if m.name == "access")
+    db = _at_version(tmp_path / "before.db", access_version - 1)
+    try:
+        _fill(db)
+        with pytest.raises(Exception, match="CHECK"):
+            db.execute("INSERT INTO users (username, full_name, role, created_at) VALUES ('k', 'K', 'coordinator', ?)",
+                       (T0,))
+        migrate(db)
+        held = {(r["child_id"], r["user_id"], r["kind"]) for r in db.query("SELECT * FROM caseloads")}
+        authors = {(r[0], r[1]) for r in db.query(
+            "SELECT child_id, created_by FROM courses UNION SELECT c.child_id, s.author_id FROM sessions s JOIN "
+            "courses c ON c.id = s.course_id UNION SELECT child_id, author_id FROM intakes UNION SELECT child_id, "
+            "author_id FROM screenings")}
+        assert held == {(c, u, "caseload") for c, u in authors if u is not None} and held
+        assert db.scalar("SELECT count(*) FROM caseloads WHERE granted_by IS NULL AND note = 'backfill'") == len(held)
+        db.execute("INSERT INTO users (username, full_name, role, created_at) VALUES ('k', 'K', 'coordinator', ?)",
+                   (T0,))
+        with pytest.raises(Exception, match="CHECK"):
+            db.execute("INSERT INTO users (username, full_name, role, created_at) VALUES ('x', 'X', 'nurse', ?)", (T0,))
+        with pytest.raises(Exception, match="never deleted"):
+            db.execute("DELETE FROM caseloads")
+        db.execute("UPDATE caseloads SET revoked_at = ?, revoked_by = 1 WHERE id = 1", (T2,))
+        with pytest.raises(Exception, match="revoked, once"):
+            db.execute("UPDATE caseloads SET revoked_at = NULL, revoked_by = NULL WHERE id = 1")
+        assert db.query("PRAGMA integrity_check")[0][0] == "ok"
+    finally:
+        db.close()
+    again = Database.open(tmp_path / "before.db", KEY)
+    try:  # a fresh connection reads the widened CHECK from the file
+        again.execute("INSERT INTO users (username, full_name, role, created_at) VALUES ('k2', 'K', 'coordinator', ?)",
+                      (T0,))
+    finally:
+        again.close()

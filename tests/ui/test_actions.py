@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QLabel, QMenu, QToolBar
 
 from behandlerklient.services import listing, records
+from behandlerklient.ui.widgets.work_queue import TASK_ROLE
 from tests.ui.conftest import TODAY
 
 TS = Path(__file__).resolve().parents[2] / "resources" / "translations" / "behandlerklient_da.ts"
@@ -159,15 +160,18 @@ def test_a_work_list_task_for_the_child_already_open_opens_its_form(qtbot, windo
     _click_row(qtbot, window, 2)
     qtbot.waitUntil(lambda: window.child_view.overview is not None)
     child = window.child_view.overview.child
-    records.save(ws=demo_ws, kind="contact", values={"child_id": child.id, "contact_date": TODAY,
-                                                     "made_by": "parent", "way": "self",
-                                                     "concern": "Kladde fra arbejdslisten"})
+    rid, _ = records.save(ws=demo_ws, kind="contact", values={"child_id": child.id, "contact_date": TODAY,
+                                                              "made_by": "parent", "way": "self",
+                                                              "concern": "Kladde fra arbejdslisten"})
     qtbot.keyClick(window, Qt.Key.Key_L, CTRL_SHIFT)  # back to the work list
     assert window.right.currentWidget() is window.work_queue
     tree = window.work_queue.tree
+    # This draft's task: the child (on the user's own caseload) may have other tasks listed before it.
     item = next(tree.topLevelItem(i).child(j) for i in range(tree.topLevelItemCount())
                 for j in range(tree.topLevelItem(i).childCount())
-                if tree.topLevelItem(i).child(j).text(1) == child.full_name)
+                if (task := tree.topLevelItem(i).child(j).data(0, TASK_ROLE)).kind == "contact"
+                and task.record_id == rid)
+    assert item.text(1) == child.full_name
     tree.setCurrentItem(item)
     with qtbot.captureExceptions() as raised:
         qtbot.keyClick(tree, Qt.Key.Key_Return)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 SEX = {"F": "Pige", "M": "Dreng", "": "Ukendt"}
 
-ROLES = {"therapist": "Behandler", "supervisor": "Supervisor", "admin": "Administrator"}
+ROLES = {"therapist": "Behandler", "supervisor": "Supervisor", "coordinator": "Koordinator", "admin": "Administrator"}
 
 CONTACT_MADE_BY = {
     "parent": "Forælder",

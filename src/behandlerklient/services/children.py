@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from behandlerklient.core import cpr as cprmod
 from behandlerklient.core.course_rules import range_text
 from behandlerklient.core.errors import InvalidInput, NotFound, ValidationError
 from behandlerklient.core.manuals import Track
-from behandlerklient.core.models import Child, Contact, Course, GeneralPractitioner, Guardian, Session
-from behandlerklient.services import audit
+from behandlerklient.core.models import Child, Contact, Course, GeneralPractitioner, Guardian, Session, SessionParts
+from behandlerklient.services import access, audit
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.children import ChildRepository, ChildRow
@@ -48,6 +48,7 @@ def register_child(*, ws: Workspace, first_name: str, last_name: str, cpr: str,
         if gp is not None and gp.id is None:
             repo.add_gp(gp)
         repo.add(child, birth_date=parsed.birth_date, sex=parsed.sex, created_by=ws.user.id, now=ws.clock())
+        access.on_registered(ws=ws, child_id=child.id)
         audit.record(ws.db, user_id=ws.user.id, action="create", now=ws.clock(), child_id=child.id, obj="child")
     return Registered(child, parsed.warnings, Changes(children=True, child_id=child.id))
 
@@ -57,11 +58,16 @@ def gps(*, ws: Workspace) -> list[GeneralPractitioner]:
 
 
 def search(*, ws: Workspace, text: str, offset: int = 0, limit: int = 100) -> list[ChildRow]:
-    return ChildRepository(ws.db).search(text, offset=offset, limit=limit)
+    """Matches in list order, the user's own caseload (and children shared with her) first."""
+    repo = ChildRepository(ws.db)
+    return access.child_page(ws=ws, text=text, offset=offset, limit=limit,
+                             everyone=lambda o, n: repo.search(text, offset=o, limit=n))
 
 
 def page(*, ws: Workspace, offset: int, limit: int) -> list[ChildRow]:
-    return ChildRepository(ws.db).page(offset=offset, limit=limit)
+    repo = ChildRepository(ws.db)
+    return access.child_page(ws=ws, text="", offset=offset, limit=limit,
+                             everyone=lambda o, n: repo.page(offset=o, limit=n))
 
 
 def count(*, ws: Workspace) -> int:
@@ -119,7 +125,11 @@ def overview(*, ws: Workspace, child_id: int, on: date | None = None, log_view: 
             audit.record(ws.db, user_id=ws.user.id, action="view", now=ws.clock(), child_id=child_id, obj="record")
     path = PathwayRepository(ws.db)
     sessions = SessionRepository(ws.db)
+    # The sessions' frame counts the course's progress; their text goes only to those who may read it.
+    text = access.may_read(ws=ws, child_id=child_id, kind="journal_entries")
     views = []
     for course in path.courses(child_id):
-        views.append(CourseView(course, ws.catalogue.tracks.get(course.track_id), sessions.for_course(course.id)))
+        found = sessions.for_course(course.id)
+        views.append(CourseView(course, ws.catalogue.tracks.get(course.track_id),
+                                found if text else [replace(s, parts=SessionParts(), own_note="") for s in found]))
     return ChildOverview(child, child.age_on(on or date.today()), path.contacts(child_id), views)

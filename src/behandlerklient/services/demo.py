@@ -24,6 +24,7 @@ from behandlerklient.services import (
 )
 from behandlerklient.services import demo_vocabulary as V
 from behandlerklient.services.workspace import Workspace
+from behandlerklient.storage.access import AccessRepository
 from behandlerklient.storage.children import ChildRepository
 from behandlerklient.storage.demo_reads import DemoReads
 from behandlerklient.storage.sessions import JournalRepository
@@ -35,6 +36,8 @@ BATCH = 100  # children per transaction: progress is reported after each commit,
 
 THERAPISTS = (("mkj", "Maria Kjærgaard", "Psykolog"), ("tbo", "Thomas Bøgh", "Psykolog"),
               ("ssl", "Sanne Sløk", "Psykolog"), ("lhv", "Louise Hvid", "Supervisor, psykolog"))
+# The team's coordinator: registers contacts, keeps master data, writes letters; never reads clinical notes.
+COORDINATOR = ("kko", "Karin Koch", "Koordinator")
 
 
 @dataclass
@@ -109,8 +112,11 @@ def generate(*, ws: Workspace, children_count: int, seed: int = 1, today: date |
                                                                 else "supervisor", t, "59 66 60 00"), now=clock())
                           for u, n, t in THERAPISTS]
             gps = [ChildRepository(ws.db).add_gp(g) for g in _gps(rng, 40)]
+            coordinator = users.by_username(COORDINATOR[0]) or users.add(
+                User(None, *COORDINATOR[:2], "coordinator", COORDINATOR[2], "59 66 60 09"), now=clock())
+            _supervision_pairs(ws, therapists + [author], clock())
         result.supervisors = [u for u in therapists if u.role == "supervisor"]
-        seal.give_keys(ws=ws, users=therapists)
+        seal.give_keys(ws=ws, users=therapists + [coordinator])
         taken = DemoReads(ws.db).taken_cprs()
         done = 0
         while done < children_count:
@@ -126,6 +132,19 @@ def generate(*, ws: Workspace, children_count: int, seed: int = 1, today: date |
     return result
 
 
+def _supervision_pairs(ws: Workspace, team: list[User], now: datetime) -> None:
+    """The demo's supervisor supervises every other clinician of the team (once). Each child's caseload is
+    whoever registered it (services.access.on_registered)."""
+    repo = AccessRepository(ws.db)
+    ids = {u.id: u for u in team if u.id is not None}
+    for sup_id in (i for i, u in ids.items() if u.role == "supervisor"):
+        known = repo.supervisee_ids(supervisor_id=sup_id)
+        for ther_id, ther in ids.items():
+            if ther_id != sup_id and ther_id not in known and ther.role != "coordinator":
+                repo.add_pair(supervisor_id=sup_id, therapist_id=ther_id, granted_by=None, now=now)
+                known.add(ther_id)
+
+
 def enable_demo_logins(*, ws: Workspace, passphrase: str) -> list[str]:
     """The demo database lets a reviewer log in as its supervisor too, with the same demo passphrase."""
     from behandlerklient.security import keyfile as kf
@@ -133,8 +152,8 @@ def enable_demo_logins(*, ws: Workspace, passphrase: str) -> list[str]:
     # The key the workspace was opened with: unwrapping it again would cost a second KDF run for nothing.
     data_key = ws.data_key or ws.keys.unwrap(kf.user_wrap_id(ws.user.username), passphrase)
     added = []
-    for username, _name, title in THERAPISTS:
-        if "Supervisor" in title and not ws.keys.find(kf.user_wrap_id(username)):
+    for username, _name, title in (*THERAPISTS, COORDINATOR):
+        if ("Supervisor" in title or title == COORDINATOR[2]) and not ws.keys.find(kf.user_wrap_id(username)):
             user = UserRepository(ws.db).by_username(username)
             ws.keys.add_wrap(kf.user_wrap_id(username), passphrase, data_key,
                              signing_key=seal.private_bytes(ws.db, user.id) if user else None)

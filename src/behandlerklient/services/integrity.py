@@ -40,15 +40,18 @@ def _page_checks(db: Database) -> list[Check]:
     return checks
 
 
-def _on_second_connection(ws: Workspace) -> Future[list[Check]] | None:
+def _on_second_connection(ws: Workspace) -> Future[list[Check] | None] | None:
     """The page checks run on their own connection in a thread while this one recomputes hashes and
     signatures in Python: SQLite releases the GIL, so a 10,000-child verify uses both cores."""
     if ws.data_key is None or str(ws.path) == ":memory:":
         return None
     key, path = ws.data_key, ws.path
 
-    def run() -> list[Check]:
-        db = Database.open(path, key)
+    def run() -> list[Check] | None:
+        try:
+            db = Database.open(path, key)
+        except Exception:  # noqa: BLE001 - the checks then run on the caller's connection, which says what is wrong
+            return None
         try:
             return _page_checks(db)
         finally:
@@ -72,7 +75,7 @@ def verify(*, ws: Workspace) -> list[Check]:
     rest.append(Check("search_index", not stale, "ok" if not stale
                       else f"søgeindekset passer ikke til registret ({stale} forskel{'' if stale == 1 else 'le'})"))
     rest += [Check(*c) for c in signature_check.checks(db)]
-    page_checks = pages.result() if pages is not None else _page_checks(db)
+    page_checks = (pages.result() if pages is not None else None) or _page_checks(db)
     # The report's order stays: pages, schema, triggers, foreign keys, chain, index, signatures.
     return page_checks[:2] + rest[:2] + page_checks[2:] + rest[2:]
 

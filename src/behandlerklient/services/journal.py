@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from behandlerklient.core.errors import InvalidInput, NotFound, RuleRefused
 from behandlerklient.core.models import JournalEntry
-from behandlerklient.services import audit, seal
+from behandlerklient.services import access, audit, seal
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.signing import Proof, confirm_identity
 from behandlerklient.services.workspace import Workspace
@@ -27,12 +27,16 @@ class JournalLine:
 
 
 def entries(*, ws: Workspace, child_id: int) -> list[JournalLine]:
+    access.require_read(ws=ws, child_id=child_id, kind="journal_entries")
     return _lines(ws, JournalRepository(ws.db).for_child(child_id))
 
 
 def for_session(*, ws: Workspace, session_id: int) -> list[JournalLine]:
     """A signed session's entry and any corrections of it, with who signed each and when."""
-    return _lines(ws, JournalRepository(ws.db).for_session(session_id))
+    found = JournalRepository(ws.db).for_session(session_id)
+    for child_id in {e.child_id for e in found}:
+        access.require_read(ws=ws, child_id=child_id, kind="journal_entries")
+    return _lines(ws, found)
 
 
 def _lines(ws: Workspace, found: list[JournalEntry]) -> list[JournalLine]:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from behandlerklient.core import limits
 from behandlerklient.core.errors import InvalidInput, NotFound, RuleRefused
 from behandlerklient.core.models import JournalEntry
-from behandlerklient.services import audit, pathway_records, seal  # noqa: F401 (it registers the kinds)
+from behandlerklient.services import access, audit, pathway_records, seal  # noqa: F401 (it registers the kinds)
 from behandlerklient.services.authorship import require_author
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.record_kinds import KINDS, Kind, kind_of, register  # noqa: F401 (re-exported)
@@ -32,7 +32,10 @@ def _row(ws: Workspace, kind: Kind, record_id: int) -> dict[str, Any]:
 
 
 def get(*, ws: Workspace, kind: str, record_id: int) -> dict[str, Any]:
-    return _row(ws, kind_of(kind), record_id)
+    k = kind_of(kind)
+    row = _row(ws, k, record_id)
+    access.require_read(ws=ws, child_id=row["child_id"], kind=k.table)
+    return row
 
 
 def _clean(kind: Kind, values: dict[str, Any]) -> dict[str, Any]:
@@ -68,6 +71,9 @@ def save(*, ws: Workspace, kind: str, values: dict[str, Any], record_id: int | N
     """Create a draft (record_id None) or update one; a signed record refuses any change."""
     k = kind_of(kind)
     clean = _clean(k, values)
+    child_id = clean.get("child_id") if record_id is None else _row(ws, k, record_id)["child_id"]
+    if child_id is not None:
+        access.require_write(ws=ws, child_id=child_id, kind=k.table)
     now = ws.clock()
     repo = PathwayRecordRepository(ws.db)
     with ws.db.transaction():

@@ -10,7 +10,7 @@ from behandlerklient.core.errors import InvalidInput, NotFound, RuleRefused
 from behandlerklient.core.manuals import Track
 from behandlerklient.core.models import Course, JournalEntry, Session, SessionParts
 from behandlerklient.core.vocab import PARTICIPANTS, SESSION_FORMAT, SESSION_PARTS, label
-from behandlerklient.services import audit, seal, supervision
+from behandlerklient.services import access, audit, seal, supervision
 from behandlerklient.services.authorship import author_name, require_author
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.records import event_time
@@ -74,6 +74,7 @@ def start_session(*, ws: Workspace, course_id: int, on: date, reason: str = "") 
     course = PathwayRepository(ws.db).course(course_id)
     if course is None:
         raise NotFound(f"Intet forløb med id {course_id}.")
+    access.require_write(ws=ws, child_id=course.child_id, kind="sessions")
     if course.status not in ("active", "planned"):
         raise RuleRefused("Forløbet er afsluttet; der kan ikke oprettes nye sessioner.")
     track = _track_of(ws, course.track_id)
@@ -211,6 +212,9 @@ def get(*, ws: Workspace, session_id: int) -> Session:
     s = SessionRepository(ws.db).get(session_id)
     if s is None:
         raise NotFound(f"Ingen session med id {session_id}.")
+    course = PathwayRepository(ws.db).course(s.course_id)
+    if course is not None:
+        access.require_read(ws=ws, child_id=course.child_id, kind="sessions")
     return s
 
 
@@ -219,4 +223,5 @@ def drafts(*, ws: Workspace) -> list[Session]:
 
 
 def journal_of(*, ws: Workspace, session_id: int) -> list[JournalEntry]:
+    access.require_clinical_role(ws=ws, kind="journal_entries")
     return JournalRepository(ws.db).for_session(session_id)

@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from behandlerklient.core import access as access_rules
 from behandlerklient.core import fidelity
 from behandlerklient.core.errors import InvalidInput, NotFound, RuleRefused
 from behandlerklient.core.vocab import PARTICIPANTS, SESSION_FORMAT, SESSION_PARTS, label
-from behandlerklient.services import audit, settings
+from behandlerklient.services import access, audit, settings
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.clock import to_text
@@ -124,9 +125,13 @@ def queue(*, ws: Workspace) -> list[QueueItem]:
         return []
     rows = ws.db.query(
         "SELECT r.id, r.session_id, r.reason, u.full_name, c.track_id, s.number, s.session_date, ch.first_name, "
-        "ch.last_name FROM reviews r JOIN sessions s ON s.id = r.session_id JOIN courses c ON c.id = s.course_id "
+        "ch.last_name, s.author_id FROM reviews r JOIN sessions s ON s.id = r.session_id "
+        "JOIN courses c ON c.id = s.course_id "
         "JOIN children ch ON ch.id = c.child_id JOIN users u ON u.id = s.author_id "
         "WHERE r.status = 'pending' AND s.author_id != ? ORDER BY r.requested_at", (ws.user.id,))
+    supervisees = access.supervisee_ids(ws=ws)  # a supervisor sees what she supervises (once pairs exist)
+    if supervisees is not None:
+        rows = [r for r in rows if r[9] in supervisees]
     return [QueueItem(r[0], r[1], r[2], r[3], ws.catalogue.tracks[r[4]].name if r[4] in ws.catalogue.tracks else r[4],
                       r[5], r[6], f"{r[7]} {r[8][:1]}.") for r in rows]
 
@@ -147,10 +152,8 @@ class ReviewView:
 
 def _sees_clinical_text(ws: Workspace, course_id: int) -> bool:
     mode = settings.get(ws=ws, key="supervisor_sees_clinical_text")
-    if mode == "always":
-        return True
-    if mode == "never":
-        return False
+    if mode != "supervised":  # the policy switch itself is core/access.py's
+        return access_rules.clinical_text_visible(mode, in_supervision=False)
     # 'supervised': a course with a session in review or discussed at a supervision meeting.
     return bool(ws.db.scalar("SELECT 1 FROM reviews r JOIN sessions s ON s.id = r.session_id WHERE s.course_id = ? "
                              "UNION SELECT 1 FROM supervision_meeting_courses WHERE course_id = ?", (course_id, course_id)))

@@ -1,11 +1,15 @@
-"""The start screen's work queue: what needs the therapist's hand today."""
+"""The start screen's work queue: what needs the therapist's hand today, her own caseload first.
+
+On a laptop the team's other children stay in the list (docs/access.md, basis 'team'), after her own: a
+colleague's follow-up is still someone's to hold. A coordinator gets her own drafts only: the other sections
+are clinical work."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from behandlerklient.services import conflicts, records, supervision
+from behandlerklient.services import access, conflicts, records, supervision
 from behandlerklient.services.workspace import Workspace
 
 DUE_SOON_DAYS = 14
@@ -20,6 +24,7 @@ class Task:
     day: str
     kind: str = ""
     record_id: int | None = None
+    own: bool = False  # the child is on the user's caseload or shared with her
 
 
 SECTIONS = {"conflicts": "Konflikter mellem enheder", "supervision": "Supervision",
@@ -44,6 +49,8 @@ def build(*, ws: Workspace, today: date) -> list[Task]:
                          "ON c.id = s.course_id WHERE s.state = 'draft' AND s.author_id = ? "
                          "AND s.group_session_id IS NULL", (ws.user.id,)):
         raw.append(("drafts", r[1], f"Session {r[2]}", r[3], "session", r[0]))
+    if ws.user.role == "coordinator":
+        return _tasks(ws, raw)
     # Offered a course in the intake talk (group 3), but no screening recorded yet.
     for r in ws.db.query(
             "SELECT i.child_id, i.talk_date, i.contact_id FROM intakes i WHERE i.decision_group = 3 "
@@ -77,5 +84,14 @@ def build(*, ws: Workspace, today: date) -> list[Task]:
     for c in conflicts.for_user(ws=ws):
         if c.child_id is not None:
             raw.append(("conflicts", c.child_id, c.description, "", "conflict", None))
-    names = _names(ws, {t[1] for t in raw})
-    return [Task(s, cid, names.get(cid, "?"), text, day, kind, rid) for s, cid, text, day, kind, rid in raw]
+    return _tasks(ws, raw)
+
+
+def _tasks(ws: Workspace, raw: list[tuple]) -> list[Task]:
+    """Named tasks, the user's own children first within each section (then by date, as before)."""
+    children = {t[1] for t in raw}
+    names = _names(ws, children)
+    own = access.own_first(ws=ws, child_ids=sorted(c for c in children if c is not None))
+    tasks = [Task(s, cid, names.get(cid, "?"), text, day, kind, rid, cid in own)
+             for s, cid, text, day, kind, rid in raw]
+    return sorted(tasks, key=lambda t: not t.own)  # stable: sections and dates keep their order

@@ -33,6 +33,9 @@ class DocumentActions(QObject):
                  lambda: self.gp_letter("start")),
                 ("letter_end", self.tr("&Feedback to the GP…"), "",
                  lambda: self.gp_letter("end"))))
+        if self.w.ws.user.role == "coordinator":  # she writes letters, but a journal summary is clinical
+            self.actions["journal"].setEnabled(False)
+            self.actions["journal"].setVisible(False)
 
     def _done(self, written: list[Path]) -> None:
         self.last_folder = written[0].parent

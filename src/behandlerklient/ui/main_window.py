@@ -154,6 +154,10 @@ class MainWindow(WindowHost):
         tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for a in (self.queue_action, self.new_child_action, self.new_course_action, self.new_session_action):
             tb.addAction(a)
+        if self.ws.user.role == "coordinator":  # courses and sessions are clinical work (docs/access.md)
+            for a in (self.new_course_action, self.new_session_action):
+                a.setEnabled(False)
+                a.setVisible(False)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt naming
         # Quitting never loses typing: an open session editor saves its draft first.

@@ -72,6 +72,11 @@ class PathwayActions(QObject):
                 ("send_review", self.tr("Send session for super&vision"), "", self.send_review),
                 ("meeting", self.tr("Supervision &meeting…"), "", self.meeting),
                 ("reports", self.tr("Reports and manual fidelity…"), "Ctrl+Shift+P", self.reports)))
+        if self.ws.user.role == "coordinator":  # she registers contacts; the clinical steps are not hers
+            for key, action in self.actions.items():
+                if key != "contact":
+                    action.setEnabled(False)
+                    action.setVisible(False)
 
     # -- context --------------------------------------------------------------------------
     def _child(self):  # noqa: ANN202

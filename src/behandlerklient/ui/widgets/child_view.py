@@ -121,6 +121,12 @@ class ChildView(QWidget):
                       select_course: int | None = None) -> None:
         self.overview = ov
         self.record = record
+        # A user who may not read the child's clinical notes (a coordinator) gets no journal tab and no clinical
+        # buttons; the services refuse her those records anyway (services/access.py).
+        clinical = record is None or record.clinical_notes
+        self.tabs.setTabVisible(self.tabs.indexOf(self.journal), clinical)
+        self.new_course_button.setVisible(clinical)
+        self.new_session_button.setVisible(clinical)
         self.timeline.show_record(record)
         self.journal.show_record(record)
         names = {v.course.id: f"{v.track_name} ({v.course.start_date:%d.%m.%Y})" for v in (ov.courses if ov else [])}

@@ -46,7 +46,7 @@ class WorkQueueWidget(QWidget):
             font = head.font(0)
             font.setBold(True)
             head.setFont(0, font)
-            for t in sorted(mine, key=lambda t: t.day):
+            for t in sorted(mine, key=lambda t: (not t.own, t.day)):  # her own caseload first
                 item = QTreeWidgetItem(head, [t.text, t.child_name, _d(t.day)])
                 item.setData(0, TASK_ROLE, t)
             heads.append(head)
