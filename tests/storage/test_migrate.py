@@ -2,8 +2,10 @@ from pathlib import Path
 
 import pytest
 
+from behandlerklient.core import uid
 from behandlerklient.core.errors import DatabaseTooNew
 from behandlerklient.storage.database import Database
+from behandlerklient.storage.identity import SHARED_TABLES
 from behandlerklient.storage.migrate import (
     Migration,
     applied_version,
@@ -213,6 +215,8 @@ LADDER_ROWS: list[tuple[str, dict]] = [
     ("supervision_meeting_courses", {"id": 1, "meeting_id": 1, "course_id": 1}),
     ("child_changes", {"id": 1, "child_id": 1, "field": "school", "old_value": "", "new_value": "Syddal Skole",
                        "changed_by": 1, "changed_at": T2}),
+    ("ui_drafts", {"id": 1, "user_id": 1, "kind": "session", "context": '{"course": 1}', "payload": '{"agenda": "Halvt skrevet"}',
+                   "saved_at": T2}),
     ("child_changes", {"id": 2, "child_id": 1, "guardian_id": 2, "field": "guardian.has_custody", "old_value": "1",
                        "new_value": "0", "reason": "Afgørelse", "changed_by": 1, "changed_at": T2}),
 ]
@@ -316,6 +320,14 @@ def test_a_database_with_data_upgrades_from_every_earlier_schema(version: int, t
             count = sum(1 for t, _ in written if t == table)
             assert db.scalar(f"SELECT count(*) FROM {table}") == count, f"{table} gained or lost rows"
         assert db.query("PRAGMA foreign_key_check") == []
+        # Global identity: every shared row was given a UUIDv7 and this installation's device, ascending with the
+        # local ids (time-ordered ids stay time-ordered).
+        device = db.scalar("SELECT device_uid FROM device")
+        assert uid.is_uuid7(device)
+        for table in sorted(kinds & SHARED_TABLES):
+            rows = db.query(f"SELECT uid, origin_device FROM {table} ORDER BY id")
+            assert all(uid.is_uuid7(r[0]) and r[1] == device for r in rows), table
+            assert [r[0] for r in rows] == sorted(r[0] for r in rows), table
         failed = [c for c in integrity.verify(ws=dataclasses.replace(ws, db=db)) if not c.ok
                   and not (c.name in SIGNATURE_CHECKS and written_signed_era)]
         assert failed == [], f"verify after upgrading from schema {version}: {failed}"

@@ -74,11 +74,12 @@ def save_ratings(*, ws: Workspace, session_id: int, kind: str, items: list[Ratin
     with ws.db.transaction():
         ws.db.executemany(  # one statement for the whole checklist (the demo rates thousands of sessions)
             "INSERT INTO fidelity_ratings (session_id, rater_id, rater_kind, item_key, item_label, adherence, "
-            "competence, comment, rated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(session_id, rater_kind, "
+            "competence, comment, rated_at, uid, origin_device) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, uuid7(), ?) "
+            "ON CONFLICT(session_id, rater_kind, "
             "item_key) DO UPDATE SET rater_id = excluded.rater_id, adherence = excluded.adherence, "
             "competence = excluded.competence, comment = excluded.comment, rated_at = excluded.rated_at",
             [(session_id, ws.user.id, kind, r.item_key, known[r.item_key], r.adherence, r.competence, r.comment,
-              rated_at) for r in items])
+              rated_at, ws.db.device_uid) for r in items])
         audit.record(ws.db, user_id=ws.user.id, action="supervise" if kind == "supervisor" else "create", now=now,
                      child_id=row["child_id"], obj=f"fidelity:{kind}:session:{session_id}")
     return Changes(sessions=True)
