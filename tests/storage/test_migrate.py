@@ -1,9 +1,11 @@
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
 from behandlerklient.core import uid
 from behandlerklient.core.errors import DatabaseTooNew
+from behandlerklient.services import audit
 from behandlerklient.storage.database import Database
 from behandlerklient.storage.identity import SHARED_TABLES
 from behandlerklient.storage.migrate import (
@@ -331,6 +333,15 @@ def test_a_database_with_data_upgrades_from_every_earlier_schema(version: int, t
         failed = [c for c in integrity.verify(ws=dataclasses.replace(ws, db=db)) if not c.ok
                   and not (c.name in SIGNATURE_CHECKS and written_signed_era)]
         assert failed == [], f"verify after upgrading from schema {version}: {failed}"
+
+        # The old single chain is now the local device's chain: a new row links to its head and all of it verifies.
+        head = db.query_one("SELECT last_id, last_hash FROM audit_head")
+        with db.transaction():
+            audit.record(db, user_id=None, action="view", now=datetime(2026, 3, 1, tzinfo=timezone.utc), child_id=1,
+                         obj="child:1")
+        newest = db.query_one("SELECT prev_hash, origin_device FROM audit_log ORDER BY id DESC LIMIT 1")
+        assert (newest["prev_hash"], newest["origin_device"]) == (head["last_hash"], device)
+        assert audit.verify_chain(db).ok
 
         # Signed records stay frozen; drafts stay editable.
         frozen = 0
