@@ -22,7 +22,9 @@ from behandlerklient.core import canonical
 from behandlerklient.core.models import User
 from behandlerklient.security import keyfile as kf
 from behandlerklient.storage.clock import now_utc, to_text
+from behandlerklient.storage import users
 from behandlerklient.storage.database import Database
+from behandlerklient.storage.outbox import OutboxRepository
 from behandlerklient.storage.signatures import SignatureRepository
 
 if TYPE_CHECKING:
@@ -236,6 +238,21 @@ def flush(db: Database, *, at: str, records: bool = True) -> None:
                       digest=canonical.digest(payload), signature=_b64(signer.private.sign(payload)),
                       records=[(kind, row["id"], ",".join(cols)) for kind, row, cols in records.get(user_id, [])],
                       audit_ids=[a[0] for a in audit.get(user_id, [])])
+        for kind, row, _cols in records.get(user_id, []):
+            _to_outbox(db, signer, kind, row, at)
+
+
+def _to_outbox(db: Database, signer: Signer, kind: str, row: Any, at: str) -> None:
+    """The record's envelope, signed by its author, in the signing transaction (sync.md, outbox)."""
+    outbox = OutboxRepository(db)
+    payload = outbox.global_row(kind, row["id"])
+    author = users.username_of(db, signer.user_id) or ""
+    child = outbox.child_uid(kind, row)
+    data = canonical.envelope(uid=row["uid"], kind=kind, child=child, author=author, device=row["origin_device"],
+                              signed_at=at, payload=payload)
+    outbox.add(uid=row["uid"], kind=kind, record_id=row["id"], child_uid=child, author=author, signed_at=at,
+               envelope=data.decode("utf-8"), content_hash=canonical.digest(data),
+               signature=_b64(signer.private.sign(data)))
 
 
 IMPORT_SEAL_ROWS = 1000  # records per import seal: an import of any size holds one page of rows at a time

@@ -52,7 +52,7 @@ def id_taken(db: Database, table: str, row_id: int) -> bool:
 
 
 def global_rows(db: Database, table: str, columns: list[str], refs: dict[str, str],
-                sources: dict[str, str] | None = None) -> Iterator[dict[str, Any]]:
+                sources: dict[str, str] | None = None, *, record_id: int | None = None) -> Iterator[dict[str, Any]]:
     """Every row of the table in id order with global references (export format 2): the local `id` left out, a
     reference to a user as the user name, to any other record as that record's uid. `sources` maps a
     journal entry's `source` to the table its `source_id` points into."""
@@ -69,7 +69,8 @@ def global_rows(db: Database, table: str, columns: list[str], refs: dict[str, st
                              for kind, ref in sources.items())
             picks.append(f"CASE t.source {cases} END")
     names = [c for c in columns if c != "id"]
-    cursor = db.execute(f"SELECT {', '.join(picks)} FROM {table} t {' '.join(joins)} ORDER BY t.id")
+    where, params = ("WHERE t.id = ?", (record_id,)) if record_id is not None else ("", ())
+    cursor = db.execute(f"SELECT {', '.join(picks)} FROM {table} t {' '.join(joins)} {where} ORDER BY t.id", params)
     while batch := cursor.fetchmany(PAGE_ROWS):
         for r in batch:
             yield dict(zip(names, r))

@@ -308,3 +308,29 @@ WHEN NEW.singleton IS NOT 1
      OR NEW.last_hash IS NOT (SELECT hash FROM audit_log WHERE id = NEW.last_id)
 BEGIN SELECT RAISE(ABORT, 'the audit head cannot be changed except to the device''s last row'); END;
 CREATE INDEX audit_by_device ON audit_log (origin_device, id);
+
+-- The outbox (sync.md, protocol step 1): when a record is signed, the same transaction writes its envelope here
+-- (global references, the author's user name, canonical-JSON SHA-256, the author's Ed25519 signature). Drafts
+-- never enter it. Rows are never removed or rewritten; only `sent_at` is set once, when the server has them.
+CREATE TABLE sync_outbox (
+    id            INTEGER PRIMARY KEY,
+    uid           TEXT NOT NULL UNIQUE,     -- the record's uid
+    kind          TEXT NOT NULL,            -- its table
+    record_id     INTEGER NOT NULL,         -- its local id (local only; the envelope names the uid)
+    child_uid     TEXT,
+    author        TEXT NOT NULL,            -- user name
+    signed_at     TEXT NOT NULL,
+    envelope      TEXT NOT NULL,            -- canonical JSON, what the hash and the signature cover
+    content_hash  TEXT NOT NULL,            -- sha256 hex of `envelope`
+    signature     TEXT NOT NULL,            -- base64 Ed25519 by the author's key
+    sent_at       TEXT,
+    UNIQUE (kind, record_id)
+);
+CREATE TRIGGER sync_outbox_kept BEFORE DELETE ON sync_outbox
+BEGIN SELECT RAISE(ABORT, 'the outbox is append-only'); END;
+CREATE TRIGGER sync_outbox_frozen BEFORE UPDATE ON sync_outbox
+WHEN OLD.sent_at IS NOT NULL OR NEW.id IS NOT OLD.id OR NEW.uid IS NOT OLD.uid OR NEW.kind IS NOT OLD.kind
+     OR NEW.record_id IS NOT OLD.record_id OR NEW.child_uid IS NOT OLD.child_uid OR NEW.author IS NOT OLD.author
+     OR NEW.signed_at IS NOT OLD.signed_at OR NEW.envelope IS NOT OLD.envelope
+     OR NEW.content_hash IS NOT OLD.content_hash OR NEW.signature IS NOT OLD.signature
+BEGIN SELECT RAISE(ABORT, 'an outbox envelope never changes'); END;
