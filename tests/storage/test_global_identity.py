@@ -57,7 +57,8 @@ def test_every_service_path_gives_every_shared_row_a_uid_and_the_device(filled, 
     master_data.save(ws=ws, child_id=1, edited=dataclasses.replace(child, school="Ny Skole"))
     course_id = ws.db.scalar("SELECT id FROM courses ORDER BY id LIMIT 1")
     supervisor = next(u for u in UserRepository(ws.db).all() if u.role == "supervisor")
-    supervision.log_meeting(ws=dataclasses.replace(ws, user=supervisor), meeting_date=TODAY, kind="individual", course_ids=[course_id], notes="Møde")
+    supervision.log_meeting(ws=dataclasses.replace(ws, user=supervisor), meeting_date=TODAY, kind="individual",
+                            course_ids=[course_id], notes="Møde")
     session_id = ws.db.scalar("SELECT id FROM sessions WHERE state = 'signed' AND author_id = ? LIMIT 1", (ws.user.id,))
     if session_id is not None:
         items = supervision.checklist(ws=ws, session_id=session_id)

@@ -1,4 +1,4 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -217,8 +217,8 @@ LADDER_ROWS: list[tuple[str, dict]] = [
     ("supervision_meeting_courses", {"id": 1, "meeting_id": 1, "course_id": 1}),
     ("child_changes", {"id": 1, "child_id": 1, "field": "school", "old_value": "", "new_value": "Syddal Skole",
                        "changed_by": 1, "changed_at": T2}),
-    ("ui_drafts", {"id": 1, "user_id": 1, "kind": "session", "context": '{"course": 1}', "payload": '{"agenda": "Halvt skrevet"}',
-                   "saved_at": T2}),
+    ("ui_drafts", {"id": 1, "user_id": 1, "kind": "session", "context": '{"course": 1}',
+                   "payload": '{"agenda": "Halvt skrevet"}', "saved_at": T2}),
     ("child_changes", {"id": 2, "child_id": 1, "guardian_id": 2, "field": "guardian.has_custody", "old_value": "1",
                        "new_value": "0", "reason": "Afgørelse", "changed_by": 1, "changed_at": T2}),
 ]
@@ -337,7 +337,7 @@ def test_a_database_with_data_upgrades_from_every_earlier_schema(version: int, t
         # The old single chain is now the local device's chain: a new row links to its head and all of it verifies.
         head = db.query_one("SELECT last_id, last_hash FROM audit_head")
         with db.transaction():
-            audit.record(db, user_id=None, action="view", now=datetime(2026, 3, 1, tzinfo=timezone.utc), child_id=1,
+            audit.record(db, user_id=None, action="view", now=datetime(2026, 3, 1, tzinfo=UTC), child_id=1,
                          obj="child:1")
         newest = db.query_one("SELECT prev_hash, origin_device FROM audit_log ORDER BY id DESC LIMIT 1")
         assert (newest["prev_hash"], newest["origin_device"]) == (head["last_hash"], device)

@@ -21,8 +21,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from behandlerklient.core import canonical
 from behandlerklient.core.models import User
 from behandlerklient.security import keyfile as kf
-from behandlerklient.storage.clock import now_utc, to_text
 from behandlerklient.storage import users
+from behandlerklient.storage.clock import now_utc, to_text
 from behandlerklient.storage.database import Database
 from behandlerklient.storage.outbox import OutboxRepository
 from behandlerklient.storage.signatures import SignatureRepository
@@ -212,12 +212,12 @@ def flush(db: Database, *, at: str, records: bool = True) -> None:
         return
     repo = SignatureRepository(db)
     to_sign = records
-    records: dict[int, list[tuple[str, Any, list[str]]]] = {}
+    by_author: dict[int, list[tuple[str, Any, list[str]]]] = {}
     for pending in repo.pending() if to_sign else []:
         kind = pending["kind"]
         spec, row = SIGNED.get(kind), repo.row(kind, pending["record_id"])
         if spec is not None and row is not None and row[spec.author_column] in signers:
-            records.setdefault(row[spec.author_column], []).append((kind, row, columns_of(db, kind)))
+            by_author.setdefault(row[spec.author_column], []).append((kind, row, columns_of(db, kind)))
     audit: dict[int, list[tuple[int, int, str]]] = {}
     later: list[tuple[int, int, str]] = []
     for audit_id, user_id, chain_hash in db.unsealed_audit:
@@ -227,18 +227,18 @@ def flush(db: Database, *, at: str, records: bool = True) -> None:
         elif user_id in signers and written == chain_hash:  # not rolled back meanwhile
             audit.setdefault(user_id, []).append((audit_id, user_id, chain_hash))
     db.unsealed_audit[:] = later
-    for user_id in sorted(set(records) | set(audit)):
+    for user_id in sorted(set(by_author) | set(audit)):
         signer = signers[user_id]
         items = [(kind, row["id"], canonical.digest(record_payload(kind, SIGNED[kind], row, cols, at)))
-                 for kind, row, cols in records.get(user_id, [])]
+                 for kind, row, cols in by_author.get(user_id, [])]
         prev = repo.last_seal_digest(signer.key_id)
         payload = canonical.seal(key_id=signer.key_id, signed_at=at, records=items, audit=audit.get(user_id, []),
                                  prev=prev)
         repo.add_seal(key_id=signer.key_id, version=canonical.VERSION, signed_at=at, prev=prev,
                       digest=canonical.digest(payload), signature=_b64(signer.private.sign(payload)),
-                      records=[(kind, row["id"], ",".join(cols)) for kind, row, cols in records.get(user_id, [])],
+                      records=[(kind, row["id"], ",".join(cols)) for kind, row, cols in by_author.get(user_id, [])],
                       audit_ids=[a[0] for a in audit.get(user_id, [])])
-        for kind, row, _cols in records.get(user_id, []):
+        for kind, row, _cols in by_author.get(user_id, []):
             _to_outbox(db, signer, kind, row, at)
 
 

@@ -66,14 +66,14 @@ def global_rows(db: Database, table: str, columns: list[str], refs: dict[str, st
             joins.append(f"LEFT JOIN {ref} r{n} ON r{n}.id = t.{col}")
         else:  # one column, several tables: the source names which
             cases = " ".join(f"WHEN '{kind}' THEN (SELECT uid FROM {ref} WHERE id = t.source_id)"
-                             for kind, ref in sources.items())
+                             for kind, ref in (sources or {}).items())
             picks.append(f"CASE t.source {cases} END")
     names = [c for c in columns if c != "id"]
     where, params = ("WHERE t.id = ?", (record_id,)) if record_id is not None else ("", ())
     cursor = db.execute(f"SELECT {', '.join(picks)} FROM {table} t {' '.join(joins)} {where} ORDER BY t.id", params)
     while batch := cursor.fetchmany(PAGE_ROWS):
         for r in batch:
-            yield dict(zip(names, r))
+            yield dict(zip(names, r, strict=True))
 
 
 def floor_id(db: Database, table: str) -> int:
