@@ -13,6 +13,7 @@ def test_layout_follows_rfc_9562_version_7():
     assert uid.is_uuid7(text)
     assert not uid.is_uuid7(str(uuid.uuid4()))
     assert not uid.is_uuid7(7)
+    assert not uid.is_uuid7(text + "\n") and not uid.is_uuid7(text.upper())
 
 
 def test_strictly_increasing_within_a_millisecond_and_when_the_clock_steps_back():

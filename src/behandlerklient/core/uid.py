@@ -13,7 +13,7 @@ import threading
 import time
 import uuid
 
-_PATTERN = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+_PATTERN = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 _lock = threading.Lock()
 _last_ms = 0
 _counter = 0
@@ -37,7 +37,7 @@ def uuid7(now_ms: int | None = None) -> str:
 
 
 def is_uuid7(text: object) -> bool:
-    return isinstance(text, str) and bool(_PATTERN.match(text))
+    return isinstance(text, str) and bool(_PATTERN.fullmatch(text))
 
 
 def millis(text: str) -> int:

@@ -233,12 +233,12 @@ class _Importer:
             if not uidmod.is_uuid7(values[col]):
                 raise _fail(f"{table} række {i}: feltet {col!r} er ikke et globalt id (UUIDv7).")
         refs = dict(TABLES[number][1])
-        if table == "journal_entries" and values.get("source") in SOURCE_TABLES:
+        if table == "journal_entries" and isinstance(values.get("source"), str) and values["source"] in SOURCE_TABLES:
             refs["source_id"] = SOURCE_TABLES[values["source"]]
         for col, ref in refs.items():
             if values[col] is None:
                 continue
-            if not isinstance(values[col], str):
+            if not isinstance(values[col], str) or (ref != "users" and not uidmod.is_uuid7(values[col])):
                 raise _fail(f"{table} række {i}: feltet {col} skal være "
                             f"{'et brugernavn' if ref == 'users' else 'et globalt id (uid)'}.")
             if ref == "users":
