@@ -298,7 +298,7 @@ def _add_functions(conn: Any) -> None:
     # The search index's triggers compute a child's search terms with the same code as the query side.
     conn.create_function("search_terms", 3, search_terms.terms_json, deterministic=True)
     # Global ids for the schema-13 back-fill and any statement that makes them in SQL (not deterministic).
-    conn.create_function("uuid7", 0, uid.uuid7)
+    conn.create_function("uuid7", 0, lambda: uid.uuid7())  # late-bound: one generator for SQL and Python
 
 
 def sqlcipher_version() -> str:
