@@ -250,7 +250,7 @@ def _to_outbox(db: Database, signer: Signer, kind: str, row: Any, at: str) -> No
     child = outbox.child_uid(kind, row)
     data = canonical.envelope(uid=row["uid"], kind=kind, child=child, author=author, device=row["origin_device"],
                               signed_at=at, payload=payload)
-    outbox.add(uid=row["uid"], kind=kind, record_id=row["id"], child_uid=child, author=author, signed_at=at,
+    outbox.add(uid=row["uid"], kind=kind, record_id=row["id"], child_uid=child, author=author, sealed_at=at,
                envelope=data.decode("utf-8"), content_hash=canonical.digest(data),
                signature=_b64(signer.private.sign(data)))
 

@@ -31,12 +31,12 @@ class OutboxRepository:
                                   "WHERE c.id = ?", (row["course_id"],))
         return None  # a group session: its children are named by their own sessions
 
-    def add(self, *, uid: str, kind: str, record_id: int, child_uid: str | None, author: str, signed_at: str,
+    def add(self, *, uid: str, kind: str, record_id: int, child_uid: str | None, author: str, sealed_at: str,
             envelope: str, content_hash: str, signature: str) -> None:
         self.db.execute(
-            "INSERT INTO sync_outbox (uid, kind, record_id, child_uid, author, signed_at, envelope, content_hash, "
+            "INSERT INTO sync_outbox (uid, kind, record_id, child_uid, author, sealed_at, envelope, content_hash, "
             "signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (uid, kind, record_id, child_uid, author, signed_at, envelope, content_hash, signature))
+            (uid, kind, record_id, child_uid, author, sealed_at, envelope, content_hash, signature))
 
     def all(self) -> list[Any]:
         return self.db.query("SELECT * FROM sync_outbox ORDER BY id")

@@ -319,7 +319,7 @@ CREATE TABLE sync_outbox (
     record_id     INTEGER NOT NULL,         -- its local id (local only; the envelope names the uid)
     child_uid     TEXT,
     author        TEXT NOT NULL,            -- user name
-    signed_at     TEXT NOT NULL,
+    sealed_at     TEXT NOT NULL,            -- when its record was signed (no signed_at: not a signed record)
     envelope      TEXT NOT NULL,            -- canonical JSON, what the hash and the signature cover
     content_hash  TEXT NOT NULL,            -- sha256 hex of `envelope`
     signature     TEXT NOT NULL,            -- base64 Ed25519 by the author's key
@@ -331,6 +331,6 @@ BEGIN SELECT RAISE(ABORT, 'the outbox is append-only'); END;
 CREATE TRIGGER sync_outbox_frozen BEFORE UPDATE ON sync_outbox
 WHEN OLD.sent_at IS NOT NULL OR NEW.id IS NOT OLD.id OR NEW.uid IS NOT OLD.uid OR NEW.kind IS NOT OLD.kind
      OR NEW.record_id IS NOT OLD.record_id OR NEW.child_uid IS NOT OLD.child_uid OR NEW.author IS NOT OLD.author
-     OR NEW.signed_at IS NOT OLD.signed_at OR NEW.envelope IS NOT OLD.envelope
+     OR NEW.sealed_at IS NOT OLD.sealed_at OR NEW.envelope IS NOT OLD.envelope
      OR NEW.content_hash IS NOT OLD.content_hash OR NEW.signature IS NOT OLD.signature
 BEGIN SELECT RAISE(ABORT, 'an outbox envelope never changes'); END;
