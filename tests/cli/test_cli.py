@@ -59,8 +59,8 @@ def test_demo_list_and_verify(db_path, capsys, env) -> None:
 
 def test_verify_fails_on_a_damaged_database(ws, db_path, capsys, env) -> None:
     ws.db.execute("PRAGMA foreign_keys = OFF")
-    ws.db.execute("INSERT INTO contacts (child_id, contact_date, made_by, way, created_at) "
-                  "VALUES (777, '2026-01-01', 'parent', 'self', 'x')")
+    ws.db.insert("contacts", {"child_id": 777, "contact_date": "2026-01-01", "made_by": "parent", "way": "self",
+                              "created_at": "x"})
     ws.close()
     code, out, err = run(capsys, "verify", "--db", str(db_path))
     assert code == 4 and "FEJL foreign_keys" in out and err.strip()

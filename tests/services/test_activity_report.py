@@ -52,7 +52,7 @@ def test_counts_match_an_independent_count_of_the_export(data) -> None:
     r, t, _c = data
     in_period = [c for c in t["contacts"] if FROM.isoformat() <= c["contact_date"] <= TO.isoformat()]
     assert r["contacts"]["total"] == len(in_period)
-    ids = {c["id"] for c in in_period}
+    ids = {c["uid"] for c in in_period}
     decisions = {}
     for i in sorted(t["intakes"], key=lambda i: i["talk_number"]):
         if i["contact_id"] in ids and i["signed_at"] and i["decision_group"]:
@@ -65,7 +65,7 @@ def test_counts_match_an_independent_count_of_the_export(data) -> None:
     notifications = [n for n in t["notifications"] if FROM.isoformat() <= n["notified_on"] <= TO.isoformat()
                      and n["signed_at"]]
     assert r["notifications"] == len(notifications)
-    girls = {c["id"] for c in t["children"] if c["sex"] == "F"}
+    girls = {c["uid"] for c in t["children"] if c["sex"] == "F"}
     assert r["children"]["by_sex"].get("F", 0) == len({c["child_id"] for c in in_period if c["child_id"] in girls})
 
 

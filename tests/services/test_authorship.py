@@ -1,9 +1,11 @@
 """Only a draft's author signs it, and every signing rule is checked before the passphrase is needed."""
 
+import re
 from datetime import date, datetime, timezone
 
 import pytest
 
+from behandlerklient.core import uid
 from behandlerklient.core.errors import InvalidInput, KnownError, RuleRefused
 from behandlerklient.core.models import JournalEntry, SessionParts, User
 from behandlerklient.services import group_sessions, journal, pathway, records, sessions, timeline, transfer, workspace
@@ -268,7 +270,11 @@ def test_import_into_a_database_with_data_points_entries_at_their_own_records(ws
     try:
         transfer.import_json(ws=target, text=text)
         first = target.db.scalar("SELECT max(id) FROM contacts")
-        transfer.import_json(ws=target, text=text.replace("1503164011", "1503164013"))  # the same data, a new child
+        # The same data as new records of a new child (new global ids: the same ids would be the same records).
+        fresh: dict[str, str] = {}
+        renewed = re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}",
+                         lambda m: fresh.setdefault(m.group(0), uid.uuid7()), text)
+        transfer.import_json(ws=target, text=renewed.replace("1503164011", "1503164013"))
         imported = target.db.query_one(
             "SELECT id, source_id FROM journal_entries WHERE source = 'contact' ORDER BY id DESC")
         assert imported["source_id"] != first

@@ -1,5 +1,8 @@
 import json
+import re
 from datetime import date
+
+import pytest
 
 from behandlerklient.core import cpr
 from behandlerklient.core.ages import age_on
@@ -12,6 +15,29 @@ def _tables(ws) -> dict:
     return json.loads(transfer.export_json(ws=ws))["tables"]
 
 
+def _numbered(tables: dict) -> dict:
+    """Global ids (random by design) replaced by their order of first appearance, so two builds compare."""
+    seen: dict[str, str] = {}
+    text = re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}",
+                  lambda m: seen.setdefault(m.group(0), f"uid-{len(seen)}"), json.dumps(tables, ensure_ascii=False))
+    return json.loads(text)
+
+
+@pytest.fixture
+def counted_uids(monkeypatch):
+    """A deterministic uuid7 (same layout, a counter for time and randomness); call reset() before each build."""
+    from behandlerklient.core import uid
+
+    state = {"n": 0}
+
+    def fake() -> str:
+        state["n"] += 1
+        return f"{state['n']:08x}-0000-7000-8000-{state['n']:012x}"
+
+    monkeypatch.setattr(uid, "uuid7", fake)
+    return lambda: state.update(n=0)
+
+
 def test_deterministic_for_a_seed(ws, tmp_path) -> None:
     from behandlerklient.services import workspace
     from tests.conftest import PASSPHRASE
@@ -21,7 +47,7 @@ def test_deterministic_for_a_seed(ws, tmp_path) -> None:
                              role="therapist", title="Psykolog", phone="59 66 60 01")
     try:
         demo.generate(ws=other, children_count=30, seed=42, today=TODAY)
-        mine, theirs = _tables(ws), _tables(other)
+        mine, theirs = _numbered(_tables(ws)), _numbered(_tables(other))
         mine.pop("users"), theirs.pop("users")  # the logged-in user's own created_at differs
         assert mine == theirs
     finally:
@@ -116,16 +142,20 @@ HELD = {"audit_head": 1, "audit_log": 1049, "child_search_terms": 1350, "childre
 
 
 # A digest of every row the same demo adds (see _added_rows), taken from the one-call-at-a-time build
-# (bulk=False) once signatures landed (their key registration adds one audit row: 1049, was 1048); schema 13 added
-# the caseloads (each child held by whoever registered it), the supervision pairs and the coordinator.
-HELD_DIGEST = "f13c36df4823e5ac81a1ee58c6f2cd198802373b34d0f81320c20b7f2d1227c0"
+# (bulk=False) once signatures landed (their key registration adds one audit row: 1049, was 1048); the caseloads
+# schema added the caseloads (each child held by whoever registered it), the supervision pairs and the
+# coordinator; the global-identity schema made signatures cover uid and origin_device (record_signatures.columns);
+# the random uids themselves are left out of the comparison (RANDOM_COLUMNS).
+HELD_DIGEST = "54449192c6d45c58bbc9bc076ed68db186cf27999b4831d530a1d535631104ba"
 
 
 # Each user's Ed25519 key is random, and so are the seals' signatures made with it (verify checks them); which
 # seal covers a row (seal_id) follows the transactions, which a batched build groups differently: what is
 # compared is that every signed row and audit row is covered. An event's uid (and so the next event's base_uid)
 # is random too; the values the events fold to are compared in the tables they are cached in.
-RANDOM_TABLES = {"signing_keys", "seals", "events"}
+# Global ids and the device id are random by design, and the outbox's envelopes carry them and signatures.
+RANDOM_TABLES = {"signing_keys", "seals", "events", "device", "sync_outbox"}
+RANDOM_COLUMNS = ("prev_hash", "hash", "last_hash", "seal_id", "uid", "origin_device")
 
 
 def _rows(ws) -> dict[str, list[str]]:
@@ -138,7 +168,7 @@ def _rows(ws) -> dict[str, list[str]]:
     out = {}
     for table in set(tables) - RANDOM_TABLES:
         rows = ws.db.query(f"SELECT * FROM {table}")
-        out[table] = sorted(json.dumps({k: r[k] for k in r.keys() if k not in ("prev_hash", "hash", "last_hash", "seal_id")},
+        out[table] = sorted(json.dumps({k: r[k] for k in r.keys() if k not in RANDOM_COLUMNS},
                                        ensure_ascii=False, sort_keys=True) for r in rows)
     return out
 
@@ -164,7 +194,8 @@ def test_the_demo_holds_what_it_held_and_passes_verify(ws) -> None:
     assert all(c.ok for c in integrity.verify(ws=ws))
 
 
-def test_the_batched_build_writes_what_the_services_write_one_by_one(ws, template_db, tmp_path) -> None:
+def test_the_batched_build_writes_what_the_services_write_one_by_one(ws, template_db, tmp_path,
+                                                                     counted_uids) -> None:
     # The bulk build runs the same service code, only without savepoints and with the audit rows written at the
     # end of each batch: every row, the audit chain's hashes included, must be what the plain path writes.
     import shutil
@@ -179,8 +210,12 @@ def test_the_batched_build_writes_what_the_services_write_one_by_one(ws, templat
     shutil.copy2(kf.keyfile_path(template_db), kf.keyfile_path(plain_path))
     plain = workspace.unlock(path=plain_path, passphrase=PASSPHRASE, username=USERNAME)
     try:
+        counted_uids()
         demo.generate(ws=plain, children_count=40, seed=7, today=TODAY, bulk=False)
+        counted_uids()  # the same global ids in the same order: the chain's hashes must then be equal too
         demo.generate(ws=ws, children_count=40, seed=7, today=TODAY, bulk=True)
+        uids = "SELECT uid FROM sessions ORDER BY id"
+        assert ws.db.query(uids) == plain.db.query(uids)
         chain = "SELECT id, hash FROM audit_log ORDER BY id"
         assert ws.db.query(chain) == plain.db.query(chain)
         assert _rows(ws) == _rows(plain)

@@ -17,7 +17,8 @@ def test_verify_passes_on_a_healthy_database(ws) -> None:
 
 def test_verify_finds_broken_foreign_keys(ws) -> None:
     ws.db.execute("PRAGMA foreign_keys = OFF")
-    ws.db.execute("INSERT INTO guardians (child_id, name) VALUES (4242, 'Forældreløs')")
+    ws.db.execute("INSERT INTO guardians (child_id, name, uid, origin_device) "
+                  "VALUES (4242, 'Forældreløs', uuid7(), (SELECT device_uid FROM device))")
     ws.db.execute("PRAGMA foreign_keys = ON")
     fk = next(c for c in integrity.verify(ws=ws) if c.name == "foreign_keys")
     assert not fk.ok and "guardians" in fk.detail

@@ -65,8 +65,9 @@ def test_the_search_index_of_a_huge_name_is_bounded() -> None:
 
 def test_a_huge_name_already_in_the_database_indexes_bounded_and_stays_findable(ws) -> None:
     """An older database or an import may hold one: the triggers that keep the index use the same bound."""
-    ws.db.execute("INSERT INTO children (first_name, last_name, sort_key, cpr, birth_date, sex, created_at) "
-                  "VALUES (?, 'Quistgaard', 'x', '2403144321', '2014-03-24', 'F', '2026-01-01T00:00:00Z')", (HUGE,))
+    ws.db.execute("INSERT INTO children (first_name, last_name, sort_key, cpr, birth_date, sex, created_at, uid, "
+                  "origin_device) VALUES (?, 'Quistgaard', 'x', '2403144321', '2014-03-24', 'F', "
+                  "'2026-01-01T00:00:00Z', uuid7(), (SELECT device_uid FROM device))", (HUGE,))
     count, chars = ws.db.query_one("SELECT count(*), sum(length(term)) FROM child_search_terms")
     assert count <= MAX_WORDS * MAX_TERM and chars < 10_000
     assert [r.id for r in children.search(ws=ws, text="zachariaszachariaszachariaszacharias quist")]

@@ -192,9 +192,12 @@ def _rewrite_chain_from(db: Database, first_id: int, *, drop_from: int | None = 
         db.execute("UPDATE audit_log SET detail = 'intet at se' WHERE id = ?", (first_id,))
     prev = db.scalar("SELECT hash FROM audit_log WHERE id = ?", (first_id - 1,)) or ""
     last = (0, "")
-    for r in db.query("SELECT id, at, user_id, action, child_id, object, detail FROM audit_log WHERE id >= ? "
-                      "ORDER BY id", (first_id,)):
-        digest = audit._hash(prev, *r)
+    v2_from = db.scalar("SELECT audit_v2_from FROM device")
+    for r in db.query("SELECT a.id, a.at, a.user_id, a.action, a.child_id, a.object, a.detail, a.uid, "
+                      "a.origin_device, u.username, c.uid FROM audit_log a LEFT JOIN users u ON u.id = a.user_id "
+                      "LEFT JOIN children c ON c.id = a.child_id WHERE a.id >= ? ORDER BY a.id", (first_id,)):
+        digest = audit._hash(prev, *r[:7]) if r[0] < v2_from else audit._hash_v2(
+            r[8], r[7], prev, r[1], r[9], r[3], r[10], r[5], r[6])  # each device's chain (schema 13)
         db.execute("UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?", (prev, digest, r[0]))
         prev, last = digest, (r[0], digest)
     if drop_from is not None:

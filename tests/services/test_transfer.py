@@ -59,7 +59,7 @@ def test_importing_twice_is_refused_whole(filled, tmp_path) -> None:
         text = transfer.export_json(ws=filled)
         transfer.import_json(ws=target, text=text)
         before = _export(target)
-        with pytest.raises(InvalidInput, match="CPR-nummeret findes allerede"):
+        with pytest.raises(InvalidInput, match="findes allerede her"):  # the same global ids: the same records
             transfer.import_json(ws=target, text=text)
         assert _export(target) == before  # all or nothing
     finally:
@@ -80,7 +80,11 @@ def _mutate(text: str, fn) -> str:
     (lambda d: d["tables"]["children"][0].update(cpr="320115-4321"), "findes ikke"),
     (lambda d: d["tables"]["children"][0].update(sex="M" if d["tables"]["children"][0]["sex"] == "F" else "F"),
      "passer ikke"),
-    (lambda d: d["tables"]["sessions"][-1].update(course_id=99999), "henviser til courses id 99999"),
+    (lambda d: d["tables"]["sessions"][-1].update(course_id="0190a000-0000-7000-8000-000000000000"),
+     "feltet course_id henviser til en række i courses, som ikke findes i filen"),
+    (lambda d: d["tables"]["sessions"][-1].update(course_id=1), "feltet course_id skal være et globalt id"),
+    (lambda d: d["tables"]["sessions"][-1].update(author_id="fremmed"), "henviser til en bruger"),
+    (lambda d: d["tables"]["sessions"][-1].update(uid="ikke-et-id"), "'uid' er ikke et globalt id"),
     (lambda d: d["tables"]["sessions"][-1].update(participants="naboen"), "'participants' har en ukendt værdi"),
     (lambda d: d["tables"]["consents"][-1].update(kind="treatment", party="gp"), "strider mod databasens regler"),
     (lambda d: d["tables"]["sessions"][-1].update(duration_min=10**20), "for stort"),
@@ -136,7 +140,7 @@ def test_a_file_can_neither_promote_nor_demote_an_existing_user(filled, tmp_path
 
     def coup(d):  # the attack: anna becomes administrator, the real one a therapist, with a new name
         d["tables"]["users"][0].update(username=USERNAME, role="admin")
-        d["tables"]["users"].append({**d["tables"]["users"][0], "id": 999, "username": "chef", "role": "therapist",
+        d["tables"]["users"].append({**d["tables"]["users"][0], "username": "chef", "role": "therapist",
                                      "full_name": "Afsat"})
     try:
         transfer.import_json(ws=target, text=_mutate(transfer.export_json(ws=filled), coup))
@@ -151,7 +155,7 @@ def test_a_user_new_to_the_installation_is_added_without_a_way_in(filled, tmp_pa
     from behandlerklient.core.errors import WrongPassphrase
 
     def add(d):
-        d["tables"]["users"].append({**d["tables"]["users"][0], "id": 77, "username": "ny-admin", "role": "admin"})
+        d["tables"]["users"].append({**d["tables"]["users"][0], "username": "ny-admin", "role": "admin"})
     target = _fresh(tmp_path)
     try:
         transfer.import_json(ws=target, text=_mutate(transfer.export_json(ws=filled), add))

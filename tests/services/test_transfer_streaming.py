@@ -116,12 +116,14 @@ def _reorder_tables(d):
 
 
 def _rows_backwards(d):
-    d["tables"]["guardians"].reverse()
+    # Format 2 has no ids: a row must still only point back, never to a row later in the file.
+    entries = d["tables"]["journal_entries"]
+    entries[0]["supersedes_id"] = entries[-1]["uid"]
 
 
 @pytest.mark.parametrize(("change", "fragment"), [
     (_reorder_tables, "formatets rækkefølge"),
-    (_rows_backwards, "stigende id-orden"),
+    (_rows_backwards, "som ikke findes i filen"),
     (lambda d: d.update(app_version=d.pop("app_version")), "står efter 'tables'"),  # moved to the end
 ])
 def test_the_file_is_read_in_the_documented_order(filled, target, change, fragment) -> None:

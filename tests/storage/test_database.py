@@ -92,7 +92,8 @@ class _Deferred:
         self.db, self.names, self.events = db, [], []
 
     def flush(self) -> None:
-        self.db.executemany("INSERT INTO gps (clinic_name) VALUES (?)", [(n,) for n in self.names])
+        self.db.executemany("INSERT INTO gps (clinic_name, uid, origin_device) "
+                            "VALUES (?, uuid7(), (SELECT device_uid FROM device))", [(n,) for n in self.names])
         self.events.append("flush")
 
     def discard(self) -> None:

@@ -112,6 +112,8 @@ def _exact(db, table: str, rid: int) -> tuple | None:
 def _draft_copy(db, table: str, row: dict) -> int:
     """A new, unsigned row like the signed one (where a table has drafts), to be moved onto the signed key."""
     values = dict(row, id=None)
+    if "uid" in values:  # a new record: Database.insert gives it its own global id
+        values["uid"] = None
     if table in SIGNED:
         values["signed_at"] = None
     if table == "sessions":

@@ -42,4 +42,5 @@ def test_signed_session_cannot_be_changed_by_sql(ws, signed, sql) -> None:
 
 def test_foreign_keys_are_enforced(ws) -> None:
     with pytest.raises(IntegrityError):
-        ws.db.execute("INSERT INTO guardians (child_id, name) VALUES (999, 'X')")
+        ws.db.execute("INSERT INTO guardians (child_id, name, uid, origin_device) "
+                      "VALUES (999, 'X', uuid7(), (SELECT device_uid FROM device))")

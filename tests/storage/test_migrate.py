@@ -1,9 +1,13 @@
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from behandlerklient.core import uid
 from behandlerklient.core.errors import DatabaseTooNew
+from behandlerklient.services import audit
 from behandlerklient.storage.database import Database
+from behandlerklient.storage.identity import SHARED_TABLES
 from behandlerklient.storage.migrate import (
     Migration,
     applied_version,
@@ -213,13 +217,15 @@ LADDER_ROWS: list[tuple[str, dict]] = [
     ("supervision_meeting_courses", {"id": 1, "meeting_id": 1, "course_id": 1}),
     ("child_changes", {"id": 1, "child_id": 1, "field": "school", "old_value": "", "new_value": "Syddal Skole",
                        "changed_by": 1, "changed_at": T2}),
+    ("ui_drafts", {"id": 1, "user_id": 1, "kind": "session", "context": '{"course": 1}',
+                   "payload": '{"agenda": "Halvt skrevet"}', "saved_at": T2}),
     ("child_changes", {"id": 2, "child_id": 1, "guardian_id": 2, "field": "guardian.has_custody", "old_value": "1",
                        "new_value": "0", "reason": "Afgørelse", "changed_by": 1, "changed_at": T2}),
-    ("ui_drafts", {"id": 1, "user_id": 1, "kind": "form", "context": '{"child_id": 1}', "payload": '{"agenda": "x"}',
-                   "saved_at": T2}),
+    ("caseloads", {"id": 100, "child_id": 1, "user_id": 1, "kind": "caseload", "granted_by": 1, "granted_at": T2}),
+    ("supervision_pairs", {"id": 100, "supervisor_id": 2, "therapist_id": 1, "granted_by": 1, "granted_at": T2}),
     ("events", {"id": 1000, "uid": "0190f0a0-0000-7000-8000-000000000001", "aggregate": "course", "subject": "1",
                 "field": "track_id", "child_id": 1, "value": '"cool_kids"', "hlc": "1767225600000.0000",
-                "device": "local", "author_id": 1, "created_at": T2}),
+                "author_id": 1, "created_at": T2}),  # device: the column default, then the device id
 ]
 
 # (user, action, child, object, detail): the audit rows, chained the way schema 2 defined the chain.
@@ -321,9 +327,26 @@ def test_a_database_with_data_upgrades_from_every_earlier_schema(version: int, t
         for table in kinds:  # the schema's own rows (e.g. settings as events) count as there before
             assert db.scalar(f"SELECT count(*) FROM {table}") == before[table], f"{table} gained or lost rows"
         assert db.query("PRAGMA foreign_key_check") == []
+        # Global identity: every shared row was given a UUIDv7 and this installation's device, ascending with the
+        # local ids (time-ordered ids stay time-ordered).
+        device = db.scalar("SELECT device_uid FROM device")
+        assert uid.is_uuid7(device)
+        for table in sorted(kinds & SHARED_TABLES):
+            rows = db.query(f"SELECT uid, origin_device FROM {table} ORDER BY id")
+            assert all(uid.is_uuid7(r[0]) and r[1] == device for r in rows), table
+            assert [r[0] for r in rows] == sorted(r[0] for r in rows), table
         failed = [c for c in integrity.verify(ws=dataclasses.replace(ws, db=db)) if not c.ok
                   and not (c.name in SIGNATURE_CHECKS and written_signed_era)]
         assert failed == [], f"verify after upgrading from schema {version}: {failed}"
+
+        # The old single chain is now the local device's chain: a new row links to its head and all of it verifies.
+        head = db.query_one("SELECT last_id, last_hash FROM audit_head")
+        with db.transaction():
+            audit.record(db, user_id=None, action="view", now=datetime(2026, 3, 1, tzinfo=UTC), child_id=1,
+                         obj="child:1")
+        newest = db.query_one("SELECT prev_hash, origin_device FROM audit_log ORDER BY id DESC LIMIT 1")
+        assert (newest["prev_hash"], newest["origin_device"]) == (head["last_hash"], device)
+        assert audit.verify_chain(db).ok
 
         # Signed records stay frozen; drafts stay editable.
         frozen = 0

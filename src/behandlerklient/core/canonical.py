@@ -53,3 +53,15 @@ def key_registration(*, user_id: int, username: str, public_key: str, registered
                      registered_at: str) -> bytes:
     return encode({"v": TAG, "type": "key", "user": user_id, "username": username, "public_key": public_key,
                    "registered_by": registered_by, "registered_at": registered_at})
+
+
+ENVELOPE_TAG = "behandlerklient-envelope-v1"
+
+
+def envelope(*, uid: str, kind: str, child: str | None, author: str, device: str, signed_at: str,
+             payload: dict[str, Any]) -> bytes:
+    """A signed record as it leaves the device (sync outbox): global references only, so the server and every
+    other laptop can check its hash and its author's signature without this installation's ids."""
+    return encode({"v": ENVELOPE_TAG, "type": "envelope", "uid": uid, "kind": kind, "child": child,
+                   "author": author, "device": device, "signed_at": signed_at,
+                   "payload": {name: _plain(value) for name, value in payload.items()}})

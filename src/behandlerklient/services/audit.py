@@ -7,6 +7,8 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from behandlerklient.core import uid
+from behandlerklient.storage import identity, users
 from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.database import Database
 
@@ -17,8 +19,27 @@ ACTIONS = {"view": "Visning", "create": "Oprettelse", "update": "Ændring af kla
 
 def _hash(prev: str, row_id: int, at: str, user_id: int | None, action: str, child_id: int | None,
           obj: str, detail: str) -> str:
+    """The chain as schema 2 defined it: local ids. Rows before `device.audit_v2_from` keep this hash."""
     payload = json.dumps([prev, row_id, at, user_id, action, child_id, obj, detail], ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _hash_v2(device: str, uid: str, prev: str, at: str, username: str | None, action: str, child_uid: str | None,
+             obj: str, detail: str) -> str:
+    """One device's chain (schema 13): global references only, so another laptop or the server can check the
+    chain without this installation's integer ids. `prev` is the previous row of the same device."""
+    payload = json.dumps(["audit-v2", device, uid, prev, at, username, action, child_uid, obj, detail],
+                         ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _row(db: Database, prev: str, at: str, user_id: int | None, action: str, child_id: int | None, obj: str,
+         detail: str) -> tuple[dict, str]:
+    """A new local row's identity and chain hash (linked to `prev`, this device's head)."""
+    row_uid, device = uid.uuid7(), db.device_uid
+    digest = _hash_v2(device, row_uid, prev, at, users.username_of(db, user_id), action,
+                      identity.uid_of(db, "children", child_id), obj, detail)
+    return {"uid": row_uid, "origin_device": device}, digest
 
 
 def record(db: Database, *, user_id: int | None, action: str, now: datetime, child_id: int | None = None,
@@ -30,10 +51,11 @@ def record(db: Database, *, user_id: int | None, action: str, now: datetime, chi
         return
     with db.transaction():
         last_id, last_hash = db.query_one("SELECT last_id, last_hash FROM audit_head WHERE singleton = 1")
-        row_id, at = last_id + 1, to_text(now)
-        digest = _hash(last_hash, row_id, at, user_id, action, child_id, obj, detail)
-        db.insert("audit_log", {"id": row_id, "at": at, "user_id": user_id, "action": action, "child_id": child_id,
-                                "object": obj, "detail": detail, "prev_hash": last_hash, "hash": digest})
+        at = to_text(now)
+        ident, digest = _row(db, last_hash, at, user_id, action, child_id, obj, detail)
+        row_id = db.insert("audit_log", {"at": at, "user_id": user_id, "action": action, "child_id": child_id,
+                                         "object": obj, "detail": detail, "prev_hash": last_hash, "hash": digest,
+                                         **ident})
         db.execute("UPDATE audit_head SET last_id = ?, last_hash = ? WHERE singleton = 1", (row_id, digest))
         if user_id is not None:  # signed with the user's next seal at commit (services.seal.flush)
             db.unsealed_audit.append((row_id, user_id, digest))
@@ -48,9 +70,12 @@ class _Chain:
         self.rows: list[tuple] = []
 
     def add(self, user_id: int | None, action: str, at: str, child_id: int | None, obj: str, detail: str) -> None:
+        if not self.rows:  # ids follow the log's last row of any device (rows of other devices live here too)
+            self.last_id = max(self.last_id, self.db.scalar("SELECT coalesce(max(id), 0) FROM audit_log"))
         self.last_id += 1
-        digest = _hash(self.last_hash, self.last_id, at, user_id, action, child_id, obj, detail)
-        self.rows.append((self.last_id, at, user_id, action, child_id, obj, detail, self.last_hash, digest))
+        ident, digest = _row(self.db, self.last_hash, at, user_id, action, child_id, obj, detail)
+        self.rows.append((self.last_id, at, user_id, action, child_id, obj, detail, self.last_hash, digest,
+                          ident["uid"], ident["origin_device"]))
         self.last_hash = digest
         if user_id is not None:  # signed with the user's next seal at commit, once the row is written
             self.db.unsealed_audit.append((self.last_id, user_id, digest))
@@ -65,8 +90,8 @@ class _Chain:
 
 
 def _insert(db: Database, rows: list[tuple], last_id: int, last_hash: str) -> None:
-    db.executemany("INSERT INTO audit_log (id, at, user_id, action, child_id, object, detail, prev_hash, hash) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    db.executemany("INSERT INTO audit_log (id, at, user_id, action, child_id, object, detail, prev_hash, hash, uid, "
+                   "origin_device) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     db.execute("UPDATE audit_head SET last_id = ?, last_hash = ? WHERE singleton = 1", (last_id, last_hash))
 
 
@@ -93,17 +118,36 @@ class ChainCheck:
 
 
 def verify_chain(db: Database) -> ChainCheck:
-    prev, expected_id, count = "", 1, 0
-    for r in db.query("SELECT id, at, user_id, action, child_id, object, detail, prev_hash, hash FROM audit_log ORDER BY id"):
-        if r[0] != expected_id:
-            return ChainCheck(False, count, f"række {expected_id} mangler i revisionssporet")
-        if r[7] != prev or _hash(prev, *r[:7]) != r[8]:
+    """Each device's chain on its own (schema 13): every row links to the previous row of its device and its
+    hash recomputes; the local device's chain ends at audit_head. Rows before `audit_v2_from` are the local
+    device's schema-2 chain (local ids in the hash, no gaps in the ids)."""
+    local, v2_from = db.device_uid, identity.audit_v2_from(db)
+    heads: dict[str, tuple[int, str]] = {}  # device -> (last row id, last hash)
+    count, expected_id = 0, 1
+    for r in db.query("SELECT a.id, a.at, a.user_id, a.action, a.child_id, a.object, a.detail, a.prev_hash, a.hash, "
+                      "a.uid, a.origin_device, u.username, c.uid FROM audit_log a "
+                      "LEFT JOIN users u ON u.id = a.user_id LEFT JOIN children c ON c.id = a.child_id ORDER BY a.id"):
+        device = r[10]
+        prev = heads.get(device, (0, ""))[1]
+        if r[0] < v2_from:
+            if r[0] != expected_id or device != local:
+                return ChainCheck(False, count, f"række {expected_id} mangler i revisionssporet")
+            expected_id += 1
+            ok = _hash(prev, *r[:7]) == r[8]
+        else:
+            ok = _hash_v2(device, r[9], prev, r[1], r[11], r[3], r[12], r[5], r[6]) == r[8]
+        if r[7] != prev or not ok:
             return ChainCheck(False, count, f"række {r[0]} i revisionssporet er ændret")
-        prev, expected_id, count = r[8], expected_id + 1, count + 1
+        heads[device] = (r[0], r[8])
+        count += 1
+    if expected_id != v2_from:
+        return ChainCheck(False, count, f"række {expected_id} mangler i revisionssporet")
     last_id, last_hash = db.query_one("SELECT last_id, last_hash FROM audit_head WHERE singleton = 1")
-    if last_id != count or last_hash != prev:
+    if (last_id, last_hash) != heads.get(local, (0, "")):
         return ChainCheck(False, count, "de seneste rækker i revisionssporet mangler eller er ændret")
-    return ChainCheck(True, count, f"{count} rækker, kæden er intakt")
+    devices = len(heads)
+    return ChainCheck(True, count, f"{count} rækker, kæden er intakt" if devices <= 1 else
+                      f"{count} rækker fra {devices} enheder, hver enheds kæde er intakt")
 
 
 def export_for_child(*, ws, child_id: int) -> list[dict]:  # noqa: ANN001 - a Workspace

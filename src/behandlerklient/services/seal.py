@@ -21,8 +21,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from behandlerklient.core import canonical
 from behandlerklient.core.models import User
 from behandlerklient.security import keyfile as kf
+from behandlerklient.storage import users
 from behandlerklient.storage.clock import now_utc, to_text
 from behandlerklient.storage.database import Database
+from behandlerklient.storage.outbox import OutboxRepository
 from behandlerklient.storage.signatures import SignatureRepository
 
 if TYPE_CHECKING:
@@ -210,12 +212,12 @@ def flush(db: Database, *, at: str, records: bool = True) -> None:
         return
     repo = SignatureRepository(db)
     to_sign = records
-    records: dict[int, list[tuple[str, Any, list[str]]]] = {}
+    by_author: dict[int, list[tuple[str, Any, list[str]]]] = {}
     for pending in repo.pending() if to_sign else []:
         kind = pending["kind"]
         spec, row = SIGNED.get(kind), repo.row(kind, pending["record_id"])
         if spec is not None and row is not None and row[spec.author_column] in signers:
-            records.setdefault(row[spec.author_column], []).append((kind, row, columns_of(db, kind)))
+            by_author.setdefault(row[spec.author_column], []).append((kind, row, columns_of(db, kind)))
     audit: dict[int, list[tuple[int, int, str]]] = {}
     later: list[tuple[int, int, str]] = []
     for audit_id, user_id, chain_hash in db.unsealed_audit:
@@ -225,17 +227,32 @@ def flush(db: Database, *, at: str, records: bool = True) -> None:
         elif user_id in signers and written == chain_hash:  # not rolled back meanwhile
             audit.setdefault(user_id, []).append((audit_id, user_id, chain_hash))
     db.unsealed_audit[:] = later
-    for user_id in sorted(set(records) | set(audit)):
+    for user_id in sorted(set(by_author) | set(audit)):
         signer = signers[user_id]
         items = [(kind, row["id"], canonical.digest(record_payload(kind, SIGNED[kind], row, cols, at)))
-                 for kind, row, cols in records.get(user_id, [])]
+                 for kind, row, cols in by_author.get(user_id, [])]
         prev = repo.last_seal_digest(signer.key_id)
         payload = canonical.seal(key_id=signer.key_id, signed_at=at, records=items, audit=audit.get(user_id, []),
                                  prev=prev)
         repo.add_seal(key_id=signer.key_id, version=canonical.VERSION, signed_at=at, prev=prev,
                       digest=canonical.digest(payload), signature=_b64(signer.private.sign(payload)),
-                      records=[(kind, row["id"], ",".join(cols)) for kind, row, cols in records.get(user_id, [])],
+                      records=[(kind, row["id"], ",".join(cols)) for kind, row, cols in by_author.get(user_id, [])],
                       audit_ids=[a[0] for a in audit.get(user_id, [])])
+        for kind, row, _cols in by_author.get(user_id, []):
+            _to_outbox(db, signer, kind, row, at)
+
+
+def _to_outbox(db: Database, signer: Signer, kind: str, row: Any, at: str) -> None:
+    """The record's envelope, signed by its author, in the signing transaction (sync.md, outbox)."""
+    outbox = OutboxRepository(db)
+    payload = outbox.global_row(kind, row["id"])
+    author = users.username_of(db, signer.user_id) or ""
+    child = outbox.child_uid(kind, row)
+    data = canonical.envelope(uid=row["uid"], kind=kind, child=child, author=author, device=row["origin_device"],
+                              signed_at=at, payload=payload)
+    outbox.add(uid=row["uid"], kind=kind, record_id=row["id"], child_uid=child, author=author, sealed_at=at,
+               envelope=data.decode("utf-8"), content_hash=canonical.digest(data),
+               signature=_b64(signer.private.sign(data)))
 
 
 IMPORT_SEAL_ROWS = 1000  # records per import seal: an import of any size holds one page of rows at a time

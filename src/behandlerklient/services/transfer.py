@@ -17,6 +17,7 @@ from typing import Any, BinaryIO, TextIO
 
 from behandlerklient import __version__
 from behandlerklient.core import cpr as cprmod
+from behandlerklient.core import uid as uidmod
 from behandlerklient.core.errors import InvalidInput, RuleRefused, ValidationError
 from behandlerklient.core.sorting import name_key
 from behandlerklient.services import anchor, audit, seal
@@ -24,48 +25,20 @@ from behandlerklient.services.changes import Changes
 from behandlerklient.services.import_checks import RowProblem, check_row
 from behandlerklient.services.json_stream import ExportStream, StreamProblem
 from behandlerklient.services.workspace import Workspace
-from behandlerklient.storage import transfer_rows
+from behandlerklient.storage import identity, transfer_rows
 from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.database import IntegrityError
 from behandlerklient.storage.migrate import latest_version
 
 FORMAT = "behandlerklient-export"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: global ids (uid on every record, references as uids, users as user names)
+READABLE_VERSIONS = (1, 2)  # 1: local integer ids, as written before schema 13
+IDENTITY_COLUMNS = ("uid", "origin_device")  # not in a format-1 file: an import gives its rows new ones
 
 # Tables in the order they can be inserted, with the foreign-key columns of each (column -> table).
-TABLES: tuple[tuple[str, dict[str, str]], ...] = (
-    ("users", {}),
-    ("gps", {}),
-    ("children", {"gp_id": "gps", "created_by": "users"}),
-    ("guardians", {"child_id": "children"}),
-    ("child_changes", {"child_id": "children", "guardian_id": "guardians", "changed_by": "users"}),
-    ("contacts", {"child_id": "children", "created_by": "users"}),
-    ("intakes", {"contact_id": "contacts", "child_id": "children", "author_id": "users"}),
-    ("screenings", {"contact_id": "contacts", "child_id": "children", "author_id": "users"}),
-    ("consents", {"child_id": "children", "guardian_id": "guardians", "withdraws_id": "consents",
-                  "author_id": "users"}),
-    ("courses", {"child_id": "children", "created_by": "users", "contact_id": "contacts"}),
-    ("course_changes", {"course_id": "courses", "author_id": "users"}),
-    ("sdq_responses", {"child_id": "children", "screening_id": "screenings", "course_id": "courses",
-                       "author_id": "users"}),
-    ("questionnaire_responses", {"child_id": "children", "screening_id": "screenings", "author_id": "users"}),
-    ("group_sessions", {"author_id": "users"}),
-    ("sessions", {"course_id": "courses", "author_id": "users", "group_session_id": "group_sessions"}),
-    ("coordination_entries", {"child_id": "children", "course_id": "courses", "author_id": "users"}),
-    ("notifications", {"child_id": "children", "course_id": "courses", "author_id": "users"}),
-    ("closings", {"course_id": "courses", "child_id": "children", "author_id": "users"}),
-    ("follow_ups", {"course_id": "courses", "child_id": "children", "author_id": "users"}),
-    ("journal_entries", {"child_id": "children", "course_id": "courses", "session_id": "sessions",
-                         "author_id": "users", "supersedes_id": "journal_entries"}),
-    ("fidelity_ratings", {"session_id": "sessions", "rater_id": "users"}),
-    ("reviews", {"session_id": "sessions", "requested_by": "users", "supervisor_id": "users"}),
-    ("supervision_meetings", {"supervisor_id": "users"}),
-    ("supervision_meeting_courses", {"meeting_id": "supervision_meetings", "course_id": "courses"}),
-)
+TABLES = identity.TABLES
 # A journal entry's source_id points into the table its source names (one column, several tables).
-SOURCE_TABLES = {"contact": "contacts", "intake": "intakes", "screening": "screenings", "consent": "consents",
-                 "coordination": "coordination_entries", "notification": "notifications", "closing": "closings",
-                 "follow_up": "follow_ups", "session": "sessions", "group_session": "group_sessions"}
+SOURCE_TABLES = identity.SOURCE_TABLES
 # The audit log is not exported: it records this installation's own history. An import is itself audited.
 
 
@@ -81,7 +54,10 @@ def export_header(*, ws: Workspace) -> dict[str, Any]:
 
 
 def _table_rows(ws: Workspace, table: str) -> Iterator[dict[str, Any]]:
-    return transfer_rows.rows(ws.db, table, list(transfer_rows.column_types(ws.db, table)))
+    """Format 2: the local id left out, references as uids and user names (docs/export-format.md)."""
+    return transfer_rows.global_rows(ws.db, table, list(transfer_rows.column_types(ws.db, table)),
+                                     TABLES[TABLE_NUMBER[table]][1],
+                                     SOURCE_TABLES if table == "journal_entries" else None)
 
 
 def _dumps(value: Any, level: int) -> str:
@@ -136,11 +112,15 @@ def _fail(message: str) -> InvalidInput:
 def check_header(header: dict[str, Any], *, has_tables: bool) -> None:
     if header.get("format") != FORMAT:
         raise _fail("den er ikke en Behandlerklient-eksport (feltet 'format' mangler eller er forkert).")
-    if header.get("format_version") != FORMAT_VERSION:
-        raise _fail(f"formatversion {header.get('format_version')!r} understøttes ikke (kun {FORMAT_VERSION}).")
-    if header.get("schema_version") != latest_version():
-        raise _fail(f"den er lavet med skema {header.get('schema_version')!r}; denne version bruger "
-                    f"{latest_version()}.")
+    version = header.get("format_version")
+    if version not in READABLE_VERSIONS or isinstance(version, bool):
+        raise _fail(f"formatversion {version!r} understøttes ikke (kun "
+                    f"{' og '.join(str(v) for v in READABLE_VERSIONS)}).")
+    schema = header.get("schema_version")
+    # Format 1 comes from the schemas before global ids; its rows are checked field by field against this one.
+    if schema != latest_version() if version == FORMAT_VERSION else not (
+            isinstance(schema, int) and not isinstance(schema, bool) and 0 < schema <= latest_version()):
+        raise _fail(f"den er lavet med skema {schema!r}; denne version bruger {latest_version()}.")
     if not has_tables:
         raise _fail("feltet 'tables' mangler.")
 
@@ -186,8 +166,11 @@ class _AuditLater:
 class _Importer:
     """Checks and inserts one row at a time, in the file's order, inside the caller's transaction."""
 
-    def __init__(self, ws: Workspace) -> None:
-        self.ws, self.db = ws, ws.db
+    def __init__(self, ws: Workspace, version: int = FORMAT_VERSION) -> None:
+        self.ws, self.db, self.version = ws, ws.db, version
+        # Format 2: references are uids, resolved in the database; a row above the floor is one of the file's.
+        self.floor = {t: transfer_rows.floor_id(self.db, t) for t, _fks in TABLES if t != "users"}
+        self.usernames: dict[str, int] = {}  # the file's users: user name -> id here
         # Into a database with no data yet rows keep their ids: export -> import -> export is identical.
         self.fresh = transfer_rows.is_empty(self.db, [t for t, _fks in TABLES if t != "users"])
         self.ids = {t: _IdMap() for t, _fks in TABLES}
@@ -206,12 +189,76 @@ class _Importer:
                         f"formatets rækkefølge.")
         self.position = number
         types = transfer_rows.column_types(self.db, table)
+        if self.version != FORMAT_VERSION:
+            types = {c: t for c, t in types.items() if c not in IDENTITY_COLUMNS}
+        else:
+            self._table_v2(table, number, rows, {c: t for c, t in types.items() if c != "id"})
+            return
         previous: int | None = None
         for i, row in enumerate(rows, start=1):
             self._check(table, row, i, types, previous)
             previous = row["id"]
             self._insert(table, number, row, i)
             self.counts[table] = i
+
+    def _table_v2(self, table: str, number: int, rows: Iterable[Any], types: dict[str, str]) -> None:
+        """Format 2: each row's references become ids here, then it is checked like a format-1 row and inserted."""
+        for i, row in enumerate(rows, start=1):
+            if not isinstance(row, dict) or set(row) != set(types):
+                missing = sorted(set(types) - set(row)) if isinstance(row, dict) else []
+                raise _fail(f"{table} række {i} har ikke de rigtige felter"
+                            f"{' (mangler ' + ', '.join(missing) + ')' if missing else ''}.")
+            values = self._resolve(table, number, row, i)
+            try:
+                check_row(table, values, column_types=types, catalogue=self.ws.catalogue,
+                          user_ids=self.user_ids)
+            except RowProblem as exc:
+                raise _fail(f"{table} række {i}: {exc}") from None
+            if table == "children":
+                _check_child(values, i)
+                values["sort_key"] = name_key(str(values["first_name"]), str(values["last_name"]))
+            if table == "users":
+                existing = transfer_rows.user_id(self.db, values["username"])
+                if existing is None:
+                    existing = self._write(table, number, values, i)
+                self.usernames[values["username"]] = existing  # never changed by a file
+                self.user_ids.add(existing)
+            else:
+                self._write(table, number, values, i)
+            self.counts[table] = i
+
+    def _resolve(self, table: str, number: int, row: dict[str, Any], i: int) -> dict[str, Any]:
+        values = dict(row)
+        for col in IDENTITY_COLUMNS if table != "users" else ():
+            if not uidmod.is_uuid7(values[col]):
+                raise _fail(f"{table} række {i}: feltet {col!r} er ikke et globalt id (UUIDv7).")
+        refs = dict(TABLES[number][1])
+        if table == "journal_entries" and isinstance(values.get("source"), str) and values["source"] in SOURCE_TABLES:
+            refs["source_id"] = SOURCE_TABLES[values["source"]]
+        for col, ref in refs.items():
+            if values[col] is None:
+                continue
+            if not isinstance(values[col], str) or (ref != "users" and not uidmod.is_uuid7(values[col])):
+                raise _fail(f"{table} række {i}: feltet {col} skal være "
+                            f"{'et brugernavn' if ref == 'users' else 'et globalt id (uid)'}.")
+            if ref == "users":
+                new = self.usernames.get(values[col])
+            else:
+                new = transfer_rows.id_by_uid(self.db, ref, values[col])
+                new = new if new is not None and new > self.floor[ref] else None
+            if new is None:
+                raise _fail(f"{table} række {i}: feltet {col} henviser til "
+                            f"{'en bruger' if ref == 'users' else 'en række i ' + ref}, som ikke findes i filen.")
+            values[col] = new
+        return values
+
+    def _write(self, table: str, number: int, values: dict[str, Any], i: int) -> int:
+        try:
+            new_id = self.db.insert(table, values)
+        except IntegrityError as exc:
+            raise _fail(f"{table} række {i} strider mod databasens regler ({_explain(exc)}).") from None
+        self.audit.add(number, new_id, new_id if table == "children" else values.get("child_id"))
+        return new_id
 
     def _check(self, table: str, row: Any, i: int, types: dict[str, str], previous: int | None) -> None:
         if not isinstance(row, dict) or set(row) != set(types):
@@ -298,7 +345,7 @@ def import_stream(*, ws: Workspace, source: BinaryIO, origin: str = "") -> tuple
     name = origin.encode("utf-8", "replace").decode("utf-8")[:200]  # a file name, never a record's content
     now = ws.clock()
     with db.transaction():
-        importer = _Importer(ws)
+        importer = _Importer(ws, header["format_version"])
         try:
             for table, rows in stream.tables():
                 importer.table(table, rows)
@@ -324,6 +371,8 @@ def _explain(exc: Exception) -> str:
     text = str(exc)
     if "UNIQUE" in text and "cpr" in text:
         return "CPR-nummeret findes allerede"
+    if "UNIQUE" in text and ".uid" in text:
+        return "posten findes allerede her (samme globale id)"
     if "CHECK" in text:
         return "en værdi er uden for det tilladte"
     if "NOT NULL" in text:

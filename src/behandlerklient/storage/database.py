@@ -13,7 +13,7 @@ from typing import Any
 import sqlcipher3
 from sqlcipher3 import dbapi2
 
-from behandlerklient.core import limits, search_terms
+from behandlerklient.core import limits, search_terms, uid
 from behandlerklient.core.errors import (
     CorruptDatabase,
     DatabaseLocked,
@@ -21,6 +21,7 @@ from behandlerklient.core.errors import (
     StorageFull,
     StorageUnwritable,
 )
+from behandlerklient.storage.identity import SHARED_TABLES, device_uid
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +82,8 @@ class Database:
         self._bulk = False  # see transaction(bulk=True)
         self._bulk_failed = False
         self._hooks: dict[str, Any] = {}  # per transaction: key -> object with flush() and discard()
+        self._device: str | None = None
+        self._has_uid: dict[str, bool] = {}  # shared table -> has the schema-13 identity columns yet
 
     @classmethod
     def open(cls, path: Path, key: bytes, *, create: bool = False) -> "Database":
@@ -253,10 +256,32 @@ class Database:
 
     def insert(self, table: str, values: dict[str, Any]) -> int:
         limits.check_row(table, values)  # every row a service or an import writes: no unbounded text
+        if table in SHARED_TABLES and self._identified(table):
+            values = {**values, "uid": values.get("uid") or uid.uuid7(),
+                      "origin_device": values.get("origin_device") or self.device_uid}
         cols = ", ".join(values)
         marks = ", ".join("?" for _ in values)
         cur = self._exec(f"INSERT INTO {table} ({cols}) VALUES ({marks})", tuple(values.values()))
         return int(cur.lastrowid)
+
+    def _identified(self, table: str) -> bool:
+        known = self._has_uid.get(table)
+        if known is None:
+            known = self._has_uid[table] = any(r[1] == "uid" for r in self.query(f"PRAGMA table_info({table})"))
+        return known
+
+    @property
+    def device_uid(self) -> str:
+        """This installation's device id (schema 13 on), read once per connection."""
+        if self._device is None:
+            self._device = device_uid(self)
+            if self._device is None:
+                raise RuntimeError("the database has no device id before schema 13")
+        return self._device
+
+    def schema_changed(self) -> None:
+        """A migration ran on this connection: forget what was read about the schema."""
+        self._device, self._has_uid = None, {}
 
     @property
     def user_version(self) -> int:
@@ -272,6 +297,8 @@ class Database:
 def _add_functions(conn: Any) -> None:
     # The search index's triggers compute a child's search terms with the same code as the query side.
     conn.create_function("search_terms", 3, search_terms.terms_json, deterministic=True)
+    # Global ids for the schema-13 back-fill and any statement that makes them in SQL (not deterministic).
+    conn.create_function("uuid7", 0, lambda: uid.uuid7())  # late-bound: one generator for SQL and Python
 
 
 def sqlcipher_version() -> str:

@@ -8,11 +8,11 @@ are written only by `apply`, from the fold of the field's events, in the caller'
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from behandlerklient.core import uid
 from behandlerklient.core.events import Event, head, next_hlc
 from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.database import Database
@@ -20,15 +20,14 @@ from behandlerklient.storage.database import Database
 LOCAL_DEVICE = "local"
 
 
-def local_device_id(db: Database) -> str:  # noqa: ARG001 - the real one reads the device table
-    """This installation's device id. A placeholder: the global-identity work adds a device uid table, and the
-    merger swaps this function's body for a read of it (the column default of schema 13 is the same 'local')."""
-    return LOCAL_DEVICE
+def local_device_id(db: Database) -> str:
+    """This installation's device id (the device table); 'local' only on a schema from before it."""
+    return db.device_uid or LOCAL_DEVICE
 
 
 def new_uid() -> str:
-    """A global id for an event (the global-identity work may swap in UUIDv7)."""
-    return uuid.uuid4().hex
+    """A global id for an event: UUIDv7, time-ordered like every shared record's."""
+    return uid.uuid7()
 
 
 _HEAD = object()  # "base the new event on the field's current head"
@@ -126,12 +125,13 @@ def _fidelity(db: Database, subject: str, field: str, v: dict) -> None:
     session_id, kind, item_key = subject.split(":", 2)
     db.execute(
         "INSERT INTO fidelity_ratings (session_id, rater_id, rater_kind, item_key, item_label, adherence, "
-        "competence, comment, rated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(session_id, rater_kind, "
+        "competence, comment, rated_at, uid, origin_device) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, uuid7(), ?) "
+        "ON CONFLICT(session_id, rater_kind, "
         "item_key) DO UPDATE SET rater_id = excluded.rater_id, item_label = excluded.item_label, "
         "adherence = excluded.adherence, competence = excluded.competence, comment = excluded.comment, "
         "rated_at = excluded.rated_at",
         (int(session_id), v["rater_id"], kind, item_key, v["item_label"], v["adherence"], v["competence"],
-         v["comment"], v["rated_at"]))
+         v["comment"], v["rated_at"], db.device_uid))
 
 
 def _setting(db: Database, subject: str, field: str, v: str) -> None:

@@ -98,6 +98,7 @@ def migrate(db: Database, migrations: list[Migration] | None = None) -> list[int
             except Exception:  # noqa: BLE001 - nothing to roll back if BEGIN itself failed
                 pass
             raise
+        db.schema_changed()
         log.info("applied migration %04d_%s", mig.version, mig.name)
         done.append(mig.version)
     return done

@@ -49,3 +49,37 @@ def user_id(db: Database, username: str) -> int | None:
 
 def id_taken(db: Database, table: str, row_id: int) -> bool:
     return bool(db.scalar(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE id = ?)", (row_id,)))
+
+
+def global_rows(db: Database, table: str, columns: list[str], refs: dict[str, str],
+                sources: dict[str, str] | None = None, *, record_id: int | None = None) -> Iterator[dict[str, Any]]:
+    """Every row of the table in id order with global references (export format 2): the local `id` left out, a
+    reference to a user as the user name, to any other record as that record's uid. `sources` maps a
+    journal entry's `source` to the table its `source_id` points into."""
+    picks, joins = [], []
+    for n, col in enumerate(c for c in columns if c != "id"):
+        ref = refs.get(col)
+        if ref is None and not (sources and col == "source_id"):
+            picks.append(f"t.{col}")
+        elif ref is not None:
+            picks.append(f"r{n}.{'username' if ref == 'users' else 'uid'}")
+            joins.append(f"LEFT JOIN {ref} r{n} ON r{n}.id = t.{col}")
+        else:  # one column, several tables: the source names which
+            cases = " ".join(f"WHEN '{kind}' THEN (SELECT uid FROM {ref} WHERE id = t.source_id)"
+                             for kind, ref in (sources or {}).items())
+            picks.append(f"CASE t.source {cases} END")
+    names = [c for c in columns if c != "id"]
+    where, params = ("WHERE t.id = ?", (record_id,)) if record_id is not None else ("", ())
+    cursor = db.execute(f"SELECT {', '.join(picks)} FROM {table} t {' '.join(joins)} {where} ORDER BY t.id", params)
+    while batch := cursor.fetchmany(PAGE_ROWS):
+        for r in batch:
+            yield dict(zip(names, r, strict=True))
+
+
+def floor_id(db: Database, table: str) -> int:
+    """The largest id before an import: a reference resolved to a row above it points at a row of the file."""
+    return int(db.scalar(f"SELECT coalesce(max(id), 0) FROM {table}"))
+
+
+def id_by_uid(db: Database, table: str, uid: str) -> int | None:
+    return db.scalar(f"SELECT id FROM {table} WHERE uid = ?", (uid,))

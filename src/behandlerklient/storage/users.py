@@ -34,3 +34,8 @@ class UserRepository:
 
     def all(self) -> list[User]:
         return [_row(r) for r in self.db.query("SELECT * FROM users ORDER BY full_name")]
+
+
+def username_of(db: Database, user_id: int | None) -> str | None:
+    """A user's global identity (the user name) for a local id; None for none."""
+    return None if user_id is None else db.scalar("SELECT username FROM users WHERE id = ?", (user_id,))
