@@ -2,14 +2,16 @@
 server's own migrations, with test staff: therapists t01 and t02, supervisor s01 (supervises t01) and
 coordinator c01, each with a password, a client certificate and an Ed25519 signing key.
 
-No PostgreSQL (or no plpython3u) here: the tests skip with a message saying what to install, except under
-CI=true, where they fail (.ci/run installs the Debian packages)."""
+No PostgreSQL (or no plpython3u) here: as root on Debian the harness installs them itself
+(packaging/install-server-deps.sh, the script .ci/run uses); otherwise the tests skip with a message saying
+what to install, except under CI=true, where they fail."""
 
 from __future__ import annotations
 
 import os
 import secrets
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,6 +31,16 @@ def _unavailable(reason: str) -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(message + " (CI=true: .ci/run must install it; see docs/server.md)", pytrace=False)
     pytest.skip(message + " (install: apt-get install postgresql-15 postgresql-plpython3-15 python3-cryptography)")
+
+
+INSTALL = Path(__file__).resolve().parents[2] / "packaging" / "install-server-deps.sh"
+
+
+def _install_if_possible() -> None:
+    """The project's own script installs the Debian packages where the tests may (root with apt-get)."""
+    if os.geteuid() != 0 or not shutil.which("apt-get") or os.environ.get("BK_TEST_NO_INSTALL") == "1":
+        return
+    subprocess.run(["bash", str(INSTALL)], check=False, timeout=900)
 
 
 @dataclass
@@ -65,6 +77,9 @@ def server() -> Iterator[Server]:
     except ImportError:
         _unavailable("psycopg is not installed (pip install -e '.[test,server]')")
     bindir = find_bindir()
+    if bindir is None or missing_parts(bindir):
+        _install_if_possible()
+        bindir = find_bindir()
     if bindir is None:
         _unavailable("no postgres/initdb (pg_config --bindir, /usr/lib/postgresql/*/bin)")
     assert bindir is not None
