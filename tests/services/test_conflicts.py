@@ -138,7 +138,7 @@ def test_two_decisions_on_one_review_from_two_laptops_are_flagged(ws, course, re
     (conflict,) = conflicts.for_child(ws=ws, child_id=course.child_id)
     assert conflict.kind == "field" and "to afgørelser" in conflict.description
     _no_patient_text([conflict])
-    local = next(o for o in conflict.options if "local" in o.label)
+    local = next(o for o in conflict.options if LAPTOP_B not in o.label)
     conflicts.resolve(ws=ws, key=conflict.key, keep=local.ref)
     assert ws.db.scalar("SELECT status FROM reviews WHERE id = ?", (review_id,)) == "approved"
     assert conflicts.for_child(ws=ws, child_id=course.child_id) == []
@@ -185,8 +185,11 @@ def test_one_group_session_written_by_both_co_therapists_is_flagged(ws, colleagu
     shared = dict(ws.db.query_one("SELECT * FROM group_sessions WHERE id = ?", (gid,)))
     mine = dict(ws.db.query_one("SELECT * FROM sessions WHERE group_session_id = ? ORDER BY id", (gid,)))
     with ws.db.transaction():  # the co-therapist documented the same meeting on laptop B
-        other = ws.db.insert("group_sessions", dict(shared, id=None, author_id=colleague.id, agenda="Andet"))
-        ws.db.insert("sessions", dict(mine, id=None, group_session_id=other, author_id=colleague.id))
+        # (another laptop's records: their own global ids, from their own device)
+        other = ws.db.insert("group_sessions", dict(shared, id=None, uid=None, origin_device=LAPTOP_B,
+                                                    author_id=colleague.id, agenda="Andet"))
+        ws.db.insert("sessions", dict(mine, id=None, uid=None, origin_device=LAPTOP_B, group_session_id=other,
+                                      author_id=colleague.id))
     (conflict,) = conflicts.for_child(ws=ws, child_id=kids[0].id)
     assert conflict.kind == "group_session" and "begge gruppeledere" in conflict.description
     assert [o.ref for o in conflict.options] == [str(gid), str(other)]
