@@ -15,13 +15,20 @@ VERSION = 1
 TAG = "behandlerklient-signatur-v1"
 
 
+# One encoder for every payload: json.dumps with these options builds a new one per call, and verify encodes
+# hundreds of thousands of payloads.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+
+
 def encode(value: dict[str, Any]) -> bytes:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-                      allow_nan=False).encode("utf-8")
+    return _ENCODER.encode(value).encode("utf-8")
 
 
 def _plain(value: Any) -> Any:
-    if value is None or isinstance(value, (int, str)) and not isinstance(value, bool):
+    kind = type(value)
+    if kind is str or kind is int or value is None:  # the common case first: exact types, no bool
+        return value
+    if isinstance(value, (int, str)) and not isinstance(value, bool):
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)

@@ -17,10 +17,14 @@ ACTIONS = {"view": "Visning", "create": "Oprettelse", "update": "Ændring af kla
            "supervise": "Supervision", "master_data": "Ændring af stamdata"}
 
 
+# json.dumps(..., ensure_ascii=False) makes a new encoder per call; verify hashes every row of the log.
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
 def _hash(prev: str, row_id: int, at: str, user_id: int | None, action: str, child_id: int | None,
           obj: str, detail: str) -> str:
     """The chain as schema 2 defined it: local ids. Rows before `device.audit_v2_from` keep this hash."""
-    payload = json.dumps([prev, row_id, at, user_id, action, child_id, obj, detail], ensure_ascii=False)
+    payload = _ENCODER.encode([prev, row_id, at, user_id, action, child_id, obj, detail])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -28,8 +32,7 @@ def _hash_v2(device: str, uid: str, prev: str, at: str, username: str | None, ac
              obj: str, detail: str) -> str:
     """One device's chain (schema 13): global references only, so another laptop or the server can check the
     chain without this installation's integer ids. `prev` is the previous row of the same device."""
-    payload = json.dumps(["audit-v2", device, uid, prev, at, username, action, child_uid, obj, detail],
-                         ensure_ascii=False)
+    payload = _ENCODER.encode(["audit-v2", device, uid, prev, at, username, action, child_uid, obj, detail])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
