@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from behandlerklient.core import pathway_rules as rules
+from behandlerklient.core.errors import NotFound
 from behandlerklient.services import sdq_records
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.pathway_records._text import _block, _d
@@ -43,6 +44,8 @@ def _render_closing(ws: Workspace, r: dict) -> tuple[str, str]:
 def _after_closing(ws: Workspace, r: dict) -> None:
     repo = PathwayRepository(ws.db)
     course = repo.course(r["course_id"])
+    if course is None or course.id is None:  # the closing's course was checked when it was saved
+        raise NotFound("Forløbet, der afsluttes, findes ikke.")
     now = ws.clock()
     repo.set_status(course.id, r["status"], date.fromisoformat(r["closing_date"]), now=now, author_id=ws.user.id,
                     child_id=course.child_id)
