@@ -34,6 +34,24 @@ class PathwayRecordRepository:
         self.db.execute(f"UPDATE {table} SET signed_at = ?{author} WHERE id = ? AND signed_at IS NULL",
                         (signed_at, *((author_id,) if author else ()), record_id))
 
+    # -- look-ups the record kinds' rules need --------------------------------------------------
+    def has_closing_sdq(self, course_id: int) -> bool:
+        return bool(self.db.scalar("SELECT 1 FROM sdq_responses WHERE course_id = ? AND phase = 'closing'",
+                                   (course_id,)))
+
+    def guardian_name(self, guardian_id: int | None) -> str:
+        return self.db.scalar("SELECT name FROM guardians WHERE id = ?", (guardian_id,)) or ""
+
+    def guardian_custody(self, guardian_id: int | None) -> dict[str, Any] | None:
+        row = self.db.query_one("SELECT child_id, has_custody FROM guardians WHERE id = ?", (guardian_id,))
+        return None if row is None else {"child_id": row["child_id"], "has_custody": row["has_custody"]}
+
+    def birth_date(self, child_id: int | None) -> str | None:
+        return self.db.scalar("SELECT birth_date FROM children WHERE id = ?", (child_id,))
+
+    def contact_signed_at(self, contact_id: int | None) -> str | None:
+        return self.db.scalar("SELECT signed_at FROM contacts WHERE id = ?", (contact_id,))
+
     def columns(self, table: str) -> frozenset[str]:
         """The table's column names (cached: the schema does not change while the program runs)."""
         if table not in _COLUMNS:

@@ -13,11 +13,11 @@ from behandlerklient.services.record_kinds import Kind, register
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.events import EventRepository
 from behandlerklient.storage.pathway import PathwayRepository
+from behandlerklient.storage.pathway_records import PathwayRecordRepository
 
 
 def closing_criteria(ws: Workspace, r: dict) -> list[rules.ClosingCriterion]:
-    has_sdq = bool(ws.db.scalar("SELECT 1 FROM sdq_responses WHERE course_id = ? AND phase = 'closing'",
-                                (r["course_id"],)))
+    has_sdq = PathwayRecordRepository(ws.db).has_closing_sdq(r["course_id"])
     return rules.closing_criteria(has_closing_sdq=has_sdq, effect=r["effect"], further_needs=r["further_needs"])
 
 
@@ -55,8 +55,8 @@ def _after_closing(ws: Workspace, r: dict) -> None:
     days = track.follow_up_after_days if track else rules.DEFAULT_FOLLOW_UP_DAYS
     kind = track.follow_up_kind if track else "follow_up"
     due = date.fromisoformat(r["closing_date"]) + timedelta(days=days)
-    follow_up_id = ws.db.insert("follow_ups", {"course_id": course.id, "child_id": r["child_id"], "kind": kind,
-                                               "due_date": due.isoformat()})
+    follow_up_id = PathwayRecordRepository(ws.db).add("follow_ups", {
+        "course_id": course.id, "child_id": r["child_id"], "kind": kind, "due_date": due.isoformat()})
     # The planned follow-up is shared as an event, so another therapist can take it (sync.md).
     EventRepository(ws.db).append(aggregate="follow_up", subject=follow_up_id, field="state", now=now,
                                   value={"state": "planned", "due_date": due.isoformat()}, author_id=ws.user.id,

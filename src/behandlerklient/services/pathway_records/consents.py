@@ -9,6 +9,7 @@ from behandlerklient.services.changes import Changes
 from behandlerklient.services.pathway_records._text import _d
 from behandlerklient.services.record_kinds import Kind, register
 from behandlerklient.services.workspace import Workspace
+from behandlerklient.storage.pathway_records import PathwayRecordRepository
 
 CONSENT_KINDS = {"treatment": "Samtykke til behandling", "share": "Samtykke til videregivelse",
                  "limit_parental_access": "Begrænset forældreadgang (15-17 år)"}
@@ -17,7 +18,7 @@ CONSENT_KINDS = {"treatment": "Samtykke til behandling", "share": "Samtykke til 
 def _guardian_name(ws: Workspace, guardian_id: int | None) -> str:
     if guardian_id is None:
         return ""
-    return ws.db.scalar("SELECT name FROM guardians WHERE id = ?", (guardian_id,)) or ""
+    return PathwayRecordRepository(ws.db).guardian_name(guardian_id)
 
 
 def _validate_consent(ws: Workspace, r: dict) -> list[str]:
@@ -25,15 +26,15 @@ def _validate_consent(ws: Workspace, r: dict) -> list[str]:
 
     found = []
     if r["given_by"] == "custody_holder":
-        row = ws.db.query_one("SELECT child_id, has_custody FROM guardians WHERE id = ?", (r["guardian_id"],))
-        if row is None or row[0] != r["child_id"]:
+        row = PathwayRecordRepository(ws.db).guardian_custody(r["guardian_id"])
+        if row is None or row["child_id"] != r["child_id"]:
             found.append("Forælderen hører ikke til barnet.")
-        elif not row[1]:
+        elif not row["has_custody"]:
             found.append("Forælderen har ikke forældremyndighed og kan ikke give samtykke.")
     if r["kind"] == "share" and not r["party"]:
         found.append("Vælg, hvem oplysningerne må deles med.")
     if r["kind"] == "limit_parental_access":
-        born = date.fromisoformat(ws.db.scalar("SELECT birth_date FROM children WHERE id = ?", (r["child_id"],)))
+        born = date.fromisoformat(PathwayRecordRepository(ws.db).birth_date(r["child_id"]) or "")
         if not 15 <= age_on(born, date.fromisoformat(r["given_on"])) <= 17:
             found.append("Kun en 15-17-årig kan bede om, at forældrenes adgang begrænses.")
         if r["given_by"] != "young_person":

@@ -9,6 +9,7 @@ from behandlerklient.core.vocab import CONTACT_CHANNEL, CONTACT_MADE_BY, CONTACT
 from behandlerklient.services.pathway_records._text import _block, _d, _yn
 from behandlerklient.services.record_kinds import Kind, register
 from behandlerklient.services.workspace import Workspace
+from behandlerklient.storage.pathway_records import PathwayRecordRepository
 
 
 def _render_contact(ws: Workspace, r: dict) -> tuple[str, str]:
@@ -24,7 +25,7 @@ def _render_contact(ws: Workspace, r: dict) -> tuple[str, str]:
 
 def _validate_contact(ws: Workspace, r: dict) -> list[str]:
     found = [] if r["concern"].strip() else ["Beskriv bekymringen (årsagen til henvendelsen)."]
-    born = ws.db.scalar("SELECT birth_date FROM children WHERE id = ?", (r["child_id"],))
+    born = PathwayRecordRepository(ws.db).birth_date(r["child_id"])
     outside = offer_age_problem(date.fromisoformat(born), date.fromisoformat(r["contact_date"])) if born else ""
     if outside and not r.get("age_reason", "").strip():
         found.append(outside)
@@ -40,6 +41,6 @@ register(Kind("contact", "contacts", "Henvendelse", "contact_date",
 
 def contact_first(ws: Workspace, r: dict) -> list[str]:
     """A talk belongs to a contact: the contact's rules (the 5-17 age, the concern) are met and signed first."""
-    signed = ws.db.scalar("SELECT signed_at FROM contacts WHERE id = ?", (r["contact_id"],))
+    signed = PathwayRecordRepository(ws.db).contact_signed_at(r["contact_id"])
     return [] if signed else ["Underskriv henvendelsen først; samtalen hører til den."]
 
