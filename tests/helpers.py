@@ -30,9 +30,12 @@ def give_consent(ws, child, *, on: date, kind: str = "treatment", party: str = "
 
 
 def export_without_time(ws) -> dict:
-    """The whole database as exported, minus the export's own timestamp and the audit chain's head (each
-    database's own history) (for comparing two databases)."""
+    """The whole database as exported, minus the export's own timestamp, the audit chain's head (each
+    database's own history) and the signatures (each database's own keys and seals) (for comparing two
+    databases' content)."""
     data = json.loads(transfer.export_json(ws=ws))
     data.pop("exported_at")
     data.pop("audit_head", None)
+    data.pop("signatures", None)
+    data["tables"].pop("seals", None)
     return data

@@ -20,6 +20,7 @@ from behandlerklient.core import cpr as cprmod
 from behandlerklient.core.errors import InvalidInput, RuleRefused, ValidationError
 from behandlerklient.core.sorting import name_key
 from behandlerklient.services import anchor, audit, seal
+from behandlerklient.services import export_signatures as proofs
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.import_checks import RowProblem, check_row
 from behandlerklient.services.json_stream import ExportStream, StreamProblem
@@ -77,7 +78,8 @@ AUDIT_BATCH = 5000  # audit rows written per statement at the end of an import
 def export_header(*, ws: Workspace) -> dict[str, Any]:
     """The document's fields before `tables`, written first and checked first by an import: a new field goes here."""
     return {"format": FORMAT, "format_version": FORMAT_VERSION, "schema_version": ws.db.user_version,
-            "app_version": __version__, "exported_at": to_text(ws.clock()), anchor.FIELD: anchor.head(ws.db)}
+            "app_version": __version__, "exported_at": to_text(ws.clock()), anchor.FIELD: anchor.head(ws.db),
+            proofs.FIELD: proofs.header(ws.db)}
 
 
 def _table_rows(ws: Workspace, table: str) -> Iterator[dict[str, Any]]:
@@ -105,8 +107,9 @@ def write_export(*, ws: Workspace, out: TextIO) -> None:
         for key, value in export_header(ws=ws).items():
             out.write(f"\n {_dumps(key, 1)}: {_dumps(value, 1)},")
         out.write('\n "tables": {')
-        for n, (table, _fks) in enumerate(TABLES):
-            out.write(f"{',' if n else ''}\n  {_dumps(table, 2)}: [")
+        proofs.write_section(db, out, _dumps)  # the authors' seals, before the rows they prove
+        for table, _fks in TABLES:
+            out.write(f",\n  {_dumps(table, 2)}: [")
             count = 0
             for row in _table_rows(ws, table):
                 out.write(f"{',' if count else ''}\n   {_dumps(row, 3)}")
@@ -186,8 +189,9 @@ class _AuditLater:
 class _Importer:
     """Checks and inserts one row at a time, in the file's order, inside the caller's transaction."""
 
-    def __init__(self, ws: Workspace) -> None:
+    def __init__(self, ws: Workspace, header: dict[str, Any]) -> None:
         self.ws, self.db = ws, ws.db
+        self.proofs = proofs.FileSignatures(ws.db, header)
         # Into a database with no data yet rows keep their ids: export -> import -> export is identical.
         self.fresh = transfer_rows.is_empty(self.db, [t for t, _fks in TABLES if t != "users"])
         self.ids = {t: _IdMap() for t, _fks in TABLES}
@@ -197,6 +201,9 @@ class _Importer:
         self.position = -1
 
     def table(self, table: str, rows: Iterable[Any]) -> None:
+        if table == proofs.SECTION and self.position == -1 and not self.proofs.seen_section:
+            self.proofs.section(rows)
+            return
         number = TABLE_NUMBER.get(table)
         if number is None:
             raise _fail(f"ukendt tabel {table!r}.")
@@ -256,6 +263,7 @@ class _Importer:
             existing = transfer_rows.user_id(self.db, values["username"])
             if existing is not None:  # never changed by a file: not the profile, not the role
                 self.ids[table].add(old_id, existing)
+                self.proofs.user(row, existing, existed=True)
                 return
         if self.fresh and not transfer_rows.id_taken(self.db, table, old_id):
             values["id"] = old_id
@@ -264,6 +272,9 @@ class _Importer:
         except IntegrityError as exc:
             raise _fail(f"{table} række {i} strider mod databasens regler ({_explain(exc)}).") from None
         self.ids[table].add(old_id, new_id)
+        if table == "users":
+            self.proofs.user(row, new_id, existed=False)
+        self.proofs.record(table, row, values, new_id, [*TABLES[number][1], "source_id"])
         self.audit.add(number, new_id, new_id if table == "children" else values.get("child_id"))
 
 
@@ -298,12 +309,13 @@ def import_stream(*, ws: Workspace, source: BinaryIO, origin: str = "") -> tuple
     name = origin.encode("utf-8", "replace").decode("utf-8")[:200]  # a file name, never a record's content
     now = ws.clock()
     with db.transaction():
-        importer = _Importer(ws)
         try:
+            importer = _Importer(ws, header)
             for table, rows in stream.tables():
                 importer.table(table, rows)
             stream.finish()
-        except StreamProblem as exc:
+            importer.proofs.finish()
+        except (StreamProblem, proofs.ProofProblem) as exc:
             raise _fail(exc.message) from None
         source_tag = f"import {name + ' ' if name else ''}sha256:{stream.sha256}"
         for batch in importer.audit.batches(source_tag):
