@@ -114,7 +114,8 @@ class ImportProofRepository:
     def proofs(self, kind: str) -> list[Any]:
         """Each imported record of `kind` with its proof (if any) and the row as it is now (t_*)."""
         return self.db.query(
-            f"SELECT p.record_id, p.seal_id, p.ids, p.columns, t.* FROM imported_signatures p "
+            f"SELECT p.record_id AS proof_record_id, p.seal_id AS proof_seal_id, p.ids AS proof_ids, "
+            f"p.columns AS proof_columns, t.* FROM imported_signatures p "
             f"LEFT JOIN {kind} t ON t.id = p.record_id WHERE p.kind = ? ORDER BY p.record_id", (kind,))
 
     def seal(self, seal_id: int) -> Any:
