@@ -60,16 +60,15 @@ def _backdated_copy(data: dict, entry: dict) -> dict:
 
 def _sign(data: dict, private: Ed25519PrivateKey, key_id: int, rows: list[tuple[str, dict]]) -> None:
     """A seal over `rows` made exactly as the program makes one, with `private` as key `key_id` of the file."""
-    records = []
+    records, columns = [], {}
     for kind, row in rows:
-        columns = list(row)
-        digest = canonical.digest(seal.record_payload(kind, seal.SIGNED[kind], row, columns, row["signed_at"]))
-        records.append([kind, row["id"], digest, ",".join(columns)])
-    payload = canonical.seal(key_id=key_id, signed_at=rows[0][1]["signed_at"], records=[r[:3] for r in records],
-                             audit=[], prev="")
+        columns[kind] = ",".join(row)
+        digest = canonical.digest(seal.record_payload(kind, seal.SIGNED[kind], row, list(row), row["signed_at"]))
+        records.append([kind, row["id"], digest])
+    payload = canonical.seal(key_id=key_id, signed_at=rows[0][1]["signed_at"], records=records, audit=[], prev="")
     data["tables"]["seals"].append({"id": 10**6 + len(data["tables"]["seals"]), "key": key_id,
                                     "signed_at": rows[0][1]["signed_at"], "prev": "", "records": records, "audit": [],
-                                    "signature": _b64(private.sign(payload))})
+                                    "columns": columns, "signature": _b64(private.sign(payload))})
 
 
 def _nothing_changed(target, before: dict) -> None:
@@ -122,7 +121,7 @@ def test_a_seal_whose_signature_was_changed_is_refused(source, target) -> None:
     for r in s["records"]:  # the attacker recomputes the digest in the seal, but cannot sign it as the author
         if r[:2] == ["journal_entries", entry["id"]]:
             r[2] = canonical.digest(seal.record_payload("journal_entries", seal.SIGNED["journal_entries"], entry,
-                                                        r[3].split(","), s["signed_at"]))
+                                                        s["columns"]["journal_entries"].split(","), s["signed_at"]))
     _refused(target, data, "seglets signatur passer ikke")
 
 

@@ -215,6 +215,8 @@ LADDER_ROWS: list[tuple[str, dict]] = [
                        "changed_by": 1, "changed_at": T2}),
     ("child_changes", {"id": 2, "child_id": 1, "guardian_id": 2, "field": "guardian.has_custody", "old_value": "1",
                        "new_value": "0", "reason": "Afgørelse", "changed_by": 1, "changed_at": T2}),
+    ("ui_drafts", {"id": 1, "user_id": 1, "kind": "form", "context": '{"child_id": 1}',
+                   "payload": '{"body": "Halvt skrevet"}', "saved_at": T2}),
 ]
 
 # (user, action, child, object, detail): the audit rows, chained the way schema 2 defined the chain.
@@ -227,7 +229,7 @@ DERIVED_TABLES = {"audit_head", "settings", "child_search_terms"}
 # an author's Ed25519 signature, so from the signatures schema on the ladder leaves the signature checks to
 # tests/services/test_signatures.py (which signs through the real services) and checks everything else.
 SIGNATURE_TABLES = {"signing_keys", "seals", "record_signatures", "audit_signatures", "signature_epoch",
-                    "signatures_pending"}
+                    "signatures_pending", "imported_keys", "imported_seals", "imported_signatures"}
 SIGNATURE_CHECKS = {"signatures", "audit_signatures"}
 # Rows nobody may change or remove, signed or not.
 APPEND_ONLY = {"audit_log", "course_changes", "child_changes"}

@@ -59,21 +59,23 @@ def header(db: Database) -> dict[str, Any]:
 
 def write_section(db: Database, out: TextIO, dumps: Callable[[Any, int], str]) -> None:
     """`"seals": [...]` as json.dumps(document, indent=1) writes it inside `tables`, one seal at a time. Each seal
-    lists its records as [table, id, sha256 of the record payload, covered columns]: the first three are what
-    the signature covers, with the audit rows and the rest of the seal."""
+    is what its signature covers (records as [table, id, sha256 of the record payload], audit rows as [id, user
+    id, chain hash], key, time, previous seal's digest) and, per table, the columns its records' signatures cover
+    (one transaction signs under one schema)."""
     repo = ImportProofRepository(db)
     out.write(f"\n  {dumps(SECTION, 2)}: [")
     count = 0
     for s in repo.author_seals():
-        records = []
+        records, columns = [], {}
         for r in repo.sealed_records(s["id"]):
             row = repo.row(r["kind"], r["record_id"])
             digest = "" if row is None else canonical.digest(
                 record_payload(r["kind"], SIGNED[r["kind"]], row, r["columns"].split(","), s["signed_at"]))
-            records.append([r["kind"], r["record_id"], digest, r["columns"]])
+            records.append([r["kind"], r["record_id"], digest])
+            columns[r["kind"]] = r["columns"]
         entry = {"id": s["id"], "key": s["key_id"], "signed_at": s["signed_at"], "prev": s["prev"],
                  "records": records, "audit": [[a[0], a[1], a[2]] for a in repo.sealed_audit(s["id"])],
-                 "signature": s["signature"]}
+                 "columns": columns, "signature": s["signature"]}
         out.write(f"{',' if count else ''}\n   {dumps(entry, 3)}")
         count += 1
     out.write("\n  ]" if count else "]")
@@ -118,8 +120,10 @@ class FileSignatures:
             if not isinstance(s, dict) or not _is_int(s.get("id")) or not _is_int(s.get("key")) or not all(
                     isinstance(s.get(f), str) for f in ("signed_at", "prev", "signature")) \
                     or not isinstance(s.get("records"), list) or not isinstance(s.get("audit"), list) \
-                    or not all(isinstance(r, list) and len(r) == 4 and isinstance(r[0], str) and _is_int(r[1])
-                               and isinstance(r[2], str) and isinstance(r[3], str) for r in s["records"]) \
+                    or not isinstance(s.get("columns"), dict) \
+                    or not all(isinstance(r, list) and len(r) == 3 and isinstance(r[0], str) and _is_int(r[1])
+                               and isinstance(r[2], str) and isinstance(s["columns"].get(r[0]), str)
+                               for r in s["records"]) \
                     or not all(isinstance(a, list) and len(a) == 3 for a in s["audit"]):
                 raise ProofProblem(f"{SECTION} række {n} har ikke formatets form.")
             key = self.keys.get(s["key"])
@@ -127,14 +131,14 @@ class FileSignatures:
                 raise ProofProblem(f"{SECTION} række {n}: nøglen {s['key']} står ikke i feltet {FIELD!r}.")
             try:
                 payload = canonical.seal(key_id=s["key"], signed_at=s["signed_at"], prev=s["prev"],
-                                         records=[tuple(r[:3]) for r in s["records"]],
+                                         records=[tuple(r) for r in s["records"]],
                                          audit=[tuple(a) for a in s["audit"]])
             except (TypeError, ValueError):
                 raise ProofProblem(f"{SECTION} række {n} har ikke formatets form.") from None
             ok = verifies(key["public_key"], s["signature"], payload)
             if not self.repo.stage(payload=payload.decode("utf-8"), signature=s["signature"], ok=ok,
                                    file_key=s["key"], signed_at=s["signed_at"],
-                                   records=[(r[0], r[1], r[2], r[3]) for r in s["records"]]):
+                                   records=[(r[0], r[1], r[2], s["columns"][r[0]]) for r in s["records"]]):
                 raise ProofProblem(f"{SECTION} række {n}: en post har to signaturer i filen.")
 
     # -- users, as the import matches them ---------------------------------------------------------------------

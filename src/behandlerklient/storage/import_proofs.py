@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from behandlerklient.storage import transfer_rows
 from behandlerklient.storage.database import Database
-
-PAGE = 500
 
 
 class ImportProofRepository:
@@ -27,7 +26,7 @@ class ImportProofRepository:
         """Every author seal that covers at least one record, in id order, a page at a time."""
         cursor = self.db.execute("SELECT * FROM seals s WHERE role = 'author' AND EXISTS "
                                  "(SELECT 1 FROM record_signatures r WHERE r.seal_id = s.id) ORDER BY id")
-        while page := cursor.fetchmany(PAGE):
+        while page := cursor.fetchmany(transfer_rows.PAGE_ROWS):  # as the tables are read
             yield from page
 
     def sealed_records(self, seal_id: int) -> list[Any]:
