@@ -235,3 +235,21 @@ def test_records_the_file_declares_signed_before_signatures_import_marked_unprov
     check = _check(target, "signatures")
     assert check.ok and "importeret uden signaturbevis: " in check.detail
     assert "importeret med forfatterens signatur" not in check.detail
+
+
+def test_records_imported_here_travel_on_declared_unproven(source, target, tmp_path) -> None:
+    """This database keeps the author's seal of what it imported under the other database's ids, not as a seal of
+    its own: exported again, those records are declared unproven, and the next import marks them so."""
+    transfer.import_json(ws=target, text=transfer.export_json(ws=source))
+    text = transfer.export_json(ws=target)
+    section = json.loads(text)["tables"]["seals"]
+    assert section and all(set(s) == {"unproven"} for s in section)  # chef, the importer, authored nothing
+    third = workspace.create(path=tmp_path / "tredje.db", username="chef2", full_name="C", passphrase=PASSPHRASE)
+    try:
+        transfer.import_json(ws=third, text=text)
+        report = import_proof_check.check(third.db)
+        assert report.proven == 0 and not report.bad and len(report.unproven) == import_proof_check.check(
+            target.db).proven
+        assert _check(third, "signatures").ok
+    finally:
+        third.close()

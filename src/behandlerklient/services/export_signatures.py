@@ -78,6 +78,11 @@ def write_section(db: Database, out: TextIO, dumps: Callable[[Any, int], str]) -
                  "columns": columns, "signature": s["signature"]}
         out.write(f"{',' if count else ''}\n   {dumps(entry, 3)}")
         count += 1
+    # Records this database imported: their author's seal is not this database's to give (the import kept it
+    # with the other database's ids), so they travel declared as unproven and import marked so.
+    for r in repo.imported_records():
+        out.write(f"{',' if count else ''}\n   {dumps({'unproven': [r['kind'], r['record_id']]}, 3)}")
+        count += 1
     out.write("\n  ]" if count else "]")
 
 
@@ -117,6 +122,13 @@ class FileSignatures:
     def section(self, rows: Iterable[Any]) -> None:
         self.seen_section = True
         for n, s in enumerate(rows, start=1):
+            if isinstance(s, dict) and set(s) == {"unproven"}:
+                r = s["unproven"]
+                if not (isinstance(r, list) and len(r) == 2 and r[0] in SIGNED and _is_int(r[1])):
+                    raise ProofProblem(f"{SECTION} række {n} har ikke formatets form.")
+                if not self.repo.stage_unproven(r[0], r[1]):
+                    raise ProofProblem(f"{SECTION} række {n}: en post har to signaturer i filen.")
+                continue
             if not isinstance(s, dict) or not _is_int(s.get("id")) or not _is_int(s.get("key")) or not all(
                     isinstance(s.get(f), str) for f in ("signed_at", "prev", "signature")) \
                     or not isinstance(s.get("records"), list) or not isinstance(s.get("audit"), list) \
@@ -208,6 +220,8 @@ class FileSignatures:
             if row["id"] < self.epoch.get(table, 1):
                 return "unproven", None, ""
             return "har ingen signatur i filen", None, ""
+        if staged["seal_no"] == 0:
+            return "unproven", None, ""
         if not staged["ok"]:
             return "seglets signatur passer ikke", None, ""
         key = self.keys[staged["file_key"]]

@@ -29,6 +29,13 @@ class ImportProofRepository:
         while page := cursor.fetchmany(transfer_rows.PAGE_ROWS):  # as the tables are read
             yield from page
 
+    def imported_records(self) -> Iterator[Any]:
+        """Signed records this database imported (sealed by the importing administrator), a page at a time."""
+        cursor = self.db.execute("SELECT r.kind, r.record_id FROM record_signatures r JOIN seals s ON s.id = r.seal_id "
+                                 "WHERE s.role = 'import' ORDER BY r.kind, r.record_id")
+        while page := cursor.fetchmany(transfer_rows.PAGE_ROWS):
+            yield from page
+
     def sealed_records(self, seal_id: int) -> list[Any]:
         return self.db.query("SELECT kind, record_id, columns FROM record_signatures WHERE seal_id = ? "
                              "ORDER BY kind, record_id", (seal_id,))
@@ -67,10 +74,17 @@ class ImportProofRepository:
                             (kind, file_id, digest, columns, no))
         return True
 
+    def stage_unproven(self, kind: str, file_id: int) -> bool:
+        """A record the file declares as carrying no author's proof (seal_no 0)."""
+        if self.db.scalar("SELECT 1 FROM temp.import_staged WHERE kind = ? AND file_id = ?", (kind, file_id)):
+            return False
+        self.db.execute("INSERT INTO temp.import_staged VALUES (?, ?, '', '', 0)", (kind, file_id))
+        return True
+
     def staged(self, kind: str, file_id: int) -> Any:
         return self.db.query_one(
             "SELECT r.digest, r.columns, r.seal_no, s.ok, s.file_key, s.signed_at FROM temp.import_staged r "
-            "JOIN temp.import_staged_seals s ON s.no = r.seal_no WHERE r.kind = ? AND r.file_id = ?",
+            "LEFT JOIN temp.import_staged_seals s ON s.no = r.seal_no WHERE r.kind = ? AND r.file_id = ?",
             (kind, file_id))
 
     def keep_seal(self, seal_no: int, key_id: int) -> int:
