@@ -14,7 +14,8 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from behandlerklient.core import canonical
 from behandlerklient.core.errors import InvalidInput
-from behandlerklient.services import children, demo, import_proof_check, integrity, seal, transfer, users, workspace
+from behandlerklient.services import (children, demo, import_proof_check, integrity, journal, seal, transfer, users,
+                                      workspace)
 from behandlerklient.storage.database import Database
 from tests.conftest import PASSPHRASE
 from tests.helpers import export_without_time
@@ -235,6 +236,9 @@ def test_records_the_file_declares_signed_before_signatures_import_marked_unprov
     check = _check(target, "signatures")
     assert check.ok and "importeret uden signaturbevis: " in check.detail
     assert "importeret med forfatterens signatur" not in check.detail
+    # Where the journal shows who signed, the entry is marked.
+    lines = {line.entry.id: line for line in journal.entries(ws=target, child_id=forged["child_id"])}
+    assert lines[forged["id"]].unproven and lines[forged["id"]].author_name != "?"
 
 
 def test_records_imported_here_travel_on_declared_unproven(source, target, tmp_path) -> None:

@@ -145,6 +145,12 @@ class ImportProofRepository:
             "WHERE s.role = 'import' AND s.id >= ? AND NOT EXISTS (SELECT 1 FROM imported_signatures p "
             "WHERE p.kind = r.kind AND p.record_id = r.record_id) ORDER BY r.kind, r.record_id", (first_seal,))
 
-    def unproven(self) -> set[tuple[str, int]]:
-        return {(r[0], r[1]) for r in self.db.query(
-            "SELECT kind, record_id FROM imported_signatures WHERE seal_id IS NULL")}
+    def unproven(self, kind: str, record_ids: list[int]) -> set[int]:
+        """Which of these records were imported without their author's proof."""
+        found: set[int] = set()
+        for start in range(0, len(record_ids), 500):
+            chunk = record_ids[start:start + 500]
+            found |= {r[0] for r in self.db.query(
+                f"SELECT record_id FROM imported_signatures WHERE kind = ? AND seal_id IS NULL AND record_id IN "
+                f"({', '.join('?' for _ in chunk)})", (kind, *chunk))}
+        return found
