@@ -14,8 +14,17 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from behandlerklient.core import canonical
 from behandlerklient.core.errors import InvalidInput
-from behandlerklient.services import (children, demo, import_proof_check, integrity, journal, seal, transfer, users,
-                                      workspace)
+from behandlerklient.services import (
+    children,
+    demo,
+    import_proof_check,
+    integrity,
+    journal,
+    seal,
+    transfer,
+    users,
+    workspace,
+)
 from behandlerklient.storage.database import Database
 from tests.conftest import PASSPHRASE
 from tests.helpers import export_without_time

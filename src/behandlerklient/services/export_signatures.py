@@ -54,7 +54,7 @@ def is_signed(table: str, row: dict[str, Any]) -> bool:
 def header(db: Database) -> dict[str, Any]:
     repo = ImportProofRepository(db)
     epoch = {kind: first for kind, first in repo.epoch().items() if kind in SIGNED}
-    return {"epoch": epoch, "keys": [{f: k[f] for f in KEY_FIELDS} for k in repo.keys()]}
+    return {"epoch": epoch, "keys": [{f: k[f] for f in KEY_FIELDS} for k in repo.signing_keys()]}
 
 
 def write_section(db: Database, out: TextIO, dumps: Callable[[Any, int], str]) -> None:

@@ -39,7 +39,8 @@ def for_session(*, ws: Workspace, session_id: int) -> list[JournalLine]:
 
 def _lines(ws: Workspace, found: list[JournalEntry]) -> list[JournalLine]:
     users = {u.id: u.full_name for u in UserRepository(ws.db).all()}
-    unproven = ImportProofRepository(ws.db).unproven("journal_entries", [e.id for e in found if e.signed_at])
+    signed = [e.id for e in found if e.id is not None and e.signed_at]
+    unproven = ImportProofRepository(ws.db).unproven("journal_entries", signed)
     by_id = {e.id: JournalLine(e, users.get(e.author_id, "?"), unproven=e.id in unproven) for e in found}
     for e in found:
         if e.supersedes_id in by_id and e.signed_at:

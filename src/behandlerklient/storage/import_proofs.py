@@ -18,7 +18,7 @@ class ImportProofRepository:
         self.db = db
 
     # -- export: the exporting database's own keys and author seals ----------------------------------------------
-    def keys(self) -> list[Any]:
+    def signing_keys(self) -> list[Any]:
         return self.db.query("SELECT k.*, u.username FROM signing_keys k JOIN users u ON u.id = k.user_id "
                              "ORDER BY k.id")
 
