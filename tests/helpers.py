@@ -39,3 +39,17 @@ def export_without_time(ws) -> dict:
     data.pop("signatures", None)
     data["tables"].pop("seals", None)
     return data
+
+
+def users_by_name(data: dict) -> dict:
+    """An export with every reference to a user replaced by the user's name, and the users keyed by name: two
+    installations number their users differently."""
+    names = {u["id"]: u["username"] for u in data["tables"]["users"]}
+    for table, fks in transfer.TABLES:
+        for row in data["tables"].get(table, []):
+            for col, ref in fks.items():
+                if ref == "users" and row[col] is not None:
+                    row[col] = names[row[col]]
+    data["tables"]["users"] = {u.pop("username"): {k: v for k, v in u.items() if k != "id"}
+                               for u in data["tables"]["users"]}
+    return data

@@ -7,6 +7,7 @@ from behandlerklient.core.errors import InvalidInput
 from behandlerklient.services import children, demo, transfer, workspace
 from tests.conftest import PASSPHRASE, USERNAME
 from tests.helpers import export_without_time as _export
+from tests.helpers import users_by_name
 
 FIXED = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
 
@@ -23,20 +24,6 @@ def _fresh(tmp_path, name="kopi.db", username="chef"):
     return workspace.create(path=tmp_path / name, username=username, full_name="Anden", passphrase=PASSPHRASE)
 
 
-def _users_by_name(data: dict) -> dict:
-    """`data` with every reference to a user replaced by the user's name, and the users keyed by name: two
-    installations number their users differently."""
-    names = {u["id"]: u["username"] for u in data["tables"]["users"]}
-    for table, fks in transfer.TABLES:
-        for row in data["tables"].get(table, []):
-            for col, ref in fks.items():
-                if ref == "users" and row[col] is not None:
-                    row[col] = names[row[col]]
-    data["tables"]["users"] = {u.pop("username"): {k: v for k, v in u.items() if k != "id"}
-                               for u in data["tables"]["users"]}
-    return data
-
-
 def test_round_trip_is_lossless(filled, tmp_path) -> None:
     original = _export(filled)
     assert len(original["tables"]["sessions"]) > 20 and original["tables"]["journal_entries"]
@@ -44,10 +31,10 @@ def test_round_trip_is_lossless(filled, tmp_path) -> None:
     try:
         counts, _ = transfer.import_json(ws=target, text=transfer.export_json(ws=filled))
         assert counts["children"] == 25
-        again = _users_by_name(_export(target))
+        again = users_by_name(_export(target))
         # The target's own administrator stays; every other row is the file's (users renumbered).
         assert again["tables"]["users"].pop("chef")["role"] == "admin"
-        assert again == _users_by_name(original)
+        assert again == users_by_name(original)
     finally:
         target.close()
 

@@ -169,11 +169,16 @@ class FileSignatures:
         if user is None or user[0] != k["username"]:
             return None
         username, _role, local, existed = user
-        if existed:
-            if not self.repo.registered(local, k["public_key"]):
-                return None
+        if existed and self.repo.registered(local, k["public_key"]):
             found = self.repo.add_key(user_id=local, public_key=k["public_key"], registration="", registrar_key="",
                                       registration_signature="")
+        elif existed:
+            # A user known here only from an earlier import (no key of their own here): the key that import
+            # trusted, and no other.
+            earlier = None if self.repo.has_own_keys(local) else self.repo.imported_key(local, k["public_key"])
+            if earlier is None:
+                return None
+            found = earlier
         else:
             payload = canonical.key_registration(user_id=k["user_id"], username=username, public_key=k["public_key"],
                                                  registered_by=k["registered_by"], registered_at=k["registered_at"])

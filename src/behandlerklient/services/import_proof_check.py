@@ -56,6 +56,8 @@ class _Seals:
     def _key_ok(self, k: Any) -> bool:
         if k["registration"] == "":  # the key is on record here for the user
             return self.repo.registered(k["user_id"], k["public_key"])
+        if self.repo.has_own_keys(k["user_id"]):
+            return False  # a user with a key here is proven by that key, not by a registration from a file
         try:
             reg = json.loads(k["registration"])
         except ValueError:

@@ -106,6 +106,14 @@ class ImportProofRepository:
         return bool(self.db.scalar("SELECT 1 FROM signing_keys WHERE user_id = ? AND public_key = ?",
                                    (user_id, public_key)))
 
+    def has_own_keys(self, user_id: int) -> bool:
+        return bool(self.db.scalar("SELECT 1 FROM signing_keys WHERE user_id = ?", (user_id,)))
+
+    def imported_key(self, user_id: int, public_key: str) -> int | None:
+        """The key an earlier import trusted for this user (on the registration in its file)."""
+        return self.db.scalar("SELECT min(id) FROM imported_keys WHERE user_id = ? AND public_key = ? "
+                              "AND registration != ''", (user_id, public_key))
+
     def add_key(self, *, user_id: int, public_key: str, registration: str, registrar_key: str,
                 registration_signature: str) -> int:
         return int(self.db.execute(
