@@ -147,17 +147,32 @@ def test_a_key_swapped_in_for_an_existing_therapists_name_is_refused(source, tar
     data["tables"]["users"].append({**data["tables"]["users"][0], "id": victim, "username": "bo",
                                     "role": "therapist"})
     forged = _backdated_copy(data, {**entry, "author_id": victim})
+    private, key = _own_key_for(victim, "bo")
+    key["id"] = max(k["id"] for k in data["signatures"]["keys"]) + 1
+    data["signatures"]["keys"].append({k: v for k, v in key.items() if k != "registration"})
+    _sign(data, private, key["id"], [("journal_entries", forged)])
+    _refused(target, data, f"(id {forged['id']} i filen): signeret med en nøgle, der ikke er forfatterens")
+    # Nor does a key planted beforehand among the keys earlier imports trusted (anyone with the data key can
+    # insert one): bo has a key of her own here, and only that one proves what she wrote.
+    raw = _raw(target)
+    raw.execute("INSERT INTO imported_keys (user_id, public_key, registration, registrar_key, "
+                "registration_signature) VALUES (?, ?, ?, ?, ?)",
+                (target.db.scalar("SELECT id FROM users WHERE username = 'bo'"), key["public_key"],
+                 key["registration"], key["public_key"], key["registration_signature"]))
+    raw.close()
+    _refused(target, data, "signeret med en nøgle, der ikke er forfatterens")
+
+
+def _own_key_for(user_id: int, username: str) -> tuple[Ed25519PrivateKey, dict]:
+    """A key the attacker holds, registered in the file as the user's own first key (self-signed)."""
     private = Ed25519PrivateKey.generate()
     public = _b64(private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))
-    registration = canonical.key_registration(user_id=victim, username="bo", public_key=public,
-                                              registered_by=victim, registered_at=BACKDATED)
-    key_id = max(k["id"] for k in data["signatures"]["keys"]) + 1
-    data["signatures"]["keys"].append({"id": key_id, "user_id": victim, "username": "bo", "public_key": public,
-                                       "registered_by": victim, "registered_at": BACKDATED,
-                                       "registration_key_id": None,
-                                       "registration_signature": _b64(private.sign(registration))})
-    _sign(data, private, key_id, [("journal_entries", forged)])
-    _refused(target, data, f"(id {forged['id']} i filen): signeret med en nøgle, der ikke er forfatterens")
+    registration = canonical.key_registration(user_id=user_id, username=username, public_key=public,
+                                              registered_by=user_id, registered_at=BACKDATED)
+    key = {"id": 0, "user_id": user_id, "username": username, "public_key": public, "registered_by": user_id,
+           "registered_at": BACKDATED, "registration_key_id": None,
+           "registration_signature": _b64(private.sign(registration))}
+    return private, {**key, "registration": registration.decode("utf-8")}
 
 
 def test_a_seal_by_another_users_key_does_not_prove_the_therapists_entry(source, target) -> None:
