@@ -30,7 +30,8 @@ def test_a_backdated_entry_added_under_a_therapists_name_is_exit_4_and_imports_n
     entries = data["tables"]["journal_entries"]
     real = next(j for j in entries if j["signed_at"] and j["author_id"] != "anna")
     forged_id = max(j["local_id"] for j in entries) + 1
-    entries.append({**real, "local_id": forged_id, "uid": uid.uuid7(), "kind": "note", "session_id": None, "source": "", "source_id": None,
+    entries.append({**real, "local_id": forged_id, "uid": uid.uuid7(), "kind": "note", "session_id": None,
+                    "source": "", "source_id": None,
                     "supersedes_id": None, "body": "Intet bekymrende.", "event_time": "2024-02-05T09:00:00+00:00",
                     "written_at": "2024-02-05T09:00:00+00:00", "signed_at": "2024-02-05T09:00:00+00:00"})
     target = tmp_path / "b.db"

@@ -34,8 +34,8 @@ from behandlerklient.storage.migrate import latest_version
 FORMAT = "behandlerklient-export"
 FORMAT_VERSION = 2  # 2: global ids (uid on every record, references as uids, users as user names)
 READABLE_VERSIONS = (1, 2)  # 1: local integer ids, as written before schema 13
-IDENTITY_COLUMNS = ("uid", "origin_device")
-LOCAL_ID = "local_id"  # format 2: a row's id in the exporting database, what its author's seal was signed over  # not in a format-1 file: an import gives its rows new ones
+IDENTITY_COLUMNS = ("uid", "origin_device")  # not in a format-1 file: an import gives its rows new ones
+LOCAL_ID = "local_id"  # format 2: a row's id in the exporting database, what its author's seal was signed over
 
 # Tables in the order they can be inserted, with the foreign-key columns of each (column -> table).
 TABLES = identity.TABLES
