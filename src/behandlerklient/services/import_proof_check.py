@@ -2,7 +2,7 @@
 
 The author signed the record with the ids it had in the exporting database; the import kept, for each imported
 record, its ids there next to its ids here, the author's seal as signed and the key that signed it
-(schema 0013). So the payload is recomputed from the row as it is now, with each id the import translated put
+(schema 0016). So the payload is recomputed from the row as it is now, with each id the import translated put
 back to what the author signed: a row rewritten after the import no longer matches its author's seal.
 Findings name the record's kind, date and id here, never its content.
 """

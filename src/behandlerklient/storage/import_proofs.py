@@ -1,4 +1,4 @@
-"""The signatures an export carries (read a seal at a time) and the proofs an import keeps (schema: 0013).
+"""The signatures an export carries (read a seal at a time) and the proofs an import keeps (schema: 0016).
 
 While an import runs, the file's seals are staged in a temporary table keyed by (table, id in the file), so each
 row of the file finds its seal with one look-up and memory does not grow with the number of seals.
