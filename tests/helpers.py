@@ -30,9 +30,23 @@ def give_consent(ws, child, *, on: date, kind: str = "treatment", party: str = "
 
 
 def export_without_time(ws) -> dict:
-    """The whole database as exported, minus the export's own timestamp and the audit chain's head (each
-    database's own history) (for comparing two databases)."""
+    """The whole database as exported, minus the export's own timestamp, the audit chain's head (each
+    database's own history), the signatures (each database's own keys and seals) and each row's `local_id`
+    (each database's own numbering) (for comparing two databases' content)."""
     data = json.loads(transfer.export_json(ws=ws))
     data.pop("exported_at")
     data.pop("audit_head", None)
+    data.pop("signatures", None)
+    data["tables"].pop("seals", None)
+    for rows in data["tables"].values():
+        for row in rows:
+            row.pop(transfer.LOCAL_ID, None)
+    return data
+
+
+def users_by_name(data: dict) -> dict:
+    """An export with the users keyed by name (format 2 already names users in references): two installations
+    number their users differently."""
+    data["tables"]["users"] = {u.pop("username"): {k: v for k, v in u.items() if k not in ("id", transfer.LOCAL_ID)}
+                               for u in data["tables"]["users"]}
     return data

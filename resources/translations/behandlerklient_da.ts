@@ -626,6 +626,10 @@ Din adgangskode:</translation>
         <translation>&lt;b&gt;%1&lt;/b&gt; · %2 · %3 (%4), underskrevet %5</translation>
     </message>
     <message>
+        <source>imported without proof of signature</source>
+        <translation>importeret uden signaturbevis</translation>
+    </message>
+    <message>
         <source>Corrected by %1 on %2; see the correction below.</source>
         <translation>Rettet af %1 den %2; se rettelsen nedenfor.</translation>
     </message>

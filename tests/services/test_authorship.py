@@ -1,5 +1,6 @@
 """Only a draft's author signs it, and every signing rule is checked before the passphrase is needed."""
 
+import json
 import re
 from datetime import date, datetime, timezone
 
@@ -8,7 +9,17 @@ import pytest
 from behandlerklient.core import uid
 from behandlerklient.core.errors import InvalidInput, KnownError, RuleRefused
 from behandlerklient.core.models import JournalEntry, SessionParts, User
-from behandlerklient.services import group_sessions, journal, pathway, records, sessions, timeline, transfer, workspace
+from behandlerklient.services import (
+    group_sessions,
+    journal,
+    pathway,
+    records,
+    seal,
+    sessions,
+    timeline,
+    transfer,
+    workspace,
+)
 from behandlerklient.storage.database import IntegrityError
 from behandlerklient.storage.sessions import JournalRepository
 from behandlerklient.storage.users import UserRepository
@@ -274,7 +285,11 @@ def test_import_into_a_database_with_data_points_entries_at_their_own_records(ws
         fresh: dict[str, str] = {}
         renewed = re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}",
                          lambda m: fresh.setdefault(m.group(0), uid.uuid7()), text)
-        transfer.import_json(ws=target, text=renewed.replace("1503164011", "1503164013"))
+        # Its signed records are no longer what their author signed (new uids, another CPR): declared unproven.
+        data = json.loads(renewed.replace("1503164011", "1503164013"))
+        data["signatures"] = {"epoch": {t: 10**9 for t in seal.SIGNED}, "keys": []}
+        data["tables"]["seals"] = []
+        transfer.import_json(ws=target, text=json.dumps(data, ensure_ascii=False))
         imported = target.db.query_one(
             "SELECT id, source_id FROM journal_entries WHERE source = 'contact' ORDER BY id DESC")
         assert imported["source_id"] != first

@@ -7,6 +7,7 @@ from behandlerklient.core.errors import InvalidInput
 from behandlerklient.services import children, demo, transfer, workspace
 from tests.conftest import PASSPHRASE, USERNAME
 from tests.helpers import export_without_time as _export
+from tests.helpers import users_by_name
 
 FIXED = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)
 
@@ -17,8 +18,10 @@ def filled(ws):
     return ws
 
 
-def _fresh(tmp_path, name="kopi.db"):
-    return workspace.create(path=tmp_path / name, username=USERNAME, full_name="Anden", passphrase=PASSPHRASE)
+def _fresh(tmp_path, name="kopi.db", username="chef"):
+    """A new installation whose administrator is not one of the file's authors: an author who already exists in
+    the target must have signed with a key on record there (test_import_signatures.py)."""
+    return workspace.create(path=tmp_path / name, username=username, full_name="Anden", passphrase=PASSPHRASE)
 
 
 def test_round_trip_is_lossless(filled, tmp_path) -> None:
@@ -28,12 +31,10 @@ def test_round_trip_is_lossless(filled, tmp_path) -> None:
     try:
         counts, _ = transfer.import_json(ws=target, text=transfer.export_json(ws=filled))
         assert counts["children"] == 25
-        again = _export(target)
-        # The target's own user keeps its profile and role (a file never changes an existing user).
-        mine = again["tables"]["users"].pop(0)
-        theirs = original["tables"]["users"].pop(0)
-        assert (mine["username"], mine["full_name"], mine["role"]) == (theirs["username"], "Anden", "admin")
-        assert again == original
+        again = users_by_name(_export(target))
+        # The target's own administrator stays; every other row is the file's (users renumbered).
+        assert again["tables"]["users"].pop("chef")["role"] == "admin"
+        assert again == users_by_name(original)
     finally:
         target.close()
 
@@ -107,12 +108,12 @@ def test_garbage_is_a_clear_error(ws, text) -> None:
         transfer.import_json(ws=ws, text=text)
 
 
-def _with_users(tmp_path):
-    """A target installation with a real administrator (chef) and a therapist (anna)."""
+def _with_users(tmp_path, therapist=USERNAME):
+    """A target installation with a real administrator (chef) and a therapist (anna unless told)."""
     from behandlerklient.services import users
 
     target = workspace.create(path=tmp_path / "mål.db", username="chef", full_name="Chef", passphrase=PASSPHRASE)
-    users.add_user(ws=target, admin_passphrase=PASSPHRASE, username=USERNAME, full_name="Anna", role="therapist",
+    users.add_user(ws=target, admin_passphrase=PASSPHRASE, username=therapist, full_name="Anna", role="therapist",
                    passphrase="annas-egen-kode")
     return target
 
@@ -135,17 +136,19 @@ def test_a_file_can_neither_promote_nor_demote_an_existing_user(filled, tmp_path
     from behandlerklient.security import keyfile as kf
     from behandlerklient.services import users
 
-    target = _with_users(tmp_path)
+    # The target's therapist is not one of the file's authors: an author who already exists in the target must
+    # have signed with a key on record there, so a coup on an author's own row is refused whole.
+    target = _with_users(tmp_path, therapist="bo")
     keys_before = kf.keyfile_path(target.path).read_bytes()
 
-    def coup(d):  # the attack: anna becomes administrator, the real one a therapist, with a new name
-        d["tables"]["users"][0].update(username=USERNAME, role="admin")
-        d["tables"]["users"].append({**d["tables"]["users"][0], "username": "chef", "role": "therapist",
+    def coup(d):  # the attack: bo becomes administrator, the real one a therapist, with a new name
+        d["tables"]["users"].append({**d["tables"]["users"][0], "local_id": 998, "username": "bo", "role": "admin"})
+        d["tables"]["users"].append({**d["tables"]["users"][0], "local_id": 999, "username": "chef", "role": "therapist",
                                      "full_name": "Afsat"})
     try:
         transfer.import_json(ws=target, text=_mutate(transfer.export_json(ws=filled), coup))
         roles = {u.username: (u.role, u.full_name) for u in users.list_users(ws=target)}
-        assert (roles["chef"], roles[USERNAME]) == (("admin", "Chef"), ("therapist", "Anna"))
+        assert (roles["chef"], roles["bo"]) == (("admin", "Chef"), ("therapist", "Anna"))
         assert kf.keyfile_path(target.path).read_bytes() == keys_before
     finally:
         target.close()
@@ -155,7 +158,8 @@ def test_a_user_new_to_the_installation_is_added_without_a_way_in(filled, tmp_pa
     from behandlerklient.core.errors import WrongPassphrase
 
     def add(d):
-        d["tables"]["users"].append({**d["tables"]["users"][0], "username": "ny-admin", "role": "admin"})
+        d["tables"]["users"].append({**d["tables"]["users"][0], "local_id": 999, "username": "ny-admin",
+                                     "role": "admin"})
     target = _fresh(tmp_path)
     try:
         transfer.import_json(ws=target, text=_mutate(transfer.export_json(ws=filled), add))
@@ -222,8 +226,7 @@ def test_every_imported_record_is_audited_with_the_files_origin_not_its_content(
         counts, _ = transfer.import_json(ws=target, text=text, origin="overflytning.json")
         rows = target.db.query("SELECT object, detail, child_id FROM audit_log WHERE action = 'import'")
         per_record = [r for r in rows if r[0]]
-        assert len(per_record) == sum(counts.values()) - counts["users"] + len(
-            [u for u in json.loads(text)["tables"]["users"] if u["username"] != USERNAME])
+        assert len(per_record) == sum(counts.values())  # every user of the file is new to the target
         digest = hashlib.sha256(text.encode()).hexdigest()
         assert all(r[1] == f"import overflytning.json sha256:{digest}" for r in per_record)
         child_rows = [r for r in per_record if r[0].startswith("children:")]

@@ -18,7 +18,9 @@ TODAY = date(2026, 11, 23)
 
 
 def _database(tmp_path, name: str, children: int) -> workspace.Workspace:
-    ws = workspace.create(path=tmp_path / name, username=USERNAME, full_name="Anna", passphrase=PASSPHRASE)
+    # A target's administrator is not one of the source's authors (who must sign with a key on record there).
+    ws = workspace.create(path=tmp_path / name, username=USERNAME if children else "chef", full_name="Anna",
+                          passphrase=PASSPHRASE)
     if children:
         demo.generate(ws=ws, children_count=children, seed=5, today=TODAY)
     return ws

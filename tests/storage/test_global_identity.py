@@ -17,6 +17,7 @@ from behandlerklient.services import (
     pathway,
     questionnaires,
     records,
+    seal,
     supervision,
     transfer,
     workspace,
@@ -125,14 +126,18 @@ def test_each_installation_has_its_own_lasting_device_id(ws, db_path, tmp_path) 
 
 
 def _format_1(ws) -> str:  # noqa: ANN001
-    """The database as the format-1 exporter wrote it (local integer ids, no global identity columns)."""
+    """The database as the format-1 exporter wrote it (local integer ids, no global identity columns), its signed
+    records declared as signed before signatures existed (imported marked unproven: a format-1 row cannot carry
+    a seal over the uid its record has now)."""
     tables = {}
     for table, _fks in transfer.TABLES:
         cols = [c for c in transfer_rows.column_types(ws.db, table) if c not in ("uid", "origin_device")]
         tables[table] = list(transfer_rows.rows(ws.db, table, cols))
     return json.dumps({"format": transfer.FORMAT, "format_version": 1, "schema_version": latest_version() - 1,
                        "app_version": "0.1.0", "exported_at": "2026-11-23T10:00:00+00:00",
-                       "audit_head": {"id": 0, "hash": ""}, "tables": tables}, ensure_ascii=False, indent=1)
+                       "audit_head": {"id": 0, "hash": ""},
+                       "signatures": {"epoch": {t: 10**9 for t in seal.SIGNED}, "keys": []},
+                       "tables": {"seals": [], **tables}}, ensure_ascii=False, indent=1)
 
 
 def test_the_export_carries_global_ids_and_user_names_not_local_ids(filled) -> None:
@@ -140,8 +145,8 @@ def test_the_export_carries_global_ids_and_user_names_not_local_ids(filled) -> N
     assert data["format_version"] == 2
     users = {u["username"] for u in data["tables"]["users"]}
     courses = {c["uid"] for c in data["tables"]["courses"]}
-    for table, rows in data["tables"].items():
-        assert all("id" not in r for r in rows), table
+    for table, _fks in transfer.TABLES:  # each row's local id only as `local_id`, what its author's seal covers
+        assert all("id" not in r and isinstance(r["local_id"], int) for r in data["tables"][table]), table
     sessions = data["tables"]["sessions"]
     assert sessions and all(s["course_id"] in courses and s["author_id"] in users for s in sessions)
     entries = [j for j in data["tables"]["journal_entries"] if j["source"] == "contact"]
@@ -170,6 +175,11 @@ def test_a_format_1_file_still_imports_with_its_links(filled, tmp_path) -> None:
             transfer.import_json(ws=third, text=again)
             a, b = json.loads(again), json.loads(transfer.export_json(ws=third))
             a["tables"]["users"].pop(0), b["tables"]["users"].pop(0)  # each installation's own user keeps its profile
+            for d in (a, b):  # each installation numbers its rows, and its records declared unproven, itself
+                d["tables"].pop("seals")
+                for rows in d["tables"].values():
+                    for r in rows:
+                        r.pop("local_id")
             assert a["tables"] == b["tables"]
         finally:
             third.close()

@@ -226,6 +226,10 @@ LADDER_ROWS: list[tuple[str, dict]] = [
     ("events", {"id": 1000, "uid": "0190f0a0-0000-7000-8000-000000000001", "aggregate": "course", "subject": "1",
                 "field": "track_id", "child_id": 1, "value": '"cool_kids"', "hlc": "1767225600000.0000",
                 "author_id": 1, "created_at": T2}),  # device: the column default, then the device id
+    ("sync_outbox", {"id": 1, "uid": "0190f0a0-0000-7000-8000-000000000002", "kind": "contacts", "record_id": 1,
+                     "child_uid": None, "author": "anna", "sealed_at": T2, "envelope": "{}",
+                     "content_hash": "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a",
+                     "signature": ""}),
 ]
 
 # (user, action, child, object, detail): the audit rows, chained the way schema 2 defined the chain.
@@ -233,12 +237,12 @@ LADDER_AUDIT = [(1, "create", 1, "contact:1", ""), (1, "sign", 1, "contact:1", "
                 (1, "correct", 1, "journal:3", "retter journal:1"), (2, "supervise", 1, "review:1", "")]
 
 # Filled by the schema itself or derived from other tables (checked by verify), not written by the ladder.
-DERIVED_TABLES = {"audit_head", "settings", "child_search_terms"}
+DERIVED_TABLES = {"audit_head", "settings", "child_search_terms", "device"}
 # Written by the program's sealing code, never as data of their own: rows written here by hand cannot carry
 # an author's Ed25519 signature, so from the signatures schema on the ladder leaves the signature checks to
 # tests/services/test_signatures.py (which signs through the real services) and checks everything else.
 SIGNATURE_TABLES = {"signing_keys", "seals", "record_signatures", "audit_signatures", "signature_epoch",
-                    "signatures_pending"}
+                    "signatures_pending", "imported_keys", "imported_seals", "imported_signatures"}
 SIGNATURE_CHECKS = {"signatures", "audit_signatures"}
 # Rows nobody may change or remove, signed or not.
 APPEND_ONLY = {"audit_log", "course_changes", "child_changes", "events"}
@@ -287,6 +291,11 @@ def _fill(db: Database) -> dict[tuple[str, int], dict]:
                 prev = digest
             db.execute("UPDATE audit_head SET last_id = ?, last_hash = ? WHERE singleton = 1",
                        (len(LADDER_AUDIT), prev))
+            if "device" in tables:  # the rows stand as written before global ids: the per-device chain starts after
+                trigger = db.scalar("SELECT sql FROM sqlite_master WHERE name = 'device_no_update'")
+                db.execute("DROP TRIGGER device_no_update")
+                db.execute("UPDATE device SET audit_v2_from = ?", (len(LADDER_AUDIT) + 1,))
+                db.execute(trigger)
     return written
 
 

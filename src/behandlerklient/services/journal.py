@@ -10,6 +10,7 @@ from behandlerklient.services import access, audit, seal
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.signing import Proof, confirm_identity
 from behandlerklient.services.workspace import Workspace
+from behandlerklient.storage.import_proofs import ImportProofRepository
 from behandlerklient.storage.sessions import JournalRepository
 from behandlerklient.storage.users import UserRepository
 
@@ -20,6 +21,7 @@ class JournalLine:
     author_name: str
     corrected_by: JournalEntry | None = None  # the correction that supersedes this entry
     corrector_name: str = ""
+    unproven: bool = False  # imported, declared signed before signatures existed: no author's proof
 
     @property
     def superseded(self) -> bool:
@@ -41,7 +43,9 @@ def for_session(*, ws: Workspace, session_id: int) -> list[JournalLine]:
 
 def _lines(ws: Workspace, found: list[JournalEntry]) -> list[JournalLine]:
     users = {u.id: u.full_name for u in UserRepository(ws.db).all()}
-    by_id = {e.id: JournalLine(e, users.get(e.author_id, "?")) for e in found}
+    signed = [e.id for e in found if e.id is not None and e.signed_at]
+    unproven = ImportProofRepository(ws.db).unproven("journal_entries", signed)
+    by_id = {e.id: JournalLine(e, users.get(e.author_id, "?"), unproven=e.id in unproven) for e in found}
     for e in found:
         if e.supersedes_id in by_id and e.signed_at:
             original = by_id[e.supersedes_id]

@@ -12,6 +12,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from behandlerklient.core import canonical
+from behandlerklient.services import import_proof_check
 from behandlerklient.services.seal import SIGNED, record_payload
 from behandlerklient.storage.database import Database
 from behandlerklient.storage.signatures import SignatureRepository
@@ -39,6 +40,7 @@ class SignatureReport:
     bad_audit: list[str] = field(default_factory=list)
     seals: int = 0
     imported: int = 0
+    imports: import_proof_check.ImportReport = field(default_factory=import_proof_check.ImportReport)
 
 
 def _ok(public: Ed25519PublicKey, signature_b64: str, payload: bytes) -> bool:
@@ -207,6 +209,8 @@ def check(db: Database) -> SignatureReport:
     _records(repo, seals, keys, sealed, epoch, report)
     _audit(repo, seals, keys, sealed, epoch, report)
     _seals(seals, keys, sealed, report)
+    report.imports = import_proof_check.check(db)
+    report.bad_records.extend(report.imports.bad)
     return report
 
 
@@ -215,11 +219,22 @@ def _line(problems: list[str]) -> str:
     return "; ".join(problems[:SHOWN]) + more
 
 
+def _imported(r: SignatureReport) -> str:
+    """Imported records counted apart: proven by their author's signature in the file, imported without proof
+    (named: whoever reads the journal should know), imported before exports carried signatures."""
+    proven, unproven = r.imports.proven, r.imports.unproven
+    older = r.imported - proven - len(unproven)
+    text = f"; {proven} importeret med forfatterens signatur som bevis" if proven else ""
+    text += f"; {len(unproven)} importeret uden signaturbevis: {_line(unproven)}" if unproven else ""
+    text += f"; {older} importeret (signeret af den importerende administrator)" if older > 0 else ""
+    return text
+
+
 def checks(db: Database) -> list[tuple[str, bool, str]]:
     """(name, ok, detail) for integrity.verify."""
     r = check(db)
     legacy = f"; {r.before_signatures} underskrevet før signaturer blev indført" if r.before_signatures else ""
-    legacy += f"; {r.imported} importeret (signeret af den importerende administrator)" if r.imported else ""
+    legacy += _imported(r)
     return [
         ("signing_keys", not r.bad_keys, f"{r.keys} nøgler, alle gyldigt registreret" if not r.bad_keys
          else f"{len(r.bad_keys)} ugyldige nøgler: {_line(r.bad_keys)}"),

@@ -21,6 +21,7 @@ from behandlerklient.core import uid as uidmod
 from behandlerklient.core.errors import InvalidInput, RuleRefused, ValidationError
 from behandlerklient.core.sorting import name_key
 from behandlerklient.services import anchor, audit, seal
+from behandlerklient.services import export_signatures as proofs
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.import_checks import RowProblem, check_row
 from behandlerklient.services.json_stream import ExportStream, StreamProblem
@@ -34,6 +35,7 @@ FORMAT = "behandlerklient-export"
 FORMAT_VERSION = 2  # 2: global ids (uid on every record, references as uids, users as user names)
 READABLE_VERSIONS = (1, 2)  # 1: local integer ids, as written before schema 13
 IDENTITY_COLUMNS = ("uid", "origin_device")  # not in a format-1 file: an import gives its rows new ones
+LOCAL_ID = "local_id"  # format 2: a row's id in the exporting database, what its author's seal was signed over
 
 # Tables in the order they can be inserted, with the foreign-key columns of each (column -> table).
 TABLES = identity.TABLES
@@ -50,14 +52,15 @@ AUDIT_BATCH = 5000  # audit rows written per statement at the end of an import
 def export_header(*, ws: Workspace) -> dict[str, Any]:
     """The document's fields before `tables`, written first and checked first by an import: a new field goes here."""
     return {"format": FORMAT, "format_version": FORMAT_VERSION, "schema_version": ws.db.user_version,
-            "app_version": __version__, "exported_at": to_text(ws.clock()), anchor.FIELD: anchor.head(ws.db)}
+            "app_version": __version__, "exported_at": to_text(ws.clock()), anchor.FIELD: anchor.head(ws.db),
+            proofs.FIELD: proofs.header(ws.db)}
 
 
 def _table_rows(ws: Workspace, table: str) -> Iterator[dict[str, Any]]:
     """Format 2: the local id left out, references as uids and user names (docs/export-format.md)."""
     return transfer_rows.global_rows(ws.db, table, list(transfer_rows.column_types(ws.db, table)),
                                      TABLES[TABLE_NUMBER[table]][1],
-                                     SOURCE_TABLES if table == "journal_entries" else None)
+                                     SOURCE_TABLES if table == "journal_entries" else None, local_id=LOCAL_ID)
 
 
 def _dumps(value: Any, level: int) -> str:
@@ -81,8 +84,9 @@ def write_export(*, ws: Workspace, out: TextIO) -> None:
         for key, value in export_header(ws=ws).items():
             out.write(f"\n {_dumps(key, 1)}: {_dumps(value, 1)},")
         out.write('\n "tables": {')
-        for n, (table, _fks) in enumerate(TABLES):
-            out.write(f"{',' if n else ''}\n  {_dumps(table, 2)}: [")
+        proofs.write_section(db, out, _dumps)  # the authors' seals, before the rows they prove
+        for table, _fks in TABLES:
+            out.write(f",\n  {_dumps(table, 2)}: [")
             count = 0
             for row in _table_rows(ws, table):
                 out.write(f"{',' if count else ''}\n   {_dumps(row, 3)}")
@@ -144,6 +148,11 @@ class _IdMap:
         i = bisect_left(self.old, old)
         return self.new[i] if i < len(self.old) and self.old[i] == old else None
 
+    def old_of(self, new: int) -> int | None:
+        """The file's id of a row imported as `new` (ids here increase in the file's order, as the file's do)."""
+        i = bisect_left(self.new, new)
+        return self.old[i] if i < len(self.new) and self.new[i] == new else None
+
 
 class _AuditLater:
     """Each imported row's audit entry as numbers (17 bytes), until the file's hash is known at its end."""
@@ -166,11 +175,13 @@ class _AuditLater:
 class _Importer:
     """Checks and inserts one row at a time, in the file's order, inside the caller's transaction."""
 
-    def __init__(self, ws: Workspace, version: int = FORMAT_VERSION) -> None:
-        self.ws, self.db, self.version = ws, ws.db, version
+    def __init__(self, ws: Workspace, header: dict[str, Any]) -> None:
+        self.ws, self.db, self.version = ws, ws.db, header["format_version"]
+        self.proofs = proofs.FileSignatures(ws.db, header)
         # Format 2: references are uids, resolved in the database; a row above the floor is one of the file's.
         self.floor = {t: transfer_rows.floor_id(self.db, t) for t, _fks in TABLES if t != "users"}
         self.usernames: dict[str, int] = {}  # the file's users: user name -> id here
+        self.user_file_ids: dict[str, int] = {}  # the file's users: user name -> id in the file (local_id)
         # Into a database with no data yet rows keep their ids: export -> import -> export is identical.
         self.fresh = transfer_rows.is_empty(self.db, [t for t, _fks in TABLES if t != "users"])
         self.ids = {t: _IdMap() for t, _fks in TABLES}
@@ -180,6 +191,9 @@ class _Importer:
         self.position = -1
 
     def table(self, table: str, rows: Iterable[Any]) -> None:
+        if table == proofs.SECTION and self.position == -1 and not self.proofs.seen_section:
+            self.proofs.section(rows)
+            return
         number = TABLE_NUMBER.get(table)
         if number is None:
             raise _fail(f"ukendt tabel {table!r}.")
@@ -202,13 +216,23 @@ class _Importer:
             self.counts[table] = i
 
     def _table_v2(self, table: str, number: int, rows: Iterable[Any], types: dict[str, str]) -> None:
-        """Format 2: each row's references become ids here, then it is checked like a format-1 row and inserted."""
+        """Format 2: each row's references become ids here, then it is checked like a format-1 row and inserted.
+        `local_id` (the row's id where it was exported) is no identity: it only lets the author's seal, signed
+        over those ids, be recomputed (services/export_signatures.py)."""
+        previous: int | None = None
         for i, row in enumerate(rows, start=1):
-            if not isinstance(row, dict) or set(row) != set(types):
+            if not isinstance(row, dict) or set(row) - {LOCAL_ID} != set(types):
                 missing = sorted(set(types) - set(row)) if isinstance(row, dict) else []
                 raise _fail(f"{table} række {i} har ikke de rigtige felter"
                             f"{' (mangler ' + ', '.join(missing) + ')' if missing else ''}.")
-            values = self._resolve(table, number, row, i)
+            local = row.get(LOCAL_ID)
+            if local is not None and (not isinstance(local, int) or isinstance(local, bool)
+                                      or (previous is not None and local <= previous)):
+                raise _fail(f"{table} række {i}: feltet {LOCAL_ID!r} skal være et heltal større end rækken "
+                            f"før.")
+            previous = local if local is not None else previous
+            values, file_row = self._resolve(table, number, {c: v for c, v in row.items() if c != LOCAL_ID}, i)
+            file_row["id"] = local
             try:
                 check_row(table, values, column_types=types, catalogue=self.ws.catalogue,
                           user_ids=self.user_ids)
@@ -219,16 +243,24 @@ class _Importer:
                 values["sort_key"] = name_key(str(values["first_name"]), str(values["last_name"]))
             if table == "users":
                 existing = transfer_rows.user_id(self.db, values["username"])
+                existed = existing is not None
                 if existing is None:
                     existing = self._write(table, number, values, i)
                 self.usernames[values["username"]] = existing  # never changed by a file
                 self.user_ids.add(existing)
+                if local is not None:
+                    self.user_file_ids[values["username"]] = local
+                    self.proofs.user(file_row, existing, existed=existed)
             else:
-                self._write(table, number, values, i)
+                new_id = self._write(table, number, values, i)
+                if local is not None:
+                    self.ids[table].add(local, new_id)
+                self.proofs.record(table, file_row, values, new_id, [*TABLES[number][1], "source_id"])
             self.counts[table] = i
 
-    def _resolve(self, table: str, number: int, row: dict[str, Any], i: int) -> dict[str, Any]:
-        values = dict(row)
+    def _resolve(self, table: str, number: int, row: dict[str, Any], i: int) -> tuple[dict[str, Any], dict[str, Any]]:
+        """(the row with ids here, the row with the ids it had in the file: what its author signed)."""
+        values, file_row = dict(row), dict(row)
         for col in IDENTITY_COLUMNS if table != "users" else ():
             if not uidmod.is_uuid7(values[col]):
                 raise _fail(f"{table} række {i}: feltet {col!r} er ikke et globalt id (UUIDv7).")
@@ -243,14 +275,16 @@ class _Importer:
                             f"{'et brugernavn' if ref == 'users' else 'et globalt id (uid)'}.")
             if ref == "users":
                 new = self.usernames.get(values[col])
+                file_row[col] = self.user_file_ids.get(values[col])
             else:
                 new = transfer_rows.id_by_uid(self.db, ref, values[col])
                 new = new if new is not None and new > self.floor[ref] else None
+                file_row[col] = self.ids[ref].old_of(new) if new is not None else None
             if new is None:
                 raise _fail(f"{table} række {i}: feltet {col} henviser til "
                             f"{'en bruger' if ref == 'users' else 'en række i ' + ref}, som ikke findes i filen.")
             values[col] = new
-        return values
+        return values, file_row
 
     def _write(self, table: str, number: int, values: dict[str, Any], i: int) -> int:
         try:
@@ -303,6 +337,7 @@ class _Importer:
             existing = transfer_rows.user_id(self.db, values["username"])
             if existing is not None:  # never changed by a file: not the profile, not the role
                 self.ids[table].add(old_id, existing)
+                self.proofs.user(row, existing, existed=True)
                 return
         if self.fresh and not transfer_rows.id_taken(self.db, table, old_id):
             values["id"] = old_id
@@ -311,6 +346,9 @@ class _Importer:
         except IntegrityError as exc:
             raise _fail(f"{table} række {i} strider mod databasens regler ({_explain(exc)}).") from None
         self.ids[table].add(old_id, new_id)
+        if table == "users":
+            self.proofs.user(row, new_id, existed=False)
+        self.proofs.record(table, row, values, new_id, [*TABLES[number][1], "source_id"])
         self.audit.add(number, new_id, new_id if table == "children" else values.get("child_id"))
 
 
@@ -345,12 +383,13 @@ def import_stream(*, ws: Workspace, source: BinaryIO, origin: str = "") -> tuple
     name = origin.encode("utf-8", "replace").decode("utf-8")[:200]  # a file name, never a record's content
     now = ws.clock()
     with db.transaction():
-        importer = _Importer(ws, header["format_version"])
         try:
+            importer = _Importer(ws, header)
             for table, rows in stream.tables():
                 importer.table(table, rows)
             stream.finish()
-        except StreamProblem as exc:
+            importer.proofs.finish()
+        except (StreamProblem, proofs.ProofProblem) as exc:
             raise _fail(exc.message) from None
         source_tag = f"import {name + ' ' if name else ''}sha256:{stream.sha256}"
         for batch in importer.audit.batches(source_tag):

@@ -52,11 +52,13 @@ def id_taken(db: Database, table: str, row_id: int) -> bool:
 
 
 def global_rows(db: Database, table: str, columns: list[str], refs: dict[str, str],
-                sources: dict[str, str] | None = None, *, record_id: int | None = None) -> Iterator[dict[str, Any]]:
+                sources: dict[str, str] | None = None, *, record_id: int | None = None,
+                local_id: str = "") -> Iterator[dict[str, Any]]:
     """Every row of the table in id order with global references (export format 2): the local `id` left out, a
     reference to a user as the user name, to any other record as that record's uid. `sources` maps a
-    journal entry's `source` to the table its `source_id` points into."""
-    picks, joins = [], []
+    journal entry's `source` to the table its `source_id` points into. `local_id` names a field that keeps the
+    local id (the export: what the author's seal was signed over)."""
+    picks, joins = (["t.id"] if local_id else []), []
     for n, col in enumerate(c for c in columns if c != "id"):
         ref = refs.get(col)
         if ref is None and not (sources and col == "source_id"):
@@ -68,7 +70,7 @@ def global_rows(db: Database, table: str, columns: list[str], refs: dict[str, st
             cases = " ".join(f"WHEN '{kind}' THEN (SELECT uid FROM {ref} WHERE id = t.source_id)"
                              for kind, ref in (sources or {}).items())
             picks.append(f"CASE t.source {cases} END")
-    names = [c for c in columns if c != "id"]
+    names = ([local_id] if local_id else []) + [c for c in columns if c != "id"]
     where, params = ("WHERE t.id = ?", (record_id,)) if record_id is not None else ("", ())
     cursor = db.execute(f"SELECT {', '.join(picks)} FROM {table} t {' '.join(joins)} {where} ORDER BY t.id", params)
     while batch := cursor.fetchmany(PAGE_ROWS):

@@ -89,6 +89,8 @@ class JournalTab(QWidget):
             signed = e.signed_at.astimezone().strftime("%d.%m.%Y %H:%M") if e.signed_at else self.tr("draft")
             head = fill(self.tr("<b>%1</b> · %2 · %3 (%4), signed %5"), html.escape(e.title), when,
                         html.escape(line.author_name), ROLES.get(e.author_role, e.author_role).lower(), signed)
+            if line.unproven:
+                head += " · <i>" + self.tr("imported without proof of signature") + "</i>"
             body = html.escape(e.body).replace("\n", "<br>")
             if line.superseded:
                 c = line.corrected_by
