@@ -143,8 +143,8 @@ def test_a_file_can_neither_promote_nor_demote_an_existing_user(filled, tmp_path
 
     def coup(d):  # the attack: bo becomes administrator, the real one a therapist, with a new name
         d["tables"]["users"].append({**d["tables"]["users"][0], "local_id": 998, "username": "bo", "role": "admin"})
-        d["tables"]["users"].append({**d["tables"]["users"][0], "local_id": 999, "username": "chef", "role": "therapist",
-                                     "full_name": "Afsat"})
+        d["tables"]["users"].append({**d["tables"]["users"][0], "local_id": 999, "username": "chef",
+                                     "role": "therapist", "full_name": "Afsat"})
     try:
         transfer.import_json(ws=target, text=_mutate(transfer.export_json(ws=filled), coup))
         roles = {u.username: (u.role, u.full_name) for u in users.list_users(ws=target)}
