@@ -12,7 +12,8 @@ def test_a_second_laptops_closing_shows_as_a_conflict_in_the_work_list(qtbot, wi
     assert row is not None, "the demo signs closings by the demo user"
     now = to_text(ws.clock())
     with ws.db.transaction():  # the same course closed on another laptop, as a pull will store it
-        ws.db.insert("closings", dict(row, id=None, uid=None, origin_device="laptop-b", status="dropped_out", created_at=now, signed_at=now))
+        ws.db.insert("closings", dict(row, id=None, uid=None, origin_device="laptop-b", status="dropped_out",
+                                      created_at=now, signed_at=now))
     window.refresh_queue()
     tree = window.work_queue.tree
     head = next(tree.topLevelItem(i) for i in range(tree.topLevelItemCount())
