@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
 from behandlerklient.core import cpr as cprmod
+from behandlerklient.core import identifiers
 from behandlerklient.core.course_rules import eligibility
 from behandlerklient.core.models import GeneralPractitioner, Guardian, User
 from behandlerklient.services import (
@@ -76,6 +77,11 @@ def _cpr_for(rng: random.Random, born: date, sex: str, taken: set[str]) -> str:
             return digits
 
 
+def _gln(first12: int) -> str:
+    """A synthetic GLN that passes GS1's modulus-10 check, as dk-core requires of every EAN number."""
+    return f"{first12}{identifiers.gln_check_digit(str(first12))}"
+
+
 def _gps(rng: random.Random, n: int) -> list[GeneralPractitioner]:
     out = []
     for i in range(n):
@@ -84,7 +90,7 @@ def _gps(rng: random.Random, n: int) -> list[GeneralPractitioner]:
         out.append(GeneralPractitioner(None, f"{rng.choice(V.CLINIC_PREFIX)} {town}", doctor,
                                        f"{rng.choice(V.STREETS)} {rng.randint(1, 80)}", postcode, town,
                                        f"59 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
-                                       sor=str(rng.randint(10**14, 10**15 - 1)), ean=str(5790000000000 + i)))
+                                       sor=str(rng.randint(10**14, 10**15 - 1)), ean=_gln(579000000000 + i)))
     return out
 
 
