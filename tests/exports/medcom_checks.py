@@ -188,7 +188,7 @@ def _segment_ids(b: dict, payload: dict) -> list[str]:
         out.append("payload: date (dato og tid med tidszone) 1..1")
     if len(idents) != 1 or not UUID4.fullmatch(idents[0]["valueIdentifier"].get("value", "")):
         out.append("payload: identifier 1..1, urn:uuid v4 (MedComAssignedIdentifier)")
-    elif "Organization" != (resolve(b, idents[0]["valueIdentifier"].get("assigner", {})) or {}).get("resourceType"):
+    elif (resolve(b, idents[0]["valueIdentifier"].get("assigner", {})) or {}).get("resourceType") != "Organization":
         out.append("payload: identifier.assigner er ikke en Organization i bundtet")
     for a in authors:
         if (resolve(b, a["valueReference"]) or {}).get("resourceType") != "PractitionerRole":

@@ -3,7 +3,7 @@ by the start, end and guided letters' files; each check is shown to catch the br
 
 import copy
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -162,7 +162,7 @@ def _input(**changes) -> medcom.MessageInput:
                 receiver=medcom.Party("Lægehuset", "953741000016009", "5790001348120"), author_given="Anna",
                 author_family="Åberg", author_role="Psykolog", author_phone="59666001", topic="Emne",
                 text="Første afsnit.\n\nAndet afsnit\nmed linjeskift.", pdf=b"%PDF-1.4", pdf_title="Brev",
-                sent_at=datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc))
+                sent_at=datetime(2026, 3, 1, 12, 0, tzinfo=UTC))
     return medcom.MessageInput(**{**base, **changes})
 
 

@@ -10,8 +10,7 @@ from behandlerklient.core.models import GeneralPractitioner, Guardian
 from behandlerklient.services import audit, children, consent, integrity, letters, master_data, pathway, records
 from behandlerklient.storage.database import IntegrityError
 from tests.exports.conftest import build
-from tests.helpers import own_sender
-from tests.helpers import give_consent
+from tests.helpers import give_consent, own_sender
 
 
 def _gp() -> GeneralPractitioner:

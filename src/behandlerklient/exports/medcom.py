@@ -201,10 +201,11 @@ def bundle(m: MessageInput) -> dict[str, Any]:
     phone = m.author_phone
 
     def segment(ident: str, *, contact: bool) -> list[dict[str, Any]]:
-        ext = [{"url": CORE + "medcom-core-datetime-extension", "valueDateTime": when},
+        ext: list[dict[str, Any]] = [{"url": CORE + "medcom-core-datetime-extension", "valueDateTime": when},
                {"url": CORE + "medcom-core-identifier-extension",
                 "valueIdentifier": {"value": ident, "assigner": _ref("Organization", ids["sender"])}},
-               {"url": CORE + "medcom-core-practitioner-extension", "valueReference": _ref("PractitionerRole", ids["role"])}]
+               {"url": CORE + "medcom-core-practitioner-extension",
+                "valueReference": _ref("PractitionerRole", ids["role"])}]
         if contact:
             ext.append({"url": CORE + "medcom-core-contact-extension",
                         "valueContactPoint": {"system": "phone", "value": phone}})

@@ -115,11 +115,13 @@ def generate(*, ws: Workspace, children_count: int, seed: int = 1, today: date |
         users = UserRepository(ws.db)
         with ws.db.transaction():
             therapists = [users.by_username(u) or users.add(User(None, u, n, "therapist" if "Supervisor" not in t
-                                                                else "supervisor", t, "59 66 60 00"), now=clock())
+                                                                else "supervisor", t, "59 66 60 00",
+                                                                "psychologist"), now=clock())
                           for u, n, t in THERAPISTS]
             gps = [ChildRepository(ws.db).add_gp(g) for g in _gps(rng, 40)]
             coordinator = users.by_username(COORDINATOR[0]) or users.add(
-                User(None, *COORDINATOR[:2], "coordinator", COORDINATOR[2], "59 66 60 09"), now=clock())
+                User(None, *COORDINATOR[:2], "coordinator", COORDINATOR[2], "59 66 60 09", "other"),
+                now=clock())
             _supervision_pairs(ws, therapists + [author], clock())
         result.supervisors = [u for u in therapists if u.role == "supervisor"]
         seal.give_keys(ws=ws, users=therapists + [coordinator])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from behandlerklient.core import limits
 from behandlerklient.core import profession as profession_rules
 from behandlerklient.core.errors import InvalidInput, RuleRefused
@@ -48,7 +50,7 @@ def set_profile(*, ws: Workspace, username: str, profession: str, title: str) ->
     """Profession and title of a user: her own, or anyone's for an administrator (what letters name as her role)."""
     repo = UserRepository(ws.db)
     user = repo.by_username(username)
-    if user is None:
+    if user is None or user.id is None:
         raise InvalidInput(f"Ingen bruger hedder {username}.")
     if user.id != ws.user.id and ws.user.role != "admin":
         raise RuleRefused("Kun en administrator kan ændre en andens faggruppe og stillingsbetegnelse.")
@@ -59,4 +61,4 @@ def set_profile(*, ws: Workspace, username: str, profession: str, title: str) ->
         audit.record(ws.db, user_id=ws.user.id, action="user", now=now, obj=f"user:{user.id}", detail="profile")
     if user.id == ws.user.id:
         ws.user.profession, ws.user.title = profession, title.strip()
-    return repo.get(user.id), Changes(users=True)  # type: ignore[return-value]
+    return replace(user, profession=profession, title=title.strip()), Changes(users=True)
