@@ -50,3 +50,19 @@ def users_by_name(data: dict) -> dict:
     data["tables"]["users"] = {u.pop("username"): {k: v for k, v in u.items() if k not in ("id", transfer.LOCAL_ID)}
                                for u in data["tables"]["users"]}
     return data
+
+
+OWN_SENDER = {"kommune": "Ærø Kommune", "afdeling": "Børne- og ungebehandlingen", "adresse": "Statene 2",
+              "postnr_by": "5970 Ærøskøbing", "telefon": "63 52 50 00", "email": "behandling@aeroe.dk",
+              "sor": "265161000016000", "ean": "5790000209354"}
+
+
+def own_sender(**fields: str):
+    """The municipality's own afsender.toml (valid SOR and GLN, no `eksempel`) in this test's configuration folder."""
+    from behandlerklient import paths
+
+    folder = paths.config_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    values = {**OWN_SENDER, **fields}
+    (folder / "afsender.toml").write_text("".join(f'{k} = "{v}"\n' for k, v in values.items()), encoding="utf-8")
+    return folder / "afsender.toml"

@@ -1705,6 +1705,10 @@ Placering: %1</translation>
         <translation>Psykolog</translation>
     </message>
     <message>
+        <source>Pr&amp;ofession:</source>
+        <translation>Fagg&amp;ruppe:</translation>
+    </message>
+    <message>
         <source>&amp;Create</source>
         <translation>&amp;Opret</translation>
     </message>

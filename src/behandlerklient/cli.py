@@ -17,6 +17,8 @@ from typing import NoReturn
 
 from behandlerklient import __version__
 from behandlerklient.core.errors import InvalidInput, KnownError, ValidationError
+from behandlerklient.core.models import User
+from behandlerklient.core.vocab import PROFESSIONS
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +58,8 @@ def _build_parser() -> argparse.ArgumentParser:
     c.add_argument("--user", default=os.environ.get(USER_ENV) or "admin", help="brugernavn (standard: admin)")
     c.add_argument("--name", default="", help="fulde navn")
     c.add_argument("--role", default="admin", choices=["admin", "therapist", "supervisor", "coordinator"])
-    c.add_argument("--title", default="")
+    c.add_argument("--profession", default=None, choices=list(PROFESSIONS), help="faggruppe (spørges, hvis udeladt)")
+    c.add_argument("--title", default="", help="stillingsbetegnelse, fx 'Psykolog'")
     c.add_argument("--phone", default="")
 
     c = db_cmd("demo", "tilføj syntetiske demodata")
@@ -84,8 +87,16 @@ def _build_parser() -> argparse.ArgumentParser:
     u.add_argument("--username", required=True, help="den nye brugers brugernavn")
     u.add_argument("--name", default="", help="fulde navn")
     u.add_argument("--role", required=True, choices=["therapist", "supervisor", "coordinator", "admin"])
-    u.add_argument("--title", default="")
+    u.add_argument("--profession", default=None, choices=list(PROFESSIONS), help="faggruppe (spørges, hvis udeladt)")
+    u.add_argument("--title", default="", help="stillingsbetegnelse, fx 'Psykolog'")
     u.add_argument("--phone", default="")
+    u = user_sub.add_parser("profile", help="sæt en brugers faggruppe og stillingsbetegnelse (egen, eller som "
+                            "administrator en andens)")
+    u.add_argument("--db", type=Path, required=True)
+    u.add_argument("--user", default=os.environ.get(USER_ENV), help="dit brugernavn")
+    u.add_argument("--username", required=True, help="brugeren, hvis oplysninger ændres")
+    u.add_argument("--profession", required=True, choices=list(PROFESSIONS))
+    u.add_argument("--title", default="")
     user_sub.add_parser("list", help="vis brugere").add_argument("--db", type=Path, required=True)
     u = user_sub.add_parser("remove", help="fjern en brugers adgang (navnet bliver stående på det skrevne)")
     u.add_argument("--db", type=Path, required=True)
@@ -255,14 +266,42 @@ def _progress_printer():
     return show
 
 
+def _ask_profession(args: argparse.Namespace) -> str:
+    """The profession a letter names as the author's role: asked at a terminal when neither it nor a title was
+    given; without a terminal the user is made without one, and the note says how to add it."""
+    if args.profession is not None:
+        return str(args.profession)
+    if args.title.strip():
+        return ""
+    if sys.stdin and sys.stdin.isatty():
+        print("Faggruppe (bruges som afsenderens rolle i breve og MedCom-filer): "
+              + ", ".join(f"{code} ({label})" for code, label in PROFESSIONS.items()))
+        while True:
+            answer = input("Faggruppe: ").strip()
+            if answer in PROFESSIONS:
+                if answer == "other" and not args.title.strip():
+                    args.title = input("Stillingsbetegnelse: ").strip()
+                return answer
+            print(f"Ukendt faggruppe {answer!r}.")
+    return ""
+
+
+def _note_missing_role(user: User) -> None:
+    if not user.role_text:
+        print(f"Bemærk: {user.username} har ingen faggruppe eller stillingsbetegnelse; en MedCom-fil til egen læge "
+              "kræver den. Tilføj den med behandlerklient user profile --profession FAGGRUPPE.")
+
+
 def _cmd_init(args: argparse.Namespace) -> int:
     from behandlerklient.services import workspace
 
+    profession = _ask_profession(args)
     ws = workspace.create(path=args.db, username=args.user, full_name=args.name or args.user,
                           passphrase=_read_passphrase(confirm=True), role=args.role, title=args.title,
-                          phone=args.phone)
+                          phone=args.phone, profession=profession)
     ws.close()
     print(f"Oprettede krypteret database {args.db} med brugeren {args.user}.")
+    _note_missing_role(ws.user)
     return EXIT_OK
 
 
@@ -373,6 +412,12 @@ def _cmd_user(args: argparse.Namespace) -> int:
         print("Gamle kopier af nøglefilen og sikkerhedskopier åbner stadig databasen, til nøglen skiftes: "
               "behandlerklient keys rotate (docs/keys.md).")
         return EXIT_OK
+    if args.user_command == "profile":
+        with _unlocked(args) as ws:
+            changed, _ = users.set_profile(ws=ws, username=args.username, profession=args.profession,
+                                           title=args.title)
+        print(f"{changed.username}: {changed.role_text}")
+        return EXIT_OK
     if args.user_command == "list":
         args.user = os.environ.get(USER_ENV)
         ws = _unlock(args)
@@ -393,8 +438,9 @@ def _cmd_user(args: argparse.Namespace) -> int:
             admin_passphrase = getpass.getpass("Administratorens adgangskode (igen): ")
         user, _ = users.add_user(ws=ws, admin_passphrase=admin_passphrase, username=args.username,
                                  full_name=args.name, role=args.role, passphrase=new_passphrase, title=args.title,
-                                 phone=args.phone)
+                                 phone=args.phone, profession=_ask_profession(args))
     print(f"Oprettede brugeren {user.username} ({user.role}).")
+    _note_missing_role(user)
     return EXIT_OK
 
 

@@ -40,7 +40,7 @@ def test_all_shipped_tracks_load_and_match_the_reference() -> None:
     assert (mmm.age_min, mmm.age_max, mmm.sessions_min, mmm.sessions_max) == (6, 16, 9, 13)
     assert mmm.follow_up_kind == "booster"
     assert cat.get("stime-selvskade").formats == ("individual",)  # no groups: social contagion
-    assert cat.get("cool-kids").follow_up_after_days == 90
+    assert cat.get("cool-kids").follow_up_after_days == 30  # Faglig ramme 5.3: often about a month
 
 
 def test_outline_for_a_session_merges_theme_over_default() -> None:

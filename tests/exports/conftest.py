@@ -21,7 +21,7 @@ def _sdq(ws, child, phase, level, day, **link):
 
 def build(ws, *, sessions_count: int = 9, gp_consent: bool = True, close: bool = True):
     gp = GeneralPractitioner(None, "Lægehuset Ærøskøbing", "Søren Ågård", "Vestergade 1", "5970", "Ærøskøbing",
-                             "62 52 11 11", sor="456789012345678", ean="5790001234567")
+                             "62 52 11 11", sor="456789012345678", ean="5790001234560")
     child = children.register_child(ws=ws, first_name="Åse", last_name="Ærenlund", cpr="010316-4006", gp=gp,
                                     home_municipality="Ærø Kommune", treating_municipality="Ærø Kommune",
                                     guardians=[Guardian(None, "Mette Ærenlund", "mother", True)]).child

@@ -10,7 +10,7 @@ from behandlerklient.core.models import GeneralPractitioner, Guardian
 from behandlerklient.services import audit, children, consent, integrity, letters, master_data, pathway, records
 from behandlerklient.storage.database import IntegrityError
 from tests.exports.conftest import build
-from tests.helpers import give_consent
+from tests.helpers import give_consent, own_sender
 
 
 def _gp() -> GeneralPractitioner:
@@ -157,19 +157,20 @@ def test_consent_checks_use_the_corrected_custody(ws) -> None:
 
 
 def test_gp_letters_and_the_medcom_file_use_the_corrected_gp_and_name(ws) -> None:
+    own_sender()
     child, course = build(ws)
     new_gp = GeneralPractitioner(None, "Lægerne i Marstal", "Karen Ødum", "Havnegade 3", "5960", "Marstal",
-                                 "62 53 10 10", sor="111122223333444", ean="5790009999999")
+                                 "62 53 10 10", sor="111122223333444", ean="5790009999997")
     master_data.save(ws=ws, child_id=child.id, edited=replace(child, gp=new_gp, last_name="Ærenlund-Ødum"))
     prepared = letters.preview(ws=ws, course_id=course.id, kind="end")
     assert prepared.letter.recipient_lines[:2] == ["Lægerne i Marstal", "Att.: Karen Ødum"]
     assert prepared.letter.child_name == "Åse Ærenlund-Ødum"
     message = letters.medcom_message(ws=ws, prepared=prepared)
     orgs = [e["resource"] for e in message["entry"] if e["resource"]["resourceType"] == "Organization"]
-    assert {"system": "urn:oid:1.2.208.176.1.1", "value": "111122223333444"} in orgs[0]["identifier"]
+    assert {"use": "official", "system": "urn:oid:1.2.208.176.1.1", "value": "111122223333444"} in orgs[0]["identifier"]
     history = {h.field: h for h in master_data.history(ws=ws, child_id=child.id)}
     assert history["gp"].old_value.startswith("Lægehuset Ærøskøbing, Søren Ågård")
-    assert "SOR 111122223333444, EAN 5790009999999" in history["gp"].new_value
+    assert "SOR 111122223333444, EAN 5790009999997" in history["gp"].new_value
     # The old clinic is untouched (another child may have it); choosing a known clinic reuses its row.
     assert ws.db.scalar("SELECT count(*) FROM gps WHERE clinic_name = 'Lægehuset Ærøskøbing'") == 1
     other = _child_with_gp(ws, new_gp)

@@ -2,6 +2,7 @@ from PySide6.QtCore import Qt
 
 from behandlerklient.storage.sessions import JournalRepository
 from tests.exports.conftest import build
+from tests.helpers import own_sender
 
 
 def test_journal_summary_from_the_child_view(qtbot, window, demo_ws, tmp_path, _prompts) -> None:
@@ -17,6 +18,7 @@ def test_journal_summary_from_the_child_view(qtbot, window, demo_ws, tmp_path, _
 
 
 def test_letter_is_previewed_before_it_is_written(qtbot, window, demo_ws, tmp_path, _prompts) -> None:
+    own_sender()  # the shipped example sender writes the PDF but no MedCom file
     child, course = build(demo_ws)
     window.select_child(child.id)
     qtbot.waitUntil(lambda: window.child_view.overview is not None)

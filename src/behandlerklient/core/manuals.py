@@ -12,6 +12,10 @@ from behandlerklient.core.vocab import SESSION_FORMAT, SESSION_PARTS
 PART_KEYS = tuple(SESSION_PARTS)
 FORMATS = tuple(SESSION_FORMAT)
 FOLLOW_UP_KINDS = ("follow_up", "booster")
+# The numbers a track file holds; each is either cited in `[sources]` or listed in `municipal_settings` (a number
+# no source states: the municipality's choice, not a fact about the manual).
+NUMBER_FIELDS = ("age", "session_range", "session_minutes", "follow_up")
+MUNICIPAL = "kommunal indstilling"
 
 
 class ManualError(ValueError):
@@ -54,6 +58,13 @@ class Track:
     fidelity_items: tuple[str, ...] = ()
     source_file: str = ""
     flexible: bool = False
+    sources: dict[str, str] = field(default_factory=dict)  # number field -> where the number comes from
+    municipal_settings: tuple[str, ...] = ()  # number fields no source states
+    enabled: bool = True  # an example track a municipality switches on by its own file with enabled = true
+
+    def basis(self, number_field: str) -> str:
+        """Where a number comes from, in Danish: its source, "kommunal indstilling", or "" when the file says none."""
+        return MUNICIPAL if number_field in self.municipal_settings else self.sources.get(number_field, "")
 
     def outline_for(self, number: int) -> SessionOutline:
         """The manual's outline for a session number; beyond the written sessions, the default outline."""
@@ -123,7 +134,7 @@ def parse_track(data: dict[str, Any], file: str) -> Track:
     r = _Reader(file, data)
     known = {"id", "name", "owner", "target_problems", "age", "format", "session_range", "session_minutes",
              "follow_up", "default_outline", "session", "parent_involvement", "notes", "fidelity_items",
-             "schema_version", "flexible"}
+             "schema_version", "flexible", "sources", "municipal_settings", "enabled"}
     unknown = set(data) - known
     if unknown:
         raise r.fail(sorted(unknown)[0], "ukendt felt")
@@ -169,6 +180,19 @@ def parse_track(data: dict[str, Any], file: str) -> Track:
     minutes = r.get("session_minutes", int, required=False, default=60)
     if not 10 <= minutes <= 300:
         raise r.fail("session_minutes", "skal være 10-300 minutter")
+    src = r.table("sources", required=False)
+    sources = {}
+    for key in src.data:
+        if key not in NUMBER_FIELDS:
+            raise src.fail(key, f"ukendt felt; kilder angives for {', '.join(NUMBER_FIELDS)}")
+        sources[key] = src.get(key, str)
+    municipal = r.strings("municipal_settings", required=False)
+    for i, key in enumerate(municipal):
+        if key not in NUMBER_FIELDS:
+            raise ManualError(file, f"municipal_settings[{i}]", f"'{key}' er ukendt; brug {', '.join(NUMBER_FIELDS)}")
+        if key in sources:
+            raise ManualError(file, f"municipal_settings[{i}]", f"'{key}' har en kilde i [sources] og kan ikke "
+                                                                f"samtidig være en kommunal indstilling")
     return Track(
         id=track_id, name=r.get("name", str), owner=r.get("owner", str, required=False, default=""),
         target_problems=r.strings("target_problems"), age_min=age_min, age_max=age_max,
@@ -178,7 +202,8 @@ def parse_track(data: dict[str, Any], file: str) -> Track:
         session_minutes=minutes, parent_involvement=r.get("parent_involvement", str, required=False, default=""),
         notes=r.get("notes", str, required=False, default=""),
         fidelity_items=r.strings("fidelity_items", required=False),
-        flexible=r.get("flexible", bool, required=False, default=False), source_file=file)
+        flexible=r.get("flexible", bool, required=False, default=False), source_file=file, sources=sources,
+        municipal_settings=municipal, enabled=r.get("enabled", bool, required=False, default=True))
 
 
 def load_track(path: Path) -> Track:
@@ -199,6 +224,7 @@ class Catalogue:
     tracks: dict[str, Track] = field(default_factory=dict)
     overridden: set[str] = field(default_factory=set)
     problems: list[ManualError] = field(default_factory=list)
+    disabled: dict[str, Track] = field(default_factory=dict)  # shipped examples not switched on: never offered
 
     def get(self, track_id: str) -> Track:
         return self.tracks[track_id]
@@ -225,4 +251,6 @@ def load_catalogue(bundled: Path, user: Path | None = None, *, strict: bool = Fa
             if track.id in cat.tracks:
                 cat.overridden.add(track.id)
             cat.tracks[track.id] = track
+    for track_id in [t.id for t in cat.tracks.values() if not t.enabled]:
+        cat.disabled[track_id] = cat.tracks.pop(track_id)
     return cat

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from behandlerklient.core import identifiers
 from behandlerklient.core.models import Child, GeneralPractitioner, Guardian
 from behandlerklient.core.vocab import GUARDIAN_RELATION
 
@@ -121,4 +122,6 @@ def problems(old: Child, new: Child, reason: str) -> list[str]:
             found.append(f"Ukendt relation {g.relation!r}; brug mor, far eller anden.")
     if new.gp is not None and not new.gp.clinic_name:
         found.append("Egen læge mangler klinikkens navn.")
+    if new.gp is not None and not same_gp(old.gp, new.gp):  # checked where typed; an old entry blocks no other edit
+        found += identifiers.number_problems(sor=new.gp.sor, ean=new.gp.ean, who="Egen læge")
     return found

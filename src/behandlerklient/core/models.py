@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from behandlerklient.core import ages
 from behandlerklient.core import cpr as cprmod
+from behandlerklient.core.vocab import PROFESSIONS
 
 
 @dataclass
@@ -17,6 +18,12 @@ class User:
     role: str = "therapist"
     title: str = ""
     phone: str = ""
+    profession: str = ""  # a code of vocab.PROFESSIONS; '' when never filled in
+
+    @property
+    def role_text(self) -> str:
+        """The author's role as a letter and a MedCom file name it: the title, else the profession; '' for none."""
+        return self.title.strip() or (PROFESSIONS.get(self.profession, "") if self.profession != "other" else "")
 
 
 @dataclass

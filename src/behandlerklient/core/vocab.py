@@ -4,6 +4,20 @@ from __future__ import annotations
 
 SEX = {"F": "Pige", "M": "Dreng", "": "Ukendt"}
 
+# The staff member's profession (faggruppe): asked when a user is created; the author role of a letter to the GP
+# when no title is given, and the monitoring data set's "who delivers".
+PROFESSIONS = {
+    "psychologist": "Psykolog",
+    "social_worker": "Socialrådgiver",
+    "educator": "Pædagog",
+    "nurse": "Sygeplejerske",
+    "health_visitor": "Sundhedsplejerske",
+    "teacher": "Lærer",
+    "occupational_therapist": "Ergoterapeut",
+    "physician": "Læge",
+    "other": "Anden faggruppe",
+}
+
 ROLES = {"therapist": "Behandler", "supervisor": "Supervisor", "coordinator": "Koordinator", "admin": "Administrator"}
 
 CONTACT_MADE_BY = {

@@ -11,7 +11,7 @@ from pathlib import Path
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
-from behandlerklient.core import limits
+from behandlerklient.core import identifiers, limits
 from behandlerklient.core.errors import InvalidInput
 from behandlerklient.exports.pdf_base import PageFrame, build_pdf, esc, styles
 
@@ -106,6 +106,8 @@ def load_template(kind: str, folders: list[Path]) -> Template:
 
 
 def load_sender(folders: list[Path]) -> dict[str, str]:
+    """The sender details; its SOR-id and EAN/GLN are checked as dk-core states them where they are entered.
+    `eksempel` is "ja" while the file says it is the shipped example (no MedCom file may name that sender)."""
     path = next((f / "afsender.toml" for f in folders if (f / "afsender.toml").is_file()), None)
     if path is None:
         raise InvalidInput("Afsenderoplysningerne (afsender.toml) findes ikke.")
@@ -113,7 +115,13 @@ def load_sender(folders: list[Path]) -> dict[str, str]:
     missing = [f for f in SENDER_FIELDS if not str(data.get(f, "")).strip()]
     if missing:
         raise InvalidInput(f"{path.name} mangler {', '.join(missing)}.")
-    return {f: str(data[f]) for f in SENDER_FIELDS}
+    sender = {f: str(data[f]).strip() for f in SENDER_FIELDS}
+    wrong = identifiers.number_problems(sor=sender["sor"], ean=sender["ean"], who=f"{path} (sor/ean)")
+    if wrong:
+        raise InvalidInput(" ".join(wrong))
+    sender["eksempel"] = "ja" if data.get("eksempel") is True else ""
+    sender["fil"] = str(path)
+    return sender
 
 
 @dataclass(frozen=True)
@@ -147,7 +155,7 @@ def render(letter: Letter) -> bytes:
              Spacer(1, 3), Paragraph(esc(letter.title), st.h2)]
     for part in letter.text.split("\n\n"):
         if part.strip():
-            story.append(Paragraph(esc(part.strip()), st.body))
+            story.append(Paragraph(esc(part.strip()).replace("\n", "<br/>"), st.body))
             story.append(Spacer(1, 3))
     story += [Spacer(1, 6), Paragraph("Med venlig hilsen", st.body), Spacer(1, 8),
               Paragraph(f"{esc(letter.therapist_name)}<br/>{esc(letter.therapist_title)}<br/>"

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from behandlerklient.core import cpr as cprmod
+from behandlerklient.core import identifiers
 from behandlerklient.core.course_rules import range_text
 from behandlerklient.core.errors import InvalidInput, NotFound, ValidationError
 from behandlerklient.core.manuals import Track
@@ -39,6 +40,10 @@ def register_child(*, ws: Workspace, first_name: str, last_name: str, cpr: str,
         cprmod.check_plausible_age(parsed, ws.clock().date())
     except ValidationError as exc:
         raise InvalidInput(exc.message) from None
+    if gp is not None:
+        found = identifiers.number_problems(sor=gp.sor.strip(), ean=gp.ean.strip(), who="Egen læge")
+        if found:
+            raise InvalidInput(" ".join(found))
     repo = ChildRepository(ws.db)
     if repo.cpr_exists(parsed.digits):
         raise InvalidInput(f"Der findes allerede et barn med CPR-nummeret {parsed.masked}.")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
 from behandlerklient.core import cpr as cprmod
+from behandlerklient.core import identifiers
 from behandlerklient.core.course_rules import eligibility
 from behandlerklient.core.models import GeneralPractitioner, Guardian, User
 from behandlerklient.services import (
@@ -76,6 +77,11 @@ def _cpr_for(rng: random.Random, born: date, sex: str, taken: set[str]) -> str:
             return digits
 
 
+def _gln(first12: int) -> str:
+    """A synthetic GLN that passes GS1's modulus-10 check, as dk-core requires of every EAN number."""
+    return f"{first12}{identifiers.gln_check_digit(str(first12))}"
+
+
 def _gps(rng: random.Random, n: int) -> list[GeneralPractitioner]:
     out = []
     for i in range(n):
@@ -84,7 +90,7 @@ def _gps(rng: random.Random, n: int) -> list[GeneralPractitioner]:
         out.append(GeneralPractitioner(None, f"{rng.choice(V.CLINIC_PREFIX)} {town}", doctor,
                                        f"{rng.choice(V.STREETS)} {rng.randint(1, 80)}", postcode, town,
                                        f"59 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
-                                       sor=str(rng.randint(10**14, 10**15 - 1)), ean=str(5790000000000 + i)))
+                                       sor=str(rng.randint(10**14, 10**15 - 1)), ean=_gln(579000000000 + i)))
     return out
 
 
@@ -109,11 +115,13 @@ def generate(*, ws: Workspace, children_count: int, seed: int = 1, today: date |
         users = UserRepository(ws.db)
         with ws.db.transaction():
             therapists = [users.by_username(u) or users.add(User(None, u, n, "therapist" if "Supervisor" not in t
-                                                                else "supervisor", t, "59 66 60 00"), now=clock())
+                                                                else "supervisor", t, "59 66 60 00",
+                                                                "psychologist"), now=clock())
                           for u, n, t in THERAPISTS]
             gps = [ChildRepository(ws.db).add_gp(g) for g in _gps(rng, 40)]
             coordinator = users.by_username(COORDINATOR[0]) or users.add(
-                User(None, *COORDINATOR[:2], "coordinator", COORDINATOR[2], "59 66 60 09"), now=clock())
+                User(None, *COORDINATOR[:2], "coordinator", COORDINATOR[2], "59 66 60 09", "other"),
+                now=clock())
             _supervision_pairs(ws, therapists + [author], clock())
         result.supervisors = [u for u in therapists if u.role == "supervisor"]
         seal.give_keys(ws=ws, users=therapists + [coordinator])

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from behandlerklient import paths
 from behandlerklient.core import pathway_rules as rules
+from behandlerklient.core import profession
 from behandlerklient.core.errors import InvalidInput, NotFound, RuleRefused
 from behandlerklient.core.models import JournalEntry
 from behandlerklient.exports import gp_letter, medcom
@@ -79,7 +80,7 @@ def prepare(*, ws: Workspace, course_id: int, kind: str, on: date | None = None)
         closing = sources.signed_closing(course_id)
         if closing is None:
             raise RuleRefused("Forløbet er ikke afsluttet med en underskrevet afslutning; tilbagemeldingen kan ikke laves.")
-        change = sdq_records.change_lines(ws=ws, course_id=course_id, child_id=child.id)
+        change = sdq_records.letter_change_lines(ws=ws, course_id=course_id, child_id=child.id)
         values.update({"forloeb_slut": _d(date.fromisoformat(closing["closing_date"])),
                        "sessioner_gennemfoert": str(view.delivered),
                        "indhold": closing["content_summary"] or "-", "effekt": rules.EFFECTS[closing["effect"]],
@@ -123,7 +124,7 @@ def _prepared_from(ws: Workspace, child, on: date, kind: str, course_id: int | N
     sender = gp_letter.load_sender(letter_folders())
     user = ws.user
     values = {"barn_navn": child.full_name, "barn_cpr": child.parsed_cpr.formatted, "dato": gp_letter.danish_date(on),
-              "behandler_navn": user.full_name, "behandler_titel": user.title, "behandler_telefon": user.phone,
+              "behandler_navn": user.full_name, "behandler_titel": user.role_text, "behandler_telefon": user.phone,
               "kommune": sender["kommune"], "afdeling": sender["afdeling"], **extra}
     template = gp_letter.load_template(kind, letter_folders())
     gp = child.gp
@@ -133,7 +134,7 @@ def _prepared_from(ws: Workspace, child, on: date, kind: str, course_id: int | N
         kind=kind, title=template.title, text=template.fill(values), sender=sender,
         recipient_lines=[x for x in lines if x], child_name=child.full_name, child_cpr=child.parsed_cpr.formatted,
         child_cpr_masked=child.parsed_cpr.masked, letter_date=on, therapist_name=user.full_name,
-        therapist_title=user.title, therapist_phone=user.phone, printed_at=ws.clock().astimezone())
+        therapist_title=user.role_text, therapist_phone=user.phone, printed_at=ws.clock().astimezone())
     return Prepared(letter, gp_letter.render(letter), basis, child.id, course_id)
 
 
@@ -143,18 +144,25 @@ def preview(*, ws: Workspace, course_id: int, kind: str) -> Prepared:
 
 
 def medcom_message(*, ws: Workspace, prepared: Prepared) -> dict:
-    """The message file for any of the letters (the end-of-course letter is the usual one)."""
+    """The message file for any of the letters; refused (before any file is written) while the sender is the
+    shipped example, the author has no role, or a number breaks MedCom's rules (exports/medcom.py)."""
     child = children.overview(ws=ws, child_id=prepared.child_id, log_view=False).child
     letter, sender = prepared.letter, prepared.letter.sender
+    if sender.get("eksempel"):
+        raise RuleRefused(f"MedCom-filen kan ikke laves med eksempel-afsenderen ({sender.get('fil', 'afsender.toml')})"
+                          ": kopiér afsender.toml til konfigurationsmappen, udfyld kommunens eget navn, SOR-id og "
+                          "EAN-nummer, og slet linjen 'eksempel = true'.")
     gp = child.gp
     if not (gp.sor and gp.ean):
         raise RuleRefused("Lægens SOR- og EAN-nummer mangler; MedCom-filen kan ikke laves.")
+    role = profession.require_role(ws.user)
+    *given, family = letter.therapist_name.split() or [""]
     return medcom.bundle(medcom.MessageInput(
-        cpr=child.cpr, given=child.first_name, family=child.last_name,
+        cpr=child.cpr, given=child.first_name, family=child.last_name, address=child.address,
         sender=medcom.Party(f"{sender['kommune']}, {sender['afdeling']}", sender["sor"], sender["ean"]),
-        receiver=medcom.Party(gp.clinic_name, gp.sor, gp.ean), therapist_name=letter.therapist_name,
-        therapist_title=letter.therapist_title, therapist_phone=letter.therapist_phone or sender["telefon"],
-        topic=letter.title, text=letter.text, pdf=prepared.pdf, pdf_title=f"{letter.title}.pdf",
+        receiver=medcom.Party(gp.clinic_name, gp.sor, gp.ean), author_given=" ".join(given), author_family=family,
+        author_role=role, author_phone=(letter.therapist_phone or sender["telefon"]).replace(" ", ""),
+        topic=letter.title, text=letter.text, pdf=prepared.pdf, pdf_title=letter.title,
         sent_at=ws.clock().astimezone()))
 
 

@@ -132,3 +132,34 @@ def change_lines(*, ws: Workspace, course_id: int, child_id: int) -> list[str]:
         after = "ikke målt" if c.closing is None else str(c.closing)
         lines.append(f"{sdq.INFORMANTS[c.informant]}: samlet vanskelighedsscore før {before}, efter {after}{delta}")
     return lines
+
+
+SDQ_DIRECTION = ("En højere samlet vanskelighedsscore (0-40) betyder flere vanskeligheder, en lavere færre. "
+                 "Båndet er SDQ's 4-båndsinddeling: tæt på gennemsnit, let forhøjet, høj, meget høj.")
+
+
+def _band(informant: str, value: int | None) -> str:
+    found = band_scheme().classify(informant, "total_difficulties", value)
+    if found is None:
+        return ""
+    return f" ({found['label'].lower()}{'' if found['confirmed'] else ', båndgrænser ikke bekræftede'})"
+
+
+def letter_change_lines(*, ws: Workspace, course_id: int, child_id: int) -> list[str]:
+    """SDQ change for the GP: each total with its band and the direction said in words, so that an effect judged
+    'Bedring' beside a rising total is read as what it is; the last line says which way is better."""
+    lines = []
+    for c in change_from_baseline(ws=ws, child_id=child_id, course_id=course_id):
+        before = "ikke målt" if c.baseline is None else f"{c.baseline}{_band(c.informant, c.baseline)}"
+        after = "ikke målt" if c.closing is None else f"{c.closing}{_band(c.informant, c.closing)}"
+        if c.delta is None:
+            direction = ""
+        elif c.delta < 0:
+            direction = f": {-c.delta} point lavere, altså færre vanskeligheder"
+        elif c.delta > 0:
+            direction = f": {c.delta} point højere, altså flere vanskeligheder"
+        else:
+            direction = ": uændret"
+        lines.append(f"{sdq.INFORMANTS[c.informant]}: samlet vanskelighedsscore før {before}, efter {after}"
+                     f"{direction}.")
+    return [*lines, SDQ_DIRECTION] if lines else []

@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from behandlerklient.core import limits
 from behandlerklient.core import passphrase as passphrase_rules
+from behandlerklient.core import profession as profession_rules
 from behandlerklient.core.errors import InvalidInput, KnownError, WrongPassphrase
 from behandlerklient.core.manuals import Catalogue
 from behandlerklient.core.models import User
@@ -91,7 +92,7 @@ def check_username(username: str) -> None:
 
 
 def create(*, path: Path, username: str, full_name: str, passphrase: str, role: str = "admin",
-           title: str = "", phone: str = "", params: kdf.ScryptParams | None = None,
+           title: str = "", phone: str = "", profession: str = "", params: kdf.ScryptParams | None = None,
            catalogue: Catalogue | None = None, demo: bool = False) -> Workspace:
     """A new installation: random data key, key file with this user's wrap, migrated database.
 
@@ -99,6 +100,7 @@ def create(*, path: Path, username: str, full_name: str, passphrase: str, role: 
     path = Path(path)
     check_username(username)
     limits.check_name("Det fulde navn", full_name)
+    profession_rules.check(profession, title)
     if demo:
         if len(passphrase) < MIN_PASSPHRASE:
             raise InvalidInput(f"Adgangskoden skal være mindst {MIN_PASSPHRASE} tegn.")
@@ -118,7 +120,8 @@ def create(*, path: Path, username: str, full_name: str, passphrase: str, role: 
     try:
         migrate(db)
         with db.transaction():
-            user = UserRepository(db).add(User(None, username, full_name or username, role, title, phone), now=now_utc())
+            user = UserRepository(db).add(User(None, username, full_name or username, role, title.strip(), phone,
+                                                     profession), now=now_utc())
             seal.signer_for(db, user=user, keys=keys, now=now_utc())
         keys.save(keys_path)
     except BaseException:

@@ -11,7 +11,7 @@ from behandlerklient.storage.database import Database
 
 def _row(r) -> User:
     return User(id=r["id"], username=r["username"], full_name=r["full_name"], role=r["role"],
-                title=r["title"], phone=r["phone"])
+                title=r["title"], phone=r["phone"], profession=r["profession"])
 
 
 class UserRepository:
@@ -20,9 +20,13 @@ class UserRepository:
 
     def add(self, user: User, *, now: datetime) -> User:
         uid = self.db.insert("users", {"username": user.username, "full_name": user.full_name, "role": user.role,
-                                       "title": user.title, "phone": user.phone, "created_at": to_text(now)})
+                                       "title": user.title, "phone": user.phone, "profession": user.profession,
+                                       "created_at": to_text(now)})
         user.id = uid
         return user
+
+    def set_profile(self, user_id: int, *, profession: str, title: str) -> None:
+        self.db.execute("UPDATE users SET profession = ?, title = ? WHERE id = ?", (profession, title, user_id))
 
     def by_username(self, username: str) -> User | None:
         r = self.db.query_one("SELECT * FROM users WHERE username = ?", (username,))

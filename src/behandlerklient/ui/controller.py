@@ -156,7 +156,7 @@ class AppController:
         def build() -> None:  # one connection, made and used on this one worker thread
             ws = workspace.create(path=path, username=demo_service.DEMO_USERNAME, full_name="Demo Behandler",
                                   passphrase=demo_service.DEMO_PASSPHRASE, role="therapist", title="Psykolog",
-                                  phone="59 66 60 00", demo=True)
+                                  phone="59 66 60 00", profession="psychologist", demo=True)
             try:
                 demo_service.enable_demo_logins(ws=ws, passphrase=demo_service.DEMO_PASSPHRASE)
                 keys_ready.set()
@@ -193,7 +193,7 @@ class AppController:
             def build() -> bytes:  # the KDF wraps the new key: on a worker, in a connection of its own
                 ws = workspace.create(path=self.path, username=values["username"], full_name=values["full_name"],
                                       passphrase=values["passphrase"], role="admin", title=values["title"],
-                                      phone=values["phone"])
+                                      phone=values["phone"], profession=values.get("profession", ""))
                 key = ws.data_key
                 ws.close()
                 return key

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from behandlerklient.core.errors import KnownError
 from behandlerklient.core.passphrase import strength
+from behandlerklient.core.vocab import PROFESSIONS
 from behandlerklient.ui.dialogs.base_dialog import BaseDialog
 from behandlerklient.ui.i18n import fill
 
@@ -39,6 +40,12 @@ class SetupDialog(BaseDialog):
             form.addRow(label, edit)
             self.fields[key] = edit
         self.fields["title"].setText(self.tr("Psychologist"))
+        # Asked here because every letter to the GP and its MedCom file name the author's role.
+        self.profession = QComboBox()
+        self.profession.setObjectName("professionCombo")
+        for code, label in PROFESSIONS.items():
+            self.profession.addItem(label, code)
+        form.insertRow(2, self.tr("Pr&ofession:"), self.profession)
         self.strength = QLabel("")
         self.strength.setObjectName("strengthLabel")
         self.strength.setWordWrap(True)
@@ -67,6 +74,7 @@ class SetupDialog(BaseDialog):
 
     def _try_create(self) -> None:
         values = {k: e.text().strip() for k, e in self.fields.items()}
+        values["profession"] = str(self.profession.currentData())
         values["passphrase"], values["repeat"] = self.fields["passphrase"].text(), self.fields["repeat"].text()
         if values["passphrase"] != values.pop("repeat"):
             self.error.setText(self.tr("The two passphrases are not the same."))
