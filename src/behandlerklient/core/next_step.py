@@ -48,6 +48,7 @@ class NextStep:
     record_id: int | None = None  # a draft or planned record to open
     prefill: dict[str, Any] = field(default_factory=dict)
     warning: str = ""  # said beside the button (e.g. turned 15 during the course)
+    course_id: int | None = None  # the course a session or closing belongs to
 
 
 def turned_own_consent_age(state: PathwayState) -> bool:
@@ -70,7 +71,7 @@ def consent_step(state: PathwayState, *, warning: str = "") -> NextStep:
     own = age_on(state.birth_date, state.today) >= AGE_OF_OWN_CONSENT
     return NextStep("consent", "Samtykke fra den unge" if own else "Samtykke fra forældremyndighed",
                     prefill={"kind": "treatment", "given_by": "young_person" if own else "custody_holder"},
-                    warning=warning)
+                    warning=warning, course_id=state.course_id)
 
 
 def next_step(state: PathwayState) -> NextStep:
@@ -108,7 +109,8 @@ def _in_course(state: PathwayState) -> NextStep:
             f"Den unge fyldte 15 år {fifteenth_birthday(state.birth_date):%d.%m.%Y} under forløbet: den unges eget "
             "samtykke skal indhentes før næste session, og afslutningsbrevet til egen læge kræver det."))
     if state.closing_id is not None:
-        return NextStep("closing", "Afslutning (kladde)", record_id=state.closing_id)
+        return NextStep("closing", "Afslutning (kladde)", record_id=state.closing_id, course_id=state.course_id)
     if state.held_sessions < state.planned_sessions:
-        return NextStep("session", f"Session {state.held_sessions + 1} af {state.planned_sessions}")
-    return NextStep("closing", "Afslutning")
+        return NextStep("session", f"Session {state.held_sessions + 1} af {state.planned_sessions}",
+                        course_id=state.course_id)
+    return NextStep("closing", "Afslutning", course_id=state.course_id)

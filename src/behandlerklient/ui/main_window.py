@@ -18,10 +18,12 @@ from PySide6.QtWidgets import (
 )
 
 from behandlerklient import APP_NAME
+from behandlerklient.core import course_rules
 from behandlerklient.core.errors import KnownError
 from behandlerklient.core.vocab import ROLES
-from behandlerklient.services import child_record, work_queue
+from behandlerklient.services import child_record, next_step, work_queue
 from behandlerklient.services import children as child_service
+from behandlerklient.services import consent as consent_service
 from behandlerklient.services import journal as journal_service
 from behandlerklient.services import pathway as pathway_service
 from behandlerklient.services import sessions as session_service
@@ -112,6 +114,7 @@ class MainWindow(WindowHost):
         self.child_view.new_course_requested.connect(self.new_course)
         self.child_view.new_session_requested.connect(self.start_session)
         self.child_view.session_opened.connect(self.open_session)
+        self.child_view.next_requested.connect(lambda: self.pathway.next_step())
         self.pathway = PathwayActions(self)
         self.work_queue.task_opened.connect(self.pathway.open_task)
         self._build_actions()
@@ -237,6 +240,9 @@ class MainWindow(WindowHost):
             report(self, exc)
             return
         self.child_view.show_overview(ov, record=rec, select_course=select_course)
+        # The next step is clinical work: a coordinator (no clinical notes) gets no button.
+        self.child_view.show_next(next_step.for_child(ws=self.ws, child_id=child_id, on=self._today())
+                                  if rec.clinical_notes else None)
         self.right.setCurrentWidget(self.child_view)
 
     def select_child(self, child_id: int) -> None:
@@ -291,12 +297,28 @@ class MainWindow(WindowHost):
         return child_service.gps(ws=self.ws)
 
     def new_course(self) -> None:
+        """Menu and button: no arguments (a QAction's `triggered(bool)` would arrive as the track)."""
+        self.new_course_on("")
+
+    def new_course_on(self, track_id: str) -> None:
+        """The course dialog, the tracks that fit the child's age first and `track_id` (the screening's) chosen.
+        Missing consent is said before the dialog, with the consent form one answer away."""
         ov = self.child_view.overview
         if ov is None:
             prompts.info(self, self.tr("New course"), self.tr("Choose a child first."))
             return
-        dlg = NewCourseDialog(tracks=self.ws.catalogue.sorted(), birth_date=ov.child.birth_date,
-                              child_name=ov.child.full_name, today=self._today(), parent=self)
+        missing = consent_service.treatment(ws=self.ws, child_id=ov.child.id, on=self._today()).missing
+        if missing and prompts.question(
+                self, self.tr("New course"),
+                fill(self.tr("%1\n\nThe course cannot start before the consent is recorded. Record it now?"),
+                     " ".join(missing)), yes=self.tr("Record consent"), no=self.tr("Show the course anyway")):
+            self.pathway.open_consent()
+            return
+        today = self._today()
+        tracks = sorted(self.ws.catalogue.sorted(),
+                        key=lambda t: not course_rules.eligibility(t, ov.child.birth_date, today).ok)
+        dlg = NewCourseDialog(tracks=tracks, birth_date=ov.child.birth_date, child_name=ov.child.full_name,
+                              today=today, parent=self, track_id=track_id, consent_missing=missing)
         dlg.reopen_ref = lambda: EditorRef("new_course", {"child_id": ov.child.id})
         dlg.accepted.connect(lambda: self._open_course(ov.child.id, dlg.choice))
         self.show_dialog(dlg)
@@ -325,6 +347,9 @@ class MainWindow(WindowHost):
         self.start_session(course_id)
 
     def start_session(self, course_id: int) -> None:
+        step = self.child_view.next_step
+        if step is not None and step.kind == "consent" and step.warning and step.course_id == course_id:
+            prompts.warning(self, self.tr("New session"), step.warning)  # turned 15: said before the session
         try:
             session, changes = session_service.start_session(ws=self.ws, course_id=course_id, on=self._today())
         except KnownError as exc:
