@@ -27,6 +27,7 @@ from behandlerklient.services import consent as consent_service
 from behandlerklient.services import journal as journal_service
 from behandlerklient.services import pathway as pathway_service
 from behandlerklient.services import sessions as session_service
+from behandlerklient.services import supervision as supervision_service
 from behandlerklient.services.authorship import author_name
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.workspace import Workspace
@@ -117,6 +118,7 @@ class MainWindow(WindowHost):
         self.child_view.next_requested.connect(lambda: self.pathway.next_step())
         self.pathway = PathwayActions(self)
         self.work_queue.task_opened.connect(self.pathway.open_task)
+        self.work_queue.approvals_seen.connect(self._approvals_seen)
         self._build_actions()
         self.pathway.build_menu()
         self.documents = DocumentActions(self)
@@ -216,6 +218,10 @@ class MainWindow(WindowHost):
 
     def refresh_queue(self) -> None:
         self.work_queue.show_tasks(work_queue.build(ws=self.ws, today=self._today()))
+
+    def _approvals_seen(self) -> None:
+        supervision_service.mark_approvals_seen(ws=self.ws)
+        self.refresh_queue()
 
     def show_queue(self) -> None:
         # clear(), not clearSelection(): the current row must go too, or clicking the same child again changes
@@ -336,6 +342,9 @@ class MainWindow(WindowHost):
         self.show_child(child_id, select_course=opened.course.id)
         if opened.warnings:
             prompts.warning(self, self.tr("The course is created"), "\n".join(opened.warnings))
+
+    def gp_letter(self, kind: str) -> None:
+        self.documents.gp_letter(kind)
 
     def new_session(self) -> None:
         """Menu, toolbar and Ctrl+N: a session in the chosen course. Takes no arguments on purpose: a QAction's

@@ -22,6 +22,7 @@ from behandlerklient.ui.dialogs.sdq_dialog import SdqDialog
 from behandlerklient.ui.errors import report
 from behandlerklient.ui.menus import add_menu
 from behandlerklient.ui.pathway_forms import PathwayForms
+from behandlerklient.ui.widgets.child_view import COURSE_ROLE
 
 if TYPE_CHECKING:
     from behandlerklient.ui.window_host import WindowHost
@@ -395,10 +396,20 @@ class PathwayActions(QObject):
         if task.kind == "review":
             self.open_review(task.record_id)
             return
-        if task.kind == "feedback":
+        if task.kind in ("feedback", "approval"):
             supervision.mark_seen(ws=self.ws, review_id=task.record_id)
             self.w.refresh_queue()
         self.w.select_child(task.child_id)
+        if task.section in ("waiting_intake", "waiting_start"):  # the child's next step: intake talk or course
+            self.next_step()
+            return
+        if task.section == "gp_letters":
+            tree = self.w.child_view.courses
+            for i in range(tree.topLevelItemCount()):
+                if tree.topLevelItem(i).data(0, COURSE_ROLE) == task.record_id:
+                    tree.setCurrentItem(tree.topLevelItem(i))
+            self.w.gp_letter("start" if task.kind == "gp_letter_start" else "end")
+            return
         if task.kind in TITLES and task.record_id is not None and task.section in ("drafts", "follow_ups"):
             self.open_form(task.kind, record_id=task.record_id)
         elif task.kind == "session" and task.record_id is not None:
