@@ -1866,6 +1866,14 @@ Placering: %1</translation>
         <translation>&lt;h2&gt;Arbejdsliste&lt;/h2&gt;Det, der venter på dig. Dobbeltklik eller tryk Enter for at åbne. Vælg et barn til venstre for at se journalen.</translation>
     </message>
     <message>
+        <source>Mar&amp;k all as seen</source>
+        <translation>Mar&amp;kér alle som set</translation>
+    </message>
+    <message>
+        <source>The supervisor&apos;s approvals need nothing done: clears them from the list</source>
+        <translation>Supervisorens godkendelser kræver intet: fjerner dem fra listen</translation>
+    </message>
+    <message>
         <source>Task</source>
         <translation>Opgave</translation>
     </message>
@@ -1876,6 +1884,14 @@ Placering: %1</translation>
     <message>
         <source>Date</source>
         <translation>Dato</translation>
+    </message>
+    <message>
+        <source>Days</source>
+        <translation>Dage</translation>
+    </message>
+    <message>
+        <source>Approved by the supervisor (%1)</source>
+        <translation>Godkendt af supervisor (%1)</translation>
     </message>
 </context>
 <context>
