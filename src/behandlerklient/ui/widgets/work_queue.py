@@ -48,7 +48,7 @@ class WorkQueueWidget(QWidget):
         self.tree.clear()
         # Items are built detached and added in one call: styling an item already in the tree makes the view
         # lay out everything again (13 ms a heading with 800 tasks at 10,000 children).
-        heads = []
+        heads, folded = [], set()
         for section, title in SECTIONS.items():
             mine = [t for t in tasks if t.section == section]
             head = QTreeWidgetItem([f"{title} ({len(mine)})", "", ""])
@@ -56,24 +56,31 @@ class WorkQueueWidget(QWidget):
             font.setBold(True)
             head.setFont(0, font)
             approvals = [t for t in mine if t.kind == APPROVAL]
-            # Approvals need nothing done: one collapsed line, opened on demand or marked seen all at once.
-            fold = QTreeWidgetItem(head, [fill(self.tr("Approved by the supervisor (%1)"), len(approvals)), "", "", ""]) \
-                if approvals else None
             for t in sorted(mine, key=lambda t: (not t.own, t.day)):  # her own caseload first
-                days = "" if t.days is None else str(t.days)
-                item = QTreeWidgetItem(fold if fold is not None and t.kind == APPROVAL else head,
-                                       [t.text, t.child_name, _d(t.day), days])
-                item.setData(0, TASK_ROLE, t)
-                if days:
-                    item.setTextAlignment(3, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if t.kind != APPROVAL:
+                    self._item(head, t)
             heads.append(head)
+            if approvals:  # they need nothing done: one collapsed heading, opened on demand or marked seen at once
+                fold = QTreeWidgetItem([fill(self.tr("Approved by the supervisor (%1)"), len(approvals)), "", "", ""])
+                for t in sorted(approvals, key=lambda t: t.day):
+                    self._item(fold, t)
+                heads.append(fold)
+                folded.add(id(fold))
         self.tree.addTopLevelItems(heads)
         for head in heads:
             head.setFirstColumnSpanned(True)
-            head.setExpanded(True)
+            head.setExpanded(id(head) not in folded)
         self.seen_button.setVisible(any(t.kind == APPROVAL for t in tasks))
         for i in range(4):
             self.tree.resizeColumnToContents(i)
+
+    @staticmethod
+    def _item(parent: QTreeWidgetItem, t: Task) -> None:
+        days = "" if t.days is None else str(t.days)
+        item = QTreeWidgetItem(parent, [t.text, t.child_name, _d(t.day), days])
+        item.setData(0, TASK_ROLE, t)
+        if days:
+            item.setTextAlignment(3, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
     def count(self, section: str) -> int:
         return sum(1 for t in self.tasks if t.section == section)
