@@ -92,7 +92,8 @@ def test_the_waits_that_matter_each_with_its_age_in_days(ws) -> None:
     _screened(ws, screened, _contact(ws, screened, TODAY - timedelta(days=30)), TODAY - timedelta(days=21))
     [task] = _section(ws, "waiting_start")
     assert task.days == 21 and "Cool Kids" in task.text
-    course = pathway.open_course(ws=ws, child_id=screened.id, track_id="cool-kids", start_date=TODAY - timedelta(days=5))
+    course = pathway.open_course(ws=ws, child_id=screened.id, track_id="cool-kids",
+                                 start_date=TODAY - timedelta(days=5))
     assert _section(ws, "waiting_start") == []
 
     [letter] = _section(ws, "gp_letters")

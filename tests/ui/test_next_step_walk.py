@@ -137,7 +137,7 @@ def test_a_16_year_old_from_contact_to_follow_up_in_at_most_half_the_presses(qtb
         qtbot.waitUntil(lambda: window.editor is not None and window.editor.isVisible())
         editor = window.editor
         editor.activateWindow()
-        qtbot.waitUntil(lambda: QApplication.activeWindow() is editor)
+        qtbot.waitUntil(lambda editor=editor: QApplication.activeWindow() is editor)
         walk.type(editor.parts["exercise"], f" Aktivitetsplan uge {number}.")
         walk.passphrase()
         with qtbot.waitSignal(editor.finished, timeout=5000):

@@ -115,8 +115,8 @@ class MainWindow(WindowHost):
         self.child_view.new_course_requested.connect(self.new_course)
         self.child_view.new_session_requested.connect(self.start_session)
         self.child_view.session_opened.connect(self.open_session)
-        self.child_view.next_requested.connect(lambda: self.pathway.next_step())
         self.pathway = PathwayActions(self)
+        self.child_view.next_requested.connect(self.pathway.next_step)
         self.work_queue.task_opened.connect(self.pathway.open_task)
         self.work_queue.approvals_seen.connect(self._approvals_seen)
         self._build_actions()
@@ -313,7 +313,10 @@ class MainWindow(WindowHost):
         if ov is None:
             prompts.info(self, self.tr("New course"), self.tr("Choose a child first."))
             return
-        missing = consent_service.treatment(ws=self.ws, child_id=ov.child.id, on=self._today()).missing
+        child_id = ov.child.id
+        if child_id is None:
+            return
+        missing = consent_service.treatment(ws=self.ws, child_id=child_id, on=self._today()).missing
         if missing and prompts.question(
                 self, self.tr("New course"),
                 fill(self.tr("%1\n\nThe course cannot start before the consent is recorded. Record it now?"),

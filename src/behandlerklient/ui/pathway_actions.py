@@ -406,8 +406,9 @@ class PathwayActions(QObject):
         if task.section == "gp_letters":
             tree = self.w.child_view.courses
             for i in range(tree.topLevelItemCount()):
-                if tree.topLevelItem(i).data(0, COURSE_ROLE) == task.record_id:
-                    tree.setCurrentItem(tree.topLevelItem(i))
+                item = tree.topLevelItem(i)
+                if item is not None and item.data(0, COURSE_ROLE) == task.record_id:
+                    tree.setCurrentItem(item)
             self.w.gp_letter("start" if task.kind == "gp_letter_start" else "end")
             return
         if task.kind in TITLES and task.record_id is not None and task.section in ("drafts", "follow_ups"):
