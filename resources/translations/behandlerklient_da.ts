@@ -351,6 +351,10 @@
         <translation>Ny &amp;session</translation>
     </message>
     <message>
+        <source>Opens the next step of the pathway, filled in from what is known (Ctrl+Shift+Enter)</source>
+        <translation>Åbner forløbets næste trin, udfyldt med det, der allerede vides (Ctrl+Shift+Enter)</translation>
+    </message>
+    <message>
         <source>New session in the chosen course (Ctrl+N)</source>
         <translation>Ny session i det valgte forløb (Ctrl+N)</translation>
     </message>
@@ -405,6 +409,10 @@
     <message>
         <source>Session %1</source>
         <translation>Session %1</translation>
+    </message>
+    <message>
+        <source>Next: %1</source>
+        <translation>Næste: %1</translation>
     </message>
 </context>
 <context>
@@ -740,6 +748,22 @@ Din adgangskode:</translation>
         <translation>Vælg først et barn.</translation>
     </message>
     <message>
+        <source>%1
+
+The course cannot start before the consent is recorded. Record it now?</source>
+        <translation>%1
+
+Forløbet kan ikke starte, før samtykket er registreret. Registrér det nu?</translation>
+    </message>
+    <message>
+        <source>Record consent</source>
+        <translation>Registrér samtykke</translation>
+    </message>
+    <message>
+        <source>Show the course anyway</source>
+        <translation>Vis forløbet alligevel</translation>
+    </message>
+    <message>
         <source>The course is created</source>
         <translation>Forløbet er oprettet</translation>
     </message>
@@ -848,6 +872,10 @@ Din adgangskode:</translation>
     <message>
         <source>%1 (%2-%3 years, %4 sessions)</source>
         <translation>%1 (%2-%3 år, %4 sessioner)</translation>
+    </message>
+    <message>
+        <source>%1 - outside the child&apos;s age</source>
+        <translation>%1 - uden for barnets alder</translation>
     </message>
     <message>
         <source>&amp;Track:</source>
@@ -967,6 +995,10 @@ Din adgangskode:</translation>
     <message>
         <source>N&amp;otification of concern…</source>
         <translation>&amp;Underretning…</translation>
+    </message>
+    <message>
+        <source>Ne&amp;xt step</source>
+        <translation>Næst&amp;e trin</translation>
     </message>
     <message>
         <source>Correct journal &amp;entry…</source>
@@ -1838,6 +1870,14 @@ Placering: %1</translation>
         <translation>&lt;h2&gt;Arbejdsliste&lt;/h2&gt;Det, der venter på dig. Dobbeltklik eller tryk Enter for at åbne. Vælg et barn til venstre for at se journalen.</translation>
     </message>
     <message>
+        <source>Mar&amp;k all as seen</source>
+        <translation>Mar&amp;kér alle som set</translation>
+    </message>
+    <message>
+        <source>The supervisor&apos;s approvals need nothing done: clears them from the list</source>
+        <translation>Supervisorens godkendelser kræver intet: fjerner dem fra listen</translation>
+    </message>
+    <message>
         <source>Task</source>
         <translation>Opgave</translation>
     </message>
@@ -1848,6 +1888,14 @@ Placering: %1</translation>
     <message>
         <source>Date</source>
         <translation>Dato</translation>
+    </message>
+    <message>
+        <source>Days</source>
+        <translation>Dage</translation>
+    </message>
+    <message>
+        <source>Approved by the supervisor (%1)</source>
+        <translation>Godkendt af supervisor (%1)</translation>
     </message>
 </context>
 <context>

@@ -112,7 +112,8 @@ def test_the_child_list_and_search_put_the_own_caseload_first(ws) -> None:
     assert children.count(ws=bo) == 5
 
 
-def test_the_work_queue_puts_the_own_caseload_first_within_each_section(ws) -> None:
+def test_the_work_queue_holds_the_own_caseload_only(ws) -> None:
+    """Issue 15: a colleague's follow-up is hers to hold; it is no longer on this list (before: after the own)."""
     bo = _as(ws, _user(ws, "bo", "therapist"))
     admin = _as(ws, _user(ws, "chef", "admin"))
     held = {}
@@ -127,11 +128,12 @@ def test_the_work_queue_puts_the_own_caseload_first_within_each_section(ws) -> N
             ws.db.insert("follow_ups", {"course_id": course_id, "child_id": cid, "kind": "follow_up",
                                         "due_date": due.isoformat()})
     mine = [t.child_name for t in work_queue.build(ws=bo, today=START) if t.section == "follow_ups"]
-    assert mine == ["Dina Andersen", "Alma Andersen"]  # his own first, though due later
+    assert mine == ["Dina Andersen"]
     assert [t.child_name for t in work_queue.build(ws=ws, today=START) if t.section == "follow_ups"] == [
-        "Alma Andersen", "Dina Andersen"]
+        "Alma Andersen"]
     access.grant(ws=admin, child_id=held["Alma"], username="bo", kind="shared")  # a co-therapist's child
-    assert all(t.own for t in work_queue.build(ws=bo, today=START) if t.section == "follow_ups")
+    shared = [t for t in work_queue.build(ws=bo, today=START) if t.section == "follow_ups"]
+    assert [t.child_name for t in shared] == ["Alma Andersen", "Dina Andersen"] and all(t.own for t in shared)
 
 
 def test_only_an_administrator_grants_and_revokes_and_a_coordinator_holds_no_caseload(ws) -> None:

@@ -32,6 +32,17 @@ BASES = ("caseload", "shared", "supervision", "coordinator", "team", "none")
 SERVER_BASES = ("caseload", "shared", "supervision", "coordinator", "none")
 OWN_BASES = ("caseload", "shared")  # what the work queue and the child list put first
 
+
+def queue_bases(role: str) -> tuple[str, ...]:
+    """Whose children fill the user's work queue (issue 15): a clinician's own caseload and shared children; a
+    supervisor's also those of the therapists she supervises; a coordinator's none (her own drafts only). The
+    laptop's 'team' basis lets her open any child, but a colleague's waits are the colleague's list."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+    if role == "coordinator":
+        return ()
+    return OWN_BASES + (("supervision",) if role in SUPERVISING_ROLES else ())
+
 # Record kinds, by table. Register: who the child is and the frame of the course; clinical: what was said, seen
 # and judged; supervision: about the therapist's work rather than the child.
 REGISTER = {

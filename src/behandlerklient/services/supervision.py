@@ -246,6 +246,15 @@ def mark_seen(*, ws: Workspace, review_id: int) -> None:
                       author_id=ws.user.id, child_id=child_id)
 
 
+def mark_approvals_seen(*, ws: Workspace) -> int:
+    """The work queue's "markér alle som set": every approval of the user's sessions she has not seen yet (a request
+    for changes stays until she opens it). Returns how many."""
+    approvals = [fb for fb in feedback_for_therapist(ws=ws) if fb.decision == "approved"]
+    for fb in approvals:
+        mark_seen(ws=ws, review_id=fb.review_id)
+    return len(approvals)
+
+
 def log_meeting(*, ws: Workspace, meeting_date: date, kind: str, course_ids: list[int], notes: str = "") -> int:
     if ws.user.role not in SUPERVISING_ROLES:
         raise RuleRefused("Kun en supervisor kan registrere supervisionsmøder.")

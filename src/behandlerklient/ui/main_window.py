@@ -18,13 +18,16 @@ from PySide6.QtWidgets import (
 )
 
 from behandlerklient import APP_NAME
+from behandlerklient.core import course_rules
 from behandlerklient.core.errors import KnownError
 from behandlerklient.core.vocab import ROLES
-from behandlerklient.services import child_record, work_queue
+from behandlerklient.services import child_record, next_step, work_queue
 from behandlerklient.services import children as child_service
+from behandlerklient.services import consent as consent_service
 from behandlerklient.services import journal as journal_service
 from behandlerklient.services import pathway as pathway_service
 from behandlerklient.services import sessions as session_service
+from behandlerklient.services import supervision as supervision_service
 from behandlerklient.services.authorship import author_name
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.workspace import Workspace
@@ -113,7 +116,9 @@ class MainWindow(WindowHost):
         self.child_view.new_session_requested.connect(self.start_session)
         self.child_view.session_opened.connect(self.open_session)
         self.pathway = PathwayActions(self)
+        self.child_view.next_requested.connect(self.pathway.next_step)
         self.work_queue.task_opened.connect(self.pathway.open_task)
+        self.work_queue.approvals_seen.connect(self._approvals_seen)
         self._build_actions()
         self.pathway.build_menu()
         self.documents = DocumentActions(self)
@@ -214,6 +219,10 @@ class MainWindow(WindowHost):
     def refresh_queue(self) -> None:
         self.work_queue.show_tasks(work_queue.build(ws=self.ws, today=self._today()))
 
+    def _approvals_seen(self) -> None:
+        supervision_service.mark_approvals_seen(ws=self.ws)
+        self.refresh_queue()
+
     def show_queue(self) -> None:
         # clear(), not clearSelection(): the current row must go too, or clicking the same child again changes
         # nothing and it can no longer be opened.
@@ -237,6 +246,9 @@ class MainWindow(WindowHost):
             report(self, exc)
             return
         self.child_view.show_overview(ov, record=rec, select_course=select_course)
+        # The next step is clinical work: a coordinator (no clinical notes) gets no button.
+        self.child_view.show_next(next_step.for_child(ws=self.ws, child_id=child_id, on=self._today())
+                                  if rec.clinical_notes else None)
         self.right.setCurrentWidget(self.child_view)
 
     def select_child(self, child_id: int) -> None:
@@ -291,12 +303,31 @@ class MainWindow(WindowHost):
         return child_service.gps(ws=self.ws)
 
     def new_course(self) -> None:
+        """Menu and button: no arguments (a QAction's `triggered(bool)` would arrive as the track)."""
+        self.new_course_on("")
+
+    def new_course_on(self, track_id: str) -> None:
+        """The course dialog, the tracks that fit the child's age first and `track_id` (the screening's) chosen.
+        Missing consent is said before the dialog, with the consent form one answer away."""
         ov = self.child_view.overview
         if ov is None:
             prompts.info(self, self.tr("New course"), self.tr("Choose a child first."))
             return
-        dlg = NewCourseDialog(tracks=self.ws.catalogue.sorted(), birth_date=ov.child.birth_date,
-                              child_name=ov.child.full_name, today=self._today(), parent=self)
+        child_id = ov.child.id
+        if child_id is None:
+            return
+        missing = consent_service.treatment(ws=self.ws, child_id=child_id, on=self._today()).missing
+        if missing and prompts.question(
+                self, self.tr("New course"),
+                fill(self.tr("%1\n\nThe course cannot start before the consent is recorded. Record it now?"),
+                     " ".join(missing)), yes=self.tr("Record consent"), no=self.tr("Show the course anyway")):
+            self.pathway.open_consent()
+            return
+        today = self._today()
+        tracks = sorted(self.ws.catalogue.sorted(),
+                        key=lambda t: not course_rules.eligibility(t, ov.child.birth_date, today).ok)
+        dlg = NewCourseDialog(tracks=tracks, birth_date=ov.child.birth_date, child_name=ov.child.full_name,
+                              today=today, parent=self, track_id=track_id, consent_missing=missing)
         dlg.reopen_ref = lambda: EditorRef("new_course", {"child_id": ov.child.id})
         dlg.accepted.connect(lambda: self._open_course(ov.child.id, dlg.choice))
         self.show_dialog(dlg)
@@ -315,6 +346,9 @@ class MainWindow(WindowHost):
         if opened.warnings:
             prompts.warning(self, self.tr("The course is created"), "\n".join(opened.warnings))
 
+    def gp_letter(self, kind: str) -> None:
+        self.documents.gp_letter(kind)
+
     def new_session(self) -> None:
         """Menu, toolbar and Ctrl+N: a session in the chosen course. Takes no arguments on purpose: a QAction's
         `triggered(bool checked)` would otherwise arrive as the course id (and a bool passes isinstance(x, int))."""
@@ -325,6 +359,9 @@ class MainWindow(WindowHost):
         self.start_session(course_id)
 
     def start_session(self, course_id: int) -> None:
+        step = self.child_view.next_step
+        if step is not None and step.kind == "consent" and step.warning and step.course_id == course_id:
+            prompts.warning(self, self.tr("New session"), step.warning)  # turned 15: said before the session
         try:
             session, changes = session_service.start_session(ws=self.ws, course_id=course_id, on=self._today())
         except KnownError as exc:

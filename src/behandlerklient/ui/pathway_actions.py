@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject
 from PySide6.QtGui import QAction
 
+from behandlerklient.core.ages import age_on
+from behandlerklient.core.consent_rules import AGE_OF_OWN_CONSENT
 from behandlerklient.core.errors import KnownError
 from behandlerklient.services import journal, pathway, records, sdq_records, sessions, supervision
 from behandlerklient.services.changes import Changes
@@ -20,6 +22,7 @@ from behandlerklient.ui.dialogs.sdq_dialog import SdqDialog
 from behandlerklient.ui.errors import report
 from behandlerklient.ui.menus import add_menu
 from behandlerklient.ui.pathway_forms import PathwayForms
+from behandlerklient.ui.widgets.child_view import COURSE_ROLE
 
 if TYPE_CHECKING:
     from behandlerklient.ui.window_host import WindowHost
@@ -54,6 +57,7 @@ class PathwayActions(QObject):
 
     def build_menu(self) -> None:
         self.actions = add_menu(self.w, self.tr("&Pathway steps"), (
+                ("next", self.tr("Ne&xt step"), "Ctrl+Shift+Return", self.next_step),
                 ("contact", self.tr("New &contact…"), "Ctrl+Shift+H", lambda: self.open_form("contact")),
                 ("intake", self.tr("&Intake talk…"), "Ctrl+Shift+I", lambda: self.open_form("intake")),
                 ("screening", self.tr("&Screening…"), "Ctrl+Shift+S", lambda: self.open_form("screening")),
@@ -95,7 +99,8 @@ class PathwayActions(QObject):
         return course_id
 
     # -- forms ----------------------------------------------------------------------------
-    def open_form(self, kind: str, *, record_id: int | None = None, context: dict[str, Any] | None = None) -> None:
+    def open_form(self, kind: str, *, record_id: int | None = None, context: dict[str, Any] | None = None,
+                  prefill: dict[str, Any] | None = None) -> None:
         today = self.w.today()
         if record_id is not None:
             row = records.get(ws=self.ws, kind=kind, record_id=record_id)
@@ -105,7 +110,8 @@ class PathwayActions(QObject):
             if ov is None or ov.child.id != child_id:  # the child could not be shown (already reported)
                 return
             context = {}
-            values = row
+            # A planned record (a follow-up) has no date yet: the program's today, never the computer's.
+            values = {**self._defaults(kind, today), **{k: v for k, v in row.items() if v is not None}}
         else:
             child = self._child()
             if child is None:
@@ -119,13 +125,13 @@ class PathwayActions(QObject):
                     return
                 context["contact_id"] = contact_id
             if kind == "closing":
-                course_id = self._course()
+                course_id = context.get("course_id") or self._course()
                 if course_id is None:
                     return
                 context["course_id"] = course_id
             elif kind in ("coordination", "notification"):
                 context["course_id"] = self.w.child_view.active_course_id()
-            values = self._defaults(kind, today)
+            values = {**self._defaults(kind, today), **self._proposed(kind, child, today), **(prefill or {})}
         child = self.w.child_view.overview.child
         fields = self._fields(kind, child)
         state = {"id": record_id}
@@ -159,6 +165,34 @@ class PathwayActions(QObject):
                 "entry_date": today, "notified_on": today, "closing_date": today, "done_on": today,
                 "talk_number": 1, "duration_min": 30, "effect": "improved", "status": "completed",
                 "self_harm_asked": False}
+
+    def _proposed(self, kind: str, child, today: date) -> dict[str, Any]:  # noqa: ANN001 - Child
+        """What the child's age proposes: from 15 the young person consents herself; under 15 a custody holder."""
+        if kind != "consent":
+            return {}
+        if age_on(child.birth_date, today) >= AGE_OF_OWN_CONSENT:
+            return {"kind": "treatment", "given_by": "young_person"}
+        holder = next((g.id for g in child.guardians if g.has_custody), None)
+        return {"kind": "treatment", "given_by": "custody_holder", "guardian_id": holder}
+
+    # -- the next step --------------------------------------------------------------------
+    def next_step(self) -> None:
+        """The child view's "Next: …" button and Ctrl+Shift+Enter: the pathway's next form, filled in."""
+        step = self.w.child_view.next_step
+        if self._child() is None or step is None:
+            return
+        if step.kind == "course":
+            self.w.new_course_on(step.prefill.get("track_id", ""))
+        elif step.kind == "session" and step.course_id is not None:
+            self.w.start_session(step.course_id)
+        elif step.kind == "closing":
+            context = {"course_id": step.course_id} if step.record_id is None else None
+            self.open_form("closing", record_id=step.record_id, context=context)
+        else:
+            self.open_form(step.kind, record_id=step.record_id, prefill=step.prefill)
+
+    def open_consent(self) -> None:
+        self.open_form("consent")
 
     # -- other steps ----------------------------------------------------------------------
     def sdq(self) -> None:
@@ -362,10 +396,21 @@ class PathwayActions(QObject):
         if task.kind == "review":
             self.open_review(task.record_id)
             return
-        if task.kind == "feedback":
+        if task.kind in ("feedback", "approval"):
             supervision.mark_seen(ws=self.ws, review_id=task.record_id)
             self.w.refresh_queue()
         self.w.select_child(task.child_id)
+        if task.section in ("waiting_intake", "waiting_start"):  # the child's next step: intake talk or course
+            self.next_step()
+            return
+        if task.section == "gp_letters":
+            tree = self.w.child_view.courses
+            for i in range(tree.topLevelItemCount()):
+                item = tree.topLevelItem(i)
+                if item is not None and item.data(0, COURSE_ROLE) == task.record_id:
+                    tree.setCurrentItem(item)
+            self.w.gp_letter("start" if task.kind == "gp_letter_start" else "end")
+            return
         if task.kind in TITLES and task.record_id is not None and task.section in ("drafts", "follow_ups"):
             self.open_form(task.kind, record_id=task.record_id)
         elif task.kind == "session" and task.record_id is not None:

@@ -39,3 +39,14 @@ class WindowHost(QMainWindow):
 
     def open_session(self, session_id: int) -> None:
         raise NotImplementedError
+
+    def new_course_on(self, track_id: str) -> None:
+        """The course dialog with `track_id` chosen (the next step after a screening)."""
+        raise NotImplementedError
+
+    def start_session(self, course_id: int) -> None:
+        raise NotImplementedError
+
+    def gp_letter(self, kind: str) -> None:
+        """The GP letter ('start' or 'end') for the chosen course, previewed first."""
+        raise NotImplementedError

@@ -36,7 +36,7 @@ class CourseChoice:
 
 class NewCourseDialog(BaseDialog):
     def __init__(self, *, tracks: list[Track], birth_date: date, child_name: str, today: date,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, track_id: str = "", consent_missing: list[str] | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("newCourseDialog")
         self.setWindowTitle(self.tr("New course"))
@@ -44,12 +44,20 @@ class NewCourseDialog(BaseDialog):
         self.choice: CourseChoice | None = None
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(fill(self.tr("New treatment course for <b>%1</b>"), child_name)))
+        # Said before anything is chosen, not after "Create course" is refused.
+        self.consent_note = QLabel(" ".join(consent_missing or []))
+        self.consent_note.setObjectName("consentMissing")
+        self.consent_note.setWordWrap(True)
+        self.consent_note.setStyleSheet("background: #fde2e2; border: 1px solid #c04040; padding: 6px;")
+        self.consent_note.setVisible(bool(consent_missing))
+        layout.addWidget(self.consent_note)
         form = QFormLayout()
         self.track = QComboBox()
         self.track.setObjectName("trackCombo")
         for t in tracks:
-            self.track.addItem(fill(self.tr("%1 (%2-%3 years, %4 sessions)"), t.name, t.age_min, t.age_max, t.range_text),
-                               t.id)
+            fits = course_rules.eligibility(t, birth_date, today).ok
+            text = fill(self.tr("%1 (%2-%3 years, %4 sessions)"), t.name, t.age_min, t.age_max, t.range_text)
+            self.track.addItem(text if fits else fill(self.tr("%1 - outside the child's age"), text), t.id)
         form.addRow(self.tr("&Track:"), self.track)
         self.start = QDateEdit(QDate(today.year, today.month, today.day))
         self.start.setObjectName("startDate")
@@ -92,7 +100,8 @@ class NewCourseDialog(BaseDialog):
         self.planned.valueChanged.connect(self._update_warning)
         eligible = next((i for i, t in enumerate(tracks)
                          if course_rules.eligibility(t, birth_date, today).ok and not t.flexible), 0)
-        self.track.setCurrentIndex(eligible)
+        chosen = self.track.findData(track_id) if track_id else -1  # the screening's recommended track
+        self.track.setCurrentIndex(chosen if chosen >= 0 else eligible)
         self._track_changed()
         self.setMinimumWidth(480)
 

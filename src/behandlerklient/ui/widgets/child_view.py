@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from behandlerklient.core.next_step import NextStep
 from behandlerklient.core.vocab import (
     ATTENDANCE,
     CONTACT_MADE_BY,
@@ -45,11 +46,13 @@ class ChildView(QWidget):
     new_session_requested = Signal(int)  # course id
     session_opened = Signal(int)  # session id
     details_requested = Signal()  # the master data dialog
+    next_requested = Signal()  # the pathway's next step (core/next_step.py)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("childView")
         self.overview: ChildOverview | None = None
+        self.next_step: NextStep | None = None
         layout = QVBoxLayout(self)
         self.header = QLabel(self.tr("Choose a child in the list on the left."))
         self.header.setObjectName("childHeader")
@@ -70,6 +73,22 @@ class ChildView(QWidget):
         self.details_button.clicked.connect(self.details_requested)
         details_row.addWidget(self.details_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(details_row)
+        # The pathway's next step for this child as one button, with what must be said before it (turned 15).
+        next_row = QHBoxLayout()
+        self.next_button = QPushButton("")
+        self.next_button.setObjectName("nextStepButton")
+        self.next_button.setToolTip(self.tr("Opens the next step of the pathway, filled in from what is known "
+                                            "(Ctrl+Shift+Enter)"))
+        self.next_button.setStyleSheet("font-weight: bold; padding: 4px 12px;")
+        self.next_button.clicked.connect(self.next_requested)
+        next_row.addWidget(self.next_button, 0)
+        self.next_warning = QLabel("")
+        self.next_warning.setObjectName("nextStepWarning")
+        self.next_warning.setWordWrap(True)
+        self.next_warning.setStyleSheet("background: #fff4d6; border: 1px solid #e0a020; padding: 4px;")
+        next_row.addWidget(self.next_warning, 1)
+        next_row.addStretch(0)
+        layout.addLayout(next_row)
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("childTabs")
@@ -137,6 +156,7 @@ class ChildView(QWidget):
         self.new_course_button.setEnabled(has)
         self.details_button.setVisible(has)
         if ov is None:
+            self.show_next(None)
             self.header.setText(self.tr("<h2>No child chosen</h2>Choose a child in the list on the left, or search by name or CPR."))
             self.details.setText("")
             self._update_buttons()
@@ -181,6 +201,14 @@ class ChildView(QWidget):
         if chosen is not None:
             self.courses.setCurrentItem(chosen)
         self._update_buttons()
+
+    def show_next(self, step: NextStep | None) -> None:
+        """The next step's button ("Next: Intake talk"); hidden without a child or for a non-clinician."""
+        self.next_step = step
+        self.next_button.setVisible(step is not None)
+        self.next_button.setText(fill(self.tr("Next: %1"), step.label) if step else "")
+        self.next_warning.setText(step.warning if step else "")
+        self.next_warning.setVisible(bool(step and step.warning))
 
     def selected_journal_entry(self) -> int | None:
         """The entry the user chose on the Journal tab, when that tab is showing; never a default one."""

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
-from behandlerklient.services.work_queue import SECTIONS, Task
+from behandlerklient.services.work_queue import APPROVAL, SECTIONS, Task
+from behandlerklient.ui.i18n import fill
 
 TASK_ROLE = Qt.ItemDataRole.UserRole + 10
 
@@ -16,6 +17,7 @@ def _d(text: str) -> str:
 
 class WorkQueueWidget(QWidget):
     task_opened = Signal(object)  # a work_queue.Task
+    approvals_seen = Signal()  # "mark all as seen"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -24,10 +26,17 @@ class WorkQueueWidget(QWidget):
         self.heading = QLabel(self.tr("<h2>Work list</h2>What is waiting for you. Double-click or press Enter to "
                                       "open. Choose a child on the left to see the journal."))
         self.heading.setWordWrap(True)
-        layout.addWidget(self.heading)
+        top = QHBoxLayout()
+        top.addWidget(self.heading, 1)
+        self.seen_button = QPushButton(self.tr("Mar&k all as seen"))
+        self.seen_button.setObjectName("markAllSeenButton")
+        self.seen_button.setToolTip(self.tr("The supervisor's approvals need nothing done: clears them from the list"))
+        self.seen_button.clicked.connect(self.approvals_seen)
+        top.addWidget(self.seen_button, 0, Qt.AlignmentFlag.AlignBottom)
+        layout.addLayout(top)
         self.tree = QTreeWidget()
         self.tree.setObjectName("workQueueTree")
-        self.tree.setHeaderLabels([self.tr("Task"), self.tr("Child"), self.tr("Date")])
+        self.tree.setHeaderLabels([self.tr("Task"), self.tr("Child"), self.tr("Date"), self.tr("Days")])
         # Column widths from the first rows, not every task (hundreds at 10,000 children: 12 ms a column).
         self.tree.header().setResizeContentsPrecision(60)
         self.tree.itemActivated.connect(self._activated)
@@ -39,23 +48,39 @@ class WorkQueueWidget(QWidget):
         self.tree.clear()
         # Items are built detached and added in one call: styling an item already in the tree makes the view
         # lay out everything again (13 ms a heading with 800 tasks at 10,000 children).
-        heads = []
+        heads, folded = [], set()
         for section, title in SECTIONS.items():
             mine = [t for t in tasks if t.section == section]
             head = QTreeWidgetItem([f"{title} ({len(mine)})", "", ""])
             font = head.font(0)
             font.setBold(True)
             head.setFont(0, font)
+            approvals = [t for t in mine if t.kind == APPROVAL]
             for t in sorted(mine, key=lambda t: (not t.own, t.day)):  # her own caseload first
-                item = QTreeWidgetItem(head, [t.text, t.child_name, _d(t.day)])
-                item.setData(0, TASK_ROLE, t)
+                if t.kind != APPROVAL:
+                    self._item(head, t)
             heads.append(head)
+            if approvals:  # they need nothing done: one collapsed heading, opened on demand or marked seen at once
+                fold = QTreeWidgetItem([fill(self.tr("Approved by the supervisor (%1)"), len(approvals)), "", "", ""])
+                for t in sorted(approvals, key=lambda t: t.day):
+                    self._item(fold, t)
+                heads.append(fold)
+                folded.add(id(fold))
         self.tree.addTopLevelItems(heads)
         for head in heads:
             head.setFirstColumnSpanned(True)
-            head.setExpanded(True)
-        for i in range(3):
+            head.setExpanded(id(head) not in folded)
+        self.seen_button.setVisible(any(t.kind == APPROVAL for t in tasks))
+        for i in range(4):
             self.tree.resizeColumnToContents(i)
+
+    @staticmethod
+    def _item(parent: QTreeWidgetItem, t: Task) -> None:
+        days = "" if t.days is None else str(t.days)
+        item = QTreeWidgetItem(parent, [t.text, t.child_name, _d(t.day), days])
+        item.setData(0, TASK_ROLE, t)
+        if days:
+            item.setTextAlignment(3, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
     def count(self, section: str) -> int:
         return sum(1 for t in self.tasks if t.section == section)
