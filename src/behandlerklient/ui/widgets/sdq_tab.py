@@ -104,7 +104,8 @@ class SdqChart(QWidget):
                 p.drawText(point + QPointF(5, -5), str(value))
             name = _t(INFORMANT_NAMES.get(informant, informant))
             legend_y = fm.height()
-            p.drawLine(QPointF(legend_x, legend_y - fm.ascent() / 3), QPointF(legend_x + 16, legend_y - fm.ascent() / 3))
+            mid = legend_y - fm.ascent() / 3
+            p.drawLine(QPointF(legend_x, mid), QPointF(legend_x + 16, mid))
             p.setPen(QColor("black"))
             p.drawText(QPointF(legend_x + 20, legend_y), name)
             legend_x += 40 + fm.horizontalAdvance(name)
