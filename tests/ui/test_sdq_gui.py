@@ -168,7 +168,7 @@ def test_unconfirmed_bands_are_said_once_in_a_footnote_in_dialog_tab_and_pdf(qtb
         box.setFocus()
         qtbot.keyClick(box, Qt.Key.Key_2)
     texts = _visible_texts(dlg)
-    assert sum(t.count(UNCONFIRMED_NOTE) for t in texts) == 1 and dlg.footnote.text() == UNCONFIRMED_NOTE
+    assert sum(t.count(UNCONFIRMED_NOTE) for t in texts) == 1 and dlg.footnote_label.text() == UNCONFIRMED_NOTE
     assert "bekræftet" not in dlg.result.text() and "*" in dlg.result.text()
     dlg.close_without_asking()
     qtbot.waitUntil(lambda: window.dialog is None)

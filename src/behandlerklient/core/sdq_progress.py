@@ -4,6 +4,7 @@ the one footnote for band tables that are not confirmed."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -51,7 +52,7 @@ def infer_time_point(courses: list[CourseState], *, latest_contact: date | None 
         return TimePoint("during", c.id, f"forløbet er i gang ({c.delivered} af {c.planned} sessioner holdt)")
     ended = [c for c in courses if c.status in ("completed", "dropped_out") and c.end is not None]
     if ended:
-        c = max(ended, key=lambda c: (c.end, c.id))  # type: ignore[arg-type, return-value]
+        c = max(ended, key=lambda c: (c.end, c.id))
         if latest_contact is not None and c.end is not None and latest_contact > c.end:
             return TimePoint("baseline", None, "ny henvendelse efter det afsluttede forløb")
         return TimePoint("follow_up", c.id, f"forløbet sluttede {c.end:%d.%m.%Y}")
@@ -103,5 +104,5 @@ def band_mark(band: dict | None) -> str:
     return band["label"] + ("" if band["confirmed"] else UNCONFIRMED_MARK)
 
 
-def needs_footnote(bands: list[dict | None]) -> bool:
+def needs_footnote(bands: Sequence[dict | None]) -> bool:
     return any(b is not None and not b["confirmed"] for b in bands)

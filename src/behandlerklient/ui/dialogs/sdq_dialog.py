@@ -54,8 +54,8 @@ IMPACT_LABELS = {"overall": QT_TRANSLATE_NOOP("SdqDialog", "Difficulties overall
 SaveSdq = Callable[[str, str, date, list, "list | None"], bool]
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("SdqDialog", text)
+def _t(text: object) -> str:  # QT_TRANSLATE_NOOP's stubs say object; it returns the str it was given
+    return QCoreApplication.translate("SdqDialog", str(text))
 
 
 class SdqDialog(BaseDialog):
@@ -102,8 +102,8 @@ class SdqDialog(BaseDialog):
         for n in range(1, 26):
             box = QComboBox()
             box.setObjectName(f"item{n}")
-            for code, text in ANSWERS.items():
-                box.addItem(text, code)
+            for value, text in ANSWERS.items():
+                box.addItem(text, value)
             box.currentIndexChanged.connect(self._update)
             _name, scale, reverse = sdq.ITEMS[n]
             label = QLabel(f"{n}  {_t(SCALE_SHORT[scale])}{' ' + _t(REVERSED) if reverse else ''}")
@@ -126,8 +126,8 @@ class SdqDialog(BaseDialog):
         for n in range(6):
             box = QComboBox()
             box.setObjectName(f"impact{n}")
-            for code, text in IMPACT.items():
-                box.addItem(text, code)
+            for value, text in IMPACT.items():
+                box.addItem(text, value)
             box.currentIndexChanged.connect(self._update)
             label = QLabel("")
             label.setObjectName(f"impactLabel{n}")
@@ -141,10 +141,10 @@ class SdqDialog(BaseDialog):
         self.result.setObjectName("sdqResult")
         self.result.setWordWrap(True)
         outer.addWidget(self.result)
-        self.footnote = QLabel("")
-        self.footnote.setObjectName("sdqFootnote")
-        self.footnote.setWordWrap(True)
-        outer.addWidget(self.footnote)
+        self.footnote_label = QLabel("")
+        self.footnote_label.setObjectName("sdqFootnote")
+        self.footnote_label.setWordWrap(True)
+        outer.addWidget(self.footnote_label)
         self.error = QLabel("")
         self.error.setObjectName("errorLabel")
         self.error.setStyleSheet("color: #a00000; font-weight: bold;")
@@ -178,7 +178,7 @@ class SdqDialog(BaseDialog):
             result = score_with_bands(informant, self.answers(), self.impact_answers())
         except (KnownError, ValidationError):  # an incomplete form simply shows no scores yet
             self.result.setText("")
-            self.footnote.setText("")
+            self.footnote_label.setText("")
             return
         lines = []
         for key, label_text in sdq.SCALE_LABELS.items():
@@ -191,7 +191,7 @@ class SdqDialog(BaseDialog):
         self.result.setText("\n".join(lines))
         # Said once, under the scores, not after every scale (core/sdq_progress.py).
         shown = [b for b in result["bands"].values() if b is not None]
-        self.footnote.setText(sdq_progress.UNCONFIRMED_NOTE if sdq_progress.needs_footnote(shown) else "")
+        self.footnote_label.setText(sdq_progress.UNCONFIRMED_NOTE if sdq_progress.needs_footnote(shown) else "")
 
     # -- drafts ---------------------------------------------------------------------------
     def draft_state(self) -> dict:

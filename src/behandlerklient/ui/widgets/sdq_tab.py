@@ -25,8 +25,8 @@ NO_TOTAL = QT_TRANSLATE_NOOP("SdqTab", "No SDQ with a total yet.")
 SCALES = ("emotional", "conduct", "hyperactivity", "peer", "prosocial")
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("SdqTab", text)
+def _t(text: object) -> str:  # QT_TRANSLATE_NOOP's stubs say object; it returns the str it was given
+    return QCoreApplication.translate("SdqTab", str(text))
 
 
 def _v(value: int | None) -> str:
@@ -152,8 +152,9 @@ class SdqTab(QWidget):
             self.table.resizeColumnToContents(column)
         self.chart.show_series(progress.series if progress else {}, progress.chart_bands if progress else [])
         self.footnote.setText(progress.footnote if progress else "")
-        if self.rows:
-            self.table.setCurrentItem(self.table.topLevelItem(len(self.rows) - 1))
+        latest = self.table.topLevelItem(len(self.rows) - 1) if self.rows else None
+        if latest is not None:
+            self.table.setCurrentItem(latest)
         self._show_details()
 
     def _show_details(self) -> None:
