@@ -47,7 +47,15 @@ class SdqResponse:
 
 def check(*, ws: Workspace, child_id: int, informant: str, phase: str, answered_on: date,
           answers: list[int | None], impact: list[int | None] | None = None) -> sdq.SdqScores:
-    """Everything that refuses the form, before anyone is asked for a passphrase."""
+    """Everything that refuses the form, before anyone is asked for a passphrase: may the user write the child's
+    SDQ, and is the form valid."""
+    access.require_write(ws=ws, child_id=child_id, kind="sdq_responses")
+    return _validate(ws=ws, child_id=child_id, informant=informant, phase=phase, answered_on=answered_on,
+                     answers=answers, impact=impact)
+
+
+def _validate(*, ws: Workspace, child_id: int, informant: str, phase: str, answered_on: date,
+              answers: list[int | None], impact: list[int | None] | None = None) -> sdq.SdqScores:
     if phase not in PHASES:
         raise InvalidInput(f"Ukendt fase {phase!r}.")
     try:
@@ -68,7 +76,6 @@ def sign(*, ws: Workspace, child_id: int, informant: str, phase: str, answered_o
          course_id: int | None = None) -> tuple[int, Changes]:
     """Saving a form signs it, like every other record: the rules first, then the user's passphrase (or a fresh
     confirmation of it, services/signing.py), then the signed row sealed with the author's key."""
-    access.require_write(ws=ws, child_id=child_id, kind="sdq_responses")
     check(ws=ws, child_id=child_id, informant=informant, phase=phase, answered_on=answered_on, answers=answers,
           impact=impact)
     confirm_identity(ws=ws, passphrase=passphrase)
@@ -81,8 +88,8 @@ def record(*, ws: Workspace, child_id: int, informant: str, phase: str, answered
            course_id: int | None = None) -> tuple[int, Changes]:
     """A filled-in form is a fact: stored signed and unchangeable; a mistake is corrected by a new response.
     Called after the identity was confirmed (by `sign`, or by the demo data that has no one to ask)."""
-    scores = check(ws=ws, child_id=child_id, informant=informant, phase=phase, answered_on=answered_on,
-                   answers=answers, impact=impact)
+    scores = _validate(ws=ws, child_id=child_id, informant=informant, phase=phase, answered_on=answered_on,
+                       answers=answers, impact=impact)
     now = ws.clock()
     with ws.db.transaction():
         rid = SdqRepository(ws.db).add({
