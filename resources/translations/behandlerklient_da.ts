@@ -371,6 +371,10 @@
         <translation>&amp;Journal</translation>
     </message>
     <message>
+        <source>SD&amp;Q</source>
+        <translation>SD&amp;Q</translation>
+    </message>
+    <message>
         <source>&lt;h2&gt;No child chosen&lt;/h2&gt;Choose a child in the list on the left, or search by name or CPR.</source>
         <translation>&lt;h2&gt;Intet barn valgt&lt;/h2&gt;Vælg et barn i listen til venstre, eller søg på navn eller CPR.</translation>
     </message>
@@ -1033,6 +1037,18 @@ Forløbet kan ikke starte, før samtykket er registreret. Registrér det nu?</tr
         <translation>Registrér først henvendelsen.</translation>
     </message>
     <message>
+        <source>Sign the SDQ</source>
+        <translation>Underskriv SDQ</translation>
+    </message>
+    <message>
+        <source>The SDQ is saved in the child&apos;s record signed with your name and the time, and cannot be changed afterwards (a mistake is corrected by a new form).
+
+Type your passphrase to sign:</source>
+        <translation>SDQ&apos;en gemmes i barnets journal, underskrevet med dit navn og tidspunktet, og kan ikke ændres bagefter (en fejl rettes med et nyt skema).
+
+Skriv din adgangskode for at underskrive:</translation>
+    </message>
+    <message>
         <source>No follow-up is planned for the child.</source>
         <translation>Der er ingen planlagt opfølgning for barnet.</translation>
     </message>
@@ -1565,12 +1581,96 @@ Forløbet kan ikke starte, før samtykket er registreret. Registrér det nu?</tr
 <context>
     <name>SdqDialog</name>
     <message>
+        <source>Parent</source>
+        <translation>Forælder</translation>
+    </message>
+    <message>
+        <source>Teacher</source>
+        <translation>Lærer</translation>
+    </message>
+    <message>
+        <source>Self-report (11-17 years)</source>
+        <translation>Selvrapport (11-17 år)</translation>
+    </message>
+    <message>
+        <source>Before the course</source>
+        <translation>Før forløb</translation>
+    </message>
+    <message>
+        <source>During the course</source>
+        <translation>Under forløb</translation>
+    </message>
+    <message>
+        <source>At closing</source>
+        <translation>Ved afslutning</translation>
+    </message>
+    <message>
+        <source>Follow-up</source>
+        <translation>Opfølgning</translation>
+    </message>
+    <message>
+        <source>Emo.</source>
+        <translation>Emo.</translation>
+    </message>
+    <message>
+        <source>Cond.</source>
+        <translation>Adf.</translation>
+    </message>
+    <message>
+        <source>Hyp.</source>
+        <translation>Hyp.</translation>
+    </message>
+    <message>
+        <source>Peer</source>
+        <translation>Jævn.</translation>
+    </message>
+    <message>
+        <source>Pro.</source>
+        <translation>Pro.</translation>
+    </message>
+    <message>
+        <source>R</source>
+        <translation>O</translation>
+    </message>
+    <message>
+        <source>Difficulties overall (0-3)</source>
+        <translation>Vanskeligheder samlet (0-3)</translation>
+    </message>
+    <message>
+        <source>Distress</source>
+        <translation>Belastning</translation>
+    </message>
+    <message>
+        <source>Home life</source>
+        <translation>Hjemmet</translation>
+    </message>
+    <message>
+        <source>Friendships</source>
+        <translation>Venskaber</translation>
+    </message>
+    <message>
+        <source>Classroom learning</source>
+        <translation>Læring i skolen</translation>
+    </message>
+    <message>
+        <source>Leisure</source>
+        <translation>Fritid</translation>
+    </message>
+    <message>
+        <source>Peer relations</source>
+        <translation>Kammerater</translation>
+    </message>
+    <message>
         <source>SDQ</source>
         <translation>SDQ</translation>
     </message>
     <message>
         <source>Enter the ticked answers by item number (0 = not true, 1 = somewhat true, 2 = certainly true; – = not answered). The wording of the items is not shown (licence).</source>
         <translation>Skriv de afkrydsede svar ind efter itemnummer (0 = passer ikke, 1 = passer delvist, 2 = passer godt; – = ikke besvaret). Spørgsmålenes ordlyd vises ikke (licens).</translation>
+    </message>
+    <message>
+        <source>Suggested from the pathway: %1</source>
+        <translation>Foreslået ud fra forløbet: %1</translation>
     </message>
     <message>
         <source>Answered by</source>
@@ -1585,24 +1685,111 @@ Forløbet kan ikke starte, før samtykket er registreret. Registrér det nu?</tr
         <translation>Dato</translation>
     </message>
     <message>
-        <source>Answers (items 1-25)</source>
-        <translation>Svar (item 1-25)</translation>
+        <source>Answers (items 1-25, by number and scale; R = reverse-scored)</source>
+        <translation>Svar (item 1-25 efter nummer og skala; O = omvendt scoret)</translation>
     </message>
     <message>
-        <source>Impact (overall rating 0-3, then impact questions 0-3)</source>
-        <translation>Påvirkning (samlet vurdering 0-3, derefter påvirkningsspørgsmål 0-3)</translation>
+        <source>Emo. = emotional symptoms · Cond. = conduct problems · Hyp. = hyperactivity/inattention · Peer = peer problems · Pro. = prosocial behaviour</source>
+        <translation>Emo. = emotionelle symptomer · Adf. = adfærdsproblemer · Hyp. = hyperaktivitet/opmærksomhed · Jævn. = problemer med jævnaldrende · Pro. = prosocial adfærd</translation>
     </message>
     <message>
-        <source>&amp;Save</source>
-        <translation>&amp;Gem</translation>
+        <source>Impact supplement (overall 0 = no, 1 = minor, 2 = definite, 3 = severe difficulties; questions 0 = not at all … 3 = a great deal)</source>
+        <translation>Påvirkning (samlet 0 = ingen, 1 = små, 2 = tydelige, 3 = store vanskeligheder; spørgsmål 0 = slet ikke … 3 = rigtig meget)</translation>
+    </message>
+    <message>
+        <source>&amp;Save and sign…</source>
+        <translation>&amp;Gem og underskriv…</translation>
     </message>
     <message>
         <source>Close</source>
         <translation>Luk</translation>
     </message>
+</context>
+<context>
+    <name>SdqTab</name>
     <message>
-        <source>%1, band not confirmed</source>
-        <translation>%1, bånd ikke bekræftet</translation>
+        <source>Parent</source>
+        <translation>Forælder</translation>
+    </message>
+    <message>
+        <source>Self-report</source>
+        <translation>Selvrapport</translation>
+    </message>
+    <message>
+        <source>Teacher</source>
+        <translation>Lærer</translation>
+    </message>
+    <message>
+        <source>Before the course</source>
+        <translation>Før forløb</translation>
+    </message>
+    <message>
+        <source>During the course</source>
+        <translation>Under forløb</translation>
+    </message>
+    <message>
+        <source>At closing</source>
+        <translation>Ved afslutning</translation>
+    </message>
+    <message>
+        <source>Follow-up</source>
+        <translation>Opfølgning</translation>
+    </message>
+    <message>
+        <source>No SDQ with a total yet.</source>
+        <translation>Endnu ingen SDQ med samlet score.</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Dato</translation>
+    </message>
+    <message>
+        <source>Answered by</source>
+        <translation>Besvaret af</translation>
+    </message>
+    <message>
+        <source>Time point</source>
+        <translation>Tidspunkt</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>Samlet</translation>
+    </message>
+    <message>
+        <source>Band (total)</source>
+        <translation>Bånd (samlet)</translation>
+    </message>
+    <message>
+        <source>Change since before</source>
+        <translation>Ændring siden før</translation>
+    </message>
+    <message>
+        <source>Emo.</source>
+        <translation>Emo.</translation>
+    </message>
+    <message>
+        <source>Cond.</source>
+        <translation>Adf.</translation>
+    </message>
+    <message>
+        <source>Hyp.</source>
+        <translation>Hyp.</translation>
+    </message>
+    <message>
+        <source>Peer</source>
+        <translation>Jævn.</translation>
+    </message>
+    <message>
+        <source>Pro.</source>
+        <translation>Pro.</translation>
+    </message>
+    <message>
+        <source>Impact</source>
+        <translation>Påvirkning</translation>
+    </message>
+    <message>
+        <source>No SDQ recorded for the child yet.</source>
+        <translation>Der er endnu ingen SDQ for barnet.</translation>
     </message>
 </context>
 <context>

@@ -154,3 +154,39 @@ def test_a_matcher_on_all_shared_columns_does_no_better_than_chance(activity_ws)
     assert expected <= children / K
     assert right <= expected + 4 * expected ** 0.5, (right, expected, children)
     print(f"linkage: {right} of {children} children paired right; chance {expected} ({expected / children:.1%})")
+
+
+def test_sdq_change_counts_self_report_against_its_own_baseline(data, activity_ws) -> None:
+    """Per track and informant: the young person's own rating counts, never against the parent's baseline."""
+    from behandlerklient.core import sdq
+
+    r, t, _c = data
+    in_period = {c["uid"] for c in t["contacts"] if FROM.isoformat() <= c["contact_date"] <= TO.isoformat()}
+    decisions = {}
+    for i in sorted(t["intakes"], key=lambda i: i["talk_number"]):
+        if i["contact_id"] in in_period and i["signed_at"] and i["decision_group"]:
+            decisions[i["contact_id"]] = i["decision_group"]
+    first_course = {}
+    for c in sorted(t["courses"], key=lambda c: c["start_date"]):
+        if decisions.get(c["contact_id"]) == 3:
+            first_course.setdefault(c["contact_id"], c)
+    names = {tr.id: tr.name for tr in activity_ws.catalogue.tracks.values()}
+    expected: dict[tuple[str, str], list[int]] = {}
+    for course in first_course.values():
+        if course["status"] != "completed":
+            continue
+        for informant in sdq.INFORMANTS:
+            forms = sorted((f for f in t["sdq_responses"] if f["child_id"] == course["child_id"]
+                            and f["informant"] == informant), key=lambda f: f["answered_on"])
+            base = [f for f in forms if f["phase"] == "baseline" and f["course_id"] in (None, course["uid"])]
+            close = [f for f in forms if f["phase"] == "closing" and f["course_id"] == course["uid"]]
+            if base and close:
+                totals = [sdq.score(informant, [None if ch == "." else int(ch) for ch in f["answers"]])
+                          .total_difficulties for f in (base[-1], close[-1])]
+                if None not in totals:
+                    expected.setdefault((names[course["track_id"]], informant), []).append(totals[1] - totals[0])
+    got = {(track, informant): v for track, by in r["sdq_change_by_track"].items() for informant, v in by.items()}
+    assert any(informant == "self" for _track, informant in expected)  # the demo has self-reports to count
+    assert {k: v["n"] for k, v in got.items()} == {k: len(v) for k, v in expected.items()}
+    for key, changes in expected.items():
+        assert got[key]["mean_change"] == round(sum(changes) / len(changes), 2)

@@ -76,6 +76,7 @@ def test_one_child_from_contact_to_follow_up(qtbot, window, demo_ws, _prompts) -
     for n, box in enumerate(sdq.items, start=1):
         box.setCurrentIndex(box.findData(2 if n in (3, 8, 13, 16, 24) else 1))
     assert "Emotionelle symptomer: 10" in sdq.result.text()
+    _prompts.set_next_text(PASSPHRASE)  # "Gem" signs, like every other record
     qtbot.mouseClick(sdq.findChild(QPushButton, "saveSdqButton"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: ws.db.scalar("SELECT count(*) FROM sdq_responses WHERE child_id = ?", (child.id,)) == 1)
 

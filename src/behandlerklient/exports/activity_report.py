@@ -19,6 +19,7 @@ LABELS = {
     "guidance": "Vejledt videre", "notification": "Underretning", "no_course": "Intet forløb", "F": "Piger",
     "M": "Drenge", "": "Ukendt",
 }
+SDQ_INFORMANTS = {"parent": "Forælder", "self": "Selvrapport", "teacher": "Lærer"}
 
 
 def _bars(data: dict[str, int], width: float = 480) -> Drawing:
@@ -88,10 +89,13 @@ def render(data: dict, *, printed_by: str, printed_at: datetime) -> bytes:
                       str(data["sessions"]["missed"]),
                       " / ".join(str(v) for v in data["sessions"]["ended_courses_against_manual_range"].values())]],
                     [90, 70, 80, 270]),
-             Paragraph("SDQ-ændring fra start til afslutning (forælder, samlet score)", st.h2),
-             _table([["Spor", "Forløb", "Gns. ændring", "Median"]] +
-                    [[t, str(v["n"]), _fmt(v["mean_change"]), _fmt(v["median_change"])]
-                     for t, v in data["sdq_change_by_track"].items()], [240, 60, 80, 60])]
+             Paragraph("SDQ-ændring fra start til afslutning (samlet score, hver informant mod sin egen "
+                       "før-måling)", st.h2),
+             _table([["Spor", "Informant", "Forløb", "Gns. ændring", "Median"]] +
+                    [[t, SDQ_INFORMANTS.get(informant, informant), str(v["n"]), _fmt(v["mean_change"]),
+                      _fmt(v["median_change"])]
+                     for t, by_informant in data["sdq_change_by_track"].items()
+                     for informant, v in by_informant.items()], [200, 80, 50, 80, 60])]
     frame = PageFrame(left=f"Aktivitetsrapport {start:%d.%m.%Y} – {end:%d.%m.%Y}", printed=printed_at)
     return build_pdf(story, title="Aktivitetsrapport", author=printed_by, subject="Aktivitet og ventetid",
                      frame=frame)

@@ -19,7 +19,8 @@ class SdqRow:
     informant_code: str
     phase: str  # Danish label
     scores: dict[str, int | None]
-    band: str  # Danish text, with '(ikke bekræftet)' where so
+    band: str  # Danish text of the total's band, marked '*' where its table is not confirmed
+    change: int | None = None  # total since the baseline from the same informant
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,9 @@ class SummaryData:
     printed_at: datetime
     printed_by: str
     sections: list[str] = field(default_factory=list)
+    # informant -> [(date, total)] (core.sdq_progress.totals_over_time: the child view draws the same series)
+    sdq_series: dict[str, list[tuple[date, int]]] = field(default_factory=dict)
+    sdq_footnote: str = ""  # said once, under the table, when a band shown is not confirmed
 
 
 SDQ_COLUMNS = (("emotional", "Emo."), ("conduct", "Adf."), ("hyperactivity", "Hyp."), ("peer", "Jævn."),
@@ -83,19 +87,18 @@ def render(data: SummaryData) -> bytes:
                             [160, 350], header=False))
     if data.sdq:
         story.append(Paragraph("SDQ (spørgeskemaer efter itemnummer; ingen spørgsmålstekst)", st.h2))
-        rows = [["Dato", "Besvaret af", "Tidspunkt"] + [h for _k, h in SDQ_COLUMNS] + ["Bånd (samlet)"]]
+        rows = [["Dato", "Besvaret af", "Tidspunkt"] + [h for _k, h in SDQ_COLUMNS] + ["Ændr.", "Bånd (samlet)"]]
         for r in data.sdq:
             rows.append([r.answered_on.strftime("%d.%m.%Y"), r.informant, r.phase]
                         + ["–" if r.scores.get(k) is None else str(r.scores[k]) for k, _h in SDQ_COLUMNS]
-                        + [Paragraph(esc(r.band), st.small)])
-        story.append(_table(rows, [50, 58, 64] + [25] * 5 + [33, 25, 100]))
-        points: dict[str, list[tuple[date, int]]] = {}
-        for r in data.sdq:
-            if r.scores.get("total_difficulties") is not None:
-                points.setdefault(r.informant_code, []).append((r.answered_on, r.scores["total_difficulties"]))
-        if points:
+                        + ["" if r.change is None else f"{r.change:+d}", Paragraph(esc(r.band), st.small)])
+        story.append(_table(rows, [50, 58, 64] + [25] * 5 + [33, 25, 30, 70]))
+        if data.sdq_footnote:
+            story.append(Paragraph(esc(data.sdq_footnote), st.small))
+        story.append(Paragraph("Ændr.: samlet score siden før-målingen fra samme informant.", st.small))
+        if data.sdq_series:
             story += [Spacer(1, 6), Paragraph("Samlet vanskelighedsscore over tid (skraveret efter forældrebånd)",
-                                              st.small), chart(points, data.sdq_bands)]
+                                              st.small), chart(data.sdq_series, data.sdq_bands)]
     current = None
     for e in data.entries:
         if e.section != current:

@@ -17,7 +17,8 @@ SERIES = {"parent": ("#1f4e89", "Forælder"), "self": ("#8a3b12", "Selvrapport")
 
 def chart(points: dict[str, list[tuple[date, int]]], bands: list[tuple[int, int, str]], *, width: float = 480,
           height: float = 190) -> Drawing:
-    """`points`: informant -> [(date, total)]; `bands`: [(low, high, label)] on 0-40 for the shading."""
+    """`points`: informant -> [(date, total)] (core.sdq_progress.totals_over_time, which the child view's chart in
+    ui/widgets/sdq_tab.py draws too); `bands`: [(low, high, label)] on 0-40 for the shading."""
     d = Drawing(width, height)
     # The legend has a row of its own above the plot: inside it, it covered the highest scores.
     left, right, bottom, top = 34, width - 110, 24, height - 22
@@ -27,8 +28,10 @@ def chart(points: dict[str, list[tuple[date, int]]], bands: list[tuple[int, int,
     first, last = dates[0], dates[-1]
     span = max((last - first).days, 1)
 
+    inset = 14  # the first and last points' values stay inside the plot, clear of the band labels
+
     def x(day: date) -> float:
-        return left + (right - left) * ((day - first).days / span if len(dates) > 1 else 0.5)
+        return left + inset + (right - left - 2 * inset) * ((day - first).days / span if len(dates) > 1 else 0.5)
 
     def y(value: float) -> float:
         return bottom + (top - bottom) * value / 40

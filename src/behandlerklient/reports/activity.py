@@ -77,8 +77,9 @@ def _cohort(db: Database, start: date, end: date) -> list[_Contact]:
     return list(cohort.values())
 
 
-def _sdq_change(db: Database, courses: list[_Contact]) -> dict[str, dict]:
-    """Parent-rated total difficulties from the baseline to the closing of completed courses, per track."""
+def _sdq_change(db: Database, courses: list[_Contact]) -> dict[str, dict[str, dict]]:
+    """Total difficulties from the latest baseline to the closing of completed courses, per track and informant:
+    a parent's and the young person's own rating each count, and never against each other's baseline."""
     done = [c for c in courses if c.status == "completed"]
     if not done:
         return {}
@@ -87,24 +88,26 @@ def _sdq_change(db: Database, courses: list[_Contact]) -> dict[str, dict]:
     for i in range(0, len(ids), 500):
         chunk = ids[i:i + 500]
         marks = ",".join("?" for _ in chunk)
-        for r in db.query(f"SELECT child_id, course_id, phase, answered_on, answers, impact FROM sdq_responses "
-                          f"WHERE informant = 'parent' AND child_id IN ({marks}) ORDER BY answered_on", tuple(chunk)):
+        for r in db.query(f"SELECT child_id, course_id, phase, answered_on, answers, impact, informant "
+                          f"FROM sdq_responses WHERE child_id IN ({marks}) AND signed_at IS NOT NULL "
+                          f"ORDER BY answered_on, id", tuple(chunk)):
             by_child.setdefault(r[0], []).append(r)
-    changes: dict[str, list[int]] = {}
+    changes: dict[str, dict[str, list[int]]] = {}
     for c in done:
-        rows = by_child.get(c.child_id, [])
-        base = [r for r in rows if r[2] == "baseline" and r[1] in (None, c.course_id)]
-        close = [r for r in rows if r[2] == "closing" and r[1] == c.course_id]
-        if not base or not close:
-            continue
-        totals = []
-        for r in (base[-1], close[-1]):
-            answers = [None if ch == "." else int(ch) for ch in r[4]]
-            totals.append(sdq.score("parent", answers).total_difficulties)
-        if None not in totals:
-            changes.setdefault(c.track, []).append(totals[1] - totals[0])
-    return {track: {"n": len(v), "mean_change": round(sum(v) / len(v), 2), "median_change": summary(v)["median"]}
-            for track, v in sorted(changes.items())}
+        for informant in sdq.INFORMANTS:
+            rows = [r for r in by_child.get(c.child_id, []) if r[6] == informant]
+            base = [r for r in rows if r[2] == "baseline" and r[1] in (None, c.course_id)]
+            close = [r for r in rows if r[2] == "closing" and r[1] == c.course_id]
+            if not base or not close:
+                continue
+            totals = [sdq.score(informant, [None if ch == "." else int(ch) for ch in r[4]]).total_difficulties
+                      for r in (base[-1], close[-1])]
+            if totals[0] is not None and totals[1] is not None:
+                changes.setdefault(c.track or "", {}).setdefault(informant, []).append(totals[1] - totals[0])
+    return {track: {informant: {"n": len(v), "mean_change": round(sum(v) / len(v), 2),
+                                "median_change": summary(v)["median"]}
+                    for informant, v in by_informant.items()}
+            for track, by_informant in sorted(changes.items())}
 
 
 def _session_counts(db: Database, courses: list[_Contact], catalogue: Catalogue) -> dict:

@@ -7,7 +7,7 @@ from datetime import date
 
 from behandlerklient.core.consent_rules import ConsentStatus
 from behandlerklient.core.pathway_rules import ChecklistItem, Waits
-from behandlerklient.services import access, consent, documentation, journal, timeline
+from behandlerklient.services import access, consent, documentation, journal, sdq_records, timeline
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.pathway import PathwayRepository
 
@@ -28,6 +28,8 @@ class ChildRecord:
     checklists: dict[int, list[ChecklistItem]]
     # False for a user who may not read the child's clinical notes (a coordinator): the view hides the journal.
     clinical_notes: bool = True
+    # The SDQ forms with bands, change since baseline and the chart's series; None for whom may not read them.
+    sdq: sdq_records.Progress | None = None
 
 
 def details(*, ws: Workspace, child_id: int, on: date) -> ChildRecord:
@@ -44,4 +46,6 @@ def details(*, ws: Workspace, child_id: int, on: date) -> ChildRecord:
         journal=journal.entries(ws=ws, child_id=child_id) if clinical else [],
         consents=consent.overview(ws=ws, child_id=child_id, on=on),
         parental_access_limited=consent.parental_access_limited(ws=ws, child_id=child_id, on=on),
-        checklists=checklists, clinical_notes=clinical)
+        checklists=checklists, clinical_notes=clinical,
+        sdq=sdq_records.progress(ws=ws, child_id=child_id)
+        if access.may_read(ws=ws, child_id=child_id, kind="sdq_responses") else None)

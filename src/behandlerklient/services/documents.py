@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from behandlerklient.core import sdq
+from behandlerklient.core import sdq, sdq_progress
 from behandlerklient.core.errors import InvalidInput, NotFound
 from behandlerklient.core.vocab import COURSE_STATUS, GUARDIAN_RELATION, SESSION_FORMAT, SEX, label
 from behandlerklient.exports import journal_summary as layout
 from behandlerklient.exports.pdf_base import write_file
 from behandlerklient.services import audit, children, journal, sdq_records
-from behandlerklient.services.scoring import band_scheme
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.course_changes import CourseChangeRepository
 
@@ -62,20 +61,12 @@ def summary_data(*, ws: Workspace, child_id: int, course_id: int | None = None, 
             r = changes[c.id]
             facts.append(("Ændring", f"{r[1]}: {r[2]} → {r[3]} ({_d(date.fromisoformat(r[5]))}). Begrundelse: {r[4]}"))
         courses.append(layout.CourseBlock(f"Forløb: {v.track_name} fra {_d(c.start_date)}", facts))
-    sdq_rows = []
-    for r in sdq_records.for_child(ws=ws, child_id=child_id):
-        if course_id is not None and r.course_id not in (None, course_id):
-            continue
-        s = r.scores.as_dict()
-        band = band_scheme().classify(r.informant, "total_difficulties", s["total_difficulties"])
-        band_text = "" if band is None else band["label"] + ("" if band["confirmed"] else " (ikke bekræftet)")
-        sdq_rows.append(layout.SdqRow(r.answered_on, sdq.INFORMANTS[r.informant].split(" (")[0], r.informant,
-                                      sdq_records.PHASES[r.phase], s, band_text))
-    parent_table = band_scheme().tables.get(("parent", "total_difficulties"))
-    from behandlerklient.core.sdq_bands import BAND_LABELS
-
-    bands = [(lo, hi, BAND_LABELS[name]) for (lo, hi), name in
-             zip(parent_table.cutoffs, ("close_to_average", "slightly_raised", "high", "very_high"))] if parent_table else []
+    progress = sdq_records.progress(ws=ws, child_id=child_id, course_id=course_id)
+    sdq_rows = [layout.SdqRow(p.response.answered_on, sdq.INFORMANTS[p.response.informant].split(" (")[0],
+                              p.response.informant, sdq_records.PHASES[p.response.phase], p.scores,
+                              p.bands.get("total_difficulties", ""), p.change) for p in progress.rows]
+    # The PDF shows the total's band only: its footnote is there when one of those is not confirmed.
+    footnote = progress.footnote if any(sdq_progress.UNCONFIRMED_MARK in r.band for r in sdq_rows) else ""
     entries = []
     for line in journal.entries(ws=ws, child_id=child_id):
         e = line.entry
@@ -93,7 +84,8 @@ def summary_data(*, ws: Workspace, child_id: int, course_id: int | None = None, 
     title = "Journaludskrift" if course_id is None else "Journaludskrift for forløb"
     return layout.SummaryData(title=title, child_name=child.full_name, cpr_full=parsed.formatted,
                               cpr_masked=parsed.masked, master=master, courses=courses, sdq=sdq_rows,
-                              sdq_bands=bands, entries=entries, printed_at=ws.clock().astimezone(),
+                              sdq_bands=progress.chart_bands, sdq_series=progress.series,
+                              sdq_footnote=footnote, entries=entries, printed_at=ws.clock().astimezone(),
                               printed_by=ws.user.full_name)
 
 

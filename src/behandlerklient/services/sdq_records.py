@@ -5,16 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from behandlerklient.core import sdq
+from behandlerklient.core import sdq, sdq_progress
 from behandlerklient.core.errors import InvalidInput, ValidationError
-from behandlerklient.services import audit, seal
+from behandlerklient.core.sdq_progress import PHASES
+from behandlerklient.services import access, audit, seal
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.scoring import band_scheme
+from behandlerklient.services.signing import Proof, confirm_identity
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.sdq import SdqRepository
 
-PHASES = {"baseline": "Før forløb", "during": "Under forløb", "closing": "Ved afslutning", "follow_up": "Opfølgning"}
+__all__ = ["PHASES", "Change", "SdqResponse", "change_from_baseline", "change_lines", "check", "for_child", "record",
+           "sign", "summary_lines"]
 
 
 def _encode(values: list[int | None]) -> str:
@@ -42,10 +45,17 @@ class SdqResponse:
         return sdq.score(self.informant, self.answers, self.impact)
 
 
-def record(*, ws: Workspace, child_id: int, informant: str, phase: str, answered_on: date,
-           answers: list[int | None], impact: list[int | None] | None = None, screening_id: int | None = None,
-           course_id: int | None = None) -> tuple[int, Changes]:
-    """A filled-in form is a fact: stored signed and unchangeable; a mistake is corrected by a new response."""
+def check(*, ws: Workspace, child_id: int, informant: str, phase: str, answered_on: date,
+          answers: list[int | None], impact: list[int | None] | None = None) -> sdq.SdqScores:
+    """Everything that refuses the form, before anyone is asked for a passphrase: may the user write the child's
+    SDQ, and is the form valid."""
+    access.require_write(ws=ws, child_id=child_id, kind="sdq_responses")
+    return _validate(ws=ws, child_id=child_id, informant=informant, phase=phase, answered_on=answered_on,
+                     answers=answers, impact=impact)
+
+
+def _validate(*, ws: Workspace, child_id: int, informant: str, phase: str, answered_on: date,
+              answers: list[int | None], impact: list[int | None] | None = None) -> sdq.SdqScores:
     if phase not in PHASES:
         raise InvalidInput(f"Ukendt fase {phase!r}.")
     try:
@@ -58,6 +68,28 @@ def record(*, ws: Workspace, child_id: int, informant: str, phase: str, answered
 
         if age_on(born, answered_on) < 11:
             raise InvalidInput("Selvrapporten (SDQ) er til børn fra 11 år.")
+    return scores
+
+
+def sign(*, ws: Workspace, child_id: int, informant: str, phase: str, answered_on: date, answers: list[int | None],
+         passphrase: Proof, impact: list[int | None] | None = None, screening_id: int | None = None,
+         course_id: int | None = None) -> tuple[int, Changes]:
+    """Saving a form signs it, like every other record: the rules first, then the user's passphrase (or a fresh
+    confirmation of it, services/signing.py), then the signed row sealed with the author's key."""
+    check(ws=ws, child_id=child_id, informant=informant, phase=phase, answered_on=answered_on, answers=answers,
+          impact=impact)
+    confirm_identity(ws=ws, passphrase=passphrase)
+    return record(ws=ws, child_id=child_id, informant=informant, phase=phase, answered_on=answered_on,
+                  answers=answers, impact=impact, screening_id=screening_id, course_id=course_id)
+
+
+def record(*, ws: Workspace, child_id: int, informant: str, phase: str, answered_on: date,
+           answers: list[int | None], impact: list[int | None] | None = None, screening_id: int | None = None,
+           course_id: int | None = None) -> tuple[int, Changes]:
+    """A filled-in form is a fact: stored signed and unchangeable; a mistake is corrected by a new response.
+    Called after the identity was confirmed (by `sign`, or by the demo data that has no one to ask)."""
+    scores = _validate(ws=ws, child_id=child_id, informant=informant, phase=phase, answered_on=answered_on,
+                       answers=answers, impact=impact)
     now = ws.clock()
     with ws.db.transaction():
         rid = SdqRepository(ws.db).add({
@@ -163,3 +195,72 @@ def letter_change_lines(*, ws: Workspace, course_id: int, child_id: int) -> list
         lines.append(f"{sdq.INFORMANTS[c.informant]}: samlet vanskelighedsscore før {before}, efter {after}"
                      f"{direction}.")
     return [*lines, SDQ_DIRECTION] if lines else []
+
+
+def suggest_time_point(*, ws: Workspace, child_id: int, on: date | None = None) -> sdq_progress.TimePoint:
+    """Which time point a new form for the child belongs to, read from the child's pathway."""
+    from behandlerklient.services import children
+
+    ov = children.overview(ws=ws, child_id=child_id, on=on, log_view=False)
+    closing = SdqRepository(ws.db).courses_with_closing(child_id)
+    states = [sdq_progress.CourseState(v.course.id, v.course.status, v.course.start_date, v.course.end_date,
+                                       v.delivered, v.course.planned_sessions, v.course.id in closing)
+              for v in ov.courses if v.course.id is not None]
+    latest_contact = max((c.contact_date for c in ov.contacts), default=None)
+    return sdq_progress.infer_time_point(states, latest_contact=latest_contact)
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    """One form as the child view and the PDF list it: scores, bands with the footnote mark where a table is
+    not confirmed, and the change of the total since the baseline from the same informant."""
+
+    response: SdqResponse
+    scores: dict[str, int | None]
+    bands: dict[str, str]  # scale -> Danish band text ('Høj*' where not confirmed)
+    change: int | None
+
+
+@dataclass(frozen=True)
+class Progress:
+    rows: list[ProgressRow]
+    series: dict[str, list[tuple[date, int]]]  # informant -> [(date, total)]: what the charts draw
+    chart_bands: list[tuple[int, int, str]]  # the parent total's four bands on 0-40, for the shading
+    footnote: str  # sdq_progress.UNCONFIRMED_NOTE when any band shown is not confirmed, else ''
+
+
+def progress_of(responses: list[SdqResponse]) -> Progress:
+    scheme = band_scheme()
+    measured = [sdq_progress.Measurement(r.id, r.informant, r.phase, r.answered_on, r.scores.total_difficulties,
+                                         r.course_id) for r in responses]
+    changes = sdq_progress.change_since_baseline(measured)
+    rows, shown = [], []
+    for r in responses:
+        scores = r.scores.as_dict()
+        bands = {}
+        for name, value in scores.items():
+            band = scheme.classify(r.informant, name, value)
+            if band is not None:
+                shown.append(band)
+                bands[name] = sdq_progress.band_mark(band)
+        rows.append(ProgressRow(r, scores, bands, changes.get(r.id)))
+    return Progress(rows, sdq_progress.totals_over_time(measured), chart_bands(),
+                    sdq_progress.UNCONFIRMED_NOTE if sdq_progress.needs_footnote(shown) else "")
+
+
+def chart_bands() -> list[tuple[int, int, str]]:
+    from behandlerklient.core.sdq_bands import BAND_LABELS
+
+    table = band_scheme().tables.get(("parent", "total_difficulties"))
+    if table is None:
+        return []
+    names = ("close_to_average", "slightly_raised", "high", "very_high")
+    return [(lo, hi, BAND_LABELS[name]) for (lo, hi), name in zip(table.cutoffs, names, strict=True)]
+
+
+def progress(*, ws: Workspace, child_id: int, course_id: int | None = None) -> Progress:
+    """The child's forms (of one course and its baselines, when given) with bands, changes and the chart's series.
+    Whoever shows it has checked that the user may read the child's SDQ (services/child_record.py)."""
+    responses = [r for r in for_child(ws=ws, child_id=child_id)
+                 if course_id is None or r.course_id in (None, course_id)]
+    return progress_of(responses)

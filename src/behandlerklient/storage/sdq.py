@@ -22,3 +22,7 @@ class SdqRepository:
     def child_birth_date(self, child_id: int) -> str | None:
         """The child's birth date (ISO), for the self-report's age rule; one column, not the whole child."""
         return self.db.scalar("SELECT birth_date FROM children WHERE id = ?", (child_id,))
+
+    def courses_with_closing(self, child_id: int) -> set[int]:
+        """The child's courses whose closing is begun (a draft or signed), for the SDQ's time point."""
+        return {r["course_id"] for r in self.db.query("SELECT course_id FROM closings WHERE child_id = ?", (child_id,))}

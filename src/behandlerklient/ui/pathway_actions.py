@@ -202,14 +202,30 @@ class PathwayActions(QObject):
         child = self._child()
         if child is None:
             return
+        try:
+            suggested = sdq_records.suggest_time_point(ws=self.ws, child_id=child.id, on=self.w.today())
+        except KnownError:
+            suggested = None
+        if course_id is None and suggested is not None:
+            course_id = suggested.course_id
 
-        def save(informant: str, phase: str, day: date, answers: list, impact: list | None) -> None:
+        def save(informant: str, phase: str, day: date, answers: list, impact: list | None) -> bool:
+            # Like every other record: the rules first, then the passphrase, then signed (services/signing.py).
+            sdq_records.check(ws=self.ws, child_id=child.id, informant=informant, phase=phase, answered_on=day,
+                              answers=answers, impact=impact)
+            passphrase = prompts.passphrase(self.w, self.tr("Sign the SDQ"), self.tr(
+                "The SDQ is saved in the child's record signed with your name and the time, and cannot be changed "
+                "afterwards (a mistake is corrected by a new form).\n\nType your passphrase to sign:"))
+            if passphrase is None:
+                return False
             screening_id = pathway.latest_screening_id(ws=self.ws, child_id=child.id) if phase == "baseline" else None
-            sdq_records.record(ws=self.ws, child_id=child.id, informant=informant, phase=phase, answered_on=day,
-                               answers=answers, impact=impact, screening_id=screening_id,
-                               course_id=course_id if phase != "baseline" else None)
+            sdq_records.sign(ws=self.ws, child_id=child.id, informant=informant, phase=phase, answered_on=day,
+                             answers=answers, impact=impact, screening_id=screening_id,
+                             course_id=course_id if phase != "baseline" else None,
+                             passphrase=signature.confirmed(self.w, self.ws, passphrase))
+            return True
 
-        dlg = SdqDialog(save=save, today=self.w.today(), parent=self.w)
+        dlg = SdqDialog(save=save, today=self.w.today(), suggested=suggested, parent=self.w)
         dlg.reopen_ref = lambda: EditorRef("sdq", {"child_id": child.id, "course_id": course_id})
         dlg.finished.connect(lambda _r: self.w.apply_changes(Changes(journal=True, child_id=child.id)))
         self.w.show_dialog(dlg)

@@ -32,6 +32,7 @@ from behandlerklient.services.child_record import ChildRecord
 from behandlerklient.services.children import ChildOverview
 from behandlerklient.ui.i18n import fill
 from behandlerklient.ui.widgets.record_tabs import ConsentTab, JournalTab, TimelineTab
+from behandlerklient.ui.widgets.sdq_tab import SdqTab
 
 COURSE_ROLE = Qt.ItemDataRole.UserRole + 1
 SESSION_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -131,6 +132,8 @@ class ChildView(QWidget):
         self.tabs.addTab(self.timeline, self.tr("&Timeline"))
         self.journal = JournalTab()
         self.tabs.addTab(self.journal, self.tr("&Journal"))
+        self.sdq = SdqTab()
+        self.tabs.addTab(self.sdq, self.tr("SD&Q"))
         self.consent = ConsentTab()
         self.tabs.addTab(self.consent, self.tr("Consent and docu&mentation"))
         layout.addWidget(self.tabs, 1)
@@ -148,6 +151,8 @@ class ChildView(QWidget):
         self.new_session_button.setVisible(clinical)
         self.timeline.show_record(record)
         self.journal.show_record(record)
+        self.sdq.show_progress(record.sdq if record else None)
+        self.tabs.setTabVisible(self.tabs.indexOf(self.sdq), record is None or record.sdq is not None)
         names = {v.course.id: f"{v.track_name} ({v.course.start_date:%d.%m.%Y})" for v in (ov.courses if ov else [])}
         self.consent.show_record(record, names)
         self.contacts.clear()
