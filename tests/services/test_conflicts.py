@@ -46,6 +46,10 @@ def colleague(ws):
     return UserRepository(ws.db).add(User(None, "bbe", "Bo Berg", "therapist"), now=ws.clock())
 
 
+def _uid(ws, table, row_id) -> str:
+    return ws.db.scalar(f"SELECT uid FROM {table} WHERE id = ?", (row_id,))
+
+
 def _held(ws, course, n):
     ids = []
     for i in range(n):
@@ -73,10 +77,11 @@ def test_two_corrections_of_one_journal_entry_are_both_kept_and_flagged(ws, chil
             signed_at=now, supersedes_id=original.id, source=original.source, source_id=original.source_id))
     (conflict,) = conflicts.for_child(ws=ws, child_id=child.id)
     assert conflict.kind == "correction" and "rettet to gange" in conflict.description
-    assert [o.ref for o in conflict.options] == [str(mine.id), str(theirs.id)]
+    assert [o.ref for o in conflict.options] == [_uid(ws, 'journal_entries', mine.id), _uid(ws, 'journal_entries', theirs.id)]
     assert conflict.authors == {ws.user.id, colleague.id}
     _no_patient_text([conflict])
-    conflicts.resolve(ws=ws, key=conflict.key, keep=str(theirs.id), reason="Aftalt med Bo")
+    conflicts.resolve(ws=ws, key=conflict.key, keep=_uid(ws, 'journal_entries', theirs.id),
+                      reason="Aftalt med Bo")
     assert conflicts.for_child(ws=ws, child_id=child.id) == []
     assert {JournalRepository(ws.db).get(mine.id).id, JournalRepository(ws.db).get(theirs.id).id} == {
         mine.id, theirs.id}  # nothing deleted
@@ -106,7 +111,7 @@ def test_two_closings_of_one_course_are_both_kept_and_the_choice_sets_the_course
     assert PathwayRepository(ws.db).course(course.id).status == "completed"
     (task,) = [t for t in work_queue.build(ws=ws, today=START) if t.section == "conflicts"]
     assert (task.child_id, task.kind) == (child.id, "conflict")
-    conflicts.resolve(ws=ws, key=conflict.key, keep=str(theirs))
+    conflicts.resolve(ws=ws, key=conflict.key, keep=_uid(ws, 'closings', theirs))
     assert not [t for t in work_queue.build(ws=ws, today=START) if t.section == "conflicts"]
     kept = PathwayRepository(ws.db).course(course.id)
     assert (kept.status, kept.end_date) == ("dropped_out", START + timedelta(days=80))
@@ -192,7 +197,7 @@ def test_one_group_session_written_by_both_co_therapists_is_flagged(ws, colleagu
                                       author_id=colleague.id))
     (conflict,) = conflicts.for_child(ws=ws, child_id=kids[0].id)
     assert conflict.kind == "group_session" and "begge gruppeledere" in conflict.description
-    assert [o.ref for o in conflict.options] == [str(gid), str(other)]
+    assert [o.ref for o in conflict.options] == [_uid(ws, 'group_sessions', gid), _uid(ws, 'group_sessions', other)]
     assert conflicts.for_child(ws=ws, child_id=kids[1].id) == []  # the second child's session was not doubled
     _no_patient_text([conflict])
 

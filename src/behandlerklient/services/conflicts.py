@@ -46,12 +46,12 @@ def resolve(*, ws: Workspace, key: str, keep: str, reason: str = "") -> Changes:
         now, events = ws.clock(), EventRepository(ws.db)
         if conflict.kind == "field" and conflict.target is not None:
             aggregate, subject, field = conflict.target
-            events.append(aggregate=aggregate, subject=subject, field=field, value=chosen.value, now=now,
+            events.append(aggregate=aggregate, subject_uid=subject, field=field, value=chosen.value, now=now,
                           author_id=ws.user.id, child_id=conflict.child_id, base_uid=chosen.ref,
-                          reason=reason.strip())
-        elif conflict.kind == "closing":
-            _keep_closing(ws, events, int(keep), now)
-        events.append(aggregate="resolution", subject=key, field="choice", value={"keep": keep, "kind": conflict.kind},
+                          reason=reason.strip(), global_value=True)
+        elif conflict.kind == "closing" and chosen.record_id is not None:
+            _keep_closing(ws, events, chosen.record_id, now)
+        events.append(aggregate="resolution", subject_uid=key, field="choice", value={"keep": keep, "kind": conflict.kind},
                       now=now, author_id=ws.user.id, child_id=conflict.child_id, base_uid=None, reason=reason.strip())
         audit.record(ws.db, user_id=ws.user.id, action="correct", now=now, child_id=conflict.child_id,
                      obj=f"conflict:{conflict.kind}", detail=f"keep {keep}")
