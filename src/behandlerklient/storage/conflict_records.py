@@ -3,6 +3,8 @@ meeting but are several (after a merge of two laptops), and events of one field 
 
 from __future__ import annotations
 
+import json
+
 from behandlerklient.core.conflicts import SignedRecord
 from behandlerklient.core.events import Event
 from behandlerklient.storage.database import Database
@@ -17,6 +19,10 @@ def _records(rows) -> list[SignedRecord]:
     return [SignedRecord(id=r["id"], uid=r["uid"], group=str(r["grp"]), child_id=r["child_id"], author=r["author"] or "?",
                          signed_at=r["signed_at"] or "", author_id=r["author_id"], decision=r["decision"] or "")
             for r in rows]
+
+
+_KIND_TABLES = {"correction": "journal_entries", "closing": "closings", "review": "reviews",
+                "group_session": "group_sessions"}
 
 
 class ConflictRecordRepository:
@@ -78,6 +84,21 @@ class ConflictRecordRepository:
             "JOIN sessions sg ON sg.group_session_id = g.id AND sg.course_id = so.course_id "
             "WHERE o.id != g.id AND o.signed_at IS NOT NULL AND o.track_id = g.track_id AND o.number = g.number "
             f"AND o.session_date = g.session_date AND o.author_id != g.author_id){where} ORDER BY g.id", params))
+
+    def rejected(self, kind: str, child_id: int) -> set[int]:
+        """Ids here of the `kind` records that a resolution of the child's set aside (its versions but not the
+        one it keeps). Resolutions are few: the child's are read through the events' child index."""
+        uids: set[str] = set()
+        for (value,) in self.db.query("SELECT value FROM events WHERE child_id = ? AND aggregate = 'resolution'",
+                                      (child_id,)):
+            choice = json.loads(value)
+            if choice.get("kind") == kind:
+                uids |= set(choice.get("versions") or ()) - {choice.get("keep")}
+        if not uids:
+            return set()
+        marks = ",".join("?" for _ in uids)
+        return {r[0] for r in self.db.query(f"SELECT id FROM {_KIND_TABLES[kind]} WHERE uid IN ({marks})",
+                                            tuple(sorted(uids)))}
 
     def group_session_children(self, group_session_id: int) -> list[int]:
         return [r[0] for r in self.db.query(
