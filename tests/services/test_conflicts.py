@@ -10,11 +10,11 @@ from behandlerklient.core.errors import InvalidInput, WrongPassphrase
 from behandlerklient.core.models import JournalEntry, SessionParts, User
 from behandlerklient.services import (
     conflicts,
-    seal,
     group_sessions,
     journal,
     pathway,
     records,
+    seal,
     sessions,
     supervision,
     work_queue,
@@ -79,7 +79,8 @@ def test_two_corrections_of_one_journal_entry_are_both_kept_and_flagged(ws, chil
             signed_at=now, supersedes_id=original.id, source=original.source, source_id=original.source_id))
     (conflict,) = conflicts.for_child(ws=ws, child_id=child.id)
     assert conflict.kind == "correction" and "rettet to gange" in conflict.description
-    assert [o.ref for o in conflict.options] == [_uid(ws, 'journal_entries', mine.id), _uid(ws, 'journal_entries', theirs.id)]
+    assert [o.ref for o in conflict.options] == [_uid(ws, "journal_entries", mine.id),
+                                                 _uid(ws, "journal_entries", theirs.id)]
     assert conflict.authors == {ws.user.id, colleague.id}
     _no_patient_text([conflict])
     with pytest.raises(WrongPassphrase):  # signed like every record: nothing without the passphrase

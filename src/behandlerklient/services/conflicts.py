@@ -119,6 +119,8 @@ def _journal_entry(ws: Workspace, conflict: Conflict, chosen: Option, others: li
             f"Fravalgt, men bevaret: {'; '.join(o.label for o in others)}."
             + (f"\n\nBegrundelse:\n{reason}" if reason else "")
             + f"\n\nGælder: {chosen.ref}\nFravalgt: {', '.join(o.ref for o in others)}")
+    if ws.user.id is None:
+        raise RuleRefused("Kun en bruger, der er logget ind, kan løse en konflikt.")
     return JournalEntry(None, child_id, JOURNAL_KIND, "Konflikt mellem enheder løst", body, ws.user.id, ws.user.role,
                         now, now, signed_at=now)
 

@@ -49,11 +49,10 @@ def _check(row: Any, i: int, usernames: dict[str, int]) -> None:
         raise EventProblem(f"{where}: feltet 'aggregate' er ukendt eller hører kun til denne installation.")
     for name, limit in _TEXT_MAX.items():
         value = row[name]
-        if value is None and name in ("base_uid",):
+        if (value is None and name == "base_uid") or (value == "" and name == "reason"):
             continue
         if not isinstance(value, str) or not value or len(value) > limit or "\x00" in value:
-            if not (name == "reason" and value == ""):
-                raise EventProblem(f"{where}: feltet {name!r} skal være en tekst på højst {limit} tegn.")
+            raise EventProblem(f"{where}: feltet {name!r} skal være en tekst på højst {limit} tegn.")
     if not _HLC.fullmatch(row["hlc"]) if isinstance(row["hlc"], str) else True:
         raise EventProblem(f"{where}: feltet 'hlc' er ikke et tidsstempel (13 cifre, punktum, 4 cifre).")
     if row["child_uid"] is not None and not (isinstance(row["child_uid"], str) and uidmod.is_uuid7(row["child_uid"])):

@@ -20,8 +20,7 @@ from behandlerklient.core import cpr as cprmod
 from behandlerklient.core import uid as uidmod
 from behandlerklient.core.errors import InvalidInput, RuleRefused, ValidationError
 from behandlerklient.core.sorting import name_key
-from behandlerklient.services import anchor, audit, seal
-from behandlerklient.services import event_transfer
+from behandlerklient.services import anchor, audit, event_transfer, seal
 from behandlerklient.services import export_signatures as proofs
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.import_checks import RowProblem, check_row

@@ -25,6 +25,7 @@ class Task:
     kind: str = ""
     record_id: int | None = None
     own: bool = False  # the child is on the user's caseload or shared with her
+    key: str = ""  # a conflict's key (global): what its resolution dialog opens
 
 
 SECTIONS = {"conflicts": "Konflikter mellem enheder", "supervision": "Supervision",
@@ -83,7 +84,7 @@ def build(*, ws: Workspace, today: date) -> list[Task]:
     # Versions from two laptops that disagree, where the user wrote one of them (sync.md: each author is told).
     for c in conflicts.for_user(ws=ws):
         if c.child_id is not None:
-            raw.append(("conflicts", c.child_id, c.description, "", "conflict", None))
+            raw.append(("conflicts", c.child_id, c.description, "", "conflict", None, c.key))
     return _tasks(ws, raw)
 
 
@@ -92,6 +93,6 @@ def _tasks(ws: Workspace, raw: list[tuple]) -> list[Task]:
     children = {t[1] for t in raw}
     names = _names(ws, children)
     own = access.own_first(ws=ws, child_ids=sorted(c for c in children if c is not None))
-    tasks = [Task(s, cid, names.get(cid, "?"), text, day, kind, rid, cid in own)
-             for s, cid, text, day, kind, rid in raw]
+    tasks = [Task(s, cid, names.get(cid, "?"), text, day, kind, rid, cid in own, *key)
+             for s, cid, text, day, kind, rid, *key in raw]
     return sorted(tasks, key=lambda t: not t.own)  # stable: sections and dates keep their order

@@ -16,8 +16,9 @@ def _child_filter(column: str, child_id: int | None) -> tuple[str, tuple]:
 
 
 def _records(rows) -> list[SignedRecord]:
-    return [SignedRecord(id=r["id"], uid=r["uid"], group=str(r["grp"]), child_id=r["child_id"], author=r["author"] or "?",
-                         signed_at=r["signed_at"] or "", author_id=r["author_id"], decision=r["decision"] or "")
+    return [SignedRecord(id=r["id"], uid=r["uid"], group=str(r["grp"]), child_id=r["child_id"],
+                         author=r["author"] or "?", signed_at=r["signed_at"] or "", author_id=r["author_id"],
+                         decision=r["decision"] or "")
             for r in rows]
 
 
@@ -45,7 +46,8 @@ class ConflictRecordRepository:
         where, params = _child_filter("c.child_id", child_id)
         return _records(self.db.query(
             "SELECT c.id, c.uid, (SELECT uid FROM courses WHERE id = c.course_id) AS grp, c.child_id, "
-            "u.full_name AS author, c.author_id, c.signed_at, c.status AS decision FROM closings c LEFT JOIN users u ON u.id = c.author_id "
+            "u.full_name AS author, c.author_id, c.signed_at, c.status AS decision FROM closings c "
+            "LEFT JOIN users u ON u.id = c.author_id "
             "WHERE c.signed_at IS NOT NULL AND c.course_id IN (SELECT course_id FROM closings "
             f"WHERE signed_at IS NOT NULL GROUP BY course_id HAVING count(*) > 1){where} ORDER BY c.id", params))
 
@@ -53,7 +55,8 @@ class ConflictRecordRepository:
         where, params = _child_filter("j.child_id", child_id)
         return _records(self.db.query(
             "SELECT j.id, j.uid, (SELECT uid FROM journal_entries WHERE id = j.supersedes_id) AS grp, j.child_id, "
-            "u.full_name AS author, j.author_id, j.signed_at, NULL AS decision FROM journal_entries j LEFT JOIN users u ON u.id = j.author_id "
+            "u.full_name AS author, j.author_id, j.signed_at, NULL AS decision FROM journal_entries j "
+            "LEFT JOIN users u ON u.id = j.author_id "
             "WHERE j.signed_at IS NOT NULL AND j.supersedes_id IN (SELECT supersedes_id FROM journal_entries "
             "WHERE supersedes_id IS NOT NULL AND signed_at IS NOT NULL GROUP BY supersedes_id HAVING count(*) > 1)"
             f"{where} ORDER BY j.id", params))
