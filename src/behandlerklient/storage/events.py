@@ -14,7 +14,7 @@ from typing import Any
 
 from behandlerklient.core import uid
 from behandlerklient.core.events import Event, head, next_hlc
-from behandlerklient.storage import identity
+from behandlerklient.storage import identity, transfer_rows
 from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.database import Database
 
@@ -207,7 +207,7 @@ class EventRepository:
             "ORDER BY e.id")
         names = ["uid", "aggregate", "subject_uid", "field", "child_uid", "value", "base_uid", "hlc", "device",
                  "author", "reason", "created_at"]
-        while batch := cursor.fetchmany(500):
+        while batch := cursor.fetchmany(transfer_rows.PAGE_ROWS):  # the export's page: memory stays flat
             for r in batch:
                 row = dict(zip(names, r, strict=True))
                 row["value"] = json.loads(row["value"])
