@@ -420,6 +420,45 @@
     </message>
 </context>
 <context>
+    <name>ConflictDialog</name>
+    <message>
+        <source>Conflict between devices</source>
+        <translation>Konflikt mellem enheder</translation>
+    </message>
+    <message>
+        <source>Both versions are kept. The one you choose becomes the current one; the other is kept and marked as set aside. Your choice is signed with your passphrase and written in the journal.</source>
+        <translation>Begge udgaver bevares. Den, du vælger, bliver den gældende; den anden bevares og markeres som fravalgt. Dit valg underskrives med din adgangskode og skrives i journalen.</translation>
+    </message>
+    <message>
+        <source>&amp;Versions:</source>
+        <translation>&amp;Udgaver:</translation>
+    </message>
+    <message>
+        <source>&amp;Reason (optional):</source>
+        <translation>Be&amp;grundelse (frivillig):</translation>
+    </message>
+    <message>
+        <source>&amp;Keep the chosen version and sign…</source>
+        <translation>&amp;Behold den valgte udgave og underskriv…</translation>
+    </message>
+    <message>
+        <source>Choose the version that applies.</source>
+        <translation>Vælg den udgave, der gælder.</translation>
+    </message>
+    <message>
+        <source>Sign</source>
+        <translation>Underskriv</translation>
+    </message>
+    <message>
+        <source>The chosen version becomes the current one; the other is kept.
+
+Type your passphrase to sign:</source>
+        <translation>Den valgte udgave bliver den gældende; den anden bevares.
+
+Skriv din adgangskode for at underskrive:</translation>
+    </message>
+</context>
+<context>
     <name>ConsentTab</name>
     <message>
         <source>&lt;h3&gt;Consent today&lt;/h3&gt;</source>
@@ -642,12 +681,20 @@ Din adgangskode:</translation>
         <translation>importeret uden signaturbevis</translation>
     </message>
     <message>
+        <source>Set aside: another correction of the same entry, made on another device at the same time, was chosen when the conflict was resolved. Kept, not current.</source>
+        <translation>Fravalgt: en anden rettelse af samme notat, skrevet på en anden enhed samtidig, blev valgt, da konflikten blev løst. Bevaret, men gælder ikke.</translation>
+    </message>
+    <message>
         <source>Corrected by %1 on %2; see the correction below.</source>
         <translation>Rettet af %1 den %2; se rettelsen nedenfor.</translation>
     </message>
     <message>
         <source>  (corrected)</source>
         <translation>  (rettet)</translation>
+    </message>
+    <message>
+        <source>  (set aside)</source>
+        <translation>  (fravalgt)</translation>
     </message>
     <message>
         <source>&lt;i&gt;No journal entries yet.&lt;/i&gt;</source>

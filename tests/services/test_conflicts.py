@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from behandlerklient.core.errors import InvalidInput
+from behandlerklient.core.errors import InvalidInput, WrongPassphrase
 from behandlerklient.core.models import JournalEntry, SessionParts, User
 from behandlerklient.services import (
     conflicts,
@@ -14,10 +14,12 @@ from behandlerklient.services import (
     journal,
     pathway,
     records,
+    seal,
     sessions,
     supervision,
     work_queue,
 )
+from behandlerklient.services.signing import Confirmation
 from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.events import EventRepository
 from behandlerklient.storage.pathway import PathwayRepository
@@ -44,6 +46,10 @@ def course(ws, child):
 @pytest.fixture
 def colleague(ws):
     return UserRepository(ws.db).add(User(None, "bbe", "Bo Berg", "therapist"), now=ws.clock())
+
+
+def _uid(ws, table, row_id) -> str:
+    return ws.db.scalar(f"SELECT uid FROM {table} WHERE id = ?", (row_id,))
 
 
 def _held(ws, course, n):
@@ -73,13 +79,37 @@ def test_two_corrections_of_one_journal_entry_are_both_kept_and_flagged(ws, chil
             signed_at=now, supersedes_id=original.id, source=original.source, source_id=original.source_id))
     (conflict,) = conflicts.for_child(ws=ws, child_id=child.id)
     assert conflict.kind == "correction" and "rettet to gange" in conflict.description
-    assert [o.ref for o in conflict.options] == [str(mine.id), str(theirs.id)]
+    assert [o.ref for o in conflict.options] == [_uid(ws, "journal_entries", mine.id),
+                                                 _uid(ws, "journal_entries", theirs.id)]
     assert conflict.authors == {ws.user.id, colleague.id}
     _no_patient_text([conflict])
-    conflicts.resolve(ws=ws, key=conflict.key, keep=str(theirs.id), reason="Aftalt med Bo")
+    with pytest.raises(WrongPassphrase):  # signed like every record: nothing without the passphrase
+        conflicts.resolve(ws=ws, key=conflict.key, keep=_uid(ws, "journal_entries", theirs.id), passphrase="forkert")
+    assert conflicts.for_child(ws=ws, child_id=child.id) == [conflict]
+    conflicts.resolve(ws=ws, key=conflict.key, keep=_uid(ws, "journal_entries", theirs.id), reason="Aftalt med Bo",
+                      passphrase=PASSPHRASE)
     assert conflicts.for_child(ws=ws, child_id=child.id) == []
     assert {JournalRepository(ws.db).get(mine.id).id, JournalRepository(ws.db).get(theirs.id).id} == {
         mine.id, theirs.id}  # nothing deleted
+    lines = {line.entry.id: line for line in journal.entries(ws=ws, child_id=child.id)}
+    assert lines[original.id].corrected_by.id == theirs.id  # the chosen correction is current
+    assert lines[mine.id].set_aside and not lines[theirs.id].set_aside  # the other is kept, set aside
+    _signed_resolution(ws, child.id, chosen=_uid(ws, "journal_entries", theirs.id),
+                       other=_uid(ws, "journal_entries", mine.id))
+
+
+def _signed_resolution(ws, child_id, *, chosen, other) -> None:
+    """The resolution is a signed journal entry of the resolver, sealed with her key and in the outbox, naming
+    both versions by global id; the resolution event names it."""
+    entry = ws.db.query_one("SELECT * FROM journal_entries WHERE kind = 'conflict_resolution' AND child_id = ? "
+                            "ORDER BY id DESC", (child_id,))
+    assert entry["signed_at"] and entry["author_id"] == ws.user.id
+    assert f"Gælder: {chosen}" in entry["body"] and other in entry["body"]
+    assert ws.db.scalar("SELECT count(*) FROM record_signatures WHERE kind = 'journal_entries' AND record_id = ?",
+                        (entry["id"],)) == 1
+    assert ws.db.scalar("SELECT count(*) FROM sync_outbox WHERE uid = ?", (entry["uid"],)) == 1
+    (event,) = [e for e in EventRepository(ws.db).resolutions() if entry["uid"] in e.value["records"]]
+    assert event.value["keep"] == chosen and other in event.value["versions"] and event.author_id == ws.user.id
 
 
 def _sign_closing(ws, course, child, **values):
@@ -106,7 +136,8 @@ def test_two_closings_of_one_course_are_both_kept_and_the_choice_sets_the_course
     assert PathwayRepository(ws.db).course(course.id).status == "completed"
     (task,) = [t for t in work_queue.build(ws=ws, today=START) if t.section == "conflicts"]
     assert (task.child_id, task.kind) == (child.id, "conflict")
-    conflicts.resolve(ws=ws, key=conflict.key, keep=str(theirs))
+    conflicts.resolve(ws=ws, key=conflict.key, keep=_uid(ws, "closings", theirs), passphrase=PASSPHRASE)
+    _signed_resolution(ws, child.id, chosen=_uid(ws, "closings", theirs), other=_uid(ws, "closings", mine))
     assert not [t for t in work_queue.build(ws=ws, today=START) if t.section == "conflicts"]
     kept = PathwayRepository(ws.db).course(course.id)
     assert (kept.status, kept.end_date) == ("dropped_out", START + timedelta(days=80))
@@ -126,6 +157,13 @@ def review(ws, course):
     return item.review_id, ids[3], therapist, supervisor
 
 
+def _supervisor_signs(ws, supervisor) -> Confirmation:
+    """The supervisor signs with a key of her own (in this test's memory: she has no wrap in the key file), her
+    passphrase confirmed the way the window confirms it on a worker."""
+    seal.give_keys(ws=ws, users=[supervisor])
+    return Confirmation(supervisor.username)
+
+
 def test_two_decisions_on_one_review_from_two_laptops_are_flagged(ws, course, review) -> None:
     review_id, _session_id, therapist, supervisor = review
     ws.user = supervisor
@@ -139,7 +177,9 @@ def test_two_decisions_on_one_review_from_two_laptops_are_flagged(ws, course, re
     assert conflict.kind == "field" and "to afgørelser" in conflict.description
     _no_patient_text([conflict])
     local = next(o for o in conflict.options if LAPTOP_B not in o.label)
-    conflicts.resolve(ws=ws, key=conflict.key, keep=local.ref)
+    conflicts.resolve(ws=ws, key=conflict.key, keep=local.ref, passphrase=_supervisor_signs(ws, supervisor))
+    _signed_resolution(ws, course.child_id, chosen=local.ref,
+                       other=next(o.ref for o in conflict.options if o.ref != local.ref))
     assert ws.db.scalar("SELECT status FROM reviews WHERE id = ?", (review_id,)) == "approved"
     assert conflicts.for_child(ws=ws, child_id=course.child_id) == []
     ws.user = therapist
@@ -156,6 +196,13 @@ def test_two_reviews_of_one_session_each_decided_are_kept_and_flagged(ws, course
                                  "comment": "Mere eksponering"})
     (conflict,) = conflicts.for_child(ws=ws, child_id=course.child_id)
     assert conflict.kind == "review" and [o.value for o in conflict.options] == ["approved", "changes_requested"]
+    mine, theirs = (o.ref for o in conflict.options)
+    conflicts.resolve(ws=ws, key=conflict.key, keep=theirs, reason="Aftalt på supervisionsmødet",
+                      passphrase=_supervisor_signs(ws, supervisor))
+    assert conflicts.for_child(ws=ws, child_id=course.child_id) == []
+    assert ws.db.scalar("SELECT count(*) FROM reviews WHERE session_id = ?", (session_id,)) == 2  # both kept
+    assert conflicts.rejected(ws=ws, kind="review", child_id=course.child_id) == {review_id}
+    _signed_resolution(ws, course.child_id, chosen=theirs, other=mine)
 
 
 def test_a_decision_and_the_therapists_seen_on_one_review_are_no_conflict(ws, course, review) -> None:
@@ -192,7 +239,7 @@ def test_one_group_session_written_by_both_co_therapists_is_flagged(ws, colleagu
                                       author_id=colleague.id))
     (conflict,) = conflicts.for_child(ws=ws, child_id=kids[0].id)
     assert conflict.kind == "group_session" and "begge gruppeledere" in conflict.description
-    assert [o.ref for o in conflict.options] == [str(gid), str(other)]
+    assert [o.ref for o in conflict.options] == [_uid(ws, 'group_sessions', gid), _uid(ws, 'group_sessions', other)]
     assert conflicts.for_child(ws=ws, child_id=kids[1].id) == []  # the second child's session was not doubled
     _no_patient_text([conflict])
 
@@ -212,8 +259,10 @@ def test_two_edits_of_one_field_after_the_same_base_are_flagged_and_resolved_by_
     assert {o.value for o in conflict.options} == {"mind-my-mind", "cool-kids"}
     _no_patient_text([conflict])
     with pytest.raises(InvalidInput):
-        conflicts.resolve(ws=ws, key=conflict.key, keep="ingen-af-dem")
-    conflicts.resolve(ws=ws, key=conflict.key, keep=theirs.uid)
+        conflicts.resolve(ws=ws, key=conflict.key, keep="ingen-af-dem", passphrase=PASSPHRASE)
+    conflicts.resolve(ws=ws, key=conflict.key, keep=theirs.uid, passphrase=PASSPHRASE)
+    _signed_resolution(ws, course.child_id, chosen=theirs.uid,
+                       other=next(o.ref for o in conflict.options if o.ref != theirs.uid))
     assert PathwayRepository(ws.db).course(course.id).track_id == "cool-kids"
     assert conflicts.for_child(ws=ws, child_id=course.child_id) == []
     # A later edit on either laptop after the resolution is an ordinary change, not a new conflict.

@@ -34,9 +34,10 @@ class Option:
     """One of the disagreeing versions: `ref` names it (an event uid or a record id), `label` says where and
     when it was made (never what it says: the list is shown outside the child's record)."""
 
-    ref: str
+    ref: str  # global: an event's or a record's uid
     label: str
     value: Any = None
+    record_id: int | None = None  # a record's id here (to show it)
 
 
 @dataclass(frozen=True)
@@ -54,8 +55,9 @@ class Conflict:
 class SignedRecord:
     """A signed record as the checks need it: `group` says which records must be unique together."""
 
-    id: int
-    group: str
+    id: int  # this installation's id (to open it)
+    uid: str  # its global id: what a resolution names
+    group: str  # what it must be unique within, by global name
     child_id: int | None
     author: str
     signed_at: str
@@ -116,13 +118,13 @@ def record_conflicts(kind: str, records: Iterable[SignedRecord]) -> list[Conflic
     for group, members in sorted(groups.items()):
         if len(members) < 2:
             continue
-        members.sort(key=lambda r: (r.signed_at, r.id))
-        ids = "+".join(str(r.id) for r in members)
+        members.sort(key=lambda r: (r.signed_at, r.uid))
+        uids = "+".join(sorted(r.uid for r in members))
         found.append(Conflict(
-            f"{kind}:{group}:{ids}", kind, next((r.child_id for r in members if r.child_id is not None), None),
+            f"{kind}:{group}:{uids}", kind, next((r.child_id for r in members if r.child_id is not None), None),
             _RECORD_TEXTS[kind],
-            tuple(Option(str(r.id), f"{r.author}, {r.signed_at[:16].replace('T', ' ')}"
-                                    + (f", enhed {r.device}" if r.device else ""), r.decision or None)
+            tuple(Option(r.uid, f"{r.author}, {r.signed_at[:16].replace('T', ' ')}"
+                                    + (f", enhed {r.device}" if r.device else ""), r.decision or None, r.id)
                   for r in members),
             frozenset(r.author_id for r in members if r.author_id is not None)))
     return found

@@ -34,7 +34,9 @@ def next_hlc(last: str | None, now_ms: int) -> str:
 
 @dataclass(frozen=True)
 class Event:
-    """One change of one field of one shared thing (a course, a review, a setting, ...)."""
+    """One change of one field of one shared thing (a course, a review, a setting, ...). `subject` is the thing's
+    global name (its uid, a setting's key), the same on every laptop; `child_id` and `author_id` are this
+    installation's ids of the child (global: `child_uid`) and the author."""
 
     uid: str
     aggregate: str
@@ -48,6 +50,7 @@ class Event:
     child_id: int | None = None
     reason: str = ""
     created_at: str = ""
+    child_uid: str | None = None
 
     @property
     def order(self) -> tuple[str, str, str]:

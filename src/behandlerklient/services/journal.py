@@ -10,6 +10,7 @@ from behandlerklient.services import access, audit, seal
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.signing import Proof, confirm_identity
 from behandlerklient.services.workspace import Workspace
+from behandlerklient.storage.conflict_records import ConflictRecordRepository
 from behandlerklient.storage.import_proofs import ImportProofRepository
 from behandlerklient.storage.sessions import JournalRepository
 from behandlerklient.storage.users import UserRepository
@@ -22,6 +23,7 @@ class JournalLine:
     corrected_by: JournalEntry | None = None  # the correction that supersedes this entry
     corrector_name: str = ""
     unproven: bool = False  # imported, declared signed before signatures existed: no author's proof
+    set_aside: bool = False  # a correction made on another laptop at the same time, not chosen when resolved
 
     @property
     def superseded(self) -> bool:
@@ -30,7 +32,8 @@ class JournalLine:
 
 def entries(*, ws: Workspace, child_id: int) -> list[JournalLine]:
     access.require_read(ws=ws, child_id=child_id, kind="journal_entries")
-    return _lines(ws, JournalRepository(ws.db).for_child(child_id))
+    return _lines(ws, JournalRepository(ws.db).for_child(child_id),
+                  ConflictRecordRepository(ws.db).rejected("correction", child_id))
 
 
 def for_session(*, ws: Workspace, session_id: int) -> list[JournalLine]:
@@ -38,16 +41,22 @@ def for_session(*, ws: Workspace, session_id: int) -> list[JournalLine]:
     found = JournalRepository(ws.db).for_session(session_id)
     for child_id in {e.child_id for e in found}:
         access.require_read(ws=ws, child_id=child_id, kind="journal_entries")
-    return _lines(ws, found)
+    rejected: set[int] = set()
+    for child_id in {e.child_id for e in found}:
+        rejected |= ConflictRecordRepository(ws.db).rejected("correction", child_id)
+    return _lines(ws, found, rejected)
 
 
-def _lines(ws: Workspace, found: list[JournalEntry]) -> list[JournalLine]:
+def _lines(ws: Workspace, found: list[JournalEntry], rejected: set[int]) -> list[JournalLine]:
+    """The entries, each original with the correction that is current; a correction a resolution set aside is
+    kept and marked as such, never current (sync.md: two corrections of one entry)."""
     users = {u.id: u.full_name for u in UserRepository(ws.db).all()}
     signed = [e.id for e in found if e.id is not None and e.signed_at]
     unproven = ImportProofRepository(ws.db).unproven("journal_entries", signed)
-    by_id = {e.id: JournalLine(e, users.get(e.author_id, "?"), unproven=e.id in unproven) for e in found}
+    by_id = {e.id: JournalLine(e, users.get(e.author_id, "?"), unproven=e.id in unproven, set_aside=e.id in rejected)
+             for e in found}
     for e in found:
-        if e.supersedes_id in by_id and e.signed_at:
+        if e.supersedes_id in by_id and e.signed_at and e.id not in rejected:
             original = by_id[e.supersedes_id]
             original.corrected_by, original.corrector_name = e, users.get(e.author_id, "?")
     return list(by_id.values())

@@ -20,7 +20,7 @@ from behandlerklient.core import cpr as cprmod
 from behandlerklient.core import uid as uidmod
 from behandlerklient.core.errors import InvalidInput, RuleRefused, ValidationError
 from behandlerklient.core.sorting import name_key
-from behandlerklient.services import anchor, audit, seal
+from behandlerklient.services import anchor, audit, event_transfer, seal
 from behandlerklient.services import export_signatures as proofs
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.import_checks import RowProblem, check_row
@@ -45,6 +45,9 @@ SOURCE_TABLES = identity.SOURCE_TABLES
 
 
 TABLE_NUMBER = {table: n for n, (table, _fks) in enumerate(TABLES)}
+# The events stand after every table (they name records of all of them); a file without them still imports.
+EVENTS_NUMBER = len(TABLES)
+TABLE_NAMES = (*(t for t, _fks in TABLES), event_transfer.TABLE)
 AUDIT_BATCH = 5000  # audit rows written per statement at the end of an import
 
 
@@ -92,6 +95,12 @@ def write_export(*, ws: Workspace, out: TextIO) -> None:
                 out.write(f"{',' if count else ''}\n   {_dumps(row, 3)}")
                 count += 1
             out.write("\n  ]" if count else "]")
+        out.write(f",\n  {_dumps(event_transfer.TABLE, 2)}: [")
+        count = 0
+        for row in event_transfer.export_rows(db):
+            out.write(f"{',' if count else ''}\n   {_dumps(row, 3)}")
+            count += 1
+        out.write("\n  ]" if count else "]")
         out.write("\n }\n}")
 
 
@@ -105,7 +114,8 @@ def export_json(*, ws: Workspace) -> str:
 def export_data(*, ws: Workspace) -> dict[str, Any]:
     """The export as a dict, in memory and not audited: for tests and checks on small databases."""
     with transfer_rows.snapshot(ws.db):
-        return {**export_header(ws=ws), "tables": {t: list(_table_rows(ws, t)) for t, _fks in TABLES}}
+        return {**export_header(ws=ws), "tables": {**{t: list(_table_rows(ws, t)) for t, _fks in TABLES},
+                                                   event_transfer.TABLE: list(event_transfer.export_rows(ws.db))}}
 
 
 # -- import -------------------------------------------------------------------------------------------------------
@@ -168,7 +178,7 @@ class _AuditLater:
 
     def batches(self, detail: str) -> Iterator[list[tuple[int | None, str, str]]]:
         for start in range(0, len(self.row), AUDIT_BATCH):
-            yield [(self.child[i] if self.has_child[i] else None, f"{TABLES[self.table[i]][0]}:{self.row[i]}", detail)
+            yield [(self.child[i] if self.has_child[i] else None, f"{TABLE_NAMES[self.table[i]]}:{self.row[i]}", detail)
                    for i in range(start, min(start + AUDIT_BATCH, len(self.row)))]
 
 
@@ -186,7 +196,7 @@ class _Importer:
         self.fresh = transfer_rows.is_empty(self.db, [t for t, _fks in TABLES if t != "users"])
         self.ids = {t: _IdMap() for t, _fks in TABLES}
         self.user_ids: set[int] = set()
-        self.counts = {t: 0 for t, _fks in TABLES}
+        self.counts = {t: 0 for t in TABLE_NAMES}
         self.audit = _AuditLater()
         self.position = -1
 
@@ -194,14 +204,18 @@ class _Importer:
         if table == proofs.SECTION and self.position == -1 and not self.proofs.seen_section:
             self.proofs.section(rows)
             return
-        number = TABLE_NUMBER.get(table)
+        number = EVENTS_NUMBER if table == event_transfer.TABLE and self.version == FORMAT_VERSION else (
+            TABLE_NUMBER.get(table))
         if number is None:
             raise _fail(f"ukendt tabel {table!r}.")
         if number <= self.position:  # a row may only point back, to a table (and id) already imported
             raise _fail(f"tabellen {table!r} står to gange." if number == self.position else
-                        f"tabellen {table!r} står efter {TABLES[self.position][0]!r}; tabellerne skal stå i "
+                        f"tabellen {table!r} står efter {TABLE_NAMES[self.position]!r}; tabellerne skal stå i "
                         f"formatets rækkefølge.")
         self.position = number
+        if number == EVENTS_NUMBER:
+            self._events(rows)
+            return
         types = transfer_rows.column_types(self.db, table)
         if self.version != FORMAT_VERSION:
             types = {c: t for c, t in types.items() if c not in IDENTITY_COLUMNS}
@@ -257,6 +271,16 @@ class _Importer:
                     self.ids[table].add(local, new_id)
                 self.proofs.record(table, file_row, values, new_id, [*TABLES[number][1], "source_id"])
             self.counts[table] = i
+
+    def _events(self, rows: Iterable[Any]) -> None:
+        """The file's events, each stored as a pull will store it; the fold then sets what is current."""
+        try:
+            for n, (event_id, child_id) in enumerate(event_transfer.import_rows(
+                    self.db, rows, usernames=self.usernames, floor=self.floor), start=1):
+                self.audit.add(EVENTS_NUMBER, event_id, child_id)
+                self.counts[event_transfer.TABLE] = n
+        except event_transfer.EventProblem as exc:
+            raise _fail(exc.message) from None
 
     def _resolve(self, table: str, number: int, row: dict[str, Any], i: int) -> tuple[dict[str, Any], dict[str, Any]]:
         """(the row with ids here, the row with the ids it had in the file: what its author signed)."""

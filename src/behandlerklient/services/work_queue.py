@@ -33,6 +33,7 @@ class Task:
     record_id: int | None = None
     own: bool = False  # the child is on the user's caseload or shared with her
     days: int | None = None  # how long it has waited (a follow-up: days past its date, negative before)
+    key: str = ""  # a conflict's key (global): what its resolution dialog opens
 
 
 SECTIONS = {"conflicts": "Konflikter mellem enheder", "supervision": "Supervision",
@@ -101,7 +102,7 @@ def build(*, ws: Workspace, today: date) -> list[Task]:
     # Versions from two laptops that disagree, where the user wrote one of them (sync.md: each author is told).
     for c in conflicts.for_user(ws=ws):
         if c.child_id is not None:
-            raw.append(("conflicts", c.child_id, c.description, "", "conflict", None))
+            raw.append(("conflicts", c.child_id, c.description, "", "conflict", None, None, c.key))
     return _tasks(ws, raw)
 
 

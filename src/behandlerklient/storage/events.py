@@ -8,12 +8,13 @@ are written only by `apply`, from the fold of the field's events, in the caller'
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
 from behandlerklient.core import uid
 from behandlerklient.core.events import Event, head, next_hlc
+from behandlerklient.storage import identity, transfer_rows
 from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.database import Database
 
@@ -34,13 +35,24 @@ _HEAD = object()  # "base the new event on the field's current head"
 
 
 def event_from_row(r) -> Event:
-    return Event(uid=r["uid"], aggregate=r["aggregate"], subject=r["subject"], field=r["field"],
+    return Event(uid=r["uid"], aggregate=r["aggregate"], subject=r["subject_uid"], field=r["field"],
                  value=json.loads(r["value"]), hlc=r["hlc"], device=r["device"], base_uid=r["base_uid"],
-                 author_id=r["author_id"], child_id=r["child_id"], reason=r["reason"], created_at=r["created_at"])
+                 author_id=r["author_id"], child_id=r["child_id"], reason=r["reason"], created_at=r["created_at"],
+                 child_uid=r["child_uid"])
 
 
 def _ms(now: datetime) -> int:
     return int(now.timestamp() * 1000)
+
+
+# Subjects that are records: their global name is the record's uid.
+SUBJECT_TABLES = {"course": "courses", "review": "reviews", "follow_up": "follow_ups", "child": "children",
+                  "guardian": "guardians"}
+# References inside a value: (key in the value or None for the value itself, table). Stored global (uid, or the
+# user name for a user), written local into the cache.
+VALUE_REFS: dict[tuple[str, str], tuple[str | None, str]] = {
+    ("course", "contact_id"): (None, "contacts"), ("child", "gp_id"): (None, "gps"),
+    ("review", "decision"): ("supervisor_id", "users"), ("fidelity", "rating"): ("rater_id", "users")}
 
 
 class EventRepository:
@@ -48,15 +60,70 @@ class EventRepository:
         self.db = db
         self.device = device or local_device_id(db)
 
+    # -- global <-> local names -----------------------------------------------------------------------------------
+    def subject_uid(self, aggregate: str, subject: str | int) -> str:
+        """The global name of a subject given by its local id (settings and resolutions are named the same)."""
+        subject = str(subject)
+        table = SUBJECT_TABLES.get(aggregate)
+        if table is not None:
+            found = self.db.scalar(f"SELECT uid FROM {table} WHERE id = ?", (int(subject),))
+        elif aggregate == "fidelity":
+            session, _, rest = subject.partition(":")
+            found = self.db.scalar("SELECT uid FROM sessions WHERE id = ?", (int(session),))
+            found = found and f"{found}:{rest}"
+        else:
+            return subject
+        if not found:
+            raise LookupError(f"{aggregate} {subject} has no global id")
+        return str(found)
+
+    def local_subject(self, aggregate: str, subject_uid: str) -> str | None:
+        """The local id of a globally named subject, or None when the record is not (yet) here."""
+        table = SUBJECT_TABLES.get(aggregate)
+        if table is not None:
+            found = self.db.scalar(f"SELECT id FROM {table} WHERE uid = ?", (subject_uid,))
+            return None if found is None else str(found)
+        if aggregate == "fidelity":
+            session, _, rest = subject_uid.partition(":")
+            found = self.db.scalar("SELECT id FROM sessions WHERE uid = ?", (session,))
+            return None if found is None else f"{found}:{rest}"
+        return subject_uid
+
+    def _ref(self, table: str, value: Any, *, to_global: bool) -> Any:
+        if value is None:
+            return None
+        if table == "users":
+            sql = "SELECT username FROM users WHERE id = ?" if to_global else "SELECT id FROM users WHERE username = ?"
+        else:
+            sql = f"SELECT uid FROM {table} WHERE id = ?" if to_global else f"SELECT id FROM {table} WHERE uid = ?"
+        return self.db.scalar(sql, (value,))
+
+    def convert_value(self, aggregate: str, field: str, value: Any, *, to_global: bool) -> Any:
+        """A value with its references global (to store) or local (for the cache)."""
+        spec = VALUE_REFS.get((aggregate, field))
+        if spec is None:
+            return value
+        key, table = spec
+        if key is None:
+            return self._ref(table, value, to_global=to_global)
+        if not isinstance(value, dict):
+            return value
+        return {**value, key: self._ref(table, value.get(key), to_global=to_global)}
+
+    # -- reading ----------------------------------------------------------------------------------------------------
     def field_events(self, aggregate: str, subject: str, field: str) -> list[Event]:
+        """A field's events; `subject` is the local id (as the callers hold it)."""
+        return self.field_events_of(aggregate, self.subject_uid(aggregate, subject), field)
+
+    def field_events_of(self, aggregate: str, subject_uid: str, field: str) -> list[Event]:
         return [event_from_row(r) for r in self.db.query(
-            "SELECT * FROM events WHERE aggregate = ? AND subject = ? AND field = ? ORDER BY hlc, device, uid",
-            (aggregate, str(subject), field))]
+            "SELECT * FROM events WHERE aggregate = ? AND subject_uid = ? AND field = ? ORDER BY hlc, device, uid",
+            (aggregate, subject_uid, field))]
 
     def subject_events(self, aggregate: str, subject: str) -> list[Event]:
         return [event_from_row(r) for r in self.db.query(
-            "SELECT * FROM events WHERE aggregate = ? AND subject = ? ORDER BY hlc, device, uid",
-            (aggregate, str(subject)))]
+            "SELECT * FROM events WHERE aggregate = ? AND subject_uid = ? ORDER BY hlc, device, uid",
+            (aggregate, self.subject_uid(aggregate, subject)))]
 
     def child_events(self, child_id: int) -> list[Event]:
         return [event_from_row(r) for r in self.db.query(
@@ -65,40 +132,96 @@ class EventRepository:
     def all_events(self) -> list[Event]:
         return [event_from_row(r) for r in self.db.query("SELECT * FROM events ORDER BY hlc, device, uid")]
 
+    def resolutions(self) -> list[Event]:
+        return [event_from_row(r) for r in self.db.query(
+            "SELECT * FROM events WHERE aggregate = 'resolution' ORDER BY hlc, device, uid")]
+
     def resolved_keys(self) -> set[str]:
-        return {r[0] for r in self.db.query("SELECT subject FROM events WHERE aggregate = 'resolution'")}
+        return {r[0] for r in self.db.query("SELECT subject_uid FROM events WHERE aggregate = 'resolution'")}
+
+    def event_id(self, event_uid: str) -> int:
+        return int(self.db.scalar("SELECT id FROM events WHERE uid = ?", (event_uid,)))
 
     def latest_hlc(self) -> str | None:
         return self.db.scalar("SELECT max(hlc) FROM events")
 
-    def append(self, *, aggregate: str, subject: str | int, field: str, value: Any, now: datetime,
-               author_id: int | None = None, child_id: int | None = None, reason: str = "",
-               base_uid: Any = _HEAD, hlc: str | None = None, device: str | None = None) -> Event:
-        """Appends one event and folds its field into the cache. By default the event is based on the field's
-        current head and stamped with this device's next clock reading (a pulled event brings its own)."""
-        subject = str(subject)
+    # -- writing ----------------------------------------------------------------------------------------------------
+    def append(self, *, aggregate: str, field: str, value: Any, now: datetime, subject: str | int | None = None,
+               subject_uid: str | None = None, author_id: int | None = None, child_id: int | None = None,
+               reason: str = "", base_uid: Any = _HEAD, hlc: str | None = None, device: str | None = None,
+               global_value: bool = False) -> Event:
+        """Appends one event and folds its field into the cache. The subject is given by its local id
+        (`subject`) or its global name (`subject_uid`); the value with local references (unless `global_value`).
+        By default the event is based on the field's current head and stamped with this device's next clock
+        reading."""
+        if subject_uid is None:
+            if subject is None:
+                raise ValueError("an event needs a subject")
+            subject_uid = self.subject_uid(aggregate, subject)
+        local = self.local_subject(aggregate, subject_uid)
+        if local is None:
+            raise LookupError(f"{aggregate} {subject_uid} is not here")
         if base_uid is _HEAD:
-            current = head(self.field_events(aggregate, subject, field))
+            current = head(self.field_events_of(aggregate, subject_uid, field))
             base_uid = current.uid if current else None
-        e = Event(uid=new_uid(), aggregate=aggregate, subject=subject, field=field, value=value,
+        stored = value if global_value else self.convert_value(aggregate, field, value, to_global=True)
+        e = Event(uid=new_uid(), aggregate=aggregate, subject=subject_uid, field=field, value=stored,
                   hlc=hlc or next_hlc(self.latest_hlc(), _ms(now)), device=device or self.device,
                   base_uid=base_uid, author_id=author_id, child_id=child_id, reason=reason,
-                  created_at=to_text(now))
-        self.db.insert("events", {
-            "uid": e.uid, "aggregate": aggregate, "subject": subject, "field": field, "child_id": child_id,
-            "value": json.dumps(value, ensure_ascii=False, sort_keys=True), "base_uid": base_uid, "hlc": e.hlc,
-            "device": e.device, "author_id": author_id, "reason": reason, "created_at": e.created_at})
-        self.apply(aggregate, subject, field)
+                  created_at=to_text(now), child_uid=identity.uid_of(self.db, "children", child_id))
+        self._insert(e, local)
+        self.apply(aggregate, subject_uid, field)
         return e
 
-    def apply(self, aggregate: str, subject: str, field: str) -> None:
-        """Writes the fold of the field's events into its cache column (if it has one)."""
+    def _insert(self, e: Event, local_subject: str) -> None:
+        self.db.insert("events", {
+            "uid": e.uid, "aggregate": e.aggregate, "subject": local_subject, "subject_uid": e.subject,
+            "field": e.field, "child_id": e.child_id, "child_uid": e.child_uid,
+            "value": json.dumps(e.value, ensure_ascii=False, sort_keys=True), "base_uid": e.base_uid, "hlc": e.hlc,
+            "device": e.device, "author_id": e.author_id, "reason": e.reason, "created_at": e.created_at})
+
+    def receive(self, row: dict[str, Any]) -> Event:
+        """Stores an event made elsewhere (an import, later a pull), given with global names only: `subject_uid`,
+        `child_uid`, the author's user name as `author`, the value with global references. Its subject and child
+        must be here; the fold then decides what is current, the same as on the laptop that made it."""
+        local = self.local_subject(row["aggregate"], row["subject_uid"])
+        if local is None:
+            raise LookupError(f"{row['aggregate']} {row['subject_uid']} is not here")
+        child_id = identity.id_of(self.db, "children", row["child_uid"]) if row.get("child_uid") else None
+        if row.get("child_uid") and child_id is None:
+            raise LookupError(f"child {row['child_uid']} is not here")
+        author_id = self._ref("users", row.get("author"), to_global=False) if row.get("author") else None
+        e = Event(uid=row["uid"], aggregate=row["aggregate"], subject=row["subject_uid"], field=row["field"],
+                  value=row["value"], hlc=row["hlc"], device=row["device"], base_uid=row.get("base_uid"),
+                  author_id=author_id, child_id=child_id, reason=row.get("reason") or "",
+                  created_at=row["created_at"], child_uid=row.get("child_uid"))
+        self._insert(e, local)
+        self.apply(e.aggregate, e.subject, e.field)
+        return e
+
+    def global_rows(self) -> Iterator[dict[str, Any]]:
+        """Every event as the export writes it: global names only, in the order of the events' clock."""
+        cursor = self.db.execute(
+            "SELECT e.uid, e.aggregate, e.subject_uid, e.field, e.child_uid, e.value, e.base_uid, e.hlc, e.device, "
+            "u.username AS author, e.reason, e.created_at FROM events e LEFT JOIN users u ON u.id = e.author_id "
+            "ORDER BY e.id")
+        names = ["uid", "aggregate", "subject_uid", "field", "child_uid", "value", "base_uid", "hlc", "device",
+                 "author", "reason", "created_at"]
+        while batch := cursor.fetchmany(transfer_rows.PAGE_ROWS):  # the export's page: memory stays flat
+            for r in batch:
+                row = dict(zip(names, r, strict=True))
+                row["value"] = json.loads(row["value"])
+                yield row
+
+    def apply(self, aggregate: str, subject_uid: str, field: str) -> None:
+        """Writes the fold of the field's events into its cache column (if it has one), with local references."""
         writer = _CACHE.get((aggregate, field)) or _CACHE.get((aggregate, "*"))
         if writer is None:
             return
-        current = head(self.field_events(aggregate, subject, field))
-        if current is not None:
-            writer(self.db, subject, field, current.value)
+        current = head(self.field_events_of(aggregate, subject_uid, field))
+        local = self.local_subject(aggregate, subject_uid)
+        if current is not None and local is not None:
+            writer(self.db, local, field, self.convert_value(aggregate, field, current.value, to_global=False))
 
 
 # -- the cache columns, each written only from the fold of its field ------------------------------------------

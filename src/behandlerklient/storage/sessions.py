@@ -115,6 +115,9 @@ class JournalRepository:
         r = self.db.query_one("SELECT * FROM journal_entries WHERE id = ?", (entry_id,))
         return _entry(r) if r else None
 
+    def uid_of(self, entry_id: int) -> str:
+        return str(self.db.scalar("SELECT uid FROM journal_entries WHERE id = ?", (entry_id,)))
+
     def is_corrected(self, entry_id: int) -> bool:
         """Whether a later entry supersedes this one."""
         return bool(self.db.scalar("SELECT 1 FROM journal_entries WHERE supersedes_id = ?", (entry_id,)))

@@ -249,6 +249,19 @@ class PathwayActions(QObject):
         dlg.finished.connect(lambda _r: self.w.refresh_queue())
         self.w.show_dialog(dlg)
 
+    def open_conflict(self, key: str) -> None:
+        from behandlerklient.services import conflicts
+        from behandlerklient.ui.dialogs.conflict_dialog import ConflictDialog
+
+        try:
+            conflict = conflicts.find(ws=self.ws, key=key)
+        except KnownError as exc:
+            report(self.w, exc)
+            return
+        dlg = ConflictDialog(ws=self.ws, conflict=conflict, host=self.w, parent=self.w)
+        dlg.finished.connect(lambda _r: self.w.refresh_queue())
+        self.w.show_dialog(dlg)
+
     def follow_up(self) -> None:
         child = self._child()
         if child is None:
@@ -409,6 +422,10 @@ class PathwayActions(QObject):
         self.w.show_dialog(ReportDialog(ws=self.ws, today=self.w.today(), parent=self.w))
 
     def open_task(self, task) -> None:  # noqa: ANN001 - work_queue.Task
+        if task.kind == "conflict":
+            self.w.select_child(task.child_id)
+            self.open_conflict(task.key)
+            return
         if task.kind == "review":
             self.open_review(task.record_id)
             return

@@ -92,7 +92,12 @@ class JournalTab(QWidget):
             if line.unproven:
                 head += " · <i>" + self.tr("imported without proof of signature") + "</i>"
             body = html.escape(e.body).replace("\n", "<br>")
-            if line.superseded:
+            if line.set_aside:
+                head = f"<s>{head}</s>"
+                body = f"<s style='color:#777'>{body}</s><br><i>" + self.tr(
+                    "Set aside: another correction of the same entry, made on another device at the same time, was "
+                    "chosen when the conflict was resolved. Kept, not current.") + "</i>"
+            elif line.superseded:
                 c = line.corrected_by
                 head = f"<s>{head}</s>"
                 body = f"<s style='color:#777'>{body}</s><br><i>" + fill(
@@ -100,10 +105,11 @@ class JournalTab(QWidget):
                     f"{c.written_at.astimezone():%d.%m.%Y %H:%M}") + "</i>"
             blocks.append(f"<a name='e{e.id}'></a><p>{head}<br>{body}</p>")
             item = QListWidgetItem(("✎ " if e.kind == "correction" else "") + f"{when}  {e.title}"
-                                   + (self.tr("  (corrected)") if line.superseded else ""))
+                                   + (self.tr("  (corrected)") if line.superseded else "")
+                                   + (self.tr("  (set aside)") if line.set_aside else ""))
             item.setData(ENTRY_ROLE, e.id)
             font = item.font()
-            font.setStrikeOut(line.superseded)
+            font.setStrikeOut(line.superseded or line.set_aside)
             item.setFont(font)
             self.list.addItem(item)
         self.text.setHtml("<hr>".join(blocks) or self.tr("<i>No journal entries yet.</i>"))
