@@ -1,0 +1,117 @@
+"""Pull (sync.md, protocol steps 3 and 4): grants first (a newly granted child's history, a new supervisee's earlier
+work), then bk.pull pages from the cursor. Each page is applied in ONE local transaction together with the new
+cursor, so a laptop killed mid-page resumes from the last whole page: no gap, no duplicate."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from behandlerklient.core import sync_envelope
+from behandlerklient.services import audit
+from behandlerklient.services.sync.apply import Applier, Received, Staff
+from behandlerklient.storage.clock import to_text
+from behandlerklient.storage.sync_state import SyncRepository
+
+PAGE = 5000
+COLUMNS = ("seq, uid::text, kind, child_uid::text, author, device::text, signed_at, schema_version, payload, "
+           "content_hash, signature")
+
+
+@dataclass
+class PullResult:
+    received: int = 0      # records inserted here
+    known: int = 0         # already here (a page fetched twice, a history overlapping the pull)
+    quarantined: int = 0   # refused here, kept in sync_quarantine
+    orphans: int = 0       # waiting for their parent
+    pages: int = 0
+    revoked: list[str] = field(default_factory=list)  # child uids whose access ended
+
+
+def staff_of(conn: Any) -> dict[str, Staff]:
+    rows = conn.execute("SELECT username, role, full_name, signing_pubkey FROM bk.staff").fetchall()
+    return {r[0]: Staff(r[0], r[1], r[2] or r[0], bytes(r[3])) for r in rows if r[3] is not None}
+
+
+def received_of(row: Any) -> Received:
+    seq, uid, kind, child, author, device, signed_at, version, payload, digest, signature = row
+    return Received(seq=int(seq), uid=uid, kind=kind, child_uid=child, author=author, device=device,
+                    signed_at=sync_envelope.format_time(signed_at), schema_version=int(version), payload=payload,
+                    content_hash=bytes(digest).hex(), signature=base64.b64encode(bytes(signature)).decode("ascii"))
+
+
+class Puller:
+    def __init__(self, ws: Any, conn: Any, *, device: str, page_hook: Callable[[int], None] | None = None) -> None:
+        self.ws, self.conn, self.device = ws, conn, device
+        self.repo = SyncRepository(ws.db)
+        self.staff = staff_of(conn)
+        self.result = PullResult()
+        self.page_hook = page_hook  # tests: called inside each page's transaction, before it commits
+
+    def apply_page(self, rows: list[Any], **cursor: int) -> None:
+        db, now = self.ws.db, self.ws.clock()
+        at = to_text(now)
+        with db.transaction():
+            applier = Applier(db, staff=self.staff, device=self.device, catalogue=self.ws.catalogue, at=at)
+            for row in rows:
+                applier.record(received_of(row))
+            applier.retry_orphans()
+            audit.record_many(db, user_id=self.ws.user.id, action="sync", now=now, entries=applier.applied)
+            self.repo.set_state(last_pull_at=at, **cursor)
+            if self.page_hook is not None:
+                self.page_hook(int(rows[-1][0]) if rows else 0)
+        c = applier.counts
+        self.result.received += c["applied"]
+        self.result.known += c["known"]
+        self.result.quarantined += c["quarantined"]
+        self.result.orphans = int(db.scalar("SELECT count(*) FROM sync_orphans"))
+        self.result.pages += 1
+
+    def _history(self, sql: str, subject: str) -> None:
+        cursor = 0
+        while rows := self.conn.execute(f"SELECT {COLUMNS} FROM {sql}", (subject, cursor, PAGE, self.device)).fetchall():
+            self.apply_page(rows)
+            cursor = int(rows[-1][0])
+
+    def grants(self) -> None:
+        state = self.repo.state()
+        cursor = int(state["grants_cursor"])
+        # A laptop that has never pulled gets everything it may read from bk.pull itself: no history needed.
+        fresh = int(state["pull_cursor"]) == 0
+        events = self.conn.execute("SELECT event_seq, what, child_uid::text, therapist, revoked_at "
+                                   "FROM bk.grants(%s)", (cursor,)).fetchall()
+        for event_seq, what, child, therapist, revoked_at in events:
+            if fresh and revoked_at is None:
+                pass
+            elif what == "access" and child and revoked_at is None:
+                self._history("bk.child_history(%s::uuid, %s, %s, %s::uuid)", child)
+            elif what == "supervision" and revoked_at is None:
+                self._history("bk.supervisee_history(%s, %s, %s, %s::uuid)", therapist)
+            elif what == "access" and child:
+                self.result.revoked.append(child)
+                self._log_revocation(child)
+            with self.ws.db.transaction():
+                self.repo.set_state(grants_cursor=int(event_seq))
+
+    def _log_revocation(self, child_uid: str) -> None:
+        # The purge of other authors' records of the child is not built yet (their signed rows are frozen here):
+        # the revocation is logged so a person sees it.
+        db = self.ws.db
+        local = db.scalar("SELECT id FROM children WHERE uid = ?", (child_uid,))
+        with db.transaction():
+            audit.record(db, user_id=self.ws.user.id, action="sync", now=self.ws.clock(), child_id=local,
+                         obj=f"children:{local}" if local else "", detail="access revoked on the server")
+
+    def pages(self) -> None:
+        cursor = int(self.repo.state()["pull_cursor"])
+        while rows := self.conn.execute(f"SELECT {COLUMNS} FROM bk.pull(%s, %s, %s::uuid)",
+                                        (cursor, PAGE, self.device)).fetchall():
+            cursor = int(rows[-1][0])
+            self.apply_page(rows, pull_cursor=cursor)
+
+    def run(self) -> PullResult:
+        self.grants()
+        self.pages()
+        return self.result

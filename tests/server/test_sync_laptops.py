@@ -1,0 +1,143 @@
+"""The laptop's sync against the real server (issue 14, laptop side): two laptop databases, push, pull, verify."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from behandlerklient.services import integrity
+from behandlerklient.services import sync as syncing
+from tests.server.laptops import laptop, new_cpr, new_name, signed_session
+
+
+@pytest.fixture
+def team(server, tmp_path):  # noqa: ANN001, ANN201
+    """A therapist's and her supervisor's laptops, enrolled; the server pairs them."""
+    from behandlerklient.server import admin
+
+    therapist, supervisor = new_name("t"), new_name("s")
+    a = laptop(server, tmp_path / "a", therapist, "therapist")
+    b = laptop(server, tmp_path / "b", supervisor, "supervisor")
+    with server.admin() as conn:
+        admin.supervision_add(conn, supervisor=supervisor, therapist=therapist)
+    yield a, b
+    a.close()
+    b.close()
+
+
+def _server_count(server, uid: str) -> int:  # noqa: ANN001
+    with server.admin() as conn:
+        return conn.execute("SELECT count(*) FROM bk.record WHERE uid = %s::uuid", (uid,)).fetchone()[0]
+
+
+def test_a_session_signed_offline_reaches_the_supervisor_and_both_verify_clean(server, team) -> None:
+    a, b = team
+    child, course, session_id = signed_session(a, new_cpr())
+    first = syncing.sync(ws=a)
+    assert first.push.sent > 0 and first.push.quarantined == 0 and first.push.conflicts == 0, first.summary()
+    assert syncing.status(ws=a).waiting == 0
+    got = syncing.sync(ws=b)
+    assert got.pull.received > 0 and got.pull.quarantined == 0, got.summary()
+    uids = {t: a.db.scalar(f"SELECT uid FROM {t} WHERE id = ?", (i,))
+            for t, i in (("children", child.id), ("courses", course.id), ("sessions", session_id))}
+    for table, uid in uids.items():
+        assert b.db.scalar(f"SELECT count(*) FROM {table} WHERE uid = ?", (uid,)) == 1, table
+    assert b.db.scalar("SELECT state FROM sessions WHERE uid = ?", (uids["sessions"],)) == "signed"
+    # The supervisor sees no clinical text (the server's policy is off): no journal entry came.
+    assert b.db.scalar("SELECT count(*) FROM journal_entries WHERE child_id = (SELECT id FROM children "
+                       "WHERE uid = ?)", (uids["children"],)) == 0
+    for ws in (a, b):
+        problems = [c for c in integrity.verify(ws=ws) if not c.ok]
+        assert not problems, [(c.name, c.detail) for c in problems]
+    again = syncing.sync(ws=b)  # nothing new: nothing applied twice
+    assert again.pull.received == 0 and again.push.sent == 0
+
+
+def test_a_push_repeated_after_a_lost_reply_gives_duplicate_and_no_second_row(server, team) -> None:
+    a, _b = team
+    signed_session(a, new_cpr())
+
+    class LostReply(Exception):
+        pass
+
+    def lose() -> None:
+        raise LostReply
+
+    with pytest.raises(LostReply):
+        syncing.sync(ws=a, after_push_commit=lose)
+    waiting = syncing.status(ws=a).waiting
+    assert waiting > 0  # the server committed, the laptop never heard: nothing is marked
+    retried = syncing.sync(ws=a)
+    assert retried.push.duplicates == waiting and retried.push.sent == 0, retried.summary()
+    for row in a.db.query("SELECT uid FROM sync_outbox"):
+        assert _server_count(server, row["uid"]) == 1
+
+
+def test_a_record_with_a_wrong_signature_in_a_pulled_page_is_quarantined_not_dropped(server, team) -> None:
+    a, b = team
+    signed_session(a, new_cpr())
+    syncing.sync(ws=a)
+    from behandlerklient.services.sync import pull
+
+    real = pull.received_of
+
+    def tamper(row):  # noqa: ANN001, ANN202 - the server path altered: one session's payload changed in transit
+        rec = real(row)
+        if rec.kind == "sessions":
+            rec.payload = {**rec.payload, "agenda": "ændret undervejs"}
+        return rec
+
+    pull.received_of = tamper
+    try:
+        got = syncing.sync(ws=b)
+    finally:
+        pull.received_of = real
+    assert got.pull.quarantined == 1
+    kept = b.db.query_one("SELECT * FROM sync_quarantine")
+    assert kept["reason"] == "bad_content_hash" and kept["kind"] == "sessions"
+    assert json.loads(kept["item"])["payload"]["agenda"] == "ændret undervejs"
+    assert b.db.scalar("SELECT count(*) FROM sessions WHERE uid = ?", (kept["uid"],)) == 0
+    assert syncing.status(ws=b).quarantined == 1
+
+
+def test_another_therapist_never_receives_the_child(server, team, tmp_path) -> None:
+    a, _b = team
+    child, _course, _sid = signed_session(a, new_cpr())
+    syncing.sync(ws=a)
+    other = laptop(server, tmp_path / "c", new_name("t"), "therapist")
+    try:
+        got = syncing.sync(ws=other)
+        uid = a.db.scalar("SELECT uid FROM children WHERE id = ?", (child.id,))
+        assert other.db.scalar("SELECT count(*) FROM children WHERE uid = ?", (uid,)) == 0
+        assert got.pull.received == 0
+    finally:
+        other.close()
+
+
+def test_a_page_and_its_cursor_land_together_a_failure_mid_page_resumes_without_gap(server, team) -> None:
+    a, b = team
+    signed_session(a, new_cpr())
+    syncing.sync(ws=a)
+
+    class Killed(Exception):
+        pass
+
+    def die(_seq: int) -> None:
+        raise Killed
+
+    with pytest.raises(Killed):
+        syncing.sync(ws=b, page_hook=die)
+    # Nothing of the page and not its cursor: the transaction rolled back as a whole.
+    assert b.db.scalar("SELECT pull_cursor FROM sync_state") == 0
+    assert b.db.scalar("SELECT count(*) FROM sync_received") == 0
+    got = syncing.sync(ws=b)
+    assert got.pull.received > 0 and got.pull.known == 0
+    received = [r[0] for r in b.db.query("SELECT uid FROM sync_received")]
+    assert len(received) == len(set(received))
+    with server.admin() as conn:  # what the server lets the supervisor read, as the supervisor (RLS applies)
+        conn.execute(f'SET ROLE "{b.user.username}"')
+        visible = {str(r[0]) for r in conn.execute("SELECT uid FROM bk.record").fetchall()}
+        top = conn.execute("SELECT max(seq) FROM bk.record").fetchone()[0]
+    assert set(received) == visible  # no gap, no duplicate
+    assert b.db.scalar("SELECT pull_cursor FROM sync_state") == top
