@@ -24,7 +24,7 @@ def new_name(prefix: str) -> str:
     return f"{prefix}{secrets.token_hex(3)}"
 
 
-def laptop(server: Server, folder: Path, username: str, role: str) -> Any:
+def laptop(server: Server, folder: Path, username: str, role: str, *, enroll: bool = True) -> Any:
     """A new laptop database for `username`, the same user on the server with the laptop's key, enrolled."""
     import base64
 
@@ -45,6 +45,9 @@ def laptop(server: Server, folder: Path, username: str, role: str) -> Any:
                         pubkey=base64.b64decode(key), password=password)
     tls = server.cluster.tls
     tls.issue(username)
+    ws.server_password = password  # for a test that enrolls through the CLI
+    if not enroll:
+        return ws
     syncing.enroll(ws=ws, host="127.0.0.1", port=server.cluster.port, user=username, password=password,
                    ca_pem=tls.ca_file.read_text(), cert_pem=(tls.folder / f"{username}.crt").read_text(),
                    key_pem=(tls.folder / f"{username}.key").read_text())

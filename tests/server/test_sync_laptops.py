@@ -141,3 +141,38 @@ def test_a_page_and_its_cursor_land_together_a_failure_mid_page_resumes_without_
         top = conn.execute("SELECT max(seq) FROM bk.record").fetchone()[0]
     assert set(received) == visible  # no gap, no duplicate
     assert b.db.scalar("SELECT pull_cursor FROM sync_state") == top
+
+
+def test_the_cli_enrolls_with_the_credentials_inside_the_database_and_syncs(server, tmp_path, monkeypatch,
+                                                                              capsys) -> None:
+    from behandlerklient import cli
+    from tests.server.laptops import PASSPHRASE
+
+    name = new_name("t")
+    ws = laptop(server, tmp_path / "cli", name, "therapist", enroll=False)
+    signed_session(ws, new_cpr())
+    path, password = ws.path, ws.server_password
+    ws.close()
+    tls = server.cluster.tls
+    monkeypatch.setenv("BEHANDLERKLIENT_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("BEHANDLERKLIENT_SERVER_PASSWORD", password)
+    assert cli.main(["sync", "--db", str(path)]) == 5  # not enrolled yet: refused by a rule, in Danish
+    assert "tilmeldt" in capsys.readouterr().err
+    code = cli.main(["sync", "enroll", "--db", str(path), "--server", f"127.0.0.1:{server.cluster.port}",
+                     "--user", name, "--ca", str(tls.ca_file), "--cert", str(tls.folder / f"{name}.crt"),
+                     "--key", str(tls.folder / f"{name}.key")])
+    assert code == 0, capsys.readouterr().err
+    capsys.readouterr()
+    # Nothing of the credentials outside the encrypted database: no settings file beside it holds them.
+    for file in path.parent.iterdir():
+        if file.is_file():
+            assert password.encode() not in file.read_bytes(), file.name
+    assert cli.main(["sync", "--db", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "sendt" in out and "dubletter" in out and "modtaget" in out and "karantæne" in out and "konflikter" in out
+    monkeypatch.setenv("BEHANDLERKLIENT_SERVER_PASSWORD", "forkert")
+    assert cli.main(["sync", "enroll", "--db", str(path), "--server", f"127.0.0.1:{server.cluster.port}",
+                     "--user", name, "--ca", str(tls.ca_file), "--cert", str(tls.folder / f"{name}.crt"),
+                     "--key", str(tls.folder / f"{name}.key")]) == 0
+    assert cli.main(["sync", "--db", str(path)]) == 1  # a wrong server password: refused, said in Danish
+    assert "Kunne ikke forbinde" in capsys.readouterr().err

@@ -13,15 +13,12 @@ from __future__ import annotations
 
 import base64
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from behandlerklient.core import sync_envelope
 from behandlerklient.storage import users
 from behandlerklient.storage.database import Database
 from behandlerklient.storage.outbox import OutboxRepository
-
-if TYPE_CHECKING:
-    from behandlerklient.services.seal import Signer
 
 SCHEMA_VERSION = 1  # of the envelope's payload (bk.schema_version on the server lists what it accepts)
 
@@ -38,6 +35,10 @@ def wire_time(at: str) -> str:
     """A local timestamp (ISO text) as the envelope writes signed_at."""
     moment = datetime.fromisoformat(at.replace("Z", "+00:00"))
     return sync_envelope.format_time(moment)
+
+
+# A signer is services.seal.Signer (user_id, key_id, private); typed loosely here so seal and outbox import one way.
+Signer = Any
 
 
 def write(db: Database, signer: Signer, kind: str, row: Any, at: str) -> None:
@@ -71,7 +72,7 @@ def flush_shared(db: Database, *, at: str, signers: dict[int, Signer]) -> None:
         return
     acting = _acting(db, signers)
     for kind, record_id in pending:
-        row = db.query_one(f"SELECT * FROM {kind} WHERE id = ?", (record_id,))
+        row = outbox.row(kind, record_id)
         if row is None:  # inserted and removed in one transaction
             outbox.done_shared(kind, record_id)
             continue

@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from behandlerklient.storage.database import Database
 from behandlerklient.storage.outbox import OutboxRepository
+from behandlerklient.storage.sync_state import SyncRepository
 
 
 @dataclass
@@ -27,10 +28,11 @@ class ReceivedReport:
 
 def check(db: Database) -> ReceivedReport:
     report = ReceivedReport()
-    if not db.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sync_received'"):
+    repo = SyncRepository(db)
+    if not repo.has_table():
         return report
     outbox = OutboxRepository(db)
-    for r in db.query("SELECT * FROM sync_received ORDER BY id"):
+    for r in repo.all_received():
         name = f"modtaget {r['kind']} (id {r['record_id']})"
         report.keys.add((r["kind"], r["record_id"]))
         body = r["envelope"].encode("utf-8")

@@ -20,8 +20,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from behandlerklient.core import canonical
 from behandlerklient.core.models import User
-from behandlerklient.services import outbox
 from behandlerklient.security import keyfile as kf
+from behandlerklient.services import outbox
 from behandlerklient.storage.clock import now_utc, to_text
 from behandlerklient.storage.database import Database
 from behandlerklient.storage.outbox import OutboxRepository

@@ -53,10 +53,14 @@ class OutboxRepository:
         """Unsigned shared rows inserted and not yet in the outbox (schema 17's work list)."""
         if not self._has_work_list():
             return []
-        return [(r[0], r[1]) for r in self.db.query("SELECT kind, record_id FROM sync_pending ORDER BY kind, record_id")]
+        rows = self.db.query("SELECT kind, record_id FROM sync_pending ORDER BY kind, record_id")
+        return [(r[0], r[1]) for r in rows]
 
     def done_shared(self, kind: str, record_id: int) -> None:
         self.db.execute("DELETE FROM sync_pending WHERE kind = ? AND record_id = ?", (kind, record_id))
+
+    def row(self, kind: str, record_id: int) -> Any:
+        return self.db.query_one(f"SELECT * FROM {kind} WHERE id = ?", (record_id,))
 
     def all(self) -> list[Any]:
         return self.db.query("SELECT * FROM sync_outbox ORDER BY id")

@@ -92,5 +92,21 @@ class SyncRepository:
         """An author known from the server, new here: a user without any key (cannot unlock this laptop)."""
         return self.db.insert("users", {"username": username, "full_name": full_name, "role": role, "created_at": at})
 
+    def user_ids(self) -> set[int]:
+        return {r[0] for r in self.db.query("SELECT id FROM users")}
+
+    def insert_alone(self, table: str, values: dict[str, Any]) -> int:
+        """Insert one received row under a savepoint: a row the schema refuses leaves the page's transaction intact
+        (the IntegrityError goes to the caller, who quarantines the record)."""
+        self.db.execute("SAVEPOINT sync_record")
+        try:
+            new_id = self.db.insert(table, values)
+        except Exception:
+            self.db.execute("ROLLBACK TO sync_record")
+            self.db.execute("RELEASE sync_record")
+            raise
+        self.db.execute("RELEASE sync_record")
+        return new_id
+
     def has_table(self) -> bool:
         return bool(self.db.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sync_state'"))

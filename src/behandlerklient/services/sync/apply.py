@@ -105,7 +105,7 @@ class Applier:
     def __init__(self, db: Database, *, staff: dict[str, Staff], device: str, catalogue: Catalogue, at: str) -> None:
         self.db, self.staff, self.device, self.catalogue, self.at = db, staff, device, catalogue, at
         self.repo = SyncRepository(db)
-        self.user_ids = {r[0] for r in db.query("SELECT id FROM users")}
+        self.user_ids = self.repo.user_ids()
         self.applied: list[tuple[int | None, str, str]] = []  # (child id, kind:id, detail) for the audit
         self.counts = {"applied": 0, "known": 0, "own": 0, "orphans": 0, "quarantined": 0}
 
@@ -192,16 +192,11 @@ class Applier:
         return new
 
     def _insert(self, table: str, values: dict[str, Any]) -> int:
-        self.db.execute("SAVEPOINT sync_record")
         try:
-            new_id = self.db.insert(table, values)
+            return self.repo.insert_alone(table, values)
         except IntegrityError as exc:
-            self.db.execute("ROLLBACK TO sync_record")
-            self.db.execute("RELEASE sync_record")
             text = str(exc)
             raise Refused("duplicate_cpr" if "cpr" in text else f"refused_here: {text.split(':')[0]}") from None
-        self.db.execute("RELEASE sync_record")
-        return new_id
 
     def retry_orphans(self) -> None:
         """Orphans whose parent came meanwhile, until a pass applies none (an orphan may wait for another)."""

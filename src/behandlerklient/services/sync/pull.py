@@ -12,12 +12,12 @@ from typing import Any
 from behandlerklient.core import sync_envelope
 from behandlerklient.services import audit
 from behandlerklient.services.sync.apply import Applier, Received, Staff
+from behandlerklient.storage import identity
 from behandlerklient.storage.clock import to_text
+from behandlerklient.storage.sync_server import ServerCalls
 from behandlerklient.storage.sync_state import SyncRepository
 
 PAGE = 5000
-COLUMNS = ("seq, uid::text, kind, child_uid::text, author, device::text, signed_at, schema_version, payload, "
-           "content_hash, signature")
 
 
 @dataclass
@@ -30,8 +30,8 @@ class PullResult:
     revoked: list[str] = field(default_factory=list)  # child uids whose access ended
 
 
-def staff_of(conn: Any) -> dict[str, Staff]:
-    rows = conn.execute("SELECT username, role, full_name, signing_pubkey FROM bk.staff").fetchall()
+def staff_of(server: ServerCalls) -> dict[str, Staff]:
+    rows = server.staff()
     return {r[0]: Staff(r[0], r[1], r[2] or r[0], bytes(r[3])) for r in rows if r[3] is not None}
 
 
@@ -44,9 +44,9 @@ def received_of(row: Any) -> Received:
 
 class Puller:
     def __init__(self, ws: Any, conn: Any, *, device: str, page_hook: Callable[[int], None] | None = None) -> None:
-        self.ws, self.conn, self.device = ws, conn, device
+        self.ws, self.server, self.device = ws, ServerCalls(conn), device
         self.repo = SyncRepository(ws.db)
-        self.staff = staff_of(conn)
+        self.staff = staff_of(self.server)
         self.result = PullResult()
         self.page_hook = page_hook  # tests: called inside each page's transaction, before it commits
 
@@ -66,12 +66,12 @@ class Puller:
         self.result.received += c["applied"]
         self.result.known += c["known"]
         self.result.quarantined += c["quarantined"]
-        self.result.orphans = int(db.scalar("SELECT count(*) FROM sync_orphans"))
+        self.result.orphans = self.repo.counts(None)["orphans"]
         self.result.pages += 1
 
-    def _history(self, sql: str, subject: str) -> None:
+    def _history(self, fetch: Callable[[str, int, int, str], list[Any]], subject: str) -> None:
         cursor = 0
-        while rows := self.conn.execute(f"SELECT {COLUMNS} FROM {sql}", (subject, cursor, PAGE, self.device)).fetchall():
+        while rows := fetch(subject, cursor, PAGE, self.device):
             self.apply_page(rows)
             cursor = int(rows[-1][0])
 
@@ -80,15 +80,14 @@ class Puller:
         cursor = int(state["grants_cursor"])
         # A laptop that has never pulled gets everything it may read from bk.pull itself: no history needed.
         fresh = int(state["pull_cursor"]) == 0
-        events = self.conn.execute("SELECT event_seq, what, child_uid::text, therapist, revoked_at "
-                                   "FROM bk.grants(%s)", (cursor,)).fetchall()
+        events = self.server.grants(cursor)
         for event_seq, what, child, therapist, revoked_at in events:
             if fresh and revoked_at is None:
                 pass
             elif what == "access" and child and revoked_at is None:
-                self._history("bk.child_history(%s::uuid, %s, %s, %s::uuid)", child)
+                self._history(self.server.child_history, child)
             elif what == "supervision" and revoked_at is None:
-                self._history("bk.supervisee_history(%s, %s, %s, %s::uuid)", therapist)
+                self._history(self.server.supervisee_history, therapist)
             elif what == "access" and child:
                 self.result.revoked.append(child)
                 self._log_revocation(child)
@@ -99,15 +98,14 @@ class Puller:
         # The purge of other authors' records of the child is not built yet (their signed rows are frozen here):
         # the revocation is logged so a person sees it.
         db = self.ws.db
-        local = db.scalar("SELECT id FROM children WHERE uid = ?", (child_uid,))
+        local = identity.id_of(db, "children", child_uid)
         with db.transaction():
             audit.record(db, user_id=self.ws.user.id, action="sync", now=self.ws.clock(), child_id=local,
                          obj=f"children:{local}" if local else "", detail="access revoked on the server")
 
     def pages(self) -> None:
         cursor = int(self.repo.state()["pull_cursor"])
-        while rows := self.conn.execute(f"SELECT {COLUMNS} FROM bk.pull(%s, %s, %s::uuid)",
-                                        (cursor, PAGE, self.device)).fetchall():
+        while rows := self.server.pull(cursor, PAGE, self.device):
             cursor = int(rows[-1][0])
             self.apply_page(rows, pull_cursor=cursor)
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from behandlerklient.storage.clock import to_text
+from behandlerklient.storage.sync_server import ServerCalls
 from behandlerklient.storage.sync_state import SyncRepository
 
 BATCH = 2000
@@ -33,13 +34,12 @@ def item_of(row: Any) -> dict[str, Any]:
     return {**data, "content_hash": row["content_hash"], "signature": row["signature"]}
 
 
-def _register(conn: Any, rows: list[Any], result: PushResult) -> None:
+def _register(server: ServerCalls, rows: list[Any], result: PushResult) -> None:
     for row in rows:
         if row["kind"] != "children":
             continue
         data = json.loads(row["envelope"])
-        status = conn.execute("SELECT status FROM bk.register_child(%s, %s::uuid, %s::timestamptz)",
-                              (data["payload"].get("cpr"), row["uid"], data["signed_at"])).fetchone()[0]
+        status = server.register_child(data["payload"].get("cpr"), row["uid"], data["signed_at"])
         if status == "duplicate_cpr":
             result.cpr_known += 1
 
@@ -48,11 +48,10 @@ def push(ws: Any, conn: Any, *, username: str, after_commit: Callable[[], None] 
     """`after_commit` (tests) runs after the server's COMMIT and before the answers are stored here."""
     repo = SyncRepository(ws.db)
     result = PushResult()
+    server = ServerCalls(conn)
     while rows := repo.unacked(username, BATCH):
-        _register(conn, rows, result)
-        with conn.transaction():
-            answers = conn.execute("SELECT uid::text, status FROM bk.push(%s::jsonb)",
-                                   (json.dumps([item_of(r) for r in rows], ensure_ascii=False),)).fetchall()
+        _register(server, rows, result)
+        answers = server.push([item_of(r) for r in rows])
         if after_commit is not None:
             after_commit()
         by_uid = {r["uid"]: r["id"] for r in rows}
