@@ -108,6 +108,7 @@ class Applier:
         self.user_ids = self.repo.user_ids()
         self.applied: list[tuple[int | None, str, str]] = []  # (child id, kind:id, detail) for the audit
         self.counts = {"applied": 0, "known": 0, "own": 0, "orphans": 0, "quarantined": 0}
+        self.types: dict[str, dict[str, str]] = {}  # each table's columns, read once per page
 
     def record(self, rec: Received) -> str:
         """applied | known | own | orphan | quarantined"""
@@ -146,7 +147,9 @@ class Applier:
 
     def _resolve(self, rec: Received) -> dict[str, Any]:
         table, payload = rec.kind, rec.payload
-        types = {c: t for c, t in transfer_rows.column_types(self.db, table).items() if c != "id"}
+        if table not in self.types:
+            self.types[table] = {c: t for c, t in transfer_rows.column_types(self.db, table).items() if c != "id"}
+        types = self.types[table]
         if set(payload) != set(types):
             raise Refused("schema_mismatch")
         if payload.get("uid") != rec.uid:
