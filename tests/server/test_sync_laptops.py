@@ -176,3 +176,34 @@ def test_the_cli_enrolls_with_the_credentials_inside_the_database_and_syncs(serv
                      "--key", str(tls.folder / f"{name}.key")]) == 0
     assert cli.main(["sync", "--db", str(path)]) == 1  # a wrong server password: refused, said in Danish
     assert "Kunne ikke forbinde" in capsys.readouterr().err
+
+
+def test_a_revoked_access_removes_other_authors_records_of_the_child_logged(server, team, tmp_path) -> None:
+    from behandlerklient.server import admin
+
+    a, _b = team
+    child, _course, _sid = signed_session(a, new_cpr())
+    syncing.sync(ws=a)
+    uid = a.db.scalar("SELECT uid FROM children WHERE id = ?", (child.id,))
+    co = laptop(server, tmp_path / "co", new_name("t"), "therapist")
+    try:
+        with server.admin() as conn:
+            admin.caseload_grant(conn, child=uid, username=co.user.username, basis="shared")
+        got = syncing.sync(ws=co)
+        here = co.db.scalar("SELECT id FROM children WHERE uid = ?", (uid,))
+        assert got.pull.received > 0 and co.db.scalar("SELECT count(*) FROM journal_entries WHERE child_id = ?",
+                                                      (here,)) > 0
+        with server.admin() as conn:
+            admin.caseload_revoke(conn, child=uid, username=co.user.username)
+        gone = syncing.sync(ws=co)
+        assert gone.pull.revoked == [uid] and gone.pull.purged > 0
+        for table in ("journal_entries", "sessions", "courses", "consents", "guardians"):
+            assert co.db.scalar(f"SELECT count(*) FROM {table}") == 0, table
+        assert co.db.scalar("SELECT count(*) FROM sync_received WHERE child_uid = ? AND kind <> 'children'",
+                            (uid,)) == 0
+        logged = co.db.scalar("SELECT detail FROM audit_log WHERE action = 'sync' AND detail LIKE 'access revoked%'")
+        assert logged and "records of other authors removed" in logged
+        problems = [c for c in integrity.verify(ws=co) if not c.ok]
+        assert not problems, [(c.name, c.detail) for c in problems]
+    finally:
+        co.close()

@@ -73,11 +73,12 @@ class SyncRepository:
     def drop_orphan(self, uid: str) -> None:
         self.db.execute("DELETE FROM sync_orphans WHERE uid = ?", (uid,))
 
-    def received(self, *, kind: str, record_id: int, uid: str, seq: int, author: str, envelope: str,
-                 content_hash: str, signature: str, public_key: str) -> None:
-        self.db.execute("INSERT INTO sync_received (kind, record_id, uid, seq, author, envelope, content_hash, "
-                        "signature, public_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (kind, record_id, uid, seq, author, envelope, content_hash, signature, public_key))
+    def received(self, *, kind: str, record_id: int, uid: str, child_uid: str | None, seq: int, author: str,
+                 envelope: str, content_hash: str, signature: str, public_key: str) -> None:
+        self.db.execute("INSERT INTO sync_received (kind, record_id, uid, child_uid, seq, author, envelope, "
+                        "content_hash, signature, public_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (kind, record_id, uid, child_uid, seq, author, envelope, content_hash, signature,
+                         public_key))
         # Not this device's to sign or to send: off both work lists.
         self.db.execute("DELETE FROM signatures_pending WHERE kind = ? AND record_id = ?", (kind, record_id))
         self.db.execute("DELETE FROM sync_pending WHERE kind = ? AND record_id = ?", (kind, record_id))
@@ -107,6 +108,39 @@ class SyncRepository:
             raise
         self.db.execute("RELEASE sync_record")
         return new_id
+
+    def purge_received(self, child_uid: str, order: list[str]) -> int:
+        """Removes the records other authors wrote about the child that came from the server (access revoked).
+        `order`: tables children first (identity.TABLES); rows are removed in reverse, each under a savepoint, so a
+        row still referenced here (the child itself, which the audit log names; a parent of one of this user's own
+        records) stays. The freeze triggers that refuse DELETE are lifted for this transaction only and put back
+        with their exact text (verify compares it with the migrations)."""
+        rows = self.db.query("SELECT id, kind, record_id FROM sync_received WHERE child_uid = ?", (child_uid,))
+        rank = {kind: n for n, kind in enumerate(order)}
+        rows = sorted(rows, key=lambda r: (-rank.get(r["kind"], -1), -r["record_id"]))
+        kinds = sorted({r["kind"] for r in rows})
+        triggers = [tuple(t) for kind in kinds for t in self.db.query(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? AND sql LIKE '%BEFORE DELETE%'"
+            " AND sql LIKE '%RAISE%'", (kind,))]
+        for name, _sql in triggers:
+            self.db.execute(f'DROP TRIGGER "{name}"')
+        removed = 0
+        try:
+            for r in rows:
+                self.db.execute("SAVEPOINT sync_purge")
+                try:
+                    self.db.execute(f"DELETE FROM {r['kind']} WHERE id = ?", (r["record_id"],))
+                    self.db.execute("DELETE FROM sync_received WHERE id = ?", (r["id"],))
+                except Exception:  # noqa: BLE001 - still referenced here: it stays
+                    self.db.execute("ROLLBACK TO sync_purge")
+                    self.db.execute("RELEASE sync_purge")
+                    continue
+                self.db.execute("RELEASE sync_purge")
+                removed += 1
+        finally:
+            for _name, sql in triggers:
+                self.db.execute(sql)
+        return removed
 
     def has_table(self) -> bool:
         return bool(self.db.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sync_state'"))

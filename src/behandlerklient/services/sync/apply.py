@@ -138,7 +138,8 @@ class Applier:
             self.repo.quarantine(seq=rec.seq, uid=rec.uid, kind=rec.kind, author=rec.author, reason=str(refused),
                                  item=item, at=self.at)
             return "quarantined"
-        self.repo.received(kind=rec.kind, record_id=record_id, uid=rec.uid, seq=rec.seq, author=rec.author,
+        self.repo.received(kind=rec.kind, record_id=record_id, uid=rec.uid, child_uid=rec.child_uid, seq=rec.seq,
+                           author=rec.author,
                            envelope=body.decode("utf-8"), content_hash=rec.content_hash, signature=rec.signature,
                            public_key=base64.b64encode(self.staff[rec.author].public_key).decode("ascii"))
         child = record_id if rec.kind == "children" else values.get("child_id")

@@ -28,6 +28,7 @@ class PullResult:
     orphans: int = 0       # waiting for their parent
     pages: int = 0
     revoked: list[str] = field(default_factory=list)  # child uids whose access ended
+    purged: int = 0        # other authors' records removed for a revoked access
 
 
 def staff_of(server: ServerCalls) -> dict[str, Staff]:
@@ -95,13 +96,16 @@ class Puller:
                 self.repo.set_state(grants_cursor=int(event_seq))
 
     def _log_revocation(self, child_uid: str) -> None:
-        # The purge of other authors' records of the child is not built yet (their signed rows are frozen here):
-        # the revocation is logged so a person sees it.
+        """Access ended on the server: the records other authors wrote about the child leave this laptop (this
+        user's own stay), logged. The child's own row stays while the audit log names it."""
         db = self.ws.db
-        local = identity.id_of(db, "children", child_uid)
         with db.transaction():
+            removed = self.repo.purge_received(child_uid, [t for t, _refs in identity.TABLES])
+            local = identity.id_of(db, "children", child_uid)
             audit.record(db, user_id=self.ws.user.id, action="sync", now=self.ws.clock(), child_id=local,
-                         obj=f"children:{local}" if local else "", detail="access revoked on the server")
+                         obj=f"children:{local}" if local else "",
+                         detail=f"access revoked on the server: {removed} records of other authors removed")
+        self.result.purged += removed
 
     def pages(self) -> None:
         cursor = int(self.repo.state()["pull_cursor"])

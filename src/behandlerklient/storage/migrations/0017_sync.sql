@@ -94,6 +94,7 @@ CREATE TABLE sync_received (
     kind          TEXT NOT NULL,
     record_id     INTEGER NOT NULL,
     uid           TEXT NOT NULL UNIQUE,
+    child_uid     TEXT,                     -- whose record it is: a revoked access purges by it
     seq           INTEGER NOT NULL,
     author        TEXT NOT NULL,
     envelope      TEXT NOT NULL,
@@ -102,5 +103,6 @@ CREATE TABLE sync_received (
     public_key    TEXT NOT NULL,            -- base64 raw Ed25519
     UNIQUE (kind, record_id)
 );
+CREATE INDEX sync_received_by_child ON sync_received (child_uid);
 CREATE TRIGGER sync_received_frozen BEFORE UPDATE ON sync_received
 BEGIN SELECT RAISE(ABORT, 'a received record''s proof never changes'); END;
