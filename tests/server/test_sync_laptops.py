@@ -207,3 +207,23 @@ def test_a_revoked_access_removes_other_authors_records_of_the_child_logged(serv
         assert not problems, [(c.name, c.detail) for c in problems]
     finally:
         co.close()
+
+
+def test_a_record_whose_parent_has_not_arrived_waits_as_an_orphan_and_is_applied_when_it_comes(server, team,
+                                                                                                monkeypatch) -> None:
+    from behandlerklient.core.models import GeneralPractitioner
+    from behandlerklient.services import children
+    from behandlerklient.services.sync import pull
+
+    a, b = team
+    gp = GeneralPractitioner(None, "Lægehuset Ærøskøbing", "Søren Ågård", "Vestergade 1", "5970", "Ærøskøbing", "")
+    child = children.register_child(ws=a, first_name="Åse", last_name="Ærenlund", cpr=new_cpr(), gp=gp).child
+    syncing.sync(ws=a)
+    # One record per page: the child (written before its GP in the same commit) arrives a page before the GP.
+    monkeypatch.setattr(pull, "PAGE", 1)
+    waiting: list[int] = []
+    got = syncing.sync(ws=b, page_hook=lambda _seq: waiting.append(b.db.scalar("SELECT count(*) FROM sync_orphans")))
+    assert max(waiting) >= 1 and got.pull.orphans == 0 and got.pull.quarantined == 0, (waiting, got.summary())
+    uid = a.db.scalar("SELECT uid FROM children WHERE id = ?", (child.id,))
+    gp_uid = a.db.scalar("SELECT g.uid FROM gps g JOIN children c ON c.gp_id = g.id WHERE c.id = ?", (child.id,))
+    assert b.db.scalar("SELECT g.uid FROM children c JOIN gps g ON g.id = c.gp_id WHERE c.uid = ?", (uid,)) == gp_uid
