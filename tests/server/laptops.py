@@ -66,3 +66,10 @@ def signed_session(ws: Any, cpr: str, first: str = "Noa") -> tuple[Any, Any, Any
 def new_cpr() -> str:
     """A CPR born in March 2016 that no other test registered on the shared server (7-12: Cool Kids' ages)."""
     return f"{secrets.randbelow(28) + 1:02d}0316-4{secrets.randbelow(1000):03d}"
+
+
+def quarantined(ws: Any, *authors: str) -> int:
+    """Received records of these authors refused here. (The server is shared by the whole test session: records
+    other tests pushed, such as GPs with test payloads, are readable by every user and rightly refused here.)"""
+    marks = ", ".join("?" for _ in authors)
+    return int(ws.db.scalar(f"SELECT count(*) FROM sync_quarantine WHERE author IN ({marks})", authors))

@@ -8,7 +8,7 @@ import pytest
 
 from behandlerklient.services import integrity
 from behandlerklient.services import sync as syncing
-from tests.server.laptops import laptop, new_cpr, new_name, signed_session
+from tests.server.laptops import laptop, new_cpr, new_name, quarantined, signed_session
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def test_a_session_signed_offline_reaches_the_supervisor_and_both_verify_clean(s
     assert first.push.sent > 0 and first.push.quarantined == 0 and first.push.conflicts == 0, first.summary()
     assert syncing.status(ws=a).waiting == 0
     got = syncing.sync(ws=b)
-    assert got.pull.received > 0 and got.pull.quarantined == 0, got.summary()
+    assert got.pull.received > 0 and quarantined(b, a.user.username) == 0, got.summary()
     uids = {t: a.db.scalar(f"SELECT uid FROM {t} WHERE id = ?", (i,))
             for t, i in (("children", child.id), ("courses", course.id), ("sessions", session_id))}
     for table, uid in uids.items():
@@ -93,12 +93,12 @@ def test_a_record_with_a_wrong_signature_in_a_pulled_page_is_quarantined_not_dro
         got = syncing.sync(ws=b)
     finally:
         pull.received_of = real
-    assert got.pull.quarantined == 1
-    kept = b.db.query_one("SELECT * FROM sync_quarantine")
+    assert quarantined(b, a.user.username) == 1
+    kept = b.db.query_one("SELECT * FROM sync_quarantine WHERE author = ?", (a.user.username,))
     assert kept["reason"] == "bad_content_hash" and kept["kind"] == "sessions"
     assert json.loads(kept["item"])["payload"]["agenda"] == "ændret undervejs"
     assert b.db.scalar("SELECT count(*) FROM sessions WHERE uid = ?", (kept["uid"],)) == 0
-    assert syncing.status(ws=b).quarantined == 1
+    assert syncing.status(ws=b).quarantined == got.pull.quarantined
 
 
 def test_another_therapist_never_receives_the_child(server, team, tmp_path) -> None:
@@ -110,7 +110,9 @@ def test_another_therapist_never_receives_the_child(server, team, tmp_path) -> N
         got = syncing.sync(ws=other)
         uid = a.db.scalar("SELECT uid FROM children WHERE id = ?", (child.id,))
         assert other.db.scalar("SELECT count(*) FROM children WHERE uid = ?", (uid,)) == 0
-        assert got.pull.received == 0
+        mine = a.user.username
+        assert other.db.scalar("SELECT count(*) FROM sync_received WHERE author = ?", (mine,)) == 0
+        assert quarantined(other, mine) == 0 and got.pull.orphans == 0
     finally:
         other.close()
 
@@ -135,11 +137,12 @@ def test_a_page_and_its_cursor_land_together_a_failure_mid_page_resumes_without_
     assert got.pull.received > 0 and got.pull.known == 0
     received = [r[0] for r in b.db.query("SELECT uid FROM sync_received")]
     assert len(received) == len(set(received))
+    refused = {r[0] for r in b.db.query("SELECT uid FROM sync_quarantine")}
     with server.admin() as conn:  # what the server lets the supervisor read, as the supervisor (RLS applies)
         conn.execute(f'SET ROLE "{b.user.username}"')
         visible = {str(r[0]) for r in conn.execute("SELECT uid FROM bk.record").fetchall()}
         top = conn.execute("SELECT max(seq) FROM bk.record").fetchone()[0]
-    assert set(received) == visible  # no gap, no duplicate
+    assert set(received) | refused == visible and not set(received) & refused  # no gap, no duplicate
     assert b.db.scalar("SELECT pull_cursor FROM sync_state") == top
 
 
@@ -223,7 +226,8 @@ def test_a_record_whose_parent_has_not_arrived_waits_as_an_orphan_and_is_applied
     monkeypatch.setattr(pull, "PAGE", 1)
     waiting: list[int] = []
     got = syncing.sync(ws=b, page_hook=lambda _seq: waiting.append(b.db.scalar("SELECT count(*) FROM sync_orphans")))
-    assert max(waiting) >= 1 and got.pull.orphans == 0 and got.pull.quarantined == 0, (waiting, got.summary())
+    assert max(waiting) >= 1 and got.pull.orphans == 0 and quarantined(b, a.user.username) == 0, \
+        (waiting, got.summary())
     uid = a.db.scalar("SELECT uid FROM children WHERE id = ?", (child.id,))
     gp_uid = a.db.scalar("SELECT g.uid FROM gps g JOIN children c ON c.gp_id = g.id WHERE c.id = ?", (child.id,))
     assert b.db.scalar("SELECT g.uid FROM children c JOIN gps g ON g.id = c.gp_id WHERE c.uid = ?", (uid,)) == gp_uid
