@@ -44,7 +44,12 @@ class OutboxRepository:
             (uid, kind, record_id, child_uid, author, sealed_at, envelope, content_hash, signature))
 
     def _has_work_list(self) -> bool:
-        return bool(self.db.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sync_pending'"))
+        # Asked at every commit: sqlite_master is read once per connection (a migration adds the table only once).
+        known = getattr(self.db, "_sync_pending_exists", None)
+        if not known:
+            known = bool(self.db.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sync_pending'"))
+            setattr(self.db, "_sync_pending_exists", known)  # noqa: B010 - a cache on the connection object
+        return known
 
     def has_pending_shared(self) -> bool:
         return self._has_work_list() and bool(self.db.scalar("SELECT EXISTS (SELECT 1 FROM sync_pending)"))
