@@ -23,6 +23,12 @@ class ServerCalls:
         return self.conn.execute("SELECT event_seq, what, child_uid::text, therapist, revoked_at FROM bk.grants(%s)",
                                  (cursor,)).fetchall()
 
+    def has_access(self, child_uid: str) -> bool:
+        """Whether another basis (caseload, shared, coordinator) still gives me the child after one was revoked."""
+        row = self.conn.execute("SELECT EXISTS (SELECT 1 FROM bk.access WHERE child_uid = %s::uuid "
+                                "AND username = current_user AND revoked_at IS NULL)", (child_uid,)).fetchone()
+        return bool(row[0])
+
     def pull(self, cursor: int, limit: int, device: str) -> list[Any]:
         return self.conn.execute(f"SELECT {RECORD_COLUMNS} FROM bk.pull(%s, %s, %s::uuid)",
                                  (cursor, limit, device)).fetchall()

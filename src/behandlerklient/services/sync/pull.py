@@ -83,19 +83,17 @@ class Puller:
         fresh = int(state["pull_cursor"]) == 0
         events = self.server.grants(cursor)
         for event_seq, what, child, therapist, revoked_at in events:
-            if fresh and revoked_at is None:
-                pass
-            elif what == "access" and child and revoked_at is None:
+            if what == "access" and child and revoked_at is None and not fresh:
                 self._history(self.server.child_history, child)
-            elif what == "supervision" and revoked_at is None:
+            elif what == "supervision" and revoked_at is None and not fresh:
                 self._history(self.server.supervisee_history, therapist)
-            elif what == "access" and child:
+            elif what == "access" and child and revoked_at is not None and not self.server.has_access(child):
                 self.result.revoked.append(child)
-                self._log_revocation(child)
+                self._revoke(child)
             with self.ws.db.transaction():
                 self.repo.set_state(grants_cursor=int(event_seq))
 
-    def _log_revocation(self, child_uid: str) -> None:
+    def _revoke(self, child_uid: str) -> None:
         """Access ended on the server: the records other authors wrote about the child leave this laptop (this
         user's own stay), logged. The child's own row stays while the audit log names it."""
         db = self.ws.db
