@@ -53,6 +53,19 @@ def _build_parser() -> argparse.ArgumentParser:
         c.add_argument("--user", default=os.environ.get(USER_ENV), help="brugernavn (standard: prøv alle)")
         return c
 
+    sy = sub.add_parser("sync", help="synkroniser med kommunens server (send og hent)")
+    sy.add_argument("--db", type=Path, default=None, help="databasefil (standard: i brugerens datamappe)")
+    sy.add_argument("--user", default=os.environ.get(USER_ENV), help="brugernavn (standard: prøv alle)")
+    sy_sub = sy.add_subparsers(dest="sync_command", parser_class=_Parser)
+    c = sy_sub.add_parser("enroll", help="tilmeld denne computer serveren (gemmes krypteret i databasen)")
+    c.add_argument("--server", required=True, metavar="VÆRT[:PORT]")
+    c.add_argument("--user", required=True, help="brugernavn på serveren (= den bruger, der låses op)")
+    c.add_argument("--dbname", default="bk")
+    c.add_argument("--ca", type=Path, help="kommunens CA-certifikat (PEM)")
+    c.add_argument("--cert", type=Path, help="denne computers klientcertifikat (PEM)")
+    c.add_argument("--key", type=Path, help="klientcertifikatets nøgle (PEM)")
+    c.add_argument("--db", type=Path, default=None, dest="enroll_db", help="databasefil")
+
     c = sub.add_parser("init", help="opret en ny krypteret database")
     c.add_argument("--db", type=Path, required=True)
     c.add_argument("--user", default=os.environ.get(USER_ENV) or "admin", help="brugernavn (standard: admin)")
@@ -622,6 +635,41 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+SERVER_PASSWORD_ENV = "BEHANDLERKLIENT_SERVER_PASSWORD"
+
+
+def _read_pem(path: Path | None) -> str | None:
+    if path is None:
+        return None
+    try:
+        return path.read_text(encoding="ascii")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"Kan ikke læse {path}: {exc.__class__.__name__}.") from None
+
+
+def _cmd_sync(args: argparse.Namespace) -> int:
+    from behandlerklient import paths
+    from behandlerklient.services import sync as syncing
+
+    args.db = getattr(args, "enroll_db", None) or args.db or paths.default_database_path()
+    if args.sync_command == "enroll":
+        host, _, port = args.server.rpartition(":") if ":" in args.server else (args.server, "", "5432")
+        if not port.isdigit():
+            raise UsageError(f"'{args.server}' er ikke VÆRT[:PORT]")
+        pems = [_read_pem(args.ca), _read_pem(args.cert), _read_pem(args.key)]
+        with _unlocked(args) as ws:
+            password = (os.environ.get(SERVER_PASSWORD_ENV)
+                        or getpass.getpass(f"Adgangskode på serveren for {args.user}: "))
+            syncing.enroll(ws=ws, host=host, port=int(port), user=args.user, password=password, dbname=args.dbname,
+                           ca_pem=pems[0], cert_pem=pems[1], key_pem=pems[2])
+        print(f"Tilmeldt {host}:{port} som {args.user}.")
+        return EXIT_OK
+    with _unlocked(args) as ws:
+        result = syncing.sync(ws=ws)
+    print(result.summary())
+    return EXIT_OK
+
+
 def _cmd_self_check() -> int:
     from behandlerklient.app import qt_version  # the frozen program must carry Qt too
     from behandlerklient.services.self_check import run
@@ -638,7 +686,7 @@ COMMANDS = {"init": _cmd_init, "demo": _cmd_demo, "verify": _cmd_verify, "list":
             "audit": _cmd_audit, "export": _cmd_export, "report": _cmd_report, "settings": _cmd_settings,
             "backup": _cmd_backup, "restore": _cmd_restore, "passphrase": _cmd_passphrase,
             "recovery": _cmd_recovery, "keys": _cmd_keys, "caseload": _cmd_caseload,
-            "supervision": _cmd_supervision}
+            "supervision": _cmd_supervision, "sync": _cmd_sync}
 
 
 def main(argv: list[str] | None = None) -> int:

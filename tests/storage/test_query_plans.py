@@ -10,7 +10,8 @@ from behandlerklient.storage.database import Database
 
 TODAY = date(2026, 11, 23)
 # Tiny tables that are read whole by design (installation-wide, tens of rows at most).
-SMALL = {"users", "settings", "gps"}
+# sync_pending: the sync work list, emptied by the commit that fills it (services/outbox.py).
+SMALL = {"users", "settings", "gps", "sync_pending"}
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from behandlerklient.storage.database import Database
 
 ACTIONS = {"view": "Visning", "create": "Oprettelse", "update": "Ændring af kladde", "sign": "Underskrift",
            "correct": "Rettelse", "export": "Udlevering/eksport", "import": "Import", "user": "Brugeradministration",
-           "supervise": "Supervision", "master_data": "Ændring af stamdata"}
+           "supervise": "Supervision", "master_data": "Ændring af stamdata", "sync": "Synkronisering"}
 
 
 # json.dumps(..., ensure_ascii=False) makes a new encoder per call; verify hashes every row of the log.

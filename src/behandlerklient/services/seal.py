@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from behandlerklient.core import canonical
 from behandlerklient.core.models import User
 from behandlerklient.security import keyfile as kf
-from behandlerklient.storage import users
+from behandlerklient.services import outbox
 from behandlerklient.storage.clock import now_utc, to_text
 from behandlerklient.storage.database import Database
 from behandlerklient.storage.outbox import OutboxRepository
@@ -198,7 +198,13 @@ def seal_pending(ws: Workspace) -> None:
 
 def attach(db: Database) -> None:
     """Sign at every commit of this connection what its unlocked users wrote in the transaction."""
-    db.before_commit = lambda d: flush(d, at=to_text(now_utc()), records=False) if d.unsealed_audit else None
+    db.before_commit = _before_commit
+
+
+def _before_commit(db: Database) -> None:
+    # Shared rows written without an audit row of their own (a course's status change) still leave with this commit.
+    if db.unsealed_audit or (db.signers and OutboxRepository(db).has_pending_shared()):
+        flush(db, at=to_text(now_utc()), records=False)
 
 
 def flush(db: Database, *, at: str, records: bool = True) -> None:
@@ -210,6 +216,7 @@ def flush(db: Database, *, at: str, records: bool = True) -> None:
     if not signers:
         db.unsealed_audit.clear()
         return
+    outbox.flush_shared(db, at=at, signers=signers)  # before the audit rows (they name who acted) are sealed
     repo = SignatureRepository(db)
     to_sign = records
     by_author: dict[int, list[tuple[str, Any, list[str]]]] = {}
@@ -244,15 +251,7 @@ def flush(db: Database, *, at: str, records: bool = True) -> None:
 
 def _to_outbox(db: Database, signer: Signer, kind: str, row: Any, at: str) -> None:
     """The record's envelope, signed by its author, in the signing transaction (sync.md, outbox)."""
-    outbox = OutboxRepository(db)
-    payload = outbox.global_row(kind, row["id"])
-    author = users.username_of(db, signer.user_id) or ""
-    child = outbox.child_uid(kind, row)
-    data = canonical.envelope(uid=row["uid"], kind=kind, child=child, author=author, device=row["origin_device"],
-                              signed_at=at, payload=payload)
-    outbox.add(uid=row["uid"], kind=kind, record_id=row["id"], child_uid=child, author=author, sealed_at=at,
-               envelope=data.decode("utf-8"), content_hash=canonical.digest(data),
-               signature=_b64(signer.private.sign(data)))
+    outbox.write(db, signer, kind, row, at)
 
 
 IMPORT_SEAL_ROWS = 1000  # records per import seal: an import of any size holds one page of rows at a time

@@ -12,7 +12,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from behandlerklient.core import canonical
-from behandlerklient.services import import_proof_check
+from behandlerklient.services import import_proof_check, received_check
 from behandlerklient.services.seal import SIGNED, record_payload
 from behandlerklient.storage.database import Database
 from behandlerklient.storage.signatures import SignatureRepository
@@ -41,6 +41,7 @@ class SignatureReport:
     seals: int = 0
     imported: int = 0
     imports: import_proof_check.ImportReport = field(default_factory=import_proof_check.ImportReport)
+    received: received_check.ReceivedReport = field(default_factory=received_check.ReceivedReport)
 
 
 def _ok(public: Ed25519PublicKey, signature_b64: str, payload: bytes) -> bool:
@@ -114,6 +115,8 @@ def _records(repo: SignatureRepository, seals: dict[int, Any], keys: dict[int, K
         for row in repo.signed_rows(kind, spec.signed_flag):
             seal_id = row["sig_seal_id"]
             if seal_id is None:
+                if (kind, row["id"]) in report.received.keys:
+                    continue  # proven by its author's sync envelope (received_check)
                 if row["id"] < first:
                     report.before_signatures += 1
                 else:
@@ -206,6 +209,8 @@ def check(db: Database) -> SignatureReport:
     seals = {r["id"]: r for r in repo.seals()}
     sealed: dict[int, Sealed] = {}
     epoch = repo.epoch()
+    report.received = received_check.check(db)
+    report.bad_records.extend(report.received.bad)
     _records(repo, seals, keys, sealed, epoch, report)
     _audit(repo, seals, keys, sealed, epoch, report)
     _seals(seals, keys, sealed, report)
@@ -227,6 +232,8 @@ def _imported(r: SignatureReport) -> str:
     text = f"; {proven} importeret med forfatterens signatur som bevis" if proven else ""
     text += f"; {len(unproven)} importeret uden signaturbevis: {_line(unproven)}" if unproven else ""
     text += f"; {older} importeret (signeret af den importerende administrator)" if older > 0 else ""
+    if r.received.proven:
+        text += f"; {r.received.proven} modtaget fra serveren med forfatterens signatur som bevis"
     return text
 
 

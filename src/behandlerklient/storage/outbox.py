@@ -24,11 +24,16 @@ class OutboxRepository:
 
     def child_uid(self, kind: str, row: Any) -> str | None:
         keys = row.keys()
+        if kind == "children":
+            return str(row["uid"])
         if "child_id" in keys and row["child_id"] is not None:
             return identity.uid_of(self.db, "children", row["child_id"])
         if "course_id" in keys and row["course_id"] is not None:
             return self.db.scalar("SELECT ch.uid FROM courses c JOIN children ch ON ch.id = c.child_id "
                                   "WHERE c.id = ?", (row["course_id"],))
+        if "session_id" in keys and row["session_id"] is not None:
+            return self.db.scalar("SELECT ch.uid FROM sessions s JOIN courses c ON c.id = s.course_id "
+                                  "JOIN children ch ON ch.id = c.child_id WHERE s.id = ?", (row["session_id"],))
         return None  # a group session: its children are named by their own sessions
 
     def add(self, *, uid: str, kind: str, record_id: int, child_uid: str | None, author: str, sealed_at: str,
@@ -37,6 +42,30 @@ class OutboxRepository:
             "INSERT INTO sync_outbox (uid, kind, record_id, child_uid, author, sealed_at, envelope, content_hash, "
             "signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (uid, kind, record_id, child_uid, author, sealed_at, envelope, content_hash, signature))
+
+    def _has_work_list(self) -> bool:
+        # Asked at every commit: sqlite_master is read once per connection (a migration adds the table only once).
+        known = getattr(self.db, "_sync_pending_exists", None)
+        if not known:
+            known = bool(self.db.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sync_pending'"))
+            setattr(self.db, "_sync_pending_exists", known)  # noqa: B010 - a cache on the connection object
+        return known
+
+    def has_pending_shared(self) -> bool:
+        return self._has_work_list() and bool(self.db.scalar("SELECT EXISTS (SELECT 1 FROM sync_pending)"))
+
+    def pending_shared(self) -> list[tuple[str, int]]:
+        """Unsigned shared rows inserted and not yet in the outbox (schema 17's work list)."""
+        if not self._has_work_list():
+            return []
+        rows = self.db.query("SELECT kind, record_id FROM sync_pending ORDER BY kind, record_id")
+        return [(r[0], r[1]) for r in rows]
+
+    def done_shared(self, kind: str, record_id: int) -> None:
+        self.db.execute("DELETE FROM sync_pending WHERE kind = ? AND record_id = ?", (kind, record_id))
+
+    def row(self, kind: str, record_id: int) -> Any:
+        return self.db.query_one(f"SELECT * FROM {kind} WHERE id = ?", (record_id,))
 
     def all(self) -> list[Any]:
         return self.db.query("SELECT * FROM sync_outbox ORDER BY id")

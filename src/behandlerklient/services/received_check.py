@@ -1,0 +1,57 @@
+"""`verify`'s check of records received from the sync server (schema 17): each was proven on arrival by its author's
+Ed25519 signature over the sync envelope (services/sync/apply.py), and the envelope and the author's key as the
+server registered it are kept in sync_received. Here the envelope's payload is rebuilt from the row as it is now,
+so a received row rewritten afterwards no longer matches what its author signed. Findings name kind and id only."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from behandlerklient.storage.database import Database
+from behandlerklient.storage.outbox import OutboxRepository
+from behandlerklient.storage.sync_state import SyncRepository
+
+
+@dataclass
+class ReceivedReport:
+    keys: set[tuple[str, int]] = field(default_factory=set)  # (kind, record id) proven on arrival
+    proven: int = 0
+    bad: list[str] = field(default_factory=list)
+
+
+def check(db: Database) -> ReceivedReport:
+    report = ReceivedReport()
+    repo = SyncRepository(db)
+    if not repo.has_table():
+        return report
+    outbox = OutboxRepository(db)
+    for r in repo.all_received():
+        name = f"modtaget {r['kind']} (id {r['record_id']})"
+        report.keys.add((r["kind"], r["record_id"]))
+        body = r["envelope"].encode("utf-8")
+        try:
+            Ed25519PublicKey.from_public_bytes(base64.b64decode(r["public_key"])).verify(
+                base64.b64decode(r["signature"]), body)
+            signed = hashlib.sha256(body).hexdigest() == r["content_hash"]
+        except (InvalidSignature, binascii.Error, ValueError):
+            signed = False
+        if not signed:
+            report.bad.append(f"{name}: passer ikke til forfatterens signatur")
+            continue
+        try:
+            now = outbox.global_row(r["kind"], r["record_id"])
+        except StopIteration:
+            report.bad.append(f"{name}: er slettet")
+            continue
+        if json.loads(body)["payload"] != now:
+            report.bad.append(f"{name}: er ændret efter modtagelsen")
+            continue
+        report.proven += 1
+    return report

@@ -1,0 +1,124 @@
+"""Sync with the municipal server, laptop side (sync.md; docs/sync.md). No Qt; psycopg only in .connection, loaded
+when a sync starts. The public API, for the CLI and a GUI worker thread:
+
+- enroll(ws=, host=, port=, user=, password=, dbname=, ca_pem=, cert_pem=, key_pem=) -> None
+- sync(ws=) -> SyncResult            push, then grants and pull; raises DriverMissing / ServerUnreachable
+- status(ws=) -> SyncStatus          from the local database only (no network): for a status bar
+- push.push / pull.Puller            the two halves, for tests and finer control
+
+Everything it stores is inside the encrypted database (sync_state). Offline nothing here is called and nothing waits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from behandlerklient.core.errors import InvalidInput, RuleRefused
+from behandlerklient.services import audit
+from behandlerklient.services.sync import connection
+from behandlerklient.services.sync.connection import DriverMissing, ServerUnreachable
+from behandlerklient.services.sync.pull import Puller, PullResult
+from behandlerklient.services.sync.push import PushResult, push
+from behandlerklient.storage import identity
+from behandlerklient.storage.sync_state import SyncRepository
+
+__all__ = ["DriverMissing", "ServerUnreachable", "SyncResult", "SyncStatus", "enroll", "status", "sync"]
+
+
+@dataclass
+class SyncResult:
+    push: PushResult
+    pull: PullResult
+
+    def summary(self) -> str:
+        """One Danish line for the CLI and the status bar."""
+        p, q = self.push, self.pull
+        text = (f"Synkroniseret: {p.sent} sendt, {p.duplicates} dubletter, {q.received} modtaget, "
+                f"{q.quarantined} i karantæne, {p.conflicts} konflikter")
+        if p.quarantined:
+            text += f", {p.quarantined} afvist af serveren (i serverens karantæne)"
+        if q.orphans:
+            text += f", {q.orphans} venter på en overordnet post"
+        if p.cpr_known:
+            text += f", {p.cpr_known} barn kendt på serveren under et andet id (afventer koordinator)"
+        return text
+
+
+@dataclass
+class SyncStatus:
+    enrolled: bool
+    server: str = ""
+    username: str = ""
+    last_push_at: str | None = None
+    last_pull_at: str | None = None
+    waiting: int = 0        # this user's records not yet sent
+    conflicts: int = 0      # refused by the server as uid conflicts
+    refused: int = 0        # refused by the server (its quarantine)
+    quarantined: int = 0    # received records refused here
+    orphans: int = 0
+    last_error: str | None = None
+
+
+def enroll(*, ws: Any, host: str, port: int, user: str, password: str, dbname: str = "bk",
+           ca_pem: str | None = None, cert_pem: str | None = None, key_pem: str | None = None) -> None:
+    """Stores the server and this laptop's credentials in the encrypted database. The server user is the unlocked
+    user: records are pushed as their author."""
+    if user != ws.user.username:
+        raise RuleRefused(f"Serverbrugeren {user!r} er ikke den bruger, der er låst op ({ws.user.username!r}); "
+                          f"lås op som {user!r} for at tilmelde denne computer.")
+    if not host or not (0 < port < 65536):
+        raise InvalidInput("Angiv serveren som VÆRT[:PORT].")
+    device = identity.device_uid(ws.db)
+    with ws.db.transaction():
+        SyncRepository(ws.db).enroll({"server_host": host, "server_port": port, "dbname": dbname, "username": user,
+                                      "password": password, "ca_pem": ca_pem, "cert_pem": cert_pem,
+                                      "key_pem": key_pem, "device_uid": device})
+        audit.record(ws.db, user_id=ws.user.id, action="sync", now=ws.clock(), obj="sync_state",
+                     detail=f"enrolled with {host}:{port}/{dbname} as {user}")
+
+
+def _state(ws: Any) -> Any:
+    state = SyncRepository(ws.db).state()
+    if state is None:
+        raise RuleRefused("Denne computer er ikke tilmeldt en synkroniseringsserver: "
+                          "kør først 'behandlerklient sync enroll --server VÆRT --user BRUGER'.")
+    if state["username"] != ws.user.username:
+        raise RuleRefused(f"Synkroniseringen er tilmeldt som {state['username']!r}; lås op som den bruger.")
+    return state
+
+
+def sync(*, ws: Any, connect: Callable[[Any], Any] | None = None,
+         after_push_commit: Callable[[], None] | None = None,
+         page_hook: Callable[[int], None] | None = None) -> SyncResult:
+    """Push, then grants and pull. The hooks are for tests (a lost reply, a kill mid-page)."""
+    state = _state(ws)
+    repo = SyncRepository(ws.db)
+    try:
+        conn = (connect or connection.connect)(state)
+    except (ServerUnreachable, DriverMissing) as exc:
+        with ws.db.transaction():
+            repo.set_state(last_error=str(exc))
+        raise
+    try:
+        pushed = push(ws, conn, username=state["username"], after_commit=after_push_commit)
+        pulled = Puller(ws, conn, device=state["device_uid"], page_hook=page_hook).run()
+    finally:
+        conn.close()
+    with ws.db.transaction():
+        repo.set_state(last_error=None)
+    return SyncResult(pushed, pulled)
+
+
+def status(*, ws: Any) -> SyncStatus:
+    repo = SyncRepository(ws.db)
+    state = repo.state() if repo.has_table() else None
+    if state is None:
+        return SyncStatus(enrolled=False)
+    counts = repo.counts(state["username"])
+    return SyncStatus(enrolled=True, server=f"{state['server_host']}:{state['server_port']}",
+                      username=state["username"], last_push_at=state["last_push_at"],
+                      last_pull_at=state["last_pull_at"], last_error=state["last_error"],
+                      waiting=counts["waiting"], conflicts=counts["conflicts"], refused=counts["refused"],
+                      quarantined=counts["quarantined"], orphans=counts["orphans"])

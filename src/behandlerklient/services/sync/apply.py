@@ -1,0 +1,218 @@
+"""Applying pulled records on this laptop (sync.md, protocol step 4): each record's envelope is rebuilt from the
+server's columns (core/sync_envelope.py) and checked, hash and Ed25519 signature, against the author's public key
+as the server registered it; then its references (uids, user names) become ids here and it is inserted as it was
+signed. The row checks are the import's (services/import_checks.py, identity.TABLES): a pulled record is as
+untrusted as an imported file. A record that fails goes to sync_quarantine whole, with the reason; one whose
+parent has not arrived waits in sync_orphans. Nothing is dropped.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from behandlerklient.core import cpr as cprmod
+from behandlerklient.core import sync_envelope
+from behandlerklient.core.errors import ValidationError
+from behandlerklient.core.sorting import name_key
+from behandlerklient.services.catalogue import Catalogue
+from behandlerklient.services.import_checks import RowProblem, check_row
+from behandlerklient.storage import identity, transfer_rows
+from behandlerklient.storage.database import Database, IntegrityError
+from behandlerklient.storage.sync_state import SyncRepository
+
+REFS = dict(identity.TABLES)
+LOCAL_ROLES = {"therapist": "therapist", "supervisor": "supervisor", "coordinator": "coordinator"}
+
+
+@dataclass(frozen=True)
+class Staff:
+    username: str
+    role: str
+    full_name: str
+    public_key: bytes  # raw Ed25519
+
+
+@dataclass
+class Received:
+    """One record as bk.pull returns it."""
+
+    seq: int
+    uid: str
+    kind: str
+    child_uid: str | None
+    author: str
+    device: str
+    signed_at: str  # envelope form (sync_envelope.format_time)
+    schema_version: int
+    payload: dict[str, Any]
+    content_hash: str  # hex
+    signature: str  # base64
+
+    def fields(self) -> dict[str, Any]:
+        return {"uid": self.uid, "kind": self.kind, "child_uid": self.child_uid, "author": self.author,
+                "device": self.device, "signed_at": self.signed_at, "schema_version": self.schema_version,
+                "payload": self.payload}
+
+    def as_json(self) -> str:
+        return json.dumps({"seq": self.seq, **self.fields(), "content_hash": self.content_hash,
+                           "signature": self.signature}, ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> Received:
+        data = json.loads(text)
+        return cls(**{k: data[k] for k in ("seq", "uid", "kind", "child_uid", "author", "device", "signed_at",
+                                           "schema_version", "payload", "content_hash", "signature")})
+
+
+class Orphan(Exception):
+    def __init__(self, missing: str) -> None:
+        super().__init__(missing)
+        self.missing = missing
+
+
+class Refused(Exception):
+    """A received record this laptop will not insert: the reason is stored with it in the quarantine."""
+
+
+def check_envelope(rec: Received, staff: dict[str, Staff]) -> bytes:
+    """The envelope bytes, if the hash and the author's signature hold; Refused otherwise."""
+    try:
+        body = sync_envelope.envelope_bytes(**rec.fields())
+    except (TypeError, ValueError):
+        raise Refused("malformed") from None
+    if hashlib.sha256(body).hexdigest() != rec.content_hash:
+        raise Refused("bad_content_hash")
+    author = staff.get(rec.author)
+    if author is None:
+        raise Refused("unknown_signer")
+    try:
+        Ed25519PublicKey.from_public_bytes(author.public_key).verify(base64.b64decode(rec.signature), body)
+    except (InvalidSignature, ValueError):
+        raise Refused("bad_signature") from None
+    return body
+
+
+class Applier:
+    """Applies received records inside the caller's transaction (one page = one transaction)."""
+
+    def __init__(self, db: Database, *, staff: dict[str, Staff], device: str, catalogue: Catalogue, at: str) -> None:
+        self.db, self.staff, self.device, self.catalogue, self.at = db, staff, device, catalogue, at
+        self.repo = SyncRepository(db)
+        self.user_ids = self.repo.user_ids()
+        self.applied: list[tuple[int | None, str, str]] = []  # (child id, kind:id, detail) for the audit
+        self.counts = {"applied": 0, "known": 0, "own": 0, "orphans": 0, "quarantined": 0}
+        self.types: dict[str, dict[str, str]] = {}  # each table's columns, read once per page
+
+    def record(self, rec: Received) -> str:
+        """applied | known | own | orphan | quarantined"""
+        outcome = self._one(rec)
+        self.counts["orphans" if outcome == "orphan" else outcome] += 1
+        return outcome
+
+    def _one(self, rec: Received) -> str:
+        if rec.device == self.device:
+            return "own"  # written here: the row is here already
+        item = rec.as_json()
+        try:
+            if rec.kind not in REFS or rec.kind not in identity.SHARED_TABLES or rec.kind == "users":
+                raise Refused("unknown_kind")
+            body = check_envelope(rec, self.staff)
+            if identity.id_of(self.db, rec.kind, rec.uid) is not None:
+                return "known"
+            values = self._resolve(rec)
+            record_id = self._insert(rec.kind, values)
+        except Orphan as orphan:
+            self.repo.add_orphan(seq=rec.seq, uid=rec.uid, kind=rec.kind, missing=orphan.missing, item=item,
+                                 at=self.at)
+            return "orphan"
+        except Refused as refused:
+            if self.repo.is_quarantined(rec.uid, item):
+                return "known"  # the same item again (a history overlapping the pull): kept once
+            self.repo.quarantine(seq=rec.seq, uid=rec.uid, kind=rec.kind, author=rec.author, reason=str(refused),
+                                 item=item, at=self.at)
+            return "quarantined"
+        self.repo.received(kind=rec.kind, record_id=record_id, uid=rec.uid, child_uid=rec.child_uid, seq=rec.seq,
+                           author=rec.author,
+                           envelope=body.decode("utf-8"), content_hash=rec.content_hash, signature=rec.signature,
+                           public_key=base64.b64encode(self.staff[rec.author].public_key).decode("ascii"))
+        child = record_id if rec.kind == "children" else values.get("child_id")
+        self.applied.append((child, f"{rec.kind}:{record_id}", f"sync seq {rec.seq} from {rec.author}"))
+        return "applied"
+
+    def _resolve(self, rec: Received) -> dict[str, Any]:
+        table, payload = rec.kind, rec.payload
+        if table not in self.types:
+            self.types[table] = {c: t for c, t in transfer_rows.column_types(self.db, table).items() if c != "id"}
+        types = self.types[table]
+        if set(payload) != set(types):
+            raise Refused("schema_mismatch")
+        if payload.get("uid") != rec.uid:
+            raise Refused("uid_mismatch")
+        values = dict(payload)
+        refs = dict(REFS[table])
+        if table == "journal_entries" and values.get("source") in identity.SOURCE_TABLES:
+            refs["source_id"] = identity.SOURCE_TABLES[values["source"]]
+        for col, ref in refs.items():
+            if values.get(col) is None:
+                continue
+            if not isinstance(values[col], str):
+                raise Refused(f"bad_reference {col}")
+            new = self._user(values[col]) if ref == "users" else transfer_rows.id_by_uid(self.db, ref, values[col])
+            if new is None:
+                raise Orphan(values[col])
+            values[col] = new
+        try:
+            check_row(table, values, column_types=types, catalogue=self.catalogue, user_ids=self.user_ids)
+        except RowProblem as exc:
+            raise Refused(f"invalid_row: {exc}") from None
+        if table == "children":
+            try:
+                parsed = cprmod.parse(str(values["cpr"]))
+            except ValidationError:
+                raise Refused("invalid_row: cpr") from None
+            if values["birth_date"] != parsed.birth_date.isoformat() or values["sex"] != parsed.sex:
+                raise Refused("invalid_row: cpr")
+            values["sort_key"] = name_key(str(values["first_name"]), str(values["last_name"]))
+        return values
+
+    def _user(self, username: str) -> int | None:
+        found = transfer_rows.user_id(self.db, username)
+        if found is not None:
+            return found
+        staff = self.staff.get(username)
+        if staff is None or staff.role not in LOCAL_ROLES:
+            raise Refused("unknown_user")
+        new = self.repo.add_user(username=username, full_name=staff.full_name, role=LOCAL_ROLES[staff.role],
+                                 at=self.at)
+        self.user_ids.add(new)
+        self.applied.append((None, f"user:{new}", f"sync: author {username} from the server"))
+        return new
+
+    def _insert(self, table: str, values: dict[str, Any]) -> int:
+        try:
+            return self.repo.insert_alone(table, values)
+        except IntegrityError as exc:
+            text = str(exc)
+            raise Refused("duplicate_cpr" if "cpr" in text else f"refused_here: {text.split(':')[0]}") from None
+
+    def retry_orphans(self) -> None:
+        """Orphans whose parent came meanwhile, until a pass applies none (an orphan may wait for another)."""
+        progress = True
+        while progress:
+            progress = False
+            for row in self.repo.orphans():
+                if not self._arrived(row["missing"]):
+                    continue
+                self.repo.drop_orphan(row["uid"])
+                if self.record(Received.from_json(row["item"])) == "applied":
+                    progress = True
+
+    def _arrived(self, uid: str) -> bool:
+        return any(transfer_rows.id_by_uid(self.db, t, uid) is not None for t, _ in identity.TABLES if t != "users")

@@ -1,0 +1,117 @@
+"""Pull (sync.md, protocol steps 3 and 4): grants first (a newly granted child's history, a new supervisee's earlier
+work), then bk.pull pages from the cursor. Each page is applied in ONE local transaction together with the new
+cursor, so a laptop killed mid-page resumes from the last whole page: no gap, no duplicate."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from behandlerklient.core import sync_envelope
+from behandlerklient.services import audit
+from behandlerklient.services.sync.apply import Applier, Received, Staff
+from behandlerklient.storage import identity
+from behandlerklient.storage.clock import to_text
+from behandlerklient.storage.sync_server import ServerCalls
+from behandlerklient.storage.sync_state import SyncRepository
+
+PAGE = 5000
+
+
+@dataclass
+class PullResult:
+    received: int = 0      # records inserted here
+    known: int = 0         # already here (a page fetched twice, a history overlapping the pull)
+    quarantined: int = 0   # refused here, kept in sync_quarantine
+    orphans: int = 0       # waiting for their parent
+    pages: int = 0
+    revoked: list[str] = field(default_factory=list)  # child uids whose access ended
+    purged: int = 0        # other authors' records removed for a revoked access
+
+
+def staff_of(server: ServerCalls) -> dict[str, Staff]:
+    rows = server.staff()
+    return {r[0]: Staff(r[0], r[1], r[2] or r[0], bytes(r[3])) for r in rows if r[3] is not None}
+
+
+def received_of(row: Any) -> Received:
+    seq, uid, kind, child, author, device, signed_at, version, payload, digest, signature = row
+    return Received(seq=int(seq), uid=uid, kind=kind, child_uid=child, author=author, device=device,
+                    signed_at=sync_envelope.format_time(signed_at), schema_version=int(version), payload=payload,
+                    content_hash=bytes(digest).hex(), signature=base64.b64encode(bytes(signature)).decode("ascii"))
+
+
+class Puller:
+    def __init__(self, ws: Any, conn: Any, *, device: str, page_hook: Callable[[int], None] | None = None) -> None:
+        self.ws, self.server, self.device = ws, ServerCalls(conn), device
+        self.repo = SyncRepository(ws.db)
+        self.staff = staff_of(self.server)
+        self.result = PullResult()
+        self.page_hook = page_hook  # tests: called inside each page's transaction, before it commits
+
+    def apply_page(self, rows: list[Any], **cursor: int) -> None:
+        db, now = self.ws.db, self.ws.clock()
+        at = to_text(now)
+        with db.transaction():
+            applier = Applier(db, staff=self.staff, device=self.device, catalogue=self.ws.catalogue, at=at)
+            for row in rows:
+                applier.record(received_of(row))
+            applier.retry_orphans()
+            audit.record_many(db, user_id=self.ws.user.id, action="sync", now=now, entries=applier.applied)
+            self.repo.set_state(last_pull_at=at, **cursor)
+            if self.page_hook is not None:
+                self.page_hook(int(rows[-1][0]) if rows else 0)
+        c = applier.counts
+        self.result.received += c["applied"]
+        self.result.known += c["known"]
+        self.result.quarantined += c["quarantined"]
+        self.result.orphans = self.repo.counts(None)["orphans"]
+        self.result.pages += 1
+
+    def _history(self, fetch: Callable[[str, int, int, str], list[Any]], subject: str) -> None:
+        cursor = 0
+        while rows := fetch(subject, cursor, PAGE, self.device):
+            self.apply_page(rows)
+            cursor = int(rows[-1][0])
+
+    def grants(self) -> None:
+        state = self.repo.state()
+        cursor = int(state["grants_cursor"])
+        # A laptop that has never pulled gets everything it may read from bk.pull itself: no history needed.
+        fresh = int(state["pull_cursor"]) == 0
+        events = self.server.grants(cursor)
+        for event_seq, what, child, therapist, revoked_at in events:
+            if what == "access" and child and revoked_at is None and not fresh:
+                self._history(self.server.child_history, child)
+            elif what == "supervision" and revoked_at is None and not fresh:
+                self._history(self.server.supervisee_history, therapist)
+            elif what == "access" and child and revoked_at is not None and not self.server.has_access(child):
+                self.result.revoked.append(child)
+                self._revoke(child)
+            with self.ws.db.transaction():
+                self.repo.set_state(grants_cursor=int(event_seq))
+
+    def _revoke(self, child_uid: str) -> None:
+        """Access ended on the server: the records other authors wrote about the child leave this laptop (this
+        user's own stay), logged. The child's own row stays while the audit log names it."""
+        db = self.ws.db
+        with db.transaction():
+            removed = self.repo.purge_received(child_uid, [t for t, _refs in identity.TABLES])
+            local = identity.id_of(db, "children", child_uid)
+            audit.record(db, user_id=self.ws.user.id, action="sync", now=self.ws.clock(), child_id=local,
+                         obj=f"children:{local}" if local else "",
+                         detail=f"access revoked on the server: {removed} records of other authors removed")
+        self.result.purged += removed
+
+    def pages(self) -> None:
+        cursor = int(self.repo.state()["pull_cursor"])
+        while rows := self.server.pull(cursor, PAGE, self.device):
+            cursor = int(rows[-1][0])
+            self.apply_page(rows, pull_cursor=cursor)
+
+    def run(self) -> PullResult:
+        self.grants()
+        self.pages()
+        return self.result

@@ -1,0 +1,71 @@
+"""Push (sync.md, protocol step 2): this user's unanswered outbox rows in batches of at most 2,000, each batch in its
+own server transaction (`BEGIN; SELECT uid, status FROM bk.push($1::jsonb); COMMIT`). A row is marked answered
+only after COMMIT has returned: a reply lost on the way makes the next sync send the batch again, and the server
+answers `duplicate` for what it already holds, never storing a second row. A child is registered by CPR first
+(bk.register_child) so the records about it are written with access."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from behandlerklient.storage.clock import to_text
+from behandlerklient.storage.sync_server import ServerCalls
+from behandlerklient.storage.sync_state import SyncRepository
+
+BATCH = 2000
+
+
+@dataclass
+class PushResult:
+    sent: int = 0          # accepted by the server
+    duplicates: int = 0    # the server had them already (a retry after a lost reply)
+    conflicts: int = 0     # the uid is taken there with other content: kept in the server's quarantine
+    quarantined: int = 0   # refused by the server (its reason is in bk.quarantine): kept there, never lost
+    cpr_known: int = 0     # a child the server knows under another uid: waits for a coordinator's merge
+
+
+def item_of(row: Any) -> dict[str, Any]:
+    """The JSON object bk.push takes: the envelope's fields, its hash and the author's signature."""
+    data = json.loads(row["envelope"])
+    data.pop("v", None)
+    return {**data, "content_hash": row["content_hash"], "signature": row["signature"]}
+
+
+def _register(server: ServerCalls, rows: list[Any], result: PushResult) -> None:
+    for row in rows:
+        if row["kind"] != "children":
+            continue
+        data = json.loads(row["envelope"])
+        status = server.register_child(data["payload"].get("cpr"), row["uid"], data["signed_at"])
+        if status == "duplicate_cpr":
+            result.cpr_known += 1
+
+
+def push(ws: Any, conn: Any, *, username: str, after_commit: Callable[[], None] | None = None) -> PushResult:
+    """`after_commit` (tests) runs after the server's COMMIT and before the answers are stored here."""
+    repo = SyncRepository(ws.db)
+    result = PushResult()
+    server = ServerCalls(conn)
+    while rows := repo.unacked(username, BATCH):
+        _register(server, rows, result)
+        answers = server.push([item_of(r) for r in rows])
+        if after_commit is not None:
+            after_commit()
+        by_uid = {r["uid"]: r["id"] for r in rows}
+        at = to_text(ws.clock())
+        with ws.db.transaction():
+            repo.ack([(by_uid[uid], status) for uid, status in answers if uid in by_uid], at)
+            repo.set_state(last_push_at=at)
+        for _uid, status in answers:
+            if status == "accepted":
+                result.sent += 1
+            elif status == "duplicate":
+                result.duplicates += 1
+            elif status == "conflict":
+                result.conflicts += 1
+            else:
+                result.quarantined += 1
+    return result

@@ -1,0 +1,146 @@
+"""The laptop's sync bookkeeping (schema 17): where and as whom it syncs, the pull and grants cursors, the server's
+answer for each outbox row, records received from others (with their proof), the quarantine and the orphans."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from behandlerklient.storage.database import Database
+
+ACKED = ("accepted", "duplicate")
+
+
+class SyncRepository:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # -- state ----------------------------------------------------------------------------------------
+    def state(self) -> Any:
+        return self.db.query_one("SELECT * FROM sync_state WHERE singleton = 1")
+
+    def enroll(self, values: dict[str, Any]) -> None:
+        """The server and credentials; a new enrolment keeps the cursors (records already here stay here)."""
+        cols = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in values)
+        self.db.execute(f"INSERT INTO sync_state (singleton, {cols}) VALUES (1, {marks}) "
+                        f"ON CONFLICT (singleton) DO UPDATE SET {updates}", tuple(values.values()))
+
+    def set_state(self, **values: Any) -> None:
+        sets = ", ".join(f"{c} = ?" for c in values)
+        self.db.execute(f"UPDATE sync_state SET {sets} WHERE singleton = 1", tuple(values.values()))
+
+    # -- outbox ---------------------------------------------------------------------------------------
+    def unacked(self, author: str, limit: int) -> list[Any]:
+        """This user's outbox rows the server has not answered yet, oldest first."""
+        return self.db.query("SELECT o.* FROM sync_outbox o LEFT JOIN sync_acks a ON a.outbox_id = o.id "
+                             "WHERE a.outbox_id IS NULL AND o.author = ? ORDER BY o.id LIMIT ?", (author, limit))
+
+    def ack(self, answers: list[tuple[int, str]], at: str) -> None:
+        self.db.executemany("INSERT OR IGNORE INTO sync_acks (outbox_id, status, acked_at) VALUES (?, ?, ?)",
+                            [(oid, status, at) for oid, status in answers])
+        self.db.executemany("UPDATE sync_outbox SET sent_at = ? WHERE id = ? AND sent_at IS NULL",
+                            [(at, oid) for oid, status in answers if status in ACKED])
+
+    def counts(self, author: str | None) -> dict[str, int]:
+        """Waiting to send (this user's), refused by the server (conflict/quarantined), quarantined here."""
+        waiting = self.db.scalar("SELECT count(*) FROM sync_outbox o LEFT JOIN sync_acks a ON a.outbox_id = o.id "
+                                 "WHERE a.outbox_id IS NULL AND o.author = ?", (author or "",))
+        conflicts = self.db.scalar("SELECT count(*) FROM sync_acks WHERE status = 'conflict'")
+        refused = self.db.scalar("SELECT count(*) FROM sync_acks WHERE status = 'quarantined'")
+        local = self.db.scalar("SELECT count(*) FROM sync_quarantine")
+        orphans = self.db.scalar("SELECT count(*) FROM sync_orphans")
+        return {"waiting": int(waiting), "conflicts": int(conflicts), "refused": int(refused),
+                "quarantined": int(local), "orphans": int(orphans)}
+
+    # -- received -------------------------------------------------------------------------------------
+    def quarantine(self, *, seq: int | None, uid: str | None, kind: str | None, author: str | None, reason: str,
+                   item: str, at: str) -> None:
+        self.db.execute("INSERT INTO sync_quarantine (seq, uid, kind, author, reason, item, received_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?)", (seq, uid, kind, author, reason, item, at))
+
+    def is_quarantined(self, uid: str, item: str) -> bool:
+        return bool(self.db.scalar("SELECT EXISTS (SELECT 1 FROM sync_quarantine WHERE uid = ? AND item = ?)",
+                                   (uid, item)))
+
+    def add_orphan(self, *, seq: int, uid: str, kind: str, missing: str, item: str, at: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO sync_orphans (seq, uid, kind, missing, item, received_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?)", (seq, uid, kind, missing, item, at))
+
+    def orphans(self) -> list[Any]:
+        return self.db.query("SELECT * FROM sync_orphans ORDER BY seq")
+
+    def drop_orphan(self, uid: str) -> None:
+        self.db.execute("DELETE FROM sync_orphans WHERE uid = ?", (uid,))
+
+    def received(self, *, kind: str, record_id: int, uid: str, child_uid: str | None, seq: int, author: str,
+                 envelope: str, content_hash: str, signature: str, public_key: str) -> None:
+        self.db.execute("INSERT INTO sync_received (kind, record_id, uid, child_uid, seq, author, envelope, "
+                        "content_hash, signature, public_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (kind, record_id, uid, child_uid, seq, author, envelope, content_hash, signature,
+                         public_key))
+        # Not this device's to sign or to send: off both work lists.
+        self.db.execute("DELETE FROM signatures_pending WHERE kind = ? AND record_id = ?", (kind, record_id))
+        self.db.execute("DELETE FROM sync_pending WHERE kind = ? AND record_id = ?", (kind, record_id))
+
+    def all_received(self) -> list[Any]:
+        return self.db.query("SELECT * FROM sync_received ORDER BY id")
+
+    def received_keys(self) -> set[tuple[str, int]]:
+        return {(r[0], r[1]) for r in self.db.query("SELECT kind, record_id FROM sync_received")}
+
+    def add_user(self, *, username: str, full_name: str, role: str, at: str) -> int:
+        """An author known from the server, new here: a user without any key (cannot unlock this laptop)."""
+        return self.db.insert("users", {"username": username, "full_name": full_name, "role": role, "created_at": at})
+
+    def user_ids(self) -> set[int]:
+        return {r[0] for r in self.db.query("SELECT id FROM users")}
+
+    def insert_alone(self, table: str, values: dict[str, Any]) -> int:
+        """Insert one received row under a savepoint: a row the schema refuses leaves the page's transaction intact
+        (the IntegrityError goes to the caller, who quarantines the record)."""
+        self.db.execute("SAVEPOINT sync_record")
+        try:
+            new_id = self.db.insert(table, values)
+        except Exception:
+            self.db.execute("ROLLBACK TO sync_record")
+            self.db.execute("RELEASE sync_record")
+            raise
+        self.db.execute("RELEASE sync_record")
+        return new_id
+
+    def purge_received(self, child_uid: str, order: list[str]) -> int:
+        """Removes the records other authors wrote about the child that came from the server (access revoked).
+        `order`: tables children first (identity.TABLES); rows are removed in reverse, each under a savepoint, so a
+        row still referenced here (the child itself, which the audit log names; a parent of one of this user's own
+        records) stays. The freeze triggers that refuse DELETE are lifted for this transaction only and put back
+        with their exact text (verify compares it with the migrations)."""
+        rows = self.db.query("SELECT id, kind, record_id FROM sync_received WHERE child_uid = ?", (child_uid,))
+        rank = {kind: n for n, kind in enumerate(order)}
+        rows = sorted(rows, key=lambda r: (-rank.get(r["kind"], -1), -r["record_id"]))
+        kinds = sorted({r["kind"] for r in rows})
+        triggers = [tuple(t) for kind in kinds for t in self.db.query(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? AND sql LIKE '%BEFORE DELETE%'"
+            " AND sql LIKE '%RAISE%'", (kind,))]
+        for name, _sql in triggers:
+            self.db.execute(f'DROP TRIGGER "{name}"')
+        removed = 0
+        try:
+            for r in rows:
+                self.db.execute("SAVEPOINT sync_purge")
+                try:
+                    self.db.execute(f"DELETE FROM {r['kind']} WHERE id = ?", (r["record_id"],))
+                    self.db.execute("DELETE FROM sync_received WHERE id = ?", (r["id"],))
+                except Exception:  # noqa: BLE001 - still referenced here: it stays
+                    self.db.execute("ROLLBACK TO sync_purge")
+                    self.db.execute("RELEASE sync_purge")
+                    continue
+                self.db.execute("RELEASE sync_purge")
+                removed += 1
+        finally:
+            for _name, sql in triggers:
+                self.db.execute(sql)
+        return removed
+
+    def has_table(self) -> bool:
+        return bool(self.db.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sync_state'"))

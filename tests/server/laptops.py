@@ -1,0 +1,75 @@
+"""Laptop databases for the sync tests: a real encrypted journal per user (fast KDF), enrolled with the test server
+as a fresh server user whose registered key is the laptop's own signing key, so nothing is shared between tests."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from behandlerklient.security import kdf
+from behandlerklient.services import pathway, sessions, workspace
+from behandlerklient.services import sync as syncing
+from behandlerklient.storage.signatures import SignatureRepository
+from tests.conftest import FAST_KDF
+from tests.helpers import child_with_consent
+from tests.server.conftest import Server
+
+PASSPHRASE = "laptop-adgangskode-7"
+START = date(2026, 1, 5)
+
+
+def new_name(prefix: str) -> str:
+    return f"{prefix}{secrets.token_hex(3)}"
+
+
+def laptop(server: Server, folder: Path, username: str, role: str, *, enroll: bool = True) -> Any:
+    """A new laptop database for `username`, the same user on the server with the laptop's key, enrolled."""
+    import base64
+
+    from behandlerklient.server import admin
+
+    folder.mkdir(parents=True, exist_ok=True)
+    old = kdf._default
+    kdf._default = FAST_KDF
+    try:
+        ws = workspace.create(path=folder / "journal.db", username=username, full_name=f"Test {username}",
+                              passphrase=PASSPHRASE, role=role)
+    finally:
+        kdf._default = old
+    key = SignatureRepository(ws.db).keys_of(ws.user.id)[-1]["public_key"]
+    password = secrets.token_urlsafe(16)
+    with server.admin() as conn:
+        admin.staff_add(conn, username=username, role=role, full_name=f"Test {username}",
+                        pubkey=base64.b64decode(key), password=password)
+    tls = server.cluster.tls
+    tls.issue(username)
+    ws.server_password = password  # for a test that enrolls through the CLI
+    if not enroll:
+        return ws
+    syncing.enroll(ws=ws, host="127.0.0.1", port=server.cluster.port, user=username, password=password,
+                   ca_pem=tls.ca_file.read_text(), cert_pem=(tls.folder / f"{username}.crt").read_text(),
+                   key_pem=(tls.folder / f"{username}.key").read_text())
+    return ws
+
+
+def signed_session(ws: Any, cpr: str, first: str = "Noa") -> tuple[Any, Any, Any]:
+    """A child with consent, a course and one signed session, written offline. (child, course, session id)"""
+    child = child_with_consent(ws, first, "Brøndum", cpr)
+    course = pathway.open_course(ws=ws, child_id=child.id, track_id="cool-kids", start_date=START).course
+    s, _ = sessions.start_session(ws=ws, course_id=course.id, on=date(2026, 1, 12))
+    sessions.finish_session(ws=ws, session=s, passphrase=PASSPHRASE)
+    return child, course, s.id
+
+
+def new_cpr() -> str:
+    """A CPR born in March 2016 that no other test registered on the shared server (7-12: Cool Kids' ages)."""
+    return f"{secrets.randbelow(28) + 1:02d}0316-4{secrets.randbelow(1000):03d}"
+
+
+def quarantined(ws: Any, *authors: str) -> int:
+    """Received records of these authors refused here. (The server is shared by the whole test session: records
+    other tests pushed, such as GPs with test payloads, are readable by every user and rightly refused here.)"""
+    marks = ", ".join("?" for _ in authors)
+    return int(ws.db.scalar(f"SELECT count(*) FROM sync_quarantine WHERE author IN ({marks})", authors))
