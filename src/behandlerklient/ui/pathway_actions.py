@@ -10,7 +10,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject
 from PySide6.QtGui import QAction
 
 from behandlerklient.core.errors import KnownError
-from behandlerklient.services import journal, pathway, records, sdq_records, sessions, supervision
+from behandlerklient.services import journal, pathway, records, sdq_records, sessions, settings, supervision
 from behandlerklient.services.changes import Changes
 from behandlerklient.ui import prompts, signature
 from behandlerklient.ui.dialogs.base_dialog import EditorRef
@@ -152,6 +152,8 @@ class PathwayActions(QObject):
             return self.forms.screening_fields({t.id: t.name for t in self.ws.catalogue.sorted()})
         if kind == "consent":
             return self.forms.consent_fields(child)
+        if kind == "contact":
+            return self.forms.contact_fields(settings.contact_reasons(ws=self.ws))
         return self.forms.fields(kind)
 
     def _defaults(self, kind: str, today: date) -> dict[str, Any]:
