@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from behandlerklient.core import cpr as cprmod
+from behandlerklient.core import municipalities
 from behandlerklient.core.course_rules import range_text
 from behandlerklient.core.errors import InvalidInput, NotFound, ValidationError
 from behandlerklient.core.manuals import Track
@@ -25,6 +26,14 @@ class Registered:
     changes: Changes
 
 
+def _municipality(text: str, what: str) -> str:
+    """The official name of a municipality typed as a name or a kommunekode (core/municipalities.py)."""
+    try:
+        return municipalities.normalise(text)
+    except ValueError as exc:
+        raise InvalidInput(f"{what}: {exc}") from None
+
+
 def register_child(*, ws: Workspace, first_name: str, last_name: str, cpr: str,
                    home_municipality: str = "", treating_municipality: str = "",
                    gp: GeneralPractitioner | None = None, guardians: list[Guardian] | None = None,
@@ -39,6 +48,8 @@ def register_child(*, ws: Workspace, first_name: str, last_name: str, cpr: str,
         cprmod.check_plausible_age(parsed, ws.clock().date())
     except ValidationError as exc:
         raise InvalidInput(exc.message) from None
+    home_municipality = _municipality(home_municipality, "Hjemkommune")
+    treating_municipality = _municipality(treating_municipality, "Behandlende kommune")
     repo = ChildRepository(ws.db)
     if repo.cpr_exists(parsed.digits):
         raise InvalidInput(f"Der findes allerede et barn med CPR-nummeret {parsed.masked}.")

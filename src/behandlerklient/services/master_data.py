@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from behandlerklient.core import cpr as cprmod
+from behandlerklient.core import municipalities
 from behandlerklient.core import master_data as rules
 from behandlerklient.core.errors import InvalidInput, NotFound, RuleRefused, ValidationError
 from behandlerklient.core.models import Child
@@ -47,6 +48,12 @@ def save(*, ws: Workspace, child_id: int, edited: Child, reason: str = "") -> tu
     if new.cpr.replace("-", "") != old.cpr:
         parsed = _checked_cpr(ws, child_id, new.cpr)
     new = replace(new, cpr=parsed.digits)
+    for name, what in (("home_municipality", "Hjemkommune"), ("treating_municipality", "Behandlende kommune")):
+        if getattr(new, name) != getattr(old, name):  # an older free-text value the user left alone stays
+            try:
+                new = replace(new, **{name: municipalities.normalise(getattr(new, name))})
+            except ValueError as exc:
+                raise InvalidInput(f"{what}: {exc}") from None
     found = rules.problems(old, new, reason)
     if found:
         raise RuleRefused(" ".join(found))
