@@ -601,7 +601,8 @@ def _cmd_monitoring(args: argparse.Namespace) -> int:
             try:
                 key = args.recipient_key.read_bytes()
             except OSError as exc:
-                raise InvalidInput(f"Modtagerens nøgle kan ikke læses: {args.recipient_key} ({exc.strerror}).") from None
+                raise InvalidInput(f"Modtagerens nøgle kan ikke læses: {args.recipient_key} "
+                                   f"({exc.strerror}).") from None
             data = monitoring.render_for_register(ws=ws, start=args.start, end=args.end, fmt=args.format,
                                                   recipient_key=key, recipient=args.recipient, basis=args.basis)
         else:

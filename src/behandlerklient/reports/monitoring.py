@@ -93,7 +93,8 @@ def _sdq_fields(responses: list[Any], row: dict[str, str]) -> None:
 
 def build(db: Database, *, start: date, end: date, with_cpr: bool = False,
           delivering_unit: str = "") -> list[tuple[int, dict[str, str]]]:
-    """(child id, row) for the rows for contacts signed with a date in [start, end] and courses begun then without a contact.
+    """(child id, row) for each signed contact dated in [start, end] (one per course it led to) and each course
+    begun then without a contact.
     `delivering_unit` is the installation's current setting, for courses that began without a contact."""
     reads = MonitoringReads(db)
     key = pseudonym_key(db)

@@ -87,7 +87,8 @@ COORDINATION = (("school", "coordination", "Møde med klasselærer om trappetrin
                 ("ppr", "coordination", "PPR orienteret; ingen yderligere tiltag lige nu."),
                 ("bup", "sparring", "Sparring med BUP om symptombilledet; fortsæt forløbet som planlagt."),
                 ("social_services", "coordination", "Kort koordinering med familierådgiveren om familiens situation."))
-BUP_REFERRAL = "Henvist til BUP efter sparring: tegn på en depression, der kræver udredning; forløbet fortsætter til da."
+BUP_REFERRAL = ("Henvist til BUP efter sparring: tegn på en depression, der kræver udredning; "
+                "forløbet fortsætter til da.")
 NOTIFICATION_GROUNDS = ("Barnet fortæller om vold i hjemmet.",
                         "Bekymring for omsorgssvigt: barnet kommer ofte sultent i skole.",
                         "Forældrenes eget misbrug påvirker barnets hverdag.")

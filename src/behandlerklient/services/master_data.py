@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from behandlerklient.core import cpr as cprmod
-from behandlerklient.core import municipalities
 from behandlerklient.core import master_data as rules
+from behandlerklient.core import municipalities
 from behandlerklient.core.errors import InvalidInput, NotFound, RuleRefused, ValidationError
 from behandlerklient.core.models import Child
 from behandlerklient.services import audit

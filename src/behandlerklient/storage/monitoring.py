@@ -94,3 +94,21 @@ class MonitoringReads:
         return _by_ids(self.db, "SELECT id, child_id, course_id, phase, informant, answered_on, answers, impact "
                                 "FROM sdq_responses WHERE child_id IN ({ids}) AND signed_at IS NOT NULL "
                                 "ORDER BY answered_on, id", child_ids)
+
+
+class MemoReads:
+    """What the status-memo figures add to the activity report's cohort (reports/status_memo.py)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def contact_fields(self, contact_ids: Iterable[int]) -> list[Row]:
+        return _by_ids(self.db, "SELECT id, reasons, delivering_unit FROM contacts WHERE id IN ({ids})", contact_ids)
+
+    def guided_kinds(self, contact_ids: Iterable[int]) -> list[Row]:
+        """The signed group-2 decisions' categories, in talk order (the last talk's decision counts)."""
+        return _by_ids(self.db, "SELECT contact_id, guided_kind FROM intakes WHERE contact_id IN ({ids}) "
+                                "AND signed_at IS NOT NULL AND decision_group = 2 ORDER BY talk_number", contact_ids)
+
+    def course_creators(self, course_ids: Iterable[int]) -> list[Row]:
+        return _by_ids(self.db, "SELECT id, created_by FROM courses WHERE id IN ({ids})", course_ids)

@@ -17,7 +17,8 @@ from behandlerklient.storage.pathway_records import PathwayRecordRepository
 def _render_contact(ws: Workspace, r: dict) -> tuple[str, str]:
     who = label(CONTACT_MADE_BY, r["made_by"]) + (f" ({r['made_by_detail']})" if r["made_by_detail"] else "")
     body = (f"Dato: {_d(r['contact_date'])}. Henvendt af: {who}. Vej ind: {label(CONTACT_WAY, r['way'])}. "
-            f"Kanal: {label(CONTACT_CHANNEL, r['channel'])}.\n\n{_reasons_line(ws, r)}{_block('Bekymring', r['concern'])}\n\n"
+            f"Kanal: {label(CONTACT_CHANNEL, r['channel'])}.\n\n{_reasons_line(ws, r)}"
+            f"{_block('Bekymring', r['concern'])}\n\n"
             f"Samtykke til at indhente oplysninger: {_yn(r['consent_obtain'])}. "
             f"Samtykke til at dele oplysninger: {_yn(r['consent_to_share'])}.")
     if r.get("age_reason", "").strip():

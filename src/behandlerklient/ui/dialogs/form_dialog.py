@@ -192,9 +192,7 @@ class FormDialog(BaseDialog):
                 out[f.key] = w.currentData()
             elif isinstance(w, QCheckBox):
                 out[f.key] = w.isChecked()
-            elif isinstance(w, QSpinBox):
-                out[f.key] = w.value()
-            elif isinstance(w, MultiChoice):
+            elif isinstance(w, (QSpinBox, MultiChoice)):
                 out[f.key] = w.value()
             else:
                 out[f.key] = w.text()
