@@ -103,7 +103,8 @@ def test_pseudonyms_are_keyed_and_stable_per_installation(mon_ws, tables) -> Non
     assert len({r["row_id"] for r in first}) == len(first)
     key = pseudonym_key(mon_ws.db)
     assert len(key) == 32 and key != bytes(32)
-    in_period = next(c["child_id"] for c in tables["contacts"] if FROM.isoformat() <= c["contact_date"] <= TO.isoformat())
+    in_period = next(c["child_id"] for c in tables["contacts"]
+                     if FROM.isoformat() <= c["contact_date"] <= TO.isoformat())
     cpr = next(c["cpr"] for c in tables["children"] if c["id"] == in_period)
     mine = rows_mod.pseudonym(key, "child", cpr)
     assert mine in {r["child_pseudonym"] for r in first}
