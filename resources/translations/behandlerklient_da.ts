@@ -1140,6 +1140,14 @@ Din adgangskode:</translation>
         <translation>Kanal</translation>
     </message>
     <message>
+        <source>What the contact is about</source>
+        <translation>Hvad henvendelsen handler om</translation>
+    </message>
+    <message>
+        <source>The municipality&apos;s categories (reported to the national monitoring)</source>
+        <translation>Kommunens kategorier (indberettes til den nationale monitorering)</translation>
+    </message>
+    <message>
         <source>Concern (reason for the contact)</source>
         <translation>Bekymring (årsag til henvendelsen)</translation>
     </message>
@@ -1178,6 +1186,10 @@ Din adgangskode:</translation>
     <message>
         <source>Reasoning</source>
         <translation>Begrundelse</translation>
+    </message>
+    <message>
+        <source>Group 2: guided on to (category)</source>
+        <translation>Gruppe 2: vejledt videre til (kategori)</translation>
     </message>
     <message>
         <source>Group 2: guided on to</source>
@@ -1332,6 +1344,10 @@ Din adgangskode:</translation>
         <translation>Sparring (BUP)</translation>
     </message>
     <message>
+        <source>Referral to BUP during the course</source>
+        <translation>Henvisning til BUP under forløbet</translation>
+    </message>
+    <message>
         <source>Minutes</source>
         <translation>Referat</translation>
     </message>
@@ -1360,6 +1376,10 @@ Din adgangskode:</translation>
         <translation>Effekt</translation>
     </message>
     <message>
+        <source>Why the course ended</source>
+        <translation>Årsag til at forløbet sluttede</translation>
+    </message>
+    <message>
         <source>Content of the course</source>
         <translation>Forløbets indhold</translation>
     </message>
@@ -1378,6 +1398,10 @@ Din adgangskode:</translation>
     <message>
         <source>Effect and status</source>
         <translation>Effekt og status</translation>
+    </message>
+    <message>
+        <source>Effect at the follow-up</source>
+        <translation>Effekt ved opfølgningen</translation>
     </message>
     <message>
         <source>Relapse</source>
