@@ -102,7 +102,7 @@ def build(db: Database, *, start: date, end: date, with_cpr: bool = False,
     contacts = reads.contacts(start, end)
     courses_by_contact = _group(reads.courses_of_contacts(r["id"] for r in contacts), "contact_id")
     loose = reads.courses_without_contact(start, end)
-    pairs: list[tuple[Any, Any | None, Any]] = []  # (contact or None, course or None, the child's row)
+    pairs: list[tuple[Any, Any, Any]] = []  # (contact or None, course or None, the child's row)
     for c in contacts:
         for course in courses_by_contact.get(c["id"]) or [None]:
             pairs.append((c, course, c))
@@ -167,6 +167,15 @@ def build(db: Database, *, start: date, end: date, with_cpr: bool = False,
     return out
 
 
+def _who_delivered(sessions: list[Any], fallback: int | None) -> int | None:
+    """The author of most held sessions of a course; before any is held, who started the course."""
+    held: Counter[int] = Counter()
+    for s in sessions:
+        held[s["author_id"]] += s["delivered"] or 0
+    best = held.most_common(1)
+    return best[0][0] if best and best[0][1] else fallback
+
+
 def _course_fields(row: dict[str, str], course: Any, closing: Any, follow_ups: list[Any], referrals: list[Any],
                    sessions: list[Any], professions: dict[int, str]) -> None:
     delivered = sum(s["delivered"] or 0 for s in sessions)
@@ -177,9 +186,8 @@ def _course_fields(row: dict[str, str], course: Any, closing: Any, follow_ups: l
                bup_referrals_during_course=str(len(referrals)),
                first_bup_referral_date=referrals[0]["entry_date"] if referrals else "")
     # Who delivered: the author of most held sessions, else who started the course.
-    by_author = Counter({s["author_id"]: s["delivered"] or 0 for s in sessions})
-    therapist = by_author.most_common(1)[0][0] if by_author and max(by_author.values()) else course["created_by"]
-    row["course_staff_profession"] = professions.get(therapist, "")
+    therapist = _who_delivered(sessions, course["created_by"])
+    row["course_staff_profession"] = professions.get(therapist, "") if therapist is not None else ""
     if closing is not None:
         row.update(course_end_reason=closing["end_reason"], course_effect=closing["effect"])
     if follow_ups:

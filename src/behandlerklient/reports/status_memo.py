@@ -13,6 +13,7 @@ from datetime import date
 from behandlerklient.core.ages import age_on
 from behandlerklient.core.monitoring import GUIDED_TO, split_codes
 from behandlerklient.reports.activity import _cohort
+from behandlerklient.reports.monitoring import _who_delivered
 from behandlerklient.storage.database import Database
 from behandlerklient.storage.monitoring import MemoReads, MonitoringReads, user_professions
 
@@ -50,7 +51,7 @@ def build(db: Database, *, start: date, end: date, reason_labels: dict[str, str]
     for c in cohort:
         codes = split_codes(fields[c.id]["reasons"]) if c.id in fields else []
         reasons.update(codes or [""])
-    where = Counter()
+    where: Counter[str] = Counter()
     for c in cohort:
         if c.group == 1:
             where["closed_after_intake"] += 1
@@ -104,12 +105,11 @@ def _delivered_by(db: Database, cohort: list, fields: dict, started: list) -> di
     professions = user_professions(db)
     ids = [c.course_id for c in started]
     creators = {r["id"]: r["created_by"] for r in MemoReads(db).course_creators(ids)}
-    held: dict[int, Counter] = {}
+    sessions: dict[int, list] = {}
     for r in MonitoringReads(db).session_counts(ids):
-        held.setdefault(r["course_id"], Counter())[r["author_id"]] += r["delivered"] or 0
-    by_profession: Counter = Counter()
+        sessions.setdefault(r["course_id"], []).append(r)
+    by_profession: Counter[str] = Counter()
     for course_id in ids:
-        counts = held.get(course_id)
-        who = counts.most_common(1)[0][0] if counts and max(counts.values()) else creators.get(course_id)
-        by_profession[professions.get(who, "") or NOT_RECORDED] += 1
+        who = _who_delivered(sessions.get(course_id, []), creators.get(course_id))
+        by_profession[(professions.get(who, "") if who is not None else "") or NOT_RECORDED] += 1
     return {"contacts_by_unit": dict(units.most_common()), "courses_by_profession": dict(by_profession.most_common())}

@@ -36,6 +36,17 @@ def _checked_cpr(ws: Workspace, child_id: int, text: str) -> cprmod.Cpr:
     return parsed
 
 
+def _municipality(new: str, old: str, what: str) -> str:
+    """The official name of a changed municipality (a name or a kommunekode); an older free-text value the user
+    left alone stays as it is."""
+    if new == old:
+        return new
+    try:
+        return municipalities.normalise(new)
+    except ValueError as exc:
+        raise InvalidInput(f"{what}: {exc}") from None
+
+
 def save(*, ws: Workspace, child_id: int, edited: Child, reason: str = "") -> tuple[list[rules.FieldChange], Changes]:
     """Stores what differs from the child's current master data, one change row per field, in one transaction.
 
@@ -48,12 +59,9 @@ def save(*, ws: Workspace, child_id: int, edited: Child, reason: str = "") -> tu
     if new.cpr.replace("-", "") != old.cpr:
         parsed = _checked_cpr(ws, child_id, new.cpr)
     new = replace(new, cpr=parsed.digits)
-    for name, what in (("home_municipality", "Hjemkommune"), ("treating_municipality", "Behandlende kommune")):
-        if getattr(new, name) != getattr(old, name):  # an older free-text value the user left alone stays
-            try:
-                new = replace(new, **{name: municipalities.normalise(getattr(new, name))})
-            except ValueError as exc:
-                raise InvalidInput(f"{what}: {exc}") from None
+    new = replace(new, home_municipality=_municipality(new.home_municipality, old.home_municipality, "Hjemkommune"),
+                  treating_municipality=_municipality(new.treating_municipality, old.treating_municipality,
+                                                      "Behandlende kommune"))
     found = rules.problems(old, new, reason)
     if found:
         raise RuleRefused(" ".join(found))
