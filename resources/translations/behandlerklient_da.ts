@@ -1235,6 +1235,14 @@ Skriv din adgangskode for at underskrive:</translation>
         <translation>Kanal</translation>
     </message>
     <message>
+        <source>What the contact is about</source>
+        <translation>Hvad henvendelsen handler om</translation>
+    </message>
+    <message>
+        <source>The municipality&apos;s categories (reported to the national monitoring)</source>
+        <translation>Kommunens kategorier (indberettes til den nationale monitorering)</translation>
+    </message>
+    <message>
         <source>Concern (reason for the contact)</source>
         <translation>Bekymring (årsag til henvendelsen)</translation>
     </message>
@@ -1273,6 +1281,10 @@ Skriv din adgangskode for at underskrive:</translation>
     <message>
         <source>Reasoning</source>
         <translation>Begrundelse</translation>
+    </message>
+    <message>
+        <source>Group 2: guided on to (category)</source>
+        <translation>Gruppe 2: vejledt videre til (kategori)</translation>
     </message>
     <message>
         <source>Group 2: guided on to</source>
@@ -1427,6 +1439,10 @@ Skriv din adgangskode for at underskrive:</translation>
         <translation>Sparring (BUP)</translation>
     </message>
     <message>
+        <source>Referral to BUP during the course</source>
+        <translation>Henvisning til BUP under forløbet</translation>
+    </message>
+    <message>
         <source>Minutes</source>
         <translation>Referat</translation>
     </message>
@@ -1455,6 +1471,10 @@ Skriv din adgangskode for at underskrive:</translation>
         <translation>Effekt</translation>
     </message>
     <message>
+        <source>Why the course ended</source>
+        <translation>Årsag til at forløbet sluttede</translation>
+    </message>
+    <message>
         <source>Content of the course</source>
         <translation>Forløbets indhold</translation>
     </message>
@@ -1473,6 +1493,10 @@ Skriv din adgangskode for at underskrive:</translation>
     <message>
         <source>Effect and status</source>
         <translation>Effekt og status</translation>
+    </message>
+    <message>
+        <source>Effect at the follow-up</source>
+        <translation>Effekt ved opfølgningen</translation>
     </message>
     <message>
         <source>Relapse</source>

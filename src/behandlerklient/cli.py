@@ -218,6 +218,17 @@ def _build_parser() -> argparse.ArgumentParser:
         r.add_argument("--out", type=Path)
         if name == "fidelity":
             r.add_argument("--therapist", type=int)
+    m = rep_sub.add_parser("monitoring", help="nationale monitoreringsdata (docs/monitoring.md)")
+    m.add_argument("--db", type=Path, required=True)
+    m.add_argument("--user", default=os.environ.get(USER_ENV))
+    m.add_argument("--from", dest="start", type=_iso_date, required=True)
+    m.add_argument("--to", dest="end", type=_iso_date, required=True)
+    m.add_argument("--format", required=True, choices=["csv", "json"])
+    m.add_argument("--out", type=Path)
+    m.add_argument("--cpr", action="store_true", help="CPR-nøglet udgave til registersamkøring, kun krypteret")
+    m.add_argument("--recipient-key", type=Path, help="modtagerens offentlige X25519-nøgle (PEM)")
+    m.add_argument("--recipient", default="", help="hvem filen udleveres til")
+    m.add_argument("--basis", default="", help="grundlaget for udleveringen")
 
     sdq = sub.add_parser("sdq", help="SDQ-beregning")
     sdq_sub = sdq.add_subparsers(dest="sdq_command", required=True, parser_class=_Parser)
@@ -621,6 +632,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     from behandlerklient.services import reports
 
+    if args.report_command == "monitoring":
+        return _cmd_monitoring(args)
     if args.format == "pdf" and args.out is None:
         raise UsageError("en PDF skal have --out FIL.pdf")
     with _unlocked(args) as ws:
@@ -667,6 +680,33 @@ def _cmd_sync(args: argparse.Namespace) -> int:
     with _unlocked(args) as ws:
         result = syncing.sync(ws=ws)
     print(result.summary())
+    return EXIT_OK
+
+
+def _cmd_monitoring(args: argparse.Namespace) -> int:
+    from behandlerklient.services import monitoring, reports
+
+    if args.cpr and (args.out is None or args.recipient_key is None):
+        raise UsageError("den CPR-nøglede udgave skrives kun krypteret: angiv --out FIL og --recipient-key NØGLE.pem")
+    if not args.cpr and args.recipient_key is not None:
+        raise UsageError("--recipient-key hører til --cpr")
+    with _unlocked(args) as ws:
+        if args.cpr:
+            try:
+                key = args.recipient_key.read_bytes()
+            except OSError as exc:
+                raise InvalidInput(f"Modtagerens nøgle kan ikke læses: {args.recipient_key} "
+                                   f"({exc.strerror}).") from None
+            data = monitoring.render_for_register(ws=ws, start=args.start, end=args.end, fmt=args.format,
+                                                  recipient_key=key, recipient=args.recipient, basis=args.basis)
+        else:
+            data = monitoring.render(ws=ws, start=args.start, end=args.end, fmt=args.format)
+        reports.write(data=data, out=args.out)
+    if args.out is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        print(f"Skrev {args.out}")
     return EXIT_OK
 
 

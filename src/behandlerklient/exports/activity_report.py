@@ -10,6 +10,7 @@ from reportlab.lib import colors
 from reportlab.platypus import Paragraph, Table, TableStyle
 
 from behandlerklient.core.numbers import danish
+from behandlerklient.exports import status_memo_section
 from behandlerklient.exports.pdf_base import FONT, FONT_BOLD, PageFrame, build_pdf, esc, styles
 
 LABELS = {
@@ -96,6 +97,7 @@ def render(data: dict, *, printed_by: str, printed_at: datetime) -> bytes:
                       _fmt(v["median_change"])]
                      for t, by_informant in data["sdq_change_by_track"].items()
                      for informant, v in by_informant.items()], [200, 80, 50, 80, 60])]
+    story += status_memo_section.flowables(data.get("status_memo"), st)
     frame = PageFrame(left=f"Aktivitetsrapport {start:%d.%m.%Y} – {end:%d.%m.%Y}", printed=printed_at)
     return build_pdf(story, title="Aktivitetsrapport", author=printed_by, subject="Aktivitet og ventetid",
                      frame=frame)

@@ -7,6 +7,7 @@ from datetime import date
 
 from behandlerklient.core import cpr as cprmod
 from behandlerklient.core import identifiers
+from behandlerklient.core import municipalities
 from behandlerklient.core.course_rules import range_text
 from behandlerklient.core.errors import InvalidInput, NotFound, ValidationError
 from behandlerklient.core.manuals import Track
@@ -24,6 +25,14 @@ class Registered:
     child: Child
     warnings: list[str]
     changes: Changes
+
+
+def _municipality(text: str, what: str) -> str:
+    """The official name of a municipality typed as a name or a kommunekode (core/municipalities.py)."""
+    try:
+        return municipalities.normalise(text)
+    except ValueError as exc:
+        raise InvalidInput(f"{what}: {exc}") from None
 
 
 def register_child(*, ws: Workspace, first_name: str, last_name: str, cpr: str,
@@ -44,6 +53,8 @@ def register_child(*, ws: Workspace, first_name: str, last_name: str, cpr: str,
         found = identifiers.number_problems(sor=gp.sor.strip(), ean=gp.ean.strip(), who="Egen læge")
         if found:
             raise InvalidInput(" ".join(found))
+    home_municipality = _municipality(home_municipality, "Hjemkommune")
+    treating_municipality = _municipality(treating_municipality, "Behandlende kommune")
     repo = ChildRepository(ws.db)
     if repo.cpr_exists(parsed.digits):
         raise InvalidInput(f"Der findes allerede et barn med CPR-nummeret {parsed.masked}.")

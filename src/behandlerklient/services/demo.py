@@ -21,6 +21,7 @@ from behandlerklient.services import (
     sdq_records,
     seal,
     sessions,
+    settings,
     supervision,
 )
 from behandlerklient.services import demo_vocabulary as V
@@ -28,6 +29,7 @@ from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.access import AccessRepository
 from behandlerklient.storage.children import ChildRepository
 from behandlerklient.storage.demo_reads import DemoReads
+from behandlerklient.storage.events import EventRepository
 from behandlerklient.storage.sessions import JournalRepository
 from behandlerklient.storage.users import UserRepository
 
@@ -123,6 +125,9 @@ def generate(*, ws: Workspace, children_count: int, seed: int = 1, today: date |
                 User(None, *COORDINATOR[:2], "coordinator", COORDINATOR[2], "59 66 60 09", "other"),
                 now=clock())
             _supervision_pairs(ws, therapists + [author], clock())
+            if not settings.get(ws=ws, key="delivering_unit"):  # the demo municipality's team (monitoring data)
+                EventRepository(ws.db).append(aggregate="setting", subject="delivering_unit", field="value",
+                                              value=V.DELIVERING_UNIT, now=clock(), author_id=author.id)
         result.supervisors = [u for u in therapists if u.role == "supervisor"]
         seal.give_keys(ws=ws, users=therapists + [coordinator])
         taken = DemoReads(ws.db).taken_cprs()
@@ -231,8 +236,10 @@ def _one_child(ws: Workspace, rng: random.Random, clock: _Clock, today: date, tr
     age = child.age_on(contact_day)
     made_by = "young_person" if age >= 13 and rng.random() < 0.3 else rng.choice(("parent", "parent", "professional"))
     way = "self" if made_by != "professional" else rng.choice(("gp", "school", "ppr", "health_visitor", "social_services"))
+    concern = rng.choice(V.CONCERNS)
     contact_id, _ = pathway.add_contact(
-        ws=ws, child_id=child.id, contact_date=contact_day, made_by=made_by, way=way, concern=rng.choice(V.CONCERNS),
+        ws=ws, child_id=child.id, contact_date=contact_day, made_by=made_by, way=way, concern=concern,
+        reasons=V.CONCERN_REASONS[V.CONCERNS.index(concern)],
         made_by_detail="lærer" if way == "school" else "", channel=rng.choice(("phone", "phone", "in_person", "digital")),
         consent_to_share=rng.random() < 0.9, consent_obtain=rng.random() < 0.9)
     _sign(ws, "contact", contact_id)
@@ -260,7 +267,7 @@ def _one_child(ws: Workspace, rng: random.Random, clock: _Clock, today: date, tr
         "contact_id": contact_id, "child_id": child.id, "talk_number": talk, "talk_date": intake_day,
         "channel": rng.choice(("phone", "in_person")), "notes": V.INTAKE_NOTES[group - 1].format(name=first),
         "decision_group": group, "reasoning": V.INTAKE_REASONS[group - 1],
-        "guided_to": rng.choice(V.GUIDED_TO) if group == 2 else "",
+        **_guided(rng, group),
         "bup_referral": "Henvist til BUP via egen læge; sparring med BUP forud." if group == 4 else ""})
     _sign(ws, "intake", intake_id)
     if group != 3:
@@ -436,10 +443,26 @@ def _coordination(ws, rng, clock, course, day) -> None:  # noqa: ANN001
         return
     clock.set(day)
     partner, kind, text = rng.choice(V.COORDINATION)
+    referral = partner == "bup" and _extra(course.id).random() < 0.5
+    if referral:  # the sparring found signs of more serious illness: a referral during the course
+        kind, text = "coordination", V.BUP_REFERRAL
     rid, _ = records.save(ws=ws, kind="coordination", values={
         "child_id": course.child_id, "course_id": course.id, "entry_date": day, "partner": partner, "kind": kind,
-        "summary": text})
+        "summary": text, "bup_referral": referral})
     _sign(ws, "coordination", rid)
+
+
+def _guided(rng: random.Random, group: int) -> dict[str, str]:
+    if group != 2:
+        return {"guided_to": "", "guided_kind": ""}
+    i = rng.randrange(len(V.GUIDED_TO))  # one draw, as before the category existed: the demo stays the same
+    return {"guided_to": V.GUIDED_TO[i], "guided_kind": V.GUIDED_KINDS[i]}
+
+
+def _extra(course_id: int) -> random.Random:
+    """Draws for what the monitoring data added (end reasons, BUP referrals, follow-up effect), apart from the
+    demo's main stream so that every other demo value stays what it was; seeded by the course, so deterministic."""
+    return random.Random(f"monitor:{course_id}")
 
 
 def _notification(ws, rng, clock, child, day, course_id, result) -> None:  # noqa: ANN001
@@ -466,7 +489,10 @@ def _close(ws, rng, clock, today, course, child, level, *, dropped: bool, day: d
         "Fortsat støtte i skolen; PPR orienteret.",
         "recommendations": "Fortsæt trappen hjemme; kontakt tilbuddet igen ved tilbagefald.",
         "criteria_reason": "Familien udeblev fra de sidste sessioner." if dropped else "",
-        "status": "dropped_out" if dropped else "completed"})
+        "status": "dropped_out" if dropped else "completed",
+        "end_reason": _extra(course.id).choices(("lost_contact", "family_stopped", "referred_bup", "moved"),
+                                                weights=(50, 30, 15, 5))[0] if dropped else
+        ("goals_reached" if _extra(course.id).random() < 0.15 else "plan_completed")})
     _sign(ws, "closing", cid)
     fu = DemoReads(ws.db).follow_up(course.id)
     due = date.fromisoformat(fu["due_date"]) if fu else None
@@ -474,7 +500,8 @@ def _close(ws, rng, clock, today, course, child, level, *, dropped: bool, day: d
         clock.set(due)
         records.save(ws=ws, kind="follow_up", record_id=fu["id"], values={
             "done_on": fu["due_date"], "notes": "Telefonopfølgning: bedringen holder; bruger stadig trappen.",
-            "relapse": False, "more_needed": False})
+            "relapse": False, "more_needed": False,
+            "effect": _extra(course.id).choices(("improved", "partly_improved", "unchanged"), weights=(60, 30, 10))[0]})
         _sign(ws, "follow_up", fu["id"])
 
 

@@ -32,6 +32,11 @@ CONCERNS = (
     "Den unge har skadet sig selv enkelte gange; ingen aktuelle planer om selvmord.",
     "Søvnproblemer og bekymringer efter forældrenes skilsmisse.",
 )
+# The reason-for-contact categories each concern above is about (core/monitoring.py DEFAULT_REASONS).
+CONCERN_REASONS = ("bekymringer,angst", "nedtrykthed", "adfaerd", "angst", "krop_mad", "gentagne_tanker",
+                   "selvskade,nedtrykthed", "bekymringer,stress")
+GUIDED_KINDS = ("ppr", "school", "civil_society", "social_services", "health_visitor")  # matching GUIDED_TO
+DELIVERING_UNIT = "Sundhed og Omsorg, Team Børn og Unges Trivsel"
 AGENDA = ("Dagsorden aftalt: status, hjemmeopgave, dagens øvelse og ny hjemmeopgave.",
           "Fælles dagsorden; {name} ønskede at tale om en svær episode i skolen.",
           "Dagsorden lagt sammen med {name} og mor; plads til spørgsmål til sidst.")
@@ -82,6 +87,8 @@ COORDINATION = (("school", "coordination", "Møde med klasselærer om trappetrin
                 ("ppr", "coordination", "PPR orienteret; ingen yderligere tiltag lige nu."),
                 ("bup", "sparring", "Sparring med BUP om symptombilledet; fortsæt forløbet som planlagt."),
                 ("social_services", "coordination", "Kort koordinering med familierådgiveren om familiens situation."))
+BUP_REFERRAL = ("Henvist til BUP efter sparring: tegn på en depression, der kræver udredning; "
+                "forløbet fortsætter til da.")
 NOTIFICATION_GROUNDS = ("Barnet fortæller om vold i hjemmet.",
                         "Bekymring for omsorgssvigt: barnet kommer ofte sultent i skole.",
                         "Forældrenes eget misbrug påvirker barnets hverdag.")

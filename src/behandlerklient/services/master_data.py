@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from behandlerklient.core import cpr as cprmod
 from behandlerklient.core import master_data as rules
+from behandlerklient.core import municipalities
 from behandlerklient.core.errors import InvalidInput, NotFound, RuleRefused, ValidationError
 from behandlerklient.core.models import Child
 from behandlerklient.services import audit
@@ -35,6 +36,17 @@ def _checked_cpr(ws: Workspace, child_id: int, text: str) -> cprmod.Cpr:
     return parsed
 
 
+def _municipality(new: str, old: str, what: str) -> str:
+    """The official name of a changed municipality (a name or a kommunekode); an older free-text value the user
+    left alone stays as it is."""
+    if new == old:
+        return new
+    try:
+        return municipalities.normalise(new)
+    except ValueError as exc:
+        raise InvalidInput(f"{what}: {exc}") from None
+
+
 def save(*, ws: Workspace, child_id: int, edited: Child, reason: str = "") -> tuple[list[rules.FieldChange], Changes]:
     """Stores what differs from the child's current master data, one change row per field, in one transaction.
 
@@ -47,6 +59,9 @@ def save(*, ws: Workspace, child_id: int, edited: Child, reason: str = "") -> tu
     if new.cpr.replace("-", "") != old.cpr:
         parsed = _checked_cpr(ws, child_id, new.cpr)
     new = replace(new, cpr=parsed.digits)
+    new = replace(new, home_municipality=_municipality(new.home_municipality, old.home_municipality, "Hjemkommune"),
+                  treating_municipality=_municipality(new.treating_municipality, old.treating_municipality,
+                                                      "Behandlende kommune"))
     found = rules.problems(old, new, reason)
     if found:
         raise RuleRefused(" ".join(found))

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 def add_contact(*, ws: Workspace, child_id: int, contact_date: date, made_by: str, way: str, concern: str,
                 made_by_detail: str = "", channel: str = "phone", consent_to_share: bool = False,
-                consent_obtain: bool = False, age_reason: str = "") -> tuple[int, Changes]:
+                consent_obtain: bool = False, age_reason: str = "", reasons: str = "") -> tuple[int, Changes]:
     """Records a henvendelse as a draft for its author to sign. A known child keeps one history (open door).
 
     The offer is for 5-17-year-olds: a child outside that on the contact date needs a reason (refused without).
@@ -42,7 +42,7 @@ def add_contact(*, ws: Workspace, child_id: int, contact_date: date, made_by: st
     return records.save(ws=ws, kind="contact", values={
         "child_id": child_id, "contact_date": contact_date, "made_by": made_by, "made_by_detail": made_by_detail,
         "way": way, "channel": channel, "concern": concern, "consent_to_share": consent_to_share,
-        "consent_obtain": consent_obtain, "age_reason": age_reason.strip()})
+        "consent_obtain": consent_obtain, "age_reason": age_reason.strip(), "reasons": reasons})
 
 
 @dataclass

@@ -26,6 +26,8 @@ class Kind:
     render: Callable[[Workspace, dict], tuple[str, str]] | None = None
     after_sign: Callable[[Workspace, dict], None] | None = None
     course_column: str | None = "course_id"
+    # Values the installation fills in when a draft is created (not the user), e.g. the delivering unit.
+    on_create: Callable[[Workspace], dict] | None = None
     changes: Changes = field(default_factory=lambda: Changes(journal=True))
 
 

@@ -82,6 +82,8 @@ def save(*, ws: Workspace, kind: str, values: dict[str, Any], record_id: int | N
             if missing:
                 raise InvalidInput(f"{k.label}: {', '.join(missing)} skal udfyldes.")
             row = dict(clean)
+            if k.on_create:
+                row.update(k.on_create(ws))
             if k.author_column:
                 row[k.author_column] = ws.user.id
             if "created_at" in repo.columns(k.table):

@@ -12,8 +12,8 @@ from behandlerklient.core.errors import InvalidInput, RuleRefused
 from behandlerklient.exports import activity_report
 from behandlerklient.exports import fidelity_report as fidelity_pdf
 from behandlerklient.exports.pdf_base import write_file
-from behandlerklient.reports import activity, fidelity
-from behandlerklient.services import audit
+from behandlerklient.reports import activity, fidelity, status_memo
+from behandlerklient.services import audit, settings
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.users import UserRepository
 
@@ -25,7 +25,14 @@ def _period(start: date, end: date) -> None:
 
 def activity_data(*, ws: Workspace, start: date, end: date) -> dict:
     _period(start, end)
-    return activity.build(ws.db, ws.catalogue, start=start, end=end)
+    data = activity.build(ws.db, ws.catalogue, start=start, end=end)
+    return {**data, **status_memo_data(ws=ws, start=start, end=end)}
+
+
+def status_memo_data(*, ws: Workspace, start: date, end: date) -> dict:
+    """The status memo's figures (reports/status_memo.py), a section of the activity report."""
+    return {"status_memo": status_memo.build(ws.db, start=start, end=end,
+                                             reason_labels=settings.contact_reasons(ws=ws))}
 
 
 def fidelity_data(*, ws: Workspace, start: date, end: date, therapist_id: int | None = None) -> dict:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from behandlerklient.core import fidelity
+from behandlerklient.core import fidelity, monitoring
 from behandlerklient.core.errors import InvalidInput, RuleRefused
 from behandlerklient.services import audit
 from behandlerklient.services.workspace import Workspace
@@ -27,6 +27,8 @@ SETTINGS = {s.key: s for s in (
     Setting("lock_after_minutes", "Lås efter så mange minutters inaktivitet", "5"),
     Setting("backup_folder", "Mappe til automatiske sikkerhedskopier (tom: i datamappen)", ""),
     Setting("intake_wait_days", "Dage før en henvendelse uden forsamtale vises i arbejdslisten", "14"),
+    Setting("contact_reasons", "Henvendelsesårsager (kode=Betegnelse; ...; tom: standardlisten)", ""),
+    Setting("delivering_unit", "Leverende enhed (forvaltning/team) til monitoreringsdata", ""),
 )}
 
 
@@ -52,8 +54,21 @@ def put(*, ws: Workspace, key: str, value: str) -> None:
             fidelity.sampled(value, session_number=1, session_id=1)
         except ValueError as exc:
             raise InvalidInput(str(exc)) from None
+    if key == "contact_reasons":
+        try:
+            monitoring.parse_reasons(value)
+        except ValueError as exc:
+            raise InvalidInput(str(exc)) from None
     with ws.db.transaction():
         # An event; the settings row is the fold's cache (two admins' offline edits are then seen, not lost).
         EventRepository(ws.db).append(aggregate="setting", subject=key, field="value", value=value, now=ws.clock(),
                                       author_id=ws.user.id)
         audit.record(ws.db, user_id=ws.user.id, action="user", now=ws.clock(), obj=f"setting:{key}", detail=value)
+
+
+def contact_reasons(*, ws: Workspace) -> dict[str, str]:
+    """The installation's reason-for-contact categories (code: Danish label)."""
+    try:
+        return monitoring.parse_reasons(get(ws=ws, key="contact_reasons"))
+    except ValueError:  # set before the check existed, or synced from elsewhere: the defaults keep work going
+        return dict(monitoring.DEFAULT_REASONS)

@@ -12,7 +12,7 @@ from PySide6.QtGui import QAction
 from behandlerklient.core.ages import age_on
 from behandlerklient.core.consent_rules import AGE_OF_OWN_CONSENT
 from behandlerklient.core.errors import KnownError
-from behandlerklient.services import journal, pathway, records, sdq_records, sessions, supervision
+from behandlerklient.services import journal, pathway, records, sdq_records, sessions, settings, supervision
 from behandlerklient.services.changes import Changes
 from behandlerklient.ui import prompts, signature
 from behandlerklient.ui.dialogs.base_dialog import EditorRef
@@ -158,6 +158,8 @@ class PathwayActions(QObject):
             return self.forms.screening_fields({t.id: t.name for t in self.ws.catalogue.sorted()})
         if kind == "consent":
             return self.forms.consent_fields(child)
+        if kind == "contact":
+            return self.forms.contact_fields(settings.contact_reasons(ws=self.ws))
         return self.forms.fields(kind)
 
     def _defaults(self, kind: str, today: date) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject
 
+from behandlerklient.core import monitoring
 from behandlerklient.core import pathway_rules as rules
 from behandlerklient.core.consent_rules import SHARE_PARTIES
 from behandlerklient.core.models import Child
@@ -21,12 +22,15 @@ class PathwayForms(QObject):
     def no_decision(self) -> dict:
         return {None: self.tr("No decision yet (a second intake talk follows)")}
 
-    def contact_fields(self) -> list[Field]:
+    def contact_fields(self, reasons: dict[str, str] | None = None) -> list[Field]:
         return [Field("contact_date", self.tr("Date"), "date"),
                 Field("made_by", self.tr("Contact made by"), "choice", CONTACT_MADE_BY),
                 Field("made_by_detail", self.tr("Which professional / relation")),
                 Field("way", self.tr("Way in"), "choice", CONTACT_WAY),
                 Field("channel", self.tr("Channel"), "choice", CONTACT_CHANNEL),
+                Field("reasons", self.tr("What the contact is about"), "multi",
+                      reasons if reasons is not None else monitoring.DEFAULT_REASONS,
+                      help=self.tr("The municipality's categories (reported to the national monitoring)")),
                 Field("concern", self.tr("Concern (reason for the contact)"), "text"),
                 Field("age_reason", self.tr("Reason if the child is outside 5-17 on the date"),
                       help=self.tr("The offer is for 5-17-year-olds, e.g. 'turns 5 next month'")),
@@ -41,6 +45,8 @@ class PathwayForms(QObject):
                 Field("notes", self.tr("The talk"), "text"),
                 Field("decision_group", self.tr("Decision"), "choice", {**self.no_decision(), **rules.INTAKE_GROUPS}),
                 Field("reasoning", self.tr("Reasoning"), "text"),
+                Field("guided_kind", self.tr("Group 2: guided on to (category)"), "choice",
+                      {"": self.tr("(not relevant)"), **monitoring.GUIDED_TO}),
                 Field("guided_to", self.tr("Group 2: guided on to")),
                 Field("bup_referral", self.tr("Group 4: referral to BUP"), "text")]
 
@@ -86,6 +92,7 @@ class PathwayForms(QObject):
         return [Field("entry_date", self.tr("Date"), "date"), Field("partner", self.tr("Partner"), "choice", PARTNERS),
                 Field("kind", self.tr("Type"), "choice",
                       {"coordination": self.tr("Coordination"), "sparring": self.tr("Sparring (BUP)")}),
+                Field("bup_referral", self.tr("Referral to BUP during the course"), "bool"),
                 Field("summary", self.tr("Minutes"), "text")]
 
     def notification_fields(self) -> list[Field]:
@@ -97,6 +104,7 @@ class PathwayForms(QObject):
                 Field("status", self.tr("Closing"), "choice",
                       {"completed": self.tr("Completed"), "dropped_out": self.tr("Dropped out")}),
                 Field("effect", self.tr("Effect"), "choice", rules.EFFECTS),
+                Field("end_reason", self.tr("Why the course ended"), "choice", monitoring.END_REASONS),
                 Field("content_summary", self.tr("Content of the course"), "text"),
                 Field("further_needs", self.tr("Further needs"), "text"),
                 Field("recommendations", self.tr("Recommendations"), "text"),
@@ -105,5 +113,8 @@ class PathwayForms(QObject):
     def follow_up_fields(self) -> list[Field]:
         return [Field("done_on", self.tr("Date"), "date"),
                 Field("channel", self.tr("Channel"), "choice", CONTACT_CHANNEL),
-                Field("notes", self.tr("Effect and status"), "text"), Field("relapse", self.tr("Relapse"), "bool"),
+                Field("notes", self.tr("Effect and status"), "text"),
+                Field("effect", self.tr("Effect at the follow-up"), "choice",
+                      {"": self.tr("(not assessed)"), **rules.EFFECTS}),
+                Field("relapse", self.tr("Relapse"), "bool"),
                 Field("more_needed", self.tr("Needs more help"), "bool")]

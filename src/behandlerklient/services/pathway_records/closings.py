@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from behandlerklient.core import monitoring
 from behandlerklient.core import pathway_rules as rules
 from behandlerklient.core.errors import NotFound
 from behandlerklient.services import sdq_records
@@ -23,16 +24,21 @@ def closing_criteria(ws: Workspace, r: dict) -> list[rules.ClosingCriterion]:
 
 def _validate_closing(ws: Workspace, r: dict) -> list[str]:
     unmet = [c.name for c in closing_criteria(ws, r) if not c.met]
+    found = monitoring.choice_problem(r.get("end_reason", ""), monitoring.END_REASONS, "Årsag til afslutning")
+    if r["status"] == "dropped_out" and not r.get("end_reason"):
+        found.append("Vælg årsagen til, at forløbet sluttede (frafald).")
     if unmet and not r["criteria_reason"].strip():
         return [f"Kriterierne for afslutning er ikke opfyldt ({', '.join(unmet).lower()}); "
-                "skriv en begrundelse for at afslutte alligevel."]
-    return []
+                "skriv en begrundelse for at afslutte alligevel.", *found]
+    return found
 
 
 def _render_closing(ws: Workspace, r: dict) -> tuple[str, str]:
     parts = [f"Afsluttet den {_d(r['closing_date'])}" + (" (frafald)." if r["status"] == "dropped_out" else "."),
              _block("Forløbets indhold", r["content_summary"]),
              f"Effekt: {rules.EFFECTS.get(r['effect'], '-')}."]
+    if r.get("end_reason"):
+        parts.append(f"Årsag til afslutning: {monitoring.END_REASONS.get(r['end_reason'], r['end_reason'])}.")
     change = sdq_records.change_lines(ws=ws, course_id=r["course_id"], child_id=r["child_id"])
     parts.append(_block("SDQ fra start til afslutning", "\n".join(change) if change else "Ikke målt."))
     parts += [_block("Videre behov", r["further_needs"]), _block("Anbefalinger", r["recommendations"])]
@@ -65,7 +71,7 @@ def _after_closing(ws: Workspace, r: dict) -> None:
 
 register(Kind("closing", "closings", "Afslutning", "closing_date",
               ("course_id", "child_id", "closing_date", "effect", "content_summary", "further_needs",
-               "recommendations", "criteria_reason", "status"),
+               "recommendations", "criteria_reason", "status", "end_reason"),
               required=("course_id", "child_id", "closing_date", "effect"),
               validate=_validate_closing, render=_render_closing, after_sign=_after_closing,
               changes=Changes(journal=True, courses=True)))

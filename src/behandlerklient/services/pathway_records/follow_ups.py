@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from behandlerklient.core import monitoring
+from behandlerklient.core.pathway_rules import EFFECTS
 from behandlerklient.core.vocab import CONTACT_CHANNEL, label
 from behandlerklient.services.pathway_records._text import _block, _d, _yn
 from behandlerklient.services.record_kinds import Kind, register
@@ -14,7 +16,13 @@ def _render_follow_up(ws: Workspace, r: dict) -> tuple[str, str]:
     return (f"{what} efter forløb",
             f"Gennemført den {_d(r['done_on'])} ({label(CONTACT_CHANNEL, r['channel']).lower()}).\n\n"
             f"{_block('Effekt og status', r['notes'])}\n\nTilbagefald: {_yn(r['relapse'])}. "
-            f"Behov for mere: {_yn(r['more_needed'])}.")
+            f"Behov for mere: {_yn(r['more_needed'])}."
+            + (f" Effekt ved opfølgningen: {EFFECTS[r['effect']]}." if r.get("effect") in EFFECTS else ""))
+
+
+def _validate_follow_up(ws: Workspace, r: dict) -> list[str]:
+    found = [] if r["done_on"] else ["Angiv datoen for opfølgningen."]
+    return found + monitoring.choice_problem(r.get("effect", ""), EFFECTS, "Effekt ved opfølgningen")
 
 
 def _after_follow_up(ws: Workspace, r: dict) -> None:
@@ -25,6 +33,6 @@ def _after_follow_up(ws: Workspace, r: dict) -> None:
 
 
 register(Kind("follow_up", "follow_ups", "Opfølgning", "due_date",
-              ("done_on", "channel", "notes", "relapse", "more_needed"),
-              validate=lambda ws, r: [] if r["done_on"] else ["Angiv datoen for opfølgningen."],
+              ("done_on", "channel", "notes", "relapse", "more_needed", "effect"),
+              validate=_validate_follow_up,
               render=_render_follow_up, after_sign=_after_follow_up))

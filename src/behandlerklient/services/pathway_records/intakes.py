@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from behandlerklient.core import monitoring
 from behandlerklient.core import pathway_rules as rules
 from behandlerklient.core.vocab import CONTACT_CHANNEL, label
 from behandlerklient.services.pathway_records._text import _block, _d
@@ -17,7 +18,8 @@ def _validate_intake(ws: Workspace, r: dict) -> list[str]:
     if r["talk_number"] == 1 and r["decision_group"] is None:
         return found  # a first talk may end without a decision when a second talk follows
     return found + rules.intake_problems(decision_group=r["decision_group"], reasoning=r["reasoning"],
-                                         guided_to=r["guided_to"], bup_referral=r["bup_referral"])
+                                         guided_to=r["guided_to"], bup_referral=r["bup_referral"]) + \
+        monitoring.choice_problem(r.get("guided_kind", ""), monitoring.GUIDED_TO, "Vejledt videre til (kategori)")
 
 
 def _render_intake(ws: Workspace, r: dict) -> tuple[str, str]:
@@ -27,7 +29,8 @@ def _render_intake(ws: Workspace, r: dict) -> tuple[str, str]:
         parts.append(f"Beslutning: {rules.INTAKE_GROUPS[r['decision_group']]}.")
         parts.append(_block("Begrundelse", r["reasoning"]))
         if r["decision_group"] == 2:
-            parts.append(_block("Vejledt videre til", r["guided_to"]))
+            kind = monitoring.GUIDED_TO.get(r.get("guided_kind", ""), "")
+            parts.append(_block("Vejledt videre til", (f"{kind}: " if kind else "") + r["guided_to"]))
         if r["decision_group"] == 4:
             parts.append(_block("Henvisning til BUP", r["bup_referral"]))
     else:
@@ -37,6 +40,6 @@ def _render_intake(ws: Workspace, r: dict) -> tuple[str, str]:
 
 register(Kind("intake", "intakes", "Forsamtale", "talk_date",
               ("contact_id", "child_id", "talk_number", "talk_date", "channel", "duration_min", "notes",
-               "decision_group", "reasoning", "guided_to", "bup_referral"),
+               "decision_group", "reasoning", "guided_to", "bup_referral", "guided_kind"),
               required=("contact_id", "child_id", "talk_number", "talk_date"),
               validate=_validate_intake, render=_render_intake, course_column=None))

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialogButtonBox,
     QFormLayout,
+    QGridLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -38,7 +39,7 @@ LABEL_WIDTH = 210
 class Field:
     key: str
     label: str
-    kind: str = "line"  # line, text, date, choice, bool, int
+    kind: str = "line"  # line, text, date, choice, bool, int, multi (check boxes; value: comma-separated codes)
     choices: dict[Any, str] = field(default_factory=dict)
     help: str = ""
 
@@ -58,6 +59,32 @@ class _RowLabel(QLabel):
         need = self.heightForWidth(self.width())
         if need != self.minimumHeight():
             self.setMinimumHeight(need)
+
+
+class MultiChoice(QWidget):
+    """Several of a list of categories as check boxes (objectName choice_<code>); the value is the chosen codes,
+    comma-separated in the list's order, as the database stores them."""
+
+    def __init__(self, choices: dict[Any, str], value: str) -> None:
+        super().__init__()
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.boxes: dict[str, QCheckBox] = {}
+        chosen = {c.strip() for c in (value or "").split(",")}
+        for i, (code, text) in enumerate(choices.items()):
+            box = QCheckBox(text)
+            box.setObjectName(f"choice_{code}")
+            box.setChecked(code in chosen)
+            grid.addWidget(box, i // 2, i % 2)
+            self.boxes[str(code)] = box
+
+    def value(self) -> str:
+        return ",".join(code for code, box in self.boxes.items() if box.isChecked())
+
+    def set_value(self, value: str) -> None:
+        chosen = {c.strip() for c in (value or "").split(",")}
+        for code, box in self.boxes.items():
+            box.setChecked(code in chosen)
 
 
 class FormDialog(BaseDialog):
@@ -143,6 +170,8 @@ class FormDialog(BaseDialog):
             w = QCheckBox()
             w.setChecked(bool(value))
             return w
+        if f.kind == "multi":
+            return MultiChoice(f.choices, value or "")
         if f.kind == "int":
             w = QSpinBox()
             w.setRange(0, 600)
@@ -163,7 +192,7 @@ class FormDialog(BaseDialog):
                 out[f.key] = w.currentData()
             elif isinstance(w, QCheckBox):
                 out[f.key] = w.isChecked()
-            elif isinstance(w, QSpinBox):
+            elif isinstance(w, (QSpinBox, MultiChoice)):
                 out[f.key] = w.value()
             else:
                 out[f.key] = w.text()
@@ -182,6 +211,8 @@ class FormDialog(BaseDialog):
             w.setDate(QDate(value.year, value.month, value.day))
         elif isinstance(w, QSpinBox):
             w.setValue(int(value))
+        elif isinstance(w, MultiChoice):
+            w.set_value(value)
         else:
             w.setText(value)
 
