@@ -161,6 +161,7 @@ def test_the_review_comes_back_after_ctrl_l(qtbot, ws, db_path, _prompts) -> Non
     ws.user = UserRepository(ws.db).add(User(None, "tom", "Tom Terapeut", "therapist"), now=ws.clock())
     for n in range(4):  # every fourth session is sampled for supervision
         s, _ = sessions.start_session(ws=ws, course_id=course.id, on=START + timedelta(days=7 * n))
+        s.parts.status = "Barnet fortalte om ugen siden sidst."  # own text, not only the template
         sessions.finish_confirmed(ws=ws, session=s)
     ws.db.execute("UPDATE users SET role = 'supervisor' WHERE id = ?", (anna.id,))
     review_id = ws.db.scalar("SELECT id FROM reviews")

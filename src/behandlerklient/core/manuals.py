@@ -54,6 +54,7 @@ class Track:
     fidelity_items: tuple[str, ...] = ()
     source_file: str = ""
     flexible: bool = False
+    individual_only: bool = False  # no group formats, no group sessions (STIME selvskade: social contagion)
 
     def outline_for(self, number: int) -> SessionOutline:
         """The manual's outline for a session number; beyond the written sessions, the default outline."""
@@ -123,7 +124,7 @@ def parse_track(data: dict[str, Any], file: str) -> Track:
     r = _Reader(file, data)
     known = {"id", "name", "owner", "target_problems", "age", "format", "session_range", "session_minutes",
              "follow_up", "default_outline", "session", "parent_involvement", "notes", "fidelity_items",
-             "schema_version", "flexible"}
+             "schema_version", "flexible", "individual_only"}
     unknown = set(data) - known
     if unknown:
         raise r.fail(sorted(unknown)[0], "ukendt felt")
@@ -178,7 +179,8 @@ def parse_track(data: dict[str, Any], file: str) -> Track:
         session_minutes=minutes, parent_involvement=r.get("parent_involvement", str, required=False, default=""),
         notes=r.get("notes", str, required=False, default=""),
         fidelity_items=r.strings("fidelity_items", required=False),
-        flexible=r.get("flexible", bool, required=False, default=False), source_file=file)
+        flexible=r.get("flexible", bool, required=False, default=False),
+        individual_only=r.get("individual_only", bool, required=False, default=False), source_file=file)
 
 
 def load_track(path: Path) -> Track:

@@ -27,6 +27,7 @@ class Kind:
     after_sign: Callable[[Workspace, dict], None] | None = None
     course_column: str | None = "course_id"
     changes: Changes = field(default_factory=lambda: Changes(journal=True))
+    labels: dict[str, str] = field(default_factory=dict)  # a required column's own Danish message when missing
 
 
 KINDS: dict[str, Kind] = {}
