@@ -874,12 +874,28 @@ Din adgangskode:</translation>
         <translation>&amp;Begrundelse for alderen:</translation>
     </message>
     <message>
+        <source>Starts an&amp;other way (outside the screening pathway)</source>
+        <translation>Starter ad &amp;anden vej (uden om screeningen)</translation>
+    </message>
+    <message>
+        <source>How the course came about, e.g. referred by PPR by agreement</source>
+        <translation>Hvordan forløbet kom i stand, fx henvist af PPR efter aftale</translation>
+    </message>
+    <message>
+        <source>&amp;How:</source>
+        <translation>&amp;Hvordan:</translation>
+    </message>
+    <message>
         <source>&amp;Create course</source>
         <translation>&amp;Opret forløb</translation>
     </message>
     <message>
         <source>Cancel</source>
         <translation>Annullér</translation>
+    </message>
+    <message>
+        <source>The course skips the screening pathway: it is recorded and counted as started another way.</source>
+        <translation>Forløbet går uden om screeningen: det registreres og tælles som startet ad anden vej.</translation>
     </message>
 </context>
 <context>
@@ -1268,8 +1284,20 @@ Din adgangskode:</translation>
         <translation>(intet)</translation>
     </message>
     <message>
-        <source>Reasoning (required for &apos;no course&apos;)</source>
-        <translation>Begrundelse (kræves ved &apos;intet forløb&apos;)</translation>
+        <source>Reasoning (required unless a course is offered)</source>
+        <translation>Begrundelse (kræves, medmindre der tilbydes et forløb)</translation>
+    </message>
+    <message>
+        <source>Stated in the letter to the GP, who cannot read the journal</source>
+        <translation>Står i brevet til egen læge, som ikke kan se journalen</translation>
+    </message>
+    <message>
+        <source>Mention the notification in the letter to the GP</source>
+        <translation>Nævn underretningen i brevet til egen læge</translation>
+    </message>
+    <message>
+        <source>Your own decision, signed with the outcome</source>
+        <translation>Din egen beslutning, underskrevet med udfaldet</translation>
     </message>
     <message>
         <source>The young person</source>
@@ -1358,6 +1386,10 @@ Din adgangskode:</translation>
     <message>
         <source>Effect</source>
         <translation>Effekt</translation>
+    </message>
+    <message>
+        <source>(choose)</source>
+        <translation>(vælg)</translation>
     </message>
     <message>
         <source>Content of the course</source>
@@ -1626,6 +1658,22 @@ Din adgangskode:</translation>
     <message>
         <source>&amp;Save draft and close</source>
         <translation>&amp;Gem kladde og luk</translation>
+    </message>
+    <message>
+        <source>Suicide risk: crisis plan and risk check</source>
+        <translation>Selvmordsrisiko: kriseplan og risikotjek</translation>
+    </message>
+    <message>
+        <source>(not checked)</source>
+        <translation>(ikke tjekket)</translation>
+    </message>
+    <message>
+        <source>Risk &amp;check (assessed level):</source>
+        <translation>Risiko&amp;tjek (vurderet niveau):</translation>
+    </message>
+    <message>
+        <source>Risk check &amp;note:</source>
+        <translation>Risikotjek, &amp;note:</translation>
     </message>
     <message>
         <source>Changes not saved yet…</source>
