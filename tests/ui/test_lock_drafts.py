@@ -55,7 +55,8 @@ def _lock_with_ctrl_l(qtbot, controller, dlg):
 FORMS = [("contact", "concern"), ("intake", "notes"), ("screening", "crisis_warning_signs"),
          ("consent", "note"), ("coordination", "summary"),
          ("notification", "grounds"),  # without a recipient the record refuses the save: kept as a ui draft
-         ("closing", "content_summary"), ("follow_up", "notes")]
+         ("closing", "content_summary"),  # without an effect chosen (it has no default): kept as a ui draft
+         ("follow_up", "notes")]
 
 
 @pytest.mark.parametrize(("kind", "field"), FORMS, ids=[k for k, _ in FORMS])
@@ -76,8 +77,8 @@ def test_a_pathway_form_comes_back_after_ctrl_l(qtbot, ws, db_path, _prompts, ki
     assert window.current_child_id == child.id and window.child_view.overview.child.id == child.id
     assert TYPED in again.values()[field]
     record_id = again.reopen_ref().ids["record_id"]
-    if kind in ("notification", "consent"):
-        # The record refused the half-filled form (no recipient; no parent chosen): the typing was kept as
+    if kind in ("notification", "consent", "closing"):
+        # The record refused the half-filled form (no recipient; no parent; no effect): the typing was kept as
         # the user's encrypted ui draft instead, and closing the form now asks before it goes.
         assert record_id is None and again.has_changes() and len(ui_drafts.pending(ws=controller.ws)) == 1
     else:

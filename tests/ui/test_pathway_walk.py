@@ -128,6 +128,7 @@ def test_one_child_from_contact_to_follow_up(qtbot, window, demo_ws, _prompts) -
     # 9. Closing without a repeat SDQ needs a reason; then the booster is planned and shown.
     window.child_view.courses.setCurrentItem(window.child_view.courses.topLevelItem(0))
     dlg = _step(qtbot, window, "closing")
+    dlg.set_value("effect", "improved")  # no default: the therapist chooses it
     dlg.set_value("further_needs", "Ingen")
     qtbot.mouseClick(dlg.sign_button, Qt.MouseButton.LeftButton)  # refused before any passphrase is asked
     assert dlg.isVisible() and "begrundelse" in dlg.error.text()
