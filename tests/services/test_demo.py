@@ -147,8 +147,11 @@ HELD = {"audit_head": 1, "audit_log": 1049, "child_search_terms": 1350, "childre
 # (bulk=False) once signatures landed (their key registration adds one audit row: 1049, was 1048); the caseloads
 # schema added the caseloads (each child held by whoever registered it), the supervision pairs and the
 # coordinator; the global-identity schema made signatures cover uid and origin_device (record_signatures.columns);
-# the random uids themselves are left out of the comparison (RANDOM_COLUMNS).
-HELD_DIGEST = "54449192c6d45c58bbc9bc076ed68db186cf27999b4831d530a1d535631104ba"
+# the random uids themselves are left out of the comparison (RANDOM_COLUMNS); the guard-rails schema added the
+# sessions' risk check, the screening's GP-notification decision and the course's entry route, and the demo now
+# reasons every outcome that starts no course, checks the risk in sessions after a moderate or high screening and
+# writes a group session's own text.
+HELD_DIGEST = "130db9f6c2849ad50c8a87fd1310cb84ea820585b575b3aaee9720eceb27c6d1"
 
 
 # Each user's Ed25519 key is random, and so are the seals' signatures made with it (verify checks them); which
