@@ -1,5 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="da_DK" sourcelanguage="en">
 <context>
     <name>AppController</name>
@@ -12,7 +11,7 @@
         <translation>Automatisk sikkerhedskopi mislykkedes: %1</translation>
     </message>
     <message>
-        <source>Taking today&apos;s backup in the background…</source>
+        <source>Taking today's backup in the background…</source>
         <translation>Tager dagens sikkerhedskopi i baggrunden…</translation>
     </message>
     <message>
@@ -20,7 +19,7 @@
         <translation>Sikkerhedskopi gemt: %1</translation>
     </message>
     <message>
-        <source>Finishing today&apos;s backup before locking…</source>
+        <source>Finishing today's backup before locking…</source>
         <translation>Gør dagens sikkerhedskopi færdig før låsning…</translation>
     </message>
     <message>
@@ -174,7 +173,7 @@
     </message>
     <message>
         <source>Ph&amp;one:</source>
-        <translation>Te&amp;lefon:</translation>
+        <translation>&amp;Telefon:</translation>
     </message>
     <message>
         <source>E-ma&amp;il:</source>
@@ -481,7 +480,7 @@ Skriv din adgangskode for at underskrive:</translation>
         <translation>ikke givet (kræves af %1)</translation>
     </message>
     <message>
-        <source>&lt;p&gt;&lt;b&gt;The young person has asked for the parents&apos; access to the journal to be limited.&lt;/b&gt;&lt;/p&gt;</source>
+        <source>&lt;p&gt;&lt;b&gt;The young person has asked for the parents' access to the journal to be limited.&lt;/b&gt;&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;Den unge har bedt om, at forældrenes adgang til journalen begrænses.&lt;/b&gt;&lt;/p&gt;</translation>
     </message>
     <message>
@@ -618,7 +617,7 @@ Skriv din adgangskode for at underskrive:</translation>
         <translation>Aktive forløb</translation>
     </message>
     <message>
-        <source>2. Shared content (copied to each child&apos;s journal: name no one)</source>
+        <source>2. Shared content (copied to each child's journal: name no one)</source>
         <translation>2. Fælles indhold (kopieres til hvert barns journal: nævn ingen ved navn)</translation>
     </message>
     <message>
@@ -925,7 +924,7 @@ Forløbet kan ikke starte, før samtykket er registreret. Registrér det nu?</tr
         <translation>%1 (%2-%3 år, %4 sessioner)</translation>
     </message>
     <message>
-        <source>%1 - outside the child&apos;s age</source>
+        <source>%1 - outside the child's age</source>
         <translation>%1 - uden for barnets alder</translation>
     </message>
     <message>
@@ -953,12 +952,28 @@ Forløbet kan ikke starte, før samtykket er registreret. Registrér det nu?</tr
         <translation>&amp;Begrundelse for alderen:</translation>
     </message>
     <message>
+        <source>Starts an&amp;other way (outside the screening pathway)</source>
+        <translation>Starter ad &amp;anden vej (uden om screeningen)</translation>
+    </message>
+    <message>
+        <source>How the course came about, e.g. referred by PPR by agreement</source>
+        <translation>Hvordan forløbet kom i stand, fx henvist af PPR efter aftale</translation>
+    </message>
+    <message>
+        <source>&amp;How:</source>
+        <translation>&amp;Hvordan:</translation>
+    </message>
+    <message>
         <source>&amp;Create course</source>
         <translation>&amp;Opret forløb</translation>
     </message>
     <message>
         <source>Cancel</source>
         <translation>Annullér</translation>
+    </message>
+    <message>
+        <source>The course skips the screening pathway: it is recorded and counted as started another way.</source>
+        <translation>Forløbet går uden om screeningen: det registreres og tælles som startet ad anden vej.</translation>
     </message>
 </context>
 <context>
@@ -1088,10 +1103,10 @@ Forløbet kan ikke starte, før samtykket er registreret. Registrér det nu?</tr
         <translation>Underskriv SDQ</translation>
     </message>
     <message>
-        <source>The SDQ is saved in the child&apos;s record signed with your name and the time, and cannot be changed afterwards (a mistake is corrected by a new form).
+        <source>The SDQ is saved in the child's record signed with your name and the time, and cannot be changed afterwards (a mistake is corrected by a new form).
 
 Type your passphrase to sign:</source>
-        <translation>SDQ&apos;en gemmes i barnets journal, underskrevet med dit navn og tidspunktet, og kan ikke ændres bagefter (en fejl rettes med et nyt skema).
+        <translation>SDQ'en gemmes i barnets journal, underskrevet med dit navn og tidspunktet, og kan ikke ændres bagefter (en fejl rettes med et nyt skema).
 
 Skriv din adgangskode for at underskrive:</translation>
     </message>
@@ -1164,7 +1179,7 @@ Skriv din adgangskode for at underskrive:</translation>
         <translation>Selvvurdering af manualtroskab</translation>
     </message>
     <message>
-        <source>&lt;b&gt;Self-rating&lt;/b&gt;: kept apart from the supervisor&apos;s rating.</source>
+        <source>&lt;b&gt;Self-rating&lt;/b&gt;: kept apart from the supervisor's rating.</source>
         <translation>&lt;b&gt;Selvvurdering&lt;/b&gt;: gemmes adskilt fra supervisors vurdering.</translation>
     </message>
     <message>
@@ -1239,7 +1254,7 @@ Skriv din adgangskode for at underskrive:</translation>
         <translation>Hvad henvendelsen handler om</translation>
     </message>
     <message>
-        <source>The municipality&apos;s categories (reported to the national monitoring)</source>
+        <source>The municipality's categories (reported to the national monitoring)</source>
         <translation>Kommunens kategorier (indberettes til den nationale monitorering)</translation>
     </message>
     <message>
@@ -1251,8 +1266,8 @@ Skriv din adgangskode for at underskrive:</translation>
         <translation>Begrundelse, hvis barnet er uden for 5-17 år på datoen</translation>
     </message>
     <message>
-        <source>The offer is for 5-17-year-olds, e.g. &apos;turns 5 next month&apos;</source>
-        <translation>Tilbuddet er for 5-17-årige, fx &apos;fylder 5 næste måned&apos;</translation>
+        <source>The offer is for 5-17-year-olds, e.g. 'turns 5 next month'</source>
+        <translation>Tilbuddet er for 5-17-årige, fx 'fylder 5 næste måned'</translation>
     </message>
     <message>
         <source>Consent to obtain information</source>
@@ -1295,7 +1310,7 @@ Skriv din adgangskode for at underskrive:</translation>
         <translation>Gruppe 4: henvisning til BUP</translation>
     </message>
     <message>
-        <source>The child&apos;s own account</source>
+        <source>The child's own account</source>
         <translation>Barnets egen fortælling</translation>
     </message>
     <message>
@@ -1375,10 +1390,6 @@ Skriv din adgangskode for at underskrive:</translation>
         <translation>(intet)</translation>
     </message>
     <message>
-        <source>Reasoning (required for &apos;no course&apos;)</source>
-        <translation>Begrundelse (kræves ved &apos;intet forløb&apos;)</translation>
-    </message>
-    <message>
         <source>The young person</source>
         <translation>Den unge selv</translation>
     </message>
@@ -1401,6 +1412,22 @@ Skriv din adgangskode for at underskrive:</translation>
     <message>
         <source>(not relevant)</source>
         <translation>(ikke relevant)</translation>
+    </message>
+    <message>
+        <source>Reasoning (required unless a course is offered)</source>
+        <translation>Begrundelse (kræves, medmindre der tilbydes et forløb)</translation>
+    </message>
+    <message>
+        <source>Stated in the letter to the GP, who cannot read the journal</source>
+        <translation>Står i brevet til egen læge, som ikke kan se journalen</translation>
+    </message>
+    <message>
+        <source>Mention the notification in the letter to the GP</source>
+        <translation>Nævn underretningen i brevet til egen læge</translation>
+    </message>
+    <message>
+        <source>Your own decision, signed with the outcome</source>
+        <translation>Din egen beslutning, underskrevet med udfaldet</translation>
     </message>
     <message>
         <source>Given by</source>
@@ -1469,6 +1496,10 @@ Skriv din adgangskode for at underskrive:</translation>
     <message>
         <source>Effect</source>
         <translation>Effekt</translation>
+    </message>
+    <message>
+        <source>(choose)</source>
+        <translation>(vælg)</translation>
     </message>
     <message>
         <source>Why the course ended</source>
@@ -1554,7 +1585,7 @@ Skriv din adgangskode for at underskrive:</translation>
         <translation>Over tid</translation>
     </message>
     <message>
-        <source>&lt;b&gt;Manual fidelity&lt;/b&gt;: the self-rating and the supervisor&apos;s rating are shown apart; the difference is self-rating minus supervisor.</source>
+        <source>&lt;b&gt;Manual fidelity&lt;/b&gt;: the self-rating and the supervisor's rating are shown apart; the difference is self-rating minus supervisor.</source>
         <translation>&lt;b&gt;Manualtroskab&lt;/b&gt;: selvvurdering og supervisors vurdering vises hver for sig; forskellen er selvvurdering minus supervisor.</translation>
     </message>
     <message>
@@ -1617,7 +1648,7 @@ Skriv din adgangskode for at underskrive:</translation>
         <translation>&lt;p&gt;&lt;i&gt;Det kliniske indhold vises ikke (indstilling).&lt;/i&gt;&lt;/p&gt;</translation>
     </message>
     <message>
-        <source>Your rating of manual fidelity (kept apart from the therapist&apos;s own)</source>
+        <source>Your rating of manual fidelity (kept apart from the therapist's own)</source>
         <translation>Din vurdering af manualtroskab (gemmes adskilt fra behandlerens egen)</translation>
     </message>
     <message>
@@ -1918,6 +1949,22 @@ Skriv din adgangskode for at underskrive:</translation>
         <translation>&amp;Gem kladde og luk</translation>
     </message>
     <message>
+        <source>Suicide risk: crisis plan and risk check</source>
+        <translation>Selvmordsrisiko: kriseplan og risikotjek</translation>
+    </message>
+    <message>
+        <source>(not checked)</source>
+        <translation>(ikke tjekket)</translation>
+    </message>
+    <message>
+        <source>Risk &amp;check (assessed level):</source>
+        <translation>Risiko&amp;tjek (vurderet niveau):</translation>
+    </message>
+    <message>
+        <source>Risk check &amp;note:</source>
+        <translation>Risikotjek, &amp;note:</translation>
+    </message>
+    <message>
         <source>Changes not saved yet…</source>
         <translation>Ændringer ikke gemt endnu…</translation>
     </message>
@@ -2132,7 +2179,7 @@ Placering: %1</translation>
         <translation>Mar&amp;kér alle som set</translation>
     </message>
     <message>
-        <source>The supervisor&apos;s approvals need nothing done: clears them from the list</source>
+        <source>The supervisor's approvals need nothing done: clears them from the list</source>
         <translation>Supervisorens godkendelser kræver intet: fjerner dem fra listen</translation>
     </message>
     <message>
@@ -2241,7 +2288,7 @@ Fejltype: %1. En rapport uden journaldata er skrevet i logfilen.</translation>
 <context>
     <name>single_instance</name>
     <message>
-        <source>Behandlerklient is already open for this database on this computer. Switch to the open window; two windows on the same journal could overwrite each other&apos;s work.</source>
+        <source>Behandlerklient is already open for this database on this computer. Switch to the open window; two windows on the same journal could overwrite each other's work.</source>
         <translation>Behandlerklient er allerede åben for denne database på denne computer. Skift til det åbne vindue; to vinduer på samme journal kan overskrive hinandens arbejde.</translation>
     </message>
 </context>

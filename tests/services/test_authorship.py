@@ -215,6 +215,7 @@ def test_group_session_check_and_authorship(ws, people) -> None:
 def test_correction_and_track_change_checks_come_before_the_passphrase(ws, child) -> None:
     course = _course(ws, child)
     s, _ = sessions.start_session(ws=ws, course_id=course.id, on=DAY)
+    s.parts.status = "Barnet fortalte om ugen siden sidst."  # own text, not only the template
     entry, _ = sessions.finish_confirmed(ws=ws, session=s)
     assert _message(journal.correct, ws=ws, entry_id=entry.id, text=" ", passphrase=WRONG) == \
         _message(journal.check_correctable, ws=ws, entry_id=entry.id, text=" ")
@@ -250,6 +251,7 @@ def test_the_database_keeps_a_session_and_its_journal_entry_by_one_author(ws, pe
     with pytest.raises(IntegrityError, match="author cannot be changed"):
         ws.db.execute("UPDATE contacts SET created_by = ? WHERE id = ?", (sup.id, contact_id))
     # Whoever corrects writes the correction under their own name.
+    s.parts.status = "Barnet fortalte om ugen siden sidst."  # own text, not only the template
     entry, _ = sessions.finish_confirmed(ws=ws, session=s)
     ws.user = sup
     correction, _ = journal.correct_confirmed(ws=ws, original=entry, text="Supervisors rettelse")

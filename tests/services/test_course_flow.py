@@ -39,6 +39,7 @@ def course(ws, child):
 def _held(ws, course, n, day=START):
     for _ in range(n):
         s, _ = sessions.start_session(ws=ws, course_id=course.id, on=day)
+        s.parts.status = "Barnet fortalte om ugen siden sidst."  # own text, not only the template
         sessions.finish_confirmed(ws=ws, session=s)
 
 
@@ -149,6 +150,7 @@ def test_closing_with_repeat_sdq_plans_the_follow_up_and_shows_the_change(ws, ch
 def test_work_queue_lists_drafts_and_courses_past_their_range(ws, child, course) -> None:
     _held(ws, course, 13)
     s, _ = sessions.start_session(ws=ws, course_id=course.id, on=START, reason="Ekstra")
+    s.parts.status = "Barnet fortalte om ugen siden sidst."  # own text, not only the template
     sessions.finish_confirmed(ws=ws, session=s)
     sessions.start_session(ws=ws, course_id=course.id, on=START, reason="Ekstra")
     queue = work_queue.build(ws=ws, today=START)
@@ -158,6 +160,7 @@ def test_work_queue_lists_drafts_and_courses_past_their_range(ws, child, course)
 
 def test_correction_supersedes_but_keeps_the_original(ws, child, course) -> None:
     s, _ = sessions.start_session(ws=ws, course_id=course.id, on=START)
+    s.parts.status = "Barnet fortalte om ugen siden sidst."  # own text, not only the template
     original, _ = sessions.finish_confirmed(ws=ws, session=s)
     correction, _ = journal.correct(ws=ws, entry_id=original.id, text="Hjemmeopgaven var tre gange, ikke fem.",
                                     passphrase=PASSPHRASE)

@@ -152,7 +152,11 @@ HELD = {"audit_head": 1, "audit_log": 1049, "child_search_terms": 1350, "childre
 # the monitoring data set added the
 # contacts' reason categories and delivering unit (and its setting), the guided-to category, end reasons, the
 # follow-up effect and BUP referrals, drawn apart from the main random stream so every other row stayed the same.
-HELD_DIGEST = "e8880a7db66cd8cd777a1670f741fd7632c5678f1caa688a69b2ea5aa5963da8"
+# the guard-rails schema added the
+# sessions' risk check, the screening's GP-notification decision and the course's entry route, and the demo now
+# reasons every outcome that starts no course, checks the risk in sessions after a moderate or high screening and
+# writes a group session's own text.
+HELD_DIGEST = "d478da3ed1c295c28c20ccb393085b86d33e04d4b208243316bb3a207add0aea"
 
 
 # Each user's Ed25519 key is random, and so are the seals' signatures made with it (verify checks them); which

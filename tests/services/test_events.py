@@ -74,6 +74,7 @@ def test_fidelity_ratings_and_review_decisions_are_events(ws, course) -> None:
     ids = []
     for n in range(4):
         s, _ = sessions.start_session(ws=ws, course_id=course.id, on=START + timedelta(days=7 * n))
+        s.parts.status = "Barnet fortalte om ugen siden sidst."  # own text, not only the template
         sessions.finish_confirmed(ws=ws, session=s)
         ids.append(s.id)
     therapist = ws.user

@@ -36,6 +36,7 @@ def test_new_session_is_prefilled_from_the_manual_outline(ws, course) -> None:
     assert "angst" in ctx.theme.lower()
     again, changes = sessions.start_session(ws=ws, course_id=course.id, on=date(2026, 1, 19))
     assert again.id == s.id and not changes.sessions  # the open draft is resumed, not duplicated
+    again.parts.status = "Barnet fortalte om ugen siden sidst."  # own text, not only the template
     sessions.finish_session(ws=ws, session=again, passphrase=PASSPHRASE)
     s2, _ = sessions.start_session(ws=ws, course_id=course.id, on=date(2026, 1, 19))
     assert s2.number == 2
@@ -68,6 +69,7 @@ def test_finishing_writes_a_signed_journal_entry_with_author_and_times(ws, cours
 
 def test_a_signed_session_cannot_be_saved_or_finished_again(ws, course) -> None:
     s, _ = sessions.start_session(ws=ws, course_id=course.id, on=date(2026, 1, 12))
+    s.parts.status = "Barnet fortalte om ugen siden sidst."  # own text, not only the template
     sessions.finish_session(ws=ws, session=s, passphrase=PASSPHRASE)
     s.parts.goals = "ændret"
     with pytest.raises(RuleRefused):
@@ -88,6 +90,7 @@ def test_an_empty_session_is_not_signed(ws, course) -> None:
 def test_sessions_beyond_the_range_are_warned(ws, course) -> None:
     for n in range(10):
         s, _ = sessions.start_session(ws=ws, course_id=course.id, on=date(2026, 1, 12))
+        s.parts.status = "Barnet fortalte om ugen siden sidst."  # own text, not only the template
         sessions.finish_session(ws=ws, session=s, passphrase=PASSPHRASE)
     with pytest.raises(RuleRefused, match="begrundelse"):
         sessions.start_session(ws=ws, course_id=course.id, on=date(2026, 1, 12))

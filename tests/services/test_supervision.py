@@ -20,6 +20,7 @@ def setup(ws):
     ids = []
     for n in range(8):
         s, _ = sessions.start_session(ws=ws, course_id=course.id, on=START + timedelta(days=7 * n))
+        s.parts.status = "Barnet fortalte om ugen siden sidst."  # own text, not only the template
         sessions.finish_confirmed(ws=ws, session=s)
         ids.append(s.id)
     therapist = ws.user

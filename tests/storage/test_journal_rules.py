@@ -15,6 +15,7 @@ def signed(ws):
     child = child_with_consent(ws, "Ida", "Østergaard", "150314-4322")
     course = pathway.open_course(ws=ws, child_id=child.id, track_id="mind-my-mind", start_date=date(2026, 1, 5)).course
     s, _ = sessions.start_session(ws=ws, course_id=course.id, on=date(2026, 1, 12))
+    s.parts.status = "Barnet fortalte om ugen siden sidst."  # own text, not only the template
     entry, _ = sessions.finish_session(ws=ws, session=s, passphrase=PASSPHRASE)
     return s, entry
 

@@ -128,6 +128,7 @@ def test_correction_and_track_change_say_what_is_wrong_before_the_passphrase(qtb
                                                                             child_with_course, _prompts) -> None:
     child, course = child_with_course
     s, _ = sessions.start_session(ws=demo_ws, course_id=course.id, on=date(2026, 11, 20))
+    s.parts.status = "Barnet fortalte om ugen siden sidst."  # own text, not only the template
     entry, _ = sessions.finish_confirmed(ws=demo_ws, session=s)
     from behandlerklient.services import journal
 
@@ -155,6 +156,7 @@ def test_every_signed_entry_shows_who_signed_it_and_when(qtbot, window, demo_ws,
     child, course = child_with_course
     demo_ws.clock = lambda: SIGNED
     s, _ = sessions.start_session(ws=demo_ws, course_id=course.id, on=date(2026, 11, 20))
+    s.parts.status = "Barnet fortalte om ugen siden sidst."  # own text, not only the template
     sessions.finish_confirmed(ws=demo_ws, session=s)
     _show(qtbot, window, child.id)
     # The timeline: the signer and the time beside each signed step.

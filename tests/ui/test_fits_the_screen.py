@@ -84,6 +84,7 @@ def test_the_review_dialog_fits_and_its_headings_are_whole(qtbot, ws) -> None:
     course = pathway.open_course(ws=ws, child_id=child.id, track_id="cool-kids", start_date=TODAY).course
     for n in range(4):
         s, _ = sessions.start_session(ws=ws, course_id=course.id, on=TODAY + timedelta(days=7 * n))
+        s.parts.status = "Barnet fortalte om ugen siden sidst."  # own text, not only the template
         sessions.finish_confirmed(ws=ws, session=s)
     ws.user = UserRepository(ws.db).add(User(None, "lhv", "Louise Hvid", "supervisor"), now=ws.clock())
     window = MainWindow(ws, today=lambda: TODAY)

@@ -55,7 +55,8 @@ def _lock_with_ctrl_l(qtbot, controller, dlg):
 FORMS = [("contact", "concern"), ("intake", "notes"), ("screening", "crisis_warning_signs"),
          ("consent", "note"), ("coordination", "summary"),
          ("notification", "grounds"),  # without a recipient the record refuses the save: kept as a ui draft
-         ("closing", "content_summary"), ("follow_up", "notes")]
+         ("closing", "content_summary"),  # without an effect chosen (it has no default): kept as a ui draft
+         ("follow_up", "notes")]
 
 
 @pytest.mark.parametrize(("kind", "field"), FORMS, ids=[k for k, _ in FORMS])
@@ -76,8 +77,8 @@ def test_a_pathway_form_comes_back_after_ctrl_l(qtbot, ws, db_path, _prompts, ki
     assert window.current_child_id == child.id and window.child_view.overview.child.id == child.id
     assert TYPED in again.values()[field]
     record_id = again.reopen_ref().ids["record_id"]
-    if kind in ("notification", "consent"):
-        # The record refused the half-filled form (no recipient; no parent chosen): the typing was kept as
+    if kind in ("notification", "consent", "closing"):
+        # The record refused the half-filled form (no recipient; no parent; no effect): the typing was kept as
         # the user's encrypted ui draft instead, and closing the form now asks before it goes.
         assert record_id is None and again.has_changes() and len(ui_drafts.pending(ws=controller.ws)) == 1
     else:
@@ -161,6 +162,7 @@ def test_the_review_comes_back_after_ctrl_l(qtbot, ws, db_path, _prompts) -> Non
     ws.user = UserRepository(ws.db).add(User(None, "tom", "Tom Terapeut", "therapist"), now=ws.clock())
     for n in range(4):  # every fourth session is sampled for supervision
         s, _ = sessions.start_session(ws=ws, course_id=course.id, on=START + timedelta(days=7 * n))
+        s.parts.status = "Barnet fortalte om ugen siden sidst."  # own text, not only the template
         sessions.finish_confirmed(ws=ws, session=s)
     ws.db.execute("UPDATE users SET role = 'supervisor' WHERE id = ?", (anna.id,))
     review_id = ws.db.scalar("SELECT id FROM reviews")

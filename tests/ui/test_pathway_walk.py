@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
 from behandlerklient.services import listing, records
 from tests.conftest import PASSPHRASE
@@ -108,6 +108,8 @@ def test_one_child_from_contact_to_follow_up(qtbot, window, demo_ws, _prompts) -
     editor.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is editor)
     qtbot.keyClicks(editor.parts["exercise"], " Trin 1 på trappen.")
+    assert editor.findChild(QWidget, "riskPanel").isVisible()  # the screening's high risk is still active
+    editor.risk_level.setCurrentIndex(editor.risk_level.findData("low"))  # the session's risk check
     _prompts.set_next_text(PASSPHRASE)
     with qtbot.waitSignal(editor.finished, timeout=3000):
         qtbot.keyClick(editor.parts["exercise"], Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
@@ -129,6 +131,7 @@ def test_one_child_from_contact_to_follow_up(qtbot, window, demo_ws, _prompts) -
     # 9. Closing without a repeat SDQ needs a reason; then the booster is planned and shown.
     window.child_view.courses.setCurrentItem(window.child_view.courses.topLevelItem(0))
     dlg = _step(qtbot, window, "closing")
+    dlg.set_value("effect", "improved")  # no default: the therapist chooses it
     dlg.set_value("further_needs", "Ingen")
     qtbot.mouseClick(dlg.sign_button, Qt.MouseButton.LeftButton)  # refused before any passphrase is asked
     assert dlg.isVisible() and "begrundelse" in dlg.error.text()

@@ -90,6 +90,7 @@ def test_cancelling_or_a_wrong_passphrase_keeps_the_draft(qtbot, window, demo_ws
                                                           _prompts) -> None:
     child, _course = child_with_course
     editor = _open_editor(qtbot, window, child.id)
+    qtbot.keyClicks(editor.parts["status"], " Åse sov bedre.")  # text of its own, not only the template
     _prompts.set_next_text(None)
     qtbot.mouseClick(editor.finish_button, Qt.MouseButton.LeftButton)
     assert editor.isVisible()

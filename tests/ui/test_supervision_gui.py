@@ -29,6 +29,7 @@ def test_supervisor_reviews_and_the_therapist_sees_it(qtbot, ws, _prompts) -> No
     course = pathway.open_course(ws=ws, child_id=child.id, track_id="cool-kids", start_date=TODAY).course
     for n in range(4):
         s, _ = sessions.start_session(ws=ws, course_id=course.id, on=TODAY + timedelta(days=7 * n))
+        s.parts.status = "Barnet fortalte om ugen siden sidst."  # own text, not only the template
         sessions.finish_confirmed(ws=ws, session=s)
     sup = UserRepository(ws.db).add(User(None, "lhv", "Louise Hvid", "supervisor"), now=ws.clock())
     ws.user = sup

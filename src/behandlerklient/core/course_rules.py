@@ -7,8 +7,10 @@ from datetime import date
 
 from behandlerklient.core.ages import age_on
 from behandlerklient.core.manuals import Track
+from behandlerklient.core.vocab import SESSION_FORMAT
 
 OFFER_AGE_MIN, OFFER_AGE_MAX = 5, 17
+GROUP_FORMATS = ("group", "parent_group")
 
 
 @dataclass(frozen=True)
@@ -83,3 +85,11 @@ def planned_outside_range(track: Track, planned: int) -> str:
     if planned > track.sessions_max:
         return f"{planned} planlagte sessioner er flere end manualens maksimum ({track.sessions_max})."
     return ""
+
+
+def group_format_problem(track: Track, fmt: str) -> str:
+    """A track that is individual only (STIME selvskade) refuses any group format; this says so."""
+    if not track.individual_only or fmt not in GROUP_FORMATS:
+        return ""
+    return (f"{track.name} er kun individuelt (ingen grupper på grund af social smitte); formatet "
+            f"'{SESSION_FORMAT[fmt].lower()}' kan ikke bruges.")

@@ -65,6 +65,7 @@ class Track:
     def basis(self, number_field: str) -> str:
         """Where a number comes from, in Danish: its source, "kommunal indstilling", or "" when the file says none."""
         return MUNICIPAL if number_field in self.municipal_settings else self.sources.get(number_field, "")
+    individual_only: bool = False  # no group formats, no group sessions (STIME selvskade: social contagion)
 
     def outline_for(self, number: int) -> SessionOutline:
         """The manual's outline for a session number; beyond the written sessions, the default outline."""
@@ -134,7 +135,7 @@ def parse_track(data: dict[str, Any], file: str) -> Track:
     r = _Reader(file, data)
     known = {"id", "name", "owner", "target_problems", "age", "format", "session_range", "session_minutes",
              "follow_up", "default_outline", "session", "parent_involvement", "notes", "fidelity_items",
-             "schema_version", "flexible", "sources", "municipal_settings", "enabled"}
+             "schema_version", "flexible", "sources", "municipal_settings", "enabled", "individual_only"}
     unknown = set(data) - known
     if unknown:
         raise r.fail(sorted(unknown)[0], "ukendt felt")
@@ -203,7 +204,8 @@ def parse_track(data: dict[str, Any], file: str) -> Track:
         notes=r.get("notes", str, required=False, default=""),
         fidelity_items=r.strings("fidelity_items", required=False),
         flexible=r.get("flexible", bool, required=False, default=False), source_file=file, sources=sources,
-        municipal_settings=municipal, enabled=r.get("enabled", bool, required=False, default=True))
+        municipal_settings=municipal, enabled=r.get("enabled", bool, required=False, default=True),
+        individual_only=r.get("individual_only", bool, required=False, default=False))
 
 
 def load_track(path: Path) -> Track:

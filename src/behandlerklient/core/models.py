@@ -107,6 +107,8 @@ class Course:
     format: str = "individual"
     end_date: date | None = None
     contact_id: int | None = None  # the henvendelse the course answers
+    entry_route: str = "screening"  # "screening", or "other_way": started outside the screening pathway
+    entry_note: str = ""  # how an "other way" course came about
 
 
 @dataclass
@@ -138,6 +140,8 @@ class Session:
     attendance: str = "held"  # held, cancelled, missed
     own_note: str = ""  # in a group session: this child's own notes
     group_session_id: int | None = None
+    risk_level: str | None = None  # the session's risk check while a suicide risk is active (None: not made)
+    risk_note: str = ""
 
 
 @dataclass

@@ -20,6 +20,8 @@ SCREENING_OUTCOMES = {
     "notification": "Underretning til socialforvaltningen",
     "no_course": "Intet forløb",
 }
+# Outcomes that start no course: each needs its reason (issue 15), in the services and in the database.
+NO_COURSE_OUTCOMES = ("bup_referral", "guidance", "notification", "no_course")
 CRISIS_PLAN_FIELDS = {
     "crisis_warning_signs": "advarselstegn",
     "crisis_own_coping": "egne mestringsstrategier",
@@ -65,6 +67,9 @@ def screening_problems(values: dict) -> list[str]:
         problems.append("Screeningen mangler et udfald.")
     elif outcome == "no_course" and not str(values.get("outcome_reason", "")).strip():
         problems.append("'Intet forløb' kræver en klinisk begrundelse.")
+    elif outcome in NO_COURSE_OUTCOMES and not str(values.get("outcome_reason", "")).strip():
+        problems.append(f"Udfaldet '{SCREENING_OUTCOMES[outcome]}' starter intet forløb og skal begrundes "
+                        "(begrundelsen står i brevet til egen læge, som ikke kan se journalen).")
     elif outcome == "course" and not str(values.get("outcome_track_id", "")).strip():
         problems.append("Vælg sporet for det tilbudte forløb.")
     return problems
@@ -76,11 +81,34 @@ class ClosingCriterion:
     met: bool
 
 
-def closing_criteria(*, has_closing_sdq: bool, effect: str, further_needs: str) -> list[ClosingCriterion]:
-    """domain.md §1: effect evaluated with a repeat SDQ, further needs stated (handover follows from them)."""
-    return [ClosingCriterion("Gentaget SDQ ved afslutning", has_closing_sdq),
-            ClosingCriterion("Effekten er vurderet", effect in EFFECTS),
-            ClosingCriterion("Videre behov er beskrevet", bool(further_needs.strip()))]
+def closing_criteria(*, closing_sdq: set[str], baseline_sdq: set[str], effect: str | None, further_needs: str,
+                     status: str = "dropped_out", delivered: int = 0,
+                     sessions_min: int = 0) -> list[ClosingCriterion]:
+    """domain.md §1: effect evaluated with a repeat SDQ that has a baseline from the same informant (parent,
+    teacher, self), further needs stated (handover follows from them); a course closed as completed has had
+    at least the manual's minimum number of sessions."""
+    found = [ClosingCriterion("Gentaget SDQ ved afslutning med en baseline fra samme informant",
+                              bool(closing_sdq & baseline_sdq)),
+             ClosingCriterion("Effekten er vurderet", effect in EFFECTS),
+             ClosingCriterion("Videre behov er beskrevet", bool(further_needs.strip()))]
+    if status == "completed":
+        found.append(ClosingCriterion(f"Manualens minimum på {sessions_min} sessioner er gennemført "
+                                      f"({delivered} holdt)", delivered >= sessions_min))
+    return found
+
+
+INFORMANT_NAMES = {"parent": "forælder", "teacher": "lærer", "self": "selvrapport"}
+
+
+def sdq_comparison_note(closing_sdq: set[str], baseline_sdq: set[str]) -> str:
+    """What the closing says when the repeat SDQ cannot be compared with a baseline; empty when it can."""
+    if closing_sdq & baseline_sdq:
+        return ""
+    if not closing_sdq:
+        return "Ingen sammenligning mulig: der er ikke udfyldt SDQ ved afslutning."
+    names = ", ".join(INFORMANT_NAMES.get(i, i) for i in sorted(closing_sdq))
+    return (f"Ingen sammenligning mulig: SDQ ved afslutning ({names}) har ingen baseline fra samme "
+            "informant.")
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,7 @@ def render(data: dict, *, printed_by: str, printed_at: datetime) -> bytes:
              _table([["Nøgletal", "Antal"], ["Henvendelser", str(c["total"])], ["Forsamtaler med beslutning", str(i["total"])],
                      ["Henvist til screening (gruppe 3)", str(data["referred_to_screening"])],
                      ["Screeninger", str(s["total"])], ["Forløb startet", str(k["started"])],
+                     ["Forløb startet ad anden vej (uden om screeningen)", str(k.get("started_other_way", 0))],
                      ["Afsluttet / frafaldet / i gang", f"{k['completed']} / {k['dropped_out']} / {k['ongoing']}"],
                      ["Underretninger", str(data["notifications"])]], [300, 120]),
              Paragraph("Hvem henvendte sig", st.h2), _bars(c["by_made_by"]),

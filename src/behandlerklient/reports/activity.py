@@ -70,7 +70,7 @@ def _cohort(db: Database, start: date, end: date) -> list[_Contact]:
             c.screening_day, c.outcome = _d(day), outcome
     for course_id, cid, day, track, status in db.query(
             "SELECT id, contact_id, start_date, track_id, status FROM courses WHERE contact_id BETWEEN ? AND ? "
-            "ORDER BY start_date", (lo, hi)):
+            "AND entry_route = 'screening' ORDER BY start_date", (lo, hi)):
         c = cohort.get(cid)
         if c is not None and c.course_id is None and c.group == 3:
             c.course_id, c.start, c.track, c.status = course_id, _d(day), track, status
@@ -148,6 +148,10 @@ def build(db: Database, catalogue: Catalogue, *, start: date, end: date) -> dict
     children = {}
     for c in cohort:
         children.setdefault(c.child_id, c)
+    # A course started outside the screening pathway ("anden vej") is no step of a contact: its own row, by the
+    # date it started, kept out of the cohort so that started <= referred <= contacts still holds.
+    other_way = db.query("SELECT track_id FROM courses WHERE entry_route = 'other_way' AND start_date BETWEEN ? AND ?",
+                         (start.isoformat(), end.isoformat()))
     notifications = db.scalar("SELECT count(*) FROM notifications WHERE notified_on BETWEEN ? AND ? "
                               "AND signed_at IS NOT NULL", (start.isoformat(), end.isoformat()))
     track_names = {t.id: t.name for t in catalogue.tracks.values()}
@@ -164,7 +168,10 @@ def build(db: Database, catalogue: Catalogue, *, start: date, end: date) -> dict
         "courses": {"started": len(started),
                     "started_by_track": {track_names.get(t, t): n for t, n in sorted(Counter(c.track for c in started).items())},
                     "completed": status["completed"], "dropped_out": status["dropped_out"],
-                    "ongoing": status["active"] + status["planned"], "cancelled": status["cancelled"]},
+                    "ongoing": status["active"] + status["planned"], "cancelled": status["cancelled"],
+                    "started_other_way": len(other_way),
+                    "started_other_way_by_track": {track_names.get(t, t): n
+                                                   for t, n in sorted(Counter(r[0] for r in other_way).items())}},
         "children": {"total": len(children), "by_sex": dict(Counter(c.sex for c in children.values())),
                      "by_age_band": dict(sorted(Counter(age_band(age_on(c.birth, c.day))
                                                         for c in children.values()).items(),

@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from behandlerklient.core import cpr as cprmod
 from behandlerklient.core import identifiers
 from behandlerklient.core.course_rules import eligibility
-from behandlerklient.core.models import GeneralPractitioner, Guardian, User
+from behandlerklient.core.models import GeneralPractitioner, Guardian, SessionParts, User
 from behandlerklient.services import (
     children,
     consent,
@@ -306,7 +306,7 @@ def _one_child(ws: Workspace, rng: random.Random, clock: _Clock, today: date, tr
               "suicide_plans": "Ingen planer.", "earlier_attempts": "Ingen.",
               "protective_factors": "Tæt kontakt til mor; glæder sig til fodbold.", "risk_level": risk,
               "outcome": outcome, "outcome_track_id": track.id if outcome == "course" and track else "",
-              "outcome_reason": "Symptomerne er aftaget siden henvendelsen." if outcome == "no_course" else ""}
+              "outcome_reason": V.OUTCOME_REASONS.get(outcome, "")}
     if risk in ("moderate", "high"):
         values.update(V.CRISIS_PLAN)
     screening_id, _ = records.save(ws=ws, kind="screening", values=values)
@@ -346,6 +346,7 @@ def _one_child(ws: Workspace, rng: random.Random, clock: _Clock, today: date, tr
 
 
 def _individual_sessions(ws, rng, clock, today, track, course, child, level, result) -> None:  # noqa: ANN001
+    at_risk = sessions.active_risk(ws=ws, child_id=child.id) is not None
     planned = course.planned_sessions
     roll = rng.random()
     target = planned if roll < 0.75 else (rng.randint(1, planned) if roll < 0.9 else planned + 1)
@@ -370,6 +371,8 @@ def _individual_sessions(ws, rng, clock, today, track, course, child, level, res
         session.parts.homework = _text(rng, V.HOMEWORK, name)
         session.participants = "parents" if course.format == "parent_group" else rng.choice(
             ("both", "both", "child", "parents"))
+        if at_risk:  # the risk check the editor asks for while the screening's risk is active
+            session.risk_level, session.risk_note = "low", "Kriseplanen gennemgået; ingen aktuelle selvmordstanker."
         clock.set(day, minute=90)
         recent_last = (n == target or day + timedelta(days=7) > today) and day + timedelta(days=14) > today
         if recent_last and rng.random() < 0.5:
@@ -514,6 +517,10 @@ def _run_group(ws, rng, clock, today, track, waiting, result) -> None:  # noqa: 
             break
         clock.set(day)
         gid, _ = group_sessions.create(ws=ws, track_id=track.id, session_date=day, course_ids=ids)
+        group_sessions.save_shared(ws=ws, group_id=gid, parts=SessionParts(
+            agenda="Dagsorden aftalt i gruppen.", status="Hjemmeopgaverne gennemgået i runden.",
+            goals="Dagens mål: næste trin på trappen.", exercise="Øvelse i par med tankefælder.",
+            homework="Ét trin på trappen inden næste gang."))
         for p in group_sessions.participants(ws=ws, group_id=gid):
             attendance = "held" if rng.random() > 0.08 else "missed"
             group_sessions.save_participant(ws=ws, session_id=p.session_id, attendance=attendance,

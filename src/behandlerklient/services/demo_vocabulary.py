@@ -69,6 +69,13 @@ INTAKE_REASONS = (
     "Let til moderat nedsat funktion inden for målgruppen.",
     "Tegn på alvorligere psykisk lidelse; uden for tilbuddets målgruppe.",
 )
+# Why a screening starts no course: every such outcome is reasoned (and the GP letter states the reason).
+OUTCOME_REASONS = {
+    "bup_referral": "Tegn på en alvorligere psykisk lidelse, der kræver udredning i BUP.",
+    "guidance": "Vanskelighederne løses bedst med støtte i skolen via PPR.",
+    "notification": "Bekymring for barnets trivsel i hjemmet; socialforvaltningen er bedre til at hjælpe.",
+    "no_course": "Symptomerne er aftaget siden henvendelsen.",
+}
 GUIDED_TO = ("PPR's konsultative team", "Skolens AKT-vejleder", "Headspace", "Familierådgivningen",
              "Sundhedsplejen")
 ACCOUNTS = ("{name} fortæller, at det er svært at sove, fordi tankerne kører.",

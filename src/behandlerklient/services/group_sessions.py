@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from behandlerklient.core import limits
+from behandlerklient.core import course_rules, limits, session_rules
 from behandlerklient.core.errors import InvalidInput, NotFound, RuleRefused
 from behandlerklient.core.models import JournalEntry, Session, SessionParts
 from behandlerklient.core.vocab import SESSION_PARTS
@@ -39,6 +39,9 @@ def create(*, ws: Workspace, track_id: str, session_date: date, course_ids: list
     track = ws.catalogue.tracks.get(track_id)
     if track is None:
         raise InvalidInput(f"Ukendt spor {track_id!r}.")
+    refused = course_rules.group_format_problem(track, "group")
+    if refused:
+        raise RuleRefused(refused)
     if len(set(course_ids)) < 2:
         raise InvalidInput("En gruppesession har mindst to deltagende børn.")
     repo = PathwayRepository(ws.db)
@@ -133,6 +136,12 @@ def check_signable(*, ws: Workspace, group_id: int) -> None:
     if g["signed_at"]:
         raise RuleRefused("Gruppesessionen er allerede underskrevet.")
     require_author(ws=ws, author_id=g["author_id"], what="Gruppesessionen")
+    track = ws.catalogue.tracks.get(g["track_id"])
+    if track is not None:
+        problem = (course_rules.group_format_problem(track, "group") or session_rules.own_text_problem(
+            {k: g[k] for k in SESSION_PARTS}, track.outline_for(g["number"]).parts))
+        if problem:
+            raise RuleRefused(problem)
     people = participants(ws=ws, group_id=group_id)
     named = _names_in(" ".join(g[k] for k in SESSION_PARTS), people)
     if named:

@@ -25,8 +25,10 @@ from behandlerklient.storage.sessions import JournalRepository
 KIND_NAMES = {"start": "Orientering om forløb til egen læge", "end": "Tilbagemelding ved afslutning til egen læge",
               "guided": "Orientering om vejledning/henvisning til egen læge"}
 OUTCOMES = {"course": "tilbudt et forløb i {track}", "bup_referral": "henvist til børne- og ungdomspsykiatrien (BUP)",
-            "guidance": "vejledt videre til anden hjælp", "notification": "vejledt videre, og der er sendt en underretning",
+            "guidance": "vejledt videre til anden hjælp", "notification": "vejledt videre til anden hjælp",
             "no_course": "ikke tilbudt et forløb"}
+# Said to the GP only when the therapist decided to disclose the notification (screenings.notification_to_gp).
+NOTIFICATION_DISCLOSED = ", og der er sendt en underretning til kommunen"
 
 
 def letter_folders() -> list[Path]:
@@ -101,9 +103,14 @@ def prepare_guided(*, ws: Workspace, child_id: int, on: date | None = None) -> P
     sources = LetterSourceRepository(ws.db)
     intake = sources.latest_intake_decision(child.id)
     screening = sources.latest_screening(child.id)
-    if screening is not None and screening["outcome"] in ("bup_referral", "guidance", "notification", "no_course"):
+    if screening is not None and screening["outcome"] in rules.NO_COURSE_OUTCOMES:
         outcome = OUTCOMES[screening["outcome"]]
-        reason, contact_day = screening["outcome_reason"] or "Se journalen.", screening["contact_date"]
+        if screening["outcome"] == "notification" and screening["notification_to_gp"]:
+            outcome += NOTIFICATION_DISCLOSED
+        reason, contact_day = screening["outcome_reason"].strip(), screening["contact_date"]
+        if not reason:  # signed before reasons were required; the GP cannot read the journal
+            raise RuleRefused(f"Screeningens udfald '{rules.SCREENING_OUTCOMES[screening['outcome']]}' har ingen "
+                              "begrundelse, og egen læge kan ikke se journalen; brevet kan ikke laves uden.")
     elif intake is not None and intake["decision_group"] in GUIDED:
         group = intake["decision_group"]
         outcome = GUIDED[group].format(guided_to=intake["guided_to"] or "anden hjælp")

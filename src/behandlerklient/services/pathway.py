@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from behandlerklient.core import course_rules
+from behandlerklient.core import course_rules, limits
 from behandlerklient.core.errors import InvalidInput, NotFound, RuleRefused
 from behandlerklient.core.models import Course, JournalEntry
 from behandlerklient.core.vocab import CONTACT_CHANNEL, CONTACT_MADE_BY, CONTACT_WAY, SESSION_FORMAT
@@ -54,11 +54,13 @@ class OpenedCourse:
 
 def open_course(*, ws: Workspace, child_id: int, track_id: str, start_date: date,
                 planned_sessions: int | None = None, format: str | None = None, reason: str = "",
-                age_reason: str = "") -> OpenedCourse:
+                age_reason: str = "", other_way: str | None = None) -> OpenedCourse:
     """Opens a course once the consent the child's age requires is recorded.
 
     An age outside the track's range needs `age_reason`; planning more sessions than the manual allows needs
-    `reason`. Both are recorded with the course.
+    `reason`. Both are recorded with the course. A course started outside the screening pathway ("anden vej")
+    passes `other_way`, how it came about (required); it is recorded as such, warned about when the child has
+    no signed screening, and counted apart in the activity report.
     """
     child = ChildRepository(ws.db).get(child_id)
     if child is None:
@@ -69,6 +71,13 @@ def open_course(*, ws: Workspace, child_id: int, track_id: str, start_date: date
     fmt = format or track.formats[0]
     if fmt not in SESSION_FORMAT:
         raise InvalidInput(f"Ukendt format {fmt!r}.")
+    refused = course_rules.group_format_problem(track, fmt)
+    if refused:
+        raise RuleRefused(refused)
+    limits.check_text("Beskrivelsen af vejen ind", other_way)
+    if other_way is not None and not other_way.strip():
+        raise RuleRefused("Et forløb, der starter ad anden vej (uden om screeningen), skal beskrive, hvordan det "
+                          "kom i stand (fx henvist af PPR efter aftale).")
     planned = planned_sessions or track.sessions_nominal
     if planned < 1:
         raise InvalidInput("Antal planlagte sessioner skal være mindst 1.")
@@ -87,7 +96,12 @@ def open_course(*, ws: Workspace, child_id: int, track_id: str, start_date: date
         warnings.append(outside)
     if fmt not in track.formats:
         warnings.append(f"{track.name} beskriver ikke formatet '{SESSION_FORMAT[fmt].lower()}'.")
-    course = Course(None, child_id, track_id, start_date, planned, "active", fmt)
+    if other_way is not None and not PathwayRepository(ws.db).has_signed_screening(child_id):
+        warnings.append("Forløbet starter ad anden vej uden en underskrevet screening: barnets egen fortælling, "
+                        "SDQ og vurderingen af selvskade og selvmordsrisiko mangler.")
+    course = Course(None, child_id, track_id, start_date, planned, "active", fmt,
+                    entry_route="screening" if other_way is None else "other_way",
+                    entry_note="" if other_way is None else other_way.strip())
     repo = PathwayRepository(ws.db)
     now = ws.clock()
     with ws.db.transaction():
@@ -113,6 +127,9 @@ def check_track_change(*, ws: Workspace, course_id: int, track_id: str, reason: 
         raise RuleRefused("Skift af spor kræver en begrundelse.")
     if track_id == course.track_id:
         raise InvalidInput("Forløbet er allerede på dette spor.")
+    refused = course_rules.group_format_problem(ws.catalogue.tracks[track_id], course.format)
+    if refused:
+        raise RuleRefused(refused)
     return course
 
 

@@ -29,6 +29,7 @@ class Kind:
     # Values the installation fills in when a draft is created (not the user), e.g. the delivering unit.
     on_create: Callable[[Workspace], dict] | None = None
     changes: Changes = field(default_factory=lambda: Changes(journal=True))
+    labels: dict[str, str] = field(default_factory=dict)  # a required column's own Danish message when missing
 
 
 KINDS: dict[str, Kind] = {}

@@ -67,6 +67,13 @@ def _integrity_message(kind: Kind, exc: Exception) -> str:
     return f"{kind.label}: {text}"
 
 
+def _require(k: Kind, clean: dict[str, Any], columns: Any) -> None:
+    missing = [c for c in columns if clean.get(c) in (None, "")]
+    if missing:
+        own = [k.labels[c] for c in missing if c in k.labels]
+        raise InvalidInput(f"{k.label}: " + (" ".join(own) if own else f"{', '.join(missing)} skal udfyldes."))
+
+
 def save(*, ws: Workspace, kind: str, values: dict[str, Any], record_id: int | None = None) -> tuple[int, Changes]:
     """Create a draft (record_id None) or update one; a signed record refuses any change."""
     k = kind_of(kind)
@@ -78,9 +85,7 @@ def save(*, ws: Workspace, kind: str, values: dict[str, Any], record_id: int | N
     repo = PathwayRecordRepository(ws.db)
     with ws.db.transaction():
         if record_id is None:
-            missing = [c for c in k.required if clean.get(c) in (None, "")]
-            if missing:
-                raise InvalidInput(f"{k.label}: {', '.join(missing)} skal udfyldes.")
+            _require(k, clean, k.required)
             row = dict(clean)
             if k.on_create:
                 row.update(k.on_create(ws))
@@ -99,6 +104,7 @@ def save(*, ws: Workspace, kind: str, values: dict[str, Any], record_id: int | N
                 raise RuleRefused(f"{k.label} er underskrevet og kan ikke ændres; skriv en rettelse i stedet.")
             if k.author_column:
                 require_author(ws=ws, author_id=current.get(k.author_column), what=k.label, signing=False)
+            _require(k, clean, [c for c in k.required if c in clean])
             if k.author_column and current.get(k.author_column) is None:
                 clean[k.author_column] = ws.user.id  # a record the system planned (a follow-up) gets its author
             if clean:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from behandlerklient.core import course_rules, limits
+from behandlerklient.core import course_rules, limits, session_rules
 from behandlerklient.core.errors import InvalidInput, NotFound, RuleRefused
 from behandlerklient.core.manuals import Track
 from behandlerklient.core.models import Course, JournalEntry, Session, SessionParts
+from behandlerklient.core.pathway_rules import RISK_LEVELS
 from behandlerklient.core.vocab import PARTICIPANTS, SESSION_FORMAT, SESSION_PARTS, label
 from behandlerklient.services import access, audit, seal, supervision
 from behandlerklient.services.authorship import author_name, require_author
@@ -18,6 +19,7 @@ from behandlerklient.services.signing import Proof, confirm_identity
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.children import ChildRepository
 from behandlerklient.storage.pathway import PathwayRepository
+from behandlerklient.storage.risk import RiskRepository
 from behandlerklient.storage.sessions import JournalRepository, SessionRepository
 
 
@@ -32,6 +34,16 @@ class SessionContext:
     guidance: dict[str, str]
     warnings: list[str]
     child_name: str
+    risk: session_rules.ActiveRisk | None = None  # shown with the crisis plan and a risk check while active
+
+
+def active_risk(*, ws: Workspace, child_id: int) -> session_rules.ActiveRisk | None:
+    """The child's suicide risk while its latest assessment (screening or session risk check) is moderate or
+    higher, with the crisis plan."""
+    repo = RiskRepository(ws.db)
+    found = [session_rules.Assessment(date.fromisoformat(a["day"]), a["level"], a["source"], a["id"])
+             for a in repo.assessments(child_id)]
+    return session_rules.active_risk(found, repo.latest_crisis_plan(child_id))
 
 
 def _track_of(ws: Workspace, track_id: str) -> Track:
@@ -59,7 +71,8 @@ def context(*, ws: Workspace, session: Session) -> SessionContext:
     for number, name in SessionRepository(ws.db).others_drafts_in_course(session.course_id, ws.user.id):
         if number != session.number:
             warnings.append(f"Session {number} i forløbet er en kladde, som {name} endnu ikke har underskrevet.")
-    return SessionContext(session, track, position, outline.theme, outline.parts, warnings, child.full_name)
+    risk = active_risk(ws=ws, child_id=course.child_id)
+    return SessionContext(session, track, position, outline.theme, outline.parts, warnings, child.full_name, risk)
 
 
 def start_session(*, ws: Workspace, course_id: int, on: date, reason: str = "") -> tuple[Session, Changes]:
@@ -134,10 +147,21 @@ def _validate(session: Session) -> None:
         raise InvalidInput(f"Ukendt format {session.format!r}.")
     if not 0 <= session.duration_min <= 600:
         raise InvalidInput("Varigheden skal være 0-600 minutter.")
+    if session.risk_level is not None and session.risk_level not in RISK_LEVELS:
+        raise InvalidInput(f"Ukendt risikoniveau {session.risk_level!r}.")
+
+
+def _check_format(ws: Workspace, session: Session) -> None:
+    course = PathwayRepository(ws.db).course(session.course_id)
+    track = ws.catalogue.tracks.get(course.track_id) if course else None
+    problem = course_rules.group_format_problem(track, session.format) if track else ""
+    if problem:
+        raise RuleRefused(problem)
 
 
 def save_draft(*, ws: Workspace, session: Session) -> Changes:
     _validate(session)
+    _check_format(ws, session)
     with ws.db.transaction():
         _require_own_draft(ws, session.id, signing=False)
         if not SessionRepository(ws.db).update_draft(session, now=ws.clock()):
@@ -151,6 +175,9 @@ def render_body(session: Session) -> str:
             f"Deltagere: {label(PARTICIPANTS, session.participants)}. Format: {label(SESSION_FORMAT, session.format)}.")
     parts = session.parts.as_dict()
     blocks = [head] + [f"{title}:\n{parts[key].strip() or '-'}" for key, title in SESSION_PARTS.items()]
+    if session.risk_level is not None:
+        blocks.append(f"Risikotjek (kriseplanen gennemgået):\nVurderet niveau: {RISK_LEVELS[session.risk_level]}."
+                      + (f"\n{session.risk_note.strip()}" if session.risk_note.strip() else ""))
     return "\n\n".join(blocks)
 
 
@@ -168,12 +195,20 @@ def check_finishable(*, ws: Workspace, session: Session) -> Course:
     (the editor asks this first); returns the course."""
     _validate(session)
     _require_own_draft(ws, session.id, signing=True)
-    if not any(v.strip() for v in session.parts.as_dict().values()):
-        raise InvalidInput("Sessionen er tom; skriv mindst én af de fem dele.")
     course = PathwayRepository(ws.db).course(session.course_id)
     if course is None:
         raise NotFound(f"Intet forløb med id {session.course_id}.")
-    _track_of(ws, course.track_id)
+    track = _track_of(ws, course.track_id)
+    parts = session.parts.as_dict()
+    if not any(v.strip() for v in parts.values()):
+        raise InvalidInput(session_rules.EMPTY)
+    problem = session_rules.own_text_problem(parts, track.outline_for(session.number).parts)
+    if problem:
+        raise RuleRefused(problem)
+    _check_format(ws, session)
+    problem = session_rules.risk_check_problem(active_risk(ws=ws, child_id=course.child_id), session.risk_level)
+    if problem:
+        raise RuleRefused(problem)
     return course
 
 

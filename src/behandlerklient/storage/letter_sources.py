@@ -33,10 +33,10 @@ class LetterSourceRepository:
             "AND i.decision_group IS NOT NULL ORDER BY c.contact_date DESC, i.talk_number DESC LIMIT 1", (child_id,))
 
     def latest_screening(self, child_id: int | None) -> Row | None:
-        """The last signed screening (outcome, outcome_reason, contact_date)."""
+        """The last signed screening (outcome, outcome_reason, notification_to_gp, contact_date)."""
         return self.db.query_one(
-            "SELECT s.outcome, s.outcome_reason, c.contact_date FROM screenings s JOIN contacts c "
-            "ON c.id = s.contact_id WHERE s.child_id = ? AND s.signed_at IS NOT NULL "
+            "SELECT s.outcome, s.outcome_reason, s.notification_to_gp, c.contact_date FROM screenings s "
+            "JOIN contacts c ON c.id = s.contact_id WHERE s.child_id = ? AND s.signed_at IS NOT NULL "
             "ORDER BY s.screening_date DESC LIMIT 1", (child_id,))
 
     def gp_share_consent(self, child_id: int | None) -> Row | None:

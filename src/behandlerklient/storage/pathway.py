@@ -19,7 +19,8 @@ def _contact(r) -> Contact:
 def _course(r) -> Course:
     return Course(id=r["id"], child_id=r["child_id"], track_id=r["track_id"], status=r["status"],
                   format=r["format"], start_date=parse_date(r["start_date"]), end_date=parse_date(r["end_date"]),
-                  planned_sessions=r["planned_sessions"], contact_id=r["contact_id"])
+                  planned_sessions=r["planned_sessions"], contact_id=r["contact_id"], entry_route=r["entry_route"],
+                  entry_note=r["entry_note"])
 
 
 class PathwayRepository:
@@ -42,7 +43,7 @@ class PathwayRepository:
             "child_id": c.child_id, "track_id": c.track_id, "status": c.status, "format": c.format,
             "start_date": date_text(c.start_date), "end_date": date_text(c.end_date),
             "planned_sessions": c.planned_sessions, "created_at": to_text(now), "created_by": created_by,
-            "age_reason": age_reason})
+            "age_reason": age_reason, "entry_route": c.entry_route, "entry_note": c.entry_note})
         return c
 
     def set_status(self, course_id: int, status: str, end_date, *, now: datetime, author_id: int | None,
@@ -61,6 +62,10 @@ class PathwayRepository:
     def latest_contact_id(self, child_id: int) -> int | None:
         return self.db.scalar("SELECT id FROM contacts WHERE child_id = ? ORDER BY contact_date DESC, id DESC LIMIT 1",
                               (child_id,))
+
+    def has_signed_screening(self, child_id: int) -> bool:
+        return self.db.scalar("SELECT 1 FROM screenings WHERE child_id = ? AND signed_at IS NOT NULL LIMIT 1",
+                              (child_id,)) is not None
 
     def add_change(self, course_id: int, kind: str, old: str, new: str, reason: str, *, on, author_id: int,
                    now: datetime) -> None:

@@ -35,9 +35,19 @@ class PathwayRecordRepository:
                         (signed_at, *((author_id,) if author else ()), record_id))
 
     # -- look-ups the record kinds' rules need --------------------------------------------------
-    def has_closing_sdq(self, course_id: int) -> bool:
-        return bool(self.db.scalar("SELECT 1 FROM sdq_responses WHERE course_id = ? AND phase = 'closing'",
-                                   (course_id,)))
+    def sdq_informants(self, course_id: int, child_id: int) -> tuple[set[str], set[str]]:
+        """The informants with a closing SDQ of the course, and those with a baseline before it (a baseline
+        belongs to the screening, or to the course)."""
+        closing = {r[0] for r in self.db.query(
+            "SELECT DISTINCT informant FROM sdq_responses WHERE course_id = ? AND phase = 'closing'", (course_id,))}
+        baseline = {r[0] for r in self.db.query(
+            "SELECT DISTINCT informant FROM sdq_responses WHERE child_id = ? AND phase = 'baseline' "
+            "AND (course_id IS NULL OR course_id = ?)", (child_id, course_id))}
+        return closing, baseline
+
+    def delivered_sessions(self, course_id: int) -> int:
+        return int(self.db.scalar("SELECT count(*) FROM sessions WHERE course_id = ? AND state = 'signed' "
+                                  "AND attendance = 'held'", (course_id,)))
 
     def guardian_name(self, guardian_id: int | None) -> str:
         return self.db.scalar("SELECT name FROM guardians WHERE id = ?", (guardian_id,)) or ""

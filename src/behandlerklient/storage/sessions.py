@@ -17,7 +17,8 @@ def _session(r) -> Session:
                    parts=SessionParts(agenda=r["agenda"], status=r["status"], goals=r["goals"],
                                       exercise=r["exercise"], homework=r["homework"]),
                    state=r["state"], author_id=r["author_id"], signed_at=from_text(r["signed_at"]),
-                   attendance=r["attendance"], own_note=r["own_note"], group_session_id=r["group_session_id"])
+                   attendance=r["attendance"], own_note=r["own_note"], group_session_id=r["group_session_id"],
+                   risk_level=r["risk_level"], risk_note=r["risk_note"])
 
 
 def _entry(r) -> JournalEntry:
@@ -46,12 +47,14 @@ class SessionRepository:
         """Returns False when no draft with that id exists (e.g. it was signed meanwhile)."""
         p = s.parts
         limits.check_row("sessions", {"participants": s.participants, "agenda": p.agenda, "status": p.status,
-                                      "goals": p.goals, "exercise": p.exercise, "homework": p.homework})
+                                      "goals": p.goals, "exercise": p.exercise, "homework": p.homework,
+                                      "risk_note": s.risk_note})
         cur = self.db.execute(
             "UPDATE sessions SET session_date = ?, duration_min = ?, participants = ?, format = ?, agenda = ?, "
-            "status = ?, goals = ?, exercise = ?, homework = ?, updated_at = ? WHERE id = ? AND state = 'draft'",
+            "status = ?, goals = ?, exercise = ?, homework = ?, risk_level = ?, risk_note = ?, updated_at = ? "
+            "WHERE id = ? AND state = 'draft'",
             (date_text(s.session_date), s.duration_min, s.participants, s.format, p.agenda, p.status, p.goals,
-             p.exercise, p.homework, to_text(now), s.id))
+             p.exercise, p.homework, s.risk_level, s.risk_note, to_text(now), s.id))
         return cur.rowcount == 1
 
     def mark_signed(self, session_id: int, *, now: datetime) -> None:

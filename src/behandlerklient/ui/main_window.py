@@ -338,7 +338,8 @@ class MainWindow(WindowHost):
         try:
             opened = pathway_service.open_course(ws=self.ws, child_id=child_id, track_id=ch.track_id,
                                                  start_date=ch.start_date, planned_sessions=ch.planned_sessions,
-                                                 format=ch.format, age_reason=ch.age_reason)
+                                                 format=ch.format, age_reason=ch.age_reason,
+                                                 other_way=ch.other_way)
         except KnownError as exc:
             report(self, exc)
             return

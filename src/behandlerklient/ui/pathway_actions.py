@@ -163,9 +163,10 @@ class PathwayActions(QObject):
         return self.forms.fields(kind)
 
     def _defaults(self, kind: str, today: date) -> dict[str, Any]:
+        # No default for a closing's effect: it is the therapist's judgement, chosen every time.
         return {"contact_date": today, "talk_date": today, "screening_date": today, "given_on": today,
                 "entry_date": today, "notified_on": today, "closing_date": today, "done_on": today,
-                "talk_number": 1, "duration_min": 30, "effect": "improved", "status": "completed",
+                "talk_number": 1, "duration_min": 30, "status": "completed",
                 "self_harm_asked": False}
 
     def _proposed(self, kind: str, child, today: date) -> dict[str, Any]:  # noqa: ANN001 - Child

@@ -72,7 +72,10 @@ class PathwayForms(QObject):
                       {None: self.tr("(not decided)"), **rules.SCREENING_OUTCOMES}),
                 Field("outcome_track_id", self.tr("Track (when a course is offered)"), "choice",
                       {"": self.tr("(none)"), **tracks}),
-                Field("outcome_reason", self.tr("Reasoning (required for 'no course')"), "text")]
+                Field("outcome_reason", self.tr("Reasoning (required unless a course is offered)"), "text",
+                      help=self.tr("Stated in the letter to the GP, who cannot read the journal")),
+                Field("notification_to_gp", self.tr("Mention the notification in the letter to the GP"), "bool",
+                      help=self.tr("Your own decision, signed with the outcome"))]
 
     def consent_fields(self, child: Child) -> list[Field]:
         givers = {"young_person": self.tr("The young person")}
@@ -103,7 +106,7 @@ class PathwayForms(QObject):
         return [Field("closing_date", self.tr("Date"), "date"),
                 Field("status", self.tr("Closing"), "choice",
                       {"completed": self.tr("Completed"), "dropped_out": self.tr("Dropped out")}),
-                Field("effect", self.tr("Effect"), "choice", rules.EFFECTS),
+                Field("effect", self.tr("Effect"), "choice", {None: self.tr("(choose)"), **rules.EFFECTS}),
                 Field("end_reason", self.tr("Why the course ended"), "choice", monitoring.END_REASONS),
                 Field("content_summary", self.tr("Content of the course"), "text"),
                 Field("further_needs", self.tr("Further needs"), "text"),

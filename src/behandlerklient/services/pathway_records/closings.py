@@ -18,8 +18,14 @@ from behandlerklient.storage.pathway_records import PathwayRecordRepository
 
 
 def closing_criteria(ws: Workspace, r: dict) -> list[rules.ClosingCriterion]:
-    has_sdq = PathwayRecordRepository(ws.db).has_closing_sdq(r["course_id"])
-    return rules.closing_criteria(has_closing_sdq=has_sdq, effect=r["effect"], further_needs=r["further_needs"])
+    repo = PathwayRecordRepository(ws.db)
+    closing, baseline = repo.sdq_informants(r["course_id"], r["child_id"])
+    course = PathwayRepository(ws.db).course(r["course_id"])
+    track = ws.catalogue.tracks.get(course.track_id) if course else None
+    return rules.closing_criteria(closing_sdq=closing, baseline_sdq=baseline, effect=r["effect"],
+                                  further_needs=r["further_needs"], status=r["status"],
+                                  delivered=repo.delivered_sessions(r["course_id"]),
+                                  sessions_min=track.sessions_min if track and not track.flexible else 0)
 
 
 def _validate_closing(ws: Workspace, r: dict) -> list[str]:
@@ -40,7 +46,8 @@ def _render_closing(ws: Workspace, r: dict) -> tuple[str, str]:
     if r.get("end_reason"):
         parts.append(f"Årsag til afslutning: {monitoring.END_REASONS.get(r['end_reason'], r['end_reason'])}.")
     change = sdq_records.change_lines(ws=ws, course_id=r["course_id"], child_id=r["child_id"])
-    parts.append(_block("SDQ fra start til afslutning", "\n".join(change) if change else "Ikke målt."))
+    note = rules.sdq_comparison_note(*PathwayRecordRepository(ws.db).sdq_informants(r["course_id"], r["child_id"]))
+    parts.append(_block("SDQ fra start til afslutning", "\n".join(change + ([note] if note else []))))
     parts += [_block("Videre behov", r["further_needs"]), _block("Anbefalinger", r["recommendations"])]
     if r["criteria_reason"].strip():
         parts.append(_block("Afsluttet uden at alle kriterier er opfyldt, fordi", r["criteria_reason"]))
@@ -73,5 +80,7 @@ register(Kind("closing", "closings", "Afslutning", "closing_date",
               ("course_id", "child_id", "closing_date", "effect", "content_summary", "further_needs",
                "recommendations", "criteria_reason", "status", "end_reason"),
               required=("course_id", "child_id", "closing_date", "effect"),
+              labels={"effect": "Effekten skal vælges (bedring, delvis bedring, uændret eller forværring); den har "
+                                "ingen standardværdi."},
               validate=_validate_closing, render=_render_closing, after_sign=_after_closing,
               changes=Changes(journal=True, courses=True)))

@@ -36,6 +36,8 @@ def _render_screening(ws: Workspace, r: dict) -> tuple[str, str]:
         track = ws.catalogue.tracks.get(r["outcome_track_id"])
         outcome += f" ({track.name if track else r['outcome_track_id']})"
     parts.append(f"Udfald: {outcome}." + (f"\n{r['outcome_reason']}" if r["outcome_reason"].strip() else ""))
+    if r["outcome"] == "notification":  # the therapist's own decision, signed with the outcome
+        parts.append("Underretningen nævnes i brevet til egen læge: " + _yn(r["notification_to_gp"]) + ".")
     return "Screeningssamtale", "\n\n".join(parts)
 
 
@@ -43,6 +45,6 @@ register(Kind("screening", "screenings", "Screening", "screening_date",
               ("contact_id", "child_id", "screening_date", "child_account", "symptoms", "self_harm_asked",
                "self_harm_answers", "suicidal_thoughts", "suicide_plans", "earlier_attempts", "protective_factors",
                "risk_level", "crisis_warning_signs", "crisis_own_coping", "crisis_people", "crisis_professionals",
-               "crisis_means_safety", "outcome", "outcome_track_id", "outcome_reason"),
+               "crisis_means_safety", "outcome", "outcome_track_id", "outcome_reason", "notification_to_gp"),
               required=("contact_id", "child_id", "screening_date"),
               validate=_validate_screening, render=_render_screening, course_column=None))

@@ -7,6 +7,7 @@ from datetime import date
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialogButtonBox,
@@ -32,6 +33,7 @@ class CourseChoice:
     planned_sessions: int
     format: str
     age_reason: str = ""  # why the track is used although its age range excludes the child
+    other_way: str | None = None  # how a course outside the screening pathway ("anden vej") came about
 
 
 class NewCourseDialog(BaseDialog):
@@ -76,6 +78,14 @@ class NewCourseDialog(BaseDialog):
         self.age_reason.setObjectName("ageReasonEdit")
         self.age_reason.setPlaceholderText(self.tr("Why this track suits the child anyway"))
         form.addRow(self.tr("&Reason for the age:"), self.age_reason)
+        # A course can start outside the screening pathway; it is recorded and counted as such.
+        self.other_way = QCheckBox(self.tr("Starts an&other way (outside the screening pathway)"))
+        self.other_way.setObjectName("otherWayCheck")
+        form.addRow("", self.other_way)
+        self.other_way_note = QLineEdit()
+        self.other_way_note.setObjectName("otherWayEdit")
+        self.other_way_note.setPlaceholderText(self.tr("How the course came about, e.g. referred by PPR by agreement"))
+        form.addRow(self.tr("&How:"), self.other_way_note)
         self._form = form
         layout.addLayout(form)
         self.info = QLabel("")
@@ -98,6 +108,7 @@ class NewCourseDialog(BaseDialog):
         self.track.currentIndexChanged.connect(self._track_changed)
         self.start.dateChanged.connect(self._update_warning)
         self.planned.valueChanged.connect(self._update_warning)
+        self.other_way.toggled.connect(self._update_warning)
         eligible = next((i for i, t in enumerate(tracks)
                          if course_rules.eligibility(t, birth_date, today).ok and not t.flexible), 0)
         chosen = self.track.findData(track_id) if track_id else -1  # the screening's recommended track
@@ -131,6 +142,10 @@ class NewCourseDialog(BaseDialog):
         outside = course_rules.planned_outside_range(t, self.planned.value())
         if outside:
             warnings.append(outside)
+        self._form.setRowVisible(self.other_way_note, self.other_way.isChecked())
+        if self.other_way.isChecked():
+            warnings.append(self.tr("The course skips the screening pathway: it is recorded and counted as started "
+                                    "another way."))
         self.warning.setText("\n".join(warnings))
         self.warning.setVisible(bool(warnings))
 
@@ -153,6 +168,11 @@ class NewCourseDialog(BaseDialog):
         if misfit and not self.age_reason.text().strip():
             self.age_reason.setFocus()
             return
+        other_way = self.other_way_note.text() if self.other_way.isChecked() else None
+        if other_way is not None and not other_way.strip():
+            self.other_way_note.setFocus()
+            return
         self.choice = CourseChoice(self.current_track().id, self._start_date(), self.planned.value(),
-                                   self.format.currentData(), self.age_reason.text().strip() if misfit else "")
+                                   self.format.currentData(), self.age_reason.text().strip() if misfit else "",
+                                   other_way)
         self.accept()

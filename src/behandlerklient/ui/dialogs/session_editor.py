@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QScrollArea,
     QSpinBox,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from behandlerklient.core.errors import KnownError
 from behandlerklient.core.models import Session
+from behandlerklient.core.pathway_rules import RISK_LEVELS
 from behandlerklient.core.vocab import PARTICIPANTS, SESSION_FORMAT, SESSION_PARTS
 from behandlerklient.services.sessions import SessionContext
 from behandlerklient.ui import prompts
@@ -99,6 +101,7 @@ class SessionEditorDialog(BaseDialog):
         parts_widget = QWidget()
         parts_form = QFormLayout(parts_widget)
         parts_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        parts_form.addRow(self._risk_panel(ctx))
         self.parts: dict[str, QPlainTextEdit] = {}
         values = self.session.parts.as_dict()
         for n, (key, title) in enumerate(SESSION_PARTS.items(), start=1):
@@ -137,6 +140,8 @@ class SessionEditorDialog(BaseDialog):
             QShortcut(QKeySequence(seq), self, activated=self._finish_clicked)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save_now)
 
+        self.risk_level.currentIndexChanged.connect(self._changed)
+        self.risk_note.textChanged.connect(self._changed)
         for w in (self.date, self.duration, self.participants, self.format):
             signal = w.dateChanged if w is self.date else (w.valueChanged if w is self.duration else w.currentIndexChanged)
             signal.connect(self._changed)
@@ -148,6 +153,37 @@ class SessionEditorDialog(BaseDialog):
         first_empty = next((e for e in self.parts.values() if not e.toPlainText().strip()), self.parts["agenda"])
         first_empty.setFocus()
 
+    def _risk_panel(self, ctx: SessionContext) -> QGroupBox:
+        """While the child's suicide risk is active (moderate or higher at the latest assessment), the crisis
+        plan and a risk check stand above the five parts; the service refuses to sign without the check."""
+        box = QGroupBox(self.tr("Suicide risk: crisis plan and risk check"))
+        box.setObjectName("riskPanel")
+        box.setStyleSheet("QGroupBox#riskPanel { border: 2px solid #c03030; margin-top: 1.2em; padding: 6px; }")
+        form = QFormLayout(box)
+        summary = QLabel(ctx.risk.summary if ctx.risk else "")
+        summary.setObjectName("riskSummary")
+        summary.setWordWrap(True)
+        form.addRow(summary)
+        plan = QLabel(ctx.risk.plan_text if ctx.risk else "")
+        plan.setObjectName("crisisPlan")
+        plan.setWordWrap(True)
+        form.addRow(plan)
+        self.risk_level = QComboBox()
+        self.risk_level.setObjectName("riskLevelCombo")
+        self.risk_level.addItem(self.tr("(not checked)"), None)
+        for code, text in RISK_LEVELS.items():
+            self.risk_level.addItem(text, code)
+        self.risk_level.setCurrentIndex(max(0, self.risk_level.findData(self.session.risk_level)))
+        self.risk_note = QLineEdit(self.session.risk_note)
+        self.risk_note.setObjectName("riskNoteEdit")
+        for text, widget in ((self.tr("Risk &check (assessed level):"), self.risk_level),
+                             (self.tr("Risk check &note:"), self.risk_note)):
+            lab = QLabel(text)
+            lab.setBuddy(widget)
+            form.addRow(lab, widget)
+        box.setVisible(ctx.risk is not None)
+        return box
+
     # -- state ----------------------------------------------------------------------------
     def collect(self) -> Session:
         s = self.session
@@ -158,13 +194,16 @@ class SessionEditorDialog(BaseDialog):
         s.format = self.format.currentData()
         for key, edit in self.parts.items():
             setattr(s.parts, key, edit.toPlainText())
+        s.risk_level = self.risk_level.currentData()
+        s.risk_note = self.risk_note.text()
         return s
 
     # -- drafts (the session is its own draft record: autosaved, and saved when the program locks) ------
     def draft_state(self) -> dict:
         s = self.collect()
         return {"session_date": s.session_date.isoformat(), "duration_min": s.duration_min,
-                "participants": s.participants, "format": s.format, "parts": s.parts.as_dict()}
+                "participants": s.participants, "format": s.format, "parts": s.parts.as_dict(),
+                "risk_level": s.risk_level, "risk_note": s.risk_note}
 
     def apply_draft(self, state: dict) -> None:
         d = QDate.fromString(state["session_date"], "yyyy-MM-dd")
@@ -176,6 +215,9 @@ class SessionEditorDialog(BaseDialog):
         for key, text in state["parts"].items():
             if key in self.parts:
                 self.parts[key].setPlainText(text)
+        if state.get("risk_level") is not None:  # findData does not find None: "(not checked)" is index 0
+            self.risk_level.setCurrentIndex(max(0, self.risk_level.findData(state["risk_level"])))
+        self.risk_note.setText(state.get("risk_note", ""))
 
     def has_changes(self) -> bool:
         return self._dirty
