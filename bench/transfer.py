@@ -25,26 +25,44 @@ from pathlib import Path
 TARGET_MB = 200  # at 2,000 children (issue 12)
 
 
+# Linux counts into a child's ru_maxrss the parent's resident size at the fork before exec: measured straight
+# from this harness (which has built the database in-process, 250+ MB) every command "peaked" at that size. A
+# small launcher forks the command instead and reports the command's own peak (KiB on Linux) on file.
+_LAUNCHER = ("import os, sys\n"
+             "pid = os.fork()\n"
+             "if pid == 0:\n"
+             "    os.execv(sys.argv[2], sys.argv[2:])\n"
+             "_, status, usage = os.wait4(pid, 0)\n"
+             "open(sys.argv[1], 'w').write(str(usage.ru_maxrss))\n"
+             "sys.exit(os.waitstatus_to_exitcode(status) & 0xFF)\n")
+
+
 def _run(args: list[str], *, stdout_path: Path | None = None) -> dict:
-    """One CLI process: its wall time, exit code and peak resident memory (MB)."""
+    """One CLI process: its wall time (with the launcher's start, a few ms), exit code and peak resident memory
+    (MB)."""
     env = {**os.environ, "BEHANDLERKLIENT_PASSPHRASE": _passphrase(), "QT_QPA_PLATFORM": "offscreen"}
     env.pop("BEHANDLERKLIENT_USER", None)
     out = open(stdout_path, "wb") if stdout_path else subprocess.DEVNULL  # noqa: SIM115 - closed below
-    try:
-        t = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "behandlerklient", *args], stdout=out,
-                                stderr=subprocess.PIPE, env=env)
-        _pid, status, usage = os.wait4(proc.pid, 0)
-        elapsed = time.perf_counter() - t
-    finally:
-        if stdout_path:
-            out.close()
+    with tempfile.TemporaryDirectory(prefix="bk-bench-rss-") as tmp:
+        rss_file = Path(tmp) / "maxrss"
+        try:
+            t = time.perf_counter()
+            proc = subprocess.Popen([sys.executable, "-c", _LAUNCHER, str(rss_file), sys.executable, "-m",
+                                     "behandlerklient", *args], stdout=out, stderr=subprocess.PIPE, env=env)
+            _pid, status, _usage = os.wait4(proc.pid, 0)
+            elapsed = time.perf_counter() - t
+        finally:
+            if stdout_path:
+                out.close()
+        maxrss = int(rss_file.read_text()) if rss_file.exists() else 0
     err = proc.stderr.read().decode("utf-8", "replace").strip() if proc.stderr else ""
-    code = os.waitstatus_to_exitcode(status)
+    code = proc.returncode = os.waitstatus_to_exitcode(status)  # reaped by wait4: Popen must not wait again
+    if proc.stderr:
+        proc.stderr.close()
     if code != 0:
         raise SystemExit(f"{' '.join(args[:1])} failed ({code}): {err}")
     # ru_maxrss is in KiB on Linux, in bytes on macOS.
-    peak = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+    peak = maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
     return {"s": elapsed, "peak_mb": peak}
 
 

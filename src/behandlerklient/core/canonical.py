@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
+from json.encoder import encode_basestring as _quote  # the very escaper the encoder below uses for every str
 from typing import Any
 
 VERSION = 1
@@ -22,6 +24,23 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",",
 
 def encode(value: dict[str, Any]) -> bytes:
     return _ENCODER.encode(value).encode("utf-8")
+
+
+class Unusual(Exception):  # noqa: N818 - a signal, not an error: the caller takes the encoder's own path
+    """A value the fast paths leave to the encoder itself (a float, bytes, a bool...)."""
+
+
+def scalar(value: Any) -> str:
+    """The JSON text the encoder writes for a str, an int or None (the values a signed column holds), built
+    without it: verify encodes millions of them. Anything else raises Unusual."""
+    kind = type(value)
+    if kind is str:
+        return _quote(value)
+    if kind is int:
+        return int.__repr__(value)
+    if value is None:
+        return "null"
+    raise Unusual
 
 
 def _plain(value: Any) -> Any:
@@ -43,6 +62,34 @@ def record(*, kind: str, record_id: int, author: int | None, signed_at: str, cor
                    "content": {name: _plain(value) for name, value in content.items()}})
 
 
+_RECORD_TAIL = ',"type":"record","v":' + _quote(TAG) + "}"
+
+
+class RecordShape:
+    """`record()` for the rows of one table whose signatures cover the same columns: the same bytes, built from
+    a row's values by position instead of through a dict per row (verify recomputes ~170,000 records at 10,000
+    children). A value other than a str, an int or None goes through `record()` itself, so the bytes never
+    differ; tests/core/test_canonical_fast.py holds the two to each other."""
+
+    def __init__(self, *, kind: str, columns: Sequence[str], index: dict[str, int]) -> None:
+        names = sorted(set(columns))  # what the encoder's sort_keys makes of the content dict
+        self.kind = kind
+        self._positions = [(name, index[name]) for name in names]  # KeyError: a column the row lacks
+        self._fields = [(_quote(name) + ":", at) for name, at in self._positions]
+        self._kind = ',"kind":' + _quote(kind) + ',"signed_at":'
+
+    def payload(self, row: Sequence[Any], *, record_id: Any, author: Any, corrects: Any, signed_at: Any) -> bytes:
+        try:
+            text = ('{"author":' + scalar(author) + ',"content":{' + ",".join([key + scalar(row[at]) for key, at
+                                                                               in self._fields])
+                    + '},"corrects":' + scalar(corrects) + ',"id":' + scalar(record_id) + self._kind
+                    + scalar(signed_at) + _RECORD_TAIL)
+        except Unusual:
+            return record(kind=self.kind, record_id=record_id, author=author, signed_at=signed_at, corrects=corrects,
+                          content={name: row[at] for name, at in self._positions})
+        return text.encode("utf-8")
+
+
 def digest(payload: bytes) -> str:
     return hashlib.sha256(payload).hexdigest()
 
@@ -52,6 +99,15 @@ def seal(*, key_id: int, signed_at: str, records: list[tuple[str, int, str]],
     """What one signature covers: records as (kind, id, sha256 of `record(...)`), sorted; audit rows as
     (id, user id, chain hash), sorted; the chain hash already covers the row and every row before it. `prev`
     is the digest of the same key's previous seal: signing this one vouches for all of them."""
+    try:  # the encoder's bytes without it (verify recomputes every seal); sorting tuples orders as lists do
+        items = ["[" + ",".join([scalar(v) for v in item]) + "]" for item in sorted(tuple(a) for a in audit)]
+        entries = ["[" + ",".join([scalar(v) for v in item]) + "]" for item in sorted(tuple(r) for r in records)]
+        text = ('{"audit":[' + ",".join(items) + '],"key":' + scalar(key_id) + ',"prev":' + scalar(prev)
+                + ',"records":[' + ",".join(entries) + '],"role":' + scalar(role) + ',"signed_at":' + scalar(signed_at)
+                + ',"type":"seal","v":' + _quote(TAG) + "}")
+        return text.encode("utf-8")
+    except Unusual:
+        pass
     return encode({"v": TAG, "type": "seal", "role": role, "key": key_id, "signed_at": signed_at, "prev": prev,
                    "records": sorted([list(r) for r in records]), "audit": sorted([list(a) for a in audit])})
 

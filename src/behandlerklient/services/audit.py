@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from behandlerklient.core import uid
+from behandlerklient.core import canonical, uid
 from behandlerklient.storage import identity, users
 from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.database import Database
@@ -21,10 +21,19 @@ ACTIONS = {"view": "Visning", "create": "Oprettelse", "update": "Ændring af kla
 _ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
+def _encode(values: list) -> str:
+    """_ENCODER.encode(values) (default separators: ", "), built from each value's text when all are str, int
+    or None, as every audit column is: verify hashes ~220,000 rows at 10,000 children."""
+    try:
+        return "[" + ", ".join([canonical.scalar(v) for v in values]) + "]"
+    except canonical.Unusual:
+        return _ENCODER.encode(values)
+
+
 def _hash(prev: str, row_id: int, at: str, user_id: int | None, action: str, child_id: int | None,
           obj: str, detail: str) -> str:
     """The chain as schema 2 defined it: local ids. Rows before `device.audit_v2_from` keep this hash."""
-    payload = _ENCODER.encode([prev, row_id, at, user_id, action, child_id, obj, detail])
+    payload = _encode([prev, row_id, at, user_id, action, child_id, obj, detail])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -32,7 +41,7 @@ def _hash_v2(device: str, uid: str, prev: str, at: str, username: str | None, ac
              obj: str, detail: str) -> str:
     """One device's chain (schema 13): global references only, so another laptop or the server can check the
     chain without this installation's integer ids. `prev` is the previous row of the same device."""
-    payload = _ENCODER.encode(["audit-v2", device, uid, prev, at, username, action, child_uid, obj, detail])
+    payload = _encode(["audit-v2", device, uid, prev, at, username, action, child_uid, obj, detail])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 

@@ -77,6 +77,7 @@ class SignatureRepository:
 
     # -- audit --------------------------------------------------------------------------------
     def audit_rows(self, first_id: int) -> Any:
+        """(id, user_id, hash, at, seal_id) of each audit row a user wrote: verify unpacks them by position."""
         return self.db.query(
             "SELECT a.id, a.user_id, a.hash, a.at, s.seal_id FROM audit_log a "
             "LEFT JOIN audit_signatures s ON s.audit_id = a.id WHERE a.id >= ? AND a.user_id IS NOT NULL "
