@@ -59,6 +59,7 @@ def signed_session(ws: Any, cpr: str, first: str = "Noa") -> tuple[Any, Any, Any
     child = child_with_consent(ws, first, "Brøndum", cpr)
     course = pathway.open_course(ws=ws, child_id=child.id, track_id="cool-kids", start_date=START).course
     s, _ = sessions.start_session(ws=ws, course_id=course.id, on=date(2026, 1, 12))
+    s.parts.status = "Barnet fortalte om ugen siden sidst."  # own text: a template-only session is refused
     sessions.finish_session(ws=ws, session=s, passphrase=PASSPHRASE)
     return child, course, s.id
 
