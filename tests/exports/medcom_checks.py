@@ -441,8 +441,11 @@ def _empties(node: Any, path: str) -> list[str]:
     return [path] if isinstance(node, str) and not node.strip() else []
 
 
-def fhir_datatypes(b: dict) -> list[str]:  # FHIR R4: no empty values, id format, fullUrl = type/id, instants, base64
+def fhir_datatypes(b: dict) -> list[str]:  # FHIR R4: no empty values, ids, fullUrl type/id and unique, instants
     out = [f"tom værdi ved {p}" for p in _empties(b, "Bundle")]
+    urls = [e["fullUrl"] for e in b["entry"]]
+    if len(set(urls)) != len(urls):  # bdl-7: fullUrl unique within the Bundle
+        out.append("to entries har samme fullUrl")
     for e in b["entry"]:
         r = e["resource"]
         if not FHIR_ID.match(r.get("id", "")) or not e["fullUrl"].endswith(f"/{r['resourceType']}/{r.get('id')}"):

@@ -133,6 +133,7 @@ BREAKS = [
     ("fhir-datatypes", _break("Provenance.recorded", "2026-03-01T12:00:00")),
     ("fhir-datatypes", _break("Practitioner.id", "a b")),
     ("fhir-datatypes", _break("Communication.payload.1.contentAttachment.data", "ikke base64!")),
+    ("fhir-datatypes", lambda b: b["entry"].append(copy.deepcopy(b["entry"][5]))),
     ("narrative-xhtml", _break("Practitioner.text.div", '<div xmlns="http://www.w3.org/1999/xhtml"><p>Anna</div>')),
     ("narrative-xhtml", _break("Practitioner.text.div", '<div xmlns="http://www.w3.org/1999/xhtml"> </div>')),
     ("narrative-xhtml", _break("Practitioner.text.div",
