@@ -75,11 +75,13 @@ def test_reason_categories_are_a_municipal_setting_checked_on_the_contact(admin_
 
 
 def test_profession_is_read_where_the_column_exists_and_empty_where_not(ws) -> None:
-    assert user_professions(ws.db) == {}  # this schema has no users.profession yet
+    # Since the MedCom work the schema has users.profession; a database without it reads as "none recorded".
     with ws.db.transaction():
-        ws.db.execute("ALTER TABLE users ADD COLUMN profession TEXT NOT NULL DEFAULT ''")
-        ws.db.execute("UPDATE users SET profession = 'Psykolog' WHERE id = ?", (ws.user.id,))
-    assert user_professions(ws.db) == {ws.user.id: "Psykolog"}
+        ws.db.execute("UPDATE users SET profession = 'psychologist' WHERE id = ?", (ws.user.id,))
+    assert user_professions(ws.db) == {ws.user.id: "psychologist"}
+    with ws.db.transaction():
+        ws.db.execute("ALTER TABLE users DROP COLUMN profession")
+    assert user_professions(ws.db) == {}
 
 
 def _course(ws):
