@@ -6,8 +6,10 @@ profile and invariant or element rule it stands for (docs/medcom.md maps them to
 
 from __future__ import annotations
 
+import base64
 import html
 import re
+import xml.etree.ElementTree as ET  # noqa: S405 - our own output, parsed to check it is well-formed
 from collections.abc import Callable
 from typing import Any
 
@@ -383,6 +385,107 @@ RULES: list[tuple[str, Check]] = [
     ("narrative", narrative_present), ("shall-in-narrative", narrative_shall), ("narrative-paragraphs",
                                                                                  narrative_paragraphs),
 ]
+
+
+# --- codes, profiles and FHIR's own datatype rules (required bindings and fixed values the checks above left open) --
+
+TERM = "http://medcomfhir.dk/ig/terminology/CodeSystem/"
+# medcom-careCommunication-categoryCodes (terminology 2.0.1), the ValueSet `category from` binds to (required)
+CATEGORY_CODES = {"alcohol-and-drug-treatment", "assistive-devices", "carecoordination", "decease", "discharge",
+                  "examination-results", "healthcare", "home-care-assessment", "medicine", "nursing", "outpatient",
+                  "psychiatry-social-disability", "regarding-referral", "telemedicine", "training", "acute-ambulant",
+                  "extended-care-responsibility", "other"}
+CC_ACTIVITIES = {"new-message", "reply-message", "forward-message"}  # medcom-careCommunication-messagingActivities
+MIME_CODES = {"application/pdf", "image/gif", "image/jpeg", "image/png", "image/tiff", "image/bmp"}
+PROFILES = {"MessageHeader": CC + "medcom-careCommunication-messageHeader",
+            "Communication": CC + "medcom-careCommunication-communication",
+            "Provenance": CC + "medcom-careCommunication-provenance",
+            "Patient": CORE + "medcom-core-patient", "Practitioner": CORE + "medcom-core-practitioner",
+            "PractitionerRole": CORE + "medcom-core-practitionerrole",
+            "Organization": MSG + "medcom-messaging-organization"}
+
+
+def codes(b: dict) -> list[str]:  # bindings and fixed systems: category, activity, destination use, MIME type
+    out = []
+    h, c, p = one(b, "MessageHeader"), one(b, "Communication"), one(b, "Provenance")
+    for coding in (x for cat in c.get("category", []) for x in cat.get("coding", [])):
+        if coding.get("system") != TERM + "medcom-careCommunication-categoryCodes" or coding.get(
+                "code") not in CATEGORY_CODES:
+            out.append(f"category {coding} er ikke fra MedComs kategorikoder")
+    for coding in p.get("activity", {}).get("coding", []):
+        if coding.get("system") != TERM + "medcom-messaging-activityCodes" or coding.get("code") not in CC_ACTIVITIES:
+            out.append(f"Provenance.activity {coding} er ikke fra medcom-careCommunication-messagingActivities")
+    for d in h.get("destination", []):
+        for e in d.get("extension", []):
+            if e.get("valueCoding", {}).get("system") != TERM + "medcom-messaging-destinationUse":
+                out.append("destination use: valueCoding.system skal være medcom-messaging-destinationUse")
+    for pl in c.get("payload", []):
+        if "contentAttachment" in pl and pl["contentAttachment"].get("contentType") not in MIME_CODES:
+            out.append("attachment.contentType er ikke i medcom-core-attachmentMimeTypes")
+    return out
+
+
+def profiles(b: dict) -> list[str]:  # each resource claims the profile the message's rules name for it
+    return [f"{r['resourceType']} {r.get('id')} hævder {r.get('meta', {}).get('profile')}" for r in resources(b)
+            if r.get("meta", {}).get("profile") != [PROFILES.get(r["resourceType"], "?")]]
+
+
+FHIR_ID = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
+
+
+def _empties(node: Any, path: str) -> list[str]:
+    if isinstance(node, dict):
+        return ([path] if not node else []) + [p for k, v in node.items() for p in _empties(v, f"{path}.{k}")]
+    if isinstance(node, list):
+        return ([path] if not node else []) + [p for i, v in enumerate(node) for p in _empties(v, f"{path}[{i}]")]
+    return [path] if isinstance(node, str) and not node.strip() else []
+
+
+def fhir_datatypes(b: dict) -> list[str]:  # FHIR R4: no empty values, ids, fullUrl type/id and unique, instants
+    out = [f"tom værdi ved {p}" for p in _empties(b, "Bundle")]
+    urls = [e["fullUrl"] for e in b["entry"]]
+    if len(set(urls)) != len(urls):  # bdl-7: fullUrl unique within the Bundle
+        out.append("to entries har samme fullUrl")
+    for e in b["entry"]:
+        r = e["resource"]
+        if not FHIR_ID.match(r.get("id", "")) or not e["fullUrl"].endswith(f"/{r['resourceType']}/{r.get('id')}"):
+            out.append(f"{r['resourceType']}: id eller fullUrl passer ikke")
+    if not DATETIME_TZ.match(one(b, "Provenance").get("recorded", "")):
+        out.append("Provenance.recorded er et instant: dato, tid og tidszone")
+    for pl in one(b, "Communication").get("payload", []):
+        data = pl.get("contentAttachment", {}).get("data")
+        if data is not None:
+            try:
+                base64.b64decode(data, validate=True)
+            except ValueError:
+                out.append("attachment.data er ikke base64")
+    return out
+
+
+_XHTML = "{http://www.w3.org/1999/xhtml}"
+_NOT_IN_NARRATIVE = {"script", "form", "input", "iframe", "object", "embed", "head", "body", "html", "base", "link",
+                     "meta", "title", "style", "applet", "frame", "frameset", "button", "select", "textarea"}
+
+
+def narrative_xhtml(b: dict) -> list[str]:  # FHIR txt-1 (well-formed XHTML, no active content), txt-2 (not empty)
+    out = []
+    for r in resources(b):
+        try:
+            root = ET.fromstring(r["text"]["div"])
+        except ET.ParseError as e:
+            out.append(f"{r['resourceType']}: narrativet er ikke gyldig XHTML ({e})")
+            continue
+        if root.tag != _XHTML + "div" or not "".join(root.itertext()).strip():
+            out.append(f"{r['resourceType']}: narrativet er ikke en xhtml-div med tekst")
+        bad = {el.tag.removeprefix(_XHTML) for el in root.iter()} & _NOT_IN_NARRATIVE
+        bad |= {a for el in root.iter() for a in el.attrib if a.startswith("on")}
+        if bad:
+            out.append(f"{r['resourceType']}: narrativet har {sorted(bad)}")
+    return out
+
+
+RULES += [("codes", codes), ("profiles", profiles), ("fhir-datatypes", fhir_datatypes),
+          ("narrative-xhtml", narrative_xhtml)]
 
 
 def violations(bundle: dict) -> list[str]:

@@ -121,6 +121,23 @@ BREAKS = [
     ("shall-in-narrative", _break("Organization.text.div", '<div xmlns="http://www.w3.org/1999/xhtml">Læge</div>')),
     ("narrative-paragraphs", lambda b: mc.one(b, "Communication")["text"].update(
         div=mc.one(b, "Communication")["text"]["div"].replace("</p><p>", " "))),
+    ("codes", _break("Communication.category.0.coding.0.code", "psykologi")),
+    ("codes", _break("Communication.category.0.coding.0.system", "urn:oid:1.2.208.176.2.1")),
+    ("codes", _break("Provenance.activity.coding.0.code", "retract-message")),
+    ("codes", _break("Provenance.activity.coding.0.system", "http://example.org/activities")),
+    ("codes", _break("MessageHeader.destination.0.extension.0.valueCoding.system", "http://example.org/use")),
+    ("codes", _break("Communication.payload.1.contentAttachment.contentType", "application/msword")),
+    ("profiles", _break("Patient.meta.profile", ["http://hl7.dk/fhir/core/StructureDefinition/dk-core-patient"])),
+    ("profiles", _break("Communication.meta.profile", KeyError)),
+    ("fhir-datatypes", _break("Patient.name.0.given", [""])),
+    ("fhir-datatypes", _break("Provenance.recorded", "2026-03-01T12:00:00")),
+    ("fhir-datatypes", _break("Practitioner.id", "a b")),
+    ("fhir-datatypes", _break("Communication.payload.1.contentAttachment.data", "ikke base64!")),
+    ("fhir-datatypes", lambda b: b["entry"].append(copy.deepcopy(b["entry"][5]))),
+    ("narrative-xhtml", _break("Practitioner.text.div", '<div xmlns="http://www.w3.org/1999/xhtml"><p>Anna</div>')),
+    ("narrative-xhtml", _break("Practitioner.text.div", '<div xmlns="http://www.w3.org/1999/xhtml"> </div>')),
+    ("narrative-xhtml", _break("Practitioner.text.div",
+                               '<div xmlns="http://www.w3.org/1999/xhtml"><p onclick="x()">Anna</p></div>')),
 ]
 
 
@@ -221,3 +238,10 @@ def test_no_medcom_file_without_the_authors_role_and_the_message_says_what_to_fi
     prepared = letters.preview(ws=ws, course_id=course.id, kind="end")
     assert mc.one(letters.medcom_message(ws=ws, prepared=prepared), "PractitionerRole")["code"] == [
         {"text": "Psykolog"}]
+
+
+def test_a_send_time_without_time_zone_is_refused() -> None:
+    """Bundle.timestamp and Provenance.recorded are instants and every MedCom date carries its zone: a naive time
+    would be written without one, so the builder refuses it rather than guess."""
+    with pytest.raises(RuleRefused, match="tidszone"):
+        medcom.bundle(_input(sent_at=datetime(2026, 3, 1, 12, 0)))

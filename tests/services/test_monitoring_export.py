@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from behandlerklient.core.errors import InvalidInput, RuleRefused
+from behandlerklient.core.monitoring import GUIDED_TO
 from behandlerklient.reports import monitoring as rows_mod
 from behandlerklient.security import recipient_box
 from behandlerklient.services import demo, monitoring, reports
@@ -46,7 +47,7 @@ def tables(mon_ws):
     """The tables as stored (local ids), read directly: the test's own count, apart from the code under test."""
     return {t: [dict(r) for r in mon_ws.db.query(f"SELECT * FROM {t}")]
             for t in ("children", "guardians", "contacts", "intakes", "courses", "sdq_responses",
-                      "coordination_entries")}
+                      "coordination_entries", "screenings", "sessions", "users")}
 
 
 def _csv(data: bytes) -> tuple[list[str], list[dict]]:
@@ -226,3 +227,109 @@ def test_status_memo_figures_recompute_from_the_demo_data(mon_ws, tables) -> Non
     # The PDF carries the section too.
     pdf = reports.render(ws=mon_ws, kind="activity", fmt="pdf", start=FROM, end=TO)
     assert pdf.startswith(b"%PDF")
+
+
+_CODE = r"[a-z0-9_-]{1,40}"
+_DAY = r"\d{4}-\d{2}-\d{2}"
+_SHAPES = {  # every column's closed form: codes, dates, counts, pseudonyms; the only words are the unit's name
+    "row_id": "[bcdfghjkmnpqrstvwxz]{16}", "child_pseudonym": "[bcdfghjkmnpqrstvwxz]{16}", "sex": "[FM]",
+    "age": r"\d{1,2}", "delivering_unit": None, "contact_reasons": rf"{_CODE}(\|{_CODE})*",
+    "intake_group": "[1-4]", "home_municipality_code": r"\d{3}", "treating_municipality_code": r"\d{3}"}
+
+
+def _shape(column: str) -> str | None:
+    if column in _SHAPES:
+        return _SHAPES[column]
+    if column.endswith(("_date", "_start", "_end", "_due", "_done")):
+        return _DAY
+    if column.endswith("_impact"):
+        return "[0-3.]{1,8}"
+    if "_item" in column or column.endswith(("_total", "_delivered", "_cancelled", "_missed", "_course",
+                                             "_relapse", "_needed")):
+        return r"\d{1,3}"
+    return _CODE
+
+
+def test_the_pseudonymised_file_has_no_free_text_and_no_birth_date(mon_ws, tables) -> None:
+    """Each cell is a code, a date of an event, a count, an age in whole years or a pseudonym; the delivering unit
+    (the municipality's own setting) is the only text. No birth date: dates of birth are not among the values."""
+    header, rows = _csv(monitoring.render(ws=mon_ws, start=FROM, end=TO, fmt="csv"))
+    births = {c["birth_date"] for c in tables["children"]}
+    for row in rows:
+        for column in header:
+            value, shape = row[column], _shape(column)
+            if value and shape is not None:
+                assert re.fullmatch(shape, value), (column, value)
+        assert not births & set(row.values())
+    assert not [c for c in header if "birth" in c or "name" in c or c in ("cpr", "concern", "notes", "reasoning")]
+
+
+def test_status_memo_breakdowns_recount_from_the_stored_rows(mon_ws, tables) -> None:
+    """The memo's breakdowns one by one (by month with referred and started, where children were guided per
+    category and screening outcome, the age shares, who made contact, who delivered per profession), counted again
+    from the stored rows with docs/reports.md's definitions."""
+    memo = reports.activity_data(ws=mon_ws, start=FROM, end=TO)["status_memo"]
+    children = {c["id"]: c for c in tables["children"]}
+    cohort = [c for c in tables["contacts"] if FROM.isoformat() <= c["contact_date"] <= TO.isoformat()]
+    group: dict[int, int] = {}
+    guided_kind: dict[int, str] = {}
+    for i in sorted((i for i in tables["intakes"] if i["signed_at"]), key=lambda i: i["talk_number"]):
+        if i["decision_group"] is not None:
+            group[i["contact_id"]] = i["decision_group"]
+            if i["decision_group"] == 2:
+                guided_kind[i["contact_id"]] = i["guided_kind"]
+    outcome = {}
+    for s in sorted((s for s in tables["screenings"] if s["signed_at"]), key=lambda s: s["screening_date"]):
+        outcome.setdefault(s["contact_id"], s["outcome"])
+    course = {}
+    for co in sorted((co for co in tables["courses"] if co["contact_id"] and co["entry_route"] == "screening"),
+                     key=lambda co: co["start_date"]):
+        course.setdefault(co["contact_id"], co)
+    referred = [c for c in cohort if group.get(c["id"]) == 3]
+    started = [c for c in referred if c["id"] in course]
+
+    months = {m: {"contacts": 0, "referred_to_screening": 0, "started": 0} for m in memo["by_month"]}
+    for c in cohort:
+        m = months[c["contact_date"][:7]]
+        m["contacts"] += 1
+        m["referred_to_screening"] += c in referred
+        m["started"] += c in started
+    assert memo["by_month"] == months
+    assert (list(months)[0], list(months)[-1]) == (FROM.isoformat()[:7], TO.isoformat()[:7])
+
+    ages = Counter(_age(children[c["child_id"]]["birth_date"], c["contact_date"]) for c in cohort)
+    assert memo["ages"] == {str(a): n for a, n in sorted(ages.items())}
+    n912 = sum(ages[a] for a in range(9, 13))
+    assert memo["age_9_12"] == {"contacts": n912, "share": round(n912 / len(cohort), 3)}
+    assert memo["age_15"] == {"contacts": ages[15], "share": round(ages[15] / len(cohort), 3)}
+    assert memo["contacts_by_made_by"] == dict(Counter(c["made_by"] for c in cohort))
+
+    where = Counter()
+    for c in cohort:
+        g = group.get(c["id"])
+        if g == 1:
+            where["Afsluttet efter forsamtalen (gruppe 1)"] += 1
+        elif g == 2:
+            kind = guided_kind.get(c["id"], "")
+            where["Vejledt videre (gruppe 2): " + (GUIDED_TO[kind] if kind else "(ikke registreret)")] += 1
+        elif g == 4:
+            where["Henvist til BUP efter forsamtalen (gruppe 4)"] += 1
+        elif g == 3 and outcome.get(c["id"]) in SCREENING_OUTCOMES:
+            where[SCREENING_OUTCOMES[outcome[c["id"]]]] += 1
+    assert memo["guided_to"] == dict(where) and len(where) > 3
+
+    professions = {u["id"]: u["profession"] or "(ikke registreret)" for u in tables["users"]}
+    by_profession = Counter()
+    for c in started:
+        co = course[c["id"]]
+        held = Counter(s["author_id"] for s in tables["sessions"]
+                       if s["course_id"] == co["id"] and s["attendance"] == "held" and s["state"] == "signed")
+        top = held.most_common()
+        assert len(top) < 2 or top[0][1] > top[1][1]  # no tie on demo data, so the count is unambiguous
+        by_profession[professions[top[0][0] if top else co["created_by"]]] += 1
+    assert memo["delivered_by"]["courses_by_profession"] == dict(by_profession)
+    assert memo["share_girls"] == round(sum(children[c["child_id"]]["sex"] == "F" for c in cohort) / len(cohort), 3)
+
+
+SCREENING_OUTCOMES = {"bup_referral": "Henvist til BUP efter screening", "guidance": "Vejledt videre efter screening",
+                      "notification": "Underretning efter screening", "no_course": "Intet forløb efter screening"}

@@ -75,11 +75,13 @@ def test_reason_categories_are_a_municipal_setting_checked_on_the_contact(admin_
 
 
 def test_profession_is_read_where_the_column_exists_and_empty_where_not(ws) -> None:
-    assert user_professions(ws.db) == {}  # this schema has no users.profession yet
+    # Since the MedCom work the schema has users.profession; a database without it reads as "none recorded".
     with ws.db.transaction():
-        ws.db.execute("ALTER TABLE users ADD COLUMN profession TEXT NOT NULL DEFAULT ''")
-        ws.db.execute("UPDATE users SET profession = 'Psykolog' WHERE id = ?", (ws.user.id,))
-    assert user_professions(ws.db) == {ws.user.id: "Psykolog"}
+        ws.db.execute("UPDATE users SET profession = 'psychologist' WHERE id = ?", (ws.user.id,))
+    assert user_professions(ws.db) == {ws.user.id: "psychologist"}
+    with ws.db.transaction():
+        ws.db.execute("ALTER TABLE users DROP COLUMN profession")
+    assert user_professions(ws.db) == {}
 
 
 def _course(ws):
@@ -137,3 +139,23 @@ def test_guided_to_category_is_checked(ws) -> None:
     records.save(ws=ws, kind="intake", record_id=rid, values={"guided_kind": "school"})
     entry, _ = records.sign_confirmed(ws=ws, kind="intake", record_id=rid)
     assert "Skole eller dagtilbud: AKT-vejlederen" in entry.body
+
+
+def test_sdq_by_phase_and_informant_item_by_item_including_follow_up(ws) -> None:
+    """Screening, closing and follow-up SDQs each land in their own phase and informant's columns, item by item."""
+    from behandlerklient.reports import monitoring as rows_mod
+    from behandlerklient.services import sdq_records
+    from tests.exports.conftest import START, build
+
+    child, course = build(ws)
+    answers = [0, 1, 2, 1, 0] * 5
+    sdq_records.record(ws=ws, child_id=child.id, informant="teacher", phase="follow_up",
+                       answered_on=START + timedelta(days=100), answers=answers, course_id=course.id)
+    rows = [r for _child, r in rows_mod.build(ws.db, start=START - timedelta(days=60), end=START + timedelta(days=200))
+            if r["course_track"] == "mind-my-mind"]
+    assert len(rows) == 1
+    row = rows[0]
+    assert [row[f"sdq_follow_up_teacher_item{n:02d}"] for n in range(1, 26)] == [str(a) for a in answers]
+    assert row["sdq_follow_up_teacher_date"] == (START + timedelta(days=100)).isoformat()
+    assert row["sdq_screening_parent_date"] and row["sdq_closing_parent_date"]  # build() records both
+    assert row["sdq_follow_up_parent_date"] == ""

@@ -62,6 +62,7 @@ def test_bup_referral_and_end_reason_from_the_forms(qtbot, window, demo_ws, _pro
     assert dlg.widgets["end_reason"].currentData() == "plan_completed"  # the first, for a course that ran its plan
     dlg.set_value("status", "dropped_out")
     dlg.set_value("end_reason", "referred_bup")
+    dlg.set_value("effect", "unchanged")  # the effect has no default since the guard-rails: it is always chosen
     dlg.set_value("further_needs", "Udredning i BUP.")
     dlg.set_value("criteria_reason", "Henvist til BUP undervejs.")
     _sign(qtbot, dlg, _prompts)

@@ -102,6 +102,8 @@ def problems(m: MessageInput) -> list[str]:
         found.append("Brevets tekst er tom.")
     if not m.pdf_title.strip() or m.pdf_title.lower().endswith(".pdf"):
         found.append("Vedhæftningens titel skal være brevets titel uden filtype.")
+    if m.sent_at.utcoffset() is None:  # Bundle.timestamp and Provenance.recorded are instants: never without zone
+        found.append("Afsendelsestidspunktet mangler tidszone.")
     return found
 
 
