@@ -65,6 +65,9 @@ def _build_parser() -> argparse.ArgumentParser:
     c.add_argument("--cert", type=Path, help="denne computers klientcertifikat (PEM)")
     c.add_argument("--key", type=Path, help="klientcertifikatets nøgle (PEM)")
     c.add_argument("--db", type=Path, default=None, dest="enroll_db", help="databasefil")
+    sy_sub.add_parser("duplicates", help="koordinator: børn registreret to gange (samme CPR), der venter på afgørelse")
+    c = sy_sub.add_parser("merge", help="koordinator: afgør at to registreringer er samme barn (signeres og sendes)")
+    c.add_argument("alias", metavar="ALIAS-ID", help="den anden registrerings id (fra 'sync duplicates')")
 
     c = sub.add_parser("init", help="opret en ny krypteret database")
     c.add_argument("--db", type=Path, required=True)
@@ -677,9 +680,29 @@ def _cmd_sync(args: argparse.Namespace) -> int:
                            ca_pem=pems[0], cert_pem=pems[1], key_pem=pems[2])
         print(f"Tilmeldt {host}:{port} som {args.user}.")
         return EXIT_OK
+    if args.sync_command in ("duplicates", "merge"):
+        return _cmd_sync_merge(args)
     with _unlocked(args) as ws:
         result = syncing.sync(ws=ws)
     print(result.summary())
+    return EXIT_OK
+
+
+def _cmd_sync_merge(args: argparse.Namespace) -> int:
+    """The coordinator's task list of children registered twice, and her decision; ids only on the terminal."""
+    from behandlerklient.services.sync import merge
+
+    with _unlocked(args) as ws:
+        if args.sync_command == "merge":
+            released = merge.decide_merge(ws=ws, alias_uid=args.alias)
+            print(f"Lagt sammen: {args.alias} er samme barn; {released} afviste poster frigivet på serveren.")
+            return EXIT_OK
+        found = merge.tasks(ws=ws)
+    for task in found:
+        here = f"barn {task.local_child_id} her" if task.local_child_id is not None else "ingen af dem her"
+        print(f"{task.title}: {task.alias_uid} = {task.child_uid} (registreret af {task.registered_by}; {here})")
+    if not found:
+        print("Ingen børn registreret to gange venter på en afgørelse.")
     return EXIT_OK
 
 

@@ -170,7 +170,8 @@ RANDOM_COLUMNS = ("prev_hash", "hash", "last_hash", "seal_id", "uid", "origin_de
 # Filled only by an import (the proof of imported records): empty in a demo, and left out of its digest.
 IMPORT_TABLES = {"imported_keys", "imported_seals", "imported_signatures"}
 # Filled only by sync with a server (and sync_pending, emptied at each commit): empty after a demo.
-SYNC_TABLES = {"sync_state", "sync_acks", "sync_pending", "sync_quarantine", "sync_orphans", "sync_received"}
+SYNC_TABLES = {"sync_state", "sync_acks", "sync_pending", "sync_quarantine", "sync_orphans", "sync_received",
+               "child_alias"}
 
 
 def _rows(ws) -> dict[str, list[str]]:

@@ -157,6 +157,10 @@ def supervision_add(conn: Any, *, supervisor: str, therapist: str) -> None:
         _staff_exists(conn, therapist)
         if supervisor == therapist:
             raise AdminError("nobody supervises themselves")
+        role = conn.execute("SELECT role FROM bk.staff WHERE username = %s", (supervisor,)).fetchone()[0]
+        if role != "supervisor":
+            # As core/access.py: the supervision basis counts only for a supervising role.
+            raise AdminError(f"{supervisor} is a {role}: only a supervisor supervises")
         if conn.execute("SELECT 1 FROM bk.supervision WHERE supervisor = %s AND therapist = %s AND ended_at IS NULL",
                         (supervisor, therapist)).fetchone():
             raise AdminError(f"{supervisor} already supervises {therapist}")

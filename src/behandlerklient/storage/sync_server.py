@@ -42,8 +42,25 @@ class ServerCalls:
                                  (therapist, cursor, limit, device)).fetchall()
 
     def register_child(self, cpr: str | None, child_uid: str, registered_at: str) -> str:
-        return str(self.conn.execute("SELECT status FROM bk.register_child(%s, %s::uuid, %s::timestamptz)",
-                                     (cpr, child_uid, registered_at)).fetchone()[0])
+        return self.register(cpr, child_uid, registered_at)[0]
+
+    def register(self, cpr: str | None, child_uid: str, registered_at: str) -> tuple[str, str | None]:
+        """(status, the uid the server holds the CPR under: a different one for 'duplicate_cpr')."""
+        row = self.conn.execute("SELECT status, child_uid::text FROM bk.register_child(%s, %s::uuid, %s::timestamptz)",
+                                (cpr, child_uid, registered_at)).fetchone()
+        return str(row[0]), row[1]
+
+    def duplicates(self) -> list[Any]:
+        """Children registered twice that concern me (all of them for a coordinator), with any decision."""
+        return self.conn.execute("SELECT alias_uid::text, child_uid::text, registered_by, merged_by, decision "
+                                 "FROM bk.duplicates()").fetchall()
+
+    def merge_child(self, item: dict[str, Any]) -> int:
+        """A coordinator's signed decision; returns how many quarantined records of the alias it released."""
+        with self.conn.transaction():
+            row = self.conn.execute("SELECT bk.merge_child(%s::jsonb)",
+                                    (json.dumps(item, ensure_ascii=False),)).fetchone()
+        return int(row[0])
 
     def push(self, items: list[dict[str, Any]]) -> list[tuple[str, str]]:
         """One batch in its own server transaction; returns after COMMIT (the advisory lock is held until then)."""

@@ -17,7 +17,7 @@ from typing import Any
 
 from behandlerklient.core.errors import InvalidInput, RuleRefused
 from behandlerklient.services import audit
-from behandlerklient.services.sync import connection
+from behandlerklient.services.sync import connection, merge
 from behandlerklient.services.sync.connection import DriverMissing, ServerUnreachable
 from behandlerklient.services.sync.pull import Puller, PullResult
 from behandlerklient.services.sync.push import PushResult, push
@@ -103,7 +103,9 @@ def sync(*, ws: Any, connect: Callable[[Any], Any] | None = None,
         raise
     try:
         pushed = push(ws, conn, username=state["username"], after_commit=after_push_commit)
-        pulled = Puller(ws, conn, device=state["device_uid"], page_hook=page_hook).run()
+        puller = Puller(ws, conn, device=state["device_uid"], page_hook=page_hook)
+        merge.refresh(ws, puller.server, puller.staff)  # before the pull: a merged uid resolves on arrival
+        pulled = puller.run()
     finally:
         conn.close()
     with ws.db.transaction():

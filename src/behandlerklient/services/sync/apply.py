@@ -24,6 +24,7 @@ from behandlerklient.core.sorting import name_key
 from behandlerklient.services.catalogue import Catalogue
 from behandlerklient.services.import_checks import RowProblem, check_row
 from behandlerklient.storage import identity, transfer_rows
+from behandlerklient.storage.child_alias import ChildAliasRepository
 from behandlerklient.storage.database import Database, IntegrityError
 from behandlerklient.storage.sync_state import SyncRepository
 
@@ -105,6 +106,7 @@ class Applier:
     def __init__(self, db: Database, *, staff: dict[str, Staff], device: str, catalogue: Catalogue, at: str) -> None:
         self.db, self.staff, self.device, self.catalogue, self.at = db, staff, device, catalogue, at
         self.repo = SyncRepository(db)
+        self.aliases = ChildAliasRepository(db)
         self.user_ids = self.repo.user_ids()
         self.applied: list[tuple[int | None, str, str]] = []  # (child id, kind:id, detail) for the audit
         self.counts = {"applied": 0, "known": 0, "own": 0, "orphans": 0, "quarantined": 0}
@@ -126,6 +128,8 @@ class Applier:
             body = check_envelope(rec, self.staff)
             if identity.id_of(self.db, rec.kind, rec.uid) is not None:
                 return "known"
+            if rec.kind == "children" and self.aliases.child_id(rec.uid) is not None:
+                return "known"  # registered twice and merged by a coordinator: held here under the other uid
             values = self._resolve(rec)
             record_id = self._insert(rec.kind, values)
         except Orphan as orphan:
@@ -164,7 +168,12 @@ class Applier:
                 continue
             if not isinstance(values[col], str):
                 raise Refused(f"bad_reference {col}")
-            new = self._user(values[col]) if ref == "users" else transfer_rows.id_by_uid(self.db, ref, values[col])
+            if ref == "users":
+                new = self._user(values[col])
+            elif ref == "children":
+                new = self.aliases.child_id(values[col])  # a merged twin's uid resolves to the child held here
+            else:
+                new = transfer_rows.id_by_uid(self.db, ref, values[col])
             if new is None:
                 raise Orphan(values[col])
             values[col] = new
@@ -215,4 +224,5 @@ class Applier:
                     progress = True
 
     def _arrived(self, uid: str) -> bool:
-        return any(transfer_rows.id_by_uid(self.db, t, uid) is not None for t, _ in identity.TABLES if t != "users")
+        return (any(transfer_rows.id_by_uid(self.db, t, uid) is not None for t, _ in identity.TABLES if t != "users")
+                or self.aliases.child_id(uid) is not None)

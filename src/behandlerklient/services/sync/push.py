@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from behandlerklient.services.sync import merge
 from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.sync_server import ServerCalls
 from behandlerklient.storage.sync_state import SyncRepository
@@ -34,14 +35,16 @@ def item_of(row: Any) -> dict[str, Any]:
     return {**data, "content_hash": row["content_hash"], "signature": row["signature"]}
 
 
-def _register(server: ServerCalls, rows: list[Any], result: PushResult) -> None:
+def _register(ws: Any, server: ServerCalls, rows: list[Any], result: PushResult, username: str) -> None:
     for row in rows:
         if row["kind"] != "children":
             continue
         data = json.loads(row["envelope"])
-        status = server.register_child(data["payload"].get("cpr"), row["uid"], data["signed_at"])
+        status, known = server.register(data["payload"].get("cpr"), row["uid"], data["signed_at"])
         if status == "duplicate_cpr":
             result.cpr_known += 1
+            if known and known != row["uid"]:  # both stay usable until a coordinator merges them
+                merge.note_duplicate(ws, alias_uid=row["uid"], child_uid=known, registered_by=username)
 
 
 def push(ws: Any, conn: Any, *, username: str, after_commit: Callable[[], None] | None = None) -> PushResult:
@@ -50,7 +53,7 @@ def push(ws: Any, conn: Any, *, username: str, after_commit: Callable[[], None] 
     result = PushResult()
     server = ServerCalls(conn)
     while rows := repo.unacked(username, BATCH):
-        _register(server, rows, result)
+        _register(ws, server, rows, result, username)
         answers = server.push([item_of(r) for r in rows])
         if after_commit is not None:
             after_commit()
