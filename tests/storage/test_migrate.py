@@ -230,6 +230,22 @@ LADDER_ROWS: list[tuple[str, dict]] = [
                      "child_uid": None, "author": "anna", "sealed_at": T2, "envelope": "{}",
                      "content_hash": "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a",
                      "signature": ""}),
+    # Sync bookkeeping (schema 19 on): an enrolled laptop with one acknowledged push, one quarantined and one
+    # orphaned received record, and one received record with its author's proof.
+    ("sync_state", {"singleton": 1, "server_host": "bk.syddal.invalid", "server_port": 5432, "dbname": "bk",
+                    "username": "tanja", "password": "ladder-kode",
+                    "device_uid": "0190f0a0-0000-7000-8000-0000000000d1",
+                    "pull_cursor": 7, "grants_cursor": 2, "last_push_at": T2, "last_pull_at": T2}),
+    ("sync_acks", {"outbox_id": 1, "status": "accepted", "acked_at": T2}),
+    ("sync_quarantine", {"id": 1, "seq": 5, "uid": "0190f0a0-0000-7000-8000-000000000003", "kind": "sessions",
+                         "author": "svend", "reason": "bad_signature", "item": "{}", "received_at": T2}),
+    ("sync_orphans", {"id": 1, "seq": 6, "uid": "0190f0a0-0000-7000-8000-000000000004", "kind": "sessions",
+                      "missing": "0190f0a0-0000-7000-8000-000000000005", "item": "{}", "received_at": T2}),
+    ("sync_received", {"id": 1, "kind": "gps", "record_id": 1, "uid": "0190f0a0-0000-7000-8000-000000000006",
+                       "child_uid": None, "seq": 4, "author": "svend", "envelope": "{}", "content_hash": "00",
+                       "signature": "", "public_key": ""}),
+    ("child_alias", {"alias_uid": "0190f0a0-0000-7000-8000-000000000007",
+                     "child_uid": "0190f0a0-0000-7000-8000-000000000008", "registered_by": "svend", "found_at": T2}),
 ]
 
 # (user, action, child, object, detail): the audit rows, chained the way schema 2 defined the chain.
@@ -237,13 +253,15 @@ LADDER_AUDIT = [(1, "create", 1, "contact:1", ""), (1, "sign", 1, "contact:1", "
                 (1, "correct", 1, "journal:3", "retter journal:1"), (2, "supervise", 1, "review:1", "")]
 
 # Filled by the schema itself or derived from other tables (checked by verify), not written by the ladder.
-DERIVED_TABLES = {"audit_head", "settings", "child_search_terms", "device"}
+DERIVED_TABLES = {"audit_head", "settings", "child_search_terms", "device", "monitoring_key", "sync_pending"}
 # Written by the program's sealing code, never as data of their own: rows written here by hand cannot carry
 # an author's Ed25519 signature, so from the signatures schema on the ladder leaves the signature checks to
 # tests/services/test_signatures.py (which signs through the real services) and checks everything else.
 SIGNATURE_TABLES = {"signing_keys", "seals", "record_signatures", "audit_signatures", "signature_epoch",
                     "signatures_pending", "imported_keys", "imported_seals", "imported_signatures"}
 SIGNATURE_CHECKS = {"signatures", "audit_signatures"}
+# Tables whose key is not `id`.
+KEY_COLUMNS = {"sync_state": "singleton", "sync_acks": "outbox_id", "child_alias": "alias_uid"}
 # Rows nobody may change or remove, signed or not.
 APPEND_ONLY = {"audit_log", "course_changes", "child_changes", "events"}
 
@@ -278,8 +296,11 @@ def _fill(db: Database) -> dict[tuple[str, int], dict]:
                 continue
             cols = _columns(db, table)
             values = {k: v for k, v in row.items() if k in cols}
+            if table == "events" and "subject_uid" in cols:  # from the conflicts schema on: named by global id
+                values["subject_uid"] = db.scalar("SELECT uid FROM courses WHERE id = ?", (int(row["subject"]),))
+                values["child_uid"] = db.scalar("SELECT uid FROM children WHERE id = ?", (row["child_id"],))
             db.insert(table, values)
-            written[(table, row["id"])] = values
+            written[(table, row[KEY_COLUMNS.get(table, "id")])] = values
         if "audit_log" in tables:
             prev = ""
             for row_id, (user_id, action, child_id, obj, detail) in enumerate(LADDER_AUDIT, start=1):
@@ -330,7 +351,7 @@ def test_a_database_with_data_upgrades_from_every_earlier_schema(version: int, t
 
         assert db.user_version == latest_version()
         for (table, row_id), values in written.items():
-            row = db.query_one(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
+            row = db.query_one(f"SELECT * FROM {table} WHERE {KEY_COLUMNS.get(table, 'id')} = ?", (row_id,))
             assert row is not None, f"{table} {row_id} was lost upgrading from schema {version}"
             assert {k: row[k] for k in values} == values, f"{table} {row_id} changed upgrading from schema {version}"
         for table in kinds:  # the schema's own rows (e.g. settings as events) count as there before
@@ -364,7 +385,7 @@ def test_a_database_with_data_upgrades_from_every_earlier_schema(version: int, t
                 for sql in (f"UPDATE {table} SET id = id WHERE id = ?", f"DELETE FROM {table} WHERE id = ?"):
                     with pytest.raises(Exception):  # noqa: B017 - each trigger raises its own message
                         db.execute(sql, (row_id,))
-                row = db.query_one(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
+                row = db.query_one(f"SELECT * FROM {table} WHERE {KEY_COLUMNS.get(table, 'id')} = ?", (row_id,))
                 assert {k: row[k] for k in values} == values
                 frozen += 1
         assert frozen >= 3
