@@ -136,10 +136,11 @@ def test_completed_below_the_manuals_minimum_needs_a_reason(ws, child) -> None:
     with pytest.raises(RuleRefused, match="minimum på 9 sessioner") as refused:
         records.check_signable(ws=ws, kind="closing", record_id=rid)
     assert "3 holdt" in refused.value.message and "begrundelse" in refused.value.message
-    records.save(ws=ws, kind="closing", record_id=rid, values={"status": "dropped_out"})
+    records.save(ws=ws, kind="closing", record_id=rid, values={"status": "dropped_out",
+                                                                "end_reason": "family_stopped"})
     records.check_signable(ws=ws, kind="closing", record_id=rid)  # dropping out is no claim of completion
     records.save(ws=ws, kind="closing", record_id=rid, values={
-        "status": "completed", "criteria_reason": "Målet nået efter tre sessioner; familien og jeg er enige."})
+        "status": "completed", "end_reason": "", "criteria_reason": "Målet nået efter tre sessioner; familien og jeg er enige."})
     entry, _ = records.sign(ws=ws, kind="closing", record_id=rid, passphrase=PASSPHRASE)
     assert "Målet nået efter tre sessioner" in entry.body
 
