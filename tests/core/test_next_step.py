@@ -40,7 +40,8 @@ CASES = [
     ("all sessions held", SIXTEEN, {**COURSE, "held_sessions": 8}, ("closing", "Afslutning", None, {})),
     ("closing draft", SIXTEEN, {**COURSE, "held_sessions": 3, "closing_id": 9},
      ("closing", "Afslutning (kladde)", 9, {})),
-    ("turned 15 in the course", FOURTEEN_AT_START, {**COURSE, "own_consent": False, "held_sessions": 2},
+    ("turned 15 in the course", FOURTEEN_AT_START,
+     {**COURSE, "own_consent": False, "treatment_consent_ok": False, "held_sessions": 2},
      ("consent", "Samtykke fra den unge", None, {"kind": "treatment", "given_by": "young_person"})),
     ("follow-up planned", SIXTEEN, {**COURSE, "course_id": None, "follow_up_id": 7,
                                     "follow_up_due": date(2027, 1, 14)},
@@ -58,9 +59,18 @@ def test_next_step(name, birth, facts, expected) -> None:
 
 
 def test_turning_15_during_the_course_is_said_with_the_birthday() -> None:
-    state = PathwayState(today=TODAY, birth_date=FOURTEEN_AT_START, **{**COURSE, "own_consent": False})
+    state = PathwayState(today=TODAY, birth_date=FOURTEEN_AT_START,
+                         **{**COURSE, "own_consent": False, "treatment_consent_ok": False})
     assert turned_own_consent_age(state)
     assert "01.11.2026" in next_step(state).warning and "egen læge" in next_step(state).warning
     # 15 already at the start (her consent opened the course), or consented since: no flag.
     assert not turned_own_consent_age(PathwayState(today=TODAY, birth_date=SIXTEEN, **{**COURSE, "own_consent": False}))
     assert not turned_own_consent_age(PathwayState(today=TODAY, birth_date=FOURTEEN_AT_START, **COURSE))
+
+
+def test_turning_15_is_not_flagged_when_the_17_2_exception_covers_her() -> None:
+    """A custody holder's consent under §17(2) (she cannot overlook the consequences) is the consent her age needs:
+    no button asking for her own consent, the course's next session instead."""
+    facts = {**COURSE, "own_consent": False, "treatment_consent_ok": True, "held_sessions": 2}
+    step = next_step(PathwayState(today=TODAY, birth_date=FOURTEEN_AT_START, **facts))
+    assert (step.kind, step.label, step.warning) == ("session", "Session 3 af 8", "")

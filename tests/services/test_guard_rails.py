@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 
 from behandlerklient.core.errors import InvalidInput, RuleRefused
-from behandlerklient.core.models import GeneralPractitioner, Guardian
+from behandlerklient.core.models import GeneralPractitioner, Guardian, SessionParts
 from behandlerklient.reports import activity
 from behandlerklient.services import children, group_sessions, letters, pathway, records, sdq_records, sessions
 from behandlerklient.storage.database import IntegrityError
@@ -62,6 +62,25 @@ def test_a_session_with_only_the_manuals_template_text_is_not_signed(ws, child) 
     assert "Asta øver trappen" in entry.body
 
 
+def test_template_text_dressed_up_is_still_only_template_text(ws, child) -> None:
+    """Punctuation, case, a sentence moved to another part or a part cleared to a dash say nothing that happened."""
+    course = pathway.open_course(ws=ws, child_id=child.id, track_id="mind-my-mind", start_date=DAY).course
+    s, _ = sessions.start_session(ws=ws, course_id=course.id, on=DAY)
+    agenda, status = s.parts.agenda, s.parts.status
+    for dressed in (agenda + " .", agenda.upper() + "!!", f"- {agenda} -", "-"):
+        s.parts.agenda = dressed
+        with pytest.raises(RuleRefused, match="skabelontekst"):
+            sessions.check_finishable(ws=ws, session=s)
+    s.parts.agenda, s.parts.status = status, agenda  # swapped between parts
+    with pytest.raises(RuleRefused, match="skabelontekst"):
+        sessions.check_finishable(ws=ws, session=s)
+    s.parts.goals = "."  # punctuation only is not a part of one's own either
+    with pytest.raises(RuleRefused, match="skabelontekst"):
+        sessions.check_finishable(ws=ws, session=s)
+    s.parts.goals = "Asta vil række hånden op én gang i dansk."
+    sessions.check_finishable(ws=ws, session=s)
+
+
 def test_a_group_session_of_only_template_text_is_not_signed(ws) -> None:
     kids = [child_with_consent(ws, name, "Holm", cpr, on=DAY)
             for name, cpr in (("Ida", "010316-4006"), ("Bo", "020316-4011"))]
@@ -70,6 +89,25 @@ def test_a_group_session_of_only_template_text_is_not_signed(ws) -> None:
     gid, _ = group_sessions.create(ws=ws, track_id="cool-kids", session_date=DAY, course_ids=ids)
     with pytest.raises(RuleRefused, match="skabelontekst"):
         group_sessions.check_signable(ws=ws, group_id=gid)
+
+
+def test_a_course_moved_to_selvskade_leaves_the_group_it_was_planned_in(ws) -> None:
+    """The group is planned on Chilled; one course then changes track to STIME selvskade (individual format, so
+    the track change itself is allowed): the group session can no longer be signed with that child in it."""
+    kids = [child_with_consent(ws, name, "Holm", cpr, on=DAY)
+            for name, cpr in (("Ida", "010310-4006"), ("Bo", "020310-4011"))]  # 16 years
+    ids = [pathway.open_course(ws=ws, child_id=k.id, track_id="chilled", start_date=DAY,
+                               format="individual").course.id for k in kids]
+    gid, _ = group_sessions.create(ws=ws, track_id="chilled", session_date=DAY, course_ids=ids)
+    group_sessions.save_shared(ws=ws, group_id=gid, parts=SessionParts(status="Gruppen talte om eksponering."))
+    group_sessions.check_signable(ws=ws, group_id=gid)
+    pathway.change_track(ws=ws, course_id=ids[0], track_id="stime-selvskade", reason="Selvskade fremkom i session 2",
+                         on=DAY, passphrase=PASSPHRASE)
+    with pytest.raises(RuleRefused, match="kun individuelt") as refused:
+        group_sessions.check_signable(ws=ws, group_id=gid)
+    assert "Ida Holm" in refused.value.message
+    with pytest.raises(RuleRefused, match="kun individuelt"):
+        group_sessions.sign(ws=ws, group_id=gid, passphrase=PASSPHRASE)
 
 
 # -- 2. an active suicide risk ------------------------------------------------------------------------------
@@ -136,10 +174,12 @@ def test_completed_below_the_manuals_minimum_needs_a_reason(ws, child) -> None:
     with pytest.raises(RuleRefused, match="minimum på 9 sessioner") as refused:
         records.check_signable(ws=ws, kind="closing", record_id=rid)
     assert "3 holdt" in refused.value.message and "begrundelse" in refused.value.message
-    records.save(ws=ws, kind="closing", record_id=rid, values={"status": "dropped_out"})
+    records.save(ws=ws, kind="closing", record_id=rid, values={"status": "dropped_out",
+                                                                "end_reason": "family_stopped"})
     records.check_signable(ws=ws, kind="closing", record_id=rid)  # dropping out is no claim of completion
     records.save(ws=ws, kind="closing", record_id=rid, values={
-        "status": "completed", "criteria_reason": "Målet nået efter tre sessioner; familien og jeg er enige."})
+        "status": "completed", "end_reason": "",
+        "criteria_reason": "Målet nået efter tre sessioner; familien og jeg er enige."})
     entry, _ = records.sign(ws=ws, kind="closing", record_id=rid, passphrase=PASSPHRASE)
     assert "Målet nået efter tre sessioner" in entry.body
 

@@ -50,6 +50,9 @@ def test_a_coordinators_child_view_hides_the_journal_and_the_clinical_steps(qtbo
     assert not menu["action_journal"].isEnabled() and menu["action_letter_start"].isEnabled()
     qtbot.keyClick(w, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert w.dialog is None  # the intake shortcut does nothing for her
+    assert not w.child_view.next_button.isVisible()  # the pathway's next step is clinical work (issue 15)
+    qtbot.keyClick(w, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert w.dialog is None and w.editor is None
     assert w.child_view.record.journal == []  # nothing behind the hidden tab either
 
     therapist = _window(qtbot, demo_ws)

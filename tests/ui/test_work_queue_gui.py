@@ -67,6 +67,8 @@ def test_approvals_fold_into_one_line_and_are_marked_seen_at_once(qtbot, window,
     assert len([t for t in approvals if t.child_id == child.id]) == 2  # (the demo's own approvals come too)
     assert fold.text(0) == f"Godkendt af supervisor ({len(approvals)})" and fold.childCount() == len(approvals)
     assert not fold.isExpanded()
+    head = _head(window, "Supervision (")  # counts what it shows: the request for changes, not the approvals
+    assert head.text(0) == f"Supervision ({head.childCount()})" and head.childCount() >= 1
     button = window.work_queue.seen_button
     assert button.isVisible() and button.text().replace("&", "") == "Markér alle som set"
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)

@@ -53,8 +53,9 @@ class NextStep:
 
 def turned_own_consent_age(state: PathwayState) -> bool:
     """The young person turned 15 after the active course started and has not consented herself yet: from the
-    birthday on her own consent is needed (and the GP end letter asks for it)."""
-    if state.course_id is None or state.course_start is None or state.own_consent:
+    birthday on her own consent is needed (and the GP end letter asks for it). Not when the consent the age needs is
+    there today: from 15 that is her own, or a custody holder's under the §17(2) exception."""
+    if state.course_id is None or state.course_start is None or state.own_consent or state.treatment_consent_ok:
         return False
     return (age_on(state.birth_date, state.course_start) < AGE_OF_OWN_CONSENT
             <= age_on(state.birth_date, state.today))

@@ -3,6 +3,7 @@ risk from an assessment is still active (issue 15's guard-rails)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -13,16 +14,20 @@ from behandlerklient.core.vocab import SESSION_PARTS
 EMPTY = "Sessionen er tom; skriv mindst én af de fem dele."
 
 
-def _norm(text: str) -> str:
-    return " ".join(text.split())
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.casefold()))
 
 
 def own_text_problem(parts: dict[str, str], template: dict[str, str]) -> str:
     """A session whose five parts hold only the manual's pre-filled text (or nothing) documents nothing that
-    happened: the message names the parts; empty when at least one part says something of its own."""
-    if not any(_norm(v) for v in parts.values()):
+    happened: the message names the parts; empty when at least one part says something of its own.
+
+    Text of one's own is a word the template does not already hold: spacing, punctuation, case, a template
+    sentence deleted, repeated or moved to another part are not what happened in the session."""
+    if not any(_words(v) for v in parts.values()):
         return EMPTY
-    if any(_norm(v) and _norm(v) != _norm(template.get(k, "")) for k, v in parts.items()):
+    pre_filled: set[str] = set().union(*(_words(t) for t in template.values()))
+    if any(_words(v) - pre_filled for v in parts.values()):
         return ""
     names = ", ".join(title.lower() for title in SESSION_PARTS.values())
     return (f"Sessionen indeholder kun manualens skabelontekst ({names}); skriv, hvad der skete i sessionen, "

@@ -143,6 +143,13 @@ def check_signable(*, ws: Workspace, group_id: int) -> None:
         if problem:
             raise RuleRefused(problem)
     people = participants(ws=ws, group_id=group_id)
+    courses = PathwayRepository(ws.db)
+    for p in people:  # a course moved to an individual-only track since the group was planned
+        course = courses.course(p.course_id)
+        own_track = ws.catalogue.tracks.get(course.track_id) if course else None
+        problem = course_rules.group_format_problem(own_track, "group") if own_track else ""
+        if problem:
+            raise RuleRefused(f"{p.child_name}: {problem}")
     named = _names_in(" ".join(g[k] for k in SESSION_PARTS), people)
     if named:
         raise RuleRefused("Den fælles tekst nævner et deltagende barn ved navn; den kopieres til alle børns "

@@ -51,11 +51,12 @@ class WorkQueueWidget(QWidget):
         heads, folded = [], set()
         for section, title in SECTIONS.items():
             mine = [t for t in tasks if t.section == section]
-            head = QTreeWidgetItem([f"{title} ({len(mine)})", "", ""])
+            approvals = [t for t in mine if t.kind == APPROVAL]
+            # The count is what is shown under the heading: approvals are counted on their own folded line.
+            head = QTreeWidgetItem([f"{title} ({len(mine) - len(approvals)})", "", ""])
             font = head.font(0)
             font.setBold(True)
             head.setFont(0, font)
-            approvals = [t for t in mine if t.kind == APPROVAL]
             for t in sorted(mine, key=lambda t: (not t.own, t.day)):  # her own caseload first
                 if t.kind != APPROVAL:
                     self._item(head, t)
