@@ -2012,6 +2012,93 @@ Placering: %1</translation>
     </message>
 </context>
 <context>
+    <name>SyncController</name>
+    <message>
+        <source>S&amp;ynchronise now</source>
+        <translation>S&amp;ynkronisér nu</translation>
+    </message>
+    <message>
+        <source>Conflicts and &amp;quarantine</source>
+        <translation>Konflikter og &amp;karantæne</translation>
+    </message>
+    <message>
+        <source>The connection to the server broke off: %1</source>
+        <translation>Forbindelsen til serveren blev afbrudt: %1</translation>
+    </message>
+    <message>
+        <source>The sync failed (%1); the next one tries again.</source>
+        <translation>Synkroniseringen mislykkedes (%1); den næste prøver igen.</translation>
+    </message>
+    <message>
+        <source>Synchronising before locking…</source>
+        <translation>Synkroniserer før låsning…</translation>
+    </message>
+    <message>
+        <source>Not enrolled with a server</source>
+        <translation>Ikke tilmeldt server</translation>
+    </message>
+    <message>
+        <source>This computer works on its own and sends nothing. An administrator enrols it with: behandlerklient sync enroll</source>
+        <translation>Denne computer arbejder alene og sender intet. En administrator tilmelder den med: behandlerklient sync enroll</translation>
+    </message>
+    <message>
+        <source>%1 waiting</source>
+        <translation>%1 venter</translation>
+    </message>
+    <message>
+        <source>1 conflict</source>
+        <translation>1 konflikt</translation>
+    </message>
+    <message>
+        <source>%1 conflicts</source>
+        <translation>%1 konflikter</translation>
+    </message>
+    <message>
+        <source>%1 quarantined</source>
+        <translation>%1 i karantæne</translation>
+    </message>
+    <message>
+        <source>Synchronising…</source>
+        <translation>Synkroniserer…</translation>
+    </message>
+    <message>
+        <source>Offline: %1 waiting</source>
+        <translation>Offline: %1 venter</translation>
+    </message>
+    <message>
+        <source>Not synchronised: %1 waiting</source>
+        <translation>Ikke synkroniseret: %1 venter</translation>
+    </message>
+    <message>
+        <source>Synchronised %1</source>
+        <translation>Synkroniseret %1</translation>
+    </message>
+    <message>
+        <source>Not synchronised yet</source>
+        <translation>Ikke synkroniseret endnu</translation>
+    </message>
+    <message>
+        <source>Server %1, as %2</source>
+        <translation>Server %1, som %2</translation>
+    </message>
+    <message>
+        <source>Last error: %1</source>
+        <translation>Seneste fejl: %1</translation>
+    </message>
+    <message>
+        <source>Quarantine: %1 received records refused here; %2 of yours held by the server (%3 of them as conflicts).</source>
+        <translation>Karantæne: %1 modtagne poster afvist her; %2 af dine holdt tilbage af serveren (heraf %3 som konflikter).</translation>
+    </message>
+    <message>
+        <source>This computer is not enrolled with a sync server: nothing is in quarantine.</source>
+        <translation>Denne computer er ikke tilmeldt en synkroniseringsserver: intet er i karantæne.</translation>
+    </message>
+    <message>
+        <source>In quarantine: %1 records received from the server were refused on this computer, and the server holds %2 of yours (%3 of them as conflicts with another device&apos;s record). Nothing in quarantine is deleted; the administrator goes through it.</source>
+        <translation>I karantæne: %1 poster modtaget fra serveren blev afvist på denne computer, og serveren holder %2 af dine tilbage (heraf %3 som konflikt med en anden enheds post). Intet i karantæne slettes; administratoren gennemgår det.</translation>
+    </message>
+</context>
+<context>
     <name>TimelineTab</name>
     <message>
         <source>Signed</source>
