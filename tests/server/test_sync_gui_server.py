@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from tests.server.conftest import Server
 from tests.server.laptops import laptop, new_cpr, new_name, signed_session
@@ -36,8 +37,11 @@ def test_f9_sends_what_waits_and_the_status_bar_says_0_waiting(qtbot, danish, se
     window.show()
     qtbot.waitExposed(window)
     assert sync.label.text().startswith("Ikke synkroniseret endnu") and "· 0 venter" not in sync.label.text()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     with qtbot.waitSignal(sync.finished, timeout=60_000):
         qtbot.keyClick(window, Qt.Key.Key_F9)
+    assert sync.runs == 1
     text = sync.label.text()
     assert text.startswith("Synkroniseret ") and "· 0 venter · 0 konflikter · 0 i karantæne" in text, (
         text, sync.label.toolTip())

@@ -47,6 +47,13 @@ class Connects:
         return self.real(state, **kwargs)
 
 
+def _press(qtbot, window, key, modifier=Qt.KeyboardModifier.NoModifier) -> None:  # noqa: ANN001
+    """A window shortcut answers in the active window only."""
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(window, key, modifier)
+
+
 @pytest.fixture(autouse=True)
 def _drained():
     yield
@@ -58,7 +65,7 @@ def test_not_enrolled_says_so_and_never_touches_the_network(qtbot, window, monke
     sync = SyncController(window, window.ws)
     sync.start()
     assert sync.sync_action in window.menuBar().actions()[0].menu().actions()
-    qtbot.keyClick(window, Qt.Key.Key_F9)
+    _press(qtbot, window, Qt.Key.Key_F9)
     sync.sync_action.trigger()
     assert sync.label.text() == "Ikke tilmeldt server"
     assert sync.label.isVisible()
@@ -103,9 +110,9 @@ def test_f9_starts_exactly_one_sync(qtbot, window, demo_ws, monkeypatch) -> None
     connects = Connects(monkeypatch, gate)
     sync = SyncController(window, demo_ws)
     sync.refresh()
-    qtbot.keyClick(window, Qt.Key.Key_F9)
+    _press(qtbot, window, Qt.Key.Key_F9)
     qtbot.waitUntil(lambda: connects.calls == 1)
-    qtbot.keyClick(window, Qt.Key.Key_F9)  # pressed again while it runs: never two at once
+    _press(qtbot, window, Qt.Key.Key_F9)  # pressed again while it runs: never two at once
     sync.sync_action.trigger()
     gate.set()
     with qtbot.waitSignal(sync.finished, timeout=15000):
@@ -130,7 +137,7 @@ def test_conflicts_and_quarantine_show_the_conflicts_alone(qtbot, window, demo_w
     sync = SyncController(window, demo_ws)
     sync.refresh()
     assert "1 konflikt" in sync.label.text() and "0 i karantæne" in sync.label.text()
-    qtbot.keyClick(window, Qt.Key.Key_F9, Qt.KeyboardModifier.ShiftModifier)
+    _press(qtbot, window, Qt.Key.Key_F9, Qt.KeyboardModifier.ShiftModifier)
     tree = window.work_queue.tree
     shown = [tree.topLevelItem(i).text(0) for i in range(tree.topLevelItemCount())
              if not tree.topLevelItem(i).isHidden()]
@@ -161,7 +168,7 @@ def test_unlock_syncs_and_lock_tries_once_more_then_locks(qtbot, ws, db_path, mo
     sync = controller.sync
     qtbot.waitUntil(lambda: connects.calls == 1 and not sync.running(), timeout=15000)  # after unlock
     assert sync.label.text().startswith("Offline: ")
-    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    _press(qtbot, window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: controller.locked and controller.unlock_dialog.isVisible(), timeout=15000)
     assert connects.calls == 2 and controller.ws is None
 
@@ -177,7 +184,7 @@ def test_a_silent_server_does_not_hold_the_lock(qtbot, ws, db_path, monkeypatch)
     window = _unlock(qtbot, controller)
     qtbot.waitUntil(lambda: connects.calls == 1)  # the after-unlock sync hangs "in the network"
     started = time.monotonic()
-    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    _press(qtbot, window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: controller.locked and controller.unlock_dialog.isVisible(), timeout=15000)
     assert time.monotonic() - started < 5.0 and controller.ws is None
     gate.set()
