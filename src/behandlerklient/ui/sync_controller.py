@@ -49,15 +49,15 @@ class _Guarded:
     """The server connection as the sync sees it: once stopped, the next server call raises."""
 
     def __init__(self, conn: Any, stop: threading.Event) -> None:
-        self._conn, self._stop = conn, stop
+        self._inner, self._stop = conn, stop  # the SQL itself stays in storage/sync_server.py
 
     def execute(self, *args: Any, **kwargs: Any) -> Any:
         if self._stop.is_set():
             raise Stopped()
-        return self._conn.execute(*args, **kwargs)
+        return self._inner.execute(*args, **kwargs)
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._conn, name)
+        return getattr(self._inner, name)
 
 
 class _Run:
@@ -124,7 +124,7 @@ class SyncController(QObject):
         menu.insertSeparator(last)
         minutes = settings_service.get(ws=ws, key="sync_minutes")
         self.timer = QTimer(self)
-        self.timer.setInterval(int(minutes) * 60_000 if minutes.isdigit() else 5 * 60_000)
+        self.timer.setInterval(max(1, int(minutes)) * 60_000 if minutes.isdigit() else 5 * 60_000)
         self.timer.timeout.connect(self.sync_now)
         self._status_timer = QTimer(self)
         self._status_timer.setInterval(STATUS_MS)
