@@ -2018,7 +2018,7 @@ Placering: %1</translation>
         <translation>S&amp;ynkronisér nu</translation>
     </message>
     <message>
-        <source>Conflicts and &amp;quarantine</source>
+        <source>&amp;Conflicts and quarantine</source>
         <translation>Konflikter og &amp;karantæne</translation>
     </message>
     <message>

@@ -144,9 +144,10 @@ def test_conflicts_and_quarantine_show_the_conflicts_alone(qtbot, window, demo_w
     assert shown == ["Konflikter mellem enheder (1)"]
     assert tree.currentItem().parent() is not None and "afsluttet to gange" in tree.currentItem().text(0)
     assert window.work_queue.note.isVisible() and window.work_queue.note.text().startswith("I karantæne: 0 poster")
+    assert not window.work_queue.seen_button.isVisible()  # the approvals it marks are not shown here
     window.queue_action.trigger()  # the whole work list again
     assert sum(not tree.topLevelItem(i).isHidden() for i in range(tree.topLevelItemCount())) > 1
-    assert not window.work_queue.note.isVisible()
+    assert not window.work_queue.note.isVisible() and window.work_queue.seen_button.isVisible()
 
 
 def _unlock(qtbot, controller):  # noqa: ANN001, ANN202

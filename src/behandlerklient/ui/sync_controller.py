@@ -113,7 +113,7 @@ class SyncController(QObject):
         self.sync_action = QAction(self.tr("S&ynchronise now"), window, shortcut=QKeySequence("F9"))
         self.sync_action.setObjectName("action_sync_now")
         self.sync_action.triggered.connect(lambda _checked=False: self.sync_now())
-        self.issues_action = QAction(self.tr("Conflicts and &quarantine"), window, shortcut=QKeySequence("Shift+F9"))
+        self.issues_action = QAction(self.tr("&Conflicts and quarantine"), window, shortcut=QKeySequence("Shift+F9"))
         self.issues_action.setObjectName("action_sync_issues")
         self.issues_action.triggered.connect(lambda _checked=False: self.show_issues())
         menu = window.menuBar().actions()[0].menu()

@@ -79,7 +79,6 @@ class WorkQueueWidget(QWidget):
         for head in heads:
             head.setFirstColumnSpanned(True)
             head.setExpanded(id(head) not in folded)
-        self.seen_button.setVisible(any(t.kind == APPROVAL for t in tasks))
         for i in range(4):
             self.tree.resizeColumnToContents(i)
         self._narrow()
@@ -102,6 +101,7 @@ class WorkQueueWidget(QWidget):
     def _narrow(self) -> None:
         for item in self._heads():
             item.setHidden(self.only is not None and item.data(0, SECTION_ROLE) != self.only)
+        self.seen_button.setVisible(any(t.kind == APPROVAL and self.only in (None, t.section) for t in self.tasks))
 
     @staticmethod
     def _item(parent: QTreeWidgetItem, t: Task) -> None:
