@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="da_DK" sourcelanguage="en">
 <context>
     <name>AppController</name>
@@ -11,7 +12,7 @@
         <translation>Automatisk sikkerhedskopi mislykkedes: %1</translation>
     </message>
     <message>
-        <source>Taking today's backup in the background…</source>
+        <source>Taking today&apos;s backup in the background…</source>
         <translation>Tager dagens sikkerhedskopi i baggrunden…</translation>
     </message>
     <message>
@@ -19,7 +20,7 @@
         <translation>Sikkerhedskopi gemt: %1</translation>
     </message>
     <message>
-        <source>Finishing today's backup before locking…</source>
+        <source>Finishing today&apos;s backup before locking…</source>
         <translation>Gør dagens sikkerhedskopi færdig før låsning…</translation>
     </message>
     <message>
@@ -480,7 +481,7 @@ Skriv din adgangskode for at underskrive:</translation>
         <translation>ikke givet (kræves af %1)</translation>
     </message>
     <message>
-        <source>&lt;p&gt;&lt;b&gt;The young person has asked for the parents' access to the journal to be limited.&lt;/b&gt;&lt;/p&gt;</source>
+        <source>&lt;p&gt;&lt;b&gt;The young person has asked for the parents&apos; access to the journal to be limited.&lt;/b&gt;&lt;/p&gt;</source>
         <translation>&lt;p&gt;&lt;b&gt;Den unge har bedt om, at forældrenes adgang til journalen begrænses.&lt;/b&gt;&lt;/p&gt;</translation>
     </message>
     <message>
@@ -617,7 +618,7 @@ Skriv din adgangskode for at underskrive:</translation>
         <translation>Aktive forløb</translation>
     </message>
     <message>
-        <source>2. Shared content (copied to each child's journal: name no one)</source>
+        <source>2. Shared content (copied to each child&apos;s journal: name no one)</source>
         <translation>2. Fælles indhold (kopieres til hvert barns journal: nævn ingen ved navn)</translation>
     </message>
     <message>
@@ -924,7 +925,7 @@ Forløbet kan ikke starte, før samtykket er registreret. Registrér det nu?</tr
         <translation>%1 (%2-%3 år, %4 sessioner)</translation>
     </message>
     <message>
-        <source>%1 - outside the child's age</source>
+        <source>%1 - outside the child&apos;s age</source>
         <translation>%1 - uden for barnets alder</translation>
     </message>
     <message>
@@ -1103,10 +1104,10 @@ Forløbet kan ikke starte, før samtykket er registreret. Registrér det nu?</tr
         <translation>Underskriv SDQ</translation>
     </message>
     <message>
-        <source>The SDQ is saved in the child's record signed with your name and the time, and cannot be changed afterwards (a mistake is corrected by a new form).
+        <source>The SDQ is saved in the child&apos;s record signed with your name and the time, and cannot be changed afterwards (a mistake is corrected by a new form).
 
 Type your passphrase to sign:</source>
-        <translation>SDQ'en gemmes i barnets journal, underskrevet med dit navn og tidspunktet, og kan ikke ændres bagefter (en fejl rettes med et nyt skema).
+        <translation>SDQ&apos;en gemmes i barnets journal, underskrevet med dit navn og tidspunktet, og kan ikke ændres bagefter (en fejl rettes med et nyt skema).
 
 Skriv din adgangskode for at underskrive:</translation>
     </message>
@@ -1179,7 +1180,7 @@ Skriv din adgangskode for at underskrive:</translation>
         <translation>Selvvurdering af manualtroskab</translation>
     </message>
     <message>
-        <source>&lt;b&gt;Self-rating&lt;/b&gt;: kept apart from the supervisor's rating.</source>
+        <source>&lt;b&gt;Self-rating&lt;/b&gt;: kept apart from the supervisor&apos;s rating.</source>
         <translation>&lt;b&gt;Selvvurdering&lt;/b&gt;: gemmes adskilt fra supervisors vurdering.</translation>
     </message>
     <message>
@@ -1254,7 +1255,7 @@ Skriv din adgangskode for at underskrive:</translation>
         <translation>Hvad henvendelsen handler om</translation>
     </message>
     <message>
-        <source>The municipality's categories (reported to the national monitoring)</source>
+        <source>The municipality&apos;s categories (reported to the national monitoring)</source>
         <translation>Kommunens kategorier (indberettes til den nationale monitorering)</translation>
     </message>
     <message>
@@ -1266,8 +1267,8 @@ Skriv din adgangskode for at underskrive:</translation>
         <translation>Begrundelse, hvis barnet er uden for 5-17 år på datoen</translation>
     </message>
     <message>
-        <source>The offer is for 5-17-year-olds, e.g. 'turns 5 next month'</source>
-        <translation>Tilbuddet er for 5-17-årige, fx 'fylder 5 næste måned'</translation>
+        <source>The offer is for 5-17-year-olds, e.g. &apos;turns 5 next month&apos;</source>
+        <translation>Tilbuddet er for 5-17-årige, fx &apos;fylder 5 næste måned&apos;</translation>
     </message>
     <message>
         <source>Consent to obtain information</source>
@@ -1310,7 +1311,7 @@ Skriv din adgangskode for at underskrive:</translation>
         <translation>Gruppe 4: henvisning til BUP</translation>
     </message>
     <message>
-        <source>The child's own account</source>
+        <source>The child&apos;s own account</source>
         <translation>Barnets egen fortælling</translation>
     </message>
     <message>
@@ -1585,7 +1586,7 @@ Skriv din adgangskode for at underskrive:</translation>
         <translation>Over tid</translation>
     </message>
     <message>
-        <source>&lt;b&gt;Manual fidelity&lt;/b&gt;: the self-rating and the supervisor's rating are shown apart; the difference is self-rating minus supervisor.</source>
+        <source>&lt;b&gt;Manual fidelity&lt;/b&gt;: the self-rating and the supervisor&apos;s rating are shown apart; the difference is self-rating minus supervisor.</source>
         <translation>&lt;b&gt;Manualtroskab&lt;/b&gt;: selvvurdering og supervisors vurdering vises hver for sig; forskellen er selvvurdering minus supervisor.</translation>
     </message>
     <message>
@@ -1648,7 +1649,7 @@ Skriv din adgangskode for at underskrive:</translation>
         <translation>&lt;p&gt;&lt;i&gt;Det kliniske indhold vises ikke (indstilling).&lt;/i&gt;&lt;/p&gt;</translation>
     </message>
     <message>
-        <source>Your rating of manual fidelity (kept apart from the therapist's own)</source>
+        <source>Your rating of manual fidelity (kept apart from the therapist&apos;s own)</source>
         <translation>Din vurdering af manualtroskab (gemmes adskilt fra behandlerens egen)</translation>
     </message>
     <message>
@@ -2059,6 +2060,93 @@ Placering: %1</translation>
     </message>
 </context>
 <context>
+    <name>SyncController</name>
+    <message>
+        <source>S&amp;ynchronise now</source>
+        <translation>S&amp;ynkronisér nu</translation>
+    </message>
+    <message>
+        <source>&amp;Conflicts and quarantine</source>
+        <translation>Konflikter og &amp;karantæne</translation>
+    </message>
+    <message>
+        <source>The connection to the server broke off: %1</source>
+        <translation>Forbindelsen til serveren blev afbrudt: %1</translation>
+    </message>
+    <message>
+        <source>The sync failed (%1); the next one tries again.</source>
+        <translation>Synkroniseringen mislykkedes (%1); den næste prøver igen.</translation>
+    </message>
+    <message>
+        <source>Synchronising before locking…</source>
+        <translation>Synkroniserer før låsning…</translation>
+    </message>
+    <message>
+        <source>Not enrolled with a server</source>
+        <translation>Ikke tilmeldt server</translation>
+    </message>
+    <message>
+        <source>This computer works on its own and sends nothing. An administrator enrols it with: behandlerklient sync enroll</source>
+        <translation>Denne computer arbejder alene og sender intet. En administrator tilmelder den med: behandlerklient sync enroll</translation>
+    </message>
+    <message>
+        <source>%1 waiting</source>
+        <translation>%1 venter</translation>
+    </message>
+    <message>
+        <source>1 conflict</source>
+        <translation>1 konflikt</translation>
+    </message>
+    <message>
+        <source>%1 conflicts</source>
+        <translation>%1 konflikter</translation>
+    </message>
+    <message>
+        <source>%1 quarantined</source>
+        <translation>%1 i karantæne</translation>
+    </message>
+    <message>
+        <source>Synchronising…</source>
+        <translation>Synkroniserer…</translation>
+    </message>
+    <message>
+        <source>Offline: %1 waiting</source>
+        <translation>Offline: %1 venter</translation>
+    </message>
+    <message>
+        <source>Not synchronised: %1 waiting</source>
+        <translation>Ikke synkroniseret: %1 venter</translation>
+    </message>
+    <message>
+        <source>Synchronised %1</source>
+        <translation>Synkroniseret %1</translation>
+    </message>
+    <message>
+        <source>Not synchronised yet</source>
+        <translation>Ikke synkroniseret endnu</translation>
+    </message>
+    <message>
+        <source>Server %1, as %2</source>
+        <translation>Server %1, som %2</translation>
+    </message>
+    <message>
+        <source>Last error: %1</source>
+        <translation>Seneste fejl: %1</translation>
+    </message>
+    <message>
+        <source>Quarantine: %1 received records refused here; %2 of yours held by the server (%3 of them as conflicts).</source>
+        <translation>Karantæne: %1 modtagne poster afvist her; %2 af dine holdt tilbage af serveren (heraf %3 som konflikter).</translation>
+    </message>
+    <message>
+        <source>This computer is not enrolled with a sync server: nothing is in quarantine.</source>
+        <translation>Denne computer er ikke tilmeldt en synkroniseringsserver: intet er i karantæne.</translation>
+    </message>
+    <message>
+        <source>In quarantine: %1 records received from the server were refused on this computer, and the server holds %2 of yours (%3 of them as conflicts with another device&apos;s record). Nothing in quarantine is deleted; the administrator goes through it.</source>
+        <translation>I karantæne: %1 poster modtaget fra serveren blev afvist på denne computer, og serveren holder %2 af dine tilbage (heraf %3 som konflikt med en anden enheds post). Intet i karantæne slettes; administratoren gennemgår det.</translation>
+    </message>
+</context>
+<context>
     <name>TimelineTab</name>
     <message>
         <source>Signed</source>
@@ -2179,7 +2267,7 @@ Placering: %1</translation>
         <translation>Mar&amp;kér alle som set</translation>
     </message>
     <message>
-        <source>The supervisor's approvals need nothing done: clears them from the list</source>
+        <source>The supervisor&apos;s approvals need nothing done: clears them from the list</source>
         <translation>Supervisorens godkendelser kræver intet: fjerner dem fra listen</translation>
     </message>
     <message>
@@ -2288,7 +2376,7 @@ Fejltype: %1. En rapport uden journaldata er skrevet i logfilen.</translation>
 <context>
     <name>single_instance</name>
     <message>
-        <source>Behandlerklient is already open for this database on this computer. Switch to the open window; two windows on the same journal could overwrite each other's work.</source>
+        <source>Behandlerklient is already open for this database on this computer. Switch to the open window; two windows on the same journal could overwrite each other&apos;s work.</source>
         <translation>Behandlerklient er allerede åben for denne database på denne computer. Skift til det åbne vindue; to vinduer på samme journal kan overskrive hinandens arbejde.</translation>
     </message>
 </context>

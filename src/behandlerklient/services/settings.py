@@ -25,6 +25,7 @@ SETTINGS = {s.key: s for s in (
     Setting("supervisor_sees_clinical_text", "Supervisor ser det kliniske indhold", "supervised",
             ("supervised", "always", "never")),
     Setting("lock_after_minutes", "Lås efter så mange minutters inaktivitet", "5"),
+    Setting("sync_minutes", "Synkronisér med serveren hvert så mange minutter (når computeren er tilmeldt)", "5"),
     Setting("backup_folder", "Mappe til automatiske sikkerhedskopier (tom: i datamappen)", ""),
     Setting("intake_wait_days", "Dage før en henvendelse uden forsamtale vises i arbejdslisten", "14"),
     Setting("contact_reasons", "Henvendelsesårsager (kode=Betegnelse; ...; tom: standardlisten)", ""),
@@ -47,6 +48,8 @@ def put(*, ws: Workspace, key: str, value: str) -> None:
         raise InvalidInput(f"{setting.label}: vælg {', '.join(setting.choices)}.")
     if key == "lock_after_minutes" and not (value.isascii() and value.isdigit() and 1 <= int(value) <= 120):
         raise InvalidInput("Låsetiden skal være 1-120 minutter.")
+    if key == "sync_minutes" and not (value.isascii() and value.isdigit() and 1 <= int(value) <= 120):
+        raise InvalidInput("Synkroniseringsintervallet skal være 1-120 minutter.")
     if key == "intake_wait_days" and not (value.isascii() and value.isdigit() and 1 <= int(value) <= 365):
         raise InvalidInput("Ventetiden før en henvendelse uden forsamtale vises skal være 1-365 dage.")
     if key == "review_sample":

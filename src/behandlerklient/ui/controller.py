@@ -21,7 +21,7 @@ from behandlerklient.services import backup as backup_service
 from behandlerklient.services import demo as demo_service
 from behandlerklient.services import settings as settings_service
 from behandlerklient.services import workspace
-from behandlerklient.ui import background, key_rotation, lock_drafts, prompts
+from behandlerklient.ui import background, key_rotation, lock_drafts, prompts, sync_controller
 from behandlerklient.ui.clipboard_guard import ClipboardGuard
 from behandlerklient.ui.dialogs.setup_dialog import SetupDialog
 from behandlerklient.ui.dialogs.unlock_dialog import UnlockDialog
@@ -54,6 +54,7 @@ class AppController:
         self._demo_build = None  # (future, progress) while the demo database is still being built
         self._resume: lock_drafts.ResumePoint | None = None  # where the user was when the lock came
         self._hidden: list = []  # windows hidden while a stuck caller delays the lock
+        self.sync: sync_controller.SyncController | None = None
 
     # -- start ----------------------------------------------------------------------------
     def start(self) -> bool:
@@ -80,6 +81,7 @@ class AppController:
                                                                lock_action)
         self.window.lock_action = lock_action
         key_rotation.install(self)
+        self.sync = sync_controller.SyncController(self.window, ws)
         self.window.show()
         resume, self._resume = self._resume, None
         lock_drafts.resume(self.window, resume)
@@ -88,6 +90,7 @@ class AppController:
         self.watcher.idle.connect(self.lock)
         self.watcher.lock_requested.connect(self.lock)
         self.watcher.start()
+        self.sync.start()  # on its worker: the window is usable at once, online or not
         QTimer.singleShot(2000, self._automatic_backup)  # after the window is usable, never before
 
     def _automatic_backup(self) -> None:
@@ -286,6 +289,14 @@ class AppController:
         except Exception as exc:  # noqa: BLE001 - a bug here must not keep the journal open: lock anyway
             log.error("keeping the open editors' drafts failed: %s", type(exc).__name__)  # no text: it may hold names
             self._resume = None
+        sync, self.sync = self.sync, None
+        try:
+            if sync is not None:
+                sync.before_lock()  # bounded: offline, what is not sent waits in the outbox
+            if before_unlock is not None:
+                sync_controller.drain()  # a sync stopped by the lock has let go of the database
+        except Exception as exc:  # noqa: BLE001 - a failed sync must not stop the lock
+            log.error("the sync before locking failed: %s", type(exc).__name__)
         try:
             self.wait_for_background_work()
         except Exception:  # noqa: BLE001 - a failed backup must not stop the lock; it is retried next start

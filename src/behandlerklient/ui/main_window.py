@@ -227,6 +227,7 @@ class MainWindow(WindowHost):
         # clear(), not clearSelection(): the current row must go too, or clicking the same child again changes
         # nothing and it can no longer be opened.
         self.list.selectionModel().clear()
+        self.work_queue.show_only(None)
         self.current_child_id = None
         self.child_view.show_overview(None)
         self.refresh_queue()

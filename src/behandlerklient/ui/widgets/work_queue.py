@@ -9,6 +9,7 @@ from behandlerklient.services.work_queue import APPROVAL, SECTIONS, Task
 from behandlerklient.ui.i18n import fill
 
 TASK_ROLE = Qt.ItemDataRole.UserRole + 10
+SECTION_ROLE = Qt.ItemDataRole.UserRole + 11
 
 
 def _d(text: str) -> str:
@@ -34,6 +35,12 @@ class WorkQueueWidget(QWidget):
         self.seen_button.clicked.connect(self.approvals_seen)
         top.addWidget(self.seen_button, 0, Qt.AlignmentFlag.AlignBottom)
         layout.addLayout(top)
+        self.note = QLabel("")  # what a narrowed list leaves out (show_only)
+        self.note.setObjectName("workQueueNote")
+        self.note.setWordWrap(True)
+        self.note.hide()
+        layout.addWidget(self.note)
+        self.only: str | None = None
         self.tree = QTreeWidget()
         self.tree.setObjectName("workQueueTree")
         self.tree.setHeaderLabels([self.tr("Task"), self.tr("Child"), self.tr("Date"), self.tr("Days")])
@@ -57,12 +64,14 @@ class WorkQueueWidget(QWidget):
             font = head.font(0)
             font.setBold(True)
             head.setFont(0, font)
+            head.setData(0, SECTION_ROLE, section)
             for t in sorted(mine, key=lambda t: (not t.own, t.day)):  # her own caseload first
                 if t.kind != APPROVAL:
                     self._item(head, t)
             heads.append(head)
             if approvals:  # they need nothing done: one collapsed heading, opened on demand or marked seen at once
                 fold = QTreeWidgetItem([fill(self.tr("Approved by the supervisor (%1)"), len(approvals)), "", "", ""])
+                fold.setData(0, SECTION_ROLE, section)
                 for t in sorted(approvals, key=lambda t: t.day):
                     self._item(fold, t)
                 heads.append(fold)
@@ -71,9 +80,29 @@ class WorkQueueWidget(QWidget):
         for head in heads:
             head.setFirstColumnSpanned(True)
             head.setExpanded(id(head) not in folded)
-        self.seen_button.setVisible(any(t.kind == APPROVAL for t in tasks))
         for i in range(4):
             self.tree.resizeColumnToContents(i)
+        self._narrow()
+
+    def show_only(self, section: str | None, note: str = "") -> None:
+        """One section alone (None: the whole list again), with `note` above it; kept until the next call."""
+        self.only = section
+        self.note.setText(note)
+        self.note.setVisible(bool(section and note))
+        self._narrow()
+        if section is not None:
+            first = next((item for item in self._heads() if not item.isHidden()), None)
+            if first is not None:
+                self.tree.setCurrentItem(first.child(0) or first)
+            self.tree.setFocus()
+
+    def _heads(self) -> list[QTreeWidgetItem]:
+        return [item for i in range(self.tree.topLevelItemCount()) if (item := self.tree.topLevelItem(i)) is not None]
+
+    def _narrow(self) -> None:
+        for item in self._heads():
+            item.setHidden(self.only is not None and item.data(0, SECTION_ROLE) != self.only)
+        self.seen_button.setVisible(any(t.kind == APPROVAL and self.only in (None, t.section) for t in self.tasks))
 
     @staticmethod
     def _item(parent: QTreeWidgetItem, t: Task) -> None:

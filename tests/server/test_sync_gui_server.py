@@ -1,0 +1,50 @@
+"""The GUI's sync against the real server: a session signed offline waits, F9 sends it on the worker, and the
+status bar says so."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from tests.server.conftest import Server
+from tests.server.laptops import laptop, new_cpr, new_name, signed_session
+
+
+@pytest.fixture
+def danish(qapp):  # noqa: ANN001, ANN201
+    from behandlerklient.ui import i18n
+
+    translators = i18n.install(qapp, "da")
+    yield
+    for t in translators:
+        qapp.removeTranslator(t)
+
+
+def test_f9_sends_what_waits_and_the_status_bar_says_0_waiting(qtbot, danish, server: Server,
+                                                                 tmp_path: Path) -> None:
+    from behandlerklient.ui import sync_controller
+    from behandlerklient.ui.main_window import MainWindow
+
+    ws = laptop(server, tmp_path / "t", new_name("gui"), "therapist")
+    signed_session(ws, new_cpr(), "Vilja")
+    window = MainWindow(ws)
+    qtbot.addWidget(window)
+    sync = sync_controller.SyncController(window, ws)
+    sync.refresh()
+    window.show()
+    qtbot.waitExposed(window)
+    assert sync.label.text().startswith("Ikke synkroniseret endnu") and "· 0 venter" not in sync.label.text()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    with qtbot.waitSignal(sync.finished, timeout=60_000):
+        qtbot.keyClick(window, Qt.Key.Key_F9)
+    assert sync.runs == 1
+    text = sync.label.text()
+    assert text.startswith("Synkroniseret ") and "· 0 venter · 0 konflikter · 0 i karantæne" in text, (
+        text, sync.label.toolTip())
+    assert "sendt" in sync.label.toolTip()
+    sync_controller.drain()
+    ws.close()
