@@ -3,11 +3,13 @@ answer for each outbox row, records received from others (with their proof), the
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from behandlerklient.storage.database import Database
 
 ACKED = ("accepted", "duplicate")
+T = TypeVar("T")
 
 
 class SyncRepository:
@@ -99,15 +101,19 @@ class SyncRepository:
     def insert_alone(self, table: str, values: dict[str, Any]) -> int:
         """Insert one received row under a savepoint: a row the schema refuses leaves the page's transaction intact
         (the IntegrityError goes to the caller, who quarantines the record)."""
+        return self.alone(lambda: self.db.insert(table, values))
+
+    def alone(self, work: Callable[[], T]) -> T:
+        """`work` under a savepoint: what it wrote is undone if it raises (the exception goes on to the caller)."""
         self.db.execute("SAVEPOINT sync_record")
         try:
-            new_id = self.db.insert(table, values)
+            result = work()
         except Exception:
             self.db.execute("ROLLBACK TO sync_record")
             self.db.execute("RELEASE sync_record")
             raise
         self.db.execute("RELEASE sync_record")
-        return new_id
+        return result
 
     def purge_received(self, child_uid: str, order: list[str]) -> int:
         """Removes the records other authors wrote about the child that came from the server (access revoked).
