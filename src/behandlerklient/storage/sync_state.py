@@ -148,5 +148,19 @@ class SyncRepository:
                 self.db.execute(sql)
         return removed
 
+    # -- this device's audit chain, anchored on the server ------------------------------------------------
+    def audit_rows_after(self, device: str, after_id: int, limit: int) -> list[Any]:
+        """This device's audit rows after `after_id`, in chain order, with global references (the v2 hash's)."""
+        return self.db.query(
+            "SELECT a.id, a.uid, a.at, u.username, a.action, c.uid AS child_uid, a.object, a.detail, a.prev_hash, "
+            "a.hash FROM audit_log a LEFT JOIN users u ON u.id = a.user_id LEFT JOIN children c ON c.id = a.child_id "
+            "WHERE a.origin_device = ? AND a.id > ? ORDER BY a.id LIMIT ?", (device, after_id, limit))
+
+    def audit_id_with_hash(self, device: str, chain_hash: str) -> int | None:
+        return self.db.scalar("SELECT id FROM audit_log WHERE origin_device = ? AND hash = ?", (device, chain_hash))
+
+    def audit_row_hash(self, audit_id: int) -> str | None:
+        return self.db.scalar("SELECT hash FROM audit_log WHERE id = ?", (audit_id,))
+
     def has_table(self) -> bool:
         return bool(self.db.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sync_state'"))
