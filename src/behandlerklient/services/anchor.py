@@ -58,3 +58,23 @@ def check(db: Database, anchor: dict[str, Any], source: str) -> tuple[str, bool,
     if current != expected:
         return "audit_anchor", False, f"række {row_id} i revisionssporet er ændret siden {source} blev lavet"
     return "audit_anchor", True, f"revisionssporet indeholder stadig række {row_id} fra {source} uændret"
+
+
+def server_check(db: Database) -> tuple[str, bool, str] | None:
+    """(name, ok, detail) on a synced laptop: does this device's audit chain still hold the row the sync server
+    acknowledged as its head, unchanged (services/sync/audit_chain.py)? None where it never synced its chain."""
+    from behandlerklient.storage.sync_state import SyncRepository
+
+    repo = SyncRepository(db)
+    state = repo.state() if repo.has_table() else None
+    if state is None or state["audit_acked_id"] is None:
+        return None
+    row_id, expected = int(state["audit_acked_id"]), str(state["audit_acked_hash"])
+    current = repo.audit_row_hash(row_id)
+    if current is None:
+        return "audit_server_anchor", False, (f"række {row_id} i revisionssporet, som serveren har kvitteret for, "
+                                              "findes ikke længere: rækker er fjernet efter synkroniseringen")
+    if current != expected:
+        return "audit_server_anchor", False, (f"række {row_id} i revisionssporet er ændret, efter serveren kvitterede "
+                                              "for den: rækker er omskrevet efter synkroniseringen")
+    return "audit_server_anchor", True, f"revisionssporet indeholder stadig række {row_id}, som serveren kvitterede for"

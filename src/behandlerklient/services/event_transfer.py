@@ -39,7 +39,7 @@ def export_rows(db: Database) -> Iterator[dict[str, Any]]:
     return (row for row in EventRepository(db).global_rows() if row["aggregate"] not in LOCAL_ONLY)
 
 
-def _check(row: Any, i: int, usernames: dict[str, int]) -> None:
+def check_event(row: Any, i: int, usernames: dict[str, int]) -> None:
     where = f"{TABLE} række {i}"
     if not isinstance(row, dict) or set(row) != set(FIELDS):
         missing = sorted(set(FIELDS) - set(row)) if isinstance(row, dict) else []
@@ -81,7 +81,7 @@ def import_rows(db: Database, rows: Iterable[Any], *, usernames: dict[str, int],
     """Stores the file's events one at a time; yields (the event's id here, its child's id) for the audit."""
     repo = EventRepository(db)
     for i, row in enumerate(rows, start=1):
-        _check(row, i, usernames)
+        check_event(row, i, usernames)
         if not _of_the_file(db, repo, row, floor):
             raise EventProblem(f"{TABLE} række {i}: hændelsen henviser til en post, som ikke findes i filen.")
         try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
-from behandlerklient.services import audit, signature_check
+from behandlerklient.services import anchor, audit, signature_check
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage import schema_triggers
 from behandlerklient.storage.database import Database
@@ -71,6 +71,9 @@ def verify(*, ws: Workspace) -> list[Check]:
     rest = [Check("schema", version == latest, f"skema {version} (forventet {latest})"), _triggers(db)]
     chain = audit.verify_chain(db)
     rest.append(Check("audit_chain", chain.ok, chain.detail))
+    anchored = anchor.server_check(db)  # a synced laptop: the head the server acknowledged is still here
+    if anchored is not None:
+        rest.append(Check(*anchored))
     stale = IntegrityChecks(db).stale_search_terms()
     rest.append(Check("search_index", not stale, "ok" if not stale
                       else f"søgeindekset passer ikke til registret ({stale} forskel{'' if stale == 1 else 'le'})"))

@@ -48,6 +48,13 @@ def _ms(now: datetime) -> int:
 # Subjects that are records: their global name is the record's uid.
 SUBJECT_TABLES = {"course": "courses", "review": "reviews", "follow_up": "follow_ups", "child": "children",
                   "guardian": "guardians"}
+# Records whose columns are (partly) the cache of their events' fold.
+_AGGREGATE_OF = {"courses": "course", "reviews": "review", "children": "child", "guardians": "guardian"}
+# The record kind an event travels as (the server reads and writes it under the rule of the record it changes,
+# server migration 0005_sync2.sql). Settings' events stay on their installation.
+SYNC_KINDS = {a: f"{a}_events" for a in ("course", "review", "fidelity", "child", "guardian", "follow_up",
+                                         "resolution")}
+AGGREGATE_OF_KIND = {kind: a for a, kind in SYNC_KINDS.items()}
 # References inside a value: (key in the value or None for the value itself, table). Stored global (uid, or the
 # user name for a user), written local into the cache.
 VALUE_REFS: dict[tuple[str, str], tuple[str | None, str]] = {
@@ -199,12 +206,14 @@ class EventRepository:
         self.apply(e.aggregate, e.subject, e.field)
         return e
 
-    def global_rows(self) -> Iterator[dict[str, Any]]:
-        """Every event as the export writes it: global names only, in the order of the events' clock."""
+    def global_rows(self, *, event_id: int | None = None) -> Iterator[dict[str, Any]]:
+        """Every event (or the one with `event_id`) as the export writes it and the sync sends it: global names
+        only, in the order the events were stored."""
+        where, params = ("WHERE e.id = ?", (event_id,)) if event_id is not None else ("", ())
         cursor = self.db.execute(
             "SELECT e.uid, e.aggregate, e.subject_uid, e.field, e.child_uid, e.value, e.base_uid, e.hlc, e.device, "
-            "u.username AS author, e.reason, e.created_at FROM events e LEFT JOIN users u ON u.id = e.author_id "
-            "ORDER BY e.id")
+            f"u.username AS author, e.reason, e.created_at FROM events e LEFT JOIN users u ON u.id = e.author_id "
+            f"{where} ORDER BY e.id", params)
         names = ["uid", "aggregate", "subject_uid", "field", "child_uid", "value", "base_uid", "hlc", "device",
                  "author", "reason", "created_at"]
         while batch := cursor.fetchmany(transfer_rows.PAGE_ROWS):  # the export's page: memory stays flat
@@ -212,6 +221,36 @@ class EventRepository:
                 row = dict(zip(names, r, strict=True))
                 row["value"] = json.loads(row["value"])
                 yield row
+
+    def global_row(self, event_id: int) -> dict[str, Any] | None:
+        return next(self.global_rows(event_id=event_id), None)
+
+    def folded_columns(self, table: str, record_id: int) -> dict[str, Any]:
+        """The columns of a record that the fold of its events wrote, with the folded values in global form (as
+        the record's sync payload has them): what a received row may hold besides what its author sent."""
+        aggregate = _AGGREGATE_OF.get(table)
+        subject_uid = identity.uid_of(self.db, table, record_id) if aggregate else None
+        if aggregate is None or subject_uid is None:
+            return {}
+        by_field: dict[str, list[Event]] = {}
+        for e in (event_from_row(r) for r in self.db.query(
+                "SELECT * FROM events WHERE aggregate = ? AND subject_uid = ?", (aggregate, subject_uid))):
+            by_field.setdefault(e.field, []).append(e)
+        columns: dict[str, Any] = {}
+        for field, events in by_field.items():
+            last = head(events)
+            if last is None:
+                continue
+            value = last.value
+            if (aggregate, field) == ("course", "status"):
+                columns.update(status=value["status"], end_date=value["end_date"])
+            elif (aggregate, field) == ("review", "decision"):
+                columns.update({k: value[k] for k in ("status", "supervisor_id", "decided_at", "comment")})
+            elif (aggregate, field) == ("review", "seen"):
+                columns["seen_at"] = value
+            elif aggregate != "review":
+                columns[field] = value
+        return columns
 
     def apply(self, aggregate: str, subject_uid: str, field: str) -> None:
         """Writes the fold of the field's events into its cache column (if it has one), with local references."""

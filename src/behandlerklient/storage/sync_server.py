@@ -62,6 +62,11 @@ class ServerCalls:
                                     (json.dumps(item, ensure_ascii=False),)).fetchone()
         return int(row[0])
 
+    def chain_head(self, device: str) -> str | None:
+        """The hash of the last audit row the server accepted from this device (bk.device_chain), or None."""
+        row = self.conn.execute("SELECT head_hash FROM bk.device_chain WHERE device = %s::uuid", (device,)).fetchone()
+        return None if row is None else str(row[0])
+
     def push(self, items: list[dict[str, Any]]) -> list[tuple[str, str]]:
         """One batch in its own server transaction; returns after COMMIT (the advisory lock is held until then)."""
         with self.conn.transaction():

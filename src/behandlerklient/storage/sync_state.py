@@ -3,11 +3,13 @@ answer for each outbox row, records received from others (with their proof), the
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from behandlerklient.storage.database import Database
 
 ACKED = ("accepted", "duplicate")
+T = TypeVar("T")
 
 
 class SyncRepository:
@@ -99,15 +101,19 @@ class SyncRepository:
     def insert_alone(self, table: str, values: dict[str, Any]) -> int:
         """Insert one received row under a savepoint: a row the schema refuses leaves the page's transaction intact
         (the IntegrityError goes to the caller, who quarantines the record)."""
+        return self.alone(lambda: self.db.insert(table, values))
+
+    def alone(self, work: Callable[[], T]) -> T:
+        """`work` under a savepoint: what it wrote is undone if it raises (the exception goes on to the caller)."""
         self.db.execute("SAVEPOINT sync_record")
         try:
-            new_id = self.db.insert(table, values)
+            result = work()
         except Exception:
             self.db.execute("ROLLBACK TO sync_record")
             self.db.execute("RELEASE sync_record")
             raise
         self.db.execute("RELEASE sync_record")
-        return new_id
+        return result
 
     def purge_received(self, child_uid: str, order: list[str]) -> int:
         """Removes the records other authors wrote about the child that came from the server (access revoked).
@@ -141,6 +147,20 @@ class SyncRepository:
             for _name, sql in triggers:
                 self.db.execute(sql)
         return removed
+
+    # -- this device's audit chain, anchored on the server ------------------------------------------------
+    def audit_rows_after(self, device: str, after_id: int, limit: int) -> list[Any]:
+        """This device's audit rows after `after_id`, in chain order, with global references (the v2 hash's)."""
+        return self.db.query(
+            "SELECT a.id, a.uid, a.at, u.username, a.action, c.uid AS child_uid, a.object, a.detail, a.prev_hash, "
+            "a.hash FROM audit_log a LEFT JOIN users u ON u.id = a.user_id LEFT JOIN children c ON c.id = a.child_id "
+            "WHERE a.origin_device = ? AND a.id > ? ORDER BY a.id LIMIT ?", (device, after_id, limit))
+
+    def audit_id_with_hash(self, device: str, chain_hash: str) -> int | None:
+        return self.db.scalar("SELECT id FROM audit_log WHERE origin_device = ? AND hash = ?", (device, chain_hash))
+
+    def audit_row_hash(self, audit_id: int) -> str | None:
+        return self.db.scalar("SELECT hash FROM audit_log WHERE id = ?", (audit_id,))
 
     def has_table(self) -> bool:
         return bool(self.db.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sync_state'"))

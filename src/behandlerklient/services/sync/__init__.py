@@ -12,12 +12,13 @@ Everything it stores is inside the encrypted database (sync_state). Offline noth
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from behandlerklient.core.errors import InvalidInput, RuleRefused
 from behandlerklient.services import audit
 from behandlerklient.services.sync import connection, merge
+from behandlerklient.services.sync.audit_chain import ChainPush, push_chain
 from behandlerklient.services.sync.connection import DriverMissing, ServerUnreachable
 from behandlerklient.services.sync.pull import Puller, PullResult
 from behandlerklient.services.sync.push import PushResult, push
@@ -31,6 +32,7 @@ __all__ = ["DriverMissing", "ServerUnreachable", "SyncResult", "SyncStatus", "en
 class SyncResult:
     push: PushResult
     pull: PullResult
+    chain: ChainPush = field(default_factory=ChainPush)
 
     def summary(self) -> str:
         """One Danish line for the CLI and the status bar."""
@@ -41,6 +43,9 @@ class SyncResult:
             text += f", {p.quarantined} afvist af serveren (i serverens karantæne)"
         if q.orphans:
             text += f", {q.orphans} venter på en overordnet post"
+        if self.chain.diverged:
+            text += ("; ADVARSEL: revisionssporet her indeholder ikke længere den række, serveren senest kvitterede "
+                     "for (rækker fjernet eller ændret); kør 'behandlerklient verify'")
         if p.cpr_known:
             text += f", {p.cpr_known} barn kendt på serveren under et andet id (afventer koordinator)"
         return text
@@ -103,6 +108,7 @@ def sync(*, ws: Any, connect: Callable[[Any], Any] | None = None,
         raise
     try:
         pushed = push(ws, conn, username=state["username"], after_commit=after_push_commit)
+        chain = push_chain(ws, conn, username=state["username"], device=state["device_uid"], now=ws.clock())
         puller = Puller(ws, conn, device=state["device_uid"], page_hook=page_hook)
         merge.refresh(ws, puller.server, puller.staff)  # before the pull: a merged uid resolves on arrival
         pulled = puller.run()
@@ -110,7 +116,7 @@ def sync(*, ws: Any, connect: Callable[[Any], Any] | None = None,
         conn.close()
     with ws.db.transaction():
         repo.set_state(last_error=None)
-    return SyncResult(pushed, pulled)
+    return SyncResult(pushed, pulled, chain)
 
 
 def status(*, ws: Any) -> SyncStatus:

@@ -22,10 +22,12 @@ from behandlerklient.core import sync_envelope
 from behandlerklient.core.errors import ValidationError
 from behandlerklient.core.sorting import name_key
 from behandlerklient.services.catalogue import Catalogue
+from behandlerklient.services.event_transfer import EventProblem, check_event
 from behandlerklient.services.import_checks import RowProblem, check_row
 from behandlerklient.storage import identity, transfer_rows
 from behandlerklient.storage.child_alias import ChildAliasRepository
 from behandlerklient.storage.database import Database, IntegrityError
+from behandlerklient.storage.events import AGGREGATE_OF_KIND, VALUE_REFS, EventRepository
 from behandlerklient.storage.sync_state import SyncRepository
 
 REFS = dict(identity.TABLES)
@@ -121,17 +123,25 @@ class Applier:
     def _one(self, rec: Received) -> str:
         if rec.device == self.device:
             return "own"  # written here: the row is here already
+        if rec.kind == "audit_log":
+            return "own"  # another device's audit chain (this user's other laptop): anchored on the server
         item = rec.as_json()
+        table = "events" if rec.kind in AGGREGATE_OF_KIND else rec.kind
         try:
-            if rec.kind not in REFS or rec.kind not in identity.SHARED_TABLES or rec.kind == "users":
+            if table != "events" and (rec.kind not in REFS or rec.kind not in identity.SHARED_TABLES
+                                      or rec.kind == "users"):
                 raise Refused("unknown_kind")
             body = check_envelope(rec, self.staff)
-            if identity.id_of(self.db, rec.kind, rec.uid) is not None:
+            if identity.id_of(self.db, table, rec.uid) is not None:
                 return "known"
             if rec.kind == "children" and self.aliases.child_id(rec.uid) is not None:
                 return "known"  # registered twice and merged by a coordinator: held here under the other uid
-            values = self._resolve(rec)
-            record_id = self._insert(rec.kind, values)
+            if table == "events":
+                record_id, child = self._event(rec)
+            else:
+                values = self._resolve(rec)
+                record_id = self._insert(rec.kind, values)
+                child = record_id if rec.kind == "children" else values.get("child_id")
         except Orphan as orphan:
             self.repo.add_orphan(seq=rec.seq, uid=rec.uid, kind=rec.kind, missing=orphan.missing, item=item,
                                  at=self.at)
@@ -142,12 +152,11 @@ class Applier:
             self.repo.quarantine(seq=rec.seq, uid=rec.uid, kind=rec.kind, author=rec.author, reason=str(refused),
                                  item=item, at=self.at)
             return "quarantined"
-        self.repo.received(kind=rec.kind, record_id=record_id, uid=rec.uid, child_uid=rec.child_uid, seq=rec.seq,
+        self.repo.received(kind=table, record_id=record_id, uid=rec.uid, child_uid=rec.child_uid, seq=rec.seq,
                            author=rec.author,
                            envelope=body.decode("utf-8"), content_hash=rec.content_hash, signature=rec.signature,
                            public_key=base64.b64encode(self.staff[rec.author].public_key).decode("ascii"))
-        child = record_id if rec.kind == "children" else values.get("child_id")
-        self.applied.append((child, f"{rec.kind}:{record_id}", f"sync seq {rec.seq} from {rec.author}"))
+        self.applied.append((child, f"{table}:{record_id}", f"sync seq {rec.seq} from {rec.author}"))
         return "applied"
 
     def _resolve(self, rec: Received) -> dict[str, Any]:
@@ -190,6 +199,42 @@ class Applier:
                 raise Refused("invalid_row: cpr")
             values["sort_key"] = name_key(str(values["first_name"]), str(values["last_name"]))
         return values
+
+    def _event(self, rec: Received) -> tuple[int, int | None]:
+        """A shared value's event made elsewhere: checked like an imported one, stored through
+        EventRepository.receive, which folds its field, so the current value here becomes the author's."""
+        row, aggregate = rec.payload, AGGREGATE_OF_KIND[rec.kind]
+        try:
+            check_event(row, 1, {rec.author: 0})  # the event's author, if it names one, is its signer
+        except EventProblem as problem:
+            raise Refused(f"invalid_row: {problem.message}") from None
+        if row["uid"] != rec.uid:
+            raise Refused("uid_mismatch")
+        if row["aggregate"] != aggregate or row["child_uid"] != rec.child_uid:
+            raise Refused("kind_mismatch")
+        self._user(rec.author)
+        events = EventRepository(self.db)
+        if events.local_subject(aggregate, row["subject_uid"]) is None:
+            raise Orphan(row["subject_uid"].split(":", 1)[0])
+        if row["child_uid"] and identity.id_of(self.db, "children", row["child_uid"]) is None:
+            raise Orphan(row["child_uid"])
+        spec = VALUE_REFS.get((aggregate, row["field"]))
+        if spec is not None:
+            key, ref_table = spec
+            value = row["value"]
+            ref = value if key is None else value.get(key) if isinstance(value, dict) else None
+            if isinstance(ref, str) and ref_table == "users":
+                self._user(ref)
+            elif isinstance(ref, str) and identity.id_of(self.db, ref_table, ref) is None:
+                raise Orphan(ref)
+        try:
+            event = self.repo.alone(lambda: events.receive(row))
+        except IntegrityError as exc:
+            text = str(exc)
+            raise Refused("duplicate_cpr" if "cpr" in text else f"refused_here: {text.split(':')[0]}") from None
+        except (LookupError, KeyError, TypeError, ValueError):
+            raise Refused(f"invalid_row: value of {row['field']}") from None
+        return events.event_id(event.uid), event.child_id
 
     def _user(self, username: str) -> int | None:
         found = transfer_rows.user_id(self.db, username)

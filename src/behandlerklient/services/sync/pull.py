@@ -98,7 +98,7 @@ class Puller:
         user's own stay), logged. The child's own row stays while the audit log names it."""
         db = self.ws.db
         with db.transaction():
-            removed = self.repo.purge_received(child_uid, [t for t, _refs in identity.TABLES])
+            removed = self.repo.purge_received(child_uid, [*(t for t, _refs in identity.TABLES), "events"])
             local = identity.id_of(db, "children", child_uid)
             audit.record(db, user_id=self.ws.user.id, action="sync", now=self.ws.clock(), child_id=local,
                          obj=f"children:{local}" if local else "",
