@@ -46,6 +46,7 @@ def test_a_child_registered_twice_stays_usable_until_a_coordinator_merges_it_on_
         # Until the decision both stay usable: each therapist signs another session about her child.
         for ws, course in ((second, course_b), (first, _course_a)):
             draft, _ = sessions.start_session(ws=ws, course_id=course.id, on=date(2026, 1, 19))
+            draft.parts.status = "Barnet fortalte om ugen."  # own text, not only the template
             sessions.finish_session(ws=ws, session=draft, passphrase=PASSPHRASE)
         syncing.sync(ws=first)
         syncing.sync(ws=second)
@@ -87,6 +88,7 @@ def test_a_child_registered_twice_stays_usable_until_a_coordinator_merges_it_on_
             assert quarantined(ws, t1, t2) == 0 and got.pull.orphans == 0, got.summary()
         # Afterwards both go on writing about the child, and the other receives it.
         draft, _ = sessions.start_session(ws=second, course_id=course_b.id, on=date(2026, 1, 26))
+        draft.parts.status = "Barnet fortalte om ugen."  # own text, not only the template
         sessions.finish_session(ws=second, session=draft, passphrase=PASSPHRASE)
         assert syncing.sync(ws=second).push.quarantined == 0
         syncing.sync(ws=first)

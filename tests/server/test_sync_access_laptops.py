@@ -113,6 +113,7 @@ def test_access_revoked_while_offline_accepts_what_was_signed_before_and_quarant
         uid = therapist.db.scalar("SELECT uid FROM children WHERE id = ?", (child.id,))
         # Offline at a school: one session signed while the access holds ...
         before, _ = sessions.start_session(ws=therapist, course_id=course.id, on=date(2026, 1, 19))
+        before.parts.status = "Barnet fortalte om ugen."  # own text, not only the template
         sessions.finish_session(ws=therapist, session=before, passphrase="laptop-adgangskode-7")
         # ... the child moves to another team and the admin revokes her access; she signs one more.
         with server.admin() as conn:
@@ -120,6 +121,7 @@ def test_access_revoked_while_offline_accepts_what_was_signed_before_and_quarant
         # The laptop stores times to the second: her next signature is a few seconds later, not in the same second.
         therapist.clock = lambda: now_utc() + timedelta(seconds=3)
         after, _ = sessions.start_session(ws=therapist, course_id=course.id, on=date(2026, 1, 26))
+        after.parts.status = "Barnet fortalte om ugen."  # own text, not only the template
         sessions.finish_session(ws=therapist, session=after, passphrase="laptop-adgangskode-7")
         uids = {name: therapist.db.scalar("SELECT uid FROM sessions WHERE id = ?", (sid,))
                 for name, sid in (("first", first), ("before", before.id), ("after", after.id))}
