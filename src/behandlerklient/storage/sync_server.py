@@ -45,6 +45,12 @@ class ServerCalls:
         return str(self.conn.execute("SELECT status FROM bk.register_child(%s, %s::uuid, %s::timestamptz)",
                                      (cpr, child_uid, registered_at)).fetchone()[0])
 
+    def register_children(self, items: list[dict[str, Any]]) -> list[tuple[str, str]]:
+        """A batch of registrations in one round trip (server migration 0004): (uid, status) in order."""
+        rows = self.conn.execute("SELECT uid::text, status FROM bk.register_children(%s::jsonb)",
+                                 (json.dumps(items),)).fetchall()
+        return [(str(uid), str(status)) for uid, status in rows]
+
     def push(self, items: list[dict[str, Any]]) -> list[tuple[str, str]]:
         """One batch in its own server transaction; returns after COMMIT (the advisory lock is held until then)."""
         with self.conn.transaction():

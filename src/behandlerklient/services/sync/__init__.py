@@ -104,6 +104,13 @@ def sync(*, ws: Any, connect: Callable[[Any], Any] | None = None,
     try:
         pushed = push(ws, conn, username=state["username"], after_commit=after_push_commit)
         pulled = Puller(ws, conn, device=state["device_uid"], page_hook=page_hook).run()
+    except Exception as exc:
+        if not connection.is_connection_error(exc):
+            raise
+        broken = connection.lost(state, exc)
+        with ws.db.transaction():
+            repo.set_state(last_error=str(broken))
+        raise broken from None
     finally:
         conn.close()
     with ws.db.transaction():
