@@ -5,6 +5,7 @@ sync completes."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import select
@@ -253,10 +254,8 @@ class CuttingProxy:
                     client.sendall(data)
         finally:
             for s in (client, upstream):
-                try:
+                with contextlib.suppress(OSError):
                     s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
                 s.close()
 
     def close(self) -> None:
@@ -297,9 +296,8 @@ def test_the_connection_cut_mid_batch_a_retry_never_gives_a_second_row(server, t
 @pytest.mark.parametrize(("hours", "flag"), [(7, "ahead"), (-7, "behind")])
 def test_a_laptop_clock_hours_off_is_accepted_flagged_and_loses_nothing(server, tmp_path, monkeypatch, hours,
                                                                          flag) -> None:
-    from behandlerklient.services import seal
-
     from behandlerklient.server import admin
+    from behandlerklient.services import seal
 
     a = laptop(server, tmp_path / "a", new_name("t"), "therapist")
     b = laptop(server, tmp_path / "b", new_name("t"), "therapist")
