@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import json
 import secrets
+from datetime import timedelta
 
 from behandlerklient.services import children
 from behandlerklient.services import sync as syncing
+from behandlerklient.storage.clock import now_utc
 from tests.server.laptops import laptop, new_name
 
 
@@ -54,16 +56,22 @@ def test_the_hourly_limit_holds_a_retry_is_free_and_an_allowance_lets_a_bulk_upl
         assert [u for u, _s in answers] == uids[60:]
 
 
-def test_a_first_upload_of_more_children_than_the_hourly_limit_is_accepted_with_an_allowance(server,
-                                                                                              tmp_path) -> None:
+def test_a_first_upload_of_more_children_than_the_hourly_limit_is_accepted_with_an_allowance(server, tmp_path,
+                                                                                              monkeypatch) -> None:
     from behandlerklient.server import admin
+    from behandlerklient.services import seal
 
     ws = laptop(server, tmp_path / "l", new_name("t"), "therapist")
     try:
         for i, cpr in enumerate(_cprs(70)):
+            if i == 60:  # ten children registered half a year ago: beyond the 90 days a single registration dates back
+                back = now_utc() - timedelta(days=180)
+                monkeypatch.setattr(seal, "now_utc", lambda back=back: back)
+                ws.clock = lambda back=back: back
             children.register_child(ws=ws, first_name=f"Barn{i}", last_name="Østergård", cpr=cpr)
         with server.admin() as conn:
             admin.bulk_allow(conn, username=ws.user.username, children=100)
+        ws.clock = now_utc
         got = syncing.sync(ws=ws)
         assert got.push.quarantined == 0 and got.push.cpr_known == 0, got.summary()
         assert got.push.sent == ws.db.scalar("SELECT count(*) FROM sync_outbox")
@@ -72,6 +80,6 @@ def test_a_first_upload_of_more_children_than_the_hourly_limit_is_accepted_with_
                                 (ws.user.username,)).fetchone()[0]
             left = conn.execute("SELECT remaining FROM bk.bulk_allowance WHERE username = %s",
                                 (ws.user.username,)).fetchone()[0]
-        assert held == 70 and left == 100 - 10
+        assert held == 70 and left == 100 - 70
     finally:
         ws.close()

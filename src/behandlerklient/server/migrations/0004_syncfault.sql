@@ -4,7 +4,9 @@
 -- 1. a retry of my own registration (same CPR, same uid, my access still held; a reply lost or a laptop
 --    killed mid-push) reveals nothing new, so it is answered before the limit and not counted;
 -- 2. an administrator grants a user a one-off bulk allowance (`behandlerklient-server staff allow-bulk`,
---    logged in bk.admin_log): calls beyond the hourly limit use it up, one per new registration;
+--    logged in bk.admin_log): each new registration draws on it before the hourly limit applies, and its
+--    access dates from when the laptop registered the child, without the 90-day cap (a first upload brings
+--    years of history);
 -- and bk.register_children registers a whole batch in one round trip (the same rules, child by child).
 SET LOCAL ROLE bk_owner;
 
@@ -29,6 +31,7 @@ DECLARE
     v_known uuid;
     v_calls int;
     v_valid boolean;
+    v_bulk  boolean;
 BEGIN
     SELECT s.role INTO v_role FROM bk.staff s WHERE s.username = v_me AND s.disabled_at IS NULL;
     IF NOT FOUND THEN
@@ -46,17 +49,19 @@ BEGIN
             status := 'registered'; child_uid := p_child; alias_uid := NULL; RETURN NEXT; RETURN;
         END IF;
     END IF;
-    SELECT count(*) INTO v_calls FROM bk.register_log l
-    WHERE l.username = v_me AND l.at > clock_timestamp() - interval '1 hour'
-      AND l.result NOT IN ('registered_again', 'bulk');
-    IF v_calls >= 60 THEN
-        UPDATE bk.bulk_allowance b SET remaining = b.remaining - 1 WHERE b.username = v_me AND b.remaining > 0;
-        IF NOT FOUND THEN
+    -- A bulk allowance is drawn first; without one, the hourly limit answers.
+    UPDATE bk.bulk_allowance b SET remaining = b.remaining - 1 WHERE b.username = v_me AND b.remaining > 0;
+    v_bulk := FOUND;
+    IF v_bulk THEN
+        INSERT INTO bk.register_log (username, child_uid, result) VALUES (v_me, p_child, 'bulk');
+    ELSE
+        SELECT count(*) INTO v_calls FROM bk.register_log l
+        WHERE l.username = v_me AND l.at > clock_timestamp() - interval '1 hour'
+          AND l.result NOT IN ('registered_again', 'bulk');
+        IF v_calls >= 60 THEN
             INSERT INTO bk.register_log (username, child_uid, result) VALUES (v_me, p_child, 'rate_limited');
             status := 'rate_limited'; child_uid := NULL; alias_uid := NULL; RETURN NEXT; RETURN;
         END IF;
-        -- Counted against the allowance, not the hour: logged as such (the outcome follows in its own row).
-        INSERT INTO bk.register_log (username, child_uid, result) VALUES (v_me, p_child, 'bulk');
     END IF;
     IF NOT v_valid THEN
         INSERT INTO bk.register_log (username, child_uid, result) VALUES (v_me, p_child, 'invalid');
@@ -66,8 +71,10 @@ BEGIN
         INSERT INTO bk.child_identity (cpr_hmac, child_uid, registered_by) VALUES (v_hmac, p_child, v_me);
         INSERT INTO bk.access (child_uid, username, basis, granted_by, granted_at, granted_seq)
         VALUES (p_child, v_me, CASE WHEN v_role = 'coordinator' THEN 'coordinator' ELSE 'caseload' END, v_me,
-                greatest(least(coalesce(p_registered_at, clock_timestamp()), clock_timestamp()),
-                         clock_timestamp() - interval '90 days'),
+                -- A bulk first upload (allowed by an administrator) brings its whole history: no 90-day cap.
+                CASE WHEN v_bulk THEN least(coalesce(p_registered_at, clock_timestamp()), clock_timestamp())
+                     ELSE greatest(least(coalesce(p_registered_at, clock_timestamp()), clock_timestamp()),
+                                   clock_timestamp() - interval '90 days') END,
                 bk.high_water());
         INSERT INTO bk.register_log (username, child_uid, result) VALUES (v_me, p_child, 'registered');
         status := 'registered'; child_uid := p_child; alias_uid := NULL; RETURN NEXT; RETURN;
