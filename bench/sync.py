@@ -24,7 +24,7 @@ import statistics
 import tempfile
 import threading
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -187,7 +187,7 @@ def run(children: int, repeat: int) -> dict[str, Any]:
         sync(therapist)
         pushes, push_bytes, idle, idle_bytes = [], [], [], []
         for i in range(repeat):
-            s, _ = sessions.start_session(ws=therapist, course_id=course.id, on=date(2026, 1, 12 + 7 * i))
+            s, _ = sessions.start_session(ws=therapist, course_id=course.id, on=date(2026, 1, 12) + timedelta(weeks=i))
             sessions.finish_session(ws=therapist, session=s, passphrase=PASSPHRASE)
             took, wire, got = sync(therapist)
             pushes.append(took)
