@@ -143,7 +143,8 @@ def run(children: int, repeat: int) -> dict[str, Any]:
         def visible(name: str) -> int:
             adm.execute(f'SET ROLE "{name}"')
             try:
-                return int(adm.execute("SELECT count(*) FROM bk.record").fetchone()[0])
+                row = adm.execute("SELECT count(*) FROM bk.record").fetchone()
+                return int(row[0]) if row else 0
             finally:
                 adm.execute("RESET ROLE")
 
@@ -189,6 +190,7 @@ def run(children: int, repeat: int) -> dict[str, Any]:
         sync(therapist)
         pushes, push_bytes, idle, idle_bytes = [], [], [], []
         for i in range(repeat):
+            assert course.id is not None
             s, _ = sessions.start_session(ws=therapist, course_id=course.id, on=date(2026, 1, 12) + timedelta(weeks=i))
             sessions.finish_session(ws=therapist, session=s, passphrase=PASSPHRASE)
             if i % 2:  # the bytes through the counting proxy (which adds its own latency)
@@ -205,8 +207,10 @@ def run(children: int, repeat: int) -> dict[str, Any]:
         page = []
         with psycopg.connect(cluster.user_dsn("bt01", "pw-bt01-bench"), autocommit=True) as conn:
             for _ in range(repeat):
-                plan = conn.execute("EXPLAIN (ANALYZE, FORMAT JSON) SELECT * FROM bk.pull(0, 1000, NULL)"
-                                    ).fetchone()[0]
+                found = conn.execute("EXPLAIN (ANALYZE, FORMAT JSON) SELECT * FROM bk.pull(0, 1000, NULL)"
+                                     ).fetchone()
+                assert found is not None
+                plan = found[0]
                 page.append(float((plan if isinstance(plan, list) else json.loads(plan))[0]["Execution Time"]))
         out["pull_page_1000_server_ms"] = statistics.median(page)
         out["load_after"] = os.getloadavg()
