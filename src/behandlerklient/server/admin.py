@@ -85,6 +85,20 @@ def staff_add(conn: Any, *, username: str, role: str, full_name: str, pubkey: by
                                  "pubkey_sha256": hashlib.sha256(pubkey).hexdigest()})
 
 
+def bulk_allow(conn: Any, *, username: str, children: int) -> None:
+    """A one-off allowance of `children` CPR registrations beyond the hourly limit of bk.register_child, for a
+    first upload of many children (server migration 0006); it replaces any allowance left, and is logged."""
+    if not 0 <= children <= 100_000:
+        raise AdminError("the allowance is a number of children from 0 to 100000")
+    with conn.transaction():
+        _owner(conn)
+        _staff_exists(conn, username)
+        conn.execute("INSERT INTO bk.bulk_allowance (username, remaining, granted_by) VALUES (%s, %s, session_user)"
+                     " ON CONFLICT (username) DO UPDATE SET remaining = excluded.remaining,"
+                     " granted_by = excluded.granted_by, granted_at = clock_timestamp()", (username, children))
+        _log(conn, "staff allow-bulk", {"username": username, "children": children})
+
+
 def read_pubkey(data: bytes) -> bytes:
     """A public key file: PEM (SubjectPublicKeyInfo), base64 of the raw key, or the raw 32 bytes."""
     text = data.strip()

@@ -2,6 +2,7 @@
 
     behandlerklient-server init --dsn DSN
     behandlerklient-server staff add --dsn DSN --username U --role R --full-name N --pubkey-file F
+    behandlerklient-server staff allow-bulk --dsn DSN --user U --children N
     behandlerklient-server caseload grant|revoke --dsn DSN --child UID --user U [--basis B]
     behandlerklient-server supervision add|end --dsn DSN --supervisor S --therapist T
     behandlerklient-server policy set --dsn DSN NAME on|off
@@ -41,6 +42,11 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--full-name", required=True)
     add.add_argument("--pubkey-file", required=True, type=Path)
 
+    bulk = with_dsn(staff.add_parser("allow-bulk", help="a one-off allowance of CPR registrations beyond the "
+                                                       "hourly limit, for a first upload of many children"))
+    bulk.add_argument("--user", required=True)
+    bulk.add_argument("--children", required=True, type=int)
+
     caseload = sub.add_parser("caseload").add_subparsers(dest="action", required=True)
     for action in ("grant", "revoke"):
         p = with_dsn(caseload.add_parser(action))
@@ -79,6 +85,9 @@ def _run(args: argparse.Namespace) -> None:
             applied = migrate.apply(conn)
             print(f"server schema at version {migrate.current_version(conn)}"
                   f" ({len(applied)} migration(s) applied now)")
+        elif args.command == "staff" and args.action == "allow-bulk":
+            admin.bulk_allow(conn, username=args.user, children=args.children)
+            print(f"{args.user} may register {args.children} children beyond the hourly limit")
         elif args.command == "staff":
             password = os.environ.get("BK_NEW_PASSWORD")
             generated = password is None

@@ -67,6 +67,13 @@ class ServerCalls:
         row = self.conn.execute("SELECT head_hash FROM bk.device_chain WHERE device = %s::uuid", (device,)).fetchone()
         return None if row is None else str(row[0])
 
+    def register_children(self, items: list[dict[str, Any]]) -> list[tuple[str, str, str | None]]:
+        """A batch of registrations in one round trip (server migration 0006): (uid, status, the uid the server
+        knew the CPR under, if any) in order."""
+        rows = self.conn.execute("SELECT uid::text, status, child_uid::text FROM bk.register_children(%s::jsonb)",
+                                 (json.dumps(items),)).fetchall()
+        return [(str(uid), str(status), None if known is None else str(known)) for uid, status, known in rows]
+
     def push(self, items: list[dict[str, Any]]) -> list[tuple[str, str]]:
         """One batch in its own server transaction; returns after COMMIT (the advisory lock is held until then)."""
         with self.conn.transaction():

@@ -112,6 +112,13 @@ def sync(*, ws: Any, connect: Callable[[Any], Any] | None = None,
         puller = Puller(ws, conn, device=state["device_uid"], page_hook=page_hook)
         merge.refresh(ws, puller.server, puller.staff)  # before the pull: a merged uid resolves on arrival
         pulled = puller.run()
+    except Exception as exc:
+        if not connection.is_connection_error(exc):
+            raise
+        broken = connection.lost(state, exc)
+        with ws.db.transaction():
+            repo.set_state(last_error=str(broken))
+        raise broken from None
     finally:
         conn.close()
     with ws.db.transaction():

@@ -32,6 +32,54 @@ def driver() -> Any:
     return psycopg
 
 
+# libpq's reasons (English, one line) as a Danish sentence saying what is wrong; never the password (libpq does not
+# echo it, and nothing here adds it).
+_REASONS = (
+    ("does not support ssl", "serveren tilbyder ikke en krypteret forbindelse (TLS), så forbindelsen blev ikke "
+                             "oprettet"),
+    ("no encryption", "serveren afviser forbindelser uden kryptering (TLS)"),
+    ("certificate verify failed", "serverens certifikat er ikke udstedt af kommunens certifikatudsteder (CA); "
+                                  "kontrollér CA-filen fra tilmeldingen"),
+    ("signature failure", "serverens certifikat er ikke udstedt af kommunens certifikatudsteder (CA); "
+                          "kontrollér CA-filen fra tilmeldingen"),
+    ("does not match host name", "serverens certifikat gælder ikke for denne værtsadresse"),
+    ("certificate authentication failed", "serveren afviste denne computers klientcertifikat (det tilhører en "
+                                          "anden bruger eller enhed)"),
+    ("certificate", "serveren afviste denne computers klientcertifikat"),
+    # PostgreSQL answers a client certificate that is not the user's (clientcert=verify-full) the same way.
+    ("password authentication failed", "serveren afviste brugernavn og adgangskode eller denne computers "
+                                       "klientcertifikat"),
+    ("ssl error", "den krypterede forbindelse (TLS) kunne ikke oprettes"),
+    ("connection refused", "serveren svarer ikke (forbindelsen blev afvist)"),
+    ("timeout expired", "serveren svarede ikke i tide"),
+)
+
+
+def refused_message(state: Any, reason: str) -> str:
+    """A Danish message for a refused or failed connection, with libpq's first line for the technician."""
+    first = reason.strip().splitlines()[0] if reason.strip() else "ukendt fejl"
+    low = reason.lower()
+    why = next((danish for key, danish in _REASONS if key in low), "forbindelsen mislykkedes")
+    text = (f"Kunne ikke forbinde til synkroniseringsserveren {state['server_host']}:{state['server_port']}: "
+            f"{why}. (Teknisk: {first})")
+    password = state["password"]
+    return text.replace(password, "***") if password else text
+
+
+def lost(state: Any, exc: Exception) -> ServerUnreachable:
+    """The connection broke after it was made (server stopped, network cut): nothing half-done stays here (each
+    page and each batch's answers are stored in one transaction), and the next sync picks up where this stopped."""
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return ServerUnreachable(f"Forbindelsen til synkroniseringsserveren {state['server_host']}:{state['server_port']}"
+                             f" blev afbrudt undervejs; det, der nåede at blive gemt, er gemt, og næste "
+                             f"synkronisering fortsætter derfra. (Teknisk: {first})")
+
+
+def is_connection_error(exc: Exception) -> bool:
+    """Whether `exc` is the driver's broken-connection error (psycopg.OperationalError), without importing it."""
+    return any(c.__name__ == "OperationalError" and c.__module__.startswith("psycopg") for c in type(exc).__mro__)
+
+
 def _write(folder: str, name: str, text: str) -> str:
     path = os.path.join(folder, name)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -58,8 +106,6 @@ def connect(state: Any, *, timeout: int = 10) -> Any:
         try:
             return psycopg.connect(autocommit=True, **params)
         except psycopg.OperationalError as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise ServerUnreachable(f"Kunne ikke forbinde til synkroniseringsserveren "
-                                    f"{state['server_host']}:{state['server_port']}: {first}") from None
+            raise ServerUnreachable(refused_message(state, str(exc))) from None
     finally:
         shutil.rmtree(folder, ignore_errors=True)
