@@ -163,9 +163,8 @@ class GroupSessionDialog(BaseDialog):
     def _risk_panels(self, people: list[group_sessions.Participant]) -> None:
         """As in the session editor: while a child's suicide risk is active, their crisis plan and a risk check
         show; the service refuses to sign the group session without the check."""
-        while self.risk_area.count():
-            old = self.risk_area.takeAt(0).widget()
-            if old is not None:
+        while (item := self.risk_area.takeAt(0)) is not None:
+            if (old := item.widget()) is not None:
                 old.deleteLater()
         self.risk_checks = {}
         for p in people:
