@@ -665,6 +665,22 @@ Your passphrase:</source>
 
 Din adgangskode:</translation>
     </message>
+    <message>
+        <source>Suicide risk of %1: crisis plan and risk check</source>
+        <translation>Selvmordsrisiko for %1: kriseplan og risikotjek</translation>
+    </message>
+    <message>
+        <source>(not checked)</source>
+        <translation>(ikke tjekket)</translation>
+    </message>
+    <message>
+        <source>Risk check (assessed level):</source>
+        <translation>Risikotjek (vurderet niveau):</translation>
+    </message>
+    <message>
+        <source>Risk check note:</source>
+        <translation>Risikotjek, note:</translation>
+    </message>
 </context>
 <context>
     <name>JournalTab</name>

@@ -523,8 +523,10 @@ def _run_group(ws, rng, clock, today, track, waiting, result) -> None:  # noqa: 
             homework="Ét trin på trappen inden næste gang."))
         for p in group_sessions.participants(ws=ws, group_id=gid):
             attendance = "held" if rng.random() > 0.08 else "missed"
+            checked = ("low", "Kriseplanen gennemgået; ingen aktuelle selvmordstanker.") if p.risk else (None, "")
             group_sessions.save_participant(ws=ws, session_id=p.session_id, attendance=attendance,
-                                            own_note=rng.choice(V.GROUP_NOTES))
+                                            own_note=rng.choice(V.GROUP_NOTES), risk_level=checked[0],
+                                            risk_note=checked[1])
         if day + timedelta(days=7) > today and rng.random() < 0.5:
             break  # the newest group session is still a draft
         with ws.db.transaction():

@@ -9,11 +9,13 @@ from datetime import date
 from behandlerklient.core import course_rules, limits, session_rules
 from behandlerklient.core.errors import InvalidInput, NotFound, RuleRefused
 from behandlerklient.core.models import JournalEntry, Session, SessionParts
+from behandlerklient.core.pathway_rules import RISK_LEVELS
 from behandlerklient.core.vocab import SESSION_PARTS
 from behandlerklient.services import audit, seal
 from behandlerklient.services.authorship import require_author
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.records import event_time
+from behandlerklient.services.sessions import active_risk
 from behandlerklient.services.signing import Proof, confirm_identity
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.clock import to_text
@@ -32,6 +34,9 @@ class Participant:
     child_name: str
     attendance: str
     own_note: str
+    risk_level: str | None = None  # the risk check made for this child in the group session
+    risk_note: str = ""
+    risk: session_rules.ActiveRisk | None = None  # the child's active suicide risk: crisis plan and check shown
 
 
 def create(*, ws: Workspace, track_id: str, session_date: date, course_ids: list[int]) -> tuple[int, Changes]:
@@ -80,7 +85,9 @@ def candidates(*, ws: Workspace, track_id: str) -> list[tuple[int, str]]:
 
 def participants(*, ws: Workspace, group_id: int) -> list[Participant]:
     return [Participant(session_id=r["session_id"], course_id=r["course_id"], child_id=r["child_id"],
-                        child_name=r["child_name"], attendance=r["attendance"], own_note=r["own_note"])
+                        child_name=r["child_name"], attendance=r["attendance"], own_note=r["own_note"],
+                        risk_level=r["risk_level"], risk_note=r["risk_note"] or "",
+                        risk=active_risk(ws=ws, child_id=r["child_id"]))
             for r in GroupSessionRepository(ws.db).participants(group_id)]
 
 
@@ -100,15 +107,20 @@ def save_shared(*, ws: Workspace, group_id: int, parts: SessionParts) -> Changes
     return Changes(sessions=True)
 
 
-def save_participant(*, ws: Workspace, session_id: int, attendance: str, own_note: str) -> Changes:
+def save_participant(*, ws: Workspace, session_id: int, attendance: str, own_note: str,
+                     risk_level: str | None = None, risk_note: str = "") -> Changes:
+    """The child's own part: attendance, notes and, while a suicide risk is active, the risk check."""
     if attendance not in ATTENDANCE:
         raise InvalidInput(f"Ukendt fremmøde {attendance!r}.")
+    if risk_level is not None and risk_level not in RISK_LEVELS:
+        raise InvalidInput(f"Ukendt risikoniveau {risk_level!r}.")
     limits.check_text("Noten", own_note)
+    limits.check_text("Risikotjekkets note", risk_note)
     with ws.db.transaction():
         own = SessionRepository(ws.db).get(session_id)
         require_author(ws=ws, author_id=own.author_id if own else None, what="Gruppesessionen", signing=False)
-        if not GroupSessionRepository(ws.db).update_participant(session_id, attendance=attendance,
-                                                                 own_note=own_note):
+        if not GroupSessionRepository(ws.db).update_participant(session_id, attendance=attendance, own_note=own_note,
+                                                                 risk_level=risk_level, risk_note=risk_note):
             raise RuleRefused("Deltagerens session er underskrevet eller findes ikke.")
     return Changes(sessions=True)
 
@@ -150,6 +162,10 @@ def check_signable(*, ws: Workspace, group_id: int) -> None:
         problem = course_rules.group_format_problem(own_track, "group") if own_track else ""
         if problem:
             raise RuleRefused(f"{p.child_name}: {problem}")
+    for p in people:  # the individual session's guard-rail holds in the group too (issue 15)
+        problem = session_rules.risk_check_problem(p.risk, p.risk_level)
+        if problem:
+            raise RuleRefused(f"{p.child_name}: {problem}")
     named = _names_in(" ".join(g[k] for k in SESSION_PARTS), people)
     if named:
         raise RuleRefused("Den fælles tekst nævner et deltagende barn ved navn; den kopieres til alle børns "
@@ -158,6 +174,13 @@ def check_signable(*, ws: Workspace, group_id: int) -> None:
         others = [q for q in people if q.child_id != p.child_id]
         if _names_in(p.own_note, others):
             raise RuleRefused("Et barns egne noter nævner et andet deltagende barn ved navn.")
+
+
+def _risk_block(p: Participant) -> str:
+    if p.risk_level is None:
+        return ""
+    return (f"\n\nRisikotjek (kriseplanen gennemgået):\nVurderet niveau: {RISK_LEVELS[p.risk_level]}."
+            + (f"\n{p.risk_note.strip()}" if p.risk_note.strip() else ""))
 
 
 def sign(*, ws: Workspace, group_id: int, passphrase: Proof) -> Changes:
@@ -186,7 +209,8 @@ def sign_confirmed(*, ws: Workspace, group_id: int) -> Changes:
             body = (f"Gruppesession den {day:%d.%m.%Y} ({track.name if track else g['track_id']}). "
                     f"Fremmøde: {ATTENDANCE[p.attendance]}.\n\n"
                     + "\n\n".join(f"{title}:\n{shared[k].strip() or '-'}" for k, title in SESSION_PARTS.items())
-                    + f"\n\nEgne noter om barnet:\n{p.own_note.strip() or '-'}")
+                    + f"\n\nEgne noter om barnet:\n{p.own_note.strip() or '-'}"
+                    + _risk_block(p))
             JournalRepository(ws.db).add(JournalEntry(
                 None, p.child_id, "session", f"{track.name if track else g['track_id']}: gruppesession {number}",
                 body, ws.user.id, ws.user.role, event_time(day), now, course_id=p.course_id,

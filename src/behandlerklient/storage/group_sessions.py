@@ -33,7 +33,7 @@ class GroupSessionRepository:
     def participants(self, group_id: int) -> list[Row]:
         return self.db.query(
             "SELECT s.id AS session_id, s.course_id, c.child_id, ch.first_name || ' ' || ch.last_name AS child_name, "
-            "s.attendance, s.own_note FROM sessions s JOIN courses c ON c.id = s.course_id "
+            "s.attendance, s.own_note, s.risk_level, s.risk_note FROM sessions s JOIN courses c ON c.id = s.course_id "
             "JOIN children ch ON ch.id = c.child_id WHERE s.group_session_id = ? ORDER BY ch.sort_key", (group_id,))
 
     def update_shared(self, group_id: int, parts: SessionParts) -> bool:
@@ -44,10 +44,12 @@ class GroupSessionRepository:
             (parts.agenda, parts.status, parts.goals, parts.exercise, parts.homework, group_id))
         return cur.rowcount == 1
 
-    def update_participant(self, session_id: int, *, attendance: str, own_note: str) -> bool:
+    def update_participant(self, session_id: int, *, attendance: str, own_note: str, risk_level: str | None,
+                           risk_note: str) -> bool:
         """False when the participant's session is signed, gone or not part of a group."""
-        cur = self.db.execute("UPDATE sessions SET attendance = ?, own_note = ? WHERE id = ? AND state = 'draft' "
-                              "AND group_session_id IS NOT NULL", (attendance, own_note, session_id))
+        cur = self.db.execute("UPDATE sessions SET attendance = ?, own_note = ?, risk_level = ?, risk_note = ? "
+                              "WHERE id = ? AND state = 'draft' AND group_session_id IS NOT NULL",
+                              (attendance, own_note, risk_level, risk_note, session_id))
         return cur.rowcount == 1
 
     def mark_signed(self, group_id: int, *, signed_at: str) -> None:

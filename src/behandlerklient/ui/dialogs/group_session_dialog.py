@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from behandlerklient.core.errors import KnownError
 from behandlerklient.core.models import SessionParts
+from behandlerklient.core.pathway_rules import RISK_LEVELS
 from behandlerklient.core.vocab import SESSION_PARTS
 from behandlerklient.services import group_sessions
 from behandlerklient.services.workspace import Workspace
@@ -80,6 +81,9 @@ class GroupSessionDialog(BaseDialog):
         self.people.setHorizontalHeaderLabels([self.tr("Child"), self.tr("Attendance"), self.tr("Own notes about the child")])
         self.people.horizontalHeader().setStretchLastSection(True)
         pl.addWidget(self.people)
+        self.risk_area = QVBoxLayout()  # one crisis-plan panel per child whose suicide risk is active
+        pl.addLayout(self.risk_area)
+        self.risk_checks: dict[int, tuple[QComboBox, QLineEdit]] = {}  # session id -> (level, note)
         outer.addWidget(self.people_box)
         self.error = QLabel("")
         self.error.setObjectName("errorLabel")
@@ -152,8 +156,46 @@ class GroupSessionDialog(BaseDialog):
             note.setObjectName(f"groupNote{row}")
             self.people.setCellWidget(row, 2, note)
             self._sessions.append(p.session_id)
+        self._risk_panels(people)
         self.people.resizeColumnsToContents()
         self._enable(True)
+
+    def _risk_panels(self, people: list[group_sessions.Participant]) -> None:
+        """As in the session editor: while a child's suicide risk is active, their crisis plan and a risk check
+        show; the service refuses to sign the group session without the check."""
+        while (item := self.risk_area.takeAt(0)) is not None:
+            if (old := item.widget()) is not None:
+                old.deleteLater()
+        self.risk_checks = {}
+        for p in people:
+            if p.risk is None:
+                continue
+            box = QGroupBox(self.tr("Suicide risk of %1: crisis plan and risk check").replace("%1", p.child_name))
+            box.setObjectName(f"riskPanel{p.session_id}")
+            box.setStyleSheet(f"QGroupBox#riskPanel{p.session_id} {{ border: 2px solid #c03030; margin-top: 1.2em; "
+                              "padding: 6px; }")
+            form = QFormLayout(box)
+            for text, name in ((p.risk.summary, "riskSummary"), (p.risk.plan_text, "crisisPlan")):
+                label = QLabel(text)
+                label.setObjectName(f"{name}{p.session_id}")
+                label.setWordWrap(True)
+                form.addRow(label)
+            level = QComboBox()
+            level.setObjectName(f"riskLevelCombo{p.session_id}")
+            level.addItem(self.tr("(not checked)"), None)
+            for code, text in RISK_LEVELS.items():
+                level.addItem(text, code)
+            level.setCurrentIndex(max(0, level.findData(p.risk_level)))
+            note = QLineEdit(p.risk_note)
+            note.setObjectName(f"riskNoteEdit{p.session_id}")
+            form.addRow(self.tr("Risk check (assessed level):"), level)
+            form.addRow(self.tr("Risk check note:"), note)
+            self.risk_area.addWidget(box)
+            self.risk_checks[p.session_id] = (level, note)
+
+    def _risk_check(self, session_id: int) -> tuple[str | None, str]:
+        level, note = self.risk_checks.get(session_id, (None, None))
+        return (level.currentData(), note.text()) if level is not None and note is not None else (None, "")
 
     # -- drafts ---------------------------------------------------------------------------
     def draft_state(self) -> dict:
@@ -164,6 +206,7 @@ class GroupSessionDialog(BaseDialog):
             state["parts"] = {k: e.toPlainText() for k, e in self.parts.items()}
             state["people"] = [[self.people.cellWidget(row, 1).currentData(), self.people.cellWidget(row, 2).text()]
                                for row in range(self.people.rowCount())]
+            state["risks"] = {str(sid): list(self._risk_check(sid)) for sid in self.risk_checks}
         return state
 
     def apply_draft(self, state: dict) -> None:
@@ -190,6 +233,12 @@ class GroupSessionDialog(BaseDialog):
         for row, (attendance, note) in enumerate(state["people"][:self.people.rowCount()]):
             self.set_attendance(row, attendance)
             self.set_note(row, note)
+        for sid, (level, note) in state.get("risks", {}).items():
+            if int(sid) in self.risk_checks:
+                combo, edit = self.risk_checks[int(sid)]
+                if level is not None:  # findData does not find None: "(not checked)" is index 0
+                    combo.setCurrentIndex(max(0, combo.findData(level)))
+                edit.setText(note)
         self._enable(True)
 
     def set_attendance(self, row: int, code: str) -> None:
@@ -204,9 +253,11 @@ class GroupSessionDialog(BaseDialog):
             group_sessions.save_shared(ws=self.ws, group_id=self.group_id, parts=SessionParts(
                 **{k: e.toPlainText() for k, e in self.parts.items()}))
             for row, session_id in enumerate(self._sessions):
+                risk_level, risk_note = self._risk_check(session_id)
                 group_sessions.save_participant(ws=self.ws, session_id=session_id,
                                                 attendance=self.people.cellWidget(row, 1).currentData(),
-                                                own_note=self.people.cellWidget(row, 2).text())
+                                                own_note=self.people.cellWidget(row, 2).text(),
+                                                risk_level=risk_level, risk_note=risk_note)
         except KnownError as exc:
             self.error.setText(exc.message)
             return False
