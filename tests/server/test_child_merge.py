@@ -69,7 +69,7 @@ def test_a_child_registered_twice_stays_usable_until_a_coordinator_merges_it_on_
         released = int(out.split("; ")[1].split()[0])
         assert released >= 4, out   # her two sessions' worth of records about the alias, refused until now
         assert cli.main(["sync", "--db", str(path), "duplicates"]) == 0
-        assert "Ingen børn registreret to gange" in capsys.readouterr().out
+        assert f"{uid_b} = {uid_a}" not in capsys.readouterr().out  # (the shared test server may hold others)
         assert cli.main(["sync", "--db", str(path), "merge", uid_b]) == 5   # decided already: refused, in Danish
         assert "allerede lagt sammen" in capsys.readouterr().err
         with server.admin() as conn:
