@@ -64,9 +64,16 @@ def signed_session(ws: Any, cpr: str, first: str = "Noa") -> tuple[Any, Any, Any
     return child, course, s.id
 
 
+_USED_CPRS: set[str] = set()
+
+
 def new_cpr() -> str:
-    """A CPR born in March 2016 that no other test registered on the shared server (7-12: Cool Kids' ages)."""
-    return f"{secrets.randbelow(28) + 1:02d}0316-4{secrets.randbelow(1000):03d}"
+    """A CPR born in March 2016 that no other test registered on the shared server (7-12: Cool Kids' ages).
+    Random, but never twice in one test session: 28,000 numbers, and a session registers a few hundred."""
+    while (cpr := f"{secrets.randbelow(28) + 1:02d}0316-4{secrets.randbelow(1000):03d}") in _USED_CPRS:
+        pass
+    _USED_CPRS.add(cpr)
+    return cpr
 
 
 def quarantined(ws: Any, *authors: str) -> int:

@@ -333,3 +333,22 @@ def test_a_new_supervisee_announces_itself_and_brings_earlier_work_logged(server
             admin.supervision_end(conn, supervisor="s01", therapist="t02")
     with server.connect("s01") as conn:
         assert conn.execute("SELECT count(*) FROM bk.record WHERE child_uid = %s", (child,)).fetchone()[0] == 0
+
+
+def test_a_record_signed_in_the_second_of_its_grant_is_accepted(server):
+    """A laptop signs to the second; the server grants to the microsecond. A session signed in the same second
+    as the grant (read as the start of that second) was quarantined before server migration 0007."""
+    import datetime as dt
+
+    child = new_child(server, ("t02", "caseload"))
+    with server.admin() as conn:
+        granted = conn.execute("SELECT max(granted_at) FROM bk.access WHERE child_uid = %s", (child,)).fetchone()[0]
+    if granted.microsecond == 0:  # the start of the second itself proves nothing: move into the second
+        with server.admin() as conn:
+            conn.execute("UPDATE bk.access SET granted_at = granted_at + interval '1 millisecond' "
+                         "WHERE child_uid = %s", (child,))
+        granted += dt.timedelta(milliseconds=1)
+    signed = granted.replace(microsecond=0)  # what the laptop writes for a moment in that second
+    record = item(server, "t02", "sessions", child, signed_at=signed)
+    with server.connect("t02") as conn:
+        assert push(conn, [record]) == [(record["uid"], "accepted")]
