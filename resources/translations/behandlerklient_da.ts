@@ -174,7 +174,7 @@
     </message>
     <message>
         <source>Ph&amp;one:</source>
-        <translation>&amp;Telefon:</translation>
+        <translation>Te&amp;lefon:</translation>
     </message>
     <message>
         <source>E-ma&amp;il:</source>

@@ -8,7 +8,6 @@ from datetime import date
 import pytest
 
 from behandlerklient.core import canonical
-from behandlerklient.core.models import User
 from behandlerklient.security import keyfile as kf
 from behandlerklient.services import children, demo, integrity, keys, records, seal, users, workspace
 from behandlerklient.storage.database import Database
@@ -161,7 +160,9 @@ def test_rows_signed_before_signatures_count_apart_and_old_users_get_a_key_at_th
     migrate(db, [m for m in load_migrations() if m.version < mine.version])
     from behandlerklient.storage.clock import now_utc
     with db.transaction():
-        uid = UserRepository(db).add(User(None, "gerda", "Gerda", "admin", "", ""), now=now_utc()).id
+        # the users row as the schema before signatures had it (today's repository writes later columns too)
+        uid = db.insert("users", {"username": "gerda", "full_name": "Gerda", "role": "admin", "title": "",
+                                  "phone": "", "created_at": now_utc().isoformat()})
         cid = db.insert("children", {"first_name": "A", "last_name": "B", "sort_key": "b a", "cpr": "0103164002",
                                      "birth_date": "2016-03-01", "sex": "F", "created_at": "2020-01-01T00:00:00+00:00"})
         db.insert("journal_entries", {"child_id": cid, "kind": "note", "title": "T", "body": "B", "author_id": uid,
