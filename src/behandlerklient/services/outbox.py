@@ -89,11 +89,10 @@ def _acting(db: Database, signers: dict[int, Signer]) -> int | None:
 def flush_shared(db: Database, *, at: str, signers: dict[int, Signer]) -> None:
     """Envelopes for the unsigned shared rows inserted since the last flush (the sync_pending work list)."""
     outbox = OutboxRepository(db)
-    pending = outbox.pending_shared()
-    if not pending:
+    if not outbox.has_pending_shared():
         return
     acting = _acting(db, signers)
-    for kind, record_id in sorted(pending, key=lambda p: p[0] == "events"):  # events last: they name records
+    for kind, record_id in outbox.pending_shared():
         row = outbox.row(kind, record_id)
         if row is None:  # inserted and removed in one transaction
             outbox.done_shared(kind, record_id)

@@ -3,6 +3,7 @@ transaction (services/seal.py), so the record and its envelope land together or 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from behandlerklient.storage import identity, transfer_rows
@@ -54,12 +55,19 @@ class OutboxRepository:
     def has_pending_shared(self) -> bool:
         return self._has_work_list() and bool(self.db.scalar("SELECT EXISTS (SELECT 1 FROM sync_pending)"))
 
-    def pending_shared(self) -> list[tuple[str, int]]:
-        """Unsigned shared rows inserted and not yet in the outbox (schema 17's work list)."""
+    def pending_shared(self, page: int = 500) -> Iterator[tuple[str, int]]:
+        """Unsigned shared rows inserted and not yet in the outbox (schema 17's work list), events last (they name
+        records). Read a page at a time: rows whose author has no key here stay on the list, and an import can
+        leave thousands of them, which must not all be held at once."""
         if not self._has_work_list():
-            return []
-        rows = self.db.query("SELECT kind, record_id FROM sync_pending ORDER BY kind, record_id")
-        return [(r[0], r[1]) for r in rows]
+            return
+        for events in (0, 1):
+            after: tuple[str, int] = ("", -1)
+            while rows := self.db.query(
+                    "SELECT kind, record_id FROM sync_pending WHERE (kind = 'events') = ? AND (kind, record_id) > (?, ?) "
+                    "ORDER BY kind, record_id LIMIT ?", (events, after[0], after[1], page)):
+                after = (rows[-1][0], rows[-1][1])
+                yield from ((r[0], r[1]) for r in rows)
 
     def done_shared(self, kind: str, record_id: int) -> None:
         self.db.execute("DELETE FROM sync_pending WHERE kind = ? AND record_id = ?", (kind, record_id))
