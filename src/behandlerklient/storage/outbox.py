@@ -64,8 +64,9 @@ class OutboxRepository:
         for events in (0, 1):
             after: tuple[str, int] = ("", -1)
             while rows := self.db.query(
-                    "SELECT kind, record_id FROM sync_pending WHERE (kind = 'events') = ? AND (kind, record_id) > (?, ?) "
-                    "ORDER BY kind, record_id LIMIT ?", (events, after[0], after[1], page)):
+                    "SELECT kind, record_id FROM sync_pending WHERE (kind = 'events') = ? "
+                    "AND (kind, record_id) > (?, ?) ORDER BY kind, record_id LIMIT ?",
+                    (events, after[0], after[1], page)):
                 after = (rows[-1][0], rows[-1][1])
                 yield from ((r[0], r[1]) for r in rows)
 
