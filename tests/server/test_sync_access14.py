@@ -106,7 +106,8 @@ def test_supervisor_without_the_switch_never_receives_clinical_text_and_still_re
         import psycopg
 
         with psycopg.connect(server.cluster.user_dsn(s_off, sup.server_password), autocommit=True) as conn:
-            assert conn.execute("SELECT count(*) FROM bk.record WHERE uid = %s::uuid", (session_uid,)).fetchone()[0] == 0
+            held = conn.execute("SELECT count(*) FROM bk.record WHERE uid = %s::uuid", (session_uid,)).fetchone()[0]
+            assert held == 0
             frame = conn.execute("SELECT frame::text FROM bk.session_frame WHERE uid = %s::uuid",
                                  (session_uid,)).fetchone()[0]
         assert marker not in frame

@@ -24,8 +24,8 @@ class RemovalRepository:
 
     # -- session frames ---------------------------------------------------------------------------------
     def add_frame(self, *, record_id: int, uid: str, child_uid: str, seq: int, author: str, frame: str) -> None:
-        self.db.execute("INSERT INTO sync_frames (record_id, uid, child_uid, seq, author, frame) VALUES (?, ?, ?, ?, ?, ?)",
-                        (record_id, uid, child_uid, seq, author, frame))
+        self.db.execute("INSERT INTO sync_frames (record_id, uid, child_uid, seq, author, frame) "
+                        "VALUES (?, ?, ?, ?, ?, ?)", (record_id, uid, child_uid, seq, author, frame))
         # The frame is not this device's to sign or to send.
         self.db.execute("DELETE FROM signatures_pending WHERE kind = 'sessions' AND record_id = ?", (record_id,))
         self.db.execute("DELETE FROM sync_pending WHERE kind = 'sessions' AND record_id = ?", (record_id,))
@@ -38,9 +38,16 @@ class RemovalRepository:
         text = self.db.scalar("SELECT frame FROM sync_frames WHERE record_id = ?", (session_id,))
         return None if text is None else dict(json.loads(text))
 
+    def has_frames(self) -> bool:
+        """Whether the schema has sync_frames (verify runs on older databases too)."""
+        return bool(self.db.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sync_frames'"))
+
+    def child_of_course(self, course_id: int) -> int | None:
+        return self.db.scalar("SELECT child_id FROM courses WHERE id = ?", (course_id,))
+
     def frames(self) -> list[Any]:
-        return self.db.query("SELECT f.record_id, f.frame, s.* FROM sync_frames f JOIN sessions s ON s.id = f.record_id "
-                             "ORDER BY f.id")
+        return self.db.query("SELECT f.record_id, f.frame, s.* FROM sync_frames f "
+                             "JOIN sessions s ON s.id = f.record_id ORDER BY f.id")
 
     def held_children(self, me: str) -> list[str]:
         """Children with received rows or frames of other authors here."""

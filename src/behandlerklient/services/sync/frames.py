@@ -68,7 +68,7 @@ class FrameApplier:
             self.repo.quarantine(seq=seq, uid=uid, kind="session_frames", author=author,
                                  reason=f"refused_here: {str(exc).split(':')[0]}", item=item, at=self.at)
             return "quarantined"
-        child = self.db.scalar("SELECT child_id FROM courses WHERE id = ?", (course,))
+        child = self.removal.child_of_course(course)
         self.applied.append((child, f"sessions:{record_id}", f"sync frame seq {seq} from {author} (no text)"))
         return "applied"
 
@@ -104,9 +104,10 @@ def check_frames(db: Any) -> tuple[set[tuple[str, int]], list[str]]:
     """verify: each frame row still equals the frame it was made from, with no text. (keys, findings)"""
     keys: set[tuple[str, int]] = set()
     bad: list[str] = []
-    if not db.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sync_frames'"):
+    repo = RemovalRepository(db)
+    if not repo.has_frames():
         return keys, bad
-    for r in RemovalRepository(db).frames():
+    for r in repo.frames():
         keys.add(("sessions", r["record_id"]))
         frame = json.loads(r["frame"])
         same = all(r[c] == frame[c] for c in FRAME_COLUMNS) and all(not r[c] for c in TEXT_COLUMNS)
