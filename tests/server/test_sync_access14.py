@@ -31,7 +31,9 @@ def _wire(monkeypatch: Any) -> list[str]:
     """Every row the laptop reads from the server's record functions, as text."""
     seen: list[str] = []
     for name in READS:
-        original = getattr(ServerCalls, name)
+        original = getattr(ServerCalls, name, None)
+        if original is None:
+            continue  # a server call this version does not have
 
         def spy(self: Any, *args: Any, _original: Any = original) -> Any:
             rows = _original(self, *args)
