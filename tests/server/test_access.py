@@ -100,8 +100,13 @@ def _clinical_child(server):  # noqa: ANN001, ANN202
 
 
 def _kinds_seen(server, user, child) -> set[str]:  # noqa: ANN001
+    """Kinds pulled; 'sessions' also when only the sessions' frames are readable (server migration 0008_access14)."""
     with server.connect(user) as conn:
-        return {r[2] for r in pull_all(conn) if r[3] == child}
+        kinds = {r[2] for r in pull_all(conn) if r[3] == child}
+        if conn.execute("SELECT EXISTS (SELECT 1 FROM bk.session_frame WHERE child_uid = %s)", (child,)).fetchone()[0]:
+            assert "sessions" not in kinds, "a frame and the session record both"
+            kinds.add("sessions")
+        return kinds
 
 
 def test_a_supervisor_sees_register_sessions_and_ratings_but_no_clinical_text_without_the_setting(server):
@@ -229,9 +234,10 @@ def test_no_security_definer_function_reads_another_therapists_child(server):
     with server.admin() as conn:
         definers = {r[0] for r in conn.execute(
             "SELECT proname FROM pg_proc WHERE pronamespace = 'bk'::regnamespace AND prosecdef").fetchall()}
-    # Two trigger functions (not callable), a sequence high-water mark, register_child, and the duplicate CPRs'
+    # Three trigger functions (not callable), a sequence high-water mark, register_child, and the duplicate CPRs'
     # list and merge (uids only, filtered and gated by the coordinator role inside: tests/server/test_child_merge.py).
-    assert definers == {"record_stamp", "chain_advance", "high_water", "register_child", "duplicates", "merge_child"}
+    assert definers == {"record_stamp", "chain_advance", "frame_add", "high_water", "register_child", "duplicates",
+                        "merge_child"}
     cpr, child = "030318-5678", uuid.uuid4()
     with server.connect("t01") as conn:
         conn.execute("SELECT bk.register_child(%s, %s)", (cpr, child))
@@ -324,10 +330,14 @@ def test_a_new_supervisee_announces_itself_and_brings_earlier_work_logged(server
             events = conn.execute("SELECT what, therapist, revoked_at FROM bk.grants(0)").fetchall()
             assert ("supervision", "t02", None) in events
             got = conn.execute("SELECT uid, kind FROM bk.supervisee_history('t02', 0)").fetchall()
-            assert {(str(u), k) for u, k in got if str(u) in {w["uid"] for w in work}} == {(work[0]["uid"], "sessions")}
+            assert {(str(u), k) for u, k in got if str(u) in {w["uid"] for w in work}} == set()
+            # The session comes as its frame (no text) without the clinical-text switch (server migration 0008).
+            frames = conn.execute("SELECT uid::text FROM bk.session_frames(0, 5000) WHERE child_uid = %s",
+                                  (child,)).fetchall()
+            assert frames == [(work[0]["uid"],)]
         with server.admin() as conn:
             assert conn.execute("SELECT username, via, n FROM bk.disclosure_log WHERE child_uid = %s",
-                                (child,)).fetchall() == [("s01", "supervisee_history", 1)]
+                                (child,)).fetchall() == [("s01", "session_frames", 1)]
     finally:
         with server.admin() as conn:
             admin.supervision_end(conn, supervisor="s01", therapist="t02")

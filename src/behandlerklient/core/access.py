@@ -79,7 +79,8 @@ KINDS = {**REGISTER, **CLINICAL, **SUPERVISION}
 # What a coordinator writes: registers a child and a contact, keeps master data, writes letters to the GP.
 COORDINATOR_WRITES = frozenset({"children", "guardians", "gps", "contacts", "child_changes", "disclosures"})
 # What a supervisor sees of a supervisee's child whatever the setting: the register, the session's frame
-# (date, attendance, which parts are filled; its text is the journal entry's) and the supervision records.
+# (date, attendance, which parts are filled; never its text: the server hands out the frame, not the signed
+# session record, while the switch is off, docs/sync.md "Session frames") and the supervision records.
 SUPERVISOR_ALWAYS_READS = frozenset(REGISTER) | {"sessions"} | frozenset(SUPERVISION)
 
 CLINICAL_TEXT_SETTING = "supervisor_sees_clinical_text"

@@ -63,7 +63,18 @@ def check(db: Database) -> ReceivedReport:
             report.bad.append(f"{name}: er ændret efter modtagelsen")
             continue
         report.proven += 1
+    _frames(db, report)
     return report
+
+
+def _frames(db: Database, report: ReceivedReport) -> None:
+    """A supervisor's session frames (services/sync/frames.py): unsigned review metadata from the server, checked
+    against what the server sent; the signature check passes them by as it passes received records."""
+    from behandlerklient.services.sync.frames import check_frames
+
+    keys, bad = check_frames(db)
+    report.keys |= keys
+    report.bad.extend(bad)
 
 
 def _merged_twins(db: Database, kind: str, signed: dict[str, object], now: dict[str, object]) -> bool:

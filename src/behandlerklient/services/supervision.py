@@ -16,6 +16,7 @@ from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.events import EventRepository
 from behandlerklient.storage.reviews import ReviewRepository
+from behandlerklient.storage.sync_removal import RemovalRepository
 
 SUPERVISING_ROLES = ("supervisor", "admin")
 DECISIONS = {"approved": "Godkendt", "changes_requested": "Ændringer ønsket"}
@@ -171,10 +172,21 @@ def open_review(*, ws: Workspace, review_id: int) -> ReviewView:
     day = date.fromisoformat(s["session_date"]).strftime("%d.%m.%Y")
     structure = [("Dato", day), ("Varighed", f"{s['duration_min']} min"),
                  ("Deltagere", label(PARTICIPANTS, s["participants"])), ("Format", label(SESSION_FORMAT, s["format"]))]
-    structure += [(title, "udfyldt" if s[key].strip() else "tom") for key, title in SESSION_PARTS.items()]
-    if s["over_range_reason"]:
-        structure.append(("Ud over manualens interval", s["over_range_reason"]))
-    text = {title: s[key] for key, title in SESSION_PARTS.items()} if _sees_clinical_text(ws, s["course_id"]) else None
+    frame = RemovalRepository(ws.db).frame_of(s["id"])
+    if frame is not None:
+        # Only the session's frame is here (the server's clinical-text switch is off): which parts were written,
+        # never the text.
+        filled = frame.get("filled") or {}
+        structure += [(title, "udfyldt" if filled.get(key) else "tom") for key, title in SESSION_PARTS.items()]
+        if filled.get("over_range_reason"):
+            structure.append(("Ud over manualens interval", "begrundet (teksten vises ikke)"))
+        text = None
+    else:
+        structure += [(title, "udfyldt" if s[key].strip() else "tom") for key, title in SESSION_PARTS.items()]
+        if s["over_range_reason"]:
+            structure.append(("Ud over manualens interval", s["over_range_reason"]))
+        text = ({title: s[key] for key, title in SESSION_PARTS.items()} if _sees_clinical_text(ws, s["course_id"])
+                else None)
     with ws.db.transaction():
         audit.record(ws.db, user_id=ws.user.id, action="supervise", now=ws.clock(), child_id=s["child_id"],
                      obj=f"review:{review_id}", detail="view")

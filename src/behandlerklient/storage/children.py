@@ -30,6 +30,8 @@ class ChildRow(NamedTuple):
 
 _LIST_COLUMNS = "c.id, c.first_name, c.last_name, c.cpr, c.birth_date"
 _ORDER = "c.sort_key, c.id"
+# A child removed by sync whose row only the audit log still names (storage/sync_removal.py) is not listed.
+_NOT_TOMBSTONE = "NOT EXISTS (SELECT 1 FROM sync_tombstones t WHERE t.kind = 'children' AND t.record_id = c.id)"
 
 
 def _list_row(r) -> ChildRow:
@@ -127,10 +129,11 @@ class ChildRepository:
                      gp=gp, guardians=guardians, address=r["address"], school=r["school"])
 
     def count(self) -> int:
-        return int(self.db.scalar("SELECT count(*) FROM children"))
+        return int(self.db.scalar(f"SELECT count(*) FROM children c WHERE {_NOT_TOMBSTONE}"))
 
     def page(self, *, offset: int, limit: int) -> list[ChildRow]:
-        rows = self.db.query(f"SELECT {_LIST_COLUMNS} FROM children c ORDER BY {_ORDER} LIMIT ? OFFSET ?",
+        rows = self.db.query(f"SELECT {_LIST_COLUMNS} FROM children c WHERE {_NOT_TOMBSTONE} ORDER BY {_ORDER} "
+                             "LIMIT ? OFFSET ?",
                              (limit, offset))
         return [_list_row(r) for r in rows]
 

@@ -41,6 +41,22 @@ class ServerCalls:
         return self.conn.execute(f"SELECT {RECORD_COLUMNS} FROM bk.supervisee_history(%s, %s, %s, %s::uuid)",
                                  (therapist, cursor, limit, device)).fetchall()
 
+    def session_frames(self, cursor: int, limit: int, device: str) -> list[Any]:
+        """A supervisor's share of a supervisee's sessions while the clinical-text switch is off (server migration
+        0008_access14): (seq, uid, child_uid, author, frame) after the cursor; no text, no signature."""
+        return self.conn.execute("SELECT seq, uid::text, child_uid::text, author, frame FROM bk.session_frames(%s, %s, "
+                                 "%s::uuid)", (cursor, limit, device)).fetchall()
+
+    def still_readable(self, child_uids: list[str]) -> set[str]:
+        """Which of these children I may still read: my own open access, or an open supervision of a therapist who
+        holds the child on caseload or shared (bk.access and bk.supervision are filtered by their policies)."""
+        rows = self.conn.execute(
+            "SELECT c::text FROM unnest(%s::uuid[]) c WHERE EXISTS (SELECT 1 FROM bk.access a WHERE a.child_uid = c "
+            "AND a.revoked_at IS NULL AND (a.username = current_user OR (a.basis IN ('caseload', 'shared') AND "
+            "a.username IN (SELECT s.therapist FROM bk.supervision s WHERE s.supervisor = current_user "
+            "AND s.ended_at IS NULL))))", (child_uids,)).fetchall()
+        return {str(r[0]) for r in rows}
+
     def register_child(self, cpr: str | None, child_uid: str, registered_at: str) -> str:
         return self.register(cpr, child_uid, registered_at)[0]
 

@@ -11,8 +11,8 @@ from typing import Any
 
 from behandlerklient.core import sync_envelope
 from behandlerklient.services import audit
+from behandlerklient.services.sync import frames
 from behandlerklient.services.sync.apply import Applier, Received, Staff
-from behandlerklient.storage import identity
 from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.sync_server import ServerCalls
 from behandlerklient.storage.sync_state import SyncRepository
@@ -87,6 +87,9 @@ class Puller:
                 self._history(self.server.child_history, child)
             elif what == "supervision" and revoked_at is None and not fresh:
                 self._history(self.server.supervisee_history, therapist)
+                self._new_supervisee()
+            elif what == "supervision" and revoked_at is not None:
+                self._supervision_ended()
             elif what == "access" and child and revoked_at is not None and not self.server.has_access(child):
                 self.result.revoked.append(child)
                 self._revoke(child)
@@ -95,15 +98,42 @@ class Puller:
 
     def _revoke(self, child_uid: str) -> None:
         """Access ended on the server: the records other authors wrote about the child leave this laptop (this
-        user's own stay), logged. The child's own row stays while the audit log names it."""
-        db = self.ws.db
-        with db.transaction():
-            removed = self.repo.purge_received(child_uid, [*(t for t, _refs in identity.TABLES), "events"])
-            local = identity.id_of(db, "children", child_uid)
-            audit.record(db, user_id=self.ws.user.id, action="sync", now=self.ws.clock(), child_id=local,
-                         obj=f"children:{local}" if local else "",
-                         detail=f"access revoked on the server: {removed} records of other authors removed")
-        self.result.purged += removed
+        user's own stay), logged; the child's row too, or a tombstone of it while the audit log names it."""
+        self.result.purged += frames.purge(self.ws, child_uid, reason="access_revoked")
+
+    def _supervision_ended(self) -> None:
+        """A supervision pair ended: the children this laptop held only through it lose other authors' records."""
+        for child_uid in frames.no_longer_readable(self.ws, self.server):
+            self.result.revoked.append(child_uid)
+            self.result.purged += frames.purge(self.ws, child_uid, reason="supervision_ended")
+
+    def _new_supervisee(self) -> None:
+        """A new supervisee's earlier sessions come as frames: read the frames again from the start (known ones
+        are skipped)."""
+        with self.ws.db.transaction():
+            self.repo.set_state(frames_cursor=0)
+
+    def frames(self) -> None:
+        """Session frames after the pull pages (their courses have arrived), each page in one transaction with its
+        cursor; then the reviews and ratings waiting for those sessions are retried."""
+        cursor = int(self.repo.state()["frames_cursor"])
+        while rows := self.server.session_frames(cursor, PAGE, self.device):
+            cursor = int(rows[-1][0])
+            db, now = self.ws.db, self.ws.clock()
+            with db.transaction():
+                applier = frames.FrameApplier(db, staff=self.staff, at=to_text(now))
+                for row in rows:
+                    applier.frame(row)
+                waiting = Applier(db, staff=self.staff, device=self.device, catalogue=self.ws.catalogue,
+                                  at=to_text(now))
+                waiting.retry_orphans()
+                audit.record_many(db, user_id=self.ws.user.id, action="sync", now=now,
+                                  entries=applier.applied + waiting.applied)
+                self.repo.set_state(frames_cursor=cursor)
+            self.result.received += applier.counts["applied"] + waiting.counts["applied"]
+            self.result.known += applier.counts["known"]
+            self.result.quarantined += applier.counts["quarantined"] + waiting.counts["quarantined"]
+            self.result.orphans = self.repo.counts(None)["orphans"]
 
     def pages(self) -> None:
         cursor = int(self.repo.state()["pull_cursor"])
@@ -114,4 +144,5 @@ class Puller:
     def run(self) -> PullResult:
         self.grants()
         self.pages()
+        self.frames()
         return self.result

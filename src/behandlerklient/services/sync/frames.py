@@ -1,0 +1,144 @@
+"""Session frames and removal on this laptop (docs/sync.md "Session frames", "Removal").
+
+A supervisor without the server's clinical-text switch receives no supervisee's `sessions` record (its signed
+payload holds the text); the server hands out each session's frame instead (bk.session_frames): date, number,
+course, author, format, who took part, and which parts were written. A frame becomes a sessions row with empty text,
+so the supervisee's reviews and fidelity ratings (which reference the session) land on it and the review page works;
+sync_frames marks it as unsigned review metadata from the server, and verify checks the row still equals its frame.
+
+Removal: an access revoked or a supervision ended takes away what the server gave only through it: the children this
+laptop holds other authors' rows of and may no longer read lose those rows (storage/sync_removal.py), logged."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from behandlerklient.services.sync.apply import LOCAL_ROLES, Staff
+from behandlerklient.storage import identity, transfer_rows
+from behandlerklient.storage.clock import to_text
+from behandlerklient.storage.database import IntegrityError
+from behandlerklient.storage.sync_removal import RemovalRepository
+from behandlerklient.storage.sync_state import SyncRepository
+
+FRAME_COLUMNS = ("number", "session_date", "duration_min", "participants", "format", "attendance", "state",
+                 "created_at", "updated_at", "signed_at", "uid", "origin_device")
+# The session's text: empty on a frame row, always.
+TEXT_COLUMNS = ("agenda", "status", "goals", "exercise", "homework", "own_note", "risk_note", "over_range_reason")
+
+
+class FrameApplier:
+    """Applies frames inside the caller's transaction (one page = one transaction)."""
+
+    def __init__(self, db: Any, *, staff: dict[str, Staff], at: str) -> None:
+        self.db, self.staff, self.at = db, staff, at
+        self.repo, self.removal = SyncRepository(db), RemovalRepository(db)
+        self.applied: list[tuple[int | None, str, str]] = []
+        self.counts = {"applied": 0, "known": 0, "quarantined": 0}
+
+    def frame(self, row: Any) -> str:
+        seq, uid, child_uid, author, frame = row
+        frame = frame if isinstance(frame, dict) else json.loads(frame)
+        outcome = self._one(int(seq), str(uid), str(child_uid), str(author), frame)
+        self.counts[outcome] += 1
+        return outcome
+
+    def _one(self, seq: int, uid: str, child_uid: str, author: str, frame: dict[str, Any]) -> str:
+        if identity.id_of(self.db, "sessions", uid) is not None:
+            return "known"  # the whole session is here (own, or read with the switch on): the frame adds nothing
+        item = json.dumps({"seq": seq, "uid": uid, "child_uid": child_uid, "author": author, "frame": frame},
+                          ensure_ascii=False, sort_keys=True)
+        reason = self._refusal(uid, author, frame)
+        course = transfer_rows.id_by_uid(self.db, "courses", str(frame.get("course_id")))
+        if reason is None and course is None:
+            reason = "frame_without_course"
+        user = self._user(author) if reason is None else None
+        if reason is None and user is None:
+            reason = "unknown_user"
+        if reason is not None or course is None or user is None:
+            if not self.repo.is_quarantined(uid, item):
+                self.repo.quarantine(seq=seq, uid=uid, kind="session_frames", author=author,
+                                     reason=reason or "frame_refused", item=item, at=self.at)
+            return "quarantined"
+        values = {c: frame[c] for c in FRAME_COLUMNS}
+        values.update(course_id=course, author_id=user)
+        try:
+            record_id = self.repo.alone(lambda: self._insert(values, uid, child_uid, seq, author, frame))
+        except IntegrityError as exc:
+            self.repo.quarantine(seq=seq, uid=uid, kind="session_frames", author=author,
+                                 reason=f"refused_here: {str(exc).split(':')[0]}", item=item, at=self.at)
+            return "quarantined"
+        child = self.removal.child_of_course(course)
+        self.applied.append((child, f"sessions:{record_id}", f"sync frame seq {seq} from {author} (no text)"))
+        return "applied"
+
+    def _insert(self, values: dict[str, Any], uid: str, child_uid: str, seq: int, author: str,
+                frame: dict[str, Any]) -> int:
+        record_id = self.removal.insert_session(values)
+        self.removal.add_frame(record_id=record_id, uid=uid, child_uid=child_uid, seq=seq, author=author,
+                               frame=json.dumps(frame, ensure_ascii=False, sort_keys=True))
+        return record_id
+
+    @staticmethod
+    def _refusal(uid: str, author: str, frame: dict[str, Any]) -> str | None:
+        if frame.get("uid") != uid or any(c not in frame for c in FRAME_COLUMNS) or frame.get("author_id") != author:
+            return "malformed_frame"
+        if any(c in frame for c in TEXT_COLUMNS):
+            return "frame_with_text"  # a server that sends text in a frame is not trusted with it here either
+        return None
+
+    def _user(self, username: str) -> int | None:
+        found = transfer_rows.user_id(self.db, username)
+        if found is not None:
+            return found
+        staff = self.staff.get(username)
+        if staff is None or staff.role not in LOCAL_ROLES:
+            return None
+        new = self.repo.add_user(username=username, full_name=staff.full_name, role=LOCAL_ROLES[staff.role],
+                                 at=self.at)
+        self.applied.append((None, f"user:{new}", f"sync: author {username} from the server"))
+        return new
+
+
+def check_frames(db: Any) -> tuple[set[tuple[str, int]], list[str]]:
+    """verify: each frame row still equals the frame it was made from, with no text. (keys, findings)"""
+    keys: set[tuple[str, int]] = set()
+    bad: list[str] = []
+    repo = RemovalRepository(db)
+    if not repo.has_frames():
+        return keys, bad
+    for r in repo.frames():
+        keys.add(("sessions", r["record_id"]))
+        frame = json.loads(r["frame"])
+        same = all(r[c] == frame[c] for c in FRAME_COLUMNS) and all(not r[c] for c in TEXT_COLUMNS)
+        if not same:
+            bad.append(f"sessionsramme fra serveren (id {r['record_id']}): er ændret efter modtagelsen")
+    return keys, bad
+
+
+def purge(ws: Any, child_uid: str, *, reason: str) -> int:
+    """The child's rows and frames by other authors leave this laptop (the child's row too, or its tombstone when
+    only the audit log names it), in one transaction, logged in the audit with the count and the reason."""
+    from behandlerklient.services import audit
+
+    db, now = ws.db, ws.clock()
+    why = {"access_revoked": "access revoked on the server",
+           "supervision_ended": "supervision ended on the server"}[reason]
+    with db.transaction():
+        removed = RemovalRepository(db).purge_child(
+            child_uid, me=ws.user.username, my_id=ws.user.id, order=[*(t for t, _refs in identity.TABLES), "events"],
+            reason=reason, at=to_text(now))
+        local = identity.id_of(db, "children", child_uid)  # None when the child's row left too
+        audit.record(db, user_id=ws.user.id, action="sync", now=now, child_id=local,
+                     obj=f"children:{local}" if local else "",
+                     detail=f"{why}: {removed} records of other authors removed")
+    return removed
+
+
+def no_longer_readable(ws: Any, server: Any) -> list[str]:
+    """Children this laptop holds other authors' rows of that the server no longer gives me (a supervision ended)."""
+    held = RemovalRepository(ws.db).held_children(ws.user.username)
+    if not held:
+        return []
+    readable = server.still_readable(held)
+    return [c for c in held if c not in readable]
