@@ -80,7 +80,7 @@
     </message>
     <message>
         <source>shared</source>
-        <translation>delt med</translation>
+        <translation>delt (medbehandler)</translation>
     </message>
     <message>
         <source>%1 supervises %2</source>

@@ -73,7 +73,7 @@ def test_an_administrator_shares_hands_over_and_pairs_by_keyboard(qtbot, demo_ws
     # Share with lhv (Louise Hvid): Alt+K the colleague, Alt+D share.
     _pick(qtbot, dlg, Qt.Key.Key_K, dlg.colleague, "Louise")
     qtbot.keyClick(dlg, Qt.Key.Key_D, ALT)
-    qtbot.waitUntil(lambda: "Louise Hvid (lhv) — delt med" in _holders(dlg))
+    qtbot.waitUntil(lambda: "Louise Hvid (lhv) — delt (medbehandler)" in _holders(dlg))
     assert dlg.status.text() == "Barnet er nu delt med Louise Hvid (lhv)."
 
     # Hand the caseload to another therapist: Alt+O, confirmed.
@@ -83,7 +83,7 @@ def test_an_administrator_shares_hands_over_and_pairs_by_keyboard(qtbot, demo_ws
     qtbot.keyClick(dlg, Qt.Key.Key_O, ALT)
     qtbot.waitUntil(lambda: any(h.startswith(new) and h.endswith("— sagsstamme") for h in _holders(dlg)))
     assert not any(f"({holder}) — sagsstamme" in h for h in _holders(dlg))
-    assert "Louise Hvid (lhv) — delt med" in _holders(dlg)  # the shared colleague keeps the child
+    assert "Louise Hvid (lhv) — delt (medbehandler)" in _holders(dlg)  # the shared colleague keeps the child
     assert [p[0] for p in _prompts.shown] == ["question"]
 
     # End the first supervision pair (Alt+P the list, Alt+A end, confirmed), then make it again.
