@@ -2,6 +2,164 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="da_DK" sourcelanguage="en">
 <context>
+    <name>AccessActions</name>
+    <message>
+        <source>&amp;Access and supervision…</source>
+        <translation>A&amp;dgang og supervision…</translation>
+    </message>
+    <message>
+        <source>Only an administrator can give access to a child.</source>
+        <translation>Kun en administrator kan give adgang til et barn.</translation>
+    </message>
+</context>
+<context>
+    <name>AccessDialog</name>
+    <message>
+        <source>Access and supervision</source>
+        <translation>Adgang og supervision</translation>
+    </message>
+    <message>
+        <source>Child: %1</source>
+        <translation>Barn: %1</translation>
+    </message>
+    <message>
+        <source>Child</source>
+        <translation>Barn</translation>
+    </message>
+    <message>
+        <source>Has &amp;access:</source>
+        <translation>&amp;Har adgang:</translation>
+    </message>
+    <message>
+        <source>&amp;Remove access…</source>
+        <translation>&amp;Fjern adgang…</translation>
+    </message>
+    <message>
+        <source>&amp;Colleague:</source>
+        <translation>&amp;Kollega:</translation>
+    </message>
+    <message>
+        <source>&amp;Share with colleague</source>
+        <translation>&amp;Del med kollega</translation>
+    </message>
+    <message>
+        <source>&amp;Hand over caseload…</source>
+        <translation>&amp;Overdrag sagsstamme…</translation>
+    </message>
+    <message>
+        <source>Choose a child in the list first to share it or hand it over.</source>
+        <translation>Vælg først et barn i listen for at dele det eller overdrage det.</translation>
+    </message>
+    <message>
+        <source>Supervision</source>
+        <translation>Supervision</translation>
+    </message>
+    <message>
+        <source>Supervision &amp;pairs:</source>
+        <translation>Supervisions&amp;par:</translation>
+    </message>
+    <message>
+        <source>&amp;End pair…</source>
+        <translation>&amp;Afslut par…</translation>
+    </message>
+    <message>
+        <source>Super&amp;visor:</source>
+        <translation>&amp;Supervisor:</translation>
+    </message>
+    <message>
+        <source>&amp;Therapist:</source>
+        <translation>&amp;Behandler:</translation>
+    </message>
+    <message>
+        <source>A&amp;dd pair</source>
+        <translation>Opret pa&amp;r</translation>
+    </message>
+    <message>
+        <source>caseload</source>
+        <translation>sagsstamme</translation>
+    </message>
+    <message>
+        <source>shared</source>
+        <translation>delt (medbehandler)</translation>
+    </message>
+    <message>
+        <source>%1 supervises %2</source>
+        <translation>%1 superviserer %2</translation>
+    </message>
+    <message>
+        <source>Nothing to change: it is so already.</source>
+        <translation>Intet at ændre: sådan er det allerede.</translation>
+    </message>
+    <message>
+        <source>The child is now shared with %1.</source>
+        <translation>Barnet er nu delt med %1.</translation>
+    </message>
+    <message>
+        <source>Hand over caseload</source>
+        <translation>Overdrag sagsstamme</translation>
+    </message>
+    <message>
+        <source>%1 becomes the child&apos;s therapist, and whoever holds the caseload now loses it. Colleagues the child is shared with keep it. Hand it over?</source>
+        <translation>%1 bliver barnets behandler, og den, der har barnet i sin sagsstamme nu, mister det. Kolleger, barnet er delt med, beholder adgangen. Overdrag?</translation>
+    </message>
+    <message>
+        <source>&amp;Hand over</source>
+        <translation>&amp;Overdrag</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel</source>
+        <translation>&amp;Annuller</translation>
+    </message>
+    <message>
+        <source>%1 now holds the child&apos;s caseload.</source>
+        <translation>%1 har nu barnet i sin sagsstamme.</translation>
+    </message>
+    <message>
+        <source>Remove access</source>
+        <translation>Fjern adgang</translation>
+    </message>
+    <message>
+        <source>Choose whose access to remove in the list.</source>
+        <translation>Vælg i listen, hvis adgang der skal fjernes.</translation>
+    </message>
+    <message>
+        <source>%1 loses access to the child. The grant is kept in the history. Remove it?</source>
+        <translation>%1 mister adgangen til barnet. Adgangen bevares i historikken. Fjern den?</translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation>&amp;Fjern</translation>
+    </message>
+    <message>
+        <source>%1 no longer has access to the child.</source>
+        <translation>%1 har ikke længere adgang til barnet.</translation>
+    </message>
+    <message>
+        <source>%1 now supervises %2.</source>
+        <translation>%1 superviserer nu %2.</translation>
+    </message>
+    <message>
+        <source>End pair</source>
+        <translation>Afslut par</translation>
+    </message>
+    <message>
+        <source>Choose the pair to end in the list.</source>
+        <translation>Vælg i listen, hvilket par der skal afsluttes.</translation>
+    </message>
+    <message>
+        <source>%1 stops supervising %2. The pair is kept in the history. End it?</source>
+        <translation>%1 holder op med at supervisere %2. Parret bevares i historikken. Afslut det?</translation>
+    </message>
+    <message>
+        <source>&amp;End pair</source>
+        <translation>&amp;Afslut par</translation>
+    </message>
+    <message>
+        <source>%1 no longer supervises %2.</source>
+        <translation>%1 superviserer ikke længere %2.</translation>
+    </message>
+</context>
+<context>
     <name>AppController</name>
     <message>
         <source>&amp;Lock</source>

@@ -18,6 +18,15 @@ ROLES = ("therapist", "supervisor", "coordinator", "admin")
 SUPERVISING_ROLES = ("supervisor", "admin")
 # Roles that may hold a caseload or a shared child: clinicians. A coordinator never does.
 CLINICAL_ROLES = ("therapist", "supervisor", "admin")
+# Roles that may give and take access: put a child on a caseload, share it, hand it over, pair a supervisor with a
+# therapist, and end any of them. The server's admin commands are the same people's.
+GRANTING_ROLES = ("admin",)
+
+
+def may_grant(role: str) -> bool:
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+    return role in GRANTING_ROLES
 
 # Bases, best first (a user with several bases for one child gets the first).
 #   caseload     the user holds the child (responsible therapist)

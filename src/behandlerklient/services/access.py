@@ -116,9 +116,29 @@ def child_page(*, ws: Workspace, text: str, offset: int, limit: int,
 
 
 # -- administration ---------------------------------------------------------------------------
+def may_grant(*, ws: Workspace) -> bool:
+    """Whether this user may give and take access (core.access.GRANTING_ROLES): the grant dialog asks first."""
+    return rules.may_grant(ws.user.role)
+
+
 def _admin(ws: Workspace, what: str) -> None:
-    if ws.user.role != "admin":
+    if not rules.may_grant(ws.user.role):
         raise RuleRefused(f"Kun en administrator kan {what}.")
+
+
+def _clinician(user: User) -> None:
+    if user.role not in rules.CLINICAL_ROLES:
+        raise RuleRefused(f"{user.full_name} er {ROLES.get(user.role, user.role).lower()} og kan ikke have børn i "
+                          "sin sagsstamme (ingen adgang til kliniske notater).")
+
+
+def clinicians(*, ws: Workspace) -> list[User]:
+    """Who may hold or share a child (the grant dialog's colleagues), by name."""
+    return [u for u in UserRepository(ws.db).all() if u.role in rules.CLINICAL_ROLES]
+
+
+def supervisors(*, ws: Workspace) -> list[User]:
+    return [u for u in UserRepository(ws.db).all() if u.role in rules.SUPERVISING_ROLES]
 
 
 def _user(ws: Workspace, username: str) -> User:
@@ -140,9 +160,7 @@ def grant(*, ws: Workspace, child_id: int, username: str, kind: str = "caseload"
         raise InvalidInput(f"Ukendt adgang {kind!r}; brug caseload eller shared.")
     _child(ws, child_id)
     user = _user(ws, username)
-    if user.role not in rules.CLINICAL_ROLES:
-        raise RuleRefused(f"{user.full_name} er {ROLES.get(user.role, user.role).lower()} og kan ikke have børn i "
-                          "sin sagsstamme (ingen adgang til kliniske notater).")
+    _clinician(user)
     repo = AccessRepository(ws.db)
     if kind in repo.kinds_held(child_id=child_id, user_id=_id(user)):
         return Changes()
@@ -167,6 +185,32 @@ def revoke(*, ws: Workspace, child_id: int, username: str, kind: str = "caseload
             raise NotFound(f"{user.full_name} har ikke barnet med id {child_id} ({GRANT_KINDS[kind]}).")
         audit.record(ws.db, user_id=_id(ws.user), action="user", now=now, child_id=child_id,
                      obj=f"{kind}:user:{_id(user)}", detail="revoke")
+    return Changes(children=True, child_id=child_id)
+
+
+def hand_over(*, ws: Workspace, child_id: int, username: str, note: str = "") -> Changes:
+    """Hands the child's caseload to another clinician: every other holder's caseload ends and hers begins, in one
+    transaction, each audited. Colleagues the child is shared with keep it; nothing new if she alone holds it."""
+    _admin(ws, "overdrage et barns sagsstamme")
+    _child(ws, child_id)
+    user = _user(ws, username)
+    _clinician(user)
+    repo = AccessRepository(ws.db)
+    others = sorted({g.user_id for g in repo.active(child_id=child_id) if g.kind == "caseload"} - {_id(user)})
+    holds = "caseload" in repo.kinds_held(child_id=child_id, user_id=_id(user))
+    if holds and not others:
+        return Changes()
+    now = ws.clock()
+    with ws.db.transaction():
+        for other in others:
+            repo.revoke(child_id=child_id, user_id=other, kind="caseload", revoked_by=_id(ws.user), now=now)
+            audit.record(ws.db, user_id=_id(ws.user), action="user", now=now, child_id=child_id,
+                         obj=f"caseload:user:{other}", detail="revoke")
+        if not holds:
+            repo.grant(child_id=child_id, user_id=_id(user), kind="caseload", granted_by=_id(ws.user), now=now,
+                       note=note.strip())
+            audit.record(ws.db, user_id=_id(ws.user), action="user", now=now, child_id=child_id,
+                         obj=f"caseload:user:{_id(user)}", detail="grant")
     return Changes(children=True, child_id=child_id)
 
 

@@ -20,7 +20,7 @@ from behandlerklient.core import cpr as cprmod
 from behandlerklient.core import uid as uidmod
 from behandlerklient.core.errors import InvalidInput, RuleRefused, ValidationError
 from behandlerklient.core.sorting import name_key
-from behandlerklient.services import anchor, audit, event_transfer, seal
+from behandlerklient.services import anchor, audit, event_transfer, grant_transfer, seal
 from behandlerklient.services import export_signatures as proofs
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.import_checks import RowProblem, check_row
@@ -47,7 +47,9 @@ SOURCE_TABLES = identity.SOURCE_TABLES
 TABLE_NUMBER = {table: n for n, (table, _fks) in enumerate(TABLES)}
 # The events stand after every table (they name records of all of them); a file without them still imports.
 EVENTS_NUMBER = len(TABLES)
-TABLE_NAMES = (*(t for t, _fks in TABLES), event_transfer.TABLE)
+# Then the access grants (caseloads, supervision pairs): they name children and users of the file.
+GRANT_NUMBERS = {t: EVENTS_NUMBER + 1 + n for n, t in enumerate(grant_transfer.TABLES)}
+TABLE_NAMES = (*(t for t, _fks in TABLES), event_transfer.TABLE, *grant_transfer.TABLES)
 AUDIT_BATCH = 5000  # audit rows written per statement at the end of an import
 
 
@@ -101,7 +103,18 @@ def write_export(*, ws: Workspace, out: TextIO) -> None:
             out.write(f"{',' if count else ''}\n   {_dumps(row, 3)}")
             count += 1
         out.write("\n  ]" if count else "]")
+        _write_grants(ws, out)
         out.write("\n }\n}")
+
+
+def _write_grants(ws: Workspace, out: TextIO) -> None:
+    for table in grant_transfer.TABLES:
+        out.write(f",\n  {_dumps(table, 2)}: [")
+        count = 0
+        for row in grant_transfer.export_rows(ws.db, table):
+            out.write(f"{',' if count else ''}\n   {_dumps(row, 3)}")
+            count += 1
+        out.write("\n  ]" if count else "]")
 
 
 def export_json(*, ws: Workspace) -> str:
@@ -115,7 +128,9 @@ def export_data(*, ws: Workspace) -> dict[str, Any]:
     """The export as a dict, in memory and not audited: for tests and checks on small databases."""
     with transfer_rows.snapshot(ws.db):
         return {**export_header(ws=ws), "tables": {**{t: list(_table_rows(ws, t)) for t, _fks in TABLES},
-                                                   event_transfer.TABLE: list(event_transfer.export_rows(ws.db))}}
+                                                   event_transfer.TABLE: list(event_transfer.export_rows(ws.db)),
+                                                   **{t: list(grant_transfer.export_rows(ws.db, t))
+                                                      for t in grant_transfer.TABLES}}}
 
 
 # -- import -------------------------------------------------------------------------------------------------------
@@ -206,6 +221,8 @@ class _Importer:
             return
         number = EVENTS_NUMBER if table == event_transfer.TABLE and self.version == FORMAT_VERSION else (
             TABLE_NUMBER.get(table))
+        if number is None and self.version == FORMAT_VERSION:
+            number = GRANT_NUMBERS.get(table)
         if number is None:
             raise _fail(f"ukendt tabel {table!r}.")
         if number <= self.position:  # a row may only point back, to a table (and id) already imported
@@ -215,6 +232,9 @@ class _Importer:
         self.position = number
         if number == EVENTS_NUMBER:
             self._events(rows)
+            return
+        if number > EVENTS_NUMBER:
+            self._grants(table, number, rows)
             return
         types = transfer_rows.column_types(self.db, table)
         if self.version != FORMAT_VERSION:
@@ -280,6 +300,16 @@ class _Importer:
                 self.audit.add(EVENTS_NUMBER, event_id, child_id)
                 self.counts[event_transfer.TABLE] = n
         except event_transfer.EventProblem as exc:
+            raise _fail(exc.message) from None
+
+    def _grants(self, table: str, number: int, rows: Iterable[Any]) -> None:
+        """The file's access grants, checked as untrusted rows (services/grant_transfer.py)."""
+        try:
+            for n, (row_id, child_id) in enumerate(grant_transfer.import_rows(
+                    self.db, table, rows, usernames=self.usernames, child_floor=self.floor["children"]), start=1):
+                self.audit.add(number, row_id, child_id)
+                self.counts[table] = n
+        except grant_transfer.GrantProblem as exc:
             raise _fail(exc.message) from None
 
     def _resolve(self, table: str, number: int, row: dict[str, Any], i: int) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -85,3 +85,48 @@ def floor_id(db: Database, table: str) -> int:
 
 def id_by_uid(db: Database, table: str, uid: str) -> int | None:
     return db.scalar(f"SELECT id FROM {table} WHERE uid = ?", (uid,))
+
+
+# -- access grants (docs/export-format.md, "Access grants") ------------------------------------------------------
+GRANT_FIELDS = ("child_uid", "username", "kind", "granted_by", "granted_at", "note", "revoked_by", "revoked_at")
+PAIR_FIELDS = ("supervisor", "therapist", "granted_by", "granted_at", "revoked_by", "revoked_at")
+
+
+def grant_rows(db: Database) -> Iterator[dict[str, Any]]:
+    """Every caseload and shared-child grant, revoked ones included, in the order they were made; the child by
+    its uid, users by user name."""
+    cursor = db.execute(
+        "SELECT c.uid AS child_uid, u.username AS username, k.kind AS kind, g.username AS granted_by, "
+        "k.granted_at AS granted_at, k.note AS note, r.username AS revoked_by, k.revoked_at AS revoked_at "
+        "FROM caseloads k JOIN children c ON c.id = k.child_id JOIN users u ON u.id = k.user_id "
+        "LEFT JOIN users g ON g.id = k.granted_by LEFT JOIN users r ON r.id = k.revoked_by ORDER BY k.id")
+    while batch := cursor.fetchmany(PAGE_ROWS):
+        for r in batch:
+            yield {f: r[f] for f in GRANT_FIELDS}
+
+
+def pair_rows(db: Database) -> Iterator[dict[str, Any]]:
+    """Every supervision pair, ended ones included, in the order they were made; users by user name."""
+    cursor = db.execute(
+        "SELECT s.username AS supervisor, t.username AS therapist, g.username AS granted_by, "
+        "p.granted_at AS granted_at, r.username AS revoked_by, p.revoked_at AS revoked_at "
+        "FROM supervision_pairs p JOIN users s ON s.id = p.supervisor_id JOIN users t ON t.id = p.therapist_id "
+        "LEFT JOIN users g ON g.id = p.granted_by LEFT JOIN users r ON r.id = p.revoked_by ORDER BY p.id")
+    while batch := cursor.fetchmany(PAGE_ROWS):
+        for r in batch:
+            yield {f: r[f] for f in PAIR_FIELDS}
+
+
+def insert_grant(db: Database, *, child_id: int, user_id: int, kind: str, granted_by: int | None, granted_at: str,
+                 note: str, revoked_by: int | None, revoked_at: str | None) -> int:
+    """An imported grant as the file states it (a revoked one arrives revoked: the triggers allow that insert)."""
+    return db.insert("caseloads", {"child_id": child_id, "user_id": user_id, "kind": kind, "granted_by": granted_by,
+                                   "granted_at": granted_at, "note": note, "revoked_by": revoked_by,
+                                   "revoked_at": revoked_at})
+
+
+def insert_pair(db: Database, *, supervisor_id: int, therapist_id: int, granted_by: int | None, granted_at: str,
+                revoked_by: int | None, revoked_at: str | None) -> int:
+    return db.insert("supervision_pairs", {"supervisor_id": supervisor_id, "therapist_id": therapist_id,
+                                           "granted_by": granted_by, "granted_at": granted_at,
+                                           "revoked_by": revoked_by, "revoked_at": revoked_at})

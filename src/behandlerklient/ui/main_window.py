@@ -32,6 +32,7 @@ from behandlerklient.services.authorship import author_name
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.ui import prompts, signature
+from behandlerklient.ui.access_actions import AccessActions
 from behandlerklient.ui.child_details_actions import ChildDetailsActions
 from behandlerklient.ui.dialogs.base_dialog import EditorRef
 from behandlerklient.ui.dialogs.new_child_dialog import NewChildDialog
@@ -153,6 +154,7 @@ class MainWindow(WindowHost):
             a.setObjectName(name)
             childmenu.addAction(a)
         self.child_details = ChildDetailsActions(self, childmenu)  # Stamdata: Barn menu, Ctrl+Shift+M, child view
+        self.access = AccessActions(self, childmenu)  # Adgang og supervision: Barn menu, Ctrl+Shift+D
         tb = self.addToolBar(self.tr("Tools"))
         tb.setObjectName("mainToolbar")
         tb.setMovable(False)
