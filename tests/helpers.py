@@ -66,3 +66,9 @@ def own_sender(**fields: str):
     values = {**OWN_SENDER, **fields}
     (folder / "afsender.toml").write_text("".join(f'{k} = "{v}"\n' for k, v in values.items()), encoding="utf-8")
     return folder / "afsender.toml"
+
+
+# What services.pathway.end_course needs to close a test course as completed below the manual's minimum sessions
+# and without a repeat SDQ: the closing rules hold there too, so the reason is given.
+CLOSED_EARLY = {"effect": "improved", "further_needs": "Ingen videre behov.",
+                "criteria_reason": "Testforløb afsluttet før manualens minimum og uden gentaget SDQ."}

@@ -6,24 +6,23 @@ import json
 
 import pytest
 
-from behandlerklient.services import integrity
 from behandlerklient.services import sync as syncing
-from tests.server.laptops import laptop, new_cpr, new_name, quarantined, signed_session
+from tests.server.laptops import (
+    assert_verified,
+    laptop,
+    new_cpr,
+    new_name,
+    quarantined,
+    signed_session,
+    supervised_pair,
+)
 
 
 @pytest.fixture
 def team(server, tmp_path):  # noqa: ANN001, ANN201
     """A therapist's and her supervisor's laptops, enrolled; the server pairs them."""
-    from behandlerklient.server import admin
-
-    therapist, supervisor = new_name("t"), new_name("s")
-    a = laptop(server, tmp_path / "a", therapist, "therapist")
-    b = laptop(server, tmp_path / "b", supervisor, "supervisor")
-    with server.admin() as conn:
-        admin.supervision_add(conn, supervisor=supervisor, therapist=therapist)
-    yield a, b
-    a.close()
-    b.close()
+    with supervised_pair(server, tmp_path) as pair:
+        yield pair
 
 
 def _server_count(server, uid: str) -> int:  # noqa: ANN001
@@ -47,9 +46,7 @@ def test_a_session_signed_offline_reaches_the_supervisor_and_both_verify_clean(s
     # The supervisor sees no clinical text (the server's policy is off): no journal entry came.
     assert b.db.scalar("SELECT count(*) FROM journal_entries WHERE child_id = (SELECT id FROM children "
                        "WHERE uid = ?)", (uids["children"],)) == 0
-    for ws in (a, b):
-        problems = [c for c in integrity.verify(ws=ws) if not c.ok]
-        assert not problems, [(c.name, c.detail) for c in problems]
+    assert_verified(a, b)
     again = syncing.sync(ws=b)  # nothing new: nothing applied twice
     assert again.pull.received == 0 and again.push.sent == 0
 
@@ -207,8 +204,7 @@ def test_a_revoked_access_removes_other_authors_records_of_the_child_logged(serv
                             (uid,)) == 0
         logged = co.db.scalar("SELECT detail FROM audit_log WHERE action = 'sync' AND detail LIKE 'access revoked%'")
         assert logged and "records of other authors removed" in logged
-        problems = [c for c in integrity.verify(ws=co) if not c.ok]
-        assert not problems, [(c.name, c.detail) for c in problems]
+        assert_verified(co)
     finally:
         co.close()
 
