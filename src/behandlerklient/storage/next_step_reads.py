@@ -1,6 +1,6 @@
 """The facts the next-step rule (core/next_step.py) decides on, for one child: the newest contact and its intake,
-screening and course, the active course with its held sessions and closing draft, the open follow-up and the contact its course
-came from."""
+screening and course, the active course with its held sessions and closing draft, the open follow-up and the
+contact its course came from."""
 
 from __future__ import annotations
 
