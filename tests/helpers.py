@@ -66,3 +66,21 @@ def own_sender(**fields: str):
     values = {**OWN_SENDER, **fields}
     (folder / "afsender.toml").write_text("".join(f'{k} = "{v}"\n' for k, v in values.items()), encoding="utf-8")
     return folder / "afsender.toml"
+
+
+# What services.pathway.end_course needs to close a test course as completed below the manual's minimum sessions
+# and without a repeat SDQ: the closing rules hold there too, so the reason is given.
+CLOSED_EARLY = {"effect": "improved", "further_needs": "Ingen videre behov.",
+                "criteria_reason": "Testforløb afsluttet før manualens minimum og uden gentaget SDQ."}
+
+
+def closed_with_follow_up(ws, child, *, track_id: str = "stime-bekymring-tristhed", start: date, closed: date):
+    """A course opened on `start` and closed by a signed closing on `closed`: its follow-up is planned, unsigned."""
+    from behandlerklient.services import pathway
+
+    course = pathway.open_course(ws=ws, child_id=child.id, track_id=track_id, start_date=start).course
+    rid, _ = records.save(ws=ws, kind="closing", values={
+        "course_id": course.id, "child_id": child.id, "closing_date": closed, "effect": "improved",
+        "further_needs": "Ingen", "status": "completed", "criteria_reason": "Målet nået tidligt."})
+    records.sign_confirmed(ws=ws, kind="closing", record_id=rid)
+    return course

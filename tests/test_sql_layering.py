@@ -23,7 +23,6 @@ STILL_HOLDING_SQL = {
     "behandlerklient.services.audit",
     "behandlerklient.services.backup",
     "behandlerklient.services.listing",
-    "behandlerklient.services.pathway",
     "behandlerklient.services.seal",
     "behandlerklient.services.settings",
     "behandlerklient.services.supervision",

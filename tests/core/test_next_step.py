@@ -48,6 +48,12 @@ CASES = [
      ("follow_up", "Opfølgning 14.01", 7, {})),
     ("booster planned", SIXTEEN, {**COURSE, "course_id": None, "follow_up_id": 7, "follow_up_kind": "booster",
                                   "follow_up_due": date(2027, 1, 14)}, ("follow_up", "Booster 14.01", 7, {})),
+    ("came back after the course: the new contact's draft, not the old follow-up", SIXTEEN,
+     {"contact_id": 11, "follow_up_id": 7, "follow_up_due": date(2027, 1, 14), "new_contact_since_course": True},
+     ("contact", "Henvendelse (kladde)", 11, {})),
+    ("came back, contact signed: its forsamtale", SIXTEEN,
+     {"contact_id": 11, "contact_signed": True, "follow_up_id": 7, "follow_up_due": date(2027, 1, 14),
+      "new_contact_since_course": True}, ("intake", "Forsamtale", None, {})),
     ("all done", SIXTEEN, {**COURSE, "course_id": None}, ("contact", "Ny henvendelse", None, {})),
 ]
 

@@ -4,12 +4,14 @@ as a fresh server user whose registered key is the laptop's own signing key, so 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from behandlerklient.security import kdf
-from behandlerklient.services import pathway, sessions, workspace
+from behandlerklient.services import integrity, pathway, sessions, workspace
 from behandlerklient.services import sync as syncing
 from behandlerklient.storage.signatures import SignatureRepository
 from tests.conftest import FAST_KDF
@@ -52,6 +54,30 @@ def laptop(server: Server, folder: Path, username: str, role: str, *, enroll: bo
                    ca_pem=tls.ca_file.read_text(), cert_pem=(tls.folder / f"{username}.crt").read_text(),
                    key_pem=(tls.folder / f"{username}.key").read_text())
     return ws
+
+
+@contextmanager
+def supervised_pair(server: Server, folder: Path) -> Iterator[tuple[Any, Any]]:
+    """A therapist's and her supervisor's laptops, enrolled, the server pairing them; closed afterwards."""
+    from behandlerklient.server import admin
+
+    therapist, supervisor = new_name("t"), new_name("s")
+    a = laptop(server, folder / "a", therapist, "therapist")
+    b = laptop(server, folder / "b", supervisor, "supervisor")
+    with server.admin() as conn:
+        admin.supervision_add(conn, supervisor=supervisor, therapist=therapist)
+    try:
+        yield a, b
+    finally:
+        a.close()
+        b.close()
+
+
+def assert_verified(*laptops: Any) -> None:
+    """Each laptop's integrity check passes whole (signatures, audit chain, seals)."""
+    for ws in laptops:
+        problems = [c for c in integrity.verify(ws=ws) if not c.ok]
+        assert not problems, (ws.user.username, [(c.name, c.detail) for c in problems])
 
 
 def signed_session(ws: Any, cpr: str, first: str = "Noa") -> tuple[Any, Any, Any]:

@@ -10,30 +10,18 @@ from datetime import date
 import pytest
 
 from behandlerklient.core.models import GeneralPractitioner
-from behandlerklient.services import children, integrity, master_data, pathway, supervision
+from behandlerklient.services import children, master_data, pathway, supervision
 from behandlerklient.services import sync as syncing
 from behandlerklient.storage.events import EventRepository
-from tests.server.laptops import laptop, new_cpr, new_name, quarantined, signed_session
+from tests.helpers import CLOSED_EARLY
+from tests.server.laptops import assert_verified, new_cpr, quarantined, signed_session, supervised_pair
 
 
 @pytest.fixture
 def team(server, tmp_path):  # noqa: ANN001, ANN201
-    from behandlerklient.server import admin
-
-    therapist, supervisor = new_name("t"), new_name("s")
-    a = laptop(server, tmp_path / "a", therapist, "therapist")
-    b = laptop(server, tmp_path / "b", supervisor, "supervisor")
-    with server.admin() as conn:
-        admin.supervision_add(conn, supervisor=supervisor, therapist=therapist)
-    yield a, b
-    a.close()
-    b.close()
-
-
-def _clean(*laptops) -> None:  # noqa: ANN002
-    for ws in laptops:
-        problems = [c for c in integrity.verify(ws=ws) if not c.ok]
-        assert not problems, (ws.user.username, [(c.name, c.detail) for c in problems])
+    """A therapist's and her supervisor's laptops, enrolled; the server pairs them."""
+    with supervised_pair(server, tmp_path) as pair:
+        yield pair
 
 
 def _uid(ws, table: str, row_id: int) -> str:  # noqa: ANN001
@@ -44,7 +32,8 @@ def test_course_status_review_decision_seen_and_ratings_fold_to_the_same_value_o
     a, b = team
     _child, course, session_id = signed_session(a, new_cpr())
     review = supervision.request_review(ws=a, session_id=session_id)
-    pathway.end_course(ws=a, course_id=course.id, status="completed", end_date=date(2026, 3, 2))
+    pathway.end_course(ws=a, course_id=course.id, status="completed", end_date=date(2026, 3, 2),
+                       **CLOSED_EARLY)
     with a.db.transaction():  # a setting changed here (as services.settings does): its event stays home
         EventRepository(a.db).append(aggregate="setting", subject="review_sample", field="value", value="none",
                                      now=a.clock(), author_id=a.user.id)
@@ -88,7 +77,7 @@ def test_course_status_review_decision_seen_and_ratings_fold_to_the_same_value_o
     shared = "SELECT uid FROM events WHERE aggregate <> 'setting' AND child_uid = ? ORDER BY uid"
     child_uid = a.db.scalar("SELECT uid FROM children WHERE id = ?", (_child.id,))
     assert [r[0] for r in a.db.query(shared, (child_uid,))] == [r[0] for r in b.db.query(shared, (child_uid,))]
-    _clean(a, b)
+    assert_verified(a, b)
 
 
 def test_a_master_data_edit_made_elsewhere_shows_in_the_receiving_laptops_child_row(team) -> None:
@@ -115,4 +104,4 @@ def test_a_master_data_edit_made_elsewhere_shows_in_the_receiving_laptops_child_
     here = b.db.scalar("SELECT id FROM children WHERE uid = ?", (uid,))
     assert [r.new_value for r in master_data.history(ws=b, child_id=here) if r.field == "first_name"] == ["Åsa"]
     assert [c.id for c in children.search(ws=b, text="Åsa")] == [here]
-    _clean(a, b)
+    assert_verified(a, b)

@@ -3,27 +3,27 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 
-from behandlerklient.services import integrity
 from behandlerklient.services import sync as syncing
-from tests.server.laptops import laptop, new_cpr, new_name, quarantined, signed_session
+from tests.server.laptops import (
+    assert_verified,
+    laptop,
+    new_cpr,
+    new_name,
+    quarantined,
+    signed_session,
+    supervised_pair,
+)
 
 
 @pytest.fixture
 def team(server, tmp_path):  # noqa: ANN001, ANN201
     """A therapist's and her supervisor's laptops, enrolled; the server pairs them."""
-    from behandlerklient.server import admin
-
-    therapist, supervisor = new_name("t"), new_name("s")
-    a = laptop(server, tmp_path / "a", therapist, "therapist")
-    b = laptop(server, tmp_path / "b", supervisor, "supervisor")
-    with server.admin() as conn:
-        admin.supervision_add(conn, supervisor=supervisor, therapist=therapist)
-    yield a, b
-    a.close()
-    b.close()
+    with supervised_pair(server, tmp_path) as pair:
+        yield pair
 
 
 def _server_count(server, uid: str) -> int:  # noqa: ANN001
@@ -47,9 +47,7 @@ def test_a_session_signed_offline_reaches_the_supervisor_and_both_verify_clean(s
     # The supervisor sees no clinical text (the server's policy is off): no journal entry came.
     assert b.db.scalar("SELECT count(*) FROM journal_entries WHERE child_id = (SELECT id FROM children "
                        "WHERE uid = ?)", (uids["children"],)) == 0
-    for ws in (a, b):
-        problems = [c for c in integrity.verify(ws=ws) if not c.ok]
-        assert not problems, [(c.name, c.detail) for c in problems]
+    assert_verified(a, b)
     again = syncing.sync(ws=b)  # nothing new: nothing applied twice
     assert again.pull.received == 0 and again.push.sent == 0
 
@@ -207,8 +205,7 @@ def test_a_revoked_access_removes_other_authors_records_of_the_child_logged(serv
                             (uid,)) == 0
         logged = co.db.scalar("SELECT detail FROM audit_log WHERE action = 'sync' AND detail LIKE 'access revoked%'")
         assert logged and "records of other authors removed" in logged
-        problems = [c for c in integrity.verify(ws=co) if not c.ok]
-        assert not problems, [(c.name, c.detail) for c in problems]
+        assert_verified(co)
     finally:
         co.close()
 
@@ -232,3 +229,47 @@ def test_a_record_whose_parent_has_not_arrived_waits_as_an_orphan_and_is_applied
     uid = a.db.scalar("SELECT uid FROM children WHERE id = ?", (child.id,))
     gp_uid = a.db.scalar("SELECT g.uid FROM gps g JOIN children c ON c.gp_id = g.id WHERE c.id = ?", (child.id,))
     assert b.db.scalar("SELECT g.uid FROM children c JOIN gps g ON g.id = c.gp_id WHERE c.uid = ?", (uid,)) == gp_uid
+
+
+def test_pulled_records_that_break_the_clinical_rules_are_quarantined_not_dropped(server, team, tmp_path) -> None:
+    """A laptop with an older or altered client signs what the services refuse: a group course on STIME selvskade
+    and a closing as completed after one session without a reason. The laptop that pulls them rechecks them with
+    the typed input's rules and keeps them in its quarantine, with the rule, instead of inserting them."""
+    from behandlerklient.core.models import Course
+    from behandlerklient.server import admin
+    from behandlerklient.services import seal
+    from behandlerklient.storage.clock import to_text
+    from behandlerklient.storage.pathway import PathwayRepository
+    from behandlerklient.storage.pathway_records import PathwayRecordRepository
+
+    a, _b = team
+    child, course, _sid = signed_session(a, new_cpr())  # Cool Kids, one session held
+    with a.db.transaction():  # written past the services, signed with the author's key
+        group = PathwayRepository(a.db).add_course(
+            Course(None, child.id, "stime-selvskade", date(2026, 1, 5), 10, format="group"), created_by=a.user.id,
+            now=a.clock())
+        PathwayRecordRepository(a.db).add("closings", {
+            "course_id": course.id, "child_id": child.id, "closing_date": "2026-02-02", "effect": "improved",
+            "further_needs": "Ingen", "status": "completed", "author_id": a.user.id, "created_at": to_text(a.clock()),
+            "signed_at": to_text(a.clock())})
+        seal.seal_pending(a)
+    pushed = syncing.sync(ws=a)
+    assert pushed.push.quarantined == 0, pushed.summary()
+    uid = a.db.scalar("SELECT uid FROM children WHERE id = ?", (child.id,))
+    co = laptop(server, tmp_path / "co", new_name("t"), "therapist")
+    try:
+        with server.admin() as conn:
+            admin.caseload_grant(conn, child=uid, username=co.user.username, basis="shared")
+        got = syncing.sync(ws=co)
+        kept = {r["kind"]: r for r in co.db.query("SELECT * FROM sync_quarantine WHERE author = ?",
+                                                  (a.user.username,))}
+        assert set(kept) == {"courses", "closings"}, got.summary()
+        assert "STIME selvskade er kun individuel" in kept["courses"]["reason"]
+        assert kept["courses"]["uid"] == a.db.scalar("SELECT uid FROM courses WHERE id = ?", (group.id,))
+        assert "reglerne for afslutning" in kept["closings"]["reason"] and "minimum" in kept["closings"]["reason"]
+        assert co.db.scalar("SELECT count(*) FROM courses WHERE uid = ?", (kept["courses"]["uid"],)) == 0
+        assert co.db.scalar("SELECT count(*) FROM closings") == 0
+        assert co.db.scalar("SELECT count(*) FROM sessions") == 1  # the rest of the child's record came
+        assert syncing.status(ws=co).quarantined == got.pull.quarantined == 2
+    finally:
+        co.close()

@@ -26,7 +26,7 @@ from behandlerklient.storage.pathway import PathwayRepository
 from behandlerklient.storage.sessions import JournalRepository
 from behandlerklient.storage.users import UserRepository
 from tests.conftest import PASSPHRASE
-from tests.helpers import child_with_consent
+from tests.helpers import CLOSED_EARLY, child_with_consent
 
 START = date(2026, 2, 2)
 LAPTOP_B = "laptop-b"
@@ -273,7 +273,8 @@ def test_two_edits_of_one_field_after_the_same_base_are_flagged_and_resolved_by_
 
 
 def test_a_field_edited_on_one_laptop_only_is_no_conflict(ws, course) -> None:
-    pathway.end_course(ws=ws, course_id=course.id, status="completed", end_date=START)
+    pathway.end_course(ws=ws, course_id=course.id, status="completed", end_date=START,
+                       **CLOSED_EARLY)
     with ws.db.transaction():  # laptop B saw that and reopened it: a chain, not a conflict
         head = EventRepository(ws.db).field_events("course", str(course.id), "status")[-1]
         EventRepository(ws.db, device=LAPTOP_B).append(

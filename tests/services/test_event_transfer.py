@@ -11,7 +11,7 @@ from behandlerklient.core.events import fold
 from behandlerklient.services import children, pathway, transfer, workspace
 from behandlerklient.storage.events import EventRepository
 from tests.conftest import PASSPHRASE
-from tests.helpers import child_with_consent
+from tests.helpers import CLOSED_EARLY, child_with_consent
 
 START = date(2026, 2, 2)
 
@@ -56,7 +56,8 @@ def test_an_event_applied_on_a_second_database_folds_to_the_same_value(laptop_a,
     assert (there["status"], there["end_date"], there["contact_uid"]) == (
         here["status"], here["end_date"], here["contact_uid"])
     # Laptop A reopens the course; its event, received on B as a pull will, folds there to the same value.
-    pathway.end_course(ws=a, course_id=here["id"], status="completed", end_date=START)
+    pathway.end_course(ws=a, course_id=here["id"], status="completed", end_date=START,
+                       **CLOSED_EARLY)
     newest = list(EventRepository(a.db).global_rows())[-1]
     assert newest["subject_uid"] == course_uid and "subject" not in newest
     EventRepository(laptop_b.db).receive(newest)

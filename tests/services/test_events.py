@@ -10,7 +10,7 @@ from behandlerklient.services.supervision import Rating
 from behandlerklient.storage.events import EventRepository, local_device_id
 from behandlerklient.storage.pathway import PathwayRepository
 from tests.conftest import PASSPHRASE
-from tests.helpers import child_with_consent
+from tests.helpers import CLOSED_EARLY, child_with_consent
 
 START = date(2026, 2, 2)
 
@@ -26,7 +26,8 @@ def _course(ws, course_id):
 
 
 def test_closing_a_course_then_reopening_it_by_an_event_gives_the_latest_status(ws, course) -> None:
-    pathway.end_course(ws=ws, course_id=course.id, status="completed", end_date=START + timedelta(days=90))
+    pathway.end_course(ws=ws, course_id=course.id, status="completed", end_date=START + timedelta(days=90),
+                       **CLOSED_EARLY)
     assert (_course(ws, course.id).status, _course(ws, course.id).end_date) == ("completed", START + timedelta(90))
     with ws.db.transaction():
         EventRepository(ws.db).append(aggregate="course", subject=course.id, field="status", now=ws.clock(),

@@ -8,7 +8,7 @@ import pytest
 from behandlerklient.core.errors import WrongPassphrase
 from behandlerklient.services import documents, pathway, sdq_records, sessions, signature_check
 from tests.conftest import PASSPHRASE
-from tests.helpers import child_with_consent
+from tests.helpers import CLOSED_EARLY, child_with_consent
 
 ON = date(2025, 3, 3)
 HIGH = [2 if n in (3, 8, 13, 16, 24) else 1 for n in range(1, 26)]  # emotional 10: every band "very high"
@@ -47,7 +47,8 @@ def test_the_time_point_is_read_from_the_childs_pathway(ws) -> None:
     sessions.finish_session(ws=ws, session=session, passphrase=PASSPHRASE)
     point = sdq_records.suggest_time_point(ws=ws, child_id=child.id, on=ON)
     assert (point.phase, point.course_id) == ("during", course.id)
-    pathway.end_course(ws=ws, course_id=course.id, status="completed", end_date=date(2025, 6, 2))
+    pathway.end_course(ws=ws, course_id=course.id, status="completed", end_date=date(2025, 6, 2),
+                       **CLOSED_EARLY)
     point = sdq_records.suggest_time_point(ws=ws, child_id=child.id, on=date(2025, 7, 1))
     assert (point.phase, point.course_id) == ("follow_up", course.id)
 

@@ -6,7 +6,7 @@ from behandlerklient.core.errors import InvalidInput, RuleRefused
 from behandlerklient.services import pathway, sessions
 from behandlerklient.storage.sessions import JournalRepository
 from tests.conftest import PASSPHRASE
-from tests.helpers import child_with_consent
+from tests.helpers import CLOSED_EARLY, child_with_consent
 
 
 @pytest.fixture
@@ -101,7 +101,8 @@ def test_sessions_beyond_the_range_are_warned(ws, course) -> None:
 
 
 def test_no_new_sessions_in_a_closed_course(ws, course) -> None:
-    pathway.end_course(ws=ws, course_id=course.id, status="completed", end_date=date(2026, 3, 1))
+    pathway.end_course(ws=ws, course_id=course.id, status="completed", end_date=date(2026, 3, 1),
+                       **CLOSED_EARLY)
     with pytest.raises(RuleRefused):
         sessions.start_session(ws=ws, course_id=course.id, on=date(2026, 3, 2))
 

@@ -8,7 +8,7 @@ from datetime import date
 from PySide6.QtCore import Qt
 
 from behandlerklient.services import pathway
-from tests.helpers import child_with_consent
+from tests.helpers import child_with_consent, closed_with_follow_up
 from tests.ui.conftest import TODAY
 
 
@@ -72,3 +72,19 @@ def test_turning_15_during_the_course_is_flagged_before_the_next_session(qtbot, 
     dlg = _form(qtbot, window)
     assert dlg.values()["given_by"] == "young_person"
     assert TODAY.isoformat() == dlg.values()["given_on"].isoformat()
+
+
+def test_a_child_back_after_a_closed_course_is_led_to_the_new_contact_not_the_old_follow_up(
+        qtbot, window, demo_ws, _prompts) -> None:
+    """Open door: the family calls again before the follow-up is due; the button opens the new contact's draft."""
+    child = child_with_consent(demo_ws, "Sofie", "Østergård", "040510-4008", on=date(2026, 5, 1))  # 16
+    closed_with_follow_up(demo_ws, child, start=date(2026, 5, 4), closed=date(2026, 10, 30))
+    contact_id, _ = pathway.add_contact(ws=demo_ws, child_id=child.id, contact_date=date(2026, 11, 20),
+                                        made_by="parent", way="self", concern="Bekymringerne er tilbage")
+    window.select_child(child.id)
+    view = window.child_view
+    qtbot.waitUntil(lambda: view.next_button.text() == "Næste: Henvendelse (kladde)")
+    qtbot.mouseClick(view.next_button, Qt.MouseButton.LeftButton)
+    dlg = _form(qtbot, window)
+    assert dlg.values()["concern"] == "Bekymringerne er tilbage"
+    assert dlg.reopen_ref().ids["record_id"] == contact_id

@@ -39,6 +39,7 @@ class PathwayState:
     follow_up_id: int | None = None  # the earliest follow-up or booster not yet signed
     follow_up_kind: str = "follow_up"
     follow_up_due: date | None = None
+    new_contact_since_course: bool = False  # the newest contact came after the followed-up course (open door)
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,9 @@ def consent_step(state: PathwayState, *, warning: str = "") -> NextStep:
 def next_step(state: PathwayState) -> NextStep:
     if state.course_id is not None:
         return _in_course(state)
-    if state.follow_up_id is not None and state.follow_up_due is not None:
+    # The newest episode leads: after a closed course the child came back (a new henvendelse), so its steps come
+    # before the old course's follow-up (still in the work queue), not a stale follow-up form.
+    if state.follow_up_id is not None and state.follow_up_due is not None and not state.new_contact_since_course:
         what = "Booster" if state.follow_up_kind == "booster" else "Opfølgning"
         return NextStep("follow_up", f"{what} {state.follow_up_due:%d.%m}", record_id=state.follow_up_id)
     if state.contact_id is None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from behandlerklient.core.monitoring import END_REASONS, choice_problem
+
 INTAKE_GROUPS = {
     1: "Gruppe 1: Afsluttet (almindelig, forbigående reaktion)",
     2: "Gruppe 2: Behov for anden hjælp (vejledt videre)",
@@ -94,6 +96,26 @@ def closing_criteria(*, closing_sdq: set[str], baseline_sdq: set[str], effect: s
     if status == "completed":
         found.append(ClosingCriterion(f"Manualens minimum på {sessions_min} sessioner er gennemført "
                                       f"({delivered} holdt)", delivered >= sessions_min))
+    return found
+
+
+EFFECT_MISSING = ("Effekten skal vælges (bedring, delvis bedring, uændret eller forværring); den har ingen "
+                  "standardværdi.")
+
+
+def closing_problems(criteria: list[ClosingCriterion], *, effect: str | None, status: str, criteria_reason: str,
+                     end_reason: str = "") -> list[str]:
+    """What stops a course from being closed, however it is closed (the closing record, services.pathway.end_course,
+    an imported or pulled closing): the effect is always chosen, a drop-out names its reason, and an unmet criterion
+    (repeat SDQ without a same-informant baseline, fewer sessions than the manual's minimum, ...) needs a reason."""
+    found = [] if effect in EFFECTS else [EFFECT_MISSING]
+    found += choice_problem(end_reason or "", END_REASONS, "Årsag til afslutning")
+    if status == "dropped_out" and not end_reason:
+        found.append("Vælg årsagen til, at forløbet sluttede (frafald).")
+    unmet = [c.name for c in criteria if not c.met and (c.name != "Effekten er vurderet" or effect in EFFECTS)]
+    if unmet and not criteria_reason.strip():
+        return [f"Kriterierne for afslutning er ikke opfyldt ({', '.join(unmet).lower()}); "
+                "skriv en begrundelse for at afslutte alligevel.", *found]
     return found
 
 

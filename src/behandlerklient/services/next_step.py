@@ -38,7 +38,9 @@ def state(*, ws: Workspace, child_id: int, on: date) -> rule.PathwayState:
     follow_up = reads.open_follow_up(child_id)
     if follow_up is not None:
         facts.update(follow_up_id=follow_up["id"], follow_up_kind=follow_up["kind"],
-                     follow_up_due=date.fromisoformat(follow_up["due_date"]))
+                     follow_up_due=date.fromisoformat(follow_up["due_date"]),
+                     # open door: a henvendelse after the followed-up course starts the newest episode
+                     new_contact_since_course=contact is not None and contact["id"] != follow_up["contact_id"])
     records = consent.signed_records(ws=ws, child_id=child_id)
     own = any(r.kind == "treatment" and r.given_by == "young_person" and r.active_on(on) for r in records)
     return rule.PathwayState(today=on, birth_date=child.birth_date,

@@ -10,7 +10,7 @@ from behandlerklient.core import course_rules, limits
 from behandlerklient.core.errors import InvalidInput, NotFound, RuleRefused
 from behandlerklient.core.models import Course, JournalEntry
 from behandlerklient.core.vocab import CONTACT_CHANNEL, CONTACT_MADE_BY, CONTACT_WAY, SESSION_FORMAT
-from behandlerklient.services import audit, records, seal
+from behandlerklient.services import audit, record_rules, records, seal
 from behandlerklient.services import consent as consent_service
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.workspace import Workspace
@@ -159,30 +159,44 @@ def change_track(*, ws: Workspace, course_id: int, track_id: str, reason: str, o
     return Changes(courses=True, journal=True, child_id=course.child_id)
 
 
-def end_course(*, ws: Workspace, course_id: int, status: str, end_date: date) -> Changes:
-    """Marks a course completed or dropped out. (The closing assessment itself belongs to the pathway issue.)"""
+def end_course(*, ws: Workspace, course_id: int, status: str, end_date: date, effect: str | None = None,
+               further_needs: str = "", criteria_reason: str = "", end_reason: str = "") -> Changes:
+    """Marks a course completed, dropped out or cancelled without a closing record (a merge, a correction).
+
+    Completed only by the closing rules the closing record keeps (record_rules.closing_problems): `effect` has no
+    default, and an unmet criterion (fewer sessions than the manual's minimum, a repeat SDQ without a baseline
+    from the same informant, no further needs) needs `criteria_reason`, recorded as the course's closing reason.
+    """
     if status not in ("completed", "dropped_out", "cancelled"):
         raise InvalidInput(f"Ukendt slutstatus {status!r}.")
     repo = PathwayRepository(ws.db)
     course = repo.course(course_id)
-    if course is None:
+    if course is None or course.id is None:
         raise NotFound(f"Intet forløb med id {course_id}.")
+    if status == "completed":
+        found = record_rules.closing_problems(ws.db, ws.catalogue, {
+            "course_id": course.id, "child_id": course.child_id, "status": status, "effect": effect,
+            "further_needs": further_needs, "criteria_reason": criteria_reason, "end_reason": end_reason})
+        if found:
+            raise RuleRefused("Forløbet kan ikke afsluttes som gennemført: " + " ".join(found))
+    now = ws.clock()
     with ws.db.transaction():
-        repo.set_status(course_id, status, end_date, now=ws.clock(), author_id=ws.user.id, child_id=course.child_id)
+        if criteria_reason.strip():
+            repo.set_field(course.id, "closing_reason", criteria_reason.strip(), now=now, author_id=ws.user.id,
+                           child_id=course.child_id)
+        repo.set_status(course.id, status, end_date, now=now, author_id=ws.user.id, child_id=course.child_id)
     return Changes(courses=True, child_id=course.child_id)
 
 
 def latest_contact_id(*, ws: Workspace, child_id: int) -> int | None:
     """The contact an intake talk or a screening belongs to: the child's newest."""
-    return ws.db.scalar("SELECT id FROM contacts WHERE child_id = ? ORDER BY contact_date DESC, id DESC",
-                        (child_id,))
+    return PathwayRepository(ws.db).latest_contact_id(child_id)
 
 
 def latest_screening_id(*, ws: Workspace, child_id: int) -> int | None:
-    return ws.db.scalar("SELECT id FROM screenings WHERE child_id = ? ORDER BY id DESC", (child_id,))
+    return PathwayRepository(ws.db).latest_screening_id(child_id)
 
 
 def next_open_follow_up_id(*, ws: Workspace, child_id: int) -> int | None:
     """The child's earliest follow-up or booster not yet signed."""
-    return ws.db.scalar("SELECT id FROM follow_ups WHERE child_id = ? AND signed_at IS NULL ORDER BY due_date",
-                        (child_id,))
+    return PathwayRepository(ws.db).next_open_follow_up_id(child_id)

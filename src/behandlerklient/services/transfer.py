@@ -20,7 +20,7 @@ from behandlerklient.core import cpr as cprmod
 from behandlerklient.core import uid as uidmod
 from behandlerklient.core.errors import InvalidInput, RuleRefused, ValidationError
 from behandlerklient.core.sorting import name_key
-from behandlerklient.services import anchor, audit, event_transfer, grant_transfer, seal
+from behandlerklient.services import anchor, audit, event_transfer, grant_transfer, record_rules, seal
 from behandlerklient.services import export_signatures as proofs
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.import_checks import RowProblem, check_row
@@ -275,6 +275,7 @@ class _Importer:
             if table == "children":
                 _check_child(values, i)
                 values["sort_key"] = name_key(str(values["first_name"]), str(values["last_name"]))
+            self._keeps_rules(table, values, i)
             if table == "users":
                 existing = transfer_rows.user_id(self.db, values["username"])
                 existed = existing is not None
@@ -340,6 +341,13 @@ class _Importer:
             values[col] = new
         return values, file_row
 
+    def _keeps_rules(self, table: str, values: dict[str, Any], i: int) -> None:
+        """The clinical rules typed input keeps (selvskade individual only, the closing rules): a file is no way
+        around them (services/record_rules.py)."""
+        broken = record_rules.row_problem(self.db, self.ws.catalogue, table, values)
+        if broken is not None:
+            raise _fail(record_rules.import_refusal(table, i, broken))
+
     def _write(self, table: str, number: int, values: dict[str, Any], i: int) -> int:
         try:
             new_id = self.db.insert(table, values)
@@ -386,6 +394,7 @@ class _Importer:
         if table == "children":
             # Derived from the names: recomputed, so an edited export cannot break the list order.
             values["sort_key"] = name_key(str(values["first_name"]), str(values["last_name"]))
+        self._keeps_rules(table, values, i)
         old_id = values.pop("id")
         if table == "users":
             existing = transfer_rows.user_id(self.db, values["username"])

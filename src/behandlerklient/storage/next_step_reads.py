@@ -1,5 +1,6 @@
 """The facts the next-step rule (core/next_step.py) decides on, for one child: the newest contact and its intake,
-screening and course, the active course with its held sessions and closing draft, the open follow-up."""
+screening and course, the active course with its held sessions and closing draft, the open follow-up and the
+contact its course came from."""
 
 from __future__ import annotations
 
@@ -39,5 +40,7 @@ class NextStepReads:
             "c.status = 'active' ORDER BY c.start_date DESC, c.id DESC", (child_id,))
 
     def open_follow_up(self, child_id: int) -> dict[str, Any] | None:
-        return self._one("SELECT id, kind, due_date FROM follow_ups WHERE child_id = ? AND signed_at IS NULL "
-                         "ORDER BY due_date", (child_id,))
+        """The earliest unsigned follow-up, with the contact its course came from (None: the course had none)."""
+        return self._one("SELECT f.id, f.kind, f.due_date, c.contact_id FROM follow_ups f "
+                         "LEFT JOIN courses c ON c.id = f.course_id WHERE f.child_id = ? AND f.signed_at IS NULL "
+                         "ORDER BY f.due_date, f.id", (child_id,))

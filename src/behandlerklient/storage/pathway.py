@@ -63,6 +63,13 @@ class PathwayRepository:
         return self.db.scalar("SELECT id FROM contacts WHERE child_id = ? ORDER BY contact_date DESC, id DESC LIMIT 1",
                               (child_id,))
 
+    def latest_screening_id(self, child_id: int) -> int | None:
+        return self.db.scalar("SELECT id FROM screenings WHERE child_id = ? ORDER BY id DESC LIMIT 1", (child_id,))
+
+    def next_open_follow_up_id(self, child_id: int) -> int | None:
+        return self.db.scalar("SELECT id FROM follow_ups WHERE child_id = ? AND signed_at IS NULL "
+                              "ORDER BY due_date, id LIMIT 1", (child_id,))
+
     def has_signed_screening(self, child_id: int) -> bool:
         return self.db.scalar("SELECT 1 FROM screenings WHERE child_id = ? AND signed_at IS NOT NULL LIMIT 1",
                               (child_id,)) is not None

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from behandlerklient.core import monitoring
 from behandlerklient.core import pathway_rules as rules
 from behandlerklient.core.errors import NotFound
-from behandlerklient.services import sdq_records
+from behandlerklient.services import record_rules, sdq_records
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.pathway_records._text import _block, _d
 from behandlerklient.services.record_kinds import Kind, register
@@ -18,25 +18,11 @@ from behandlerklient.storage.pathway_records import PathwayRecordRepository
 
 
 def closing_criteria(ws: Workspace, r: dict) -> list[rules.ClosingCriterion]:
-    repo = PathwayRecordRepository(ws.db)
-    closing, baseline = repo.sdq_informants(r["course_id"], r["child_id"])
-    course = PathwayRepository(ws.db).course(r["course_id"])
-    track = ws.catalogue.tracks.get(course.track_id) if course else None
-    return rules.closing_criteria(closing_sdq=closing, baseline_sdq=baseline, effect=r["effect"],
-                                  further_needs=r["further_needs"], status=r["status"],
-                                  delivered=repo.delivered_sessions(r["course_id"]),
-                                  sessions_min=track.sessions_min if track and not track.flexible else 0)
+    return record_rules.closing_criteria(ws.db, ws.catalogue, r)
 
 
 def _validate_closing(ws: Workspace, r: dict) -> list[str]:
-    unmet = [c.name for c in closing_criteria(ws, r) if not c.met]
-    found = monitoring.choice_problem(r.get("end_reason", ""), monitoring.END_REASONS, "Årsag til afslutning")
-    if r["status"] == "dropped_out" and not r.get("end_reason"):
-        found.append("Vælg årsagen til, at forløbet sluttede (frafald).")
-    if unmet and not r["criteria_reason"].strip():
-        return [f"Kriterierne for afslutning er ikke opfyldt ({', '.join(unmet).lower()}); "
-                "skriv en begrundelse for at afslutte alligevel.", *found]
-    return found
+    return record_rules.closing_problems(ws.db, ws.catalogue, r)
 
 
 def _render_closing(ws: Workspace, r: dict) -> tuple[str, str]:

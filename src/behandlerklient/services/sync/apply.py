@@ -21,6 +21,7 @@ from behandlerklient.core import cpr as cprmod
 from behandlerklient.core import sync_envelope
 from behandlerklient.core.errors import ValidationError
 from behandlerklient.core.sorting import name_key
+from behandlerklient.services import record_rules
 from behandlerklient.services.catalogue import Catalogue
 from behandlerklient.services.event_transfer import EventProblem, check_event
 from behandlerklient.services.import_checks import RowProblem, check_row
@@ -198,6 +199,9 @@ class Applier:
             if values["birth_date"] != parsed.birth_date.isoformat() or values["sex"] != parsed.sex:
                 raise Refused("invalid_row: cpr")
             values["sort_key"] = name_key(str(values["first_name"]), str(values["last_name"]))
+        broken = record_rules.row_problem(self.db, self.catalogue, table, values)
+        if broken is not None:  # the clinical rules typed input keeps (services/record_rules.py): quarantined
+            raise Refused(f"rule_refused: {broken[0]}: {broken[1]}")
         return values
 
     def _event(self, rec: Received) -> tuple[int, int | None]:
