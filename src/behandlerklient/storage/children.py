@@ -108,6 +108,9 @@ class ChildRepository:
     def cpr_owner(self, cpr: str) -> int | None:
         return self.db.scalar("SELECT id FROM children WHERE cpr = ?", (cpr,))
 
+    def exists(self, child_id: int) -> bool:
+        return self.db.scalar("SELECT 1 FROM children WHERE id = ?", (child_id,)) is not None
+
     def cpr_exists(self, cpr: str) -> bool:
         return self.db.scalar("SELECT 1 FROM children WHERE cpr = ?", (cpr,)) is not None
 
