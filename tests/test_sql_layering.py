@@ -22,7 +22,6 @@ PACKAGE = Path(behandlerklient.__file__).parent
 STILL_HOLDING_SQL = {
     "behandlerklient.services.pathway",
     "behandlerklient.services.supervision",
-    "behandlerklient.services.transfer",
     "behandlerklient.services.work_queue",
 }
 
