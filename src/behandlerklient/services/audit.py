@@ -9,6 +9,8 @@ from datetime import datetime
 
 from behandlerklient.core import canonical, uid
 from behandlerklient.storage import identity, users
+from behandlerklient.storage.audit_log import AuditLogRepository, NewRow
+from behandlerklient.storage.children import ChildRepository
 from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.database import Database
 
@@ -62,13 +64,12 @@ def record(db: Database, *, user_id: int | None, action: str, now: datetime, chi
         db.defer("audit", lambda: _Chain(db)).add(user_id, action, to_text(now), child_id, obj, detail)
         return
     with db.transaction():
-        last_id, last_hash = db.query_one("SELECT last_id, last_hash FROM audit_head WHERE singleton = 1")
+        log = AuditLogRepository(db)
+        _last_id, last_hash = log.head()
         at = to_text(now)
         ident, digest = _row(db, last_hash, at, user_id, action, child_id, obj, detail)
-        row_id = db.insert("audit_log", {"at": at, "user_id": user_id, "action": action, "child_id": child_id,
-                                         "object": obj, "detail": detail, "prev_hash": last_hash, "hash": digest,
-                                         **ident})
-        db.execute("UPDATE audit_head SET last_id = ?, last_hash = ? WHERE singleton = 1", (row_id, digest))
+        row_id = log.append({"at": at, "user_id": user_id, "action": action, "child_id": child_id, "object": obj,
+                             "detail": detail, "prev_hash": last_hash, "hash": digest, **ident})
         if user_id is not None:  # signed with the user's next seal at commit (services.seal.flush)
             db.unsealed_audit.append((row_id, user_id, digest))
 
@@ -78,33 +79,28 @@ class _Chain:
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        self.last_id, self.last_hash = db.query_one("SELECT last_id, last_hash FROM audit_head WHERE singleton = 1")
-        self.rows: list[tuple] = []
+        self.log = AuditLogRepository(db)
+        self.last_id, self.last_hash = self.log.head()
+        self.rows: list[NewRow] = []
 
     def add(self, user_id: int | None, action: str, at: str, child_id: int | None, obj: str, detail: str) -> None:
         if not self.rows:  # ids follow the log's last row of any device (rows of other devices live here too)
-            self.last_id = max(self.last_id, self.db.scalar("SELECT coalesce(max(id), 0) FROM audit_log"))
+            self.last_id = max(self.last_id, self.log.last_id())
         self.last_id += 1
         ident, digest = _row(self.db, self.last_hash, at, user_id, action, child_id, obj, detail)
-        self.rows.append((self.last_id, at, user_id, action, child_id, obj, detail, self.last_hash, digest,
-                          ident["uid"], ident["origin_device"]))
+        self.rows.append(NewRow(self.last_id, at, user_id, action, child_id, obj, detail, self.last_hash, digest,
+                                ident["uid"], ident["origin_device"]))
         self.last_hash = digest
         if user_id is not None:  # signed with the user's next seal at commit, once the row is written
             self.db.unsealed_audit.append((self.last_id, user_id, digest))
 
     def flush(self) -> None:
         if self.rows:
-            _insert(self.db, self.rows, self.last_id, self.last_hash)
+            self.log.append_many(self.rows, last_id=self.last_id, last_hash=self.last_hash)
             self.rows = []
 
     def discard(self) -> None:
         self.rows = []
-
-
-def _insert(db: Database, rows: list[tuple], last_id: int, last_hash: str) -> None:
-    db.executemany("INSERT INTO audit_log (id, at, user_id, action, child_id, object, detail, prev_hash, hash, uid, "
-                   "origin_device) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    db.execute("UPDATE audit_head SET last_id = ?, last_hash = ? WHERE singleton = 1", (last_id, last_hash))
 
 
 def record_many(db: Database, *, user_id: int | None, action: str, now: datetime,
@@ -136,26 +132,24 @@ def verify_chain(db: Database) -> ChainCheck:
     local, v2_from = db.device_uid, identity.audit_v2_from(db)
     heads: dict[str, tuple[int, str]] = {}  # device -> (last row id, last hash)
     count, expected_id = 0, 1
-    for r in db.query("SELECT a.id, a.at, a.user_id, a.action, a.child_id, a.object, a.detail, a.prev_hash, a.hash, "
-                      "a.uid, a.origin_device, u.username, c.uid FROM audit_log a "
-                      "LEFT JOIN users u ON u.id = a.user_id LEFT JOIN children c ON c.id = a.child_id ORDER BY a.id"):
-        device = r[10]
+    log = AuditLogRepository(db)
+    for r in log.chain():
+        device = r.origin_device
         prev = heads.get(device, (0, ""))[1]
-        if r[0] < v2_from:
-            if r[0] != expected_id or device != local:
+        if r.id < v2_from:
+            if r.id != expected_id or device != local:
                 return ChainCheck(False, count, f"række {expected_id} mangler i revisionssporet")
             expected_id += 1
-            ok = _hash(prev, *r[:7]) == r[8]
+            ok = _hash(prev, r.id, r.at, r.user_id, r.action, r.child_id, r.object, r.detail) == r.hash
         else:
-            ok = _hash_v2(device, r[9], prev, r[1], r[11], r[3], r[12], r[5], r[6]) == r[8]
-        if r[7] != prev or not ok:
-            return ChainCheck(False, count, f"række {r[0]} i revisionssporet er ændret")
-        heads[device] = (r[0], r[8])
+            ok = _hash_v2(device, r.uid, prev, r.at, r.username, r.action, r.child_uid, r.object, r.detail) == r.hash
+        if r.prev_hash != prev or not ok:
+            return ChainCheck(False, count, f"række {r.id} i revisionssporet er ændret")
+        heads[device] = (r.id, r.hash)
         count += 1
     if expected_id != v2_from:
         return ChainCheck(False, count, f"række {expected_id} mangler i revisionssporet")
-    last_id, last_hash = db.query_one("SELECT last_id, last_hash FROM audit_head WHERE singleton = 1")
-    if (last_id, last_hash) != heads.get(local, (0, "")):
+    if log.head() != heads.get(local, (0, "")):
         return ChainCheck(False, count, "de seneste rækker i revisionssporet mangler eller er ændret")
     devices = len(heads)
     return ChainCheck(True, count, f"{count} rækker, kæden er intakt" if devices <= 1 else
@@ -166,7 +160,7 @@ def export_for_child(*, ws, child_id: int) -> list[dict]:  # noqa: ANN001 - a Wo
     """The child's access log, itself an export that is logged (after the rows it returns)."""
     from behandlerklient.core.errors import NotFound
 
-    if ws.db.scalar("SELECT 1 FROM children WHERE id = ?", (child_id,)) is None:
+    if not ChildRepository(ws.db).exists(child_id):
         raise NotFound(f"Intet barn med id {child_id}.")
     rows = for_child(ws.db, child_id)
     with ws.db.transaction():
@@ -175,8 +169,6 @@ def export_for_child(*, ws, child_id: int) -> list[dict]:  # noqa: ANN001 - a Wo
 
 
 def for_child(db: Database, child_id: int) -> list[dict]:
-    rows = db.query(
-        "SELECT a.id, a.at, u.username, u.full_name, a.action, a.object, a.detail FROM audit_log a "
-        "LEFT JOIN users u ON u.id = a.user_id WHERE a.child_id = ? ORDER BY a.id", (child_id,))
-    return [{"id": r[0], "at": r[1], "user": r[2], "user_name": r[3], "action": r[4],
-             "action_label": ACTIONS.get(r[4], r[4]), "object": r[5], "detail": r[6]} for r in rows]
+    return [{"id": r["id"], "at": r["at"], "user": r["username"], "user_name": r["full_name"], "action": r["action"],
+             "action_label": ACTIONS.get(r["action"], r["action"]), "object": r["object"], "detail": r["detail"]}
+            for r in AuditLogRepository(db).for_child(child_id)]

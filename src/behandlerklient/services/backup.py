@@ -18,7 +18,9 @@ from behandlerklient.security import keyfile as kf
 from behandlerklient.services import anchor, audit, settings
 from behandlerklient.services.workspace import Workspace, open_with_key, unwrap
 from behandlerklient.storage import in_use
+from behandlerklient.storage.backup_copy import exported_copy
 from behandlerklient.storage.database import translate_error
+from behandlerklient.storage.integrity import IntegrityChecks
 
 SUFFIX = ".bkbackup"
 DB_MEMBER, KEYS_MEMBER, INFO_MEMBER = "journal.db", "journal.db.keys.json", "backup.json"
@@ -27,27 +29,13 @@ KEEP = 14
 
 def _export_copy(ws: Workspace, target: Path) -> None:
     """sqlcipher_export writes an encrypted copy (the attached file takes the open database's key)."""
-    db = ws.db
-    db.execute("ATTACH DATABASE ? AS backup_copy", (str(target),))
-    # One deferred read transaction: the copy and the checks see the same snapshot while the app keeps
-    # writing (BEGIN IMMEDIATE would lock the app out for the whole copy).
-    db.execute("BEGIN")
-    try:
-        db.query("SELECT sqlcipher_export('backup_copy')")
-        db.execute(f"PRAGMA backup_copy.user_version = {db.user_version}")
+    with exported_copy(ws.db, target) as copy:
         # Reopened through the same key: the copy must pass SQLite's own check and hold every row.
-        check = [r[0] for r in db.query("PRAGMA backup_copy.integrity_check")]
-        if check != ["ok"]:
+        if copy.integrity() != ["ok"]:
             raise CorruptDatabase("Sikkerhedskopien bestod ikke kontrollen; den er ikke gemt.")
         for table in ("children", "journal_entries", "audit_log"):
-            if db.scalar(f"SELECT count(*) FROM backup_copy.{table}") != db.scalar(f"SELECT count(*) FROM main.{table}"):
+            if not copy.holds_every_row(table):
                 raise CorruptDatabase("Sikkerhedskopien er ufuldstændig; den er ikke gemt.")
-        db.execute("COMMIT")
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    finally:
-        db.execute("DETACH DATABASE backup_copy")
 
 
 def log_written(*, ws: Workspace, made: Path) -> None:
@@ -216,8 +204,7 @@ def restore(*, backup_file: Path, db_path: Path, passphrase: str, username: str 
         candidate = tmpdir / DB_MEMBER
         ws = open_with_key(path=candidate, key=data_key, username=found_user)  # proves key, schema, readability
         try:
-            check = [r[0] for r in ws.db.query("PRAGMA integrity_check")]
-            if check != ["ok"]:
+            if IntegrityChecks(ws.db).integrity() != ["ok"]:
                 raise CorruptDatabase("Sikkerhedskopien er beskadiget; intet er gendannet.")
         finally:
             ws.close()

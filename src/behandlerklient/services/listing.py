@@ -6,11 +6,12 @@ from datetime import date
 
 from behandlerklient.services import consent
 from behandlerklient.services.workspace import Workspace
+from behandlerklient.storage.children import ChildRepository
 from behandlerklient.storage.pathway import PathwayRepository
 
 
 def children(*, ws: Workspace) -> list[dict]:
-    rows = ws.db.query("SELECT id, first_name, last_name, cpr, birth_date, sex FROM children ORDER BY id")
+    rows = ChildRepository(ws.db).register()
     return [{"id": r["id"], "name": f"{r['first_name']} {r['last_name']}", "first_name": r["first_name"],
              "last_name": r["last_name"], "cpr": r["cpr"], "birth_date": r["birth_date"], "sex": r["sex"]}
             for r in rows]

@@ -178,7 +178,7 @@ _COLUMNS: dict[str, list[str]] = {}
 
 def columns_of(db: Database, table: str) -> list[str]:
     if table not in _COLUMNS:
-        _COLUMNS[table] = [r[1] for r in db.query(f"PRAGMA table_info({table})")]
+        _COLUMNS[table] = SignatureRepository(db).columns(table)
     return _COLUMNS[table]
 
 

@@ -10,6 +10,7 @@ from behandlerklient.core.errors import InvalidInput, RuleRefused
 from behandlerklient.services import audit
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.events import EventRepository
+from behandlerklient.storage.settings import SettingsRepository
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ SETTINGS = {s.key: s for s in (
 
 
 def get(*, ws: Workspace, key: str) -> str:
-    value = ws.db.scalar("SELECT value FROM settings WHERE key = ?", (key,))
+    value = SettingsRepository(ws.db).value(key)
     return value if value is not None else SETTINGS[key].default
 
 

@@ -350,7 +350,7 @@ class _Importer:
 
     def _write(self, table: str, number: int, values: dict[str, Any], i: int) -> int:
         try:
-            new_id = self.db.insert(table, values)
+            new_id = transfer_rows.insert(self.db, table, values)
         except IntegrityError as exc:
             raise _fail(f"{table} række {i} strider mod databasens regler ({_explain(exc)}).") from None
         self.audit.add(number, new_id, new_id if table == "children" else values.get("child_id"))
@@ -405,7 +405,7 @@ class _Importer:
         if self.fresh and not transfer_rows.id_taken(self.db, table, old_id):
             values["id"] = old_id
         try:
-            new_id = self.db.insert(table, values)
+            new_id = transfer_rows.insert(self.db, table, values)
         except IntegrityError as exc:
             raise _fail(f"{table} række {i} strider mod databasens regler ({_explain(exc)}).") from None
         self.ids[table].add(old_id, new_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from behandlerklient.core.models import Child, GeneralPractitioner, Guardian
 from behandlerklient.core.search_terms import query_words
@@ -110,6 +110,9 @@ class ChildRepository:
     def cpr_owner(self, cpr: str) -> int | None:
         return self.db.scalar("SELECT id FROM children WHERE cpr = ?", (cpr,))
 
+    def exists(self, child_id: int) -> bool:
+        return self.db.scalar("SELECT 1 FROM children WHERE id = ?", (child_id,)) is not None
+
     def cpr_exists(self, cpr: str) -> bool:
         return self.db.scalar("SELECT 1 FROM children WHERE cpr = ?", (cpr,)) is not None
 
@@ -127,6 +130,10 @@ class ChildRepository:
         return Child(id=r["id"], first_name=r["first_name"], last_name=r["last_name"], cpr=r["cpr"],
                      home_municipality=r["home_municipality"], treating_municipality=r["treating_municipality"],
                      gp=gp, guardians=guardians, address=r["address"], school=r["school"])
+
+    def register(self) -> list[Any]:
+        """Every child in id order (the admin CLI's list): id, first_name, last_name, cpr, birth_date, sex."""
+        return self.db.query("SELECT id, first_name, last_name, cpr, birth_date, sex FROM children ORDER BY id")
 
     def count(self) -> int:
         return int(self.db.scalar(f"SELECT count(*) FROM children c WHERE {_NOT_TOMBSTONE}"))

@@ -35,6 +35,10 @@ class SignatureRepository:
         return self.db.query("SELECT kind, record_id FROM signatures_pending WHERE (kind, record_id) > (?, ?) "
                              "ORDER BY kind, record_id LIMIT ?", (kind, record_id, limit))
 
+    def columns(self, table: str) -> list[str]:
+        """A signed table's columns in schema order: what a record signature covers."""
+        return [r["name"] for r in self.db.query(f"PRAGMA table_info({table})")]
+
     def row(self, table: str, record_id: int) -> Any:
         return self.db.query_one(f"SELECT * FROM {table} WHERE id = ?", (record_id,))
 

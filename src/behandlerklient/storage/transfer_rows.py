@@ -78,6 +78,11 @@ def global_rows(db: Database, table: str, columns: list[str], refs: dict[str, st
             yield dict(zip(names, r, strict=True))
 
 
+def insert(db: Database, table: str, values: dict[str, Any]) -> int:
+    """One imported row; its new id (a constraint violation stays an IntegrityError for the import to name)."""
+    return db.insert(table, values)
+
+
 def floor_id(db: Database, table: str) -> int:
     """The largest id before an import: a reference resolved to a row above it points at a row of the file."""
     return int(db.scalar(f"SELECT coalesce(max(id), 0) FROM {table}"))
