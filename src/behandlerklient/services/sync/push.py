@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from behandlerklient.core import sync_envelope
-
 from behandlerklient.services.sync import merge
 from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.sync_server import ServerCalls
