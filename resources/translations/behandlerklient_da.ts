@@ -2157,10 +2157,6 @@ Placering: %1</translation>
         <translation>%1 konflikter</translation>
     </message>
     <message>
-        <source>%1 quarantined</source>
-        <translation>%1 i karantæne</translation>
-    </message>
-    <message>
         <source>Synchronising…</source>
         <translation>Synkroniserer…</translation>
     </message>

@@ -42,6 +42,7 @@ def test_the_quarantine_count_and_ctrl_f9_list_each_record_without_its_text(qtbo
     sync.refresh()
     button = sync.quarantine_button
     assert button.isVisible() and button.text() == "3 i karantæne"
+    qtbot.waitUntil(lambda: button.width() >= button.sizeHint().width())  # the status bar laid out anew
 
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     dialog = sync.quarantine_dialog
@@ -50,7 +51,8 @@ def test_the_quarantine_count_and_ctrl_f9_list_each_record_without_its_text(qtbo
     rows = [[table.item(r, c).text() for c in range(table.columnCount())] for r in range(table.rowCount())]
     assert [table.horizontalHeaderItem(c).text() for c in range(5)] == ["Post", "Dato", "Forfatter", "Årsag",
                                                                          "Holdes"]
-    assert rows[0][0] == "Barn" and rows[0][4] == "Holdt af serveren" and rows[0][2].endswith(f"({demo_ws.user.username})")
+    assert rows[0][0] == "Barn" and rows[0][4] == "Holdt af serveren"
+    assert rows[0][2].endswith(f"({demo_ws.user.username})")
     assert rows[0][3].startswith("Serveren afviste posten")
     assert rows[1] == ["Hændelse (forløb)", "04.02.2026", "svend", "Posten overholder ikke reglerne på denne computer",
                        "Afvist på denne computer"]

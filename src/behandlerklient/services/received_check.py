@@ -63,7 +63,17 @@ def check(db: Database) -> ReceivedReport:
             report.bad.append(f"{name}: er ændret efter modtagelsen")
             continue
         report.proven += 1
+    _merge_decisions(db, report)
     return report
+
+
+def _merge_decisions(db: Database, report: ReceivedReport) -> None:
+    """The coordinators' merge decisions received in the pull (services/sync/merge_decision.py)."""
+    from behandlerklient.services.sync import merge_decision
+
+    proven, bad = merge_decision.check(db)
+    report.proven += proven
+    report.bad.extend(bad)
 
 
 def _merged_twins(db: Database, kind: str, signed: dict[str, object], now: dict[str, object]) -> bool:

@@ -237,19 +237,17 @@ class SyncController(QObject):
         waiting = fill(self.tr("%1 waiting"), st.waiting)
         conflicts = self.window.work_queue.count("conflicts")
         conflict_text = self.tr("1 conflict") if conflicts == 1 else fill(self.tr("%1 conflicts"), conflicts)
-        quarantined = st.quarantined + st.refused + st.conflicts
-        quarantine_text = fill(self.tr("%1 quarantined"), quarantined)
         error = self.error or st.last_error
         if self.running():
             parts = [self.tr("Synchronising…"), waiting]
         elif error:
             parts = [fill(self.tr("Offline: %1 waiting") if self.offline else self.tr("Not synchronised: %1 waiting"),
                           st.waiting)]
-            parts += [t for n, t in ((conflicts, conflict_text), (quarantined, quarantine_text)) if n]
+            parts += [conflict_text] if conflicts else []
         else:
             when = self.last_ok or _latest(st.last_push_at, st.last_pull_at)
             head = fill(self.tr("Synchronised %1"), _when(when)) if when else self.tr("Not synchronised yet")
-            parts = [head, waiting, conflict_text, quarantine_text]
+            parts = [head, waiting, conflict_text]  # the quarantine count beside it is a button (its list)
         if st.backlog_waiting and not self.running():  # written before the outbox, their author has not unlocked
             parts.append(fill(self.tr("%1 waiting for their author's key"), st.backlog_waiting))
         self.label.setText(" · ".join(parts))

@@ -117,7 +117,7 @@ def sync(*, ws: Any, connect: Callable[[Any], Any] | None = None,
         pushed = push(ws, conn, username=state["username"], after_commit=after_push_commit)
         chain = push_chain(ws, conn, username=state["username"], device=state["device_uid"], now=ws.clock())
         puller = Puller(ws, conn, device=state["device_uid"], page_hook=page_hook)
-        merge.refresh(ws, puller.server, puller.staff)  # before the pull: a merged uid resolves on arrival
+        merge.refresh(ws, puller.server, puller.staff)  # the coordinator's tasks; decisions come in the pull
         pulled = puller.run()
     except Exception as exc:
         if not connection.is_connection_error(exc):

@@ -125,6 +125,8 @@ class Applier:
             return "own"  # written here: the row is here already
         if rec.kind == "audit_log":
             return "own"  # another device's audit chain (this user's other laptop): anchored on the server
+        if rec.kind == "child_merges":
+            return self._merge_decision(rec)
         item = rec.as_json()
         table = "events" if rec.kind in AGGREGATE_OF_KIND else rec.kind
         try:
@@ -254,7 +256,20 @@ class Applier:
             return self.repo.insert_alone(table, values)
         except IntegrityError as exc:
             text = str(exc)
+            if table == "children" and "cpr" in text:
+                self._twin_waits(values)
             raise Refused("duplicate_cpr" if "cpr" in text else f"refused_here: {text.split(':')[0]}") from None
+
+    def _merge_decision(self, rec: Received) -> str:
+        """A coordinator's decision that two uids are one child (services/sync/merge_decision.py)."""
+        from behandlerklient.services.sync import merge_decision
+
+        return merge_decision.apply(self, rec)
+
+    def _twin_waits(self, values: dict[str, Any]) -> None:
+        """The same child registered on another laptop (same CPR): it waits, as an orphan, for the coordinator's
+        merge decision, after which its uid resolves to the child held here (quarantined it would stay refused)."""
+        raise Orphan(str(values["uid"]))
 
     def retry_orphans(self) -> None:
         """Orphans whose parent came meanwhile, until a pass applies none (an orphan may wait for another)."""
