@@ -80,3 +80,36 @@ def test_a_laptop_offline_when_the_coordinator_merged_learns_it_in_the_pull(serv
     finally:
         for ws in (first, second, coordinator):
             ws.close()
+
+
+def test_a_merge_decision_not_signed_by_a_coordinator_or_not_by_its_author_is_quarantined_not_applied(ws):
+    """No server needed: the decision as the pull hands it to the applier."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    from behandlerklient.core import sync_envelope
+    from behandlerklient.services.sync.apply import Applier, Received, Staff
+
+    keys = {name: Ed25519PrivateKey.generate() for name in ("koord", "terapeut")}
+    staff = {name: Staff(name, role, name, key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))
+             for (name, key), role in zip(keys.items(), ("coordinator", "therapist"), strict=True)}
+    alias, child = "0190f0a0-0000-7000-8000-0000000000b1", "0190f0a0-0000-7000-8000-0000000000b2"
+
+    def decision(author: str, signer: str, n: int) -> Received:
+        fields = {"uid": f"0190f0a0-0000-7000-8000-00000000000{n}", "kind": "child_merges", "child_uid": child,
+                  "author": author, "device": "0190f0a0-0000-7000-8000-0000000000d9",
+                  "signed_at": "2026-02-01T10:00:00.000000Z", "schema_version": 1,
+                  "payload": {"alias_uid": alias, "child_uid": child}}
+        item = sync_envelope.wire_item(fields, keys[signer].sign)
+        return Received(seq=100 + n, **item)
+
+    with ws.db.transaction():
+        applier = Applier(ws.db, staff=staff, device="elsewhere", catalogue=ws.catalogue, at="2026-02-02T10:00:00")
+        assert applier.record(decision("terapeut", "terapeut", 1)) == "quarantined"   # not a coordinator
+        assert applier.record(decision("koord", "terapeut", 2)) == "quarantined"      # not her signature
+        assert applier.record(decision("koord", "koord", 3)) == "applied"
+        assert applier.record(decision("koord", "koord", 3)) == "known"               # pulled again: kept once
+    reasons = [r[0] for r in ws.db.query("SELECT reason FROM sync_quarantine WHERE kind = 'child_merges' ORDER BY id")]
+    assert reasons == ["not_a_coordinator", "bad_signature"]
+    assert ws.db.scalar("SELECT merged_by FROM child_alias WHERE alias_uid = ?", (alias,)) == "koord"
+    assert ws.db.scalar("SELECT count(*) FROM sync_merge_proofs") == 1

@@ -41,6 +41,7 @@ REASONS: dict[str, str] = {
     "invalid_row": "Posten overholder ikke reglerne på denne computer",
     "unknown_user": "Posten nævner en bruger, der ikke er registreret",
     "duplicate_cpr": "Barnet findes allerede her under et andet id",
+    "not_a_coordinator": "En sammenlægning af to børn, der ikke er signeret af en koordinator",
     "quarantined": "Serveren afviste posten (fx ingen adgang til barnet, da den blev signeret)",
     "conflict": "Konflikt: serveren har en anden post med samme id",
 }
