@@ -1714,6 +1714,41 @@ Skriv din adgangskode for at underskrive:</translation>
     </message>
 </context>
 <context>
+    <name>QuarantineDialog</name>
+    <message>
+        <source>Records in quarantine</source>
+        <translation>Poster i karantæne</translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation>Post</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>Dato</translation>
+    </message>
+    <message>
+        <source>Author</source>
+        <translation>Forfatter</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Årsag</translation>
+    </message>
+    <message>
+        <source>Held</source>
+        <translation>Holdes</translation>
+    </message>
+    <message>
+        <source>%1 records are in quarantine. Nothing in quarantine is deleted; the administrator goes through it (behandlerklient-server quarantine list).</source>
+        <translation>%1 poster er i karantæne. Intet i karantæne slettes; administratoren gennemgår den (behandlerklient-server quarantine list).</translation>
+    </message>
+    <message>
+        <source>Nothing is in quarantine.</source>
+        <translation>Intet er i karantæne.</translation>
+    </message>
+</context>
+<context>
     <name>ReportDialog</name>
     <message>
         <source>Sessions</source>
@@ -2244,6 +2279,10 @@ Placering: %1</translation>
         <translation>Konflikter og &amp;karantæne</translation>
     </message>
     <message>
+        <source>Quarantined &amp;records…</source>
+        <translation>&amp;Poster i karantæne…</translation>
+    </message>
+    <message>
         <source>The connection to the server broke off: %1</source>
         <translation>Forbindelsen til serveren blev afbrudt: %1</translation>
     </message>
@@ -2276,10 +2315,6 @@ Placering: %1</translation>
         <translation>%1 konflikter</translation>
     </message>
     <message>
-        <source>%1 quarantined</source>
-        <translation>%1 i karantæne</translation>
-    </message>
-    <message>
         <source>Synchronising…</source>
         <translation>Synkroniserer…</translation>
     </message>
@@ -2300,6 +2335,10 @@ Placering: %1</translation>
         <translation>Ikke synkroniseret endnu</translation>
     </message>
     <message>
+        <source>%1 waiting for their author&apos;s key</source>
+        <translation>%1 venter på forfatterens nøgle</translation>
+    </message>
+    <message>
         <source>Server %1, as %2</source>
         <translation>Server %1, som %2</translation>
     </message>
@@ -2310,6 +2349,14 @@ Placering: %1</translation>
     <message>
         <source>Quarantine: %1 received records refused here; %2 of yours held by the server (%3 of them as conflicts).</source>
         <translation>Karantæne: %1 modtagne poster afvist her; %2 af dine holdt tilbage af serveren (heraf %3 som konflikter).</translation>
+    </message>
+    <message>
+        <source>%1 in quarantine</source>
+        <translation>%1 i karantæne</translation>
+    </message>
+    <message>
+        <source>Show the records in quarantine (Ctrl+F9)</source>
+        <translation>Vis posterne i karantæne (Ctrl+F9)</translation>
     </message>
     <message>
         <source>This computer is not enrolled with a sync server: nothing is in quarantine.</source>

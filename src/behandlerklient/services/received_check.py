@@ -64,6 +64,7 @@ def check(db: Database) -> ReceivedReport:
             continue
         report.proven += 1
     _frames(db, report)
+    _merge_decisions(db, report)
     return report
 
 
@@ -74,6 +75,15 @@ def _frames(db: Database, report: ReceivedReport) -> None:
 
     keys, bad = check_frames(db)
     report.keys |= keys
+    report.bad.extend(bad)
+
+
+def _merge_decisions(db: Database, report: ReceivedReport) -> None:
+    """The coordinators' merge decisions received in the pull (services/sync/merge_decision.py)."""
+    from behandlerklient.services.sync import merge_decision
+
+    proven, bad = merge_decision.check(db)
+    report.proven += proven
     report.bad.extend(bad)
 
 

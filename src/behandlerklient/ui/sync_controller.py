@@ -20,7 +20,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QToolButton
 
 from behandlerklient.core.errors import KnownError
 from behandlerklient.services import settings as settings_service
@@ -103,6 +103,14 @@ class SyncController(QObject):
         self.label = QLabel("")
         self.label.setObjectName("syncStatus")
         window.statusBar().addPermanentWidget(self.label)
+        # The quarantine count opens the list of what is in it (a button: a click and the keyboard both work).
+        self.quarantine_button = QToolButton()
+        self.quarantine_button.setObjectName("syncQuarantine")
+        self.quarantine_button.setAutoRaise(True)
+        self.quarantine_button.setVisible(False)
+        self.quarantine_button.clicked.connect(lambda _checked=False: self.show_quarantine())
+        window.statusBar().addPermanentWidget(self.quarantine_button)
+        self.quarantine_dialog: Any = None
         self.runs = 0  # started this session
         self.error: str | None = None
         self.offline = True
@@ -116,11 +124,16 @@ class SyncController(QObject):
         self.issues_action = QAction(self.tr("&Conflicts and quarantine"), window, shortcut=QKeySequence("Shift+F9"))
         self.issues_action.setObjectName("action_sync_issues")
         self.issues_action.triggered.connect(lambda _checked=False: self.show_issues())
+        self.quarantine_action = QAction(self.tr("Quarantined &records…"), window,
+                                         shortcut=QKeySequence("Ctrl+F9"))
+        self.quarantine_action.setObjectName("action_sync_quarantine")
+        self.quarantine_action.triggered.connect(lambda _checked=False: self.show_quarantine())
         menu = window.menuBar().actions()[0].menu()
         assert isinstance(menu, QMenu)
         last = next((a for a in menu.actions() if a.objectName() == "action_quit"), menu.actions()[-1])  # before Quit
         menu.insertAction(last, self.sync_action)
         menu.insertAction(last, self.issues_action)
+        menu.insertAction(last, self.quarantine_action)
         menu.insertSeparator(last)
         minutes = settings_service.get(ws=ws, key="sync_minutes")
         self.timer = QTimer(self)
@@ -215,6 +228,7 @@ class SyncController(QObject):
         return status
 
     def _show(self, st: sync_service.SyncStatus) -> None:
+        self._show_quarantine_count(st)
         if not st.enrolled:
             self.label.setText(self.tr("Not enrolled with a server"))
             self.label.setToolTip(self.tr("This computer works on its own and sends nothing. An administrator "
@@ -223,19 +237,19 @@ class SyncController(QObject):
         waiting = fill(self.tr("%1 waiting"), st.waiting)
         conflicts = self.window.work_queue.count("conflicts")
         conflict_text = self.tr("1 conflict") if conflicts == 1 else fill(self.tr("%1 conflicts"), conflicts)
-        quarantined = st.quarantined + st.refused + st.conflicts
-        quarantine_text = fill(self.tr("%1 quarantined"), quarantined)
         error = self.error or st.last_error
         if self.running():
             parts = [self.tr("Synchronising…"), waiting]
         elif error:
             parts = [fill(self.tr("Offline: %1 waiting") if self.offline else self.tr("Not synchronised: %1 waiting"),
                           st.waiting)]
-            parts += [t for n, t in ((conflicts, conflict_text), (quarantined, quarantine_text)) if n]
+            parts += [conflict_text] if conflicts else []
         else:
             when = self.last_ok or _latest(st.last_push_at, st.last_pull_at)
             head = fill(self.tr("Synchronised %1"), _when(when)) if when else self.tr("Not synchronised yet")
-            parts = [head, waiting, conflict_text, quarantine_text]
+            parts = [head, waiting, conflict_text]  # the quarantine count beside it is a button (its list)
+        if st.backlog_waiting and not self.running():  # written before the outbox, their author has not unlocked
+            parts.append(fill(self.tr("%1 waiting for their author's key"), st.backlog_waiting))
         self.label.setText(" · ".join(parts))
         tips = [fill(self.tr("Server %1, as %2"), st.server, st.username)]
         if error:
@@ -246,6 +260,23 @@ class SyncController(QObject):
                                  "(%3 of them as conflicts)."), st.quarantined, st.refused + st.conflicts,
                          st.conflicts))
         self.label.setToolTip("\n".join(tips))
+
+    def _show_quarantine_count(self, st: sync_service.SyncStatus) -> None:
+        quarantined = st.quarantined + st.refused + st.conflicts
+        self.quarantine_button.setVisible(st.enrolled)
+        self.quarantine_button.setText(fill(self.tr("%1 in quarantine"), quarantined))
+        self.quarantine_button.setToolTip(self.tr("Show the records in quarantine (Ctrl+F9)"))
+
+    def show_quarantine(self) -> None:
+        """The list of quarantined records, record by record (never their content)."""
+        from behandlerklient.ui.dialogs.quarantine_dialog import QuarantineDialog
+
+        if self.ws.db.closed:
+            return
+        if self.quarantine_dialog is not None:
+            self.quarantine_dialog.close()
+        self.quarantine_dialog = QuarantineDialog(ws=self.ws, parent=self.window)
+        self.quarantine_dialog.open()
 
     def show_issues(self) -> None:
         """The work list narrowed to the conflicts between devices (each opens its resolution dialog), with what

@@ -17,7 +17,7 @@ from typing import Any
 
 from behandlerklient.core.errors import InvalidInput, RuleRefused
 from behandlerklient.services import audit
-from behandlerklient.services.sync import connection, merge
+from behandlerklient.services.sync import backlog, connection, merge
 from behandlerklient.services.sync.audit_chain import ChainPush, push_chain
 from behandlerklient.services.sync.connection import DriverMissing, ServerUnreachable
 from behandlerklient.services.sync.pull import Puller, PullResult
@@ -33,6 +33,7 @@ class SyncResult:
     push: PushResult
     pull: PullResult
     chain: ChainPush = field(default_factory=ChainPush)
+    backlog_waiting: int = 0   # records written before the outbox whose author's key is not unlocked here
 
     def summary(self) -> str:
         """One Danish line for the CLI and the status bar."""
@@ -43,6 +44,8 @@ class SyncResult:
             text += f", {p.quarantined} afvist af serveren (i serverens karantæne)"
         if q.orphans:
             text += f", {q.orphans} venter på en overordnet post"
+        if self.backlog_waiting:
+            text += f", {self.backlog_waiting} ældre poster {backlog.WAITING_LABEL}"
         if self.chain.diverged:
             text += ("; ADVARSEL: revisionssporet her indeholder ikke længere den række, serveren senest kvitterede "
                      "for (rækker fjernet eller ændret); kør 'behandlerklient verify'")
@@ -64,6 +67,7 @@ class SyncStatus:
     quarantined: int = 0    # received records refused here
     orphans: int = 0
     last_error: str | None = None
+    backlog_waiting: int = 0  # records written before the outbox, waiting for their author's key
 
 
 def enroll(*, ws: Any, host: str, port: int, user: str, password: str, dbname: str = "bk",
@@ -82,6 +86,7 @@ def enroll(*, ws: Any, host: str, port: int, user: str, password: str, dbname: s
                                       "key_pem": key_pem, "device_uid": device})
         audit.record(ws.db, user_id=ws.user.id, action="sync", now=ws.clock(), obj="sync_state",
                      detail=f"enrolled with {host}:{port}/{dbname} as {user}")
+    backlog.queue(ws)  # what this laptop wrote before the outbox existed goes to the server too
 
 
 def _state(ws: Any) -> Any:
@@ -100,6 +105,8 @@ def sync(*, ws: Any, connect: Callable[[Any], Any] | None = None,
     """Push, then grants and pull. The hooks are for tests (a lost reply, a kill mid-page)."""
     state = _state(ws)
     repo = SyncRepository(ws.db)
+    backlog.queue(ws)  # a laptop enrolled before the backlog existed lists it at its first sync
+    waiting_for_keys = backlog.drain(ws)
     try:
         conn = (connect or connection.connect)(state)
     except (ServerUnreachable, DriverMissing) as exc:
@@ -110,7 +117,7 @@ def sync(*, ws: Any, connect: Callable[[Any], Any] | None = None,
         pushed = push(ws, conn, username=state["username"], after_commit=after_push_commit)
         chain = push_chain(ws, conn, username=state["username"], device=state["device_uid"], now=ws.clock())
         puller = Puller(ws, conn, device=state["device_uid"], page_hook=page_hook)
-        merge.refresh(ws, puller.server, puller.staff)  # before the pull: a merged uid resolves on arrival
+        merge.refresh(ws, puller.server, puller.staff)  # the coordinator's tasks; decisions come in the pull
         pulled = puller.run()
     except Exception as exc:
         if not connection.is_connection_error(exc):
@@ -123,7 +130,7 @@ def sync(*, ws: Any, connect: Callable[[Any], Any] | None = None,
         conn.close()
     with ws.db.transaction():
         repo.set_state(last_error=None)
-    return SyncResult(pushed, pulled, chain)
+    return SyncResult(pushed, pulled, chain, backlog_waiting=waiting_for_keys)
 
 
 def status(*, ws: Any) -> SyncStatus:
@@ -136,4 +143,5 @@ def status(*, ws: Any) -> SyncStatus:
                       username=state["username"], last_push_at=state["last_push_at"],
                       last_pull_at=state["last_pull_at"], last_error=state["last_error"],
                       waiting=counts["waiting"], conflicts=counts["conflicts"], refused=counts["refused"],
-                      quarantined=counts["quarantined"], orphans=counts["orphans"])
+                      quarantined=counts["quarantined"], orphans=counts["orphans"],
+                      backlog_waiting=backlog.waiting(ws))

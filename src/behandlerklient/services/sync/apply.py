@@ -29,6 +29,7 @@ from behandlerklient.storage import identity, transfer_rows
 from behandlerklient.storage.child_alias import ChildAliasRepository
 from behandlerklient.storage.database import Database, IntegrityError
 from behandlerklient.storage.events import AGGREGATE_OF_KIND, VALUE_REFS, EventRepository
+from behandlerklient.storage.merge_proofs import MergeProofRepository
 from behandlerklient.storage.sync_state import SyncRepository
 
 REFS = dict(identity.TABLES)
@@ -126,6 +127,8 @@ class Applier:
             return "own"  # written here: the row is here already
         if rec.kind == "audit_log":
             return "own"  # another device's audit chain (this user's other laptop): anchored on the server
+        if rec.kind == "child_merges":
+            return self._merge_decision(rec)
         item = rec.as_json()
         table = "events" if rec.kind in AGGREGATE_OF_KIND else rec.kind
         try:
@@ -258,7 +261,45 @@ class Applier:
             return self.repo.insert_alone(table, values)
         except IntegrityError as exc:
             text = str(exc)
+            if table == "children" and "cpr" in text:
+                self._twin_waits(values)
             raise Refused("duplicate_cpr" if "cpr" in text else f"refused_here: {text.split(':')[0]}") from None
+
+    def _merge_decision(self, rec: Received) -> str:
+        """A coordinator's decision that two uids are one child (bk.merge_child writes it as a record of kind
+        'child_merges'): checked like any received record, and more (she is a coordinator; it names exactly one pair
+        and is about the surviving child); then the pair resolves to the child held here and the proof is kept for
+        `verify` (services/sync/merge_decision.py). A decision that fails is quarantined, never applied."""
+        item = rec.as_json()
+        proofs = MergeProofRepository(self.db)
+        if proofs.has(rec.uid):
+            return "known"
+        try:
+            body = check_envelope(rec, self.staff)
+            if self.staff[rec.author].role != "coordinator":
+                raise Refused("not_a_coordinator")
+            alias, child = _merged_pair(rec)
+        except Refused as refused:
+            if self.repo.is_quarantined(rec.uid, item):
+                return "known"
+            self.repo.quarantine(seq=rec.seq, uid=rec.uid, kind=rec.kind, author=rec.author, reason=str(refused),
+                                 item=item, at=self.at)
+            return "quarantined"
+        self.aliases.note(alias_uid=alias, child_uid=child, registered_by=None, at=self.at)
+        decision = {**rec.fields(), "content_hash": rec.content_hash, "signature": rec.signature}
+        self.aliases.merged(alias_uid=alias, merged_by=rec.author, decision=json.dumps(decision, sort_keys=True),
+                            at=self.at)
+        proofs.add(uid=rec.uid, seq=rec.seq, alias_uid=alias, child_uid=child, author=rec.author,
+                   envelope=body.decode("utf-8"), content_hash=rec.content_hash, signature=rec.signature,
+                   public_key=base64.b64encode(self.staff[rec.author].public_key).decode("ascii"), at=self.at)
+        self.applied.append((self.aliases.child_id(alias), f"child_alias:{alias}",
+                             f"sync seq {rec.seq}: child registered twice merged by {rec.author}"))
+        return "applied"
+
+    def _twin_waits(self, values: dict[str, Any]) -> None:
+        """The same child registered on another laptop (same CPR): it waits, as an orphan, for the coordinator's
+        merge decision, after which its uid resolves to the child held here (quarantined it would stay refused)."""
+        raise Orphan(str(values["uid"]))
 
     def retry_orphans(self) -> None:
         """Orphans whose parent came meanwhile, until a pass applies none (an orphan may wait for another)."""
@@ -275,3 +316,14 @@ class Applier:
     def _arrived(self, uid: str) -> bool:
         return (any(transfer_rows.id_by_uid(self.db, t, uid) is not None for t, _ in identity.TABLES if t != "users")
                 or self.aliases.child_id(uid) is not None)
+
+
+def _merged_pair(rec: Received) -> tuple[str, str]:
+    """(alias uid, surviving child uid) of a merge decision, which is about the surviving child."""
+    payload = rec.payload
+    if not isinstance(payload, dict) or set(payload) != {"alias_uid", "child_uid"}:
+        raise Refused("malformed")
+    alias, child = payload["alias_uid"], payload["child_uid"]
+    if not isinstance(alias, str) or not isinstance(child, str) or alias == child or child != rec.child_uid:
+        raise Refused("malformed")
+    return alias, child

@@ -18,7 +18,7 @@ from behandlerklient.core.uid import uuid7
 from behandlerklient.services import audit
 from behandlerklient.services.outbox import SCHEMA_VERSION
 from behandlerklient.services.sync import connection
-from behandlerklient.services.sync.apply import Received, Refused, Staff, check_envelope
+from behandlerklient.services.sync.apply import Staff
 from behandlerklient.storage.child_alias import ChildAliasRepository
 from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.sync_server import ServerCalls
@@ -43,41 +43,18 @@ def note_duplicate(ws: Any, *, alias_uid: str, child_uid: str, registered_by: st
                                          at=to_text(ws.clock()))
 
 
-def _decision_holds(decision: dict[str, Any], alias_uid: str, child_uid: str, staff: dict[str, Staff]) -> bool:
-    """Her signature over exactly this pair, and she is a coordinator."""
-    try:
-        rec = Received(seq=0, **{k: decision[k] for k in sync_envelope.FIELDS},
-                       content_hash=decision["content_hash"], signature=decision["signature"])
-        check_envelope(rec, staff)
-    except (KeyError, TypeError, Refused):
-        return False
-    author = staff.get(rec.author)
-    return (rec.kind == KIND and author is not None and author.role == "coordinator"
-            and rec.payload == {"alias_uid": alias_uid, "child_uid": child_uid})
-
-
 def refresh(ws: Any, server: ServerCalls, staff: dict[str, Staff]) -> int:
-    """The pairs the server knows that concern this user, and the decisions on them; returns how many decisions
-    arrived now. A decision whose signature fails is not applied (the pair stays a task) and is logged."""
+    """Notes the pairs the server knows that concern this user (a coordinator's tasks). The decisions on them are
+    not taken from here: each arrives in the pull as a signed record of kind 'child_merges' (merge_decision.py), in
+    seq order, checked and kept as proof like any other received record. Returns how many pairs were new here."""
     repo = ChildAliasRepository(ws.db)
-    at, now = to_text(ws.clock()), ws.clock()
-    merged = 0
+    at = to_text(ws.clock())
+    new = 0
     with ws.db.transaction():
-        for alias_uid, child_uid, registered_by, merged_by, decision in server.duplicates():
+        for alias_uid, child_uid, registered_by, _merged_by, _decision in server.duplicates():
+            new += repo.get(alias_uid) is None
             repo.note(alias_uid=alias_uid, child_uid=child_uid, registered_by=registered_by, at=at)
-            if decision is None or repo.get(alias_uid)["merged_at"] is not None:
-                continue
-            if not _decision_holds(decision, alias_uid, child_uid, staff):
-                audit.record(ws.db, user_id=ws.user.id, action="sync", now=now, obj=f"child_alias:{alias_uid}",
-                             detail="merge decision refused: its signature does not hold")
-                continue
-            repo.merged(alias_uid=alias_uid, merged_by=merged_by, decision=json.dumps(decision, sort_keys=True),
-                        at=at)
-            audit.record(ws.db, user_id=ws.user.id, action="sync", now=now,
-                         child_id=repo.child_id(alias_uid), obj=f"child_alias:{alias_uid}",
-                         detail=f"child registered twice merged by {merged_by}")
-            merged += 1
-    return merged
+    return new
 
 
 def tasks(*, ws: Any) -> list[DuplicateTask]:

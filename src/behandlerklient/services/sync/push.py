@@ -9,8 +9,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
+from behandlerklient.core import sync_envelope
 from behandlerklient.services.sync import merge
 from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.sync_server import ServerCalls
@@ -35,6 +37,21 @@ def item_of(row: Any) -> dict[str, Any]:
     return {**data, "content_hash": row["content_hash"], "signature": row["signature"]}
 
 
+def _registered_at(data: dict[str, Any]) -> str:
+    """When this laptop registered the child: its row's created_at if earlier than the envelope (a child written
+    before the outbox existed gets its envelope at enrolment, after records about it that were signed earlier); the
+    server bounds how far back that counts."""
+    at = data["signed_at"]
+    created = data["payload"].get("created_at")
+    if not isinstance(created, str):
+        return str(at)
+    try:
+        moment = datetime.fromisoformat(created.replace("Z", "+00:00"))
+    except ValueError:
+        return str(at)
+    return min(str(at), sync_envelope.format_time(moment if moment.tzinfo else moment.replace(tzinfo=UTC)))
+
+
 def _register(ws: Any, server: ServerCalls, rows: list[Any], result: PushResult, username: str) -> None:
     """The batch's new children by CPR, in one round trip (bk.register_children); a retry of my own registration
     is free on the server, so a push repeated after a kill does not use up the hourly limit."""
@@ -42,7 +59,7 @@ def _register(ws: Any, server: ServerCalls, rows: list[Any], result: PushResult,
     for row in rows:
         if row["kind"] == "children":
             data = json.loads(row["envelope"])
-            items.append({"cpr": data["payload"].get("cpr"), "uid": row["uid"], "registered_at": data["signed_at"]})
+            items.append({"cpr": data["payload"].get("cpr"), "uid": row["uid"], "registered_at": _registered_at(data)})
     if not items:
         return
     for uid, status, known in server.register_children(items):
