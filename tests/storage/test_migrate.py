@@ -246,6 +246,13 @@ LADDER_ROWS: list[tuple[str, dict]] = [
                        "signature": "", "public_key": ""}),
     ("child_alias", {"alias_uid": "0190f0a0-0000-7000-8000-000000000007",
                      "child_uid": "0190f0a0-0000-7000-8000-000000000008", "registered_by": "svend", "found_at": T2}),
+    ("sync_tombstones", {"id": 1, "kind": "guardians", "record_id": 99, "uid": "0190f0a0-0000-7000-8000-00000000000b",
+                         "removed_at": T2, "reason": "access_revoked"}),
+    ("sync_backlog", {"id": 1, "kind": "gps", "record_id": 1}),
+    ("sync_merge_proofs", {"uid": "0190f0a0-0000-7000-8000-00000000000c", "seq": 8,
+                           "alias_uid": "0190f0a0-0000-7000-8000-000000000007",
+                           "child_uid": "0190f0a0-0000-7000-8000-000000000008", "author": "svend", "envelope": "{}",
+                           "content_hash": "00", "signature": "", "public_key": "", "received_at": T2}),
 ]
 
 # (user, action, child, object, detail): the audit rows, chained the way schema 2 defined the chain.
@@ -253,7 +260,10 @@ LADDER_AUDIT = [(1, "create", 1, "contact:1", ""), (1, "sign", 1, "contact:1", "
                 (1, "correct", 1, "journal:3", "retter journal:1"), (2, "supervise", 1, "review:1", "")]
 
 # Filled by the schema itself or derived from other tables (checked by verify), not written by the ladder.
-DERIVED_TABLES = {"audit_head", "settings", "child_search_terms", "device", "monitoring_key", "sync_pending"}
+DERIVED_TABLES = {"audit_head", "settings", "child_search_terms", "device", "monitoring_key", "sync_pending",
+                  # a frame is a text-less sessions row the server sent, checked by verify against that frame;
+                  # tests/server/test_sync_access14.py writes real ones (a hand-made row here would not verify)
+                  "sync_frames"}
 # Written by the program's sealing code, never as data of their own: rows written here by hand cannot carry
 # an author's Ed25519 signature, so from the signatures schema on the ladder leaves the signature checks to
 # tests/services/test_signatures.py (which signs through the real services) and checks everything else.
@@ -261,7 +271,8 @@ SIGNATURE_TABLES = {"signing_keys", "seals", "record_signatures", "audit_signatu
                     "signatures_pending", "imported_keys", "imported_seals", "imported_signatures"}
 SIGNATURE_CHECKS = {"signatures", "audit_signatures"}
 # Tables whose key is not `id`.
-KEY_COLUMNS = {"sync_state": "singleton", "sync_acks": "outbox_id", "child_alias": "alias_uid"}
+KEY_COLUMNS = {"sync_state": "singleton", "sync_acks": "outbox_id", "child_alias": "alias_uid",
+               "sync_merge_proofs": "uid"}
 # Rows nobody may change or remove, signed or not.
 APPEND_ONLY = {"audit_log", "course_changes", "child_changes", "events"}
 

@@ -109,8 +109,12 @@ def check_frames(db: Any) -> tuple[set[tuple[str, int]], list[str]]:
         return keys, bad
     for r in repo.frames():
         keys.add(("sessions", r["record_id"]))
-        frame = json.loads(r["frame"])
-        same = all(r[c] == frame[c] for c in FRAME_COLUMNS) and all(not r[c] for c in TEXT_COLUMNS)
+        try:
+            frame = json.loads(r["frame"])
+        except ValueError:
+            frame = None
+        same = (isinstance(frame, dict) and all(c in frame and r[c] == frame[c] for c in FRAME_COLUMNS)
+                and all(not r[c] for c in TEXT_COLUMNS))
         if not same:
             bad.append(f"sessionsramme fra serveren (id {r['record_id']}): er ændret efter modtagelsen")
     return keys, bad
