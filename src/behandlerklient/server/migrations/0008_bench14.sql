@@ -123,3 +123,55 @@ if key is not None and len(key) != 32:
 verify = ed25519_verifier()
 return [verdict(data, key, verify) for data in items]
 $$;
+
+SET LOCAL ROLE bk_owner;
+
+-- One pull page's server time, flat as the municipality grows. bk.pull read bk.record in seq order and let the
+-- row-level policy drop what the user may not read: a therapist whose 500 children are one twentieth of the records
+-- had twenty rows read for each row returned, more with every new colleague. Now the page is merged from the sources
+-- the policy (record_read, migration 0002) lets a user read, each read through its index in seq order: what she
+-- wrote (record_author), the GPs, and each child she holds (record_child) with the kinds her bases let her read
+-- (caseload/shared: all but the audit chain; coordinator: the register; a supervisee's child: what a supervisor
+-- reads). Each source holds only readable rows, so the first n of their union are the first n she may read: the
+-- same page as before (tests/server/test_pull_sources.py compares them). The policy still applies to every row
+-- read, so a source that strayed could only make a page short, never show more. A change to record_read must be
+-- made here too.
+CREATE INDEX record_gps ON bk.record (seq) WHERE kind = 'gps';
+CREATE OR REPLACE FUNCTION bk.pull(p_cursor bigint, p_limit int DEFAULT 5000, p_device uuid DEFAULT NULL)
+RETURNS SETOF bk.record LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path = pg_catalog, pg_temp AS $$
+    WITH held AS (
+        SELECT a.child_uid, a.basis FROM bk.access a WHERE a.username = current_user AND a.revoked_at IS NULL
+        UNION
+        SELECT a.child_uid, 'supervised' FROM bk.access a JOIN bk.supervision s ON s.therapist = a.username
+        WHERE s.supervisor = current_user AND s.ended_at IS NULL AND a.revoked_at IS NULL
+          AND a.basis IN ('caseload', 'shared')
+    ), children AS (
+        SELECT h.child_uid, bool_or(h.basis IN ('caseload', 'shared')) AS clinical,
+               bool_or(h.basis = 'coordinator') AS register, bool_or(h.basis = 'supervised') AS supervised
+        FROM held h GROUP BY h.child_uid
+    ), candidates AS (
+        (SELECT r.seq FROM bk.record r WHERE r.author = current_user AND r.seq > p_cursor
+         ORDER BY r.seq LIMIT least(greatest(p_limit, 1), 5000))
+        UNION ALL
+        (SELECT r.seq FROM bk.record r WHERE r.kind = 'gps' AND r.seq > p_cursor
+         ORDER BY r.seq LIMIT least(greatest(p_limit, 1), 5000))
+        UNION ALL
+        SELECT c.seq FROM children ch CROSS JOIN LATERAL (
+            SELECT r.seq FROM bk.record r
+            WHERE r.child_uid = ch.child_uid AND r.seq > p_cursor AND r.kind <> 'audit_log'
+              AND (ch.clinical OR (ch.register AND r.kind = ANY (bk.register_kinds()))
+                   OR (ch.supervised AND (r.kind = ANY (bk.supervisor_reads())
+                                          OR bk.policy_on('supervisor_sees_clinical_text'))))
+            ORDER BY r.seq LIMIT least(greatest(p_limit, 1), 5000)) c
+    ), page AS (
+        SELECT r.* FROM (SELECT DISTINCT c.seq FROM candidates c ORDER BY c.seq
+                         LIMIT least(greatest(p_limit, 1), 5000)) s
+        JOIN bk.record r ON r.seq = s.seq
+    ), logged AS (
+        INSERT INTO bk.disclosure_log (username, device, via, child_uid, n)
+        SELECT current_user, p_device, 'pull', p.child_uid, count(*) FROM page p
+        WHERE p.author <> current_user GROUP BY p.child_uid
+        RETURNING 1
+    )
+    SELECT * FROM page ORDER BY seq
+$$;
