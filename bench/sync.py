@@ -9,7 +9,8 @@ once, cached under /tmp), then
 - the push of one signed session including the connection; a sync with nothing new (medians of --repeat);
 - one pull page's server time (bk.pull of 1,000 rows, EXPLAIN ANALYZE's execution time, median): for bt01 when the
   server holds only its own laptop's upload, and for the therapist uploaded last (every other record before hers)
-  when it holds all of them; their ratio says whether a page stays flat as the municipality grows;
+  when it holds all of them; their ratio says whether a page stays flat as the municipality grows (and the same
+  page as the bare query bk.pull runs, without its function call and disclosure log, for comparison);
 - bytes on the wire for each, counted by a forwarding proxy between laptop and server (TLS included). The ready
   and first-upload times go through that proxy (a Python thread: they are pessimistic); push and nothing-new
   alternate a timed direct sync with a counted proxied one.
@@ -54,14 +55,19 @@ def _timed(work: Any) -> tuple[float, Any]:
     return time.perf_counter() - start, result
 
 
-def _page_ms(cluster: Any, user: str, repeat: int) -> float:
+PAGE = "SELECT * FROM bk.pull(0, 1000, NULL)"
+# The same page as the read policy finds it in a scan by seq, without bk.pull's function call and disclosure log
+POLICY_PAGE = "SELECT * FROM bk.record WHERE seq > 0 ORDER BY seq LIMIT 1000"
+
+
+def _page_ms(cluster: Any, user: str, repeat: int, query: str = PAGE) -> float:
     """Median server time of the first pull page of 1,000 rows as `user` (EXPLAIN ANALYZE runs it)."""
     import psycopg
 
     times = []
     with psycopg.connect(cluster.user_dsn(user, f"pw-{user}-bench"), autocommit=True) as conn:
         for _ in range(repeat):
-            found = conn.execute("EXPLAIN (ANALYZE, FORMAT JSON) SELECT * FROM bk.pull(0, 1000, NULL)").fetchone()
+            found = conn.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {query}").fetchone()
             assert found is not None
             plan = found[0]
             times.append(float((plan if isinstance(plan, list) else json.loads(plan))[0]["Execution Time"]))
@@ -156,6 +162,7 @@ def run(children: int, repeat: int, therapists: int = 1, jobs: int = 2, uploader
         upload["s"], got = _timed(lambda: upload_one(paths[0]))
         results = [got]
         out["pull_page_small_ms"] = _page_ms(cluster, sync_laptops.name_of(0), repeat)
+        out["policy_small"] = _page_ms(cluster, sync_laptops.name_of(0), repeat, POLICY_PAGE)
         start = time.perf_counter()
         with ThreadPoolExecutor(max_workers=uploaders) as pool:
             results += list(pool.map(upload_one, paths[1:]))
@@ -171,6 +178,8 @@ def run(children: int, repeat: int, therapists: int = 1, jobs: int = 2, uploader
         out["pull_page_full_ms"] = _page_ms(cluster, last, repeat)
         out["pull_page_full_first_ms"] = _page_ms(cluster, first, repeat)
         out["pull_page_ratio"] = out["pull_page_full_ms"] / out["pull_page_small_ms"]
+        out["policy_page_small_ms"] = out.pop("policy_small")
+        out["policy_page_full_ms"] = _page_ms(cluster, last, repeat, POLICY_PAGE)
 
         admin.staff_add(adm, username="bs01", role="supervisor", full_name="Bench s", pubkey=b"\1" * 32,
                         password="pw-bs01-bench")
@@ -241,6 +250,8 @@ def report(result: dict[str, Any]) -> list[str]:
     lines.append(f"{'pull page (1,000)':20} {result['pull_page_small_ms']:8.1f} ms server time with one laptop's "
                  f"upload; {result['pull_page_full_ms']:.1f} ms with all (last therapist; "
                  f"{result['pull_page_full_first_ms']:.1f} ms the first): ratio {result['pull_page_ratio']:.2f}")
+    lines.append(f"{'policy-only page':20} {result['policy_page_small_ms']:8.1f} ms / "
+                 f"{result['policy_page_full_ms']:.1f} ms (the bare query in bk.pull, without the function)")
     lines.append(f"load average before/after: {result['load_before']} / {result['load_after']}")
     return lines
 

@@ -1,7 +1,7 @@
-"""bk.pull (server migration 0008) merges a page from the sources the read policy allows, each through its index,
-so a page costs the same in a small and a large municipality. It must be exactly the page the policy alone gives:
-the first n records after the cursor that the user may read, for a therapist, a colleague with a shared child, a
-supervisor (with the clinical-text switch off and on) and a coordinator, at every page size."""
+"""bk.pull's pages are exactly the read policy's: the first n records after the cursor that the user may read, for a
+therapist, a colleague with a shared child, a supervisor (with the clinical-text switch off and on) and a coordinator,
+at every page size. A guard for whoever makes the page faster by reading it another way than a scan in seq order
+(tried for issue 14's "flat page": merging per-child index scans made a page slower at 200 children, docs/sync.md)."""
 
 from __future__ import annotations
 
