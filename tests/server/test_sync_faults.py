@@ -5,10 +5,8 @@ sync completes."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import random
-import select
 import signal
 import socket
 import subprocess
@@ -25,6 +23,7 @@ from behandlerklient.services import sync as syncing
 from behandlerklient.services.sync import connection, pull
 from behandlerklient.storage.clock import now_utc
 from tests.server.laptops import PASSPHRASE, laptop, new_cpr, new_name, quarantined, signed_session
+from tests.server.proxy import Proxy
 
 SEED = 1414
 ROOT = Path(__file__).resolve().parents[2]
@@ -202,65 +201,34 @@ def test_the_server_stopped_mid_pull_the_next_sync_completes_without_gap(server,
 
 # -- the connection cut by a proxy mid-batch --------------------------------------------------------------------
 
-class CuttingProxy:
-    """Forwards TCP (the TLS stream, unread) to the server and cuts the first connection that uploads a big batch:
-    mode "request" mid-upload (the server never sees the whole batch); mode "reply" after the COMMIT that follows
-    the batch went up, swallowing its answer (the server has the batch, the laptop never hears)."""
+class CuttingProxy(Proxy):
+    """Cuts the first connection that uploads a big batch: mode "request" mid-upload (the server never sees the
+    whole batch); mode "reply" after the COMMIT that follows the batch went up, swallowing its answer (the server has
+    the batch, the laptop never hears)."""
 
     BIG = 3000  # bytes in one read: a batch, not a handshake or a small query
 
     def __init__(self, target: int, mode: str) -> None:
-        self.target, self.mode, self.cut = target, mode, threading.Event()
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        threading.Thread(target=self._accept, daemon=True).start()
+        super().__init__(target)
+        self.mode, self.cut = mode, threading.Event()
 
-    def _accept(self) -> None:
-        while True:
-            try:
-                client, _ = self.listener.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._serve, args=(client,), daemon=True).start()
+    def up(self, link: dict[str, Any], data: bytes) -> tuple[bytes, bool]:
+        # link: the batch went up ("big"); the server answered it ("answered"); then the COMMIT ("commit")
+        if not self.cut.is_set() and len(data) > self.BIG:
+            link["big"] = True
+            if self.mode == "request":
+                self.cut.set()
+                return data[: len(data) // 2], False
+        elif link.get("answered") and not self.cut.is_set() and self.mode == "reply":
+            link["commit"] = True
+        return data, True
 
-    def _serve(self, client: socket.socket) -> None:
-        upstream = socket.create_connection(("127.0.0.1", self.target))
-        big_seen = answered = commit_sent = False  # the batch went up; the server answered it; then the COMMIT
-        try:
-            while True:
-                ready, _, _ = select.select([client, upstream], [], [], 30)
-                if not ready:
-                    return
-                if client in ready:
-                    data = client.recv(65536)
-                    if not data:
-                        return
-                    if not self.cut.is_set() and len(data) > self.BIG:
-                        big_seen = True
-                        if self.mode == "request":
-                            upstream.sendall(data[: len(data) // 2])
-                            self.cut.set()
-                            return
-                    elif answered and not self.cut.is_set() and self.mode == "reply":
-                        commit_sent = True
-                    upstream.sendall(data)
-                if upstream in ready:
-                    data = upstream.recv(65536)
-                    if not data:
-                        return
-                    if commit_sent and not self.cut.is_set():
-                        self.cut.set()  # the COMMIT's answer: dropped, and the line goes dead
-                        return
-                    answered = answered or big_seen
-                    client.sendall(data)
-        finally:
-            for s in (client, upstream):
-                with contextlib.suppress(OSError):
-                    s.shutdown(socket.SHUT_RDWR)
-                s.close()
-
-    def close(self) -> None:
-        self.listener.close()
+    def down(self, link: dict[str, Any], data: bytes) -> tuple[bytes, bool]:
+        if link.get("commit") and not self.cut.is_set():
+            self.cut.set()  # the COMMIT's answer: dropped, and the line goes dead
+            return b"", False
+        link["answered"] = link.get("answered") or link.get("big", False)
+        return data, True
 
 
 @pytest.mark.parametrize("mode", ["request", "reply"])
