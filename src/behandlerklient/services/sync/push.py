@@ -1,5 +1,5 @@
 """Push (sync.md, protocol step 2): this user's unanswered outbox rows in batches of at most 2,000, each batch in its
-own server transaction (`BEGIN; SELECT uid, status FROM bk.push($1::jsonb); COMMIT`). A row is marked answered
+own server transaction (a call of bk.push with the batch, committed by the server). A row is marked answered
 only after COMMIT has returned: a reply lost on the way makes the next sync send the batch again, and the server
 answers `duplicate` for what it already holds, never storing a second row. A child is registered by CPR first
 (bk.register_child) so the records about it are written with access."""
