@@ -26,7 +26,6 @@ STILL_HOLDING_SQL = {
     "behandlerklient.services.pathway",
     "behandlerklient.services.seal",
     "behandlerklient.services.settings",
-    "behandlerklient.services.supervision",
     "behandlerklient.services.transfer",
     "behandlerklient.services.work_queue",
 }
