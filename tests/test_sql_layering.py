@@ -27,7 +27,6 @@ STILL_HOLDING_SQL = {
     "behandlerklient.services.seal",
     "behandlerklient.services.settings",
     "behandlerklient.services.transfer",
-    "behandlerklient.services.work_queue",
 }
 
 _STATEMENT = re.compile(
