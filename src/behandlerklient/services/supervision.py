@@ -15,8 +15,11 @@ from behandlerklient.services.changes import Changes
 from behandlerklient.services.workspace import Workspace
 from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.events import EventRepository
+from behandlerklient.storage.fidelity_ratings import FidelityRatingRepository
 from behandlerklient.storage.reviews import ReviewRepository
+from behandlerklient.storage.supervision_meetings import SupervisionMeetingRepository
 from behandlerklient.storage.sync_removal import RemovalRepository
+from behandlerklient.storage.users import UserRepository
 
 SUPERVISING_ROLES = ("supervisor", "admin")
 DECISIONS = {"approved": "Godkendt", "changes_requested": "Ændringer ønsket"}
@@ -31,9 +34,7 @@ class Rating:
 
 
 def _session_row(ws: Workspace, session_id: int):  # noqa: ANN202
-    row = ws.db.query_one(
-        "SELECT s.*, c.child_id, c.track_id FROM sessions s JOIN courses c ON c.id = s.course_id WHERE s.id = ?",
-        (session_id,))
+    row = ReviewRepository(ws.db).session(session_id)
     if row is None:
         raise NotFound(f"Ingen session med id {session_id}.")
     return row
@@ -45,8 +46,8 @@ def checklist(*, ws: Workspace, session_id: int) -> list[fidelity.Item]:
 
 
 def ratings(*, ws: Workspace, session_id: int, kind: str) -> dict[str, Rating]:
-    return {r["item_key"]: Rating(r["item_key"], r["adherence"], r["competence"], r["comment"]) for r in ws.db.query(
-        "SELECT * FROM fidelity_ratings WHERE session_id = ? AND rater_kind = ?", (session_id, kind))}
+    return {r["item_key"]: Rating(r["item_key"], r["adherence"], r["competence"], r["comment"])
+            for r in FidelityRatingRepository(ws.db).for_session(session_id, kind)}
 
 
 def save_ratings(*, ws: Workspace, session_id: int, kind: str, items: list[Rating]) -> Changes:
@@ -91,12 +92,12 @@ def request_review(*, ws: Workspace, session_id: int, reason: str = "requested")
     row = _session_row(ws, session_id)
     if row["state"] != "signed":
         raise RuleRefused("Kun underskrevne sessioner kan sendes til supervision.")
-    existing = ws.db.scalar("SELECT id FROM reviews WHERE session_id = ?", (session_id,))
+    reviews = ReviewRepository(ws.db)
+    existing = reviews.id_for_session(session_id)
     if existing:
         return existing
     with ws.db.transaction():
-        rid = ws.db.insert("reviews", {"session_id": session_id, "reason": reason, "requested_by": ws.user.id,
-                                       "requested_at": to_text(ws.clock())})
+        rid = reviews.add(session_id=session_id, reason=reason, requested_by=ws.user.id, now=ws.clock())
         audit.record(ws.db, user_id=ws.user.id, action="supervise", now=ws.clock(), child_id=row["child_id"],
                      obj=f"review:{rid}", detail=reason)
     return rid
@@ -124,17 +125,15 @@ class QueueItem:
 def queue(*, ws: Workspace) -> list[QueueItem]:
     if ws.user.role not in SUPERVISING_ROLES:
         return []
-    rows = ws.db.query(
-        "SELECT r.id, r.session_id, r.reason, u.full_name, c.track_id, s.number, s.session_date, ch.first_name, "
-        "ch.last_name, s.author_id FROM reviews r JOIN sessions s ON s.id = r.session_id "
-        "JOIN courses c ON c.id = s.course_id "
-        "JOIN children ch ON ch.id = c.child_id JOIN users u ON u.id = s.author_id "
-        "WHERE r.status = 'pending' AND s.author_id != ? ORDER BY r.requested_at", (ws.user.id,))
+    rows = ReviewRepository(ws.db).pending(not_by=ws.user.id)
     supervisees = access.supervisee_ids(ws=ws)  # a supervisor sees what she supervises (once pairs exist)
     if supervisees is not None:
-        rows = [r for r in rows if r[9] in supervisees]
-    return [QueueItem(r[0], r[1], r[2], r[3], ws.catalogue.tracks[r[4]].name if r[4] in ws.catalogue.tracks else r[4],
-                      r[5], r[6], f"{r[7]} {r[8][:1]}.") for r in rows]
+        rows = [r for r in rows if r["author_id"] in supervisees]
+    tracks = ws.catalogue.tracks
+    return [QueueItem(review_id=r["id"], session_id=r["session_id"], reason=r["reason"], therapist=r["full_name"],
+                      track=tracks[r["track_id"]].name if r["track_id"] in tracks else r["track_id"],
+                      number=r["number"], session_date=r["session_date"],
+                      child_label=f"{r['first_name']} {r['last_name'][:1]}.") for r in rows]
 
 
 @dataclass
@@ -156,19 +155,19 @@ def _sees_clinical_text(ws: Workspace, course_id: int) -> bool:
     if mode != "supervised":  # the policy switch itself is core/access.py's
         return access_rules.clinical_text_visible(mode, in_supervision=False)
     # 'supervised': a course with a session in review or discussed at a supervision meeting.
-    return bool(ws.db.scalar("SELECT 1 FROM reviews r JOIN sessions s ON s.id = r.session_id WHERE s.course_id = ? "
-                             "UNION SELECT 1 FROM supervision_meeting_courses WHERE course_id = ?", (course_id, course_id)))
+    return ReviewRepository(ws.db).course_in_supervision(course_id)
 
 
 def open_review(*, ws: Workspace, review_id: int) -> ReviewView:
     if ws.user.role not in SUPERVISING_ROLES:
         raise RuleRefused("Kun en supervisor kan åbne en supervision.")
-    r = ws.db.query_one("SELECT * FROM reviews WHERE id = ?", (review_id,))
+    r = ReviewRepository(ws.db).get(review_id)
     if r is None:
         raise NotFound(f"Ingen supervision med id {review_id}.")
     s = _session_row(ws, r["session_id"])
     track = ws.catalogue.tracks.get(s["track_id"])
-    author = ws.db.scalar("SELECT full_name FROM users WHERE id = ?", (s["author_id"],))
+    author_user = UserRepository(ws.db).get(s["author_id"])
+    author = author_user.full_name if author_user else ""  # sessions.author_id references users: never empty
     day = date.fromisoformat(s["session_date"]).strftime("%d.%m.%Y")
     structure = [("Dato", day), ("Varighed", f"{s['duration_min']} min"),
                  ("Deltagere", label(PARTICIPANTS, s["participants"])), ("Format", label(SESSION_FORMAT, s["format"]))]
@@ -202,8 +201,7 @@ def decide(*, ws: Workspace, review_id: int, decision: str, comment: str = "") -
         raise InvalidInput(f"Ukendt afgørelse {decision!r}.")
     if decision == "changes_requested" and not comment.strip():
         raise InvalidInput("Skriv, hvilke ændringer du ønsker.")
-    r = ws.db.query_one("SELECT r.*, s.author_id, c.child_id FROM reviews r JOIN sessions s ON s.id = r.session_id "
-                        "JOIN courses c ON c.id = s.course_id WHERE r.id = ?", (review_id,))
+    r = ReviewRepository(ws.db).with_session_author(review_id)
     if r is None:
         raise NotFound(f"Ingen supervision med id {review_id}.")
     if r["author_id"] == ws.user.id:
@@ -234,14 +232,9 @@ class Feedback:
 
 def feedback_for_therapist(*, ws: Workspace) -> list[Feedback]:
     """Decided reviews of the logged-in therapist's sessions not yet marked as read."""
-    # CROSS JOIN keeps the unseen decisions (a partial index, a handful of rows) as the outer loop, whatever
-    # the planner guesses about the size of the sessions table.
-    rows = ws.db.query(
-        "SELECT r.id, r.session_id, c.child_id, r.status, r.comment, u.full_name, r.decided_at FROM reviews r "
-        "CROSS JOIN sessions s ON s.id = r.session_id JOIN courses c ON c.id = s.course_id JOIN users u ON "
-        "u.id = r.supervisor_id WHERE s.author_id = ? AND r.status != 'pending' AND r.seen_at IS NULL "
-        "ORDER BY r.decided_at", (ws.user.id,))
-    return [Feedback(*r) for r in rows]
+    return [Feedback(review_id=r["id"], session_id=r["session_id"], child_id=r["child_id"], decision=r["status"],
+                     comment=r["comment"], supervisor=r["full_name"], decided_at=r["decided_at"])
+            for r in ReviewRepository(ws.db).unseen_decisions(ws.user.id)]
 
 
 def mark_seen(*, ws: Workspace, review_id: int) -> None:
@@ -274,14 +267,13 @@ def log_meeting(*, ws: Workspace, meeting_date: date, kind: str, course_ids: lis
         raise InvalidInput("Et supervisionsmøde er 'group' eller 'individual'.")
     now = ws.clock()
     with ws.db.transaction():
-        mid = ws.db.insert("supervision_meetings", {"meeting_date": meeting_date.isoformat(), "kind": kind,
-                                                    "supervisor_id": ws.user.id, "notes": notes,
-                                                    "created_at": to_text(now)})
+        meetings = SupervisionMeetingRepository(ws.db)
+        mid = meetings.add(meeting_date=meeting_date, kind=kind, supervisor_id=ws.user.id, notes=notes, now=now)
         for cid in sorted(set(course_ids)):
-            child_id = ws.db.scalar("SELECT child_id FROM courses WHERE id = ?", (cid,))
+            child_id = meetings.child_of_course(cid)
             if child_id is None:
                 raise NotFound(f"Intet forløb med id {cid}.")
-            ws.db.insert("supervision_meeting_courses", {"meeting_id": mid, "course_id": cid})
+            meetings.add_course(mid, cid)
             audit.record(ws.db, user_id=ws.user.id, action="supervise", now=now, child_id=child_id,
                          obj=f"meeting:{mid}")
     return mid

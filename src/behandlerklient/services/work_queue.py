@@ -47,58 +47,46 @@ SECTIONS = {"conflicts": "Konflikter mellem enheder", "supervision": "Supervisio
 APPROVAL = "approval"
 
 
-def _names(ws: Workspace, ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    marks = ",".join("?" for _ in ids)
-    return {r[0]: f"{r[1]} {r[2]}" for r in ws.db.query(
-        f"SELECT id, first_name, last_name FROM children WHERE id IN ({marks})", tuple(ids))}
-
-
 def build(*, ws: Workspace, today: date) -> list[Task]:
+    reads = WorkQueueReads(ws.db)
     raw: list[tuple] = []
     for d in records.drafts(ws=ws, author_id=ws.user.id):
         raw.append(("drafts", d["child_id"], d["label"], d["date"] or "", d["kind"], d["id"]))
-    for r in ws.db.query("SELECT s.id, c.child_id, s.number, s.session_date FROM sessions s JOIN courses c "
-                         "ON c.id = s.course_id WHERE s.state = 'draft' AND s.author_id = ? "
-                         "AND s.group_session_id IS NULL", (ws.user.id,)):
-        raw.append(("drafts", r[1], f"Session {r[2]}", r[3], "session", r[0]))
+    for r in reads.session_drafts(ws.user.id):
+        raw.append(("drafts", r["child_id"], f"Session {r['number']}", r["session_date"], "session", r["id"]))
     if ws.user.role == "coordinator":
         return _tasks(ws, raw)
     scope = children_in_queue(ws=ws)
     # Offered a course in the intake talk (group 3), but no screening recorded yet.
-    for r in ws.db.query(
-            "SELECT i.child_id, i.talk_date, i.contact_id FROM intakes i WHERE i.decision_group = 3 "
-            "AND i.signed_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM screenings s WHERE s.contact_id = i.contact_id)"):
-        raw.append(("screenings", r[0], "Screening efter forsamtale (gruppe 3)", r[1], "contact", r[2]))
+    for r in reads.offered_without_screening():
+        raw.append(("screenings", r["child_id"], "Screening efter forsamtale (gruppe 3)", r["talk_date"], "contact",
+                    r["contact_id"]))
     horizon = (today + timedelta(days=DUE_SOON_DAYS)).isoformat()
-    for r in ws.db.query("SELECT id, child_id, kind, due_date FROM follow_ups WHERE done_on IS NULL AND due_date <= ? "
-                         "ORDER BY due_date", (horizon,)):
-        days = (today - date.fromisoformat(r[3])).days
+    for r in reads.follow_ups_due(horizon):
+        days = (today - date.fromisoformat(r["due_date"])).days
         late = f" ({days} dage over tiden)" if days > 0 else ""
-        raw.append(("follow_ups", r[1], ("Booster" if r[2] == "booster" else "Opfølgning") + late, r[3],
-                    "follow_up", r[0], days))
-    for r in ws.db.query(
-            "SELECT c.id, c.child_id, c.track_id, c.planned_sessions, (SELECT count(*) FROM sessions s WHERE "
-            "s.course_id = c.id AND s.attendance = 'held' AND s.state = 'signed') FROM courses c WHERE c.status = 'active'"):
-        track = ws.catalogue.tracks.get(r[2])
-        limit = track.sessions_max if track and not track.flexible else r[3]
-        if r[4] > limit or r[4] > r[3]:
-            name = track.name if track else r[2]
-            raw.append(("over_range", r[1], f"{name}: {r[4]} sessioner (plan {r[3]}, manual {track.range_text if track else '?'})",
-                        "", "course", r[0]))
+        raw.append(("follow_ups", r["child_id"], ("Booster" if r["kind"] == "booster" else "Opfølgning") + late,
+                    r["due_date"], "follow_up", r["id"], days))
+    for r in reads.active_courses():
+        track = ws.catalogue.tracks.get(r["track_id"])
+        held, planned = r["held"], r["planned_sessions"]
+        limit = track.sessions_max if track and not track.flexible else planned
+        if held > limit or held > planned:
+            name = track.name if track else r["track_id"]
+            raw.append(("over_range", r["child_id"], f"{name}: {held} sessioner (plan {planned}, manual "
+                        f"{track.range_text if track else '?'})", "", "course", r["id"]))
     if scope is not None:  # the clinical sections for her own children only (drafts are hers by authorship)
         raw = [r for r in raw if r[0] == "drafts" or r[1] in scope]
     raw += _waits(ws, today, scope)
     for review in supervision.queue(ws=ws):
-        child_id = ws.db.scalar("SELECT c.child_id FROM sessions s JOIN courses c ON c.id = s.course_id "
-                                "WHERE s.id = ?", (review.session_id,))
+        child_id = reads.child_of_session(review.session_id)
         raw.append(("supervision", child_id, f"Til supervision: {review.track} session {review.number} "
                     f"({review.therapist})", review.session_date, "review", review.review_id))
     for fb in supervision.feedback_for_therapist(ws=ws):
         verdict = supervision.DECISIONS[fb.decision]
-        raw.append(("supervision", fb.child_id, f"{verdict} af {fb.supervisor}" + (f": {fb.comment}" if fb.comment else ""),
-                    (fb.decided_at or "")[:10], APPROVAL if fb.decision == "approved" else "feedback", fb.review_id))
+        text = f"{verdict} af {fb.supervisor}" + (f": {fb.comment}" if fb.comment else "")
+        raw.append(("supervision", fb.child_id, text, (fb.decided_at or "")[:10],
+                    APPROVAL if fb.decision == "approved" else "feedback", fb.review_id))
     # Versions from two laptops that disagree, where the user wrote one of them (sync.md: each author is told).
     for c in conflicts.for_user(ws=ws):
         if c.child_id is not None:
@@ -160,7 +148,7 @@ def _waits(ws: Workspace, today: date, scope: set[int] | None) -> list[tuple]:
 def _tasks(ws: Workspace, raw: list[tuple]) -> list[Task]:
     """Named tasks, the user's own children first within each section (then by date, as before)."""
     children = {t[1] for t in raw}
-    names = _names(ws, children)
+    names = {r["id"]: f"{r['first_name']} {r['last_name']}" for r in WorkQueueReads(ws.db).child_names(children)}
     own = access.own_first(ws=ws, child_ids=sorted(c for c in children if c is not None))
     tasks = [Task(s, cid, names.get(cid, "?"), text, day, kind, rid, cid in own, *rest)
              for s, cid, text, day, kind, rid, *rest in raw]

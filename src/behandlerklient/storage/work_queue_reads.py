@@ -1,5 +1,6 @@
-"""What the work queue reads about the user's own children: her caseload (and her supervisees'), and the waits that
-matter for them. Every read is by child (indexed), so the queue costs what a caseload holds, not the register."""
+"""What the work queue reads: the user's drafts, the clinical tasks that are due, her caseload (and her supervisees'),
+and the waits that matter for her children. The waits are read by child (indexed), so they cost what a caseload
+holds, not the register. Rows are read by field name."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from behandlerklient.storage.database import Database
+
+Row = Any  # a sqlite Row: fields by name
 
 CHUNK = 500  # ids per IN (...) list
 
@@ -28,6 +31,47 @@ class WorkQueueReads:
             marks = ",".join("?" for _ in chunk)
             out += [dict(r) for r in self.db.query(sql.format(ids=marks), (*chunk, *params))]
         return out
+
+    # -- the queue's sections ---------------------------------------------------------------------
+    def session_drafts(self, author_id: int | None) -> list[Row]:
+        """The author's unsigned sessions of a course (a group session's are the group's): id, child_id, number,
+        session_date."""
+        return self.db.query("SELECT s.id, c.child_id, s.number, s.session_date FROM sessions s JOIN courses c "
+                             "ON c.id = s.course_id WHERE s.state = 'draft' AND s.author_id = ? "
+                             "AND s.group_session_id IS NULL", (author_id,))
+
+    def offered_without_screening(self) -> list[Row]:
+        """Signed intake talks that offered a course (group 3) with no screening on their contact yet: child_id,
+        talk_date, contact_id."""
+        return self.db.query(
+            "SELECT i.child_id, i.talk_date, i.contact_id FROM intakes i WHERE i.decision_group = 3 "
+            "AND i.signed_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM screenings s WHERE s.contact_id = i.contact_id)")
+
+    def follow_ups_due(self, by: str) -> list[Row]:
+        """Follow-ups not yet held that fall due on or before `by` (an ISO date), earliest first: id, child_id, kind,
+        due_date."""
+        return self.db.query("SELECT id, child_id, kind, due_date FROM follow_ups WHERE done_on IS NULL "
+                             "AND due_date <= ? ORDER BY due_date", (by,))
+
+    def active_courses(self) -> list[Row]:
+        """Every active course with its count of held, signed sessions: id, child_id, track_id, planned_sessions,
+        held."""
+        return self.db.query(
+            "SELECT c.id, c.child_id, c.track_id, c.planned_sessions, (SELECT count(*) FROM sessions s WHERE "
+            "s.course_id = c.id AND s.attendance = 'held' AND s.state = 'signed') AS held FROM courses c "
+            "WHERE c.status = 'active'")
+
+    def child_of_session(self, session_id: int) -> int | None:
+        return self.db.scalar("SELECT c.child_id FROM sessions s JOIN courses c ON c.id = s.course_id "
+                              "WHERE s.id = ?", (session_id,))
+
+    def child_names(self, child_ids: set[int]) -> list[Row]:
+        """id, first_name and last_name of each of these children (one statement, however many)."""
+        if not child_ids:
+            return []
+        marks = ",".join("?" for _ in child_ids)
+        return self.db.query(f"SELECT id, first_name, last_name FROM children WHERE id IN ({marks})",
+                             tuple(child_ids))
 
     # -- whose children --------------------------------------------------------------------------
     def held_by(self, user_ids: Iterable[int]) -> set[int]:
