@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import io
 import re
 import shutil
@@ -203,12 +204,19 @@ class Rewriter:
                 groups.setdefault(module, []).append(
                     alias.name + (f" as {alias.asname}" if alias.asname else ""))
             indent = " " * node.col_offset
-            lines = [f"from {module} import {', '.join(names)}" for module, names in sorted(groups.items())]
-            edits.append((node, ("\n" + indent).join(lines)))
+            # A trailing comment (a noqa, or why an import is kept) goes with each of the new imports.
+            assert node.end_lineno is not None and node.end_col_offset is not None
+            end_line = source.splitlines()[node.end_lineno - 1]
+            rest = end_line.encode()[node.end_col_offset:].decode()
+            comment = f"  {rest.strip()}" if rest.strip().startswith("#") else ""
+            end_col = len(end_line.encode()) if comment else node.end_col_offset
+            lines = [f"from {module} import {', '.join(names)}{comment}" for module, names in sorted(groups.items())]
+            edits.append((node, end_col, ("\n" + indent).join(lines)))
         return _apply(source, edits, path)
 
 
-def _apply(source: str, edits: list[tuple[ast.ImportFrom, str]], path: Path) -> str:
+def _apply(source: str, edits: list[tuple[ast.ImportFrom, int, str]], path: Path) -> str:
+    """Replace each import statement (to the given end column of its last line) by its new text."""
     if not edits:
         return source
     lines = source.splitlines(keepends=True)
@@ -222,14 +230,43 @@ def _apply(source: str, edits: list[tuple[ast.ImportFrom, str]], path: Path) -> 
     comments = {tok.start[0] for tok in tokenize.generate_tokens(io.StringIO(source).readline)
                 if tok.type == tokenize.COMMENT}
     out = source
-    for node, replacement in sorted(edits, key=lambda e: (e[0].lineno, e[0].col_offset), reverse=True):
-        assert node.end_lineno is not None and node.end_col_offset is not None
+    for node, end_col, replacement in sorted(edits, key=lambda e: (e[0].lineno, e[0].col_offset), reverse=True):
+        assert node.end_lineno is not None
         inner = set(range(node.lineno, node.end_lineno)) & comments  # a comment inside a parenthesised import
         if inner:
             raise Stop(f"{path.relative_to(ROOT)}:{min(inner)}: a comment inside an import this script rewrites; "
                        "move it above the import and run again")
-        out = out[:at(node.lineno, node.col_offset)] + replacement + out[at(node.end_lineno, node.end_col_offset):]
+        out = out[:at(node.lineno, node.col_offset)] + replacement + out[at(node.end_lineno, end_col):]
     return out
+
+
+def rewrap(source: str, before: str, limit: int = 120) -> str:
+    """Lines of comments and docstrings that the longer paths pushed over the line limit, broken at a space.
+
+    Code lines are left as they are (ruff re-wraps the imports); only lines that were not in `before` change."""
+    old_lines = set(before.splitlines())
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return source
+    prose = {tok.start[0] for tok in tokens if tok.type == tokenize.COMMENT and tok.line.lstrip().startswith("#")}
+    for tok in tokens:
+        if tok.type == tokenize.STRING and tok.end[0] > tok.start[0] and tok.string.lstrip("rbuRBU").startswith(
+                ('"""', "'''")):
+            prose |= set(range(tok.start[0], tok.end[0] + 1))
+    out = []
+    for number, line in enumerate(source.splitlines(keepends=True), start=1):
+        body = line.rstrip("\r\n")
+        while number in prose and len(body) > limit and body not in old_lines:
+            indent = body[:len(body) - len(body.lstrip())]
+            lead = indent + ("# " if body.lstrip().startswith("#") else "")
+            cut = body.rfind(" ", len(lead) + 1, limit + 1)
+            if cut <= len(lead):
+                break
+            out.append(body[:cut] + "\n")
+            body = lead + body[cut + 1:]
+        out.append(body + line[len(line.rstrip("\r\n")):])
+    return "".join(out)
 
 
 def absolute_relative_imports(path: Path, module: str) -> str | None:
@@ -238,13 +275,13 @@ def absolute_relative_imports(path: Path, module: str) -> str | None:
     is_package = path.name == "__init__.py"
     edits = []
     for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.ImportFrom) and node.level:
+        if isinstance(node, ast.ImportFrom) and node.level and node.end_col_offset is not None:
             parts = module.split(".")
             base = parts if is_package else parts[:-1]
             base = base[:len(base) - (node.level - 1)]
             target = ".".join(base + ([node.module] if node.module else []))
             names = ", ".join(a.name + (f" as {a.asname}" if a.asname else "") for a in node.names)
-            edits.append((node, f"from {target} import {names}"))
+            edits.append((node, node.end_col_offset, f"from {target} import {names}"))
     return _apply(source, edits, path) if edits else None
 
 
@@ -291,10 +328,8 @@ def run(places: dict[str, str], check_only: bool) -> list[Path]:
         # Dotted names and paths first: the imports the split writes are already in the new layout.
         new = rewriter.text(source)
         if path.suffix == ".py":
-            try:
-                new = rewriter.from_imports(new, path)
-            except SyntaxError:
-                pass  # not Python 3.11 (a template): only its text is rewritten
+            with contextlib.suppress(SyntaxError):  # not Python 3.11 (a template): only its text is rewritten
+                new = rewrap(rewriter.from_imports(new, path), source)
         if new != source:
             changed[path] = new
     if check_only:
@@ -311,7 +346,7 @@ def run(places: dict[str, str], check_only: bool) -> list[Path]:
         for path in ([location] if location.is_file() else sorted(location.rglob("*.py"))):
             fixed = absolute_relative_imports(path, module_name(path))
             if fixed is not None:
-                changed[path] = rewriter.from_imports(rewriter.text(fixed), path)
+                changed[path] = rewrap(rewriter.from_imports(rewriter.text(fixed), path), fixed)
     for path, text in changed.items():
         path.write_text(text, encoding="utf-8")
 
