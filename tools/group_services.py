@@ -402,7 +402,7 @@ def _sort_imports(files: Iterable[str]) -> None:
                    check=True)
 
 
-def _wrap(text: str, width: int = 116) -> str:
+def _wrap(text: str, width: int = 110) -> str:
     words, lines, line = text.split(), [], ""
     for word in words:
         if line and len(line) + 1 + len(word) > width:
