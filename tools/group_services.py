@@ -118,6 +118,9 @@ _REFERENCE = re.compile(
     r"(?P<tail>[A-Za-z_]\w*(?:(?P=sep)[A-Za-z_]\w*)*)")
 
 
+_FROM_SERVICES = re.compile(r"from\s+behandlerklient\.services\s+import")
+
+
 class Stop(Exception):
     """A condition the merger must resolve by hand; the message says what."""
 
@@ -190,6 +193,8 @@ class Rewriter:
 
     def from_imports(self, source: str, path: Path) -> str:
         """Split `from behandlerklient.services import a, b` into one import per folder."""
+        if not _FROM_SERVICES.search(source):
+            return source
         tree = ast.parse(source)
         edits: list[tuple[ast.ImportFrom, str]] = []
         for node in ast.walk(tree):
@@ -329,7 +334,9 @@ def run(places: dict[str, str], check_only: bool) -> list[Path]:
         new = rewriter.text(source)
         if path.suffix == ".py":
             with contextlib.suppress(SyntaxError):  # not Python 3.11 (a template): only its text is rewritten
-                new = rewrap(rewriter.from_imports(new, path), source)
+                new = rewriter.from_imports(new, path)
+                if new != source:
+                    new = rewrap(new, source)
         if new != source:
             changed[path] = new
     if check_only:
