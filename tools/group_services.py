@@ -119,6 +119,9 @@ _REFERENCE = re.compile(
 
 
 _FROM_SERVICES = re.compile(r"from\s+behandlerklient\.services\s+import")
+# The same on one line inside a string (code a test runs in a subprocess) or a document.
+_FROM_SERVICES_TEXT = re.compile(
+    r"from behandlerklient\.services import (?P<names>\w+(?: as \w+)?(?:, *\w+(?: as \w+)?)*)")
 
 
 class Stop(Exception):
@@ -190,6 +193,19 @@ class Rewriter:
             tail = self.new_tail(match["tail"].split(sep))
             return match[0] if tail is None else f"services{sep}{sep.join(tail)}"
         return _REFERENCE.sub(replace, source)
+
+    def from_imports_in_text(self, source: str) -> str:
+        """`from behandlerklient.services import a` where ast does not see it: strings, documents."""
+        def replace(match: re.Match[str]) -> str:
+            names = [n.strip() for n in match["names"].split(",")]
+            if not any(n.split(" as ")[0] in self.moves for n in names):
+                return match[0]
+            groups: dict[str, list[str]] = {}
+            for name in names:
+                folder = self.moves.get(name.split(" as ")[0])
+                groups.setdefault(f"{PACKAGE}.{folder}" if folder else PACKAGE, []).append(name)
+            return "; ".join(f"from {module} import {', '.join(n)}" for module, n in sorted(groups.items()))
+        return _FROM_SERVICES_TEXT.sub(replace, source)
 
     def from_imports(self, source: str, path: Path) -> str:
         """Split `from behandlerklient.services import a, b` into one import per folder."""
@@ -335,8 +351,9 @@ def run(places: dict[str, str], check_only: bool) -> list[Path]:
         if path.suffix == ".py":
             with contextlib.suppress(SyntaxError):  # not Python 3.11 (a template): only its text is rewritten
                 new = rewriter.from_imports(new, path)
-                if new != source:
-                    new = rewrap(new, source)
+        new = rewriter.from_imports_in_text(new)  # what is left is in strings and prose
+        if new != source and path.suffix == ".py":
+            new = rewrap(new, source)
         if new != source:
             changed[path] = new
     if check_only:
@@ -353,7 +370,8 @@ def run(places: dict[str, str], check_only: bool) -> list[Path]:
         for path in ([location] if location.is_file() else sorted(location.rglob("*.py"))):
             fixed = absolute_relative_imports(path, module_name(path))
             if fixed is not None:
-                changed[path] = rewrap(rewriter.from_imports(rewriter.text(fixed), path), fixed)
+                text = rewriter.from_imports(rewriter.text(fixed), path)
+                changed[path] = rewrap(rewriter.from_imports_in_text(text), fixed)
     for path, text in changed.items():
         path.write_text(text, encoding="utf-8")
 
