@@ -120,8 +120,10 @@ _REFERENCE = re.compile(
 
 _FROM_SERVICES = re.compile(r"from\s+behandlerklient\.services\s+import")
 # The same on one line inside a string (code a test runs in a subprocess) or a document.
-_FROM_SERVICES_TEXT = re.compile(
-    r"from behandlerklient\.services import (?P<names>\w+(?: as \w+)?(?:, *\w+(?: as \w+)?)*)")
+_NAMES = r"(?P<names>\w+(?: as \w+)?(?:, *\w+(?: as \w+)?)*)"
+_FROM_SERVICES_LINE = re.compile(r"^(?P<indent>[ \t]*)from behandlerklient\.services import " + _NAMES + r"[ \t]*$",
+                                 re.MULTILINE)
+_FROM_SERVICES_TEXT = re.compile(r"from behandlerklient\.services import " + _NAMES)
 
 
 class Stop(Exception):
@@ -204,8 +206,11 @@ class Rewriter:
             for name in names:
                 folder = self.moves.get(name.split(" as ")[0])
                 groups.setdefault(f"{PACKAGE}.{folder}" if folder else PACKAGE, []).append(name)
-            return "; ".join(f"from {module} import {', '.join(n)}" for module, n in sorted(groups.items()))
-        return _FROM_SERVICES_TEXT.sub(replace, source)
+            imports = [f"from {module} import {', '.join(n)}" for module, n in sorted(groups.items())]
+            # A line of its own (code in a string) gets one line per import; within a line they join with `;`.
+            indent = match.groupdict().get("indent")
+            return indent + ("\n" + indent).join(imports) if indent is not None else "; ".join(imports)
+        return _FROM_SERVICES_TEXT.sub(replace, _FROM_SERVICES_LINE.sub(replace, source))
 
     def from_imports(self, source: str, path: Path) -> str:
         """Split `from behandlerklient.services import a, b` into one import per folder."""
@@ -268,13 +273,14 @@ def rewrap(source: str, before: str, limit: int = 120) -> str:
     old_lines = set(before.splitlines())
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+        tree = ast.parse(source)
     except (tokenize.TokenError, SyntaxError):
         return source
     prose = {tok.start[0] for tok in tokens if tok.type == tokenize.COMMENT and tok.line.lstrip().startswith("#")}
-    for tok in tokens:
-        if tok.type == tokenize.STRING and tok.end[0] > tok.start[0] and tok.string.lstrip("rbuRBU").startswith(
-                ('"""', "'''")):
-            prose |= set(range(tok.start[0], tok.end[0] + 1))
+    # Docstrings (a string standing as a statement); never a string that is used, such as code run in a subprocess.
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            prose |= set(range(node.lineno, (node.end_lineno or node.lineno) + 1))
     out = []
     for number, line in enumerate(source.splitlines(keepends=True), start=1):
         body = line.rstrip("\r\n")
