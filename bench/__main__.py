@@ -28,7 +28,12 @@ import sqlcipher3  # noqa: E402  (the harness opens the plain copy with the same
 
 from behandlerklient.security import kdf  # noqa: E402
 from behandlerklient.security import keyfile as kf  # noqa: E402
-from behandlerklient.services import child_record, children, demo, reports, sessions, workspace  # noqa: E402
+from behandlerklient.services.demo import demo  # noqa: E402
+from behandlerklient.services.journal import sessions  # noqa: E402
+from behandlerklient.services.overview import child_record  # noqa: E402
+from behandlerklient.services.registration import children  # noqa: E402
+from behandlerklient.services.reports import reports  # noqa: E402
+from behandlerklient.services.workspace import workspace  # noqa: E402
 from behandlerklient.storage.database import CONNECTION_PRAGMAS, Database  # noqa: E402
 
 PASSPHRASE = "benchmark-adgangskode"

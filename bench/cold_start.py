@@ -39,7 +39,7 @@ def main() -> int:
 
     from behandlerklient.security import kdf
     from behandlerklient.security import keyfile as kf
-    from behandlerklient.services import workspace
+    from behandlerklient.services.workspace import workspace
 
     keys = kf.KeyFile.load(kf.keyfile_path(Path(db)))
     wrap = keys.find(kf.user_wrap_id(username))

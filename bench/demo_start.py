@@ -38,8 +38,8 @@ def _first_start(children: int) -> int:
 
     from behandlerklient import app as app_module
     from behandlerklient import paths
-    from behandlerklient.services import demo as demo_service
-    from behandlerklient.services.demo import DEMO_PASSPHRASE
+    from behandlerklient.services.demo import demo as demo_service
+    from behandlerklient.services.demo.demo import DEMO_PASSPHRASE
     from behandlerklient.ui.controller import AppController
 
     application = app_module.create_application()

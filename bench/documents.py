@@ -16,7 +16,11 @@ from pathlib import Path
 
 from behandlerklient.core.models import GeneralPractitioner, Guardian
 from behandlerklient.security import kdf
-from behandlerklient.services import children, documents, letters, pathway, records, sessions, workspace
+from behandlerklient.services.documents import documents, letters
+from behandlerklient.services.journal import sessions
+from behandlerklient.services.pathway import pathway, records
+from behandlerklient.services.registration import children
+from behandlerklient.services.workspace import workspace
 
 
 def _course_with_sessions(ws: workspace.Workspace, n: int) -> tuple[int, int]:

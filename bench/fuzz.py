@@ -19,7 +19,8 @@ from behandlerklient.core.errors import KnownError, ValidationError
 from behandlerklient.core.manuals import ManualError, parse_track
 from behandlerklient.exports import gp_letter
 from behandlerklient.security import kdf
-from behandlerklient.services import transfer, workspace
+from behandlerklient.services.exchange import transfer
+from behandlerklient.services.workspace import workspace
 
 ALPHABET = string.printable + "æøåÆØÅé–…{}[]\"'\\\x00"
 
@@ -72,7 +73,7 @@ def run(n: int) -> dict:
     kdf.set_default(kdf.ScryptParams(n=2**10))
     with tempfile.TemporaryDirectory() as tmp:
         ws = workspace.create(path=Path(tmp) / "f.db", username="fuzz", full_name="F", passphrase="fuzz-test-kode-1")
-        from behandlerklient.services import demo
+        from behandlerklient.services.demo import demo
 
         demo.generate(ws=ws, children_count=3, seed=1)
         export = json.loads(transfer.export_json(ws=ws))

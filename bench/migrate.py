@@ -17,7 +17,8 @@ import time
 from pathlib import Path
 
 from behandlerklient.security import keyfile
-from behandlerklient.services import integrity, workspace
+from behandlerklient.services.verify import integrity
+from behandlerklient.services.workspace import workspace
 from behandlerklient.storage.migrate import latest_version
 
 

@@ -14,7 +14,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from behandlerklient.security import kdf
-from behandlerklient.services import demo, reports, workspace
+from behandlerklient.services.demo import demo
+from behandlerklient.services.reports import reports
+from behandlerklient.services.workspace import workspace
 
 
 def run(children: int, repeat: int) -> dict:

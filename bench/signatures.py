@@ -20,8 +20,12 @@ from datetime import date
 from pathlib import Path
 
 from behandlerklient.security import kdf
-from behandlerklient.services import demo, integrity, seal, sessions, signature_check, workspace
-from behandlerklient.services.signing import Confirmation
+from behandlerklient.services.accounts.signing import Confirmation
+from behandlerklient.services.demo import demo
+from behandlerklient.services.journal import sessions
+from behandlerklient.services.signatures import seal
+from behandlerklient.services.verify import integrity, signature_check
+from behandlerklient.services.workspace import workspace
 
 
 def _timed(fn, spent: list[float]):  # noqa: ANN001, ANN202

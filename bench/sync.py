@@ -81,9 +81,11 @@ def run(children: int, repeat: int, therapists: int = 1, jobs: int = 2, uploader
     from tests.server.proxy import Proxy
 
     from behandlerklient.server import admin, migrate
-    from behandlerklient.services import pathway, sessions, workspace
     from behandlerklient.services import sync as syncing
+    from behandlerklient.services.journal import sessions
+    from behandlerklient.services.pathway import pathway
     from behandlerklient.services.sync import connection
+    from behandlerklient.services.workspace import workspace
 
     bindir = find_bindir()
     if bindir is None:

@@ -29,7 +29,7 @@ def _key(children: int, i: int) -> str:
     digest = hashlib.sha256(f"{children}-{i}".encode())
     for path in sorted((SRC / "storage" / "migrations").glob("*.sql")):
         digest.update(path.read_bytes())
-    for rel in ("services/demo.py", "services/outbox.py", "services/seal.py", "core/sync_envelope.py"):
+    for rel in ("services/demo/demo.py", "services/signatures/outbox.py", "services/signatures/seal.py", "core/sync_envelope.py"):
         digest.update((SRC / rel).read_bytes())
     return digest.hexdigest()[:16]
 
@@ -37,7 +37,7 @@ def _key(children: int, i: int) -> str:
 def create(folder: Path, username: str, role: str) -> Any:
     """A new laptop journal (fast KDF: unlocking is not what is measured)."""
     from behandlerklient.security import kdf
-    from behandlerklient.services import workspace
+    from behandlerklient.services.workspace import workspace
 
     kdf.set_default(kdf.ScryptParams(n=2**10))
     folder.mkdir(parents=True, exist_ok=True)
@@ -46,7 +46,7 @@ def create(folder: Path, username: str, role: str) -> Any:
 
 
 def _build(children: int, i: int, target: Path) -> Path:
-    from behandlerklient.services import demo
+    from behandlerklient.services.demo import demo
 
     work = Path(tempfile.mkdtemp(prefix="bk-bench-build-", dir=CACHE))
     ws = create(work, name_of(i), "therapist")

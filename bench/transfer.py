@@ -84,7 +84,7 @@ def database(folder: Path, n: int) -> Path:
 
 def measure(path: Path, folder: Path) -> dict:
     from behandlerklient.security import kdf
-    from behandlerklient.services import workspace
+    from behandlerklient.services.workspace import workspace
 
     n = int(path.stem.split("-")[1])
     dump = folder / f"eksport-{n}.json"

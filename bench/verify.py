@@ -23,7 +23,9 @@ from datetime import date
 from pathlib import Path
 
 from behandlerklient.security import kdf, keyfile
-from behandlerklient.services import demo, integrity, workspace
+from behandlerklient.services.demo import demo
+from behandlerklient.services.verify import integrity
+from behandlerklient.services.workspace import workspace
 
 PASSPHRASE = "benchmark-kode"
 TARGET_S = 30.0

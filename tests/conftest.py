@@ -47,7 +47,7 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Created once through the real service (fast KDF); tests get a copy."""
-    from behandlerklient.services import workspace
+    from behandlerklient.services.workspace import workspace
 
     folder = tmp_path_factory.mktemp("template")
     path = folder / "journal.db"
@@ -73,7 +73,7 @@ def db_path(template_db: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def ws(db_path: Path):
-    from behandlerklient.services import workspace
+    from behandlerklient.services.workspace import workspace
 
     w = workspace.unlock(path=db_path, passphrase=PASSPHRASE, username=USERNAME)
     yield w

@@ -6,7 +6,9 @@ import json
 from datetime import date
 
 from behandlerklient.core.models import Guardian
-from behandlerklient.services import children, records, transfer
+from behandlerklient.services.exchange import transfer
+from behandlerklient.services.pathway import records
+from behandlerklient.services.registration import children
 
 
 def child_with_consent(ws, first: str, last: str, cpr: str, *, on: date = date(2020, 1, 1), consent: bool = True):
@@ -68,7 +70,7 @@ def own_sender(**fields: str):
     return folder / "afsender.toml"
 
 
-# What services.pathway.end_course needs to close a test course as completed below the manual's minimum sessions
+# What services.pathway.pathway.end_course needs to close a test course as completed below the manual's minimum sessions
 # and without a repeat SDQ: the closing rules hold there too, so the reason is given.
 CLOSED_EARLY = {"effect": "improved", "further_needs": "Ingen videre behov.",
                 "criteria_reason": "Testforløb afsluttet før manualens minimum og uden gentaget SDQ."}
@@ -76,7 +78,7 @@ CLOSED_EARLY = {"effect": "improved", "further_needs": "Ingen videre behov.",
 
 def closed_with_follow_up(ws, child, *, track_id: str = "stime-bekymring-tristhed", start: date, closed: date):
     """A course opened on `start` and closed by a signed closing on `closed`: its follow-up is planned, unsigned."""
-    from behandlerklient.services import pathway
+    from behandlerklient.services.pathway import pathway
 
     course = pathway.open_course(ws=ws, child_id=child.id, track_id=track_id, start_date=start).course
     rid, _ = records.save(ws=ws, kind="closing", values={

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import QApplication
 
 from behandlerklient import app as app_module
 from behandlerklient.security import kdf
-from behandlerklient.services import demo, workspace
+from behandlerklient.services.demo import demo
+from behandlerklient.services.workspace import workspace
 from behandlerklient.ui import prompts
 from behandlerklient.ui.main_window import MainWindow
 

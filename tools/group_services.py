@@ -70,7 +70,7 @@ FOLDERS: dict[str, tuple[str, tuple[str, ...]]] = {
         "screening, consent, coordination, notification, closing, follow-up; one module per kind in "
         "pathway_records/), consent rules, the next step, the documentation checklist and the timeline.",
         ("pathway", "records", "record_kinds", "pathway_records", "consent", "next_step", "documentation",
-         "timeline")),
+         "timeline", "record_rules")),
     "supervision": (
         "Supervision: fidelity ratings, the review queue and its decisions, supervision meetings.",
         ("supervision",)),
@@ -81,7 +81,7 @@ FOLDERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "exchange": (
         "The whole database as the documented JSON export and back (docs/export-format.md): streaming, row "
         "checks, events and the authors' signatures that travel with the records.",
-        ("transfer", "json_stream", "import_checks", "event_transfer", "export_signatures")),
+        ("transfer", "json_stream", "import_checks", "event_transfer", "export_signatures", "grant_transfer")),
     "verify": (
         "`verify` and `--self-check`: the database's integrity, every signature, imported and received records "
         "against their authors' proof, and that every part of the installed program loads.",
@@ -99,7 +99,7 @@ FOLDERS: dict[str, tuple[str, tuple[str, ...]]] = {
         ("work_queue", "child_record")),
     "demo": (
         "Synthetic demo data built through the real use cases.",
-        ("demo", "demo_vocabulary")),
+        ("demo", "demo_course", "demo_vocabulary")),
 }
 # Stays in services/ itself: the package, and the record every use case returns.
 LOOSE = ("__init__", "changes")

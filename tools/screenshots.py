@@ -21,7 +21,7 @@ from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from behandlerklient import app as app_module  # noqa: E402
-from behandlerklient.services.demo import DEMO_PASSPHRASE  # noqa: E402
+from behandlerklient.services.demo.demo import DEMO_PASSPHRASE  # noqa: E402
 from behandlerklient.ui import controller as controller_module  # noqa: E402
 
 

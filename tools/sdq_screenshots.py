@@ -21,7 +21,9 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from behandlerklient import app as app_module  # noqa: E402
 from behandlerklient.security import kdf  # noqa: E402
-from behandlerklient.services import demo, documents, workspace  # noqa: E402
+from behandlerklient.services.demo import demo  # noqa: E402
+from behandlerklient.services.documents import documents  # noqa: E402
+from behandlerklient.services.workspace import workspace  # noqa: E402
 from behandlerklient.ui.main_window import MainWindow  # noqa: E402
 
 TODAY = date(2026, 11, 23)

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from behandlerklient import app as app_module  # noqa: E402
 from behandlerklient import paths
 from behandlerklient.security import kdf  # noqa: E402
-from behandlerklient.services import demo, workspace  # noqa: E402
+from behandlerklient.services.demo import demo  # noqa: E402
+from behandlerklient.services.workspace import workspace  # noqa: E402
 from behandlerklient.ui.main_window import MainWindow  # noqa: E402
 
 application = app_module.create_application()

@@ -36,7 +36,8 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 def gui_smoke_test(pdf: Path) -> int:
     """For the frozen program's smoke test: a small demo database, the real main window (offscreen), and a
     journal summary exported through the Dokumenter action. Everything but the PDF lives in the data folder."""
-    from behandlerklient.services import demo, workspace
+    from behandlerklient.services.demo import demo
+    from behandlerklient.services.workspace import workspace
     from behandlerklient.ui import prompts
     from behandlerklient.ui.main_window import MainWindow
 

@@ -2,7 +2,8 @@
 
 from behandlerklient.cli import main
 from behandlerklient.core.models import User
-from behandlerklient.services import children, workspace
+from behandlerklient.services.registration import children
+from behandlerklient.services.workspace import workspace
 from behandlerklient.storage.users import UserRepository
 from tests.conftest import PASSPHRASE
 

@@ -190,7 +190,7 @@ def test_user_add_and_exit_5_for_a_non_admin(db_path, capsys, env, monkeypatch) 
     monkeypatch.setenv("BEHANDLERKLIENT_NEW_PASSPHRASE", "ny-brugers-kode")
     code, _, err = run(capsys, "user", "add", "--db", str(db_path), "--username", "bo", "--role", "therapist")
     assert code == 5 and "administrator" in err  # the template user is a therapist
-    from behandlerklient.services import workspace
+    from behandlerklient.services.workspace import workspace
 
     ws = workspace.unlock(path=db_path, passphrase=PASSPHRASE)
     ws.db.execute("UPDATE users SET role = 'admin'")
@@ -204,7 +204,7 @@ def test_user_add_and_exit_5_for_a_non_admin(db_path, capsys, env, monkeypatch) 
 
 
 def test_audit_export_and_tampering_fails_verify(ws, db_path, capsys, env) -> None:
-    from behandlerklient.services import children
+    from behandlerklient.services.registration import children
 
     child = children.register_child(ws=ws, first_name="Ella", last_name="Winther", cpr="010316-4002").child
     children.overview(ws=ws, child_id=child.id)
@@ -213,7 +213,7 @@ def test_audit_export_and_tampering_fails_verify(ws, db_path, capsys, env) -> No
     assert code == 0 and [r["action"] for r in json.loads(out)] == ["create", "view"]
     code, _, err = run(capsys, "audit", "export", "--db", str(db_path), "--child", "999")
     assert code == 4 and "999" in err
-    from behandlerklient.services import workspace
+    from behandlerklient.services.workspace import workspace
 
     w = workspace.unlock(path=db_path, passphrase=PASSPHRASE)
     w.db.execute("DROP TRIGGER audit_no_update")
@@ -235,7 +235,7 @@ def test_settings_are_admin_only_and_validated(ws, db_path, capsys, env) -> None
     ws.close()
     code, _, err = run(capsys, "settings", "set", "--db", str(db_path), "review_sample", "percent:20")
     assert code == 5 and "administrator" in err
-    from behandlerklient.services import workspace
+    from behandlerklient.services.workspace import workspace
 
     w = workspace.unlock(path=db_path, passphrase=PASSPHRASE)
     w.db.execute("UPDATE users SET role = 'admin'")
@@ -289,7 +289,7 @@ def test_a_lone_surrogate_on_the_command_line_is_exit_4(tmp_path, capsys, monkey
 
 
 def test_verify_against_a_backup_reports_a_chain_that_lost_its_head(db_path, tmp_path, capsys, env) -> None:
-    from behandlerklient.services import workspace
+    from behandlerklient.services.workspace import workspace
     from behandlerklient.storage.database import Database
 
     assert run(capsys, "demo", "--db", str(db_path), "--children", "2")[0] == 0

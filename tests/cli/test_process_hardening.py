@@ -28,7 +28,7 @@ _PROBE = textwrap.dedent("""
 
     if sys.argv[1] == "cli":
         from behandlerklient import cli, services
-        from behandlerklient.services import self_check
+        from behandlerklient.services.verify import self_check
         self_check.run = lambda: report()
         cli.main(["--self-check"])
     else:

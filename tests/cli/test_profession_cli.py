@@ -4,7 +4,7 @@ one is told that a MedCom file needs it."""
 import io
 
 from behandlerklient.cli import main
-from behandlerklient.services import workspace
+from behandlerklient.services.workspace import workspace
 from behandlerklient.storage.users import UserRepository
 from tests.conftest import PASSPHRASE
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from behandlerklient.core import canonical
-from behandlerklient.services import audit
+from behandlerklient.services.signatures import audit
 
 # What a SQLite column can hand back, and what an attacker could write into one.
 VALUES = st.one_of(st.none(), st.text(), st.integers(), st.integers(min_value=-2**70, max_value=2**70),

@@ -81,7 +81,7 @@ def test_a_municipality_switches_an_example_on_with_its_own_file(tmp_path: Path)
 
 def test_a_disabled_track_is_not_offered_for_a_course(ws) -> None:
     from behandlerklient.core.errors import KnownError
-    from behandlerklient.services import pathway
+    from behandlerklient.services.pathway import pathway
     from tests.helpers import child_with_consent
 
     child = child_with_consent(ws, "Sif", "Lund", "010112-4006")

@@ -5,7 +5,10 @@ from datetime import date, timedelta
 import pytest
 
 from behandlerklient.core.models import GeneralPractitioner, Guardian
-from behandlerklient.services import children, journal, pathway, records, sdq_records, sessions
+from behandlerklient.services.journal import journal, sessions
+from behandlerklient.services.measures import sdq_records
+from behandlerklient.services.pathway import pathway, records
+from behandlerklient.services.registration import children
 from tests.helpers import give_consent
 
 START = date(2026, 2, 2)

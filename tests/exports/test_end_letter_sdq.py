@@ -3,7 +3,8 @@ beside a rising total cannot be misread."""
 
 from datetime import timedelta
 
-from behandlerklient.services import letters, sdq_records
+from behandlerklient.services.documents import letters
+from behandlerklient.services.measures import sdq_records
 from tests.exports.conftest import START, build
 
 

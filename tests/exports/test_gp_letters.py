@@ -8,8 +8,9 @@ from behandlerklient import paths
 from behandlerklient.cli import main
 from behandlerklient.core.errors import InvalidInput, RuleRefused
 from behandlerklient.exports import gp_letter
-from behandlerklient.services import audit, letters
 from behandlerklient.services.changes import Changes
+from behandlerklient.services.documents import letters
+from behandlerklient.services.signatures import audit
 from behandlerklient.storage.sessions import JournalRepository
 from tests.conftest import PASSPHRASE
 from tests.exports.conftest import build
@@ -115,7 +116,8 @@ def test_orientation_when_guided_elsewhere(ws, tmp_path) -> None:
     from datetime import date
 
     from behandlerklient.core.models import GeneralPractitioner, Guardian
-    from behandlerklient.services import children, pathway, records
+    from behandlerklient.services.pathway import pathway, records
+    from behandlerklient.services.registration import children
     from tests.helpers import give_consent
 
     gp = GeneralPractitioner(None, "Lægehuset Ærøskøbing", "Søren Ågård", "Vestergade 1", "5970", "Ærøskøbing", "62")

@@ -6,7 +6,8 @@ from pypdf import PdfReader
 
 from behandlerklient.core.errors import InvalidInput
 from behandlerklient.core.sdq import ITEMS
-from behandlerklient.services import audit, documents
+from behandlerklient.services.documents import documents
+from behandlerklient.services.signatures import audit
 
 
 def _read(data: bytes) -> tuple[PdfReader, list[str]]:

@@ -9,7 +9,9 @@ import pytest
 
 from behandlerklient.core.errors import RuleRefused
 from behandlerklient.exports import medcom
-from behandlerklient.services import children, letters, pathway, records
+from behandlerklient.services.documents import letters
+from behandlerklient.services.pathway import pathway, records
+from behandlerklient.services.registration import children
 from tests.exports import medcom_checks as mc
 from tests.exports.conftest import build
 from tests.helpers import give_consent, own_sender
@@ -54,7 +56,7 @@ def messages(template_db, tmp_path_factory) -> dict[str, dict]:
     import shutil
 
     from behandlerklient.security import keyfile as kf
-    from behandlerklient.services import workspace
+    from behandlerklient.services.workspace import workspace
     from tests.conftest import PASSPHRASE, USERNAME
 
     out, before = {}, os.environ.get("BEHANDLERKLIENT_CONFIG_DIR")

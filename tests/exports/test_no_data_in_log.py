@@ -13,7 +13,8 @@ import pytest
 from behandlerklient import paths
 from behandlerklient.core.errors import InvalidInput
 from behandlerklient.exports import gp_letter
-from behandlerklient.services import letters, pathway
+from behandlerklient.services.documents import letters
+from behandlerklient.services.pathway import pathway
 from tests.conftest import PASSPHRASE
 
 NAME, CPR = "Åse Ærenlund", "010316-4006"  # the synthetic child of tests/exports/conftest.py

@@ -13,7 +13,9 @@ from behandlerklient.core.numbers import danish
 from behandlerklient.exports.fidelity_report import FidelityReport, FidelitySection
 from behandlerklient.exports.fidelity_report import render as render_fidelity
 from behandlerklient.exports.pdf_base import FONT, FONT_BOLD, FONT_ITALIC, register_fonts
-from behandlerklient.services import demo, documents, letters, reports
+from behandlerklient.services.demo import demo
+from behandlerklient.services.documents import documents, letters
+from behandlerklient.services.reports import reports
 
 TODAY = date(2026, 11, 23)
 # A number with exactly one '.' between digits; dates (01.07.2026, 15.03.26) have two and are left alone.
@@ -97,7 +99,7 @@ def test_the_overlap_check_sees_text_running_into_other_text() -> None:
 def every_pdf(tmp_path_factory) -> dict[str, bytes]:
     """Each kind of PDF the program writes, from a database with the whole pathway in it."""
     from behandlerklient.security import kdf
-    from behandlerklient.services import workspace
+    from behandlerklient.services.workspace import workspace
     from tests.exports.conftest import build
 
     old = kdf._default

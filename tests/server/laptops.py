@@ -11,8 +11,11 @@ from pathlib import Path
 from typing import Any
 
 from behandlerklient.security import kdf
-from behandlerklient.services import integrity, pathway, sessions, workspace
 from behandlerklient.services import sync as syncing
+from behandlerklient.services.journal import sessions
+from behandlerklient.services.pathway import pathway
+from behandlerklient.services.verify import integrity
+from behandlerklient.services.workspace import workspace
 from behandlerklient.storage.signatures import SignatureRepository
 from tests.conftest import FAST_KDF
 from tests.helpers import child_with_consent

@@ -13,8 +13,8 @@ from pathlib import Path
 
 def main(argv: list[str]) -> int:
     from behandlerklient.services import sync as syncing
-    from behandlerklient.services import workspace
     from behandlerklient.services.sync import pull, push
+    from behandlerklient.services.workspace import workspace
 
     db, passphrase, batch, page = argv
     push.BATCH, pull.PAGE = int(batch), int(page)

@@ -9,8 +9,8 @@ import json
 import secrets
 from datetime import timedelta
 
-from behandlerklient.services import children
 from behandlerklient.services import sync as syncing
+from behandlerklient.services.registration import children
 from behandlerklient.storage.clock import now_utc
 from tests.server.laptops import laptop, new_name
 
@@ -59,7 +59,7 @@ def test_the_hourly_limit_holds_a_retry_is_free_and_an_allowance_lets_a_bulk_upl
 def test_a_first_upload_of_more_children_than_the_hourly_limit_is_accepted_with_an_allowance(server, tmp_path,
                                                                                               monkeypatch) -> None:
     from behandlerklient.server import admin
-    from behandlerklient.services import seal
+    from behandlerklient.services.signatures import seal
 
     ws = laptop(server, tmp_path / "l", new_name("t"), "therapist")
     try:

@@ -12,9 +12,10 @@ import pytest
 from psycopg import errors
 
 from behandlerklient.core.errors import RuleRefused
-from behandlerklient.services import integrity, sessions
 from behandlerklient.services import sync as syncing
+from behandlerklient.services.journal import sessions
 from behandlerklient.services.sync import merge
+from behandlerklient.services.verify import integrity
 from tests.server.laptops import PASSPHRASE, laptop, new_cpr, new_name, quarantined, signed_session
 
 

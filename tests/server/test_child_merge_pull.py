@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from behandlerklient.services import integrity, sessions
 from behandlerklient.services import sync as syncing
+from behandlerklient.services.journal import sessions
 from behandlerklient.services.sync import merge
+from behandlerklient.services.verify import integrity
 from behandlerklient.storage.sync_server import ServerCalls
 from tests.server.laptops import PASSPHRASE, laptop, new_cpr, new_name, quarantined, signed_session
 

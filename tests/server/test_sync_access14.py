@@ -12,8 +12,11 @@ from datetime import date
 from typing import Any
 
 from behandlerklient.core.vocab import SESSION_PARTS
-from behandlerklient.services import integrity, pathway, sessions, supervision
 from behandlerklient.services import sync as syncing
+from behandlerklient.services.journal import sessions
+from behandlerklient.services.pathway import pathway
+from behandlerklient.services.supervision import supervision
+from behandlerklient.services.verify import integrity
 from behandlerklient.storage.sync_server import ServerCalls
 from tests.helpers import child_with_consent
 from tests.server.laptops import PASSPHRASE, START, laptop, new_cpr, new_name, quarantined
@@ -162,7 +165,7 @@ def test_a_revoked_child_leaves_only_a_tombstone(server, tmp_path) -> None:
         assert colleague.db.scalar("SELECT count(*) FROM sync_received WHERE child_uid = ?", (uid,)) == 0
         assert colleague.db.scalar("SELECT count(*) FROM audit_log WHERE action = 'sync' AND detail LIKE "
                                    "'access revoked on the server: % records of other authors removed'") == 1
-        from behandlerklient.services import children as children_service
+        from behandlerklient.services.registration import children as children_service
         assert all(r.id != (row["id"] if row else None) for r in children_service.page(ws=colleague, offset=0,
                                                                                        limit=1000))
         _verify_clean(colleague)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from behandlerklient.services import integrity, supervision
 from behandlerklient.services import sync as syncing
-from behandlerklient.services.supervision import Rating
+from behandlerklient.services.supervision import supervision
+from behandlerklient.services.supervision.supervision import Rating
+from behandlerklient.services.verify import integrity
 from behandlerklient.storage.clock import now_utc
 from tests.server.laptops import laptop, new_cpr, new_name, quarantined, signed_session
 
@@ -103,7 +104,7 @@ def test_each_role_receives_what_the_access_rules_give_through_laptop_syncs(serv
 
 def test_access_revoked_while_offline_accepts_what_was_signed_before_and_quarantines_the_rest(server, tmp_path) -> None:
     from behandlerklient.server import admin
-    from behandlerklient.services import sessions
+    from behandlerklient.services.journal import sessions
 
     t = new_name("t")
     therapist = laptop(server, tmp_path / "t", t, "therapist")

@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from behandlerklient.services import audit, integrity
 from behandlerklient.services import sync as syncing
+from behandlerklient.services.signatures import audit
+from behandlerklient.services.verify import integrity
 from behandlerklient.storage import identity
 from tests.server.laptops import laptop, new_cpr, new_name, signed_session
 

@@ -14,9 +14,10 @@ import pytest
 from behandlerklient.core import cpr as cprmod
 from behandlerklient.security import keyfile as kf
 from behandlerklient.server import admin
-from behandlerklient.services import outbox, workspace
 from behandlerklient.services import sync as syncing
+from behandlerklient.services.signatures import outbox
 from behandlerklient.services.sync import backlog
+from behandlerklient.services.workspace import workspace
 from behandlerklient.storage.migrate import load_migrations, migrate
 from behandlerklient.storage.signatures import SignatureRepository
 from tests.conftest import FAST_KDF

@@ -9,8 +9,14 @@ from __future__ import annotations
 from datetime import date
 
 from behandlerklient.core.models import GeneralPractitioner, Guardian
-from behandlerklient.services import children, integrity, letters, pathway, sessions, supervision, work_queue
 from behandlerklient.services import sync as syncing
+from behandlerklient.services.documents import letters
+from behandlerklient.services.journal import sessions
+from behandlerklient.services.overview import work_queue
+from behandlerklient.services.pathway import pathway
+from behandlerklient.services.registration import children
+from behandlerklient.services.supervision import supervision
+from behandlerklient.services.verify import integrity
 from tests.helpers import give_consent
 from tests.server.laptops import PASSPHRASE, START, laptop, new_cpr, new_name, quarantined
 

@@ -10,8 +10,10 @@ from datetime import date
 import pytest
 
 from behandlerklient.core.models import GeneralPractitioner
-from behandlerklient.services import children, master_data, pathway, supervision
 from behandlerklient.services import sync as syncing
+from behandlerklient.services.pathway import pathway
+from behandlerklient.services.registration import children, master_data
+from behandlerklient.services.supervision import supervision
 from behandlerklient.storage.events import EventRepository
 from tests.helpers import CLOSED_EARLY
 from tests.server.laptops import assert_verified, new_cpr, quarantined, signed_session, supervised_pair
@@ -34,7 +36,7 @@ def test_course_status_review_decision_seen_and_ratings_fold_to_the_same_value_o
     review = supervision.request_review(ws=a, session_id=session_id)
     pathway.end_course(ws=a, course_id=course.id, status="completed", end_date=date(2026, 3, 2),
                        **CLOSED_EARLY)
-    with a.db.transaction():  # a setting changed here (as services.settings does): its event stays home
+    with a.db.transaction():  # a setting changed here (as services.workspace.settings does): its event stays home
         EventRepository(a.db).append(aggregate="setting", subject="review_sample", field="value", value="none",
                                      now=a.clock(), author_id=a.user.id)
     kinds = {r[0] for r in a.db.query("SELECT kind FROM sync_outbox")}

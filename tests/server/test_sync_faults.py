@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
-from behandlerklient.services import integrity
 from behandlerklient.services import sync as syncing
 from behandlerklient.services.sync import connection, pull
+from behandlerklient.services.verify import integrity
 from behandlerklient.storage.clock import now_utc
 from tests.server.laptops import PASSPHRASE, laptop, new_cpr, new_name, quarantined, signed_session
 from tests.server.proxy import Proxy
@@ -132,7 +132,7 @@ def test_sigkill_of_the_laptop_mid_push_and_mid_apply_loses_and_duplicates_nothi
         a.close()
         b.close()
     a = b = None
-    import behandlerklient.services.workspace as workspace
+    import behandlerklient.services.workspace.workspace as workspace
 
     a = workspace.unlock(path=tmp_path / "a" / "journal.db", passphrase=PASSPHRASE)
     b = workspace.unlock(path=tmp_path / "b" / "journal.db", passphrase=PASSPHRASE)
@@ -266,7 +266,7 @@ def test_the_connection_cut_mid_batch_a_retry_never_gives_a_second_row(server, t
 def test_a_laptop_clock_hours_off_is_accepted_flagged_and_loses_nothing(server, tmp_path, monkeypatch, hours,
                                                                          flag) -> None:
     from behandlerklient.server import admin
-    from behandlerklient.services import seal
+    from behandlerklient.services.signatures import seal
 
     a = laptop(server, tmp_path / "a", new_name("t"), "therapist")
     b = laptop(server, tmp_path / "b", new_name("t"), "therapist")

@@ -213,7 +213,7 @@ def test_a_revoked_access_removes_other_authors_records_of_the_child_logged(serv
 def test_a_record_whose_parent_has_not_arrived_waits_as_an_orphan_and_is_applied_when_it_comes(server, team,
                                                                                                 monkeypatch) -> None:
     from behandlerklient.core.models import GeneralPractitioner
-    from behandlerklient.services import children
+    from behandlerklient.services.registration import children
     from behandlerklient.services.sync import pull
 
     a, b = team
@@ -237,7 +237,7 @@ def test_pulled_records_that_break_the_clinical_rules_are_quarantined_not_droppe
     the typed input's rules and keeps them in its quarantine, with the rule, instead of inserting them."""
     from behandlerklient.core.models import Course
     from behandlerklient.server import admin
-    from behandlerklient.services import seal
+    from behandlerklient.services.signatures import seal
     from behandlerklient.storage.clock import to_text
     from behandlerklient.storage.pathway import PathwayRepository
     from behandlerklient.storage.pathway_records import PathwayRecordRepository

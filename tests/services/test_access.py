@@ -9,17 +9,12 @@ import pytest
 
 from behandlerklient.core.errors import NotFound, RuleRefused
 from behandlerklient.core.models import User
-from behandlerklient.services import (
-    access,
-    child_record,
-    children,
-    journal,
-    pathway,
-    records,
-    sessions,
-    supervision,
-    work_queue,
-)
+from behandlerklient.services.accounts import access
+from behandlerklient.services.journal import journal, sessions
+from behandlerklient.services.overview import child_record, work_queue
+from behandlerklient.services.pathway import pathway, records
+from behandlerklient.services.registration import children
+from behandlerklient.services.supervision import supervision
 from behandlerklient.storage.users import UserRepository
 from tests.helpers import child_with_consent
 

@@ -7,7 +7,9 @@ from datetime import date
 
 import pytest
 
-from behandlerklient.services import demo, reports, transfer
+from behandlerklient.services.demo import demo
+from behandlerklient.services.exchange import transfer
+from behandlerklient.services.reports import reports
 
 FROM, TO = date(2025, 11, 23), date(2026, 11, 22)
 
@@ -15,7 +17,7 @@ FROM, TO = date(2025, 11, 23), date(2026, 11, 22)
 @pytest.fixture(scope="module")
 def activity_ws(tmp_path_factory):
     from behandlerklient.security import kdf
-    from behandlerklient.services import workspace
+    from behandlerklient.services.workspace import workspace
 
     old = kdf._default
     kdf._default = kdf.ScryptParams(n=2**10)

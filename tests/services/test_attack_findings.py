@@ -5,7 +5,7 @@ import stat
 import pytest
 
 from behandlerklient.core import passphrase
-from behandlerklient.services import backup
+from behandlerklient.services.workspace import backup
 
 
 def test_a_backup_archive_is_created_readable_by_its_owner_only(ws, tmp_path) -> None:

@@ -1,7 +1,12 @@
 import pytest
 
 from behandlerklient.core.errors import InvalidInput, RuleRefused, WrongPassphrase
-from behandlerklient.services import audit, children, integrity, transfer, users, workspace
+from behandlerklient.services.accounts import users
+from behandlerklient.services.exchange import transfer
+from behandlerklient.services.registration import children
+from behandlerklient.services.signatures import audit
+from behandlerklient.services.verify import integrity
+from behandlerklient.services.workspace import workspace
 from behandlerklient.storage.users import UserRepository
 from tests.conftest import PASSPHRASE
 

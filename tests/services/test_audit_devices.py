@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 
 from behandlerklient.core import uid
-from behandlerklient.services import anchor, audit
+from behandlerklient.services.signatures import anchor, audit
 from behandlerklient.storage.database import IntegrityError
 
 AT = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)

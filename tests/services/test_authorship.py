@@ -9,17 +9,11 @@ import pytest
 from behandlerklient.core import uid
 from behandlerklient.core.errors import InvalidInput, KnownError, RuleRefused
 from behandlerklient.core.models import JournalEntry, SessionParts, User
-from behandlerklient.services import (
-    group_sessions,
-    journal,
-    pathway,
-    records,
-    seal,
-    sessions,
-    timeline,
-    transfer,
-    workspace,
-)
+from behandlerklient.services.exchange import transfer
+from behandlerklient.services.journal import group_sessions, journal, sessions
+from behandlerklient.services.pathway import pathway, records, timeline
+from behandlerklient.services.signatures import seal
+from behandlerklient.services.workspace import workspace
 from behandlerklient.storage.database import IntegrityError
 from behandlerklient.storage.sessions import JournalRepository
 from behandlerklient.storage.users import UserRepository

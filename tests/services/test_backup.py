@@ -6,7 +6,8 @@ import pytest
 
 from behandlerklient.cli import main
 from behandlerklient.core.errors import InvalidInput, KnownError, WrongPassphrase
-from behandlerklient.services import backup, demo, workspace
+from behandlerklient.services.demo import demo
+from behandlerklient.services.workspace import backup, workspace
 from tests.conftest import PASSPHRASE, USERNAME
 from tests.helpers import export_without_time as _export
 
@@ -87,11 +88,11 @@ def test_cli_backup_and_restore(filled, db_path, tmp_path, capsys, monkeypatch) 
 def test_backup_from_its_own_connection_while_the_app_keeps_writing(filled, tmp_path) -> None:
     import threading
 
-    from behandlerklient.services import children
+    from behandlerklient.services.registration import children
 
     out = tmp_path / "baggrund.bkbackup"
     result = {}
-    from behandlerklient.services import workspace
+    from behandlerklient.services.workspace import workspace
 
     # Prepared here, opened in the worker: a connection belongs to the thread that opened it.
     work = workspace.in_own_connection(filled, lambda own: backup.write_unlogged(ws=own, out=out))
@@ -118,7 +119,7 @@ def _crashed_copy(ws, tmp_path):
     import shutil
 
     from behandlerklient.security import keyfile as kf
-    from behandlerklient.services import children
+    from behandlerklient.services.registration import children
 
     children.register_child(ws=ws, first_name="Kun", last_name="Iwal", cpr="010316-4002")
     folder = tmp_path / "krak"
@@ -133,7 +134,7 @@ def _crashed_copy(ws, tmp_path):
 
 
 def test_restore_force_keeps_rows_that_lived_only_in_the_wal(filled, tmp_path) -> None:
-    from behandlerklient.services import children
+    from behandlerklient.services.registration import children
 
     out = backup.backup(ws=filled, out=tmp_path / "kopi.bkbackup")
     crashed = _crashed_copy(filled, tmp_path)
@@ -169,7 +170,7 @@ def _holder(db_path):
     import sys
 
     code = ("import sys; from behandlerklient.security import kdf; kdf.set_default(kdf.ScryptParams(n=2**10));"
-            "from behandlerklient.services import workspace;"
+            "from behandlerklient.services.workspace import workspace;"
             f"ws = workspace.unlock(path={str(db_path)!r}, passphrase={PASSPHRASE!r});"
             "print('open', flush=True); sys.stdin.readline()")
     proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,

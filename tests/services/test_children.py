@@ -4,7 +4,7 @@ import pytest
 
 from behandlerklient.core.errors import InvalidInput
 from behandlerklient.core.models import GeneralPractitioner, Guardian
-from behandlerklient.services import children
+from behandlerklient.services.registration import children
 
 
 def _add(ws, first, last, cpr, **kw):

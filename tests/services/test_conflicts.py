@@ -8,18 +8,12 @@ import pytest
 
 from behandlerklient.core.errors import InvalidInput, WrongPassphrase
 from behandlerklient.core.models import JournalEntry, SessionParts, User
-from behandlerklient.services import (
-    conflicts,
-    group_sessions,
-    journal,
-    pathway,
-    records,
-    seal,
-    sessions,
-    supervision,
-    work_queue,
-)
-from behandlerklient.services.signing import Confirmation
+from behandlerklient.services.accounts.signing import Confirmation
+from behandlerklient.services.journal import conflicts, group_sessions, journal, sessions
+from behandlerklient.services.overview import work_queue
+from behandlerklient.services.pathway import pathway, records
+from behandlerklient.services.signatures import seal
+from behandlerklient.services.supervision import supervision
 from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.events import EventRepository
 from behandlerklient.storage.pathway import PathwayRepository

@@ -6,19 +6,12 @@ import pytest
 
 from behandlerklient.core.errors import RuleRefused, WrongPassphrase
 from behandlerklient.core.models import SessionParts
-from behandlerklient.services import (
-    children,
-    documentation,
-    group_sessions,
-    journal,
-    listing,
-    pathway,
-    records,
-    sdq_records,
-    sessions,
-    timeline,
-    work_queue,
-)
+from behandlerklient.services.journal import group_sessions, journal, sessions
+from behandlerklient.services.measures import sdq_records
+from behandlerklient.services.overview import work_queue
+from behandlerklient.services.pathway import documentation, pathway, records, timeline
+from behandlerklient.services.registration import children
+from behandlerklient.services.reports import listing
 from behandlerklient.storage.sessions import JournalRepository
 from tests.conftest import PASSPHRASE
 from tests.helpers import child_with_consent, give_consent

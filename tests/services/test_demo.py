@@ -6,7 +6,9 @@ import pytest
 
 from behandlerklient.core import cpr
 from behandlerklient.core.ages import age_on
-from behandlerklient.services import demo, listing, transfer
+from behandlerklient.services.demo import demo
+from behandlerklient.services.exchange import transfer
+from behandlerklient.services.reports import listing
 
 TODAY = date(2026, 11, 23)
 
@@ -41,7 +43,7 @@ def counted_uids(monkeypatch):
 
 
 def test_deterministic_for_a_seed(ws, tmp_path) -> None:
-    from behandlerklient.services import workspace
+    from behandlerklient.services.workspace import workspace
     from tests.conftest import PASSPHRASE
 
     demo.generate(ws=ws, children_count=30, seed=42, today=TODAY)
@@ -98,7 +100,7 @@ def test_the_whole_pathway_generates_cleanly_on_any_day(ws) -> None:
     # Ages cross 15 between consent and start on some days; the generator must follow the rules there too.
     from datetime import timedelta
 
-    from behandlerklient.services import integrity
+    from behandlerklient.services.verify import integrity
 
     for n, day in enumerate((date(2026, 1, 15), date(2026, 6, 30), date(2027, 3, 1))):
         demo.generate(ws=ws, children_count=250, seed=100 + n, today=day - timedelta(days=n))
@@ -106,7 +108,7 @@ def test_the_whole_pathway_generates_cleanly_on_any_day(ws) -> None:
 
 
 def test_demo_supervisor_can_log_in_with_the_demo_passphrase(tmp_path) -> None:
-    from behandlerklient.services import workspace
+    from behandlerklient.services.workspace import workspace
 
     ws = workspace.create(path=tmp_path / "demo.db", username="demo", full_name="Demo", passphrase=demo.DEMO_PASSPHRASE,
                           role="therapist", demo=True)
@@ -122,7 +124,7 @@ def test_demo_supervisor_can_log_in_with_the_demo_passphrase(tmp_path) -> None:
 
 
 def test_the_demo_gives_its_therapists_caseloads_a_supervisor_her_supervisees_and_a_coordinator(ws) -> None:
-    from behandlerklient.services import access
+    from behandlerklient.services.accounts import access
 
     demo.generate(ws=ws, children_count=20, seed=3, today=TODAY)
     holders = ws.db.query("SELECT k.child_id, u.username, u.role FROM caseloads k JOIN users u ON u.id = k.user_id "
@@ -202,7 +204,7 @@ def _digest(rows: dict[str, list[str]]) -> str:
 
 
 def test_the_demo_holds_what_it_held_and_passes_verify(ws) -> None:
-    from behandlerklient.services import integrity
+    from behandlerklient.services.verify import integrity
 
     added = _added_rows(ws, children_count=60, seed=5, today=TODAY)
     assert {table: ws.db.scalar(f"SELECT count(*) FROM {table}") for table in HELD} == HELD
@@ -218,7 +220,8 @@ def test_the_batched_build_writes_what_the_services_write_one_by_one(ws, templat
     import shutil
 
     from behandlerklient.security import keyfile as kf
-    from behandlerklient.services import integrity, workspace
+    from behandlerklient.services.verify import integrity
+    from behandlerklient.services.workspace import workspace
     from tests.conftest import PASSPHRASE, USERNAME
 
     plain_path = tmp_path / "plain" / "journal.db"

@@ -8,7 +8,10 @@ import pytest
 
 from behandlerklient.core.errors import InvalidInput
 from behandlerklient.core.events import fold
-from behandlerklient.services import children, pathway, transfer, workspace
+from behandlerklient.services.exchange import transfer
+from behandlerklient.services.pathway import pathway
+from behandlerklient.services.registration import children
+from behandlerklient.services.workspace import workspace
 from behandlerklient.storage.events import EventRepository
 from tests.conftest import PASSPHRASE
 from tests.helpers import CLOSED_EARLY, child_with_consent

@@ -5,8 +5,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from behandlerklient.services import master_data, pathway, settings, supervision
-from behandlerklient.services.supervision import Rating
+from behandlerklient.services.pathway import pathway
+from behandlerklient.services.registration import master_data
+from behandlerklient.services.supervision import supervision
+from behandlerklient.services.supervision.supervision import Rating
+from behandlerklient.services.workspace import settings
 from behandlerklient.storage.events import EventRepository, local_device_id
 from behandlerklient.storage.pathway import PathwayRepository
 from tests.conftest import PASSPHRASE
@@ -69,7 +72,7 @@ def test_a_setting_is_the_fold_of_its_events(ws) -> None:
 
 def test_fidelity_ratings_and_review_decisions_are_events(ws, course) -> None:
     from behandlerklient.core.models import User
-    from behandlerklient.services import sessions
+    from behandlerklient.services.journal import sessions
     from behandlerklient.storage.users import UserRepository
 
     ids = []

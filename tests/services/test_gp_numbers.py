@@ -11,7 +11,9 @@ from behandlerklient.core import identifiers
 from behandlerklient.core.errors import InvalidInput, RuleRefused
 from behandlerklient.core.models import GeneralPractitioner
 from behandlerklient.exports import gp_letter
-from behandlerklient.services import children, demo, letters, master_data
+from behandlerklient.services.demo import demo
+from behandlerklient.services.documents import letters
+from behandlerklient.services.registration import children, master_data
 from behandlerklient.storage.children import ChildRepository
 from tests.helpers import own_sender
 

@@ -8,7 +8,8 @@ import pytest
 from behandlerklient.core import access as rules
 from behandlerklient.core.errors import RuleRefused
 from behandlerklient.core.models import User
-from behandlerklient.services import access, children
+from behandlerklient.services.accounts import access
+from behandlerklient.services.registration import children
 from behandlerklient.storage.users import UserRepository
 
 

@@ -8,7 +8,11 @@ from datetime import date
 import pytest
 
 from behandlerklient.core.errors import InvalidInput
-from behandlerklient.services import access, children, demo, transfer, workspace
+from behandlerklient.services.accounts import access
+from behandlerklient.services.demo import demo
+from behandlerklient.services.exchange import transfer
+from behandlerklient.services.registration import children
+from behandlerklient.services.workspace import workspace
 from behandlerklient.storage.users import UserRepository
 from tests.conftest import PASSPHRASE
 

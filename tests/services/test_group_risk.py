@@ -7,7 +7,8 @@ import pytest
 
 from behandlerklient.core.errors import RuleRefused
 from behandlerklient.core.models import SessionParts
-from behandlerklient.services import group_sessions, pathway, records
+from behandlerklient.services.journal import group_sessions
+from behandlerklient.services.pathway import pathway, records
 from behandlerklient.storage.sessions import JournalRepository
 from tests.conftest import PASSPHRASE
 from tests.helpers import child_with_consent

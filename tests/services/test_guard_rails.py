@@ -8,7 +8,11 @@ import pytest
 from behandlerklient.core.errors import InvalidInput, RuleRefused
 from behandlerklient.core.models import GeneralPractitioner, Guardian, SessionParts
 from behandlerklient.reports import activity
-from behandlerklient.services import children, group_sessions, letters, pathway, records, sdq_records, sessions
+from behandlerklient.services.documents import letters
+from behandlerklient.services.journal import group_sessions, sessions
+from behandlerklient.services.measures import sdq_records
+from behandlerklient.services.pathway import pathway, records
+from behandlerklient.services.registration import children
 from behandlerklient.storage.database import IntegrityError
 from behandlerklient.storage.pathway import PathwayRepository
 from tests.conftest import PASSPHRASE

@@ -14,17 +14,14 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from behandlerklient.core import canonical, uid
 from behandlerklient.core.errors import InvalidInput
-from behandlerklient.services import (
-    children,
-    demo,
-    import_proof_check,
-    integrity,
-    journal,
-    seal,
-    transfer,
-    users,
-    workspace,
-)
+from behandlerklient.services.accounts import users
+from behandlerklient.services.demo import demo
+from behandlerklient.services.exchange import transfer
+from behandlerklient.services.journal import journal
+from behandlerklient.services.registration import children
+from behandlerklient.services.signatures import seal
+from behandlerklient.services.verify import import_proof_check, integrity
+from behandlerklient.services.workspace import workspace
 from behandlerklient.storage.database import Database
 from tests.conftest import PASSPHRASE
 from tests.helpers import export_without_time

@@ -1,7 +1,8 @@
 import pytest
 import sqlcipher3
 
-from behandlerklient.services import demo, integrity
+from behandlerklient.services.demo import demo
+from behandlerklient.services.verify import integrity
 from behandlerklient.storage import schema_triggers
 
 
@@ -90,7 +91,7 @@ def test_a_trigger_rewritten_in_place_through_writable_schema_is_found(ws) -> No
     _raw(ws, "PRAGMA writable_schema = ON",
          "UPDATE sqlite_master SET sql = replace(sql, 'IS NOT NULL', 'IS NULL') WHERE name = 'consents_kept'")
     ws.close()
-    from behandlerklient.services import workspace
+    from behandlerklient.services.workspace import workspace
     from tests.conftest import PASSPHRASE, USERNAME
 
     again = workspace.unlock(path=ws.path, passphrase=PASSPHRASE, username=USERNAME)

@@ -5,8 +5,9 @@ import pytest
 from behandlerklient.cli import main
 from behandlerklient.core.errors import InvalidInput, RuleRefused, WrongPassphrase
 from behandlerklient.core.passphrase import strength
-from behandlerklient.services import keys, users, workspace
+from behandlerklient.services.accounts import keys, users
 from behandlerklient.services.changes import Changes
+from behandlerklient.services.workspace import workspace
 from tests.conftest import PASSPHRASE, USERNAME
 
 

@@ -11,7 +11,9 @@ from behandlerklient.core import limits
 from behandlerklient.core.errors import InvalidInput
 from behandlerklient.core.models import Guardian
 from behandlerklient.core.search_terms import MAX_TERM, MAX_WORDS, query_words, terms
-from behandlerklient.services import children, pathway, records, workspace
+from behandlerklient.services.pathway import pathway, records
+from behandlerklient.services.registration import children
+from behandlerklient.services.workspace import workspace
 
 HUGE = "Zacharias" * 3641  # 32,769 characters, one word
 

@@ -7,7 +7,11 @@ import pytest
 
 from behandlerklient.core.errors import InvalidInput, RuleRefused
 from behandlerklient.core.models import GeneralPractitioner, Guardian
-from behandlerklient.services import audit, children, consent, integrity, letters, master_data, pathway, records
+from behandlerklient.services.documents import letters
+from behandlerklient.services.pathway import consent, pathway, records
+from behandlerklient.services.registration import children, master_data
+from behandlerklient.services.signatures import audit
+from behandlerklient.services.verify import integrity
 from behandlerklient.storage.database import IntegrityError
 from tests.exports.conftest import build
 from tests.helpers import give_consent, own_sender
@@ -208,7 +212,7 @@ def test_contact_for_a_child_outside_5_to_17_needs_a_reason(ws) -> None:
 
 
 def test_export_and_import_carry_the_change_ledger(ws, tmp_path) -> None:
-    from behandlerklient.services import transfer
+    from behandlerklient.services.exchange import transfer
 
     child = _child(ws)
     master_data.save(ws=ws, child_id=child.id, edited=replace(child, school="Marstal Skole"))

@@ -19,7 +19,8 @@ from behandlerklient.core.errors import InvalidInput, RuleRefused
 from behandlerklient.core.monitoring import GUIDED_TO
 from behandlerklient.reports import monitoring as rows_mod
 from behandlerklient.security import recipient_box
-from behandlerklient.services import demo, monitoring, reports
+from behandlerklient.services.demo import demo
+from behandlerklient.services.reports import monitoring, reports
 from behandlerklient.storage.monitoring import pseudonym_key
 
 FROM, TO = date(2025, 11, 23), date(2026, 11, 22)
@@ -29,7 +30,7 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "monitoring.md"
 @pytest.fixture(scope="module")
 def mon_ws(tmp_path_factory):
     from behandlerklient.security import kdf
-    from behandlerklient.services import workspace
+    from behandlerklient.services.workspace import workspace
 
     old = kdf._default
     kdf._default = kdf.ScryptParams(n=2**10)

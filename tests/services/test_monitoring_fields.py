@@ -10,7 +10,9 @@ import pytest
 from behandlerklient.core import monitoring as vocab
 from behandlerklient.core import municipalities
 from behandlerklient.core.errors import InvalidInput, RuleRefused
-from behandlerklient.services import children, master_data, pathway, records, settings
+from behandlerklient.services.pathway import pathway, records
+from behandlerklient.services.registration import children, master_data
+from behandlerklient.services.workspace import settings
 from behandlerklient.storage.monitoring import user_professions
 from tests.helpers import child_with_consent
 
@@ -19,7 +21,7 @@ DAY = date(2026, 3, 2)
 
 @pytest.fixture
 def admin_ws(tmp_path):
-    from behandlerklient.services import workspace
+    from behandlerklient.services.workspace import workspace
 
     w = workspace.create(path=tmp_path / "a.db", username="leder", full_name="Lea Leder",
                          passphrase="hvid-kajak-regnbue-7", role="admin")
@@ -144,7 +146,7 @@ def test_guided_to_category_is_checked(ws) -> None:
 def test_sdq_by_phase_and_informant_item_by_item_including_follow_up(ws) -> None:
     """Screening, closing and follow-up SDQs each land in their own phase and informant's columns, item by item."""
     from behandlerklient.reports import monitoring as rows_mod
-    from behandlerklient.services import sdq_records
+    from behandlerklient.services.measures import sdq_records
     from tests.exports.conftest import START, build
 
     child, course = build(ws)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from behandlerklient.services import next_step, pathway, records
+from behandlerklient.services.pathway import next_step, pathway, records
 from tests.helpers import child_with_consent, closed_with_follow_up
 
 CLOSED = date(2026, 6, 1)

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from behandlerklient.services import pathway, records, workspace
+from behandlerklient.services.pathway import pathway, records
+from behandlerklient.services.workspace import workspace
 from behandlerklient.storage.outbox import OutboxRepository
 from behandlerklient.storage.signatures import SignatureRepository
 from tests.conftest import PASSPHRASE, USERNAME
@@ -60,7 +61,8 @@ SIGNER = textwrap.dedent("""
     from datetime import date
     from behandlerklient.security import kdf
     kdf._default = kdf.ScryptParams(n=2**10)
-    from behandlerklient.services import pathway, records, workspace
+    from behandlerklient.services.pathway import pathway, records
+    from behandlerklient.services.workspace import workspace
     ws = workspace.unlock(path=sys.argv[1], passphrase=sys.argv[2], username=sys.argv[3])
     child_id = int(sys.argv[4])
     # SIGKILL at a random moment of the signing loop (a timer thread of this process: no chance to clean up).

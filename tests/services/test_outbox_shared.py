@@ -1,5 +1,5 @@
 """Every shared record reaches the sync outbox, not only signed clinical records: master data and structure are
-signed at commit by the user who wrote them (services/outbox.py). Drafts never."""
+signed at commit by the user who wrote them (services/signatures/outbox.py). Drafts never."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from datetime import date
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from behandlerklient.core import sync_envelope
-from behandlerklient.services import demo, master_data
+from behandlerklient.services.demo import demo
+from behandlerklient.services.registration import master_data
 from behandlerklient.storage import identity
 from behandlerklient.storage.events import SYNC_KINDS
 from behandlerklient.storage.outbox import OutboxRepository

@@ -6,7 +6,9 @@ import pytest
 from behandlerklient.cli import main
 from behandlerklient.core import passphrase
 from behandlerklient.core.errors import InvalidInput
-from behandlerklient.services import demo, keys, users, workspace
+from behandlerklient.services.accounts import keys, users
+from behandlerklient.services.demo import demo
+from behandlerklient.services.workspace import workspace
 from tests.conftest import PASSPHRASE, USERNAME
 
 WEAK = ["password", "12345678", "Password1", "qwertyuiop", "adgangskode", "kodeord123", "sommer2026", "behandlerklient",

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from behandlerklient.core.errors import InvalidInput, RuleRefused, WrongPassphrase
-from behandlerklient.services import pathway, records
+from behandlerklient.services.pathway import pathway, records
 from behandlerklient.storage.database import IntegrityError
 from behandlerklient.storage.sessions import JournalRepository
 from tests.conftest import PASSPHRASE

@@ -4,7 +4,7 @@ import pytest
 
 from behandlerklient import paths
 from behandlerklient.core.errors import InvalidInput
-from behandlerklient.services import questionnaires
+from behandlerklient.services.measures import questionnaires
 from tests.helpers import child_with_consent
 
 

@@ -11,7 +11,10 @@ import pytest
 from behandlerklient.cli import main
 from behandlerklient.core.errors import CorruptDatabase, KnownError, RuleRefused, WrongPassphrase
 from behandlerklient.security import keyfile as kf
-from behandlerklient.services import backup, children, demo, keys, rotation, users, workspace
+from behandlerklient.services.accounts import keys, rotation, users
+from behandlerklient.services.demo import demo
+from behandlerklient.services.registration import children
+from behandlerklient.services.workspace import backup, workspace
 from behandlerklient.storage.database import Database
 from tests.conftest import PASSPHRASE, USERNAME
 
@@ -94,14 +97,14 @@ def test_only_an_administrator_rotates_and_never_while_the_database_is_open(admi
     assert admin_db.read_bytes() == before
 
 
-_HOLD = ("import sys; from behandlerklient.services import workspace;"
+_HOLD = ("import sys; from behandlerklient.services.workspace import workspace;"
          "ws = workspace.unlock(path={db!r}, passphrase={pw!r}); print('open', flush=True); sys.stdin.readline()")
 
 _KILL_AT = """
 import os, signal, sys
 from behandlerklient.security import kdf
 kdf.set_default(kdf.ScryptParams(n=2**10))
-from behandlerklient.services import rotation
+from behandlerklient.services.accounts import rotation
 step = sys.argv[2]
 rotation._reached = lambda name: os.kill(os.getpid(), signal.SIGKILL) if name == step else None
 rotation.rotate_data_key(db_path=sys.argv[1], passphrase=sys.argv[3], username=sys.argv[4])

@@ -1,5 +1,5 @@
 """The closing rules and the selvskade rule hold however a record gets in: ending a course through
-services.pathway.end_course, and importing a file whose records an older or altered client wrote past them."""
+services.pathway.pathway.end_course, and importing a file whose records an older or altered client wrote past them."""
 
 from __future__ import annotations
 
@@ -9,7 +9,12 @@ import pytest
 
 from behandlerklient.core.errors import InvalidInput, RuleRefused
 from behandlerklient.core.models import Course
-from behandlerklient.services import pathway, records, sdq_records, seal, sessions, transfer, workspace
+from behandlerklient.services.exchange import transfer
+from behandlerklient.services.journal import sessions
+from behandlerklient.services.measures import sdq_records
+from behandlerklient.services.pathway import pathway, records
+from behandlerklient.services.signatures import seal
+from behandlerklient.services.workspace import workspace
 from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.pathway import PathwayRepository
 from behandlerklient.storage.pathway_records import PathwayRecordRepository

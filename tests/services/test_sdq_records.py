@@ -6,7 +6,11 @@ from datetime import date
 import pytest
 
 from behandlerklient.core.errors import WrongPassphrase
-from behandlerklient.services import documents, pathway, sdq_records, sessions, signature_check
+from behandlerklient.services.documents import documents
+from behandlerklient.services.journal import sessions
+from behandlerklient.services.measures import sdq_records
+from behandlerklient.services.pathway import pathway
+from behandlerklient.services.verify import signature_check
 from tests.conftest import PASSPHRASE
 from tests.helpers import CLOSED_EARLY, child_with_consent
 

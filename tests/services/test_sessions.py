@@ -3,7 +3,8 @@ from datetime import date, datetime, timezone
 import pytest
 
 from behandlerklient.core.errors import InvalidInput, RuleRefused
-from behandlerklient.services import pathway, sessions
+from behandlerklient.services.journal import sessions
+from behandlerklient.services.pathway import pathway
 from behandlerklient.storage.sessions import JournalRepository
 from tests.conftest import PASSPHRASE
 from tests.helpers import CLOSED_EARLY, child_with_consent
@@ -111,7 +112,7 @@ def test_signing_takes_a_fresh_confirmation_of_the_signers_own_passphrase(ws, co
     import time
 
     from behandlerklient.core.errors import WrongPassphrase
-    from behandlerklient.services import signing
+    from behandlerklient.services.accounts import signing
 
     with pytest.raises(WrongPassphrase, match="Forkert adgangskode"):
         signing.confirm(keys=ws.keys, username=ws.user.username, passphrase="forkert-kode")

@@ -9,7 +9,13 @@ import pytest
 
 from behandlerklient.core import canonical
 from behandlerklient.security import keyfile as kf
-from behandlerklient.services import children, demo, integrity, keys, records, seal, users, workspace
+from behandlerklient.services.accounts import keys, users
+from behandlerklient.services.demo import demo
+from behandlerklient.services.pathway import records
+from behandlerklient.services.registration import children
+from behandlerklient.services.signatures import seal
+from behandlerklient.services.verify import integrity
+from behandlerklient.services.workspace import workspace
 from behandlerklient.storage.database import Database
 from behandlerklient.storage.migrate import load_migrations, migrate
 from behandlerklient.storage.signatures import SignatureRepository
@@ -183,7 +189,7 @@ def test_rows_signed_before_signatures_count_apart_and_old_users_get_a_key_at_th
 
 def _rewrite_chain_from(db: Database, first_id: int, *, drop_from: int | None = None) -> None:
     """Someone with the data key rewrites the audit log and recomputes every hash after it (no key needed)."""
-    from behandlerklient.services import audit
+    from behandlerklient.services.signatures import audit
 
     for trigger in ("audit_no_update", "audit_no_delete", "audit_signatures_no_delete"):
         db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
@@ -208,7 +214,9 @@ def _rewrite_chain_from(db: Database, first_id: int, *, drop_from: int | None = 
 
 @pytest.mark.parametrize("attack", ["rewrite", "remove"])
 def test_a_backup_and_an_export_keep_the_chain_head_that_verify_against_checks(ws, tmp_path, attack) -> None:
-    from behandlerklient.services import anchor, backup, transfer
+    from behandlerklient.services.exchange import transfer
+    from behandlerklient.services.signatures import anchor
+    from behandlerklient.services.workspace import backup
 
     child = children.register_child(ws=ws, first_name="Ella", last_name="Winther", cpr="010316-4002").child
     children.overview(ws=ws, child_id=child.id)
@@ -235,7 +243,7 @@ def test_a_backup_and_an_export_keep_the_chain_head_that_verify_against_checks(w
 
 
 def test_imported_signed_rows_are_vouched_for_by_the_importing_admin_and_counted_apart(ws, tmp_path) -> None:
-    from behandlerklient.services import transfer
+    from behandlerklient.services.exchange import transfer
 
     demo.generate(ws=ws, children_count=2, seed=3, today=date(2026, 11, 23))
     text = transfer.export_json(ws=ws)

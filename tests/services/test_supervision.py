@@ -5,8 +5,13 @@ import pytest
 from behandlerklient.core.errors import InvalidInput, RuleRefused
 from behandlerklient.core.fidelity import adherence, checklist, sampled
 from behandlerklient.core.models import User
-from behandlerklient.services import audit, pathway, reports, sessions, settings, supervision
-from behandlerklient.services.supervision import Rating
+from behandlerklient.services.journal import sessions
+from behandlerklient.services.pathway import pathway
+from behandlerklient.services.reports import reports
+from behandlerklient.services.signatures import audit
+from behandlerklient.services.supervision import supervision
+from behandlerklient.services.supervision.supervision import Rating
+from behandlerklient.services.workspace import settings
 from behandlerklient.storage.users import UserRepository
 from tests.helpers import child_with_consent
 
@@ -88,7 +93,7 @@ def test_decision_reaches_the_therapist_and_is_audited(ws, setup) -> None:
     feedback = supervision.feedback_for_therapist(ws=_as(ws, therapist))
     assert [(f.decision, f.comment, f.supervisor) for f in feedback] == [
         ("changes_requested", "Gennemgå hjemmeopgaven", "Louise Hvid")]
-    from behandlerklient.services import work_queue
+    from behandlerklient.services.overview import work_queue
 
     assert any(t.section == "supervision" for t in work_queue.build(ws=ws, today=START))
     supervision.mark_seen(ws=ws, review_id=review.review_id)

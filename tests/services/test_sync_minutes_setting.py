@@ -5,7 +5,7 @@ from dataclasses import replace
 import pytest
 
 from behandlerklient.core.errors import InvalidInput
-from behandlerklient.services import settings
+from behandlerklient.services.workspace import settings
 
 
 def test_sync_minutes_defaults_to_5_and_takes_1_to_120(ws) -> None:  # noqa: ANN001

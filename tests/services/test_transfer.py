@@ -4,7 +4,10 @@ from datetime import date, datetime, timezone
 import pytest
 
 from behandlerklient.core.errors import InvalidInput
-from behandlerklient.services import children, demo, transfer, workspace
+from behandlerklient.services.demo import demo
+from behandlerklient.services.exchange import transfer
+from behandlerklient.services.registration import children
+from behandlerklient.services.workspace import workspace
 from tests.conftest import PASSPHRASE, USERNAME
 from tests.helpers import export_without_time as _export
 from tests.helpers import users_by_name
@@ -110,7 +113,7 @@ def test_garbage_is_a_clear_error(ws, text) -> None:
 
 def _with_users(tmp_path, therapist=USERNAME):
     """A target installation with a real administrator (chef) and a therapist (anna unless told)."""
-    from behandlerklient.services import users
+    from behandlerklient.services.accounts import users
 
     target = workspace.create(path=tmp_path / "mål.db", username="chef", full_name="Chef", passphrase=PASSPHRASE)
     users.add_user(ws=target, admin_passphrase=PASSPHRASE, username=therapist, full_name="Anna", role="therapist",
@@ -134,7 +137,7 @@ def test_only_an_administrator_imports(filled, tmp_path) -> None:
 
 def test_a_file_can_neither_promote_nor_demote_an_existing_user(filled, tmp_path) -> None:
     from behandlerklient.security import keyfile as kf
-    from behandlerklient.services import users
+    from behandlerklient.services.accounts import users
 
     # The target's therapist is not one of the file's authors: an author who already exists in the target must
     # have signed with a key on record there, so a coup on an author's own row is refused whole.
@@ -233,10 +236,10 @@ def test_every_imported_record_is_audited_with_the_files_origin_not_its_content(
         assert len(child_rows) == 25 and all(r[2] == int(r[0].split(":")[1]) for r in child_rows)
         names = [r[0] for r in filled.db.query("SELECT last_name FROM children")]
         assert not any(n in r[1] for r in rows for n in names)
-        from behandlerklient.services import audit
+        from behandlerklient.services.signatures import audit
 
         assert audit.verify_chain(target.db).ok
-        from behandlerklient.services import integrity
+        from behandlerklient.services.verify import integrity
 
         # Each per-record audit row is signed by the importing administrator like any other audit row.
         assert {c.name: c for c in integrity.verify(ws=target)}["audit_signatures"].ok

@@ -9,7 +9,10 @@ from datetime import date
 import pytest
 
 from behandlerklient.core.errors import InvalidInput
-from behandlerklient.services import demo, json_stream, seal, transfer, workspace
+from behandlerklient.services.demo import demo
+from behandlerklient.services.exchange import json_stream, transfer
+from behandlerklient.services.signatures import seal
+from behandlerklient.services.workspace import workspace
 from behandlerklient.storage import transfer_rows
 from tests.conftest import PASSPHRASE, USERNAME
 from tests.helpers import export_without_time

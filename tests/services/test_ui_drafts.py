@@ -4,7 +4,7 @@ import pytest
 
 from behandlerklient.core.errors import InvalidInput
 from behandlerklient.core.models import User
-from behandlerklient.services import ui_drafts
+from behandlerklient.services.workspace import ui_drafts
 from behandlerklient.storage.users import UserRepository
 
 

@@ -9,8 +9,9 @@ from datetime import date
 import pytest
 import sqlcipher3
 
-from behandlerklient.services import demo, integrity, signature_check
-from behandlerklient.services.seal import SIGNED
+from behandlerklient.services.demo import demo
+from behandlerklient.services.signatures.seal import SIGNED
+from behandlerklient.services.verify import integrity, signature_check
 from behandlerklient.storage.database import Database
 
 

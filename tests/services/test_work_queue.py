@@ -12,7 +12,13 @@ import pytest
 from behandlerklient.core.access import queue_bases
 from behandlerklient.core.errors import InvalidInput
 from behandlerklient.core.models import User
-from behandlerklient.services import access, letters, pathway, records, sessions, settings, supervision, work_queue
+from behandlerklient.services.accounts import access
+from behandlerklient.services.documents import letters
+from behandlerklient.services.journal import sessions
+from behandlerklient.services.overview import work_queue
+from behandlerklient.services.pathway import pathway, records
+from behandlerklient.services.supervision import supervision
+from behandlerklient.services.workspace import settings
 from behandlerklient.storage.users import UserRepository
 from tests.helpers import child_with_consent, give_consent
 

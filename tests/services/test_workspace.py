@@ -4,7 +4,7 @@ import pytest
 
 from behandlerklient.core.errors import DatabaseTooNew, InvalidInput, KnownError, WrongPassphrase
 from behandlerklient.security import keyfile as kf
-from behandlerklient.services import workspace
+from behandlerklient.services.workspace import workspace
 from tests.conftest import PASSPHRASE, USERNAME
 
 

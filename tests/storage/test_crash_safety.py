@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from behandlerklient.services import integrity, pathway, workspace
+from behandlerklient.services.pathway import pathway
+from behandlerklient.services.verify import integrity
+from behandlerklient.services.workspace import workspace
 from tests.conftest import PASSPHRASE, USERNAME
 
 KILLS = int(os.environ.get("BEHANDLERKLIENT_KILLS", "50"))
@@ -23,11 +25,14 @@ WRITER = textwrap.dedent("""
     from datetime import date, timedelta
     from pathlib import Path
     from behandlerklient.security import kdf
-    from behandlerklient.services import demo, pathway, records, sessions, workspace
+    from behandlerklient.services.demo import demo
+    from behandlerklient.services.journal import sessions
+    from behandlerklient.services.pathway import pathway, records
+    from behandlerklient.services.workspace import workspace
     ws = workspace.unlock(path=Path(sys.argv[1]), passphrase=sys.argv[2], username=sys.argv[3])
     mode, seed = sys.argv[4], int(sys.argv[5])
     if mode == "import":
-        from behandlerklient.services import transfer
+        from behandlerklient.services.exchange import transfer
         print("importing", flush=True)
         transfer.import_json(ws=ws, text=Path(sys.argv[7]).read_text(encoding="utf-8"))
         print("imported", flush=True)
@@ -66,7 +71,8 @@ def test_sigkill_during_writes_never_corrupts_or_loses_committed_rows(db_path: P
     script = tmp_path / "writer.py"
     script.write_text(WRITER, encoding="utf-8")
     # An export of 150 other children, for the import runs.
-    from behandlerklient.services import demo, transfer
+    from behandlerklient.services.demo import demo
+    from behandlerklient.services.exchange import transfer
 
     source = workspace.create(path=tmp_path / "kilde.db", username=USERNAME, full_name="Kilde", passphrase=PASSPHRASE)
     demo.generate(ws=source, children_count=150, seed=77, today=date(2026, 11, 23))

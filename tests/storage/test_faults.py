@@ -9,7 +9,9 @@ import pytest
 from behandlerklient.core.errors import CorruptDatabase, DatabaseLocked, StorageFull, StorageUnwritable
 from behandlerklient.exports.pdf_base import write_file
 from behandlerklient.security import keyfile as kf
-from behandlerklient.services import children, integrity, workspace
+from behandlerklient.services.registration import children
+from behandlerklient.services.verify import integrity
+from behandlerklient.services.workspace import workspace
 from behandlerklient.storage.database import dbapi2
 from tests.conftest import PASSPHRASE, USERNAME
 
@@ -93,7 +95,7 @@ def test_keyfile_write_failures_keep_the_old_keyfile(ws, db_path, monkeypatch) -
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr("os.replace", full)
-    from behandlerklient.services import keys
+    from behandlerklient.services.accounts import keys
 
     with pytest.raises(StorageFull, match="Disken er fuld"):
         keys.change_passphrase(ws=ws, old=PASSPHRASE, new="ny-kode-12345")

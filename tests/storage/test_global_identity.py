@@ -9,19 +9,15 @@ from datetime import date
 import pytest
 
 from behandlerklient.core import uid
-from behandlerklient.services import (
-    audit,
-    demo,
-    group_sessions,
-    master_data,
-    pathway,
-    questionnaires,
-    records,
-    seal,
-    supervision,
-    transfer,
-    workspace,
-)
+from behandlerklient.services.demo import demo
+from behandlerklient.services.exchange import transfer
+from behandlerklient.services.journal import group_sessions
+from behandlerklient.services.measures import questionnaires
+from behandlerklient.services.pathway import pathway, records
+from behandlerklient.services.registration import master_data
+from behandlerklient.services.signatures import audit, seal
+from behandlerklient.services.supervision import supervision
+from behandlerklient.services.workspace import workspace
 from behandlerklient.storage import transfer_rows
 from behandlerklient.storage.database import IntegrityError
 from behandlerklient.storage.identity import SHARED_TABLES

@@ -71,7 +71,11 @@ def signed_ws(template_db, tmp_path_factory):
     """One database full of signed records, shared by the module; each attack is rolled back after its check."""
     from dataclasses import replace
 
-    from behandlerklient.services import demo, master_data, pathway, questionnaires, workspace
+    from behandlerklient.services.demo import demo
+    from behandlerklient.services.measures import questionnaires
+    from behandlerklient.services.pathway import pathway
+    from behandlerklient.services.registration import master_data
+    from behandlerklient.services.workspace import workspace
 
     path = tmp_path_factory.mktemp("immutable") / "journal.db"
     shutil.copy2(template_db, path)

@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from behandlerklient.services import pathway, sessions
+from behandlerklient.services.journal import sessions
+from behandlerklient.services.pathway import pathway
 from behandlerklient.storage.database import IntegrityError
 from tests.conftest import PASSPHRASE
 from tests.helpers import child_with_consent

@@ -5,7 +5,7 @@ import pytest
 
 from behandlerklient.core import uid
 from behandlerklient.core.errors import DatabaseTooNew
-from behandlerklient.services import audit
+from behandlerklient.services.signatures import audit
 from behandlerklient.storage.database import Database
 from behandlerklient.storage.identity import SHARED_TABLES
 from behandlerklient.storage.migrate import (
@@ -348,7 +348,7 @@ def _at_version(path: Path, version: int) -> Database:
 def test_a_database_with_data_upgrades_from_every_earlier_schema(version: int, tmp_path: Path, ws) -> None:
     import dataclasses
 
-    from behandlerklient.services import integrity
+    from behandlerklient.services.verify import integrity
 
     db = _at_version(tmp_path / "ladder.db", version)
     try:

@@ -3,7 +3,8 @@
 from datetime import date
 from pathlib import Path
 
-from behandlerklient.services import pathway, sessions
+from behandlerklient.services.journal import sessions
+from behandlerklient.services.pathway import pathway
 from tests.conftest import PASSPHRASE
 from tests.helpers import child_with_consent
 

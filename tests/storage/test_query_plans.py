@@ -5,12 +5,14 @@ from datetime import date
 
 import pytest
 
-from behandlerklient.services import child_record, children, demo
+from behandlerklient.services.demo import demo
+from behandlerklient.services.overview import child_record
+from behandlerklient.services.registration import children
 from behandlerklient.storage.database import Database
 
 TODAY = date(2026, 11, 23)
 # Tiny tables that are read whole by design (installation-wide, tens of rows at most).
-# sync_pending: the sync work list, emptied by the commit that fills it (services/outbox.py).
+# sync_pending: the sync work list, emptied by the commit that fills it (services/signatures/outbox.py).
 SMALL = {"users", "settings", "gps", "sync_pending"}
 
 
@@ -67,7 +69,7 @@ def test_search_as_you_type_uses_indexes_only(ws, executed) -> None:
 def test_the_start_screen_work_queue_uses_indexes_only(ws, executed) -> None:
     from dataclasses import replace
 
-    from behandlerklient.services import work_queue
+    from behandlerklient.services.overview import work_queue
     from behandlerklient.storage.users import UserRepository
 
     supervisor = next(u for u in UserRepository(ws.db).all() if u.role == "supervisor")

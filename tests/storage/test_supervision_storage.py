@@ -5,7 +5,9 @@ from datetime import date, timedelta
 import pytest
 
 from behandlerklient.core.models import User
-from behandlerklient.services import pathway, sessions, supervision
+from behandlerklient.services.journal import sessions
+from behandlerklient.services.pathway import pathway
+from behandlerklient.services.supervision import supervision
 from behandlerklient.storage.database import Database
 from behandlerklient.storage.fidelity_ratings import FidelityRatingRepository
 from behandlerklient.storage.reviews import ReviewRepository

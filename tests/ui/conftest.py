@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from behandlerklient.services import demo
+from behandlerklient.services.demo import demo
 
 TODAY = date(2026, 11, 23)
 

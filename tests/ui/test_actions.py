@@ -8,7 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QLabel, QMenu, QToolBar
 
-from behandlerklient.services import listing, records
+from behandlerklient.services.pathway import records
+from behandlerklient.services.reports import listing
 from behandlerklient.ui.widgets.work_queue import TASK_ROLE
 from tests.ui.conftest import TODAY
 

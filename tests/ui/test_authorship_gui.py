@@ -7,7 +7,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from behandlerklient.services import pathway, records, sessions
+from behandlerklient.services.journal import sessions
+from behandlerklient.services.pathway import pathway, records
 from behandlerklient.storage.users import UserRepository
 from behandlerklient.ui.widgets.child_view import SESSION_ROLE
 from tests.conftest import PASSPHRASE
@@ -130,7 +131,7 @@ def test_correction_and_track_change_say_what_is_wrong_before_the_passphrase(qtb
     s, _ = sessions.start_session(ws=demo_ws, course_id=course.id, on=date(2026, 11, 20))
     s.parts.status = "Barnet fortalte om ugen siden sidst."  # own text, not only the template
     entry, _ = sessions.finish_confirmed(ws=demo_ws, session=s)
-    from behandlerklient.services import journal
+    from behandlerklient.services.journal import journal
 
     journal.correct_confirmed(ws=demo_ws, original=entry, text="Rettet én gang")
     _show(qtbot, window, child.id)

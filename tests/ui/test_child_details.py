@@ -5,7 +5,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
 from behandlerklient.core.models import Guardian
-from behandlerklient.services import children, consent, master_data
+from behandlerklient.services.pathway import consent
+from behandlerklient.services.registration import children, master_data
 from behandlerklient.ui import prompts
 from tests.conftest import PASSPHRASE
 from tests.helpers import child_with_consent

@@ -4,7 +4,9 @@ added meanwhile, and unlocking opens the whole demo database."""
 from PySide6.QtCore import Qt
 
 from behandlerklient import paths
-from behandlerklient.services import demo, integrity, workspace
+from behandlerklient.services.demo import demo
+from behandlerklient.services.verify import integrity
+from behandlerklient.services.workspace import workspace
 from behandlerklient.ui.controller import AppController
 
 CHILDREN = 300

@@ -5,7 +5,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
-from behandlerklient.services import pathway
+from behandlerklient.services.pathway import pathway
 from tests.helpers import child_with_consent
 
 

@@ -74,7 +74,8 @@ def test_the_review_dialog_fits_and_its_headings_are_whole(qtbot, ws) -> None:
     from datetime import timedelta
 
     from behandlerklient.core.models import User
-    from behandlerklient.services import pathway, sessions
+    from behandlerklient.services.journal import sessions
+    from behandlerklient.services.pathway import pathway
     from behandlerklient.storage.users import UserRepository
     from behandlerklient.ui.main_window import MainWindow
     from tests.helpers import child_with_consent

@@ -2,7 +2,7 @@
 
 from PySide6.QtCore import Qt
 
-from behandlerklient.services import master_data
+from behandlerklient.services.registration import master_data
 from tests.helpers import child_with_consent
 from tests.ui.conftest import TODAY
 

@@ -6,7 +6,7 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QGroupBox, QLabel, QLineEdit
 
-from behandlerklient.services import pathway, records
+from behandlerklient.services.pathway import pathway, records
 from behandlerklient.storage.sessions import JournalRepository
 from tests.conftest import PASSPHRASE
 from tests.helpers import child_with_consent

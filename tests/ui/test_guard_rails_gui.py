@@ -7,7 +7,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QGroupBox, QLabel, QPushButton
 
-from behandlerklient.services import pathway, records, sessions
+from behandlerklient.services.journal import sessions
+from behandlerklient.services.pathway import pathway, records
 from tests.conftest import PASSPHRASE
 from tests.helpers import child_with_consent
 

@@ -6,7 +6,7 @@ from PySide6.QtGui import QAction
 
 from behandlerklient.core.errors import CorruptDatabase
 from behandlerklient.security import keyfile as kf
-from behandlerklient.services import users
+from behandlerklient.services.accounts import users
 from behandlerklient.storage.database import Database
 from behandlerklient.ui.controller import AppController
 from tests.conftest import PASSPHRASE

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from behandlerklient.services import listing
+from behandlerklient.services.reports import listing
 from behandlerklient.storage.users import UserRepository
 from behandlerklient.ui.dialogs.setup_dialog import SetupDialog
 from behandlerklient.ui.dialogs.unlock_dialog import UnlockDialog

@@ -5,7 +5,8 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from behandlerklient.services import pathway, sessions
+from behandlerklient.services.journal import sessions
+from behandlerklient.services.pathway import pathway
 from behandlerklient.ui.clipboard_guard import ClipboardGuard
 from behandlerklient.ui.controller import AppController
 from behandlerklient.ui.inactivity import InactivityWatcher
@@ -95,7 +96,7 @@ def test_copied_text_is_cleared(qtbot) -> None:
 
 def test_daily_backup_runs_in_the_background_and_is_logged(qtbot, ws, db_path, _prompts) -> None:
     from behandlerklient import paths
-    from behandlerklient.services import audit
+    from behandlerklient.services.signatures import audit
 
     children_before = ws.db.scalar("SELECT count(*) FROM children")
     ws.close()

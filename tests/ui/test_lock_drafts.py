@@ -7,7 +7,9 @@ import pytest
 from PySide6.QtCore import Qt
 
 from behandlerklient.core.models import User
-from behandlerklient.services import pathway, records, sessions, ui_drafts
+from behandlerklient.services.journal import sessions
+from behandlerklient.services.pathway import pathway, records
+from behandlerklient.services.workspace import ui_drafts
 from behandlerklient.storage.users import UserRepository
 from behandlerklient.ui.controller import AppController
 from tests.helpers import child_with_consent

@@ -1,7 +1,7 @@
 from PySide6.QtCore import Qt
 
 from behandlerklient.core import cpr as cprmod
-from behandlerklient.services import listing
+from behandlerklient.services.reports import listing
 from tests.ui.conftest import TODAY
 
 
@@ -76,7 +76,7 @@ def test_child_view_lists_courses_with_progress_against_range(qtbot, window, dem
 
 
 def test_many_matches_load_a_page_at_a_time_and_the_count_says_so(qtbot, monkeypatch, demo_ws) -> None:
-    from behandlerklient.services import children
+    from behandlerklient.services.registration import children
     from behandlerklient.ui.main_window import MainWindow
     from behandlerklient.ui.models import child_list_model
 
@@ -104,7 +104,8 @@ def test_many_matches_load_a_page_at_a_time_and_the_count_says_so(qtbot, monkeyp
 def test_a_missed_session_is_listed_as_missed_not_as_a_second_signed_session(qtbot, window, demo_ws) -> None:
     from datetime import date
 
-    from behandlerklient.services import pathway, sessions
+    from behandlerklient.services.journal import sessions
+    from behandlerklient.services.pathway import pathway
     from tests.helpers import child_with_consent
 
     child = child_with_consent(demo_ws, "Ulla", "Østergaard", "010316-4002")

@@ -5,7 +5,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox
 
 from behandlerklient.core.monitoring import DEFAULT_REASONS
-from behandlerklient.services import demo_vocabulary, pathway
+from behandlerklient.services.demo import demo_vocabulary
+from behandlerklient.services.pathway import pathway
 from tests.conftest import PASSPHRASE
 from tests.helpers import child_with_consent
 

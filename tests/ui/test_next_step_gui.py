@@ -7,7 +7,7 @@ from datetime import date
 
 from PySide6.QtCore import Qt
 
-from behandlerklient.services import pathway
+from behandlerklient.services.pathway import pathway
 from tests.helpers import child_with_consent, closed_with_follow_up
 from tests.ui.conftest import TODAY
 

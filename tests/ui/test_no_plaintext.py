@@ -12,7 +12,9 @@ from PySide6.QtWidgets import QApplication
 
 from behandlerklient import paths
 from behandlerklient.core.models import GeneralPractitioner, Guardian
-from behandlerklient.services import children, demo, pathway
+from behandlerklient.services.demo import demo
+from behandlerklient.services.pathway import pathway
+from behandlerklient.services.registration import children
 from behandlerklient.ui.controller import AppController
 from tests.conftest import PASSPHRASE
 from tests.helpers import give_consent

@@ -5,7 +5,8 @@ from datetime import date, timedelta
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
-from behandlerklient.services import listing, records
+from behandlerklient.services.pathway import records
+from behandlerklient.services.reports import listing
 from tests.conftest import PASSPHRASE
 from tests.ui.conftest import TODAY
 
@@ -168,7 +169,7 @@ def test_one_child_from_contact_to_follow_up(qtbot, window, demo_ws, _prompts) -
 
 
 def test_group_session_from_the_menu(qtbot, window, demo_ws, _prompts) -> None:
-    from behandlerklient.services import pathway
+    from behandlerklient.services.pathway import pathway
     from behandlerklient.storage.sessions import JournalRepository
     from tests.helpers import child_with_consent
 

@@ -5,7 +5,7 @@ import time
 from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtWidgets import QPushButton
 
-from behandlerklient.services import reports
+from behandlerklient.services.reports import reports
 
 
 def _open(qtbot, window):

@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
 from behandlerklient.core import sdq
 from behandlerklient.core.sdq_progress import UNCONFIRMED_NOTE
-from behandlerklient.services import documents, sdq_records
+from behandlerklient.services.documents import documents
+from behandlerklient.services.measures import sdq_records
 from behandlerklient.ui.widgets.sdq_tab import SERIES_COLOR
 from tests.conftest import PASSPHRASE
 from tests.ui.conftest import TODAY

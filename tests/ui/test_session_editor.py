@@ -4,7 +4,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from behandlerklient.services import pathway, sessions
+from behandlerklient.services.journal import sessions
+from behandlerklient.services.pathway import pathway
 from behandlerklient.ui.dialogs import session_editor
 from tests.conftest import PASSPHRASE
 from tests.helpers import child_with_consent

@@ -4,7 +4,7 @@ strength line judges the user's own names as guessable."""
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
-from behandlerklient.services import workspace
+from behandlerklient.services.workspace import workspace
 from behandlerklient.ui.dialogs.setup_dialog import SetupDialog
 
 

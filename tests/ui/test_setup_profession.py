@@ -3,7 +3,7 @@
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QPushButton
 
-from behandlerklient.services import workspace
+from behandlerklient.services.workspace import workspace
 from behandlerklient.ui.dialogs.setup_dialog import SetupDialog
 
 

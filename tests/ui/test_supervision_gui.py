@@ -6,7 +6,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTextBrowser
 
 from behandlerklient.core.models import User
-from behandlerklient.services import pathway, sessions, supervision
+from behandlerklient.services.journal import sessions
+from behandlerklient.services.pathway import pathway
+from behandlerklient.services.supervision import supervision
 from behandlerklient.storage.users import UserRepository
 from behandlerklient.ui.main_window import MainWindow
 from behandlerklient.ui.widgets.work_queue import TASK_ROLE

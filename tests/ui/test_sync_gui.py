@@ -12,8 +12,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from behandlerklient.services import pathway, sessions
 from behandlerklient.services import sync as sync_service
+from behandlerklient.services.journal import sessions
+from behandlerklient.services.pathway import pathway
 from behandlerklient.services.sync import connection
 from behandlerklient.ui import sync_controller
 from behandlerklient.ui.controller import AppController

@@ -1,6 +1,6 @@
 from PySide6.QtCore import Qt
 
-from behandlerklient.services import workspace
+from behandlerklient.services.workspace import workspace
 from behandlerklient.ui.dialogs.unlock_dialog import UnlockDialog
 from tests.conftest import PASSPHRASE, USERNAME
 

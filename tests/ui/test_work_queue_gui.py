@@ -9,7 +9,9 @@ from datetime import timedelta
 from PySide6.QtCore import Qt
 
 from behandlerklient.core.models import User
-from behandlerklient.services import pathway, records, sessions, supervision
+from behandlerklient.services.journal import sessions
+from behandlerklient.services.pathway import pathway, records
+from behandlerklient.services.supervision import supervision
 from behandlerklient.storage.users import UserRepository
 from behandlerklient.ui.widgets.work_queue import TASK_ROLE
 from tests.helpers import child_with_consent

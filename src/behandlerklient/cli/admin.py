@@ -28,13 +28,13 @@ from behandlerklient.core.errors import InvalidInput
 
 
 def cmd_user(args: argparse.Namespace) -> int:
-    from behandlerklient.services import users
+    from behandlerklient.services.accounts import users
 
     if args.user_command == "remove":
-        from behandlerklient.services import keys
+        from behandlerklient.services.accounts import keys
 
         passphrase = read_passphrase()
-        from behandlerklient.services import workspace
+        from behandlerklient.services.workspace import workspace
 
         ws = workspace.unlock(path=args.db, passphrase=passphrase, username=args.user)
         try:
@@ -82,7 +82,7 @@ def cmd_user(args: argparse.Namespace) -> int:
 
 
 def rotate(db: Path, passphrase: str, username: str | None) -> int:
-    from behandlerklient.services import rotation
+    from behandlerklient.services.accounts import rotation
 
     result = rotation.rotate_data_key(db_path=db, passphrase=passphrase, username=username)
     print(f"Databasen er krypteret om med en ny nøgle. Adgang har: {', '.join(sorted(result.kept_users))} "
@@ -98,10 +98,10 @@ def cmd_keys(args: argparse.Namespace) -> int:
 
 
 def cmd_passphrase(args: argparse.Namespace) -> int:
-    from behandlerklient.services import keys
+    from behandlerklient.services.accounts import keys
 
     old = read_passphrase()
-    from behandlerklient.services import workspace
+    from behandlerklient.services.workspace import workspace
 
     ws = workspace.unlock(path=args.db, passphrase=old, username=args.user)
     new = read_new_passphrase("Ny adgangskode: ")
@@ -118,7 +118,7 @@ def cmd_passphrase(args: argparse.Namespace) -> int:
 
 
 def cmd_recovery(args: argparse.Namespace) -> int:
-    from behandlerklient.services import keys
+    from behandlerklient.services.accounts import keys
 
     if args.recovery_command == "reset":
         code = os.environ.get(RECOVERY_ENV) or (getpass.getpass("Gendannelsesnøgle: ") if sys.stdin and
@@ -135,7 +135,7 @@ def cmd_recovery(args: argparse.Namespace) -> int:
     if args.out.exists():
         raise InvalidInput(f"Filen findes allerede: {args.out}")
     passphrase = read_passphrase()
-    from behandlerklient.services import workspace
+    from behandlerklient.services.workspace import workspace
 
     ws = workspace.unlock(path=args.db, passphrase=passphrase, username=args.user)
     try:
@@ -149,7 +149,7 @@ def cmd_recovery(args: argparse.Namespace) -> int:
 
 
 def cmd_settings(args: argparse.Namespace) -> int:
-    from behandlerklient.services import settings
+    from behandlerklient.services.workspace import settings
 
     with unlocked(args) as ws:
         if args.settings_command == "set":
@@ -160,7 +160,7 @@ def cmd_settings(args: argparse.Namespace) -> int:
 
 
 def cmd_caseload(args: argparse.Namespace) -> int:
-    from behandlerklient.services import access
+    from behandlerklient.services.accounts import access
 
     with unlocked(args) as ws:
         kind = "shared" if getattr(args, "shared", False) else "caseload"
@@ -174,7 +174,7 @@ def cmd_caseload(args: argparse.Namespace) -> int:
 
 
 def cmd_supervision(args: argparse.Namespace) -> int:
-    from behandlerklient.services import access
+    from behandlerklient.services.accounts import access
 
     with unlocked(args) as ws:
         if args.supervision_command == "add":

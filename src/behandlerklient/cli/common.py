@@ -69,7 +69,7 @@ def read_new_passphrase(prompt: str) -> str:
 
 
 def unlock(args: argparse.Namespace):
-    from behandlerklient.services import workspace
+    from behandlerklient.services.workspace import workspace
 
     return workspace.unlock(path=args.db, passphrase=read_passphrase(), username=args.user)
 

@@ -31,7 +31,7 @@ def progress_printer():
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from behandlerklient.services import workspace
+    from behandlerklient.services.workspace import workspace
 
     profession = ask_profession(args)
     ws = workspace.create(path=args.db, username=args.user, full_name=args.name or args.user,
@@ -44,7 +44,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from behandlerklient.services import demo
+    from behandlerklient.services.demo import demo
 
     if not 0 <= args.children <= 100_000:
         raise InvalidInput("--children skal være mellem 0 og 100000.")
@@ -55,7 +55,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from behandlerklient.services import anchor, integrity
+    from behandlerklient.services.signatures import anchor
+    from behandlerklient.services.verify import integrity
 
     with unlocked(args) as ws:
         checks = integrity.verify(ws=ws)
@@ -70,7 +71,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from behandlerklient.services import listing
+    from behandlerklient.services.reports import listing
 
     with unlocked(args) as ws:
         rows = listing.children(ws=ws) if args.what == "children" else listing.courses(ws=ws)
@@ -84,17 +85,18 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_export_json(args: argparse.Namespace) -> int:
-    from behandlerklient.services import transfer
+    from behandlerklient.services.exchange import transfer
 
     with unlocked(args) as ws:
-        # Written while it is read: a 10,000-child database never stands whole in memory (services/transfer.py).
+        # Written while it is read: a 10,000-child database never stands whole in memory
+        # (services/exchange/transfer.py).
         transfer.write_export(ws=ws, out=sys.stdout)
     sys.stdout.write("\n")
     return EXIT_OK
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from behandlerklient.services import transfer
+    from behandlerklient.services.exchange import transfer
 
     try:
         source = args.file.open("rb")
@@ -102,7 +104,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise InvalidInput(f"Filen findes ikke: {args.file}") from None
     except OSError as exc:
         raise InvalidInput(f"Filen {args.file} kan ikke læses ({exc.strerror}).") from None
-    # Read as a stream, one row at a time, inside the import's one transaction (services/json_stream.py).
+    # Read as a stream, one row at a time, inside the import's one transaction (services/exchange/json_stream.py).
     with source, unlocked(args) as ws:
         counts, _ = transfer.import_stream(ws=ws, source=source, origin=args.file.name)
     print("Importerede " + ", ".join(f"{n} {t}" for t, n in counts.items()) + ".")
@@ -110,7 +112,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from behandlerklient.services import backup
+    from behandlerklient.services.workspace import backup
 
     with unlocked(args) as ws:
         backup.backup(ws=ws, out=args.out, force=args.force)
@@ -119,7 +121,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from behandlerklient.services import backup
+    from behandlerklient.services.workspace import backup
 
     backup.restore(backup_file=args.backup, db_path=args.db, passphrase=read_passphrase(), username=args.user,
                    force=args.force)

@@ -42,7 +42,7 @@ from behandlerklient.core.errors import KnownError, ValidationError
 
 def cmd_self_check() -> int:
     from behandlerklient.app import qt_version  # the frozen program must carry Qt too
-    from behandlerklient.services.self_check import run
+    from behandlerklient.services.verify.self_check import run
 
     for line in run():
         print(line)

@@ -17,12 +17,12 @@ from behandlerklient.cli.common import (
 def cmd_export(args: argparse.Namespace) -> int:
     with unlocked(args) as ws:
         if args.export_command == "journal":
-            from behandlerklient.services import documents
+            from behandlerklient.services.documents import documents
 
             documents.export_journal_summary(ws=ws, child_id=args.child, course_id=args.course, out=args.out)
             written = [args.out]
         else:
-            from behandlerklient.services import letters
+            from behandlerklient.services.documents import letters
 
             written, _changes = letters.export_gp_letter(ws=ws, course_id=args.course, child_id=args.child,
                                                          kind=args.kind, out=args.out, medcom=args.medcom)
@@ -31,7 +31,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from behandlerklient.services import audit
+    from behandlerklient.services.signatures import audit
 
     with unlocked(args) as ws:
         rows = audit.export_for_child(ws=ws, child_id=args.child)
@@ -42,7 +42,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 def cmd_sdq(args: argparse.Namespace) -> int:
     from behandlerklient.core import sdq
-    from behandlerklient.services.scoring import score_with_bands
+    from behandlerklient.services.measures.scoring import score_with_bands
 
     answers = sdq.parse_answer_list(args.answers, field="answers")
     impact = sdq.parse_answer_list(args.impact, field="impact") if args.impact else None

@@ -15,7 +15,7 @@ from behandlerklient.core.errors import InvalidInput
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from behandlerklient.services import reports
+    from behandlerklient.services.reports import reports
 
     if args.report_command == "monitoring":
         return cmd_monitoring(args)
@@ -34,7 +34,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_monitoring(args: argparse.Namespace) -> int:
-    from behandlerklient.services import monitoring, reports
+    from behandlerklient.services.reports import monitoring, reports
 
     if args.cpr and (args.out is None or args.recipient_key is None):
         raise UsageError("den CPR-nøglede udgave skrives kun krypteret: angiv --out FIL og --recipient-key NØGLE.pem")

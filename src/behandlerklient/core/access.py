@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 ROLES = ("therapist", "supervisor", "coordinator", "admin")
-# Roles that may supervise (rate and decide on others' sessions); kept as services/supervision.py has it.
+# Roles that may supervise (rate and decide on others' sessions); kept as services/supervision/supervision.py has it.
 SUPERVISING_ROLES = ("supervisor", "admin")
 # Roles that may hold a caseload or a shared child: clinicians. A coordinator never does.
 CLINICAL_ROLES = ("therapist", "supervisor", "admin")

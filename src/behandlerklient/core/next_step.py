@@ -1,6 +1,6 @@
 """The next step of the pathway for one child, from what is recorded: the child view's one "Næste: …" button.
 
-Pure: the caller gathers the facts (services/next_step.py) and this decides, so the rule is one table-driven
+Pure: the caller gathers the facts (services/pathway/next_step.py) and this decides, so the rule is one table-driven
 test (tests/core/test_next_step.py). The order follows the Faglig ramme: henvendelse, forsamtale, screening,
 samtykke, forløb, sessioner, afslutning, opfølgning. A draft of the step is opened rather than a new one."""
 

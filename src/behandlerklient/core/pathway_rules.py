@@ -105,7 +105,8 @@ EFFECT_MISSING = ("Effekten skal vælges (bedring, delvis bedring, uændret elle
 
 def closing_problems(criteria: list[ClosingCriterion], *, effect: str | None, status: str, criteria_reason: str,
                      end_reason: str = "") -> list[str]:
-    """What stops a course from being closed, however it is closed (the closing record, services.pathway.end_course,
+    """What stops a course from being closed, however it is closed (the closing record,
+    services.pathway.pathway.end_course,
     an imported or pulled closing): the effect is always chosen, a drop-out names its reason, and an unmet criterion
     (repeat SDQ without a same-informant baseline, fewer sessions than the manual's minimum, ...) needs a reason."""
     found = [] if effect in EFFECTS else [EFFECT_MISSING]

@@ -5,7 +5,7 @@ The pseudonym is an HMAC-SHA256 of the CPR number under a random key that lives 
 encrypted database (storage: monitoring_key): stable across this installation's exports, so a recipient can
 follow a child over time, but neither the CPR number nor a plain hash of it, so nobody without the key can
 compute a child's pseudonym from a CPR number. The CPR-keyed variant adds the `cpr` column and is only ever
-written encrypted to a recipient (services/monitoring.py).
+written encrypted to a recipient (services/reports/monitoring.py).
 """
 
 from __future__ import annotations

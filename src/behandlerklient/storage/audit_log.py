@@ -1,5 +1,6 @@
 """The audit log's rows and the head of this device's chain (schema 0002; one chain per device from schema 13).
-The chain's rules (what is hashed, what links to what) live in services/audit.py; this is only where rows go."""
+The chain's rules (what is hashed, what links to what) live in services/signatures/audit.py; this is only where rows
+go."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The encrypted copy a backup packs: SQLCipher's own sqlcipher_export into an attached file, which takes the open
-database's key. What makes a copy good enough to keep is services/backup.py's decision; this holds the SQL."""
+database's key. What makes a copy good enough to keep is services/workspace/backup.py's decision; this holds the SQL."""
 
 from __future__ import annotations
 

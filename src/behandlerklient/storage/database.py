@@ -74,7 +74,7 @@ class Database:
         self._conn = conn
         self.path = path
         self._depth = 0
-        # Signing keys of users unlocked on this connection (user id -> services.seal.Signer).
+        # Signing keys of users unlocked on this connection (user id -> services.signatures.seal.Signer).
         self.signers: dict[int, Any] = {}
         # Audit rows written in the open transaction, not yet signed; `before_commit` signs them.
         self.unsealed_audit: list[tuple[int, int, str]] = []

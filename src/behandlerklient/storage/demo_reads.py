@@ -1,4 +1,4 @@
-"""The few reads the demo builder (services/demo.py) needs between the use cases it calls."""
+"""The few reads the demo builder (services/demo/demo.py) needs between the use cases it calls."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The sync outbox (schema 13): one signed envelope per record signed on this device, written in the signing
-transaction (services/seal.py), so the record and its envelope land together or not at all."""
+transaction (services/signatures/seal.py), so the record and its envelope land together or not at all."""
 
 from __future__ import annotations
 

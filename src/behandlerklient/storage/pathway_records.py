@@ -1,7 +1,7 @@
 """Rows of the pathway's record tables (contacts, intakes, screenings, consents, coordination, notifications,
-closings, follow-ups): one repository, since services.records saves and signs every kind the same way.
+closings, follow-ups): one repository, since services.pathway.records saves and signs every kind the same way.
 
-Table and column names come from the record-kind registry (services.record_kinds), never from a user."""
+Table and column names come from the record-kind registry (services.pathway.record_kinds), never from a user."""
 
 from __future__ import annotations
 

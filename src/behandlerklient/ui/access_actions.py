@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
-from behandlerklient.services import access
+from behandlerklient.services.accounts import access
 from behandlerklient.ui.dialogs.access_dialog import AccessDialog
 
 if TYPE_CHECKING:

@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QMenu
 
 from behandlerklient.core.errors import KnownError
 from behandlerklient.core.models import Child
-from behandlerklient.services import children as child_service
-from behandlerklient.services import master_data
+from behandlerklient.services.registration import children as child_service
+from behandlerklient.services.registration import master_data
 from behandlerklient.ui import prompts
 from behandlerklient.ui.dialogs.child_details_dialog import ChildDetailsDialog
 from behandlerklient.ui.errors import report

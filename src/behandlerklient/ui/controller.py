@@ -17,10 +17,10 @@ from PySide6.QtWidgets import QApplication, QDialog
 from behandlerklient import paths
 from behandlerklient.core.errors import KnownError
 from behandlerklient.security import remember
-from behandlerklient.services import backup as backup_service
-from behandlerklient.services import demo as demo_service
-from behandlerklient.services import settings as settings_service
-from behandlerklient.services import workspace
+from behandlerklient.services.demo import demo as demo_service
+from behandlerklient.services.workspace import backup as backup_service
+from behandlerklient.services.workspace import settings as settings_service
+from behandlerklient.services.workspace import workspace
 from behandlerklient.ui import background, key_rotation, lock_drafts, prompts, sync_controller
 from behandlerklient.ui.clipboard_guard import ClipboardGuard
 from behandlerklient.ui.dialogs.setup_dialog import SetupDialog

@@ -9,7 +9,8 @@ from PySide6.QtCore import QObject, QUrl
 from PySide6.QtGui import QAction, QDesktopServices
 
 from behandlerklient.core.errors import KnownError
-from behandlerklient.services import documents, letters, workspace
+from behandlerklient.services.documents import documents, letters
+from behandlerklient.services.workspace import workspace
 from behandlerklient.ui import background, prompts
 from behandlerklient.ui.dialogs.letter_preview_dialog import LetterPreviewDialog
 from behandlerklient.ui.errors import report

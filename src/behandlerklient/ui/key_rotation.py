@@ -12,13 +12,13 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow
 
 from behandlerklient.core.errors import KnownError
-from behandlerklient.services import rotation
+from behandlerklient.services.accounts import rotation
 from behandlerklient.ui import background, prompts
 from behandlerklient.ui.errors import report
 from behandlerklient.ui.i18n import fill
 
 if TYPE_CHECKING:
-    from behandlerklient.services.workspace import Workspace
+    from behandlerklient.services.workspace.workspace import Workspace
 
 
 class Locking(Protocol):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QApplication
 
 from behandlerklient.core.errors import KnownError
-from behandlerklient.services import ui_drafts
+from behandlerklient.services.workspace import ui_drafts
 from behandlerklient.ui.dialogs.base_dialog import BaseDialog, EditorRef
 
 if TYPE_CHECKING:

@@ -21,16 +21,17 @@ from behandlerklient import APP_NAME
 from behandlerklient.core import course_rules
 from behandlerklient.core.errors import KnownError
 from behandlerklient.core.vocab import ROLES
-from behandlerklient.services import child_record, next_step, work_queue
-from behandlerklient.services import children as child_service
-from behandlerklient.services import consent as consent_service
-from behandlerklient.services import journal as journal_service
-from behandlerklient.services import pathway as pathway_service
-from behandlerklient.services import sessions as session_service
-from behandlerklient.services import supervision as supervision_service
-from behandlerklient.services.authorship import author_name
+from behandlerklient.services.accounts.authorship import author_name
 from behandlerklient.services.changes import Changes
-from behandlerklient.services.workspace import Workspace
+from behandlerklient.services.journal import journal as journal_service
+from behandlerklient.services.journal import sessions as session_service
+from behandlerklient.services.overview import child_record, work_queue
+from behandlerklient.services.pathway import consent as consent_service
+from behandlerklient.services.pathway import next_step
+from behandlerklient.services.pathway import pathway as pathway_service
+from behandlerklient.services.registration import children as child_service
+from behandlerklient.services.supervision import supervision as supervision_service
+from behandlerklient.services.workspace.workspace import Workspace
 from behandlerklient.ui import prompts, signature
 from behandlerklient.ui.access_actions import AccessActions
 from behandlerklient.ui.child_details_actions import ChildDetailsActions

@@ -12,8 +12,12 @@ from PySide6.QtGui import QAction
 from behandlerklient.core.ages import age_on
 from behandlerklient.core.consent_rules import AGE_OF_OWN_CONSENT
 from behandlerklient.core.errors import KnownError
-from behandlerklient.services import journal, pathway, records, sdq_records, sessions, settings, supervision
 from behandlerklient.services.changes import Changes
+from behandlerklient.services.journal import journal, sessions
+from behandlerklient.services.measures import sdq_records
+from behandlerklient.services.pathway import pathway, records
+from behandlerklient.services.supervision import supervision
+from behandlerklient.services.workspace import settings
 from behandlerklient.ui import prompts, signature
 from behandlerklient.ui.dialogs.base_dialog import EditorRef
 from behandlerklient.ui.dialogs.form_dialog import FormDialog
@@ -213,7 +217,7 @@ class PathwayActions(QObject):
             course_id = suggested.course_id
 
         def save(informant: str, phase: str, day: date, answers: list, impact: list | None) -> bool:
-            # Like every other record: the rules first, then the passphrase, then signed (services/signing.py).
+            # Like every other record: the rules first, then the passphrase, then signed (services/accounts/signing.py).
             sdq_records.check(ws=self.ws, child_id=child.id, informant=informant, phase=phase, answered_on=day,
                               answers=answers, impact=impact)
             passphrase = prompts.passphrase(self.w, self.tr("Sign the SDQ"), self.tr(
@@ -253,7 +257,7 @@ class PathwayActions(QObject):
         self.w.show_dialog(dlg)
 
     def open_conflict(self, key: str) -> None:
-        from behandlerklient.services import conflicts
+        from behandlerklient.services.journal import conflicts
         from behandlerklient.ui.dialogs.conflict_dialog import ConflictDialog
 
         try:

@@ -9,7 +9,7 @@ from behandlerklient.core import pathway_rules as rules
 from behandlerklient.core.consent_rules import SHARE_PARTIES
 from behandlerklient.core.models import Child
 from behandlerklient.core.vocab import CONTACT_CHANNEL, CONTACT_MADE_BY, CONTACT_WAY
-from behandlerklient.services.pathway_records import CONSENT_KINDS, PARTNERS
+from behandlerklient.services.pathway.pathway_records import CONSENT_KINDS, PARTNERS
 from behandlerklient.ui.dialogs.form_dialog import Field
 
 

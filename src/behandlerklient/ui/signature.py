@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QWidget
 
-from behandlerklient.services import signing
-from behandlerklient.services.workspace import Workspace
+from behandlerklient.services.accounts import signing
+from behandlerklient.services.workspace.workspace import Workspace
 from behandlerklient.ui import background
 
 

@@ -23,11 +23,11 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QToolButton
 
 from behandlerklient.core.errors import KnownError
-from behandlerklient.services import settings as settings_service
 from behandlerklient.services import sync as sync_service
-from behandlerklient.services import workspace
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.sync import connection
+from behandlerklient.services.workspace import settings as settings_service
+from behandlerklient.services.workspace import workspace
 from behandlerklient.ui import background
 from behandlerklient.ui.i18n import fill
 

@@ -11,7 +11,7 @@ from datetime import date
 from PySide6.QtWidgets import QDialog, QMainWindow
 
 from behandlerklient.services.changes import Changes
-from behandlerklient.services.workspace import Workspace
+from behandlerklient.services.workspace.workspace import Workspace
 from behandlerklient.ui.widgets.child_view import ChildView
 
 

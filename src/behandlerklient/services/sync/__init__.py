@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from behandlerklient.core.errors import InvalidInput, RuleRefused
-from behandlerklient.services import audit
+from behandlerklient.services.signatures import audit
 from behandlerklient.services.sync import backlog, connection, merge
 from behandlerklient.services.sync.audit_chain import ChainPush, push_chain
 from behandlerklient.services.sync.connection import DriverMissing, ServerUnreachable

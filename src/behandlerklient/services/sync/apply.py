@@ -1,7 +1,7 @@
 """Applying pulled records on this laptop (sync.md, protocol step 4): each record's envelope is rebuilt from the
 server's columns (core/sync_envelope.py) and checked, hash and Ed25519 signature, against the author's public key
 as the server registered it; then its references (uids, user names) become ids here and it is inserted as it was
-signed. The row checks are the import's (services/import_checks.py, identity.TABLES): a pulled record is as
+signed. The row checks are the import's (services/exchange/import_checks.py, identity.TABLES): a pulled record is as
 untrusted as an imported file. A record that fails goes to sync_quarantine whole, with the reason; one whose
 parent has not arrived waits in sync_orphans. Nothing is dropped.
 """
@@ -21,10 +21,10 @@ from behandlerklient.core import cpr as cprmod
 from behandlerklient.core import sync_envelope
 from behandlerklient.core.errors import ValidationError
 from behandlerklient.core.sorting import name_key
-from behandlerklient.services import record_rules
-from behandlerklient.services.catalogue import Catalogue
-from behandlerklient.services.event_transfer import EventProblem, check_event
-from behandlerklient.services.import_checks import RowProblem, check_row
+from behandlerklient.services.exchange.event_transfer import EventProblem, check_event
+from behandlerklient.services.exchange.import_checks import RowProblem, check_row
+from behandlerklient.services.pathway import record_rules
+from behandlerklient.services.workspace.catalogue import Catalogue
 from behandlerklient.storage import identity, transfer_rows
 from behandlerklient.storage.child_alias import ChildAliasRepository
 from behandlerklient.storage.database import Database, IntegrityError
@@ -203,7 +203,7 @@ class Applier:
                 raise Refused("invalid_row: cpr")
             values["sort_key"] = name_key(str(values["first_name"]), str(values["last_name"]))
         broken = record_rules.row_problem(self.db, self.catalogue, table, values)
-        if broken is not None:  # the clinical rules typed input keeps (services/record_rules.py): quarantined
+        if broken is not None:  # the clinical rules typed input keeps (services/pathway/record_rules.py): quarantined
             raise Refused(f"rule_refused: {broken[0]}: {broken[1]}")
         return values
 

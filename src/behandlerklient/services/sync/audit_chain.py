@@ -3,7 +3,8 @@ leave as records of kind `audit_log`, each a segment of the chain (`prev`: the h
 last row's, `rows`: the rows with global references, enough to recompute every v2 hash), signed by the enrolled
 user, who is the one pushing. The server accepts a segment only if it continues the device's head (bk.push,
 bk.device_chain), so nothing can be slipped in between. The head the server acknowledges is kept here (sync_state),
-and `verify` (services/anchor.server_check) reports a row removed or rewritten after that: the chain's hashes need
+and `verify` (services/signatures/anchor.server_check) reports a row removed or rewritten after that: the chain's hashes
+need
 no key, but the server's copy of the head is out of reach of whoever holds this laptop's data key.
 
 It starts from the server's head, not from what this laptop remembers, so a reply lost on the way costs nothing:
@@ -16,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from behandlerklient.core import sync_envelope, uid
-from behandlerklient.services.outbox import SCHEMA_VERSION
+from behandlerklient.services.signatures.outbox import SCHEMA_VERSION
 from behandlerklient.storage.sync_server import ServerCalls
 from behandlerklient.storage.sync_state import SyncRepository
 

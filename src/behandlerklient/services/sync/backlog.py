@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from behandlerklient.services import audit, outbox
-from behandlerklient.services.seal import SIGNED
+from behandlerklient.services.signatures import audit, outbox
+from behandlerklient.services.signatures.seal import SIGNED
 from behandlerklient.storage import identity
 from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.events import SYNC_KINDS, EventRepository

@@ -123,7 +123,7 @@ def check_frames(db: Any) -> tuple[set[tuple[str, int]], list[str]]:
 def purge(ws: Any, child_uid: str, *, reason: str) -> int:
     """The child's rows and frames by other authors leave this laptop (the child's row too, or its tombstone when
     only the audit log names it), in one transaction, logged in the audit with the count and the reason."""
-    from behandlerklient.services import audit
+    from behandlerklient.services.signatures import audit
 
     db, now = ws.db, ws.clock()
     why = {"access_revoked": "access revoked on the server",

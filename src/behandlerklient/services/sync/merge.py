@@ -15,8 +15,8 @@ from typing import Any
 from behandlerklient.core import sync_envelope
 from behandlerklient.core.errors import NotFound, RuleRefused
 from behandlerklient.core.uid import uuid7
-from behandlerklient.services import audit
-from behandlerklient.services.outbox import SCHEMA_VERSION
+from behandlerklient.services.signatures import audit
+from behandlerklient.services.signatures.outbox import SCHEMA_VERSION
 from behandlerklient.services.sync import connection
 from behandlerklient.services.sync.apply import Staff
 from behandlerklient.storage.child_alias import ChildAliasRepository

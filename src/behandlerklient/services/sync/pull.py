@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from behandlerklient.core import sync_envelope
-from behandlerklient.services import audit
+from behandlerklient.services.signatures import audit
 from behandlerklient.services.sync import frames
 from behandlerklient.services.sync.apply import Applier, Received, Staff
 from behandlerklient.storage.clock import to_text

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from behandlerklient.services.seal import SIGNED
+from behandlerklient.services.signatures.seal import SIGNED
 from behandlerklient.storage.events import AGGREGATE_OF_KIND
 from behandlerklient.storage.sync_quarantine_list import QuarantineListRepository
 

@@ -31,7 +31,7 @@ CREATE TABLE sync_acks (
 
 -- Shared records that are not signed records (master data, courses, their events, reviews, ratings, meetings):
 -- their insert puts them on this work list, and the commit that wrote them puts their envelope, signed by the
--- acting user, into sync_outbox (services/seal.py). Received rows are taken off it again.
+-- acting user, into sync_outbox (services/signatures/seal.py). Received rows are taken off it again.
 CREATE TABLE sync_pending (
     kind       TEXT NOT NULL,
     record_id  INTEGER NOT NULL,

@@ -1,5 +1,6 @@
 """Who may see the child, and who supervises whom: share the chosen child with a colleague, hand its caseload to
-another clinician, take access away, and add or end a supervision pair. Every step goes through services/access.py
+another clinician, take access away, and add or end a supervision pair. Every step goes through
+services/accounts/access.py
 (which refuses anyone the core rules do not allow, in Danish, and audits each grant and revocation).
 
 Keyboard: Alt+A the child's holders, Alt+C the colleague, Alt+S share, Alt+H hand over, Alt+R remove the chosen
@@ -29,9 +30,9 @@ from PySide6.QtWidgets import (
 
 from behandlerklient.core.errors import KnownError
 from behandlerklient.core.models import User
-from behandlerklient.services import access
+from behandlerklient.services.accounts import access
 from behandlerklient.services.changes import Changes
-from behandlerklient.services.workspace import Workspace
+from behandlerklient.services.workspace.workspace import Workspace
 from behandlerklient.ui import prompts
 from behandlerklient.ui.dialogs.base_dialog import BaseDialog
 from behandlerklient.ui.errors import report

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 
 from behandlerklient.core.conflicts import Conflict, Option
 from behandlerklient.core.errors import KnownError
-from behandlerklient.services import conflicts
-from behandlerklient.services.workspace import Workspace
+from behandlerklient.services.journal import conflicts
+from behandlerklient.services.workspace.workspace import Workspace
 from behandlerklient.ui import prompts, signature
 from behandlerklient.ui.dialogs.base_dialog import BaseDialog
 from behandlerklient.ui.errors import report

@@ -27,8 +27,8 @@ from behandlerklient.core.errors import KnownError
 from behandlerklient.core.models import SessionParts
 from behandlerklient.core.pathway_rules import RISK_LEVELS
 from behandlerklient.core.vocab import SESSION_PARTS
-from behandlerklient.services import group_sessions
-from behandlerklient.services.workspace import Workspace
+from behandlerklient.services.journal import group_sessions
+from behandlerklient.services.workspace.workspace import Workspace
 from behandlerklient.ui import prompts, signature
 from behandlerklient.ui.dialogs.base_dialog import BaseDialog
 

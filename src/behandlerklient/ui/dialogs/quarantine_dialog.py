@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from behandlerklient.services.sync import quarantine
-from behandlerklient.services.workspace import Workspace
+from behandlerklient.services.workspace.workspace import Workspace
 from behandlerklient.ui.dialogs.base_dialog import BaseDialog
 from behandlerklient.ui.i18n import fill
 

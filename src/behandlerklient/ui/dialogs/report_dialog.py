@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from behandlerklient.core.errors import KnownError
-from behandlerklient.services import reports, workspace
-from behandlerklient.services.workspace import Workspace
+from behandlerklient.services.reports import reports
+from behandlerklient.services.workspace import workspace
+from behandlerklient.services.workspace.workspace import Workspace
 from behandlerklient.ui import background, prompts
 from behandlerklient.ui.dialogs.base_dialog import BaseDialog
 from behandlerklient.ui.errors import report

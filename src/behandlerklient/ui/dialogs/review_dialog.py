@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 
 from behandlerklient.core.errors import KnownError
 from behandlerklient.core.fidelity import ADHERENCE
-from behandlerklient.services import supervision
-from behandlerklient.services.supervision import Rating, ReviewView
-from behandlerklient.services.workspace import Workspace
+from behandlerklient.services.supervision import supervision
+from behandlerklient.services.supervision.supervision import Rating, ReviewView
+from behandlerklient.services.workspace.workspace import Workspace
 from behandlerklient.ui.dialogs.base_dialog import BaseDialog
 from behandlerklient.ui.i18n import fill
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from behandlerklient.core import sdq, sdq_progress
 from behandlerklient.core.errors import KnownError, ValidationError
 from behandlerklient.core.sdq_progress import PHASES, TimePoint
-from behandlerklient.services.scoring import score_with_bands
+from behandlerklient.services.measures.scoring import score_with_bands
 from behandlerklient.ui.dialogs.base_dialog import BaseDialog
 from behandlerklient.ui.i18n import fill
 

@@ -27,7 +27,7 @@ from behandlerklient.core.errors import KnownError
 from behandlerklient.core.models import Session
 from behandlerklient.core.pathway_rules import RISK_LEVELS
 from behandlerklient.core.vocab import PARTICIPANTS, SESSION_FORMAT, SESSION_PARTS
-from behandlerklient.services.sessions import SessionContext
+from behandlerklient.services.journal.sessions import SessionContext
 from behandlerklient.ui import prompts
 from behandlerklient.ui.dialogs.base_dialog import BaseDialog
 from behandlerklient.ui.i18n import fill

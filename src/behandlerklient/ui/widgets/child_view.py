@@ -28,8 +28,8 @@ from behandlerklient.core.vocab import (
     SEX,
     label,
 )
-from behandlerklient.services.child_record import ChildRecord
-from behandlerklient.services.children import ChildOverview
+from behandlerklient.services.overview.child_record import ChildRecord
+from behandlerklient.services.registration.children import ChildOverview
 from behandlerklient.ui.i18n import fill
 from behandlerklient.ui.widgets.record_tabs import ConsentTab, JournalTab, TimelineTab
 from behandlerklient.ui.widgets.sdq_tab import SdqTab
@@ -144,7 +144,7 @@ class ChildView(QWidget):
         self.overview = ov
         self.record = record
         # A user who may not read the child's clinical notes (a coordinator) gets no journal tab and no clinical
-        # buttons; the services refuse her those records anyway (services/access.py).
+        # buttons; the services refuse her those records anyway (services/accounts/access.py).
         clinical = record is None or record.clinical_notes
         self.tabs.setTabVisible(self.tabs.indexOf(self.journal), clinical)
         self.new_course_button.setVisible(clinical)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from behandlerklient.core.consent_rules import SHARE_PARTIES
 from behandlerklient.core.vocab import ROLES
-from behandlerklient.services.child_record import ChildRecord
+from behandlerklient.services.overview.child_record import ChildRecord
 from behandlerklient.ui.i18n import fill
 
 STATE = {"signed": QT_TRANSLATE_NOOP("TimelineTab", "Signed"), "draft": QT_TRANSLATE_NOOP("TimelineTab", "Draft"),

@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QLabel, QSizePolicy, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from behandlerklient.core import sdq
-from behandlerklient.services.sdq_records import Progress, ProgressRow
+from behandlerklient.services.measures.sdq_records import Progress, ProgressRow
 
 # The PDF chart's colours (exports/sdq_chart.py), so the screen and the paper look alike.
 BAND_FILL = ("#eef5ee", "#fbf4dc", "#fbe6d4", "#f6d6d6")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
-from behandlerklient.services.work_queue import APPROVAL, SECTIONS, Task
+from behandlerklient.services.overview.work_queue import APPROVAL, SECTIONS, Task
 from behandlerklient.ui.i18n import fill
 
 TASK_ROLE = Qt.ItemDataRole.UserRole + 10

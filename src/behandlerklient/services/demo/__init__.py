@@ -1,0 +1,1 @@
+"""Synthetic demo data built through the real use cases."""

@@ -1,0 +1,1 @@
+"""SDQ responses and scores, and the municipality's symptom-specific questionnaires."""

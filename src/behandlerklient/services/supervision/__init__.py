@@ -1,0 +1,1 @@
+"""Supervision: fidelity ratings, the review queue and its decisions, supervision meetings."""
