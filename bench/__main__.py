@@ -14,6 +14,7 @@ import json
 import os
 import platform
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -69,6 +70,22 @@ def build(folder: Path, n: int) -> Path:
     ws.keys.add_wrap(kf.user_wrap_id("bench"), PASSPHRASE, data_key, kdf.ScryptParams(n=2**17))
     ws.keys.save(kf.keyfile_path(path))
     ws.close()
+    return path
+
+
+def _built(folder: Path, n: int, cache: Path | None) -> Path:
+    """A fresh build in `folder`, or a copy of the one kept in `cache` (built there first if missing)."""
+    if cache is None:
+        return build(folder, n)
+    from behandlerklient.storage.migrate import latest_version
+
+    kept = cache / f"schema-{latest_version()}" / f"bench-{n}.db"
+    if not kept.exists() or not kf.keyfile_path(kept).exists():
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        build(kept.parent, n)
+    path = folder / kept.name
+    shutil.copyfile(kept, path)
+    shutil.copyfile(kf.keyfile_path(kept), kf.keyfile_path(path))
     return path
 
 
@@ -230,6 +247,8 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--json", type=Path, default=Path("bench/out/results.json"))
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # internal: one database, fresh process
+    parser.add_argument("--cache", type=Path, help="keep the built databases in this folder and measure copies of "
+                        "them in later runs (a 10,000-child build takes minutes; keyed by size and schema)")
     args = parser.parse_args()
     if args.measure:
         print(json.dumps(measure(args.measure, args.measure.parent, args.repeat)))
@@ -240,7 +259,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bk-bench-") as tmp:
         for n in sizes:
             t = time.perf_counter()
-            path = build(Path(tmp), n)
+            path = _built(Path(tmp), n, args.cache)
             built = time.perf_counter() - t
             # Measured in a fresh process, so the figures carry nothing of the build (heap, caches).
             proc = subprocess.run([sys.executable, "-m", "bench", "--measure", str(path), "--repeat",
