@@ -74,18 +74,22 @@ def build(folder: Path, n: int) -> Path:
 
 
 def _built(folder: Path, n: int, cache: Path | None) -> Path:
-    """A fresh build in `folder`, or a copy of the one kept in `cache` (built there first if missing)."""
+    """A fresh build in `folder`, or a copy of the one kept in `cache` (built there first if missing). A kept build
+    of an older schema is upgraded on the copy before it is measured, so no figure includes a migration."""
     if cache is None:
         return build(folder, n)
     from behandlerklient.storage.migrate import latest_version
 
-    kept = cache / f"schema-{latest_version()}" / f"bench-{n}.db"
-    if not kept.exists() or not kf.keyfile_path(kept).exists():
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        build(kept.parent, n)
-    path = folder / kept.name
-    shutil.copyfile(kept, path)
-    shutil.copyfile(kf.keyfile_path(kept), kf.keyfile_path(path))
+    kept = [p for v in range(latest_version(), 0, -1) if (p := cache / f"schema-{v}" / f"bench-{n}.db").exists()
+            and kf.keyfile_path(p).exists()]
+    if not kept:
+        (cache / f"schema-{latest_version()}").mkdir(parents=True, exist_ok=True)
+        kept = [build(cache / f"schema-{latest_version()}", n)]
+    path = folder / kept[0].name
+    shutil.copyfile(kept[0], path)
+    shutil.copyfile(kf.keyfile_path(kept[0]), kf.keyfile_path(path))
+    if kept[0].parent.name != f"schema-{latest_version()}":
+        workspace.unlock(path=path, passphrase=PASSPHRASE, username="bench").close()  # upgrades the copy
     return path
 
 
