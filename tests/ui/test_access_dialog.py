@@ -107,8 +107,9 @@ def test_an_administrator_shares_hands_over_and_pairs_by_keyboard(qtbot, demo_ws
     qtbot.waitUntil(lambda: w.dialog is None)
 
 
-def test_a_therapist_has_no_way_into_the_dialog(qtbot, demo_ws) -> None:
+def test_a_therapist_has_no_way_into_the_dialog(qtbot, demo_ws, _prompts) -> None:
     window = _window(qtbot, demo_ws)
-    assert not window.access.action.isEnabled()
+    _prompts.set_next_answer(True)  # the message box's OK
     qtbot.keyClick(window, Qt.Key.Key_D, CTRL_SHIFT)
     assert window.dialog is None
+    assert _prompts.shown == [("info", "Behandlerklient", "Kun en administrator kan give adgang til et barn.")]

@@ -1,6 +1,7 @@
 """The access dialog wired to the window: the Barn menu's "Adgang og supervision…" (Ctrl+Shift+D) opens it for the
-chosen child (or for the supervision pairs alone, when none is chosen). Enabled only for a role the core rules let
-give access (core.access.GRANTING_ROLES); the services refuse anyone else as well."""
+chosen child (or for the supervision pairs alone, when none is chosen). Anyone else who opens it is told, in
+Danish, that only a role the core rules let give access (core.access.GRANTING_ROLES) can; the services refuse
+them as well."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
 from behandlerklient.services.accounts import access
+from behandlerklient.ui import prompts
 from behandlerklient.ui.dialogs.access_dialog import AccessDialog
 
 if TYPE_CHECKING:
@@ -26,14 +28,13 @@ class AccessActions(QObject):
         self.action = QAction(self.tr("&Access and supervision…"), window, shortcut=QKeySequence(SHORTCUT))
         self.action.triggered.connect(lambda _checked=False: self.open())
         self.action.setObjectName("action_access")
-        allowed = access.may_grant(ws=window.ws)
-        self.action.setEnabled(allowed)
-        if not allowed:
+        if not access.may_grant(ws=window.ws):
             self.action.setStatusTip(self.tr("Only an administrator can give access to a child."))
         menu.addAction(self.action)
 
     def open(self) -> None:
         if not access.may_grant(ws=self.w.ws):
+            prompts.info(self.w, "Behandlerklient", self.tr("Only an administrator can give access to a child."))
             return
         ov = self.w.child_view.overview
         child = ov.child if ov is not None else None
