@@ -124,7 +124,9 @@ def run(children: int, repeat: int, therapists: int = 1, jobs: int = 2, uploader
         def visible(name: str) -> int:
             adm.execute(f'SET ROLE "{name}"')
             try:
-                row = adm.execute("SELECT count(*) FROM bk.record").fetchone()
+                # A supervisor without the clinical-text switch gets session frames, not the sessions (docs/sync.md).
+                row = adm.execute("SELECT (SELECT count(*) FROM bk.record) "
+                                  "+ (SELECT count(*) FROM bk.session_frame)").fetchone()
                 return int(row[0]) if row else 0
             finally:
                 adm.execute("RESET ROLE")
