@@ -152,8 +152,10 @@ class Applier:
         self.ids: dict[tuple[str, str], int] = {}  # (table, uid) -> id here: found or inserted in this page
         self.absent: set[tuple[str, str]] = set()  # (table, uid) of this page's records not here when it began
         self.users: dict[str, int] = {}  # user name -> id here
+        self.events = EventRepository(db, remember=True)  # this page's: it deletes no subject
         self.proofs: list[tuple[Any, ...]] = []  # sync_received rows, written by finish()
         self.checked: dict[int, tuple[bytes, Callable[[], bool]]] = {}  # id(record) -> envelope, verdict (prepare)
+        self.waiting: dict[str, tuple[Received, str]] = {}  # uid -> (record, missing uid): this page's orphans
 
     def prepare(self, recs: list[Received]) -> None:
         """Which of the page's records are here already: one query per table instead of one per record; and the
@@ -186,6 +188,7 @@ class Applier:
 
     def finish(self) -> None:
         """The proofs of the records applied, and their rows off both work lists (not this device's to sign or send)."""
+        self._store_orphans()  # a caller that retried none: nothing is dropped
         self.repo.received_many(self.proofs)
         self.proofs = []
 
@@ -218,6 +221,7 @@ class Applier:
         if rec.kind == "child_merges":
             return self._merge_decision(rec)
         table = "events" if rec.kind in AGGREGATE_OF_KIND else rec.kind
+        body: bytes | None = None
         try:
             if table != "events" and (rec.kind not in REFS or rec.kind not in identity.SHARED_TABLES
                                       or rec.kind == "users"):
@@ -234,8 +238,11 @@ class Applier:
                 record_id = self._insert(rec.kind, values)
                 child = record_id if rec.kind == "children" else values.get("child_id")
         except Orphan as orphan:
-            self.repo.add_orphan(seq=rec.seq, uid=rec.uid, kind=rec.kind, missing=orphan.missing, item=rec.as_json(),
-                                 at=self.at)
+            # Waits in memory until the page ends (its parent may come later in the page), then in sync_orphans;
+            # its signature held, so a retry within the page does not check it again.
+            self.waiting[rec.uid] = (rec, orphan.missing)
+            if body is not None:
+                self.checked[id(rec)] = (body, _held)
             return "orphan"
         except Refused as refused:
             item = rec.as_json()
@@ -309,7 +316,7 @@ class Applier:
         if row["aggregate"] != aggregate or row["child_uid"] != rec.child_uid:
             raise Refused("kind_mismatch")
         self._user(rec.author)
-        events = EventRepository(self.db)
+        events = self.events
         if events.local_subject(aggregate, row["subject_uid"]) is None:
             raise Orphan(row["subject_uid"].split(":", 1)[0])
         if row["child_uid"] and self._id("children", row["child_uid"]) is None:
@@ -395,21 +402,39 @@ class Applier:
         raise Orphan(str(values["uid"]))
 
     def retry_orphans(self) -> None:
-        """Orphans whose parent came meanwhile, until a pass applies none (an orphan may wait for another)."""
+        """Orphans whose parent came meanwhile, until a pass applies none (an orphan may wait for another): this
+        page's, then those of earlier pages; what still waits is written to sync_orphans."""
         progress = True
         while progress:
             progress = False
+            for uid, (rec, missing) in list(self.waiting.items()):
+                if not self._arrived(missing):
+                    continue
+                del self.waiting[uid]
+                if self.record(rec) == "applied":
+                    progress = True
             for row in self.repo.orphans():
                 if not self._arrived(row["missing"]):
                     continue
                 self.repo.drop_orphan(row["uid"])
                 if self.record(Received.from_json(row["item"])) == "applied":
                     progress = True
+        self._store_orphans()
+
+    def _store_orphans(self) -> None:
+        for rec, missing in self.waiting.values():
+            self.repo.add_orphan(seq=rec.seq, uid=rec.uid, kind=rec.kind, missing=missing, item=rec.as_json(),
+                                 at=self.at)
+        self.waiting = {}
 
     def _arrived(self, uid: str) -> bool:
         tables = [t for t, _ in identity.TABLES if t != "users"]
         return (any((t, uid) in self.ids for t in tables) or self.repo.held(uid, tables)
                 or self.aliases.child_id(uid) is not None)
+
+
+def _held() -> bool:
+    return True
 
 
 def _verdict(future: Future[list[bool]], at: int) -> bool:
