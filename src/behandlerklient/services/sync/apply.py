@@ -12,8 +12,6 @@ import base64
 import functools
 import hashlib
 import json
-from collections.abc import Callable
-from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +22,6 @@ from behandlerklient.core import cpr as cprmod
 from behandlerklient.core import sync_envelope
 from behandlerklient.core.errors import ValidationError
 from behandlerklient.core.sorting import name_key
-from behandlerklient.security import ed25519_many
 from behandlerklient.services import record_rules
 from behandlerklient.services.catalogue import Catalogue
 from behandlerklient.services.event_transfer import EventProblem, check_event
@@ -114,16 +111,11 @@ def envelope_of(rec: Received, staff: dict[str, Staff]) -> tuple[bytes, bytes]:
     return body, signature
 
 
-def check_envelope(rec: Received, staff: dict[str, Staff],
-                   checked: tuple[bytes, Callable[[], bool]] | None = None) -> bytes:
+def check_envelope(rec: Received, staff: dict[str, Staff], checked: bytes | None = None) -> bytes:
     """The envelope bytes, if the hash and the author's signature hold; Refused otherwise. `checked`: the envelope
-    and the verdict on its signature as `Applier.prepare` had them checked for the page (the same key, the same
-    bytes)."""
+    of this very record, checked already in this page (an orphan retried when its parent came)."""
     if checked is not None:
-        body, verdict = checked
-        if not verdict():
-            raise Refused("bad_signature")
-        return body
+        return checked
     body, signature = envelope_of(rec, staff)
     try:
         _public_key(staff[rec.author].public_key).verify(signature, body)
@@ -154,28 +146,11 @@ class Applier:
         self.users: dict[str, int] = {}  # user name -> id here
         self.events = EventRepository(db, remember=True)  # this page's: it deletes no subject
         self.proofs: list[tuple[Any, ...]] = []  # sync_received rows, written by finish()
-        self.checked: dict[int, tuple[bytes, Callable[[], bool]]] = {}  # id(record) -> envelope, verdict (prepare)
+        self.checked: dict[int, bytes] = {}  # id(record) -> its envelope, checked: this page's orphans waiting
         self.waiting: dict[str, tuple[Received, str]] = {}  # uid -> (record, missing uid): this page's orphans
 
     def prepare(self, recs: list[Received]) -> None:
-        """Which of the page's records are here already: one query per table instead of one per record; and the
-        page's signatures handed to other threads to check (security/ed25519_many.py) while the records are
-        written: `record` waits for a record's verdict before it writes anything of it."""
-        tasks: list[tuple[bytes, bytes, bytes]] = []
-        bodies: list[tuple[Received, bytes]] = []
-        for rec in recs:
-            if rec.device == self.device or rec.kind in ("audit_log", "child_merges"):
-                continue
-            try:
-                body, signature = envelope_of(rec, self.staff)
-            except Refused:
-                continue  # refused again, with its reason, when it is applied
-            tasks.append((self.staff[rec.author].public_key, signature, body))
-            bodies.append((rec, body))
-        futures = ed25519_many.start(tasks)
-        for n, (rec, body) in enumerate(bodies):
-            future, at = futures[n // ed25519_many.CHUNK], n % ed25519_many.CHUNK
-            self.checked[id(rec)] = (body, functools.partial(_verdict, future, at))
+        """Which of the page's records are here already: one query per table instead of one per record."""
         by_table: dict[str, set[str]] = {}
         for rec in recs:
             by_table.setdefault("events" if rec.kind in AGGREGATE_OF_KIND else rec.kind, set()).add(rec.uid)
@@ -242,7 +217,7 @@ class Applier:
             # its signature held, so a retry within the page does not check it again.
             self.waiting[rec.uid] = (rec, orphan.missing)
             if body is not None:
-                self.checked[id(rec)] = (body, _held)
+                self.checked[id(rec)] = body
             return "orphan"
         except Refused as refused:
             item = rec.as_json()
@@ -431,14 +406,6 @@ class Applier:
         tables = [t for t, _ in identity.TABLES if t != "users"]
         return (any((t, uid) in self.ids for t in tables) or self.repo.held(uid, tables)
                 or self.aliases.child_id(uid) is not None)
-
-
-def _held() -> bool:
-    return True
-
-
-def _verdict(future: Future[list[bool]], at: int) -> bool:
-    return future.result()[at]
 
 
 def _merged_pair(rec: Received) -> tuple[str, str]:
