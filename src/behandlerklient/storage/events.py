@@ -63,9 +63,12 @@ VALUE_REFS: dict[tuple[str, str], tuple[str | None, str]] = {
 
 
 class EventRepository:
-    def __init__(self, db: Database, *, device: str | None = None) -> None:
+    def __init__(self, db: Database, *, device: str | None = None, remember: bool = False) -> None:
+        """`remember`: keep the local ids of subjects found (a pull page's events name the same sessions and courses
+        again and again); for a repository that lives no longer than one transaction which deletes no subject."""
         self.db = db
         self.device = device or local_device_id(db)
+        self._subjects: dict[tuple[str, str], str] | None = {} if remember else None
 
     # -- global <-> local names -----------------------------------------------------------------------------------
     def subject_uid(self, aggregate: str, subject: str | int) -> str:
@@ -86,6 +89,16 @@ class EventRepository:
 
     def local_subject(self, aggregate: str, subject_uid: str) -> str | None:
         """The local id of a globally named subject, or None when the record is not (yet) here."""
+        if self._subjects is None:
+            return self._local_subject(aggregate, subject_uid)
+        found = self._subjects.get((aggregate, subject_uid))
+        if found is None:
+            found = self._local_subject(aggregate, subject_uid)
+            if found is not None:
+                self._subjects[(aggregate, subject_uid)] = found
+        return found
+
+    def _local_subject(self, aggregate: str, subject_uid: str) -> str | None:
         table = SUBJECT_TABLES.get(aggregate)
         if table is not None:
             found = self.db.scalar(f"SELECT id FROM {table} WHERE uid = ?", (subject_uid,))

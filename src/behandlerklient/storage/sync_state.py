@@ -75,15 +75,33 @@ class SyncRepository:
     def drop_orphan(self, uid: str) -> None:
         self.db.execute("DELETE FROM sync_orphans WHERE uid = ?", (uid,))
 
-    def received(self, *, kind: str, record_id: int, uid: str, child_uid: str | None, seq: int, author: str,
-                 envelope: str, content_hash: str, signature: str, public_key: str) -> None:
-        self.db.execute("INSERT INTO sync_received (kind, record_id, uid, child_uid, seq, author, envelope, "
-                        "content_hash, signature, public_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (kind, record_id, uid, child_uid, seq, author, envelope, content_hash, signature,
-                         public_key))
+    def received_many(self, rows: list[tuple[Any, ...]]) -> None:
+        """The proofs of a page's applied records: (kind, record_id, uid, child_uid, seq, author, envelope,
+        content_hash, signature, public_key) each."""
+        if not rows:
+            return
+        self.db.executemany("INSERT INTO sync_received (kind, record_id, uid, child_uid, seq, author, envelope, "
+                            "content_hash, signature, public_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         # Not this device's to sign or to send: off both work lists.
-        self.db.execute("DELETE FROM signatures_pending WHERE kind = ? AND record_id = ?", (kind, record_id))
-        self.db.execute("DELETE FROM sync_pending WHERE kind = ? AND record_id = ?", (kind, record_id))
+        keys = [(r[0], r[1]) for r in rows]
+        self.db.executemany("DELETE FROM signatures_pending WHERE kind = ? AND record_id = ?", keys)
+        self.db.executemany("DELETE FROM sync_pending WHERE kind = ? AND record_id = ?", keys)
+
+    def ids_of(self, table: str, uids: set[str]) -> dict[str, int]:
+        """uid -> id of those of `uids` the table holds (one query per 500 uids)."""
+        found: dict[str, int] = {}
+        ordered = sorted(uids)
+        for start in range(0, len(ordered), 500):
+            chunk = ordered[start:start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            found.update((r[0], r[1]) for r in self.db.query(f"SELECT uid, id FROM {table} WHERE uid IN ({marks})",
+                                                             chunk))
+        return found
+
+    def held(self, uid: str, tables: list[str]) -> bool:
+        """Whether any of the tables holds a row with this uid (one statement)."""
+        union = " UNION ALL ".join(f"SELECT 1 FROM {t} WHERE uid = ?" for t in tables)
+        return bool(self.db.scalar(f"SELECT EXISTS ({union})", tuple(uid for _ in tables)))
 
     def all_received(self) -> list[Any]:
         return self.db.query("SELECT * FROM sync_received ORDER BY id")
@@ -98,10 +116,12 @@ class SyncRepository:
     def user_ids(self) -> set[int]:
         return {r[0] for r in self.db.query("SELECT id FROM users")}
 
-    def insert_alone(self, table: str, values: dict[str, Any]) -> int:
-        """Insert one received row under a savepoint: a row the schema refuses leaves the page's transaction intact
-        (the IntegrityError goes to the caller, who quarantines the record)."""
-        return self.alone(lambda: self.db.insert(table, values))
+    def insert_received(self, table: str, values: dict[str, Any]) -> int:
+        """Insert one received row. It is one INSERT statement, and SQLite undoes a statement that fails whole
+        (a constraint, or a trigger's RAISE(ABORT), the only RAISE the migrations use) with whatever its triggers
+        wrote, so a row the schema refuses leaves the page's transaction intact without a savepoint of its own (the
+        IntegrityError goes to the caller, who quarantines the record)."""
+        return self.db.insert(table, values)
 
     def alone(self, work: Callable[[], T]) -> T:
         """`work` under a savepoint: what it wrote is undone if it raises (the exception goes on to the caller)."""

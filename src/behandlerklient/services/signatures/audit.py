@@ -48,11 +48,19 @@ def _hash_v2(device: str, uid: str, prev: str, at: str, username: str | None, ac
 
 
 def _row(db: Database, prev: str, at: str, user_id: int | None, action: str, child_id: int | None, obj: str,
-         detail: str) -> tuple[dict, str]:
-    """A new local row's identity and chain hash (linked to `prev`, this device's head)."""
+         detail: str, names: dict[tuple[str, int | None], str | None] | None = None) -> tuple[dict, str]:
+    """A new local row's identity and chain hash (linked to `prev`, this device's head). `names` keeps the user
+    names and child uids already read (a chain of many rows names the same few again and again)."""
     row_uid, device = uid.uuid7(), db.device_uid
-    digest = _hash_v2(device, row_uid, prev, at, users.username_of(db, user_id), action,
-                      identity.uid_of(db, "children", child_id), obj, detail)
+    if names is None:
+        username, child_uid = users.username_of(db, user_id), identity.uid_of(db, "children", child_id)
+    else:
+        if ("user", user_id) not in names:
+            names[("user", user_id)] = users.username_of(db, user_id)
+        if ("child", child_id) not in names:
+            names[("child", child_id)] = identity.uid_of(db, "children", child_id)
+        username, child_uid = names[("user", user_id)], names[("child", child_id)]
+    digest = _hash_v2(device, row_uid, prev, at, username, action, child_uid, obj, detail)
     return {"uid": row_uid, "origin_device": device}, digest
 
 
@@ -82,12 +90,13 @@ class _Chain:
         self.log = AuditLogRepository(db)
         self.last_id, self.last_hash = self.log.head()
         self.rows: list[NewRow] = []
+        self.names: dict[tuple[str, int | None], str | None] = {}  # neither a user name nor a child uid changes
 
     def add(self, user_id: int | None, action: str, at: str, child_id: int | None, obj: str, detail: str) -> None:
         if not self.rows:  # ids follow the log's last row of any device (rows of other devices live here too)
             self.last_id = max(self.last_id, self.log.last_id())
         self.last_id += 1
-        ident, digest = _row(self.db, self.last_hash, at, user_id, action, child_id, obj, detail)
+        ident, digest = _row(self.db, self.last_hash, at, user_id, action, child_id, obj, detail, self.names)
         self.rows.append(NewRow(self.last_id, at, user_id, action, child_id, obj, detail, self.last_hash, digest,
                                 ident["uid"], ident["origin_device"]))
         self.last_hash = digest

@@ -9,6 +9,7 @@ parent has not arrived waits in sync_orphans. Nothing is dropped.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -86,26 +87,51 @@ class Refused(Exception):
     """A received record this laptop will not insert: the reason is stored with it in the quarantine."""
 
 
-def check_envelope(rec: Received, staff: dict[str, Staff]) -> bytes:
-    """The envelope bytes, if the hash and the author's signature hold; Refused otherwise."""
+@functools.lru_cache(maxsize=256)
+def _public_key(raw: bytes) -> Ed25519PublicKey:
+    """An author's key, parsed once (every record of a pull is checked against one of a few keys)."""
+    return Ed25519PublicKey.from_public_bytes(raw)
+
+
+def envelope_of(rec: Received, staff: dict[str, Staff]) -> tuple[bytes, bytes]:
+    """(the envelope bytes, the raw signature) if the envelope is well formed, its hash holds and its author is
+    known; Refused otherwise. The signature itself is checked by `check_envelope`."""
     try:
         body = sync_envelope.envelope_bytes(**rec.fields())
     except (TypeError, ValueError):
         raise Refused("malformed") from None
     if hashlib.sha256(body).hexdigest() != rec.content_hash:
         raise Refused("bad_content_hash")
-    author = staff.get(rec.author)
-    if author is None:
+    if rec.author not in staff:
         raise Refused("unknown_signer")
     try:
-        Ed25519PublicKey.from_public_bytes(author.public_key).verify(base64.b64decode(rec.signature), body)
+        signature = base64.b64decode(rec.signature)
+    except ValueError:
+        raise Refused("bad_signature") from None
+    return body, signature
+
+
+def check_envelope(rec: Received, staff: dict[str, Staff], checked: bytes | None = None) -> bytes:
+    """The envelope bytes, if the hash and the author's signature hold; Refused otherwise. `checked`: the envelope
+    of this very record, checked already in this page (an orphan retried when its parent came)."""
+    if checked is not None:
+        return checked
+    body, signature = envelope_of(rec, staff)
+    try:
+        _public_key(staff[rec.author].public_key).verify(signature, body)
     except (InvalidSignature, ValueError):
         raise Refused("bad_signature") from None
     return body
 
 
 class Applier:
-    """Applies received records inside the caller's transaction (one page = one transaction)."""
+    """Applies received records inside the caller's transaction (one page = one transaction), then `finish()` writes
+    the page's proofs (sync_received) in one statement each, still inside that transaction.
+
+    Speed (docs/sync.md "Speed, measured"): the ids of what this page inserted or found are kept in `ids`, and the
+    page's own uids that were not here when it began in `absent` (`prepare`), so a record costs its insert and a
+    look-up only for a parent from an earlier page. Both hold only for this page's transaction: a rolled-back page
+    takes its Applier with it."""
 
     def __init__(self, db: Database, *, staff: dict[str, Staff], device: str, catalogue: Catalogue, at: str) -> None:
         self.db, self.staff, self.device, self.catalogue, self.at = db, staff, device, catalogue, at
@@ -115,6 +141,46 @@ class Applier:
         self.applied: list[tuple[int | None, str, str]] = []  # (child id, kind:id, detail) for the audit
         self.counts = {"applied": 0, "known": 0, "own": 0, "orphans": 0, "quarantined": 0}
         self.types: dict[str, dict[str, str]] = {}  # each table's columns, read once per page
+        self.ids: dict[tuple[str, str], int] = {}  # (table, uid) -> id here: found or inserted in this page
+        self.absent: set[tuple[str, str]] = set()  # (table, uid) of this page's records not here when it began
+        self.users: dict[str, int] = {}  # user name -> id here
+        self.events = EventRepository(db, remember=True)  # this page's: it deletes no subject
+        self.proofs: list[tuple[Any, ...]] = []  # sync_received rows, written by finish()
+        self.checked: dict[int, bytes] = {}  # id(record) -> its envelope, checked: this page's orphans waiting
+        self.waiting: dict[str, tuple[Received, str]] = {}  # uid -> (record, missing uid): this page's orphans
+
+    def prepare(self, recs: list[Received]) -> None:
+        """Which of the page's records are here already: one query per table instead of one per record."""
+        by_table: dict[str, set[str]] = {}
+        for rec in recs:
+            by_table.setdefault("events" if rec.kind in AGGREGATE_OF_KIND else rec.kind, set()).add(rec.uid)
+        for table, uids in by_table.items():
+            if table != "events" and (table not in REFS or table not in identity.SHARED_TABLES or table == "users"):
+                continue  # refused whatever is here
+            found = self.repo.ids_of(table, uids)
+            self.ids.update(((table, u), i) for u, i in found.items())
+            self.absent.update((table, u) for u in uids if u not in found)
+
+    def finish(self) -> None:
+        """The proofs of the records applied, and their rows off both work lists (not this device's to sign or send)."""
+        self._store_orphans()  # a caller that retried none: nothing is dropped
+        self.repo.received_many(self.proofs)
+        self.proofs = []
+
+    def _id(self, table: str, uid: str) -> int | None:
+        """The row's id here (cached for the page), None if it is not here."""
+        key = (table, uid)
+        found = self.ids.get(key)
+        if found is None and key not in self.absent:
+            found = identity.id_of(self.db, table, uid)
+            if found is not None:
+                self.ids[key] = found
+        return found
+
+    def _child(self, uid: str) -> int | None:
+        """A child's id here: its own row (cached), else the row of the child it was merged with."""
+        found = self._id("children", uid)
+        return found if found is not None else self.aliases.child_id(uid)
 
     def record(self, rec: Received) -> str:
         """applied | known | own | orphan | quarantined"""
@@ -129,14 +195,14 @@ class Applier:
             return "own"  # another device's audit chain (this user's other laptop): anchored on the server
         if rec.kind == "child_merges":
             return self._merge_decision(rec)
-        item = rec.as_json()
         table = "events" if rec.kind in AGGREGATE_OF_KIND else rec.kind
+        body: bytes | None = None
         try:
             if table != "events" and (rec.kind not in REFS or rec.kind not in identity.SHARED_TABLES
                                       or rec.kind == "users"):
                 raise Refused("unknown_kind")
-            body = check_envelope(rec, self.staff)
-            if identity.id_of(self.db, table, rec.uid) is not None:
+            body = check_envelope(rec, self.staff, self.checked.pop(id(rec), None))
+            if self._id(table, rec.uid) is not None:
                 return "known"
             if rec.kind == "children" and self.aliases.child_id(rec.uid) is not None:
                 return "known"  # registered twice and merged by a coordinator: held here under the other uid
@@ -147,19 +213,24 @@ class Applier:
                 record_id = self._insert(rec.kind, values)
                 child = record_id if rec.kind == "children" else values.get("child_id")
         except Orphan as orphan:
-            self.repo.add_orphan(seq=rec.seq, uid=rec.uid, kind=rec.kind, missing=orphan.missing, item=item,
-                                 at=self.at)
+            # Waits in memory until the page ends (its parent may come later in the page), then in sync_orphans;
+            # its signature held, so a retry within the page does not check it again.
+            self.waiting[rec.uid] = (rec, orphan.missing)
+            if body is not None:
+                self.checked[id(rec)] = body
             return "orphan"
         except Refused as refused:
+            item = rec.as_json()
             if self.repo.is_quarantined(rec.uid, item):
                 return "known"  # the same item again (a history overlapping the pull): kept once
             self.repo.quarantine(seq=rec.seq, uid=rec.uid, kind=rec.kind, author=rec.author, reason=str(refused),
                                  item=item, at=self.at)
             return "quarantined"
-        self.repo.received(kind=table, record_id=record_id, uid=rec.uid, child_uid=rec.child_uid, seq=rec.seq,
-                           author=rec.author,
-                           envelope=body.decode("utf-8"), content_hash=rec.content_hash, signature=rec.signature,
-                           public_key=base64.b64encode(self.staff[rec.author].public_key).decode("ascii"))
+        self.ids[(table, rec.uid)] = record_id
+        self.absent.discard((table, rec.uid))
+        self.proofs.append((table, record_id, rec.uid, rec.child_uid, rec.seq, rec.author, body.decode("utf-8"),
+                            rec.content_hash, rec.signature,
+                            base64.b64encode(self.staff[rec.author].public_key).decode("ascii")))
         self.applied.append((child, f"{table}:{record_id}", f"sync seq {rec.seq} from {rec.author}"))
         return "applied"
 
@@ -184,9 +255,9 @@ class Applier:
             if ref == "users":
                 new = self._user(values[col])
             elif ref == "children":
-                new = self.aliases.child_id(values[col])  # a merged twin's uid resolves to the child held here
+                new = self._child(values[col])  # a merged twin's uid resolves to the child held here
             else:
-                new = transfer_rows.id_by_uid(self.db, ref, values[col])
+                new = self._id(ref, values[col])
             if new is None:
                 raise Orphan(values[col])
             values[col] = new
@@ -220,10 +291,10 @@ class Applier:
         if row["aggregate"] != aggregate or row["child_uid"] != rec.child_uid:
             raise Refused("kind_mismatch")
         self._user(rec.author)
-        events = EventRepository(self.db)
+        events = self.events
         if events.local_subject(aggregate, row["subject_uid"]) is None:
             raise Orphan(row["subject_uid"].split(":", 1)[0])
-        if row["child_uid"] and identity.id_of(self.db, "children", row["child_uid"]) is None:
+        if row["child_uid"] and self._id("children", row["child_uid"]) is None:
             raise Orphan(row["child_uid"])
         spec = VALUE_REFS.get((aggregate, row["field"]))
         if spec is not None:
@@ -232,7 +303,7 @@ class Applier:
             ref = value if key is None else value.get(key) if isinstance(value, dict) else None
             if isinstance(ref, str) and ref_table == "users":
                 self._user(ref)
-            elif isinstance(ref, str) and identity.id_of(self.db, ref_table, ref) is None:
+            elif isinstance(ref, str) and self._id(ref_table, ref) is None:
                 raise Orphan(ref)
         try:
             event = self.repo.alone(lambda: events.receive(row))
@@ -244,8 +315,11 @@ class Applier:
         return events.event_id(event.uid), event.child_id
 
     def _user(self, username: str) -> int | None:
-        found = transfer_rows.user_id(self.db, username)
+        found = self.users.get(username)
+        if found is None:
+            found = transfer_rows.user_id(self.db, username)
         if found is not None:
+            self.users[username] = found
             return found
         staff = self.staff.get(username)
         if staff is None or staff.role not in LOCAL_ROLES:
@@ -253,12 +327,13 @@ class Applier:
         new = self.repo.add_user(username=username, full_name=staff.full_name, role=LOCAL_ROLES[staff.role],
                                  at=self.at)
         self.user_ids.add(new)
+        self.users[username] = new
         self.applied.append((None, f"user:{new}", f"sync: author {username} from the server"))
         return new
 
     def _insert(self, table: str, values: dict[str, Any]) -> int:
         try:
-            return self.repo.insert_alone(table, values)
+            return self.repo.insert_received(table, values)
         except IntegrityError as exc:
             text = str(exc)
             if table == "children" and "cpr" in text:
@@ -302,19 +377,34 @@ class Applier:
         raise Orphan(str(values["uid"]))
 
     def retry_orphans(self) -> None:
-        """Orphans whose parent came meanwhile, until a pass applies none (an orphan may wait for another)."""
+        """Orphans whose parent came meanwhile, until a pass applies none (an orphan may wait for another): this
+        page's, then those of earlier pages; what still waits is written to sync_orphans."""
         progress = True
         while progress:
             progress = False
+            for uid, (rec, missing) in list(self.waiting.items()):
+                if not self._arrived(missing):
+                    continue
+                del self.waiting[uid]
+                if self.record(rec) == "applied":
+                    progress = True
             for row in self.repo.orphans():
                 if not self._arrived(row["missing"]):
                     continue
                 self.repo.drop_orphan(row["uid"])
                 if self.record(Received.from_json(row["item"])) == "applied":
                     progress = True
+        self._store_orphans()
+
+    def _store_orphans(self) -> None:
+        for rec, missing in self.waiting.values():
+            self.repo.add_orphan(seq=rec.seq, uid=rec.uid, kind=rec.kind, missing=missing, item=rec.as_json(),
+                                 at=self.at)
+        self.waiting = {}
 
     def _arrived(self, uid: str) -> bool:
-        return (any(transfer_rows.id_by_uid(self.db, t, uid) is not None for t, _ in identity.TABLES if t != "users")
+        tables = [t for t, _ in identity.TABLES if t != "users"]
+        return (any((t, uid) in self.ids for t in tables) or self.repo.held(uid, tables)
                 or self.aliases.child_id(uid) is not None)
 
 

@@ -56,9 +56,12 @@ class Puller:
         at = to_text(now)
         with db.transaction():
             applier = Applier(db, staff=self.staff, device=self.device, catalogue=self.ws.catalogue, at=at)
-            for row in rows:
-                applier.record(received_of(row))
+            recs = [received_of(row) for row in rows]
+            applier.prepare(recs)
+            for rec in recs:
+                applier.record(rec)
             applier.retry_orphans()
+            applier.finish()
             audit.record_many(db, user_id=self.ws.user.id, action="sync", now=now, entries=applier.applied)
             self.repo.set_state(last_pull_at=at, **cursor)
             if self.page_hook is not None:
@@ -127,6 +130,7 @@ class Puller:
                 waiting = Applier(db, staff=self.staff, device=self.device, catalogue=self.ws.catalogue,
                                   at=to_text(now))
                 waiting.retry_orphans()
+                waiting.finish()
                 audit.record_many(db, user_id=self.ws.user.id, action="sync", now=now,
                                   entries=applier.applied + waiting.applied)
                 self.repo.set_state(frames_cursor=cursor)
