@@ -60,7 +60,7 @@ def pulled_rows(ws: Any) -> list[tuple]:
 
 
 def source(children: int) -> tuple[list[Any], list[tuple]]:
-    from behandlerklient.services import workspace
+    from behandlerklient.services.workspace import workspace
 
     folder = sync_laptops.cached(children, 1)[0]
     work = Path(tempfile.mkdtemp(prefix="bk-bench-apply-"))

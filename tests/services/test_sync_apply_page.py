@@ -13,9 +13,11 @@ import pytest
 from bench.sync import _pubkey
 from bench.sync_apply import FakeServer, pulled_rows
 
-from behandlerklient.services import demo, integrity, workspace
+from behandlerklient.services.demo import demo
 from behandlerklient.services.sync import backlog
 from behandlerklient.services.sync.pull import Puller
+from behandlerklient.services.verify import integrity
+from behandlerklient.services.workspace import workspace
 from behandlerklient.storage.database import Database
 from behandlerklient.storage.sync_state import SyncRepository
 from tests.conftest import PASSPHRASE, USERNAME
