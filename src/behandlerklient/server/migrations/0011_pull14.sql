@@ -7,6 +7,9 @@
 -- sources only decide where to look, the policy decides what is seen, so the page is exactly the policy's page
 -- (tests/server/test_pull_sources.py). A record the policy lets me read is always in one of the sources: the
 -- policy's clauses are author = me, kind = 'gps', or a child on an access row of mine or of a supervisee's.
+-- The window starts at the first readable record and one page wide; each window's page is kept, and a window that
+-- held less than a page grows by the density it saw, so a page reads about what it returns (twice: a record of mine
+-- about my child is in two sources) whoever else wrote in between.
 SET LOCAL ROLE bk_owner;
 
 CREATE INDEX record_gps ON bk.record (kind, seq) WHERE kind = 'gps';
@@ -53,8 +56,8 @@ DECLARE
     v_top      bigint;
     v_hi       bigint;
     v_width    bigint;
+    v_page     bk.record[];
     v_found    int;
-    v_last     bigint;
 BEGIN
     -- My access rows and my current supervisees' (access_read shows both; the policy decides the rest).
     SELECT coalesce(array_agg(DISTINCT a.child_uid), '{}') INTO v_children FROM bk.access a
@@ -66,27 +69,21 @@ BEGIN
     SELECT min(c.seq) INTO v_first FROM bk.pull_candidates(v_me, p_cursor, NULL, 1, v_children) c;
     IF v_first IS NOT NULL THEN
         v_top := bk.high_water();
-        v_width := 4 * v_limit;
+        v_width := v_limit;
         LOOP
-            v_hi := v_first - 1 + v_width;
-            IF v_hi >= v_top THEN
-                v_hi := NULL;  -- the rest of the table: no bound, as the last window
-                EXIT;
-            END IF;
-            SELECT count(*), max(c.seq) INTO v_found, v_last
-            FROM bk.pull_candidates(v_me, p_cursor, v_hi, v_limit, v_children) c;
-            IF v_found >= v_limit THEN
-                v_hi := v_last;
-                EXIT;
-            END IF;
+            -- The last window has no upper bound: a record committed since high_water() was read is not missed.
+            v_hi := CASE WHEN v_first - 1 + v_width < v_top THEN v_first - 1 + v_width END;
+            v_page := ARRAY(SELECT c FROM bk.pull_candidates(v_me, p_cursor, v_hi, v_limit, v_children) c
+                            ORDER BY c.seq);
+            v_found := cardinality(v_page);
+            EXIT WHEN v_hi IS NULL OR v_found >= v_limit;
             -- Grow by the density seen so far (at least double), so a sparse reader needs few windows.
             v_width := v_width * greatest(2, least(64, ceil(1.5 * v_limit / greatest(v_found, 1))::bigint));
         END LOOP;
     END IF;
     RETURN QUERY
     WITH page AS (
-        SELECT * FROM bk.pull_candidates(v_me, p_cursor, v_hi, v_limit, v_children) c
-        WHERE v_first IS NOT NULL
+        SELECT * FROM unnest(coalesce(v_page, '{}'::bk.record[]))
     ), logged AS (
         INSERT INTO bk.disclosure_log (username, device, via, child_uid, n)
         SELECT current_user, p_device, 'pull', p.child_uid, count(*) FROM page p
@@ -213,18 +210,21 @@ BEGIN
 
     v_items := ARRAY(SELECT e.value FROM jsonb_array_elements(batch) WITH ORDINALITY AS e (value, n) ORDER BY e.n);
     -- Plain: what push_one would accept without a question. CASE keeps the casts behind check_items' 'ok'.
+    -- The look-ups by uid are LATERAL with LIMIT so they stay index probes per item: as EXISTS inside the CASE the
+    -- planner could hash the whole table (all of it, through the read policy) for a batch of two.
     v_plain := ARRAY(
-        SELECT CASE WHEN v_checked[e.n] = 'ok' AND e.n_uid = 1 AND e.value ->> 'author' = current_user
-                         AND e.value ->> 'kind' <> 'audit_log'
+        SELECT CASE WHEN e.uid IS NOT NULL AND e.n_uid = 1 AND e.value ->> 'author' = current_user
+                         AND e.value ->> 'kind' <> 'audit_log' AND rec.hit IS NULL AND qua.hit IS NULL
                     THEN EXISTS (SELECT 1 FROM bk.schema_version sv
                                  WHERE sv.version = (e.value ->> 'schema_version')::int)
-                         AND NOT EXISTS (SELECT 1 FROM bk.record r WHERE r.uid = (e.value ->> 'uid')::uuid)
-                         AND NOT EXISTS (SELECT 1 FROM bk.quarantine q WHERE q.uid = (e.value ->> 'uid')::uuid)
                          AND bk.may_write(e.value ->> 'kind', (e.value ->> 'child_uid')::uuid,
                                           (e.value ->> 'signed_at')::timestamptz)
                     ELSE false END
-        FROM (SELECT x.value, x.n, count(*) OVER (PARTITION BY x.value -> 'uid') AS n_uid
+        FROM (SELECT x.value, x.n, count(*) OVER (PARTITION BY x.value -> 'uid') AS n_uid,
+                     CASE WHEN v_checked[x.n] = 'ok' THEN (x.value ->> 'uid')::uuid END AS uid
               FROM jsonb_array_elements(batch) WITH ORDINALITY AS x (value, n)) e
+        LEFT JOIN LATERAL (SELECT 1 AS hit FROM bk.record r WHERE r.uid = e.uid LIMIT 1) rec ON true
+        LEFT JOIN LATERAL (SELECT 1 AS hit FROM bk.quarantine q WHERE q.uid = e.uid LIMIT 1) qua ON true
         ORDER BY e.n);
 
     FOR i IN 1 .. v_total + 1 LOOP
