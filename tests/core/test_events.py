@@ -36,3 +36,15 @@ def test_a_chain_of_edits_on_two_devices_is_no_conflict_but_two_edits_after_one_
     (conflict,) = field_conflicts([a1, b1, a2])
     assert [o.ref for o in conflict.options] == ["b1", "a2"] and conflict.target == ("course", "1", "track_id")
     assert "forløbets spor" in conflict.description
+
+
+def test_ten_thousand_readings_in_one_millisecond_borrow_the_next_and_keep_their_text_order() -> None:
+    # A frozen clock (the demo's story clock at 10,000 children wrote 16,000 events at one reading) must not make a
+    # five-digit counter: as text it would sort before the four-digit ones, and the export's format refuses it.
+    readings, last = [], None
+    for _ in range(10_002):
+        last = next_hlc(last, 1_700_000_000_000)
+        readings.append(last)
+    assert readings == sorted(readings) and len(set(readings)) == len(readings)
+    assert all(len(r) == 18 for r in readings)
+    assert readings[9_999] == "1700000000000.9999" and readings[10_000] == "1700000000001.0000"

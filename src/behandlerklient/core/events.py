@@ -29,6 +29,10 @@ def next_hlc(last: str | None, now_ms: int) -> str:
     wall, counter = hlc_parts(last)
     if now_ms > wall:
         return hlc_text(now_ms, 0)
+    if counter + 1 >= 10 ** _COUNTER_DIGITS:
+        # A counter of five digits would sort before one of four as text (and the export's format refuses it):
+        # borrow the next millisecond instead, which keeps the order and the format.
+        return hlc_text(wall + 1, 0)
     return hlc_text(wall, counter + 1)
 
 
