@@ -25,7 +25,7 @@ from behandlerklient.services.workspace import workspace
 
 def _course_with_sessions(ws: workspace.Workspace, n: int) -> tuple[int, int]:
     gp = GeneralPractitioner(None, "Lægehuset Ærøskøbing", "Søren Ågård", "Vestergade 1", "5970", "Ærøskøbing",
-                             "62 52 11 11", "456789012345678", "5790001234567")
+                             "62 52 11 11", "456789012345678", "5790001234560")
     child = children.register_child(ws=ws, first_name="Åse", last_name="Ærenlund", cpr="010316-4006", gp=gp,
                                     guardians=[Guardian(None, "Mette Ærenlund", "mother", True)]).child
     child = children.overview(ws=ws, child_id=child.id, log_view=False).child
