@@ -171,3 +171,77 @@ def test_a_supervisor_sees_the_reviews_of_those_she_supervises_once_pairs_exist(
     access.add_pair(ws=admin, supervisor="lhv", therapist="anna")
     assert [q.session_id for q in supervision.queue(ws=lhv)] == [ids[3]]
     assert supervision.queue(ws=other) == []
+
+
+def _register_many(ws, count: int, start: int) -> None:
+    """`count` children of `ws.user`, named so that every tenth shares a search word with the others."""
+    for n in range(start, start + count):
+        born = date(2014, 1, 1) + timedelta(days=n)
+        children.register_child(ws=ws, first_name=("Anna" if n % 10 == 0 else f"Bo{n:04d}"), last_name="Holm",
+                                cpr=f"{born:%d%m%y}-4{n % 1000:03d}")
+
+
+def _own_strategy_pages(ws, monkeypatch, threshold: int) -> list[list[str]]:
+    from behandlerklient.storage import access as access_store
+
+    monkeypatch.setattr(access_store, "CASELOAD_READ_WHOLE", threshold)
+    pages = []
+    for text in ("", "a", "anna", "holm", "anna holm", "bo00"):
+        for offset in (0, 7, 25, 31, 60):
+            got = children.search(ws=ws, text=text, offset=offset, limit=7) if text else \
+                children.page(ws=ws, offset=offset, limit=7)
+            pages.append([f"{r.first_name} {r.last_name} {r.id}" for r in got])
+    return pages
+
+
+def test_a_large_caseload_read_in_register_order_gives_the_same_pages_as_one_read_whole(ws, monkeypatch) -> None:
+    bo = _as(ws, _user(ws, "bo", "therapist"))
+    _register_many(ws, 30, 0)  # anna's
+    _register_many(bo, 40, 30)  # bo's
+    whole = _own_strategy_pages(bo, monkeypatch, 10_000)
+    # bo's own first (his four Annas, then his Bo0031...), in list order
+    assert [name.split()[0] for name in whole[0]] == ["Anna"] * 4 + ["Bo0031", "Bo0032", "Bo0033"]
+    assert _own_strategy_pages(bo, monkeypatch, 0) == whole
+    # Pages stitch without a gap or a repeat, across the end of the own children, in both ways of reading.
+    listing = [row for offset in range(0, 77, 7) for row in children.page(ws=bo, offset=offset, limit=7)]
+    assert len(listing) == len({r.id for r in listing}) == 70
+
+
+def _vm_steps(ws, work) -> int:
+    """SQLite virtual-machine steps (in hundreds) spent by `work`: a measure of rows read that no machine noise
+    moves."""
+    steps = [0]
+
+    def tick() -> int:
+        steps[0] += 1
+        return 0
+
+    ws.db._conn.set_progress_handler(tick, 100)
+    try:
+        work()
+    finally:
+        ws.db._conn.set_progress_handler(None, 100)
+    return steps[0]
+
+
+def test_a_keystroke_costs_the_same_for_a_caseload_of_four_hundred_as_for_forty(ws, monkeypatch) -> None:
+    """The own-first list used to count every own match on every keystroke: its cost grew with the caseload
+    (search p95 21x from 200 to 10,000 children in the bench). It now reads one page past the visible one, and a
+    caseload past CASELOAD_READ_WHOLE (lowered here, so both sizes are read that way) in the register's order."""
+    from behandlerklient.storage import access as access_store
+
+    monkeypatch.setattr(access_store, "CASELOAD_READ_WHOLE", 10)
+    bo = _as(ws, _user(ws, "bo", "therapist"))
+    _register_many(bo, 40, 0)
+    _register_many(ws, 160, 40)
+
+    def typing() -> None:
+        for text in ("a", "an", "ann", "anna", "h", "ho", "hol", "holm", "b", "bo"):
+            children.search(ws=bo, text=text, offset=0, limit=30)
+        children.page(ws=bo, offset=0, limit=30)
+
+    small = _vm_steps(bo, typing)
+    _register_many(bo, 360, 200)
+    _register_many(ws, 1440, 560)
+    large = _vm_steps(bo, typing)
+    assert large < 1.3 * small, (small, large)

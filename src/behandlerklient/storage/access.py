@@ -13,6 +13,8 @@ from behandlerklient.storage.database import Database
 _COLUMNS = "c.id, c.first_name, c.last_name, c.cpr, c.birth_date"
 _ACTIVE = "k.revoked_at IS NULL AND k.user_id = ?"
 # The user's own children (caseload or shared), as a condition on a child id column.
+# Up to this many children a caseload is read whole for the own-first list (see _own_select).
+CASELOAD_READ_WHOLE = 300
 _OWN = "EXISTS (SELECT 1 FROM caseloads k WHERE k.child_id = {col} AND " + _ACTIVE + ")"
 
 
@@ -119,19 +121,36 @@ class AccessRepository:
         return self.db.scalar("SELECT 1 FROM supervision_pairs WHERE revoked_at IS NULL LIMIT 1") is not None
 
     # -- the child list, own children first ---------------------------------------------------
-    def own_count(self, *, user_id: int, words: list[str]) -> int:
-        where, params = self._own_where(user_id, words)
-        return int(self.db.scalar(f"SELECT count(DISTINCT c.id) FROM caseloads k CROSS JOIN children c "
-                                  f"ON c.id = k.child_id WHERE {where}", params))
-
     def own_page(self, *, user_id: int, words: list[str], offset: int, limit: int) -> list[ChildRow]:
-        """The user's own children matching every word (all of them without words), in list order. Driven by the
-        caseload (hundreds of rows at most), not by the register."""
-        where, params = self._own_where(user_id, words)
-        rows = self.db.query(f"SELECT DISTINCT {_COLUMNS}, c.sort_key FROM caseloads k CROSS JOIN children c "
-                             f"ON c.id = k.child_id WHERE {where} ORDER BY c.sort_key, c.id LIMIT ? OFFSET ?",
-                             (*params, limit, offset))
-        return [_list_row(r) for r in rows]
+        """The user's own children matching every word (all of them without words), in list order."""
+        sql, params = self._own_select(user_id, words)
+        return [_list_row(r) for r in self.db.query(f"{sql} LIMIT ? OFFSET ?", (*params, limit, offset))]
+
+    def own_count(self, *, user_id: int, words: list[str], upto: int) -> int:
+        """How many own children match, counting no further than `upto`: a page needs to know where the own
+        children end, never how many there are past it."""
+        sql, params = self._own_select(user_id, words)
+        return int(self.db.scalar(f"SELECT count(*) FROM ({sql} LIMIT ?)", (*params, upto)))
+
+    def _own_select(self, user_id: int, words: list[str]) -> tuple[str, tuple]:
+        """The own children in list order, read from whichever side is small. A caseload of a few hundred is read
+        whole and sorted; a large one (a coordinator's, or a therapist holding a fifth of the municipality) is
+        met in the register's own order, the search index's range for the first word, skipping children that
+        are not the user's, so a page costs its length over the user's share, not the size of the caseload."""
+        if self.db.scalar("SELECT 1 FROM caseloads k WHERE " + _ACTIVE + " LIMIT 1 OFFSET ?",
+                          (user_id, CASELOAD_READ_WHOLE)) is None:
+            terms = " ".join("AND EXISTS (SELECT 1 FROM child_search_terms u WHERE u.child_id = c.id AND u.term = ?)"
+                             for _ in words)
+            return (f"SELECT DISTINCT {_COLUMNS}, c.sort_key FROM caseloads k CROSS JOIN children c "
+                    f"ON c.id = k.child_id WHERE {_ACTIVE} {terms} ORDER BY c.sort_key, c.id", (user_id, *words))
+        if not words:
+            return (f"SELECT {_COLUMNS} FROM children c WHERE {_OWN.format(col='c.id')} ORDER BY c.sort_key, c.id",
+                    (user_id,))
+        others = " ".join("AND EXISTS (SELECT 1 FROM child_search_terms u WHERE u.child_id = t.child_id "
+                          "AND u.term = ?)" for _ in words[1:])
+        return (f"SELECT {_COLUMNS} FROM child_search_terms t JOIN children c ON c.id = t.child_id "
+                f"WHERE t.term = ? {others} AND {_OWN.format(col='t.child_id')} ORDER BY t.sort_key, t.child_id",
+                (*words, user_id))
 
     def others_page(self, *, user_id: int, words: list[str], offset: int, limit: int) -> list[ChildRow]:
         """Everyone else, in list order: the register's index range, skipping the user's own children."""
@@ -146,9 +165,3 @@ class AccessRepository:
             f"WHERE t.term = ? {others} AND NOT {_OWN.format(col='t.child_id')} "
             f"ORDER BY t.sort_key, t.child_id LIMIT ? OFFSET ?", (*words, user_id, limit, offset))
         return [_list_row(r) for r in rows]
-
-    @staticmethod
-    def _own_where(user_id: int, words: list[str]) -> tuple[str, tuple]:
-        terms = " ".join("AND EXISTS (SELECT 1 FROM child_search_terms u WHERE u.child_id = c.id AND u.term = ?)"
-                         for _ in words)
-        return f"{_ACTIVE} {terms}", (user_id, *words)

@@ -103,15 +103,15 @@ def child_page(*, ws: Workspace, text: str, offset: int, limit: int,
     words = query_words(text) if text.strip() else []
     if text.strip() and not words:
         return everyone(offset, limit)
-    own = repo.own_count(user_id=_id(ws.user), words=words)
+    user = _id(ws.user)
+    # One row past the page says the own children go on; otherwise they end on this page or before it.
+    rows = repo.own_page(user_id=user, words=words, offset=offset, limit=limit + 1)
+    if len(rows) > limit:
+        return rows[:limit]
+    own = offset + len(rows) if rows or offset == 0 else repo.own_count(user_id=user, words=words, upto=offset)
     if own == 0:
         return everyone(offset, limit)
-    rows: list[ChildRow] = []
-    if offset < own:
-        rows = repo.own_page(user_id=_id(ws.user), words=words, offset=offset, limit=min(limit, own - offset))
-    if len(rows) < limit:
-        rows += repo.others_page(user_id=_id(ws.user), words=words, offset=max(0, offset - own),
-                                 limit=limit - len(rows))
+    rows += repo.others_page(user_id=user, words=words, offset=max(0, offset - own), limit=limit - len(rows))
     return rows
 
 
