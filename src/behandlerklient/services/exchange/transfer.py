@@ -9,13 +9,11 @@ the file's hash is known.
 from __future__ import annotations
 
 import io
-import json
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
-from typing import Any, BinaryIO, TextIO
+from typing import Any, BinaryIO
 
-from behandlerklient import __version__
 from behandlerklient.core import cpr as cprmod
 from behandlerklient.core import uid as uidmod
 from behandlerklient.core.errors import InvalidInput, RuleRefused, ValidationError
@@ -23,116 +21,35 @@ from behandlerklient.core.sorting import name_key
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.exchange import event_transfer, grant_transfer
 from behandlerklient.services.exchange import export_signatures as proofs
+from behandlerklient.services.exchange.export_file import FORMAT as FORMAT
+from behandlerklient.services.exchange.export_file import FORMAT_VERSION as FORMAT_VERSION
+from behandlerklient.services.exchange.export_file import LOCAL_ID as LOCAL_ID
+from behandlerklient.services.exchange.export_file import SOURCE_TABLES as SOURCE_TABLES
+from behandlerklient.services.exchange.export_file import TABLE_NUMBER as TABLE_NUMBER
+from behandlerklient.services.exchange.export_file import TABLES as TABLES
+from behandlerklient.services.exchange.export_file import export_data as export_data
+from behandlerklient.services.exchange.export_file import export_header as export_header
+from behandlerklient.services.exchange.export_file import export_json as export_json
+from behandlerklient.services.exchange.export_file import write_export as write_export
 from behandlerklient.services.exchange.import_checks import RowProblem, check_row
 from behandlerklient.services.exchange.json_stream import ExportStream, StreamProblem
 from behandlerklient.services.pathway import record_rules
-from behandlerklient.services.signatures import anchor, audit, seal
+from behandlerklient.services.signatures import audit, seal
 from behandlerklient.services.workspace.workspace import Workspace
-from behandlerklient.storage import identity, transfer_rows
+from behandlerklient.storage import transfer_rows
 from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.database import IntegrityError
 from behandlerklient.storage.migrate import latest_version
 
-FORMAT = "behandlerklient-export"
-FORMAT_VERSION = 2  # 2: global ids (uid on every record, references as uids, users as user names)
 READABLE_VERSIONS = (1, 2)  # 1: local integer ids, as written before schema 13
 IDENTITY_COLUMNS = ("uid", "origin_device")  # not in a format-1 file: an import gives its rows new ones
-LOCAL_ID = "local_id"  # format 2: a row's id in the exporting database, what its author's seal was signed over
 
-# Tables in the order they can be inserted, with the foreign-key columns of each (column -> table).
-TABLES = identity.TABLES
-# A journal entry's source_id points into the table its source names (one column, several tables).
-SOURCE_TABLES = identity.SOURCE_TABLES
-# The audit log is not exported: it records this installation's own history. An import is itself audited.
-
-
-TABLE_NUMBER = {table: n for n, (table, _fks) in enumerate(TABLES)}
 # The events stand after every table (they name records of all of them); a file without them still imports.
 EVENTS_NUMBER = len(TABLES)
 # Then the access grants (caseloads, supervision pairs): they name children and users of the file.
 GRANT_NUMBERS = {t: EVENTS_NUMBER + 1 + n for n, t in enumerate(grant_transfer.TABLES)}
 TABLE_NAMES = (*(t for t, _fks in TABLES), event_transfer.TABLE, *grant_transfer.TABLES)
 AUDIT_BATCH = 5000  # audit rows written per statement at the end of an import
-
-
-# -- export -------------------------------------------------------------------------------------------------------
-def export_header(*, ws: Workspace) -> dict[str, Any]:
-    """The document's fields before `tables`, written first and checked first by an import: a new field goes here."""
-    return {"format": FORMAT, "format_version": FORMAT_VERSION, "schema_version": ws.db.user_version,
-            "app_version": __version__, "exported_at": to_text(ws.clock()), anchor.FIELD: anchor.head(ws.db),
-            proofs.FIELD: proofs.header(ws.db)}
-
-
-def _table_rows(ws: Workspace, table: str) -> Iterator[dict[str, Any]]:
-    """Format 2: the local id left out, references as uids and user names (docs/export-format.md)."""
-    return transfer_rows.global_rows(ws.db, table, list(transfer_rows.column_types(ws.db, table)),
-                                     TABLES[TABLE_NUMBER[table]][1],
-                                     SOURCE_TABLES if table == "journal_entries" else None, local_id=LOCAL_ID)
-
-
-def _dumps(value: Any, level: int) -> str:
-    """`value` as it would stand at nesting `level` of json.dumps(document, indent=1)."""
-    return json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n" + " " * level)
-
-
-def write_export(*, ws: Workspace, out: TextIO) -> None:
-    """Writes the whole database to `out` while reading it, one row at a time, from one consistent snapshot.
-
-    The text is exactly json.dumps(document, ensure_ascii=False, indent=1) of the whole document, without ever
-    holding it: the header first, then each table's rows in id order. If writing fails midway, what was
-    written ends inside the document and an import refuses it.
-    """
-    db = ws.db
-    with db.transaction():  # audited before the first row leaves the database
-        audit.record(db, user_id=ws.user.id, action="export", now=ws.clock(), obj="export-json",
-                     detail="whole database")
-    with transfer_rows.snapshot(db):
-        out.write("{")
-        for key, value in export_header(ws=ws).items():
-            out.write(f"\n {_dumps(key, 1)}: {_dumps(value, 1)},")
-        out.write('\n "tables": {')
-        proofs.write_section(db, out, _dumps)  # the authors' seals, before the rows they prove
-        for table, _fks in TABLES:
-            out.write(f",\n  {_dumps(table, 2)}: [")
-            count = 0
-            for row in _table_rows(ws, table):
-                out.write(f"{',' if count else ''}\n   {_dumps(row, 3)}")
-                count += 1
-            out.write("\n  ]" if count else "]")
-        out.write(f",\n  {_dumps(event_transfer.TABLE, 2)}: [")
-        count = 0
-        for row in event_transfer.export_rows(db):
-            out.write(f"{',' if count else ''}\n   {_dumps(row, 3)}")
-            count += 1
-        out.write("\n  ]" if count else "]")
-        _write_grants(ws, out)
-        out.write("\n }\n}")
-
-
-def _write_grants(ws: Workspace, out: TextIO) -> None:
-    for table in grant_transfer.TABLES:
-        out.write(f",\n  {_dumps(table, 2)}: [")
-        count = 0
-        for row in grant_transfer.export_rows(ws.db, table):
-            out.write(f"{',' if count else ''}\n   {_dumps(row, 3)}")
-            count += 1
-        out.write("\n  ]" if count else "]")
-
-
-def export_json(*, ws: Workspace) -> str:
-    """The export as one string (tests, small databases); the CLI streams with `write_export`."""
-    text = io.StringIO()
-    write_export(ws=ws, out=text)
-    return text.getvalue()
-
-
-def export_data(*, ws: Workspace) -> dict[str, Any]:
-    """The export as a dict, in memory and not audited: for tests and checks on small databases."""
-    with transfer_rows.snapshot(ws.db):
-        return {**export_header(ws=ws), "tables": {**{t: list(_table_rows(ws, t)) for t, _fks in TABLES},
-                                                   event_transfer.TABLE: list(event_transfer.export_rows(ws.db)),
-                                                   **{t: list(grant_transfer.export_rows(ws.db, t))
-                                                      for t in grant_transfer.TABLES}}}
 
 
 # -- import -------------------------------------------------------------------------------------------------------
