@@ -47,7 +47,7 @@ TARGETS = {"usable_window_s": 1.0, "search_p95_ms": 30, "search_p95_first_pass_m
            "open_child_first_ms": 100, "save_ms": 50, "sign_ms": 50, "demo_to_unlock_dialog_s": 5.0,
            "journal_pdf_s": 1.0, "activity_report_s": 2.0, "encryption_ratio": 1.3, "peak_mb": 300,
            # Not a target of the issue: the rule that work over 100 ms leaves the UI thread.
-           "refresh_after_change_ms": 100}
+           "refresh_after_change_ms": 100, "work_list_shown_ms": 100}
 
 
 def _median(values: list[float]) -> float:
@@ -186,7 +186,8 @@ def measure(path: Path, folder: Path, repeat: int) -> dict:
         first_opens = [open_child(cid) for cid in ids]
         opens = [_median([open_child(cid) for _ in range(repeat)]) for cid in ids]
         out["open_child_ms"], out["open_child_first_ms"] = _median(opens), _median(first_opens)
-        # What the window redraws after every save or signing: the work queue and the child's view.
+        # What the window redraws after every save or signing: the child's view on screen (the work list behind it
+        # is marked stale and read again when it is shown: the next figure).
         from behandlerklient.services.changes import Changes
         from behandlerklient.ui.main_window import MainWindow
 
@@ -199,6 +200,15 @@ def measure(path: Path, folder: Path, repeat: int) -> dict:
             app.processEvents()
             refreshes.append((time.perf_counter() - t) * 1000)
         out["refresh_after_change_ms"] = _median(refreshes)
+        shown = []
+        for _ in range(repeat):  # back to the work list after a change: the list is read again and drawn
+            window.apply_changes(Changes(journal=True, child_id=ids[0]))
+            t = time.perf_counter()
+            window.show_queue()
+            app.processEvents()
+            shown.append((time.perf_counter() - t) * 1000)
+            window.select_child(ids[0])
+        out["work_list_shown_ms"] = _median(shown)
         out["work_queue_tasks"] = len(window.work_queue.tasks)
         window.close()
         del window
@@ -290,6 +300,7 @@ def main() -> int:
             ("open child, first time since start", "open_child_first_ms", "ms"),
             ("save draft", "save_ms", "ms"), ("sign session", "sign_ms", "ms"),
             ("window refresh after a change", "refresh_after_change_ms", "ms"),
+            ("work list shown again after a change", "work_list_shown_ms", "ms"),
             ("  (tasks in the bench user's work queue)", "work_queue_tasks", ""),
             ("activity report, one year", "activity_report_s", "s"),
             ("encrypted / plain store queries", "encryption_ratio", "x"), ("peak memory (window + work)", "peak_mb", "MB"),

@@ -20,7 +20,7 @@ def _second_laptops_closing(ws):
 
 
 def _conflict_item(window):
-    window.refresh_queue()
+    window.queue_action.trigger()  # the work list (Ctrl+Shift+L), as the user goes back to it
     tree = window.work_queue.tree
     head = next(tree.topLevelItem(i) for i in range(tree.topLevelItemCount())
                 if tree.topLevelItem(i).text(0).startswith("Konflikter mellem enheder"))

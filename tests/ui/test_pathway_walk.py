@@ -61,7 +61,11 @@ def test_one_child_from_contact_to_follow_up(qtbot, window, demo_ws, _prompts) -
     dlg.set_value("reasoning", "Let til moderat nedsat funktion; i målgruppen.")
     _sign(qtbot, window, dlg, _prompts)
     qtbot.waitUntil(lambda: _signed(ws, "intakes", child.id) == 1)
+    # The work list (Barn > Arbejdsliste) has the screening waiting; the child is chosen again to go on.
+    window.queue_action.trigger()
+    assert window.right.currentWidget() is window.work_queue
     assert any(t.section == "screenings" and t.child_id == child.id for t in window.work_queue.tasks)
+    window.select_child(child.id)
 
     # 4. Consent from the custody holder (the child is 10).
     dlg = _step(qtbot, window, "consent")

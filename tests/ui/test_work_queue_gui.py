@@ -80,3 +80,30 @@ def test_approvals_fold_into_one_line_and_are_marked_seen_at_once(qtbot, window,
     assert "feedback" in kinds and "approval" not in kinds  # the request for changes stays
     tree = window.work_queue.tree
     assert not any(tree.topLevelItem(i).text(0).startswith("Godkendt") for i in range(tree.topLevelItemCount()))
+
+
+def test_a_change_behind_the_childs_view_is_on_the_work_list_when_it_is_shown_again(qtbot, window, demo_ws,
+                                                                                    _prompts, monkeypatch) -> None:
+    """A save or a signing redraws what is on screen; the work list behind the child's view (hundreds of tasks at
+    10,000 children) is read again when it is shown, not at every change."""
+    from behandlerklient.services.overview import work_queue
+
+    ws = demo_ws
+    child = child_with_consent(ws, "Karla", "Dahl", "020316-4004")
+    cid, changes = pathway.add_contact(ws=ws, child_id=child.id, contact_date=TODAY - timedelta(days=3),
+                                       made_by="parent", way="gp", concern="Uro")
+    window.apply_changes(changes)
+    window.queue_action.trigger()
+    assert any(t.section == "drafts" and t.record_id == cid for t in window.work_queue.tasks)
+    window.select_child(child.id)
+    assert window.right.currentWidget() is window.child_view
+    builds = []
+    original = work_queue.build
+    monkeypatch.setattr(work_queue, "build", lambda **kw: builds.append(1) or original(**kw))
+    window.apply_changes(records.sign_confirmed(ws=ws, kind="contact", record_id=cid)[1])
+    assert builds == []  # nothing read for a list no one sees
+    window.queue_action.trigger()  # Barn > Arbejdsliste
+    assert builds == [1]
+    assert not any(t.section == "drafts" and t.record_id == cid for t in window.work_queue.tasks)
+    drafts = _head(window, "Kladder")
+    assert all(drafts.child(i).data(0, TASK_ROLE).record_id != cid for i in range(drafts.childCount()))

@@ -99,6 +99,8 @@ class MainWindow(WindowHost):
         self.right = QStackedWidget()
         self.right.addWidget(self.work_queue)
         self.right.addWidget(self.child_view)
+        self._queue_stale, self._queue_builds = False, 0
+        self.right.currentChanged.connect(self._page_shown)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(self.right)
@@ -220,21 +222,35 @@ class MainWindow(WindowHost):
         return self._today()
 
     def refresh_queue(self) -> None:
+        """Rebuilds the work list, or marks it stale while the child's view covers it: a save or a signing redraws
+        what is on screen, and the list (hundreds of tasks at 10,000 children) is read again when it is shown."""
+        if self.right.currentWidget() is not self.work_queue:
+            self._queue_stale = True
+            return
+        self._queue_stale = False
+        self._queue_builds += 1
         self.work_queue.show_tasks(work_queue.build(ws=self.ws, today=self._today()))
+
+    def _page_shown(self, _index: int) -> None:
+        if self._queue_stale and self.right.currentWidget() is self.work_queue:
+            self.refresh_queue()
 
     def _approvals_seen(self) -> None:
         supervision_service.mark_approvals_seen(ws=self.ws)
         self.refresh_queue()
 
     def show_queue(self) -> None:
+        builds = self._queue_builds
         # clear(), not clearSelection(): the current row must go too, or clicking the same child again changes
         # nothing and it can no longer be opened.
         self.list.selectionModel().clear()
         self.work_queue.show_only(None)
         self.current_child_id = None
         self.child_view.show_overview(None)
-        self.refresh_queue()
+        self._queue_stale = True
         self.right.setCurrentWidget(self.work_queue)
+        if self._queue_builds == builds:  # asked for: read once, unless coming to the front just did
+            self.refresh_queue()
         self.work_queue.tree.setFocus()
 
     def show_child(self, child_id: int | None, *, select_course: int | None = None, refresh: bool = False) -> None:

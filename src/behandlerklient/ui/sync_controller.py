@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QToolButton
 from behandlerklient.core.errors import KnownError
 from behandlerklient.services import sync as sync_service
 from behandlerklient.services.changes import Changes
+from behandlerklient.services.overview import work_queue
 from behandlerklient.services.sync import connection
 from behandlerklient.services.workspace import settings as settings_service
 from behandlerklient.services.workspace import workspace
@@ -235,7 +236,7 @@ class SyncController(QObject):
                                           "enrols it with: behandlerklient sync enroll"))
             return
         waiting = fill(self.tr("%1 waiting"), st.waiting)
-        conflicts = self.window.work_queue.count("conflicts")
+        conflicts = work_queue.conflict_count(ws=self.ws)  # the list itself may be stale behind the child's view
         conflict_text = self.tr("1 conflict") if conflicts == 1 else fill(self.tr("%1 conflicts"), conflicts)
         error = self.error or st.last_error
         if self.running():

@@ -98,6 +98,13 @@ def build(*, ws: Workspace, today: date) -> list[Task]:
     return _tasks(ws, raw)
 
 
+def conflict_count(*, ws: Workspace) -> int:
+    """The work list's conflicts section, counted without building the list (the status bar shows it)."""
+    if ws.user.role == "coordinator":
+        return 0
+    return sum(1 for c in conflicts.for_user(ws=ws) if c.child_id is not None)
+
+
 def children_in_queue(*, ws: Workspace) -> set[int] | None:
     """The children whose clinical tasks fill the user's queue; None when the installation has no caseloads yet."""
     reads = WorkQueueReads(ws.db)

@@ -51,6 +51,8 @@ class WorkQueueWidget(QWidget):
         self.tasks: list[Task] = []
 
     def show_tasks(self, tasks: list[Task]) -> None:
+        if tasks == self.tasks and self.tree.topLevelItemCount():
+            return  # nothing to redraw (most changes leave the list as it was); keeps the reader's place too
         self.tasks = tasks
         self.tree.clear()
         # Items are built detached and added in one call: styling an item already in the tree makes the view
