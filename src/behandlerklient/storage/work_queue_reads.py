@@ -106,12 +106,15 @@ class WorkQueueReads:
             "({ids}) AND s.signed_at IS NOT NULL AND s.outcome = 'course' AND NOT EXISTS (SELECT 1 FROM courses c "
             "WHERE c.contact_id = s.contact_id)", child_ids)
 
-    def courses_and_closings(self, child_ids: Iterable[int]) -> list[dict[str, Any]]:
-        """Every course of these children with its signed closing's date (None while open)."""
+    def courses_and_closings(self, child_ids: Iterable[int], *, closed_since: str) -> list[dict[str, Any]]:
+        """The courses of these children that are active or were closed (signed) on or after `closed_since`, with
+        the closing's date (None while open): the ones a GP letter can still be waiting for."""
         return self._by_children(
             "SELECT c.id, c.child_id, c.track_id, c.status, c.start_date, (SELECT cl.closing_date FROM closings cl "
             "WHERE cl.course_id = c.id AND cl.signed_at IS NOT NULL) AS closing_date FROM courses c "
-            "WHERE c.child_id IN ({ids})", child_ids)
+            "WHERE c.child_id IN ({ids}) AND (c.status = 'active' OR EXISTS (SELECT 1 FROM closings cl "
+            "WHERE cl.course_id = c.id AND cl.signed_at IS NOT NULL AND cl.closing_date >= ?))", child_ids,
+            (closed_since,))
 
     def disclosures(self, child_ids: Iterable[int]) -> list[dict[str, Any]]:
         """Letters written to the GP (journalised disclosures): course and what the letter was."""

@@ -135,12 +135,14 @@ def _waits(ws: Workspace, today: date, scope: set[int] | None) -> list[tuple]:
         track = ws.catalogue.tracks.get(s["outcome_track_id"] or "")
         raw.append(("waiting_start", s["child_id"], f"Tilbudt {track.name if track else 'forløb'}; "
                     f"ikke startet efter {days} dage", s["screening_date"], "course", None, days))
+    # Only courses a letter can still be missing for, and the letters of their children (journals are long).
+    courses = reads.courses_and_closings(scope, closed_since=(today - timedelta(days=END_LETTER_DAYS)).isoformat())
     written: dict[int, set[str]] = {}
-    for d in reads.disclosures(scope):
+    for d in reads.disclosures({c["child_id"] for c in courses}):
         for kind, name in KIND_NAMES.items():
             if d["body"].startswith(f"Hvad: {name}"):
                 written.setdefault(d["course_id"], set()).add(kind)
-    for c in reads.courses_and_closings(scope):
+    for c in courses:
         track = ws.catalogue.tracks.get(c["track_id"])
         name = track.name if track else c["track_id"]
         has = written.get(c["id"], set())

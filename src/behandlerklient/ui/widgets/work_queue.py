@@ -46,6 +46,8 @@ class WorkQueueWidget(QWidget):
         self.tree.setHeaderLabels([self.tr("Task"), self.tr("Child"), self.tr("Date"), self.tr("Days")])
         # Column widths from the first rows, not every task (hundreds at 10,000 children: 12 ms a column).
         self.tree.header().setResizeContentsPrecision(60)
+        # One line per task: the view need not measure every row to lay out hundreds (10,000 children).
+        self.tree.setUniformRowHeights(True)
         self.tree.itemActivated.connect(self._activated)
         layout.addWidget(self.tree, 1)
         self.tasks: list[Task] = []
