@@ -131,3 +131,16 @@ def test_approvals_collapse_and_are_marked_seen_at_once(ws) -> None:
     assert kinds == ["approval", "approval", "feedback"]
     assert supervision.mark_approvals_seen(ws=ws) == 2
     assert [t.kind for t in _section(ws, "supervision")] == ["feedback"]  # a request for changes stays
+
+
+def test_an_end_letter_waits_within_its_window_after_the_closing_and_not_after(ws) -> None:
+    from tests.helpers import closed_with_follow_up
+
+    recent = child_with_consent(ws, "Alma", "Holm", "010316-4002")
+    old = child_with_consent(ws, "Karla", "Dahl", "020316-4004")
+    course = closed_with_follow_up(ws, recent, start=TODAY - timedelta(days=80), closed=TODAY - timedelta(days=10))
+    closed_with_follow_up(ws, old, start=TODAY - timedelta(days=200),
+                          closed=TODAY - timedelta(days=work_queue.END_LETTER_DAYS + 1))
+    letters_waiting = _section(ws, "gp_letters")
+    assert [(t.kind, t.record_id, t.days) for t in letters_waiting] == [("gp_letter_end", course.id, 10)]
+    assert "Tilbagemelding" in letters_waiting[0].text and letters_waiting[0].child_name == "Alma Holm"
