@@ -38,6 +38,26 @@ class RemovalRepository:
         text = self.db.scalar("SELECT frame FROM sync_frames WHERE record_id = ?", (session_id,))
         return None if text is None else dict(json.loads(text))
 
+    def frames_without_course(self) -> list[Any]:
+        """Frames quarantined because their course had not arrived (services/sync/frames.py retries them)."""
+        return self.db.query("SELECT id, item FROM sync_quarantine WHERE kind = 'session_frames' "
+                             "AND reason = 'frame_without_course' ORDER BY id")
+
+    def release_quarantined(self, quarantine_ids: list[int]) -> None:
+        """Takes records that have since been applied out of the quarantine (its DELETE-refusing trigger lifted for
+        this transaction only and put back with its exact text, which verify compares with the migrations); the
+        caller logs each release in the audit, and what was quarantined is held applied (a frame in sync_frames)."""
+        if not quarantine_ids:
+            return
+        sql = self.db.scalar("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'sync_quarantine_kept'")
+        if sql is not None:
+            self.db.execute("DROP TRIGGER sync_quarantine_kept")
+        try:
+            self.db.executemany("DELETE FROM sync_quarantine WHERE id = ?", [(i,) for i in quarantine_ids])
+        finally:
+            if sql is not None:
+                self.db.execute(sql)
+
     def has_frames(self) -> bool:
         """Whether the schema has sync_frames (verify runs on older databases too)."""
         return bool(self.db.scalar("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sync_frames'"))
