@@ -1,8 +1,9 @@
 """Group sessions through the server (issue 14; docs/sync.md "Group sessions"). A group session names no child of its
 own (its children are named by their sessions), and the server refused it. Now it is accepted from its author, and
 read by whoever may read the clinical records of one of its children: a co-therapist the child is shared with (on a
-fresh laptop, and through the newly granted child's history on a laptop that had pulled before), a supervisor only
-with the clinical-text switch; never a therapist without access, nor a coordinator."""
+fresh laptop, and through the newly granted child's history on a laptop that had pulled before; it leaves her laptop
+when her access ends), a supervisor only with the clinical-text switch; never a therapist without access, nor a
+coordinator."""
 
 from __future__ import annotations
 
@@ -94,6 +95,12 @@ def test_a_group_session_reaches_the_co_therapists_of_its_children_and_nobody_el
         # A therapist without access to either child: nothing of the group, on the server or on her laptop.
         syncing.sync(ws=outsider)
         assert not _has(outsider, "group_sessions", group) and not _server_reads(server, outsider, group)
+
+        # Ida's access revoked: the group leaves the co-therapist's laptop with Ida's session (nothing else holds it).
+        with server.admin() as conn:
+            admin.caseload_revoke(conn, child=ida, username=names["fresh"])
+        syncing.sync(ws=fresh)
+        assert not _has(fresh, "group_sessions", group) and not _has(fresh, "sessions", sessions[ida])
         assert_verified(a, fresh, earlier)
     finally:
         for ws in laptops:

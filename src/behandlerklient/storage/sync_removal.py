@@ -85,6 +85,12 @@ class RemovalRepository:
             "SELECT id, kind, record_id FROM sync_received WHERE child_uid = ? AND author <> ?", (child_uid, me))]
         rows += [(r["id"], "sessions", r["record_id"], "sync_frames") for r in self.db.query(
             "SELECT id, record_id FROM sync_frames WHERE child_uid = ? AND author <> ?", (child_uid, me))]
+        # A group session names no child: it came for the child's sessions in it, and goes after them (it is earlier
+        # in `order`); while a session of another child held here still names it, its reference keeps it.
+        rows += [(r["id"], "group_sessions", r["record_id"], "sync_received") for r in self.db.query(
+            "SELECT r.id, r.record_id FROM sync_received r WHERE r.kind = 'group_sessions' AND r.author <> ? "
+            "AND r.record_id IN (SELECT s.group_session_id FROM sessions s JOIN courses c ON c.id = s.course_id "
+            "JOIN children ch ON ch.id = c.child_id WHERE ch.uid = ?)", (me, child_uid))]
         # A review this user decided: her decision folds into it, so it stays with her events.
         mine = {int(s) for (s,) in self.db.query(
             "SELECT DISTINCT subject FROM events WHERE aggregate = 'review' AND author_id = ?", (my_id,))
