@@ -92,6 +92,14 @@ def test_a_group_session_reaches_the_co_therapists_of_its_children_and_nobody_el
         assert _has(earlier, "group_sessions", group) and _has(earlier, "sessions", sessions[bo])
         assert not _has(earlier, "sessions", sessions[ida])
 
+        # Every read is in the disclosure log: the group under the child it was read for, by pull and by history.
+        with server.admin() as conn:
+            for user, via, child in ((names["fresh"], "pull", ida), (names["earlier"], "child_history", bo)):
+                logged = conn.execute("SELECT sum(n) FROM bk.disclosure_log WHERE username = %s AND via = %s "
+                                      "AND child_uid = %s", (user, via, child)).fetchone()[0]
+                held = conn.execute("SELECT count(*) FROM bk.record WHERE child_uid = %s", (child,)).fetchone()[0]
+                assert logged == held + 1, (via, logged, held)
+
         # A therapist without access to either child: nothing of the group, on the server or on her laptop.
         syncing.sync(ws=outsider)
         assert not _has(outsider, "group_sessions", group) and not _server_reads(server, outsider, group)

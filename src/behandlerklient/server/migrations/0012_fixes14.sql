@@ -13,7 +13,8 @@
 -- bk.group_session_child holds those pairs (group, child), written by the server from what it accepted, whichever
 -- of the group and its sessions arrives first; the laptop sends a group session after its sessions, so the group is
 -- readable from the moment it arrives. bk.pull finds a group through it (one index scan per child, like the child
--- source), and bk.child_history brings a newly granted child's groups with the child's records.
+-- source), bk.child_history brings a newly granted child's groups with the child's records, and both log a group
+-- in the disclosure log under the child it was read for.
 SET LOCAL ROLE bk_owner;
 
 CREATE TABLE bk.group_session_child (
@@ -180,3 +181,56 @@ RETURNS SETOF bk.record LANGUAGE sql VOLATILE SECURITY INVOKER SET search_path =
     )
     SELECT * FROM page ORDER BY seq
 $$;
+
+-- bk.pull of migration 0011, unchanged but for its disclosure log: a group session names no child, so it is logged
+-- under each of the reader's children it was read for (bk.group_session_child, as its policy shows it to her).
+CREATE OR REPLACE FUNCTION bk.pull(p_cursor bigint, p_limit int DEFAULT 5000, p_device uuid DEFAULT NULL)
+RETURNS SETOF bk.record LANGUAGE plpgsql VOLATILE SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp SET plan_cache_mode = force_custom_plan AS $$
+#variable_conflict use_column
+DECLARE
+    v_me       text := current_user;  -- a text value, so the index on (author, seq) serves it
+    v_limit    int := least(greatest(p_limit, 1), 5000);
+    v_children uuid[];
+    v_first    bigint;
+    v_top      bigint;
+    v_hi       bigint;
+    v_width    bigint;
+    v_page     bk.record[];
+    v_found    int;
+BEGIN
+    -- My access rows and my current supervisees' (access_read shows both; the policy decides the rest).
+    SELECT coalesce(array_agg(DISTINCT a.child_uid), '{}') INTO v_children FROM bk.access a
+    WHERE a.revoked_at IS NULL AND a.child_uid IS NOT NULL
+      AND (a.username = current_user
+           OR a.username IN (SELECT s.therapist FROM bk.supervision s
+                             WHERE s.supervisor = current_user AND s.ended_at IS NULL));
+    -- Where the window starts: the first readable record after the cursor (one probe per source).
+    SELECT min(c.seq) INTO v_first FROM bk.pull_candidates(v_me, p_cursor, NULL, 1, v_children) c;
+    IF v_first IS NOT NULL THEN
+        v_top := bk.high_water();
+        v_width := v_limit;
+        LOOP
+            -- The last window has no upper bound: a record committed since high_water() was read is not missed.
+            v_hi := CASE WHEN v_first - 1 + v_width < v_top THEN v_first - 1 + v_width END;
+            v_page := ARRAY(SELECT c FROM bk.pull_candidates(v_me, p_cursor, v_hi, v_limit, v_children) c
+                            ORDER BY c.seq);
+            v_found := cardinality(v_page);
+            EXIT WHEN v_hi IS NULL OR v_found >= v_limit;
+            -- Grow by the density seen so far (at least double), so a sparse reader needs few windows.
+            v_width := v_width * greatest(2, least(64, ceil(1.5 * v_limit / greatest(v_found, 1))::bigint));
+        END LOOP;
+    END IF;
+    RETURN QUERY
+    WITH page AS (
+        SELECT * FROM unnest(coalesce(v_page, '{}'::bk.record[]))
+    ), logged AS (
+        INSERT INTO bk.disclosure_log (username, device, via, child_uid, n)
+        SELECT current_user, p_device, 'pull', coalesce(p.child_uid, gc.child_uid), count(*) FROM page p
+        LEFT JOIN bk.group_session_child gc ON p.kind = 'group_sessions' AND p.child_uid IS NULL
+                                            AND gc.group_uid = p.uid
+        WHERE p.author <> current_user GROUP BY coalesce(p.child_uid, gc.child_uid)
+        RETURNING 1
+    )
+    SELECT * FROM page ORDER BY seq;
+END $$;
