@@ -234,10 +234,10 @@ def test_no_security_definer_function_reads_another_therapists_child(server):
     with server.admin() as conn:
         definers = {r[0] for r in conn.execute(
             "SELECT proname FROM pg_proc WHERE pronamespace = 'bk'::regnamespace AND prosecdef").fetchall()}
-    # Three trigger functions (not callable), a sequence high-water mark, register_child, and the duplicate CPRs'
+    # Four trigger functions (not callable), a sequence high-water mark, register_child, and the duplicate CPRs'
     # list and merge (uids only, filtered and gated by the coordinator role inside: tests/server/test_child_merge.py).
-    assert definers == {"record_stamp", "chain_advance", "frame_add", "high_water", "register_child", "duplicates",
-                        "merge_child"}
+    assert definers == {"record_stamp", "chain_advance", "frame_add", "group_child_add", "high_water",
+                        "register_child", "duplicates", "merge_child"}
     cpr, child = "030318-5678", uuid.uuid4()
     with server.connect("t01") as conn:
         conn.execute("SELECT bk.register_child(%s, %s)", (cpr, child))

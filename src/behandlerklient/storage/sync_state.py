@@ -34,9 +34,18 @@ class SyncRepository:
 
     # -- outbox ---------------------------------------------------------------------------------------
     def unacked(self, author: str, limit: int) -> list[Any]:
-        """This user's outbox rows the server has not answered yet, oldest first."""
+        """This user's outbox rows the server has not answered yet, oldest first, group sessions last: the server
+        learns who may read a group session from the sessions that name it (docs/sync.md "Group sessions"), so
+        those reach it first, in this batch or an earlier one."""
         return self.db.query("SELECT o.* FROM sync_outbox o LEFT JOIN sync_acks a ON a.outbox_id = o.id "
-                             "WHERE a.outbox_id IS NULL AND o.author = ? ORDER BY o.id LIMIT ?", (author, limit))
+                             "WHERE a.outbox_id IS NULL AND o.author = ? "
+                             "ORDER BY o.kind = 'group_sessions', o.id LIMIT ?", (author, limit))
+
+    def unacked_children(self, author: str) -> list[Any]:
+        """This user's children in the outbox the server has not answered yet (registered before any batch)."""
+        return self.db.query("SELECT o.* FROM sync_outbox o LEFT JOIN sync_acks a ON a.outbox_id = o.id "
+                             "WHERE a.outbox_id IS NULL AND o.author = ? AND o.kind = 'children' ORDER BY o.id",
+                             (author,))
 
     def ack(self, answers: list[tuple[int, str]], at: str) -> None:
         self.db.executemany("INSERT OR IGNORE INTO sync_acks (outbox_id, status, acked_at) VALUES (?, ?, ?)",

@@ -14,6 +14,7 @@ from behandlerklient.services.signatures import audit
 from behandlerklient.services.sync import frames
 from behandlerklient.services.sync.apply import Applier, Received, Staff
 from behandlerklient.storage.clock import to_text
+from behandlerklient.storage.sync_removal import RemovalRepository
 from behandlerklient.storage.sync_server import ServerCalls
 from behandlerklient.storage.sync_state import SyncRepository
 
@@ -138,6 +139,26 @@ class Puller:
             self.result.known += applier.counts["known"]
             self.result.quarantined += applier.counts["quarantined"] + waiting.counts["quarantined"]
             self.result.orphans = self.repo.counts(None)["orphans"]
+        self._frames_without_course()
+
+    def _frames_without_course(self) -> None:
+        """Frames quarantined because their course had not arrived: retried once the pull has brought what it
+        brings, released when they pass; then the reviews and ratings waiting for those sessions."""
+        if not RemovalRepository(self.ws.db).frames_without_course():
+            return
+        db, now = self.ws.db, self.ws.clock()
+        with db.transaction():
+            applier = frames.FrameApplier(db, staff=self.staff, at=to_text(now))
+            if not applier.retry_without_course():
+                return  # nothing written: the transaction commits empty
+            waiting = Applier(db, staff=self.staff, device=self.device, catalogue=self.ws.catalogue, at=to_text(now))
+            waiting.retry_orphans()
+            waiting.finish()
+            audit.record_many(db, user_id=self.ws.user.id, action="sync", now=now,
+                              entries=applier.applied + waiting.applied)
+        self.result.received += applier.counts["applied"] + waiting.counts["applied"]
+        self.result.quarantined += waiting.counts["quarantined"]
+        self.result.orphans = self.repo.counts(None)["orphans"]
 
     def pages(self) -> None:
         cursor = int(self.repo.state()["pull_cursor"])

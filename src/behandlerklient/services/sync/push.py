@@ -1,8 +1,11 @@
 """Push (sync.md, protocol step 2): this user's unanswered outbox rows in batches of at most 2,000, each batch in its
 own server transaction (a call of bk.push with the batch, committed by the server). A row is marked answered
 only after COMMIT has returned: a reply lost on the way makes the next sync send the batch again, and the server
-answers `duplicate` for what it already holds, never storing a second row. A child is registered by CPR first
-(bk.register_child) so the records about it are written with access."""
+answers `duplicate` for what it already holds, never storing a second row. Every child waiting in the outbox is
+registered by CPR first (bk.register_children), before the first batch: records from before the outbox (the backlog)
+put a child's envelope after records about it that were signed since, so with more than a batch waiting a child could
+otherwise reach the server after what the server checks against its access. A group session goes after the sessions
+that name it (SyncRepository.unacked), so the server can tell who may read it from the moment it arrives."""
 
 from __future__ import annotations
 
@@ -52,17 +55,23 @@ def _registered_at(data: dict[str, Any]) -> str:
     return min(str(at), sync_envelope.format_time(moment if moment.tzinfo else moment.replace(tzinfo=UTC)))
 
 
-def _register(ws: Any, server: ServerCalls, rows: list[Any], result: PushResult, username: str) -> None:
-    """The batch's new children by CPR, in one round trip (bk.register_children); a retry of my own registration
-    is free on the server, so a push repeated after a kill does not use up the hourly limit."""
+def _register(ws: Any, server: ServerCalls, rows: list[Any], result: PushResult, username: str,
+              done: set[str]) -> None:
+    """The new children among `rows` by CPR, up to a batch per round trip (bk.register_children); a retry of my own
+    registration is free on the server, so a push repeated after a kill does not use up the hourly limit. `done`:
+    the uids registered in this push already (extended here)."""
     items = []
     for row in rows:
-        if row["kind"] == "children":
+        if row["kind"] == "children" and row["uid"] not in done:
             data = json.loads(row["envelope"])
             items.append({"cpr": data["payload"].get("cpr"), "uid": row["uid"], "registered_at": _registered_at(data)})
-    if not items:
-        return
-    for uid, status, known in server.register_children(items):
+            done.add(row["uid"])
+    for start in range(0, len(items), BATCH):
+        _answers(ws, server.register_children(items[start:start + BATCH]), result, username)
+
+
+def _answers(ws: Any, answers: list[tuple[str, str, str | None]], result: PushResult, username: str) -> None:
+    for uid, status, known in answers:
         if status == "duplicate_cpr":
             result.cpr_known += 1
             if known and known != uid:  # both stay usable until a coordinator merges them
@@ -74,8 +83,10 @@ def push(ws: Any, conn: Any, *, username: str, after_commit: Callable[[], None] 
     repo = SyncRepository(ws.db)
     result = PushResult()
     server = ServerCalls(conn)
+    registered: set[str] = set()
+    _register(ws, server, repo.unacked_children(username), result, username, registered)  # before any batch
     while rows := repo.unacked(username, BATCH):
-        _register(ws, server, rows, result, username)
+        _register(ws, server, rows, result, username, registered)  # one signed while this push ran
         answers = server.push([item_of(r) for r in rows])
         if after_commit is not None:
             after_commit()
