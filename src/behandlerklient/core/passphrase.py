@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from zxcvbn import zxcvbn
-
 from behandlerklient.core.errors import InvalidInput
 
 MIN_LENGTH = 8
@@ -75,6 +73,8 @@ def strength(passphrase: str, user_inputs: Iterable[str] = ()) -> Strength:
         text = str(text or "").lower()
         words = [w for w in text.replace(".", " ").replace("-", " ").replace("_", " ").split() if len(w) >= 3]
         own += [text, text.replace(" ", ""), *words] if text else []
+    from zxcvbn import zxcvbn  # here, not at start: its word lists cost 45 ms of every cold start
+
     result = zxcvbn(p[:_ZXCVBN_MAX], user_inputs=[*own, *DANISH_WORDS], max_length=_ZXCVBN_MAX)
     score = int(result["score"])
     rest = p.lower()

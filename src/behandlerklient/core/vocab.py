@@ -69,3 +69,8 @@ GUARDIAN_RELATION = {"mother": "Mor", "father": "Far", "other": "Anden"}
 
 def label(vocab: dict[str, str], code: str | None) -> str:
     return vocab.get(code or "", code or "")
+
+# The GP letters by kind, as the journalised disclosure names them ("Hvad: ..."): the work queue reads them back.
+GP_LETTER_KINDS = {"start": "Orientering om forløb til egen læge",
+                   "end": "Tilbagemelding ved afslutning til egen læge",
+                   "guided": "Orientering om vejledning/henvisning til egen læge"}

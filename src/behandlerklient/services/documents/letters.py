@@ -13,6 +13,7 @@ from behandlerklient.core import pathway_rules as rules
 from behandlerklient.core import profession
 from behandlerklient.core.errors import InvalidInput, NotFound, RuleRefused
 from behandlerklient.core.models import JournalEntry
+from behandlerklient.core.vocab import GP_LETTER_KINDS
 from behandlerklient.exports import gp_letter, medcom
 from behandlerklient.exports.pdf_base import write_file
 from behandlerklient.services.changes import Changes
@@ -25,8 +26,7 @@ from behandlerklient.storage.letter_sources import LetterSourceRepository
 from behandlerklient.storage.pathway import PathwayRepository
 from behandlerklient.storage.sessions import JournalRepository
 
-KIND_NAMES = {"start": "Orientering om forløb til egen læge", "end": "Tilbagemelding ved afslutning til egen læge",
-              "guided": "Orientering om vejledning/henvisning til egen læge"}
+KIND_NAMES = GP_LETTER_KINDS
 OUTCOMES = {"course": "tilbudt et forløb i {track}", "bup_referral": "henvist til børne- og ungdomspsykiatrien (BUP)",
             "guidance": "vejledt videre til anden hjælp", "notification": "vejledt videre til anden hjælp",
             "no_course": "ikke tilbudt et forløb"}

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from behandlerklient.core import access as access_rules
+from behandlerklient.core.vocab import GP_LETTER_KINDS
 from behandlerklient.services.accounts import access
-from behandlerklient.services.documents.letters import KIND_NAMES
 from behandlerklient.services.journal import conflicts
 from behandlerklient.services.pathway import records
 from behandlerklient.services.supervision import supervision
@@ -139,7 +139,7 @@ def _waits(ws: Workspace, today: date, scope: set[int] | None) -> list[tuple]:
     courses = reads.courses_and_closings(scope, closed_since=(today - timedelta(days=END_LETTER_DAYS)).isoformat())
     written: dict[int, set[str]] = {}
     for d in reads.disclosures({c["child_id"] for c in courses}):
-        for kind, name in KIND_NAMES.items():
+        for kind, name in GP_LETTER_KINDS.items():
             if d["body"].startswith(f"Hvad: {name}"):
                 written.setdefault(d["course_id"], set()).add(kind)
     for c in courses:
