@@ -448,7 +448,8 @@ def _parents(rec: Received, fields: set[tuple[str, str, str]]) -> list[tuple[str
         source = payload.get("source")
         if rec.kind == "journal_entries" and isinstance(source, str) and source in identity.SOURCE_TABLES:
             refs["source_id"] = identity.SOURCE_TABLES[source]
-        return [(ref, payload[col]) for col, ref in refs.items() if ref != "users" and isinstance(payload.get(col), str)]
+        return [(ref, payload[col]) for col, ref in refs.items()
+                if ref != "users" and isinstance(payload.get(col), str)]
     found: list[tuple[str, str]] = []
     subject, field, child = payload.get("subject_uid"), payload.get("field"), payload.get("child_uid")
     if isinstance(subject, str) and isinstance(field, str):
