@@ -1,14 +1,17 @@
 """A pull page applied batch-wise (issue 14, "fresh therapist laptop ready in under 5 s"): the parents a page's
 records name are looked up per table for the whole page, and the fields its events change are read once, so a
 record costs its own insert (and an event its fold's write), not a look-up by uid, user name or field each. Every
-guarantee stays: what fails is quarantined with its reason, the audit names each record, the laptop verifies clean,
-and a page applied twice adds nothing."""
+guarantee stays: what fails is quarantined with its reason, the audit names each record, the laptop verifies clean.
+And the next page is fetched while one is applied, so the server's time and the laptop's overlap."""
 
 from __future__ import annotations
 
 import re
+import threading
 from collections import Counter
+from typing import Any
 
+import pytest
 from bench.sync_apply import FakeServer
 
 from behandlerklient.services.sync import pull
@@ -49,3 +52,28 @@ def test_a_page_costs_about_one_statement_a_record_and_no_look_up_by_uid_each(
             == result.received
     finally:
         fresh.close()
+
+
+def test_the_next_page_is_asked_for_while_a_page_is_applied_and_a_failed_fetch_still_raises() -> None:
+    pages = {0: [(1,), (2,)], 2: [(3,)], 3: []}
+    asked = {cursor: threading.Event() for cursor in pages}
+
+    def fetch(cursor: int) -> list[Any]:
+        asked[cursor].set()
+        if cursor not in pages:
+            raise ConnectionError("server stopped")
+        return pages[cursor]
+
+    applied = []
+    for rows in pull.prefetched(fetch, 0):
+        # The page after this one is on its way before this one is written (the server works meanwhile).
+        assert asked[int(rows[-1][0])].wait(timeout=30)
+        applied.append(rows)
+    assert applied == [pages[0], pages[2]]
+
+    del pages[3]  # the server stops after the second page: the pages before it apply, then the error comes out
+    applied = []
+    with pytest.raises(ConnectionError):
+        for rows in pull.prefetched(fetch, 0):
+            applied.append(rows)
+    assert applied == [pages[0], pages[2]]
