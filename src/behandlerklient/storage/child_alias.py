@@ -21,6 +21,10 @@ class ChildAliasRepository:
         self.db.execute("UPDATE child_alias SET merged_at = ?, merged_by = ?, decision = ? "
                         "WHERE alias_uid = ? AND merged_at IS NULL", (at, merged_by, decision, alias_uid))
 
+    def any_merged(self) -> bool:
+        """Whether any pair is merged here (most laptops have none: a pull page then looks up no alias)."""
+        return bool(self.db.scalar("SELECT EXISTS (SELECT 1 FROM child_alias WHERE merged_at IS NOT NULL)"))
+
     def get(self, alias_uid: str) -> Any:
         return self.db.query_one("SELECT * FROM child_alias WHERE alias_uid = ?", (alias_uid,))
 

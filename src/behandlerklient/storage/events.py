@@ -69,6 +69,11 @@ class EventRepository:
         self.db = db
         self.device = device or local_device_id(db)
         self._subjects: dict[tuple[str, str], str] | None = {} if remember else None
+        self._user_ids: dict[str, Any] | None = {} if remember else None  # user name -> id here (remembered)
+        # (aggregate, subject uid, field) -> every event of that field here, for the fields `preload` read: the
+        # fold of a pull page's event needs no query of its own (remembered; only this repository appends to them)
+        self._fields: dict[tuple[str, str, str], list[Event]] = {}
+        self.last_id: int | None = None  # the id of the event `receive` stored last
 
     # -- global <-> local names -----------------------------------------------------------------------------------
     def subject_uid(self, aggregate: str, subject: str | int) -> str:
@@ -112,6 +117,11 @@ class EventRepository:
     def _ref(self, table: str, value: Any, *, to_global: bool) -> Any:
         if value is None:
             return None
+        if table == "users" and not to_global and self._user_ids is not None:
+            found = self._user_ids.get(value)
+            if found is None:  # a user not here is not remembered: the pull may add them in this page
+                found = self._user_ids[value] = self.db.scalar("SELECT id FROM users WHERE username = ?", (value,))
+            return found
         if table == "users":
             sql = "SELECT username FROM users WHERE id = ?" if to_global else "SELECT id FROM users WHERE username = ?"
         else:
@@ -136,9 +146,28 @@ class EventRepository:
         return self.field_events_of(aggregate, self.subject_uid(aggregate, subject), field)
 
     def field_events_of(self, aggregate: str, subject_uid: str, field: str) -> list[Event]:
+        known = self._fields.get((aggregate, subject_uid, field))
+        if known is not None:
+            return sorted(known, key=lambda e: e.order)
         return [event_from_row(r) for r in self.db.query(
             "SELECT * FROM events WHERE aggregate = ? AND subject_uid = ? AND field = ? ORDER BY hlc, device, uid",
             (aggregate, subject_uid, field))]
+
+    def preload(self, keys: set[tuple[str, str, str]]) -> None:
+        """Reads the events of these fields (aggregate, subject uid, field) in one query, so that their folds need
+        none; for a repository that lives no longer than one transaction (`remember`) and is the only one appending
+        to those fields meanwhile (a pull page)."""
+        keys = {k for k in keys if k not in self._fields}
+        if not keys or self._subjects is None:
+            return
+        for key in keys:
+            self._fields[key] = []
+        rows = self.db.query(
+            "SELECT e.* FROM json_each(?) k JOIN events e ON e.aggregate = json_extract(k.value, '$[0]') "
+            "AND e.subject_uid = json_extract(k.value, '$[1]') AND e.field = json_extract(k.value, '$[2]')",
+            (json.dumps(sorted(keys)),))
+        for r in rows:
+            self._fields[(r["aggregate"], r["subject_uid"], r["field"])].append(event_from_row(r))
 
     def subject_events(self, aggregate: str, subject: str) -> list[Event]:
         return [event_from_row(r) for r in self.db.query(
@@ -190,24 +219,29 @@ class EventRepository:
                   base_uid=base_uid, author_id=author_id, child_id=child_id, reason=reason,
                   created_at=to_text(now), child_uid=identity.uid_of(self.db, "children", child_id))
         self._insert(e, local)
-        self.apply(aggregate, subject_uid, field)
+        self.apply(aggregate, subject_uid, field, added=e)
         return e
 
-    def _insert(self, e: Event, local_subject: str) -> None:
-        self.db.insert("events", {
+    def _insert(self, e: Event, local_subject: str) -> int:
+        return self.db.insert("events", {
             "uid": e.uid, "aggregate": e.aggregate, "subject": local_subject, "subject_uid": e.subject,
             "field": e.field, "child_id": e.child_id, "child_uid": e.child_uid,
             "value": json.dumps(e.value, ensure_ascii=False, sort_keys=True), "base_uid": e.base_uid, "hlc": e.hlc,
             "device": e.device, "author_id": e.author_id, "reason": e.reason, "created_at": e.created_at})
 
-    def receive(self, row: dict[str, Any]) -> Event:
+    def receive(self, row: dict[str, Any], *, local: str | None = None, child_id: int | None = None) -> Event:
         """Stores an event made elsewhere (an import, later a pull), given with global names only: `subject_uid`,
         `child_uid`, the author's user name as `author`, the value with global references. Its subject and child
-        must be here; the fold then decides what is current, the same as on the laptop that made it."""
-        local = self.local_subject(row["aggregate"], row["subject_uid"])
+        must be here; the fold then decides what is current, the same as on the laptop that made it. `local`,
+        `child_id`: the subject's and the child's ids here, when the caller knows them already (a pull page)."""
+        if local is None:
+            local = self.local_subject(row["aggregate"], row["subject_uid"])
         if local is None:
             raise LookupError(f"{row['aggregate']} {row['subject_uid']} is not here")
-        child_id = identity.id_of(self.db, "children", row["child_uid"]) if row.get("child_uid") else None
+        if self._subjects is not None:
+            self._subjects[(row["aggregate"], row["subject_uid"])] = local
+        if child_id is None and row.get("child_uid"):
+            child_id = identity.id_of(self.db, "children", row["child_uid"])
         if row.get("child_uid") and child_id is None:
             raise LookupError(f"child {row['child_uid']} is not here")
         author_id = self._ref("users", row.get("author"), to_global=False) if row.get("author") else None
@@ -215,8 +249,8 @@ class EventRepository:
                   value=row["value"], hlc=row["hlc"], device=row["device"], base_uid=row.get("base_uid"),
                   author_id=author_id, child_id=child_id, reason=row.get("reason") or "",
                   created_at=row["created_at"], child_uid=row.get("child_uid"))
-        self._insert(e, local)
-        self.apply(e.aggregate, e.subject, e.field)
+        self.last_id = self._insert(e, local)
+        self.apply(e.aggregate, e.subject, e.field, added=e)
         return e
 
     def global_rows(self, *, event_id: int | None = None) -> Iterator[dict[str, Any]]:
@@ -265,15 +299,22 @@ class EventRepository:
                 columns[field] = value
         return columns
 
-    def apply(self, aggregate: str, subject_uid: str, field: str) -> None:
-        """Writes the fold of the field's events into its cache column (if it has one), with local references."""
+    def apply(self, aggregate: str, subject_uid: str, field: str, *, added: Event | None = None) -> None:
+        """Writes the fold of the field's events into its cache column (if it has one), with local references.
+        `added`: the event just stored, which joins a preloaded field's events once its fold is written."""
+        key = (aggregate, subject_uid, field)
+        known = self._fields.get(key)
         writer = _CACHE.get((aggregate, field)) or _CACHE.get((aggregate, "*"))
-        if writer is None:
-            return
-        current = head(self.field_events_of(aggregate, subject_uid, field))
-        local = self.local_subject(aggregate, subject_uid)
-        if current is not None and local is not None:
-            writer(self.db, local, field, self.convert_value(aggregate, field, current.value, to_global=False))
+        if writer is not None:
+            if known is not None:
+                current = head(known + [added] if added is not None else known)
+            else:
+                current = head(self.field_events_of(aggregate, subject_uid, field))
+            local = self.local_subject(aggregate, subject_uid)
+            if current is not None and local is not None:
+                writer(self.db, local, field, self.convert_value(aggregate, field, current.value, to_global=False))
+        if known is not None and added is not None:
+            known.append(added)  # after the writer: a refused write leaves the remembered events as they are
 
 
 # -- the cache columns, each written only from the fold of its field ------------------------------------------

@@ -6,10 +6,16 @@ from typing import Any
 
 from behandlerklient.storage.database import Database
 
+AUDIT_READ_AHEAD = 5000  # audit rows whose hashes one read brings (a pull page audits each record it applies)
+
 
 class SignatureRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
+        # Audit hashes read ahead: (first id, last id) of the range read, and the hash of each row in it. Only for
+        # a repository that lives within one transaction's end (the seal at commit asks for each row in turn).
+        self._hashes: tuple[int, int, dict[int, str]] | None = None
+        self._asked = 0
 
     # -- keys ---------------------------------------------------------------------------------
     def keys_of(self, user_id: int) -> list[Any]:
@@ -88,7 +94,17 @@ class SignatureRepository:
             "ORDER BY a.id", (first_id,))
 
     def audit_hash(self, audit_id: int) -> str | None:
-        return self.db.scalar("SELECT hash FROM audit_log WHERE id = ?", (audit_id,))
+        """The hash of audit row `audit_id`, None if there is none. Asked again (the seal of many rows), it reads the
+        next rows' hashes with it, in one statement instead of one a row."""
+        self._asked += 1
+        if self._hashes is not None and self._hashes[0] <= audit_id <= self._hashes[1]:
+            return self._hashes[2].get(audit_id)
+        if self._asked == 1:
+            return self.db.scalar("SELECT hash FROM audit_log WHERE id = ?", (audit_id,))
+        last = audit_id + AUDIT_READ_AHEAD - 1
+        rows = self.db.query("SELECT id, hash FROM audit_log WHERE id BETWEEN ? AND ?", (audit_id, last))
+        self._hashes = (audit_id, last, {r[0]: r[1] for r in rows})
+        return self._hashes[2].get(audit_id)
 
     def audit_head(self) -> tuple[int, str]:
         r = self.db.query_one("SELECT last_id, last_hash FROM audit_head WHERE singleton = 1")

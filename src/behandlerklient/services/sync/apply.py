@@ -29,7 +29,7 @@ from behandlerklient.services.workspace.catalogue import Catalogue
 from behandlerklient.storage import identity, transfer_rows
 from behandlerklient.storage.child_alias import ChildAliasRepository
 from behandlerklient.storage.database import Database, IntegrityError
-from behandlerklient.storage.events import AGGREGATE_OF_KIND, VALUE_REFS, EventRepository
+from behandlerklient.storage.events import AGGREGATE_OF_KIND, SUBJECT_TABLES, VALUE_REFS, EventRepository
 from behandlerklient.storage.merge_proofs import MergeProofRepository
 from behandlerklient.storage.sync_state import SyncRepository
 
@@ -148,18 +148,29 @@ class Applier:
         self.proofs: list[tuple[Any, ...]] = []  # sync_received rows, written by finish()
         self.checked: dict[int, bytes] = {}  # id(record) -> its envelope, checked: this page's orphans waiting
         self.waiting: dict[str, tuple[Received, str]] = {}  # uid -> (record, missing uid): this page's orphans
+        self.merged_twins = self.aliases.any_merged()  # no merged pair here: a child not found has no alias either
+        self.not_held: set[str] = set()  # uids an orphan waits for that no table held when last looked for
 
     def prepare(self, recs: list[Received]) -> None:
-        """Which of the page's records are here already: one query per table instead of one per record."""
+        """Which of the page's records are here already, and which of the parents they name (an earlier page's
+        child, session, ...): one query per table instead of one per record; and the events already here of the
+        fields the page's events change, in one query, so that no event's fold needs one of its own."""
         by_table: dict[str, set[str]] = {}
+        fields: set[tuple[str, str, str]] = set()
         for rec in recs:
-            by_table.setdefault("events" if rec.kind in AGGREGATE_OF_KIND else rec.kind, set()).add(rec.uid)
-        for table, uids in by_table.items():
+            table = "events" if rec.kind in AGGREGATE_OF_KIND else rec.kind
             if table != "events" and (table not in REFS or table not in identity.SHARED_TABLES or table == "users"):
                 continue  # refused whatever is here
-            found = self.repo.ids_of(table, uids)
+            by_table.setdefault(table, set()).add(rec.uid)
+            if isinstance(rec.payload, dict):
+                for ref, uid in _parents(rec, fields):
+                    by_table.setdefault(ref, set()).add(uid)
+        for table, uids in by_table.items():
+            uids = {u for u in uids if (table, u) not in self.ids and (table, u) not in self.absent}
+            found = self.repo.ids_of(table, uids) if uids else {}
             self.ids.update(((table, u), i) for u, i in found.items())
             self.absent.update((table, u) for u in uids if u not in found)
+        self.events.preload(fields)
 
     def finish(self) -> None:
         """The proofs of the records applied, and their rows off both work lists (not this device's to sign or send)."""
@@ -180,7 +191,16 @@ class Applier:
     def _child(self, uid: str) -> int | None:
         """A child's id here: its own row (cached), else the row of the child it was merged with."""
         found = self._id("children", uid)
-        return found if found is not None else self.aliases.child_id(uid)
+        return found if found is not None or not self.merged_twins else self.aliases.child_id(uid)
+
+    def _subject(self, aggregate: str, subject_uid: str) -> str | None:
+        """An event's subject as it is named here (EventRepository.local_subject), through the page's ids."""
+        table = SUBJECT_TABLES.get(aggregate)
+        if table is None and aggregate != "fidelity":
+            return self.events.local_subject(aggregate, subject_uid)
+        record, _, rest = subject_uid.partition(":") if table is None else (subject_uid, "", "")
+        found = self._id(table or "sessions", record)
+        return None if found is None else f"{found}:{rest}" if table is None else str(found)
 
     def record(self, rec: Received) -> str:
         """applied | known | own | orphan | quarantined"""
@@ -204,7 +224,7 @@ class Applier:
             body = check_envelope(rec, self.staff, self.checked.pop(id(rec), None))
             if self._id(table, rec.uid) is not None:
                 return "known"
-            if rec.kind == "children" and self.aliases.child_id(rec.uid) is not None:
+            if rec.kind == "children" and self.merged_twins and self.aliases.child_id(rec.uid) is not None:
                 return "known"  # registered twice and merged by a coordinator: held here under the other uid
             if table == "events":
                 record_id, child = self._event(rec)
@@ -292,9 +312,11 @@ class Applier:
             raise Refused("kind_mismatch")
         self._user(rec.author)
         events = self.events
-        if events.local_subject(aggregate, row["subject_uid"]) is None:
+        local = self._subject(aggregate, row["subject_uid"])
+        if local is None:
             raise Orphan(row["subject_uid"].split(":", 1)[0])
-        if row["child_uid"] and self._id("children", row["child_uid"]) is None:
+        child_id = self._id("children", row["child_uid"]) if row["child_uid"] else None
+        if row["child_uid"] and child_id is None:
             raise Orphan(row["child_uid"])
         spec = VALUE_REFS.get((aggregate, row["field"]))
         if spec is not None:
@@ -306,13 +328,13 @@ class Applier:
             elif isinstance(ref, str) and self._id(ref_table, ref) is None:
                 raise Orphan(ref)
         try:
-            event = self.repo.alone(lambda: events.receive(row))
+            event = self.repo.alone(lambda: events.receive(row, local=local, child_id=child_id))
         except IntegrityError as exc:
             text = str(exc)
             raise Refused("duplicate_cpr" if "cpr" in text else f"refused_here: {text.split(':')[0]}") from None
         except (LookupError, KeyError, TypeError, ValueError):
             raise Refused(f"invalid_row: value of {row['field']}") from None
-        return events.event_id(event.uid), event.child_id
+        return events.last_id or events.event_id(event.uid), event.child_id
 
     def _user(self, username: str) -> int | None:
         found = self.users.get(username)
@@ -361,6 +383,7 @@ class Applier:
                                  item=item, at=self.at)
             return "quarantined"
         self.aliases.note(alias_uid=alias, child_uid=child, registered_by=None, at=self.at)
+        self.merged_twins, self.not_held = True, set()
         decision = {**rec.fields(), "content_hash": rec.content_hash, "signature": rec.signature}
         self.aliases.merged(alias_uid=alias, merged_by=rec.author, decision=json.dumps(decision, sort_keys=True),
                             at=self.at)
@@ -404,8 +427,45 @@ class Applier:
 
     def _arrived(self, uid: str) -> bool:
         tables = [t for t, _ in identity.TABLES if t != "users"]
-        return (any((t, uid) in self.ids for t in tables) or self.repo.held(uid, tables)
-                or self.aliases.child_id(uid) is not None)
+        if any((t, uid) in self.ids for t in tables):
+            return True
+        if uid in self.not_held:  # looked for in this page: whatever arrived since is in self.ids
+            return False
+        if self.repo.held(uid, tables) or (self.merged_twins and self.aliases.child_id(uid) is not None):
+            return True
+        self.not_held.add(uid)
+        return False
+
+
+def _parents(rec: Received, fields: set[tuple[str, str, str]]) -> list[tuple[str, str]]:
+    """(table, uid) of the records a received record names (users aside: they are few and named by user name);
+    an event's field (aggregate, subject uid, field) goes to `fields`. Only a guess at what to look up together:
+    each reference is still checked where the record is applied."""
+    payload = rec.payload
+    aggregate = AGGREGATE_OF_KIND.get(rec.kind)
+    if aggregate is None:
+        refs = dict(REFS[rec.kind])
+        source = payload.get("source")
+        if rec.kind == "journal_entries" and isinstance(source, str) and source in identity.SOURCE_TABLES:
+            refs["source_id"] = identity.SOURCE_TABLES[source]
+        return [(ref, payload[col]) for col, ref in refs.items()
+                if ref != "users" and isinstance(payload.get(col), str)]
+    found: list[tuple[str, str]] = []
+    subject, field, child = payload.get("subject_uid"), payload.get("field"), payload.get("child_uid")
+    if isinstance(subject, str) and isinstance(field, str):
+        fields.add((aggregate, subject, field))
+        table = SUBJECT_TABLES.get(aggregate) or ("sessions" if aggregate == "fidelity" else None)
+        if table is not None:
+            found.append((table, subject.split(":", 1)[0]))
+        spec = VALUE_REFS.get((aggregate, field))
+        value = payload.get("value")
+        if spec is not None and spec[1] != "users":
+            ref = value if spec[0] is None else value.get(spec[0]) if isinstance(value, dict) else None
+            if isinstance(ref, str):
+                found.append((spec[1], ref))
+    if isinstance(child, str):
+        found.append(("children", child))
+    return found
 
 
 def _merged_pair(rec: Received) -> tuple[str, str]:

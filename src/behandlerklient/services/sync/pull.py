@@ -5,7 +5,8 @@ cursor, so a laptop killed mid-page resumes from the last whole page: no gap, no
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +45,20 @@ def received_of(row: Any) -> Received:
                     content_hash=bytes(digest).hex(), signature=base64.b64encode(bytes(signature)).decode("ascii"))
 
 
+def prefetched(fetch: Callable[[int], list[Any]], cursor: int) -> Iterator[list[Any]]:
+    """The pages after `cursor` (seq first in each row), each asked for while the caller applies the page before:
+    the server reads the next page while this laptop writes the last one, so a fresh laptop is ready in about the
+    longer of the two times rather than their sum. The connection still serves one call at a time (nothing else
+    uses it while a page is applied); a fetch that fails raises where its page is taken, and a page that fails
+    to apply waits for the fetch under way before its error goes on (the page fetched ahead is simply not applied:
+    its cursor was not stored)."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bk-pull") as pool:
+        ahead = pool.submit(fetch, cursor)
+        while rows := ahead.result():
+            ahead = pool.submit(fetch, int(rows[-1][0]))
+            yield rows
+
+
 class Puller:
     def __init__(self, ws: Any, conn: Any, *, device: str, page_hook: Callable[[int], None] | None = None) -> None:
         self.ws, self.server, self.device = ws, ServerCalls(conn), device
@@ -75,10 +90,8 @@ class Puller:
         self.result.pages += 1
 
     def _history(self, fetch: Callable[[str, int, int, str], list[Any]], subject: str) -> None:
-        cursor = 0
-        while rows := fetch(subject, cursor, PAGE, self.device):
+        for rows in prefetched(lambda cursor: fetch(subject, cursor, PAGE, self.device), 0):
             self.apply_page(rows)
-            cursor = int(rows[-1][0])
 
     def grants(self) -> None:
         state = self.repo.state()
@@ -161,10 +174,9 @@ class Puller:
         self.result.orphans = self.repo.counts(None)["orphans"]
 
     def pages(self) -> None:
-        cursor = int(self.repo.state()["pull_cursor"])
-        while rows := self.server.pull(cursor, PAGE, self.device):
-            cursor = int(rows[-1][0])
-            self.apply_page(rows, pull_cursor=cursor)
+        start = int(self.repo.state()["pull_cursor"])
+        for rows in prefetched(lambda cursor: self.server.pull(cursor, PAGE, self.device), start):
+            self.apply_page(rows, pull_cursor=int(rows[-1][0]))
 
     def run(self) -> PullResult:
         self.grants()
