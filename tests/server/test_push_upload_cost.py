@@ -53,7 +53,7 @@ def test_the_write_rule_is_not_planned_again_for_every_pushed_record(server) -> 
     assert plannings is not None and int(plannings[0]) <= 12        # the plan cache's first custom plans only
 
 
-def _verdicts(conn: Any, items: list[Any], key: bytes) -> list[str]:
+def _verdicts(conn: Any, items: list[Any], key: bytes | None) -> list[str]:
     return list(conn.execute("SELECT bk.check_items(%s::jsonb, %s)", (json.dumps(items), key)).fetchone()[0])
 
 
