@@ -32,11 +32,17 @@ def test_the_write_rule_is_not_planned_again_for_every_pushed_record(server) -> 
     # Many access rows, as in a municipality's first upload: a plan that scans bk.access costs more than one made
     # for the child at hand, and the plan cache then re-planned bk.may_write's look-up at every call (each
     # planning folds bk.coordinator_writes(), so its calls count the plannings).
-    with server.admin() as conn, conn.transaction():
-        conn.execute("SET LOCAL ROLE bk_owner")  # admin.caseload_grant's rows, 2,000 at once
-        conn.execute("INSERT INTO bk.access (child_uid, username, basis, granted_by, granted_at, granted_seq) "
-                     "SELECT gen_random_uuid(), 't02', 'caseload', 'test', clock_timestamp(), bk.high_water() "
-                     "FROM generate_series(1, 2000)")
+    from behandlerklient.server import admin
+
+    colleague = f"u{uuid.uuid4().hex[:8]}"  # a colleague of this test's own: the other tests' users keep their rows
+    with server.admin() as conn:
+        admin.staff_add(conn, username=colleague, role="therapist", full_name="Test colleague", pubkey=bytes(32),
+                        password=f"pw-{colleague}-test")
+        with conn.transaction():
+            conn.execute("SET LOCAL ROLE bk_owner")  # admin.caseload_grant's rows, 2,000 at once
+            conn.execute("INSERT INTO bk.access (child_uid, username, basis, granted_by, granted_at, granted_seq) "
+                         "SELECT gen_random_uuid(), %s, 'caseload', 'test', clock_timestamp(), bk.high_water() "
+                         "FROM generate_series(1, 2000)", (colleague,))
     mine = [new_child(server, ("t01", "caseload")) for _ in range(40)]
     batch = [item(server, "t01", "journal_entries", mine[i % len(mine)]) for i in range(120)]
     with server.admin() as conn, conn.transaction():
