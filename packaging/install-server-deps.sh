@@ -10,4 +10,4 @@ fi
 sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
 $sudo apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
-  postgresql-15 postgresql-plpython3-15 python3-cryptography >/dev/null
+  postgresql-15 postgresql-plpython3-15 python3-cryptography libsodium23 >/dev/null

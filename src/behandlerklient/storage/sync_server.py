@@ -92,7 +92,11 @@ class ServerCalls:
 
     def push(self, items: list[dict[str, Any]]) -> list[tuple[str, str]]:
         """One batch in its own server transaction; returns after COMMIT (the advisory lock is held until then)."""
+        return self.push_texts([json.dumps(item, ensure_ascii=False) for item in items])
+
+    def push_texts(self, items: list[str]) -> list[tuple[str, str]]:
+        """push, with each item already as JSON text."""
         with self.conn.transaction():
             rows = self.conn.execute("SELECT uid::text, status FROM bk.push(%s::jsonb)",
-                                     (json.dumps(items, ensure_ascii=False),)).fetchall()
+                                     ("[" + ",".join(items) + "]",)).fetchall()
         return [(str(uid), str(status)) for uid, status in rows]
