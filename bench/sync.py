@@ -49,6 +49,13 @@ def _pubkey(ws: Any) -> bytes:
     return base64.b64decode(SignatureRepository(ws.db).keys_of(ws.user.id)[-1]["public_key"])
 
 
+def _progress(label: str, figures: dict[str, Any]) -> None:
+    """Each figure as soon as it is measured (stderr): a run that stops later still leaves what it measured."""
+    import sys
+
+    print(f"{label}: {json.dumps(figures, default=str)}", file=sys.stderr, flush=True)
+
+
 def _timed(work: Any) -> tuple[float, Any]:
     start = time.perf_counter()
     result = work()
@@ -106,7 +113,7 @@ def run(children: int, repeat: int, therapists: int = 1, jobs: int = 2, uploader
             conn.execute("CREATE DATABASE bk")
         adm = psycopg.connect(cluster.admin_dsn(), autocommit=True)
         migrate.apply(adm)
-        proxy = Proxy(cluster.port)
+        proxy = Proxy(cluster.port, idle_s=600)
 
         def enrol(ws: Any, *, new_user: bool) -> Any:
             name = ws.user.username
@@ -177,6 +184,7 @@ def run(children: int, repeat: int, therapists: int = 1, jobs: int = 2, uploader
             upload["refused"] += got.push.quarantined + got.push.conflicts
             upload["cpr_known"] += got.push.cpr_known
         out["first_upload"] = upload
+        _progress("first upload", upload)
         out["records"] = upload["records"]
         first, last = (sync_laptops.name_of(0), sync_laptops.name_of(therapists - 1))
         out["pull_page_full_ms"] = _page_ms(cluster, last, repeat)
@@ -205,6 +213,7 @@ def run(children: int, repeat: int, therapists: int = 1, jobs: int = 2, uploader
             out[label] = {"s": took, "bytes": wire, "received": got.pull.received, "known": got.pull.known,
                           "orphans": got.pull.orphans, "visible": visible(name),
                           "quarantined": got.pull.quarantined, "pages": got.pull.pages}
+            _progress(label, out[label])
 
         # A new child and course (sent untimed), then one signed session per repetition.
         therapist = workspace.unlock(path=paths[0], passphrase=PASSPHRASE)
