@@ -53,13 +53,16 @@ class WorkQueueReads:
         return self.db.query("SELECT id, child_id, kind, due_date FROM follow_ups WHERE done_on IS NULL "
                              "AND due_date <= ? ORDER BY due_date", (by,))
 
-    def active_courses(self) -> list[Row]:
-        """Every active course with its count of held, signed sessions: id, child_id, track_id, planned_sessions,
-        held."""
-        return self.db.query(
-            "SELECT c.id, c.child_id, c.track_id, c.planned_sessions, (SELECT count(*) FROM sessions s WHERE "
-            "s.course_id = c.id AND s.attendance = 'held' AND s.state = 'signed') AS held FROM courses c "
-            "WHERE c.status = 'active'")
+    def active_courses(self, child_ids: Iterable[int] | None = None) -> list[Any]:
+        """Every active course (of these children, when given) with its count of held, signed sessions: id,
+        child_id, track_id, planned_sessions, held. The children are tested on the active courses' own index, so
+        only the user's courses have their sessions counted."""
+        sql = ("SELECT c.id, c.child_id, c.track_id, c.planned_sessions, (SELECT count(*) FROM sessions s WHERE "
+               "s.course_id = c.id AND s.attendance = 'held' AND s.state = 'signed') AS held FROM courses c "
+               "INDEXED BY courses_active WHERE c.status = 'active'")
+        if child_ids is None:
+            return self.db.query(sql)
+        return self._by_children(sql + " AND c.child_id IN ({ids})", child_ids)
 
     def child_of_session(self, session_id: int) -> int | None:
         return self.db.scalar("SELECT c.child_id FROM sessions s JOIN courses c ON c.id = s.course_id "

@@ -71,7 +71,7 @@ def build(*, ws: Workspace, today: date) -> list[Task]:
         late = f" ({days} dage over tiden)" if days > 0 else ""
         raw.append(("follow_ups", r["child_id"], ("Booster" if r["kind"] == "booster" else "Opfølgning") + late,
                     r["due_date"], "follow_up", r["id"], days))
-    for r in reads.active_courses():
+    for r in reads.active_courses(scope):
         track = ws.catalogue.tracks.get(r["track_id"])
         held, planned = r["held"], r["planned_sessions"]
         limit = track.sessions_max if track and not track.flexible else planned
