@@ -172,6 +172,14 @@ class Applier:
             self.absent.update((table, u) for u in uids if u not in found)
         self.events.preload(fields)
 
+    def arrived(self, table: str, rows: dict[str, int]) -> None:
+        """Rows another applier wrote in this page's transaction (a supervisor's session frames): the page's waiting
+        records that name them find them when retried."""
+        for uid, record_id in rows.items():
+            self.ids[(table, uid)] = record_id
+            self.absent.discard((table, uid))
+            self.not_held.discard(uid)
+
     def finish(self) -> None:
         """The proofs of the records applied, and their rows off both work lists (not this device's to sign or send)."""
         self._store_orphans()  # a caller that retried none: nothing is dropped

@@ -35,6 +35,7 @@ class FrameApplier:
         self.repo, self.removal = SyncRepository(db), RemovalRepository(db)
         self.applied: list[tuple[int | None, str, str]] = []
         self.counts = {"applied": 0, "known": 0, "quarantined": 0}
+        self.sessions: dict[str, int] = {}  # uid -> sessions row id of the frames applied here
 
     def frame(self, row: Any) -> str:
         seq, uid, child_uid, author, frame = row
@@ -69,6 +70,7 @@ class FrameApplier:
                                  reason=f"refused_here: {str(exc).split(':')[0]}", item=item, at=self.at)
             return "quarantined"
         child = self.removal.child_of_course(course)
+        self.sessions[uid] = record_id
         self.applied.append((child, f"sessions:{record_id}", f"sync frame seq {seq} from {author} (no text)"))
         return "applied"
 

@@ -5,6 +5,7 @@ cursor, so a laptop killed mid-page resumes from the last whole page: no gap, no
 from __future__ import annotations
 
 import base64
+import bisect
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -59,6 +60,47 @@ def prefetched(fetch: Callable[[int], list[Any]], cursor: int) -> Iterator[list[
             yield rows
 
 
+class Page(list[Any]):
+    """A bk.pull page, and the session frames up to its last seq that the prefetching worker fetched with it."""
+    frames: list[Any]
+
+
+class FrameFeed:
+    """A supervisor's session frames (bk.session_frames: her supervisees' sessions while the clinical-text switch is
+    off), fetched a page ahead and handed out up to a seq. A pull page's frames are applied in that page's
+    transaction, so the page's reviews and fidelity ratings find their sessions at once instead of waiting in
+    sync_orphans until every page is in (a fresh supervisor's laptop re-read and re-checked thousands of them).
+    Called by one thread at a time: the prefetching worker, then the frames phase after the pages."""
+
+    def __init__(self, server: ServerCalls, device: str, cursor: int) -> None:
+        self.server, self.device, self.cursor = server, device, cursor
+        self.buffer: list[Any] = []
+        self.exhausted = False
+
+    def upto(self, seq: int) -> list[Any]:
+        """The frames not handed out yet with seq <= `seq`, fetching until one beyond it is read (or none is left)."""
+        while not self.exhausted and (not self.buffer or int(self.buffer[-1][0]) <= seq):
+            rows = self.server.session_frames(self.cursor, PAGE, self.device)
+            if rows:
+                self.cursor = int(rows[-1][0])
+                self.buffer += rows
+            self.exhausted = len(rows) < PAGE
+        n = bisect.bisect_right([int(row[0]) for row in self.buffer], seq)
+        taken, self.buffer = self.buffer[:n], self.buffer[n:]
+        return taken
+
+    def rest(self) -> list[Any]:
+        """The next frames to apply after the pull pages: those fetched and not handed out, then the server's next
+        page (frames written since the feed's last fetch too)."""
+        if self.buffer:
+            taken, self.buffer = self.buffer, []
+            return taken
+        rows = self.server.session_frames(self.cursor, PAGE, self.device)
+        if rows:
+            self.cursor = int(rows[-1][0])
+        return rows
+
+
 class Puller:
     def __init__(self, ws: Any, conn: Any, *, device: str, page_hook: Callable[[int], None] | None = None) -> None:
         self.ws, self.server, self.device = ws, ServerCalls(conn), device
@@ -66,8 +108,12 @@ class Puller:
         self.staff = staff_of(self.server)
         self.result = PullResult()
         self.page_hook = page_hook  # tests: called inside each page's transaction, before it commits
+        self.feed: FrameFeed | None = None
 
-    def apply_page(self, rows: list[Any], **cursor: int) -> None:
+    def apply_page(self, rows: list[Any], page_frames: list[Any] | None = None, **cursor: int) -> None:
+        """A page in one transaction with its cursor; a supervisor's session frames up to the page's last seq with it
+        (after the page's records, which hold their courses; before the page's waiting records are retried, which
+        may be reviews and ratings of those sessions)."""
         db, now = self.ws.db, self.ws.clock()
         at = to_text(now)
         with db.transaction():
@@ -76,16 +122,23 @@ class Puller:
             applier.prepare(recs)
             for rec in recs:
                 applier.record(rec)
+            framer = frames.FrameApplier(db, staff=self.staff, at=at)
+            if page_frames:
+                for row in page_frames:
+                    framer.frame(row)
+                applier.arrived("sessions", framer.sessions)
+                cursor["frames_cursor"] = int(page_frames[-1][0])
             applier.retry_orphans()
             applier.finish()
-            audit.record_many(db, user_id=self.ws.user.id, action="sync", now=now, entries=applier.applied)
+            audit.record_many(db, user_id=self.ws.user.id, action="sync", now=now,
+                              entries=applier.applied + framer.applied)
             self.repo.set_state(last_pull_at=at, **cursor)
             if self.page_hook is not None:
                 self.page_hook(int(rows[-1][0]) if rows else 0)
         c = applier.counts
-        self.result.received += c["applied"]
-        self.result.known += c["known"]
-        self.result.quarantined += c["quarantined"]
+        self.result.received += c["applied"] + framer.counts["applied"]
+        self.result.known += c["known"] + framer.counts["known"]
+        self.result.quarantined += c["quarantined"] + framer.counts["quarantined"]
         self.result.orphans = self.repo.counts(None)["orphans"]
         self.result.pages += 1
 
@@ -131,10 +184,10 @@ class Puller:
             self.repo.set_state(frames_cursor=0)
 
     def frames(self) -> None:
-        """Session frames after the pull pages (their courses have arrived), each page in one transaction with its
-        cursor; then the reviews and ratings waiting for those sessions are retried."""
-        cursor = int(self.repo.state()["frames_cursor"])
-        while rows := self.server.session_frames(cursor, PAGE, self.device):
+        """Session frames the pull pages did not take (all of them when there were no pages), each page in one
+        transaction with its cursor; then the reviews and ratings waiting for those sessions are retried."""
+        feed = self.feed or FrameFeed(self.server, self.device, int(self.repo.state()["frames_cursor"]))
+        while rows := feed.rest():
             cursor = int(rows[-1][0])
             db, now = self.ws.db, self.ws.clock()
             with db.transaction():
@@ -174,9 +227,16 @@ class Puller:
         self.result.orphans = self.repo.counts(None)["orphans"]
 
     def pages(self) -> None:
-        start = int(self.repo.state()["pull_cursor"])
-        for rows in prefetched(lambda cursor: self.server.pull(cursor, PAGE, self.device), start):
-            self.apply_page(rows, pull_cursor=int(rows[-1][0]))
+        state = self.repo.state()
+        feed = self.feed = FrameFeed(self.server, self.device, int(state["frames_cursor"]))
+
+        def fetch(cursor: int) -> Page:
+            page = Page(self.server.pull(cursor, PAGE, self.device))
+            page.frames = feed.upto(int(page[-1][0])) if page else []
+            return page
+
+        for rows in prefetched(fetch, int(state["pull_cursor"])):
+            self.apply_page(rows, getattr(rows, "frames", None), pull_cursor=int(rows[-1][0]))
 
     def run(self) -> PullResult:
         self.grants()
