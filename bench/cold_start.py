@@ -38,12 +38,15 @@ def _peak_mb() -> float:
 
 def wait_filled(app, window, timeout_s: float = 60.0) -> None:  # noqa: ANN001 - QApplication, MainWindow
     """Spin the event loop until the first work list, read on a worker, is on screen."""
+    from PySide6.QtCore import QEventLoop
+
     deadline = time.perf_counter() + timeout_s
     while window.work_queue.loading:
         if time.perf_counter() > deadline:
             raise TimeoutError("the work list was not filled")
-        app.processEvents()
-        time.sleep(0.001)  # the worker's result arrives through a 15 ms poll timer: no need to spin hot
+        # Idle as the app's event loop is (the worker's result comes through a 15 ms poll timer): spinning here
+        # would take the GIL from the worker every few milliseconds and slow the read it waits for.
+        app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
 
 
 def main() -> int:

@@ -232,9 +232,17 @@ class MainWindow(WindowHost):
         if self.ws.data_key is None:  # no key kept: no second connection, read it here
             self.refresh_queue()
             return
-        today = self._today()
         self._queue_loading = True
         self.work_queue.show_loading()
+        # Started once the window is up (the event loop's first turn): started now, the read would compete for the
+        # GIL with building and painting the window, a switch at every row it fetches, and both would end later.
+        QTimer.singleShot(0, self, self._start_queue_read)
+
+    def _start_queue_read(self) -> None:
+        if self.ws.db.closed or self.ws.data_key is None:  # closed or locked before the event loop turned
+            self._queue_loading = False
+            return
+        today = self._today()
         background.start(self, workspace.in_own_connection(self.ws, lambda own: work_queue.build(ws=own, today=today)),
                          done=self._queue_filled, failed=self._queue_fill_failed, holds_lock=False)
 
