@@ -226,16 +226,16 @@ class MainWindow(WindowHost):
         return self._today()
 
     def _fill_queue(self) -> None:
-        """The first work list is read on a worker with its own connection: on a cold disk cache it takes 190 ms
-        at 10,000 children, and the window answers (search, open a child) meanwhile. Later reads are warm (5 ms)
-        and stay on this thread."""
+        """The first work list is read on a worker with its own connection: on a cold disk cache it took 190 ms of
+        the cold start at 10,000 children, and the window answers (search, open a child) meanwhile. Later reads
+        find the pages cached and stay on this thread."""
         if self.ws.data_key is None:  # no key kept: no second connection, read it here
             self.refresh_queue()
             return
         self._queue_loading = True
         self.work_queue.show_loading()
-        # Started once the window is up (the event loop's first turn): started now, the read would compete for the
-        # GIL with building and painting the window, a switch at every row it fetches, and both would end later.
+        # Started once the window is up (the event loop's first turn): started now, the read competes with building
+        # and painting the window for the CPU and the GIL, and both end later.
         QTimer.singleShot(0, self, self._start_queue_read)
 
     def _start_queue_read(self) -> None:
