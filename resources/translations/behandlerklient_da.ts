@@ -2508,6 +2508,10 @@ Placering: %1</translation>
         <translation>Dage</translation>
     </message>
     <message>
+        <source>Loading the work list…</source>
+        <translation>Henter arbejdslisten…</translation>
+    </message>
+    <message>
         <source>Approved by the supervisor (%1)</source>
         <translation>Godkendt af supervisor (%1)</translation>
     </message>

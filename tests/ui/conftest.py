@@ -39,6 +39,11 @@ def demo_ws(ws):
     return ws
 
 
+def wait_for_work_list(qtbot, window) -> None:  # noqa: ANN001 - QtBot, MainWindow
+    """The first work list is read on a worker after the window is shown: tests that read it wait for it."""
+    qtbot.waitUntil(lambda: not window.work_queue.loading, timeout=15000)
+
+
 @pytest.fixture
 def window(qtbot, demo_ws):
     from behandlerklient.ui.main_window import MainWindow
@@ -47,6 +52,7 @@ def window(qtbot, demo_ws):
     qtbot.addWidget(w)
     w.show()
     qtbot.waitExposed(w)
+    wait_for_work_list(qtbot, w)
     return w
 
 

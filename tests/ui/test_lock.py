@@ -12,6 +12,7 @@ from behandlerklient.ui.controller import AppController
 from behandlerklient.ui.inactivity import InactivityWatcher
 from tests.conftest import PASSPHRASE
 from tests.helpers import child_with_consent
+from tests.ui.conftest import wait_for_work_list
 
 
 def _unlock(qtbot, controller):
@@ -47,6 +48,7 @@ def test_ctrl_l_locks_and_keeps_the_draft(qtbot, ws, db_path, _prompts) -> None:
     window = _unlock(qtbot, controller)
     stored = sessions.get(ws=controller.ws, session_id=session_id)
     assert stored.state == "draft" and stored.parts.goals.endswith("Skrevet lige før låsning.")
+    wait_for_work_list(qtbot, window)
     assert any(t.kind == "session" and t.record_id == session_id for t in window.work_queue.tasks)
     assert course.id
 

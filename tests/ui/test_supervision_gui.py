@@ -13,7 +13,7 @@ from behandlerklient.storage.users import UserRepository
 from behandlerklient.ui.main_window import MainWindow
 from behandlerklient.ui.widgets.work_queue import TASK_ROLE
 from tests.helpers import child_with_consent
-from tests.ui.conftest import TODAY
+from tests.ui.conftest import TODAY, wait_for_work_list
 
 
 def _task_items(window, section_prefix):
@@ -38,6 +38,7 @@ def test_supervisor_reviews_and_the_therapist_sees_it(qtbot, ws, _prompts) -> No
     window = MainWindow(ws, today=lambda: TODAY)
     qtbot.addWidget(window)
     window.show()
+    wait_for_work_list(qtbot, window)
     items = _task_items(window, "Supervision")
     assert len(items) == 1 and "Cool Kids session 4" in items[0].text(0)
     window.work_queue.tree.setCurrentItem(items[0])
@@ -62,6 +63,7 @@ def test_supervisor_reviews_and_the_therapist_sees_it(qtbot, ws, _prompts) -> No
     own = MainWindow(ws, today=lambda: TODAY)
     qtbot.addWidget(own)
     own.show()
+    wait_for_work_list(qtbot, own)
     feedback = _task_items(own, "Supervision")
     assert len(feedback) == 1 and "Ændringer ønsket af Louise Hvid: Aftal hjemmeopgaven" in feedback[0].text(0)
     assert feedback[0].data(0, TASK_ROLE).kind == "feedback"

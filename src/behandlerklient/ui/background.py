@@ -161,9 +161,11 @@ def _wait_for(parent: QWidget | None, text: str, work: Callable[[], T], progress
 class _Callback:
     """One start() caller: counted until its callback has returned, its owner is gone or the lock drops it."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, counted: bool = True) -> None:
         global _callers
-        _callers += 1
+        self.counted = counted
+        if counted:
+            _callers += 1
         self.live = True
         _pending_callbacks.append(self)
 
@@ -171,7 +173,8 @@ class _Callback:
         global _callers
         if self.live:
             self.live = False
-            _callers -= 1
+            if self.counted:
+                _callers -= 1
             _pending_callbacks.remove(self)
 
 
@@ -182,9 +185,12 @@ def drop_callbacks() -> None:
 
 
 def start(owner: QObject, work: Callable[[], T], *, done: Callable[[T], None],
-          failed: Callable[[BaseException], None]) -> Future:
-    """Run `work` on a worker; `done` or `failed` is called on the UI thread unless `owner` is gone by then."""
-    caller = _Callback()
+          failed: Callable[[BaseException], None], holds_lock: bool = True) -> Future:
+    """Run `work` on a worker; `done` or `failed` is called on the UI thread unless `owner` is gone by then.
+
+    `holds_lock=False`: a read whose result may simply be dropped (the first work list) does not keep the
+    lock waiting; the lock drops its callback like any other."""
+    caller = _Callback(counted=holds_lock)
     future = _submit(work)
     timer = QTimer(owner)
     timer.setInterval(POLL_MS)

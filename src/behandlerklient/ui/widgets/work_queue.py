@@ -51,11 +51,22 @@ class WorkQueueWidget(QWidget):
         self.tree.itemActivated.connect(self._activated)
         layout.addWidget(self.tree, 1)
         self.tasks: list[Task] = []
+        self.loading = False
+
+    def show_loading(self) -> None:
+        """Until the first list is read (on a worker): says so. An empty list would read as "nothing waiting"."""
+        self.loading, self.tasks = True, []
+        self.tree.clear()
+        item = QTreeWidgetItem([self.tr("Loading the work list…"), "", "", ""])
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled)  # nothing to select or open
+        self.tree.addTopLevelItem(item)
+        item.setFirstColumnSpanned(True)
+        self.seen_button.hide()
 
     def show_tasks(self, tasks: list[Task]) -> None:
-        if tasks == self.tasks and self.tree.topLevelItemCount():
+        if tasks == self.tasks and self.tree.topLevelItemCount() and not self.loading:
             return  # nothing to redraw (most changes leave the list as it was); keeps the reader's place too
-        self.tasks = tasks
+        self.tasks, self.loading = tasks, False
         self.tree.clear()
         # Items are built detached and added in one call: styling an item already in the tree makes the view
         # lay out everything again (13 ms a heading with 800 tasks at 10,000 children).
