@@ -14,6 +14,7 @@ from behandlerklient.core import sync_envelope
 from behandlerklient.services.signatures import audit
 from behandlerklient.services.sync import frames
 from behandlerklient.services.sync.apply import Applier, Received, Staff
+from behandlerklient.services.sync.page_checks import Page, checked_pages
 from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.sync_removal import RemovalRepository
 from behandlerklient.storage.sync_server import ServerCalls
@@ -67,12 +68,15 @@ class Puller:
         self.result = PullResult()
         self.page_hook = page_hook  # tests: called inside each page's transaction, before it commits
 
-    def apply_page(self, rows: list[Any], **cursor: int) -> None:
+    def apply_page(self, rows: list[Any], *, page: Page | None = None, **cursor: int) -> None:
+        """The page's records in one transaction with its cursor. `page`: the same rows as page_checks made them
+        ready, their envelopes checked on the pull's worker (else they are checked here)."""
         db, now = self.ws.db, self.ws.clock()
         at = to_text(now)
         with db.transaction():
-            applier = Applier(db, staff=self.staff, device=self.device, catalogue=self.ws.catalogue, at=at)
-            recs = [received_of(row) for row in rows]
+            applier = Applier(db, staff=self.staff, device=self.device, catalogue=self.ws.catalogue, at=at,
+                              verdicts=None if page is None else page.checks)
+            recs = [received_of(row) for row in rows] if page is None else page.recs
             applier.prepare(recs)
             for rec in recs:
                 applier.record(rec)
@@ -89,9 +93,12 @@ class Puller:
         self.result.orphans = self.repo.counts(None)["orphans"]
         self.result.pages += 1
 
+    def _pages(self, fetch: Callable[[int], list[Any]], cursor: int) -> Iterator[Page]:
+        return checked_pages(fetch, cursor, received=received_of, staff=self.staff, device=self.device)
+
     def _history(self, fetch: Callable[[str, int, int, str], list[Any]], subject: str) -> None:
-        for rows in prefetched(lambda cursor: fetch(subject, cursor, PAGE, self.device), 0):
-            self.apply_page(rows)
+        for page in self._pages(lambda cursor: fetch(subject, cursor, PAGE, self.device), 0):
+            self.apply_page(page.rows, page=page)
 
     def grants(self) -> None:
         state = self.repo.state()
@@ -175,8 +182,8 @@ class Puller:
 
     def pages(self) -> None:
         start = int(self.repo.state()["pull_cursor"])
-        for rows in prefetched(lambda cursor: self.server.pull(cursor, PAGE, self.device), start):
-            self.apply_page(rows, pull_cursor=int(rows[-1][0]))
+        for page in self._pages(lambda cursor: self.server.pull(cursor, PAGE, self.device), start):
+            self.apply_page(page.rows, page=page, pull_cursor=page.cursor)
 
     def run(self) -> PullResult:
         self.grants()
