@@ -15,9 +15,10 @@ from bench.sync_apply import FakeServer
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from behandlerklient.core import sync_envelope
 from behandlerklient.security import ed25519
 from behandlerklient.services.signatures import audit
-from behandlerklient.services.sync import pull
+from behandlerklient.services.sync import apply, pull
 from behandlerklient.services.sync.pull import Puller
 from behandlerklient.services.verify import integrity
 from behandlerklient.storage import audit_log
@@ -147,3 +148,19 @@ def test_a_page_s_audit_rows_take_a_statement_per_500_rows_not_one_each(ws, monk
     assert len(inserts) == -(-len(entries) // audit_log.CHUNK) == 3
     assert ws.db.scalar("SELECT count(*) FROM audit_log WHERE detail LIKE 'sync seq %'") == 1200
     assert audit.verify_chain(ws.db).ok
+
+
+def test_the_envelope_the_applier_checks_is_sync_envelope_s_for_every_kind_and_a_float_is_malformed(
+        source) -> None:  # noqa: F811
+    staff, rows = source
+    recs = [pull.received_of(row) for row in rows]
+    assert len({r.kind for r in recs}) > 10
+    for rec in recs:
+        assert apply._envelope_bytes(rec) == sync_envelope.envelope_bytes(**rec.fields())
+    rec = next(r for r in recs if r.kind == "sessions")
+    for spoiled in (1.5, [1, {"x": [2.0]}], {"deep": {"er": float("nan")}}):
+        rec.payload = {**rec.payload, "agenda": spoiled}
+        with pytest.raises(ValueError):
+            sync_envelope.envelope_bytes(**rec.fields())
+        with pytest.raises(apply.Refused, match="malformed"):
+            apply.envelope_of(rec, {s[0]: apply.Staff(s[0], s[1], s[2], bytes(s[3])) for s in staff})
