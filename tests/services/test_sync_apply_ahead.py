@@ -46,7 +46,7 @@ def sodium_calls(monkeypatch) -> list[str]:  # noqa: ANN001
     ed25519.verifier.cache_clear()
 
 
-def test_every_page_s_signatures_are_checked_on_the_pull_worker_and_a_bad_one_in_a_later_page_is_quarantined(
+def test_every_page_s_signatures_are_checked_on_a_worker_and_a_bad_one_in_a_later_page_is_quarantined(
         source, tmp_path, monkeypatch, sodium_calls) -> None:  # noqa: F811 - `source`: the fixture imported above
     staff, rows = source
     monkeypatch.setattr(pull, "PAGE", 40)
@@ -65,8 +65,8 @@ def test_every_page_s_signatures_are_checked_on_the_pull_worker_and_a_bad_one_in
         # Before: every signature checked on the applying thread, by `cryptography`
         checked = sum(1 for r in rows if r[2] != "audit_log") - 1  # not the hashed one: refused before its signature
         threads = Counter(name.split("_")[0] for name in sodium_calls)
-        assert threads["bk-pull"] == checked
-        assert threads[threading.current_thread().name] <= len(stored) and set(threads) <= {"bk-pull", "MainThread"}
+        assert threads["bk-check"] == checked
+        assert threads[threading.current_thread().name] <= len(stored) and set(threads) <= {"bk-check", "MainThread"}
         reasons = dict(fresh.db.query("SELECT uid, reason FROM sync_quarantine"))
         assert reasons[rows[forged][1]] == "bad_signature"
         assert reasons[rows[hashed][1]] == "bad_content_hash"

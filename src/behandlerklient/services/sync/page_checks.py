@@ -8,17 +8,14 @@ Only the libsodium call runs on the worker, and only where libsodium is installe
 lets go of the interpreter lock for it, so the worker holds the lock a few microseconds a record. Python work there
 (the envelope bytes, or `cryptography`'s check, which keeps the lock) made every SQLCipher call of the applying
 thread wait for the lock instead: measured, a page was slower than checked in place. The envelope bytes are made
-on the applying thread as the page is taken; without libsodium everything is checked in place, as before.
+on the applying thread as the page begins; without libsodium everything is checked in place, as before.
 
-The pages come as pull.prefetched gives them: the next page is asked for while one is applied; the worker checks a
-page's signatures first, then asks for the next page (one worker: the connection serves one call at a time)."""
+The worker is the pull's own (Puller.run), beside the one that fetches the next page while a page is applied
+(pull.prefetched); a page's checks are queued as the page's transaction begins."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
-from dataclasses import dataclass
-from typing import Any
+from concurrent.futures import Executor, Future
 
 from behandlerklient.security import ed25519
 from behandlerklient.services.sync.apply import Received, Refused, Staff, envelope_of
@@ -72,27 +69,6 @@ class PageChecks:
         return body if self._jobs[job].result()[place] else "bad_signature"
 
 
-@dataclass
-class Page:
-    rows: list[Any]
-    recs: list[Received]
-    checks: PageChecks | None  # None: checked in place (no libsodium)
-
-    @property
-    def cursor(self) -> int:
-        return int(self.rows[-1][0])
-
-
-def checked_pages(fetch: Callable[[int], list[Any]], cursor: int, *, received: Callable[[Any], Received],
-                  staff: dict[str, Staff], device: str) -> Iterator[Page]:
-    """The pages after `cursor` as pull.prefetched gives them, each with its records and their signatures' checks,
-    queued on the worker as the page is taken, before the next page is asked for. A fetch that fails raises where
-    its page is taken; a page that fails to apply waits for the jobs under way."""
-    ahead_ok = ed25519.backend() == "libsodium"
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bk-pull") as pool:
-        ahead = pool.submit(fetch, cursor)
-        while rows := ahead.result():
-            recs = [received(row) for row in rows]
-            checks = PageChecks(pool, recs, staff=staff, device=device) if ahead_ok else None
-            ahead = pool.submit(fetch, int(rows[-1][0]))
-            yield Page(rows, recs, checks)
+def checks_ahead() -> bool:
+    """Whether a pull checks its pages' signatures on a worker: only with libsodium (see above)."""
+    return ed25519.backend() == "libsodium"

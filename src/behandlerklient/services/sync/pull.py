@@ -5,8 +5,9 @@ cursor, so a laptop killed mid-page resumes from the last whole page: no gap, no
 from __future__ import annotations
 
 import base64
+import contextlib
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,7 +15,7 @@ from behandlerklient.core import sync_envelope
 from behandlerklient.services.signatures import audit
 from behandlerklient.services.sync import frames
 from behandlerklient.services.sync.apply import Applier, Received, Staff
-from behandlerklient.services.sync.page_checks import Page, checked_pages
+from behandlerklient.services.sync.page_checks import PageChecks, checks_ahead
 from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.sync_removal import RemovalRepository
 from behandlerklient.storage.sync_server import ServerCalls
@@ -67,16 +68,16 @@ class Puller:
         self.staff = staff_of(self.server)
         self.result = PullResult()
         self.page_hook = page_hook  # tests: called inside each page's transaction, before it commits
+        self.checker: Executor | None = None  # run(): checks each page's signatures while the page is applied
 
-    def apply_page(self, rows: list[Any], *, page: Page | None = None, **cursor: int) -> None:
-        """The page's records in one transaction with its cursor. `page`: the same rows as page_checks made them
-        ready, their envelopes checked on the pull's worker (else they are checked here)."""
+    def apply_page(self, rows: list[Any], **cursor: int) -> None:
         db, now = self.ws.db, self.ws.clock()
         at = to_text(now)
         with db.transaction():
-            applier = Applier(db, staff=self.staff, device=self.device, catalogue=self.ws.catalogue, at=at,
-                              verdicts=None if page is None else page.checks)
-            recs = [received_of(row) for row in rows] if page is None else page.recs
+            applier = Applier(db, staff=self.staff, device=self.device, catalogue=self.ws.catalogue, at=at)
+            recs = [received_of(row) for row in rows]
+            applier.verdicts = None if self.checker is None else PageChecks(self.checker, recs, staff=self.staff,
+                                                                            device=self.device)
             applier.prepare(recs)
             for rec in recs:
                 applier.record(rec)
@@ -93,12 +94,9 @@ class Puller:
         self.result.orphans = self.repo.counts(None)["orphans"]
         self.result.pages += 1
 
-    def _pages(self, fetch: Callable[[int], list[Any]], cursor: int) -> Iterator[Page]:
-        return checked_pages(fetch, cursor, received=received_of, staff=self.staff, device=self.device)
-
     def _history(self, fetch: Callable[[str, int, int, str], list[Any]], subject: str) -> None:
-        for page in self._pages(lambda cursor: fetch(subject, cursor, PAGE, self.device), 0):
-            self.apply_page(page.rows, page=page)
+        for rows in prefetched(lambda cursor: fetch(subject, cursor, PAGE, self.device), 0):
+            self.apply_page(rows)
 
     def grants(self) -> None:
         state = self.repo.state()
@@ -182,11 +180,13 @@ class Puller:
 
     def pages(self) -> None:
         start = int(self.repo.state()["pull_cursor"])
-        for page in self._pages(lambda cursor: self.server.pull(cursor, PAGE, self.device), start):
-            self.apply_page(page.rows, page=page, pull_cursor=page.cursor)
+        for rows in prefetched(lambda cursor: self.server.pull(cursor, PAGE, self.device), start):
+            self.apply_page(rows, pull_cursor=int(rows[-1][0]))
 
     def run(self) -> PullResult:
-        self.grants()
-        self.pages()
-        self.frames()
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bk-check") if checks_ahead() else \
+                contextlib.nullcontext() as self.checker:
+            self.grants()
+            self.pages()
+            self.frames()
         return self.result
