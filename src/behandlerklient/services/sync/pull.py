@@ -5,7 +5,6 @@ cursor, so a laptop killed mid-page resumes from the last whole page: no gap, no
 from __future__ import annotations
 
 import base64
-import contextlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -62,13 +61,14 @@ def prefetched(fetch: Callable[[int], list[Any]], cursor: int) -> Iterator[list[
 
 
 class Puller:
+    checker: Executor | None = None  # run()'s worker: checks each page's signatures while the page is applied
+
     def __init__(self, ws: Any, conn: Any, *, device: str, page_hook: Callable[[int], None] | None = None) -> None:
         self.ws, self.server, self.device = ws, ServerCalls(conn), device
         self.repo = SyncRepository(ws.db)
         self.staff = staff_of(self.server)
         self.result = PullResult()
         self.page_hook = page_hook  # tests: called inside each page's transaction, before it commits
-        self.checker: Executor | None = None  # run(): checks each page's signatures while the page is applied
 
     def apply_page(self, rows: list[Any], **cursor: int) -> None:
         db, now = self.ws.db, self.ws.clock()
@@ -184,9 +184,12 @@ class Puller:
             self.apply_page(rows, pull_cursor=int(rows[-1][0]))
 
     def run(self) -> PullResult:
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bk-check") if checks_ahead() else \
-                contextlib.nullcontext() as self.checker:
-            self.grants()
-            self.pages()
-            self.frames()
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bk-check") as checker:  # no thread until used
+            self.checker = checker if checks_ahead() else None
+            try:
+                self.grants()
+                self.pages()
+                self.frames()
+            finally:
+                self.checker = None  # a page applied after the run is checked in place
         return self.result
