@@ -40,7 +40,9 @@ def check_row(table: str, values: Mapping[str, object]) -> None:
     if table in UNCHECKED_TABLES:
         return
     for column, value in values.items():
-        if not isinstance(value, str):
+        # The lengths first, the message only for a value too long: a pull page checks ~100,000 values.
+        if not isinstance(value, str) or len(value) <= NAME_MAX or (len(value) <= TEXT_MAX
+                                                                    and column not in NAME_FIELDS):
             continue
         if column in NAME_FIELDS:
             check_name(NAME_FIELDS[column], value)

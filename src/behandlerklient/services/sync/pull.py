@@ -7,7 +7,7 @@ from __future__ import annotations
 import base64
 import bisect
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +15,7 @@ from behandlerklient.core import sync_envelope
 from behandlerklient.services.signatures import audit
 from behandlerklient.services.sync import frames
 from behandlerklient.services.sync.apply import Applier, Received, Staff
+from behandlerklient.services.sync.page_checks import PageChecks, checks_ahead
 from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.sync_removal import RemovalRepository
 from behandlerklient.storage.sync_server import ServerCalls
@@ -102,6 +103,8 @@ class FrameFeed:
 
 
 class Puller:
+    checker: Executor | None = None  # run()'s worker: checks each page's signatures while the page is applied
+
     def __init__(self, ws: Any, conn: Any, *, device: str, page_hook: Callable[[int], None] | None = None) -> None:
         self.ws, self.server, self.device = ws, ServerCalls(conn), device
         self.repo = SyncRepository(ws.db)
@@ -119,6 +122,8 @@ class Puller:
         with db.transaction():
             applier = Applier(db, staff=self.staff, device=self.device, catalogue=self.ws.catalogue, at=at)
             recs = [received_of(row) for row in rows]
+            applier.verdicts = None if self.checker is None else PageChecks(self.checker, recs, staff=self.staff,
+                                                                            device=self.device)
             applier.prepare(recs)
             for rec in recs:
                 applier.record(rec)
@@ -239,7 +244,12 @@ class Puller:
             self.apply_page(rows, getattr(rows, "frames", None), pull_cursor=int(rows[-1][0]))
 
     def run(self) -> PullResult:
-        self.grants()
-        self.pages()
-        self.frames()
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bk-check") as checker:  # no thread until used
+            self.checker = checker if checks_ahead() else None
+            try:
+                self.grants()
+                self.pages()
+                self.frames()
+            finally:
+                self.checker = None  # a page applied after the run is checked in place
         return self.result
