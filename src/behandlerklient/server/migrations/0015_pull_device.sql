@@ -3,8 +3,9 @@
 -- whole upload back (18,000 records for 500 children: 2.1 s of server time, five pages on the wire, 5.6 s of
 -- look-ups on the laptop) only to skip each one as "own" (services/sync/apply.py: a record with this device's id is
 -- here already, whatever the laptop holds). The device is the one bk.pull is given (p_device, the laptop's id, also
--- written to the disclosure log); the records of my other devices still come. A call without a device (an older
--- laptop) gets what it got before.
+-- written to the disclosure log); the records of my other devices still come. The last page ends with the newest
+-- record the device wrote after it (one row, skipped by the laptop as its own), so its cursor still moves past its
+-- own records and the next pull starts after them. A call without a device (an older laptop) gets what it got before.
 SET LOCAL ROLE bk_owner;
 
 DROP FUNCTION bk.pull_candidates(text, bigint, bigint, int, uuid[]);
@@ -60,6 +61,7 @@ DECLARE
     v_width    bigint;
     v_page     bk.record[];
     v_found    int;
+    v_mark     bk.record;
 BEGIN
     -- My access rows and my current supervisees' (access_read shows both; the policy decides the rest).
     SELECT coalesce(array_agg(DISTINCT a.child_uid), '{}') INTO v_children FROM bk.access a
@@ -82,6 +84,18 @@ BEGIN
             -- Grow by the density seen so far (at least double), so a sparse reader needs few windows.
             v_width := v_width * greatest(2, least(64, ceil(1.5 * v_limit / greatest(v_found, 1))::bigint));
         END LOOP;
+    END IF;
+    -- The last page ends with the newest record this device wrote after it, if any: the laptop skips it (its own)
+    -- and its cursor moves past its own upload, so the next pull does not walk those records again.
+    IF p_device IS NOT NULL AND coalesce(v_found, 0) < v_limit THEN
+        SELECT r.* INTO v_mark FROM bk.record r
+        WHERE r.author = v_me
+          AND r.seq > greatest(p_cursor, coalesce((SELECT max(x.seq) FROM unnest(v_page) x), p_cursor))
+          AND r.device = p_device
+        ORDER BY r.author DESC, r.seq DESC LIMIT 1;
+        IF FOUND THEN
+            v_page := coalesce(v_page, '{}'::bk.record[]) || v_mark;
+        END IF;
     END IF;
     RETURN QUERY
     WITH page AS (
