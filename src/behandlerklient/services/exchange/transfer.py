@@ -36,7 +36,7 @@ from behandlerklient.services.exchange.json_stream import ExportStream, StreamPr
 from behandlerklient.services.pathway import record_rules
 from behandlerklient.services.signatures import audit, seal
 from behandlerklient.services.workspace.workspace import Workspace
-from behandlerklient.storage import transfer_rows
+from behandlerklient.storage import import_scratch, transfer_rows
 from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.database import IntegrityError
 from behandlerklient.storage.migrate import latest_version
@@ -364,7 +364,7 @@ def import_stream(*, ws: Workspace, source: BinaryIO, origin: str = "") -> tuple
     db = ws.db
     name = origin.encode("utf-8", "replace").decode("utf-8")[:200]  # a file name, never a record's content
     now = ws.clock()
-    with db.transaction():
+    with import_scratch.attached(db), db.transaction():
         try:
             importer = _Importer(ws, header)
             for table, rows in stream.tables():
@@ -374,9 +374,17 @@ def import_stream(*, ws: Workspace, source: BinaryIO, origin: str = "") -> tuple
         except (StreamProblem, proofs.ProofProblem) as exc:
             raise _fail(exc.message) from None
         source_tag = f"import {name + ' ' if name else ''}sha256:{stream.sha256}"
-        for batch in importer.audit.batches(source_tag):
+        for n, batch in enumerate(importer.audit.batches(source_tag)):
             audit.record_many(db, user_id=ws.user.id, action="import", now=now, entries=batch)
             seal.flush(db, at=to_text(now), records=False)  # signed a batch at a time: memory stays flat
+            if n == 0:
+                # Each flush also walks the outbox's work list (services/signatures/outbox.flush_shared), where the
+                # file's shared rows whose author has no key here stay: walked again at every batch, the import took
+                # time quadratic in its size (25+ minutes at 10,000 children). The first flush sent all that the
+                # importer's key can send and the signers do not change before the commit, so the list is set
+                # aside until the last batch is sealed, and is whole again when the commit's flush walks it once.
+                transfer_rows.set_aside_pending(db)
+        transfer_rows.restore_pending(db)
         audit.record(db, user_id=ws.user.id, action="import", now=now,
                      detail=f"{importer.counts['children']} children; {source_tag}")
         seal.seal_imported(ws)  # vouched for by the importer, counted apart by verify (docs/signatures.md)
