@@ -3,7 +3,8 @@
 Both directions stream: the export writes each row as it comes off a paged cursor, the import checks and
 inserts each row as it is read (services/exchange/json_stream.py). Memory does not grow with the number of children,
 except for 16 bytes an imported row for the id translation and 17 for its audit row, written at the end when
-the file's hash is known.
+the file's hash is known. What the import stages (the file's seals) goes to an encrypted scratch file
+(storage/import_scratch.py), not to memory.
 """
 
 from __future__ import annotations
@@ -364,7 +365,9 @@ def import_stream(*, ws: Workspace, source: BinaryIO, origin: str = "") -> tuple
     db = ws.db
     name = origin.encode("utf-8", "replace").decode("utf-8")[:200]  # a file name, never a record's content
     now = ws.clock()
-    with import_scratch.attached(db), db.transaction():
+    # Flat: the nested steps (audit batches, the importer's seals) join the one transaction without savepoints,
+    # under which each statement's cost grew with what the import had written (storage/database.py).
+    with import_scratch.attached(db), db.transaction(flat=True):
         try:
             importer = _Importer(ws, header)
             for table, rows in stream.tables():
