@@ -50,3 +50,19 @@ def attached(db: Database) -> Iterator[None]:
             db.execute(f"DETACH DATABASE {SCHEMA}")
     finally:
         _remove(path)
+
+
+# -- the audit entries an import writes at its end (when the file's hash is known) ------------------------------
+def keep_audit(db: Database, entries: list[tuple[int, int, int | None]]) -> None:
+    """(table number, row id here, child id) of imported rows, in the order they were written."""
+    db.execute(f"CREATE TABLE IF NOT EXISTS {SCHEMA}.audit_later (n INTEGER PRIMARY KEY, tbl INTEGER NOT NULL, "
+               "row_id INTEGER NOT NULL, child_id INTEGER)")
+    db.executemany(f"INSERT INTO {SCHEMA}.audit_later (tbl, row_id, child_id) VALUES (?, ?, ?)", entries)
+
+
+def kept_audit(db: Database, after: int, limit: int) -> list[tuple[int, int, int, int | None]]:
+    """The next `limit` entries after entry `after`: (n, table number, row id, child id)."""
+    if not db.scalar(f"SELECT 1 FROM {SCHEMA}.sqlite_master WHERE type = 'table' AND name = 'audit_later'"):
+        return []
+    return [(r[0], r[1], r[2], r[3]) for r in db.query(
+        f"SELECT n, tbl, row_id, child_id FROM {SCHEMA}.audit_later WHERE n > ? ORDER BY n LIMIT ?", (after, limit))]

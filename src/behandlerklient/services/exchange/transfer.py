@@ -2,8 +2,8 @@
 
 Both directions stream: the export writes each row as it comes off a paged cursor, the import checks and
 inserts each row as it is read (services/exchange/json_stream.py). Memory does not grow with the number of children,
-except for 16 bytes an imported row for the id translation and 17 for its audit row, written at the end when
-the file's hash is known. What the import stages (the file's seals) goes to an encrypted scratch file
+except for 16 bytes an imported row for the id translation. What the import stages (the file's seals, each row's
+audit entry, written at the end when the file's hash is known) goes to an encrypted scratch file
 (storage/import_scratch.py), not to memory.
 """
 
@@ -39,7 +39,7 @@ from behandlerklient.services.signatures import audit, seal
 from behandlerklient.services.workspace.workspace import Workspace
 from behandlerklient.storage import import_scratch, transfer_rows
 from behandlerklient.storage.clock import to_text
-from behandlerklient.storage.database import IntegrityError
+from behandlerklient.storage.database import Database, IntegrityError
 from behandlerklient.storage.migrate import latest_version
 
 READABLE_VERSIONS = (1, 2)  # 1: local integer ids, as written before schema 13
@@ -100,21 +100,29 @@ class _IdMap:
 
 
 class _AuditLater:
-    """Each imported row's audit entry as numbers (17 bytes), until the file's hash is known at its end."""
+    """Each imported row's audit entry, until the file's hash is known at its end: in the import's scratch file
+    (storage/import_scratch.py), a page at a time, so memory does not grow with the file."""
 
-    def __init__(self) -> None:
-        self.table, self.row, self.child, self.has_child = array("B"), array("q"), array("q"), bytearray()
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.buffer: list[tuple[int, int, int | None]] = []  # written to the scratch file AUDIT_BATCH at a time
 
     def add(self, table_number: int, row_id: int, child_id: Any) -> None:
-        self.table.append(table_number)
-        self.row.append(row_id)
-        self.has_child.append(child_id is not None)
-        self.child.append(child_id if child_id is not None else 0)
+        self.buffer.append((table_number, row_id, child_id))
+        if len(self.buffer) >= AUDIT_BATCH:
+            self._keep()
+
+    def _keep(self) -> None:
+        if self.buffer:
+            import_scratch.keep_audit(self.db, self.buffer)
+            self.buffer = []
 
     def batches(self, detail: str) -> Iterator[list[tuple[int | None, str, str]]]:
-        for start in range(0, len(self.row), AUDIT_BATCH):
-            yield [(self.child[i] if self.has_child[i] else None, f"{TABLE_NAMES[self.table[i]]}:{self.row[i]}", detail)
-                   for i in range(start, min(start + AUDIT_BATCH, len(self.row)))]
+        self._keep()
+        after = 0
+        while page := import_scratch.kept_audit(self.db, after, AUDIT_BATCH):
+            after = page[-1][0]
+            yield [(child, f"{TABLE_NAMES[table]}:{row}", detail) for _n, table, row, child in page]
 
 
 class _Importer:
@@ -132,7 +140,7 @@ class _Importer:
         self.ids = {t: _IdMap() for t, _fks in TABLES}
         self.user_ids: set[int] = set()
         self.counts = {t: 0 for t in TABLE_NAMES}
-        self.audit = _AuditLater()
+        self.audit = _AuditLater(ws.db)
         self.position = -1
 
     def table(self, table: str, rows: Iterable[Any]) -> None:
