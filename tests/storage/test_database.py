@@ -87,6 +87,35 @@ def test_a_bulk_transaction_keeps_nothing_when_a_caught_step_failed(db: Database
     assert db.scalar("SELECT count(*) FROM gps") == 0 and not db.in_transaction
 
 
+def test_a_flat_transaction_opens_no_savepoint_and_defers_nothing(db: Database) -> None:
+    # An import's transaction: its nested steps join it (no savepoint: SQLite's sub-journal cost grew with the
+    # import), write at once (not deferred like a bulk build's), and a caught failure keeps nothing.
+    statements: list[str] = []
+    db._conn.set_trace_callback(statements.append)
+    try:
+        with db.transaction(flat=True), db.transaction():
+            db.insert("gps", {"clinic_name": "Ydre"})
+            assert not db.bulk and db.scalar("SELECT count(*) FROM gps") == 1
+    finally:
+        db._conn.set_trace_callback(None)
+    assert not any(s.upper().startswith(("SAVEPOINT", "RELEASE")) for s in statements), statements
+    assert db.scalar("SELECT count(*) FROM gps") == 1
+    with pytest.raises(RuntimeError, match="flat"), db.transaction(flat=True):
+        db.insert("gps", {"clinic_name": "Indre"})
+        with pytest.raises(ValueError), db.transaction():
+            db.insert("gps", {"clinic_name": "Midt"})
+            raise ValueError
+    assert db.scalar("SELECT count(*) FROM gps") == 1 and not db.in_transaction
+    statements.clear()
+    db._conn.set_trace_callback(statements.append)
+    try:
+        with db.transaction(), db.transaction():  # the next transaction nests with a savepoint again
+            db.insert("gps", {"clinic_name": "Nord"})
+    finally:
+        db._conn.set_trace_callback(None)
+    assert db.scalar("SELECT count(*) FROM gps") == 2 and any(s.startswith("SAVEPOINT") for s in statements)
+
+
 class _Deferred:
     def __init__(self, db: Database) -> None:
         self.db, self.names, self.events = db, [], []

@@ -80,6 +80,7 @@ class Database:
         self.unsealed_audit: list[tuple[int, int, str]] = []
         self.before_commit: Any = None
         self._bulk = False  # see transaction(bulk=True)
+        self._flat = False  # see transaction(flat=True)
         self._bulk_failed = False
         self._hooks: dict[str, Any] = {}  # per transaction: key -> object with flush() and discard()
         self._device: str | None = None
@@ -140,18 +141,21 @@ class Database:
         return self._conn is None
 
     @contextlib.contextmanager
-    def transaction(self, *, bulk: bool = False) -> Iterator["Database"]:
+    def transaction(self, *, bulk: bool = False, flat: bool = False) -> Iterator["Database"]:
         """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception; nested calls use savepoints.
 
-        bulk=True (outermost only) is for building many records at once (the demo database): nested calls join
-        the one transaction without savepoints, and work registered with `defer` (the audit chain's rows) is
-        written once, just before COMMIT. A failure inside any nested call rolls the whole transaction back, even
-        if a caller caught it, so no half-written record can be committed."""
+        flat=True (outermost only) is for one all-or-nothing transaction of many rows (an import): nested calls
+        join it without savepoints. A failure inside any nested call rolls the whole transaction back, even if a
+        caller caught it, so no half-written record can be committed. (With a savepoint open, SQLite copies every
+        page the transaction already held into the in-memory sub-journal when it is changed, and walks that
+        journal at the end of each statement: an import's audit rows cost time and memory that grew with the file.)
+        bulk=True is flat, and work registered with `defer` (the audit chain's rows) is written once, just before
+        COMMIT: for building many records at once (the demo database)."""
         conn = self._conn
         if self._depth == 0:
             self._exec("BEGIN IMMEDIATE")
-            self._bulk, self._bulk_failed = bulk, False
-        elif self._bulk:
+            self._bulk, self._flat, self._bulk_failed = bulk, bulk or flat, False
+        elif self._flat:
             self._depth += 1
             try:
                 yield self
@@ -168,7 +172,7 @@ class Database:
             yield self
             if self._depth == 1:
                 if self._bulk_failed:
-                    raise RuntimeError("a step of the bulk transaction failed; nothing of it is kept")
+                    raise RuntimeError("a step of the bulk or flat transaction failed; nothing of it is kept")
                 for hook in self._hooks.values():
                     hook.flush()
                 if self.before_commit is not None:
@@ -198,7 +202,7 @@ class Database:
                 self._exec(f"RELEASE sp{self._depth}")
 
     def _end_hooks(self) -> None:
-        hooks, self._hooks, self._bulk = self._hooks, {}, False
+        hooks, self._hooks, self._bulk, self._flat = self._hooks, {}, False, False
         for hook in hooks.values():
             hook.discard()
 

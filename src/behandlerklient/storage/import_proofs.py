@@ -1,7 +1,8 @@
 """The signatures an export carries (read a seal at a time) and the proofs an import keeps (schema: 0016).
 
-While an import runs, the file's seals are staged in a temporary table keyed by (table, id in the file), so each
-row of the file finds its seal with one look-up and memory does not grow with the number of seals.
+While an import runs, the file's seals are staged in its scratch database (storage/import_scratch.py), keyed by
+(table, id in the file), so each row of the file finds its seal with one look-up and memory does not grow with the
+number of seals.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 
 from behandlerklient.storage import transfer_rows
 from behandlerklient.storage.database import Database
+from behandlerklient.storage.import_scratch import SCHEMA
 
 
 class ImportProofRepository:
@@ -52,54 +54,54 @@ class ImportProofRepository:
 
     # -- import: staging ---------------------------------------------------------------------------------------
     def stage_begin(self) -> None:
-        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS import_staged_seals (no INTEGER PRIMARY KEY, payload TEXT "
-                        "NOT NULL, signature TEXT NOT NULL, ok INTEGER NOT NULL, file_key INTEGER NOT NULL, "
-                        "signed_at TEXT NOT NULL, local INTEGER)")
-        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS import_staged (kind TEXT NOT NULL, file_id INTEGER NOT "
+        self.db.execute(f"CREATE TABLE IF NOT EXISTS {SCHEMA}.import_staged_seals (no INTEGER PRIMARY KEY, "
+                        "payload TEXT NOT NULL, signature TEXT NOT NULL, ok INTEGER NOT NULL, "
+                        "file_key INTEGER NOT NULL, signed_at TEXT NOT NULL, local INTEGER)")
+        self.db.execute(f"CREATE TABLE IF NOT EXISTS {SCHEMA}.import_staged (kind TEXT NOT NULL, file_id INTEGER NOT "
                         "NULL, digest TEXT NOT NULL, columns TEXT NOT NULL, seal_no INTEGER NOT NULL, "
                         "PRIMARY KEY (kind, file_id))")
-        self.db.execute("DELETE FROM temp.import_staged")
-        self.db.execute("DELETE FROM temp.import_staged_seals")
+        self.db.execute(f"DELETE FROM {SCHEMA}.import_staged")
+        self.db.execute(f"DELETE FROM {SCHEMA}.import_staged_seals")
 
     def stage(self, *, payload: str, signature: str, ok: bool, file_key: int, signed_at: str,
               records: list[tuple[str, int, str, str]]) -> bool:
         """One seal of the file and its records (kind, id in the file, digest, covered columns). False if a
         record already has a seal in the file."""
-        no = self.db.execute("INSERT INTO temp.import_staged_seals (payload, signature, ok, file_key, signed_at) "
+        no = self.db.execute(f"INSERT INTO {SCHEMA}.import_staged_seals (payload, signature, ok, file_key, signed_at) "
                              "VALUES (?, ?, ?, ?, ?)", (payload, signature, int(ok), file_key, signed_at)).lastrowid
         for kind, file_id, digest, columns in records:
-            if self.db.scalar("SELECT 1 FROM temp.import_staged WHERE kind = ? AND file_id = ?", (kind, file_id)):
+            if self.db.scalar(f"SELECT 1 FROM {SCHEMA}.import_staged WHERE kind = ? AND file_id = ?", (kind, file_id)):
                 return False
-            self.db.execute("INSERT INTO temp.import_staged VALUES (?, ?, ?, ?, ?)",
+            self.db.execute(f"INSERT INTO {SCHEMA}.import_staged VALUES (?, ?, ?, ?, ?)",
                             (kind, file_id, digest, columns, no))
         return True
 
     def stage_unproven(self, kind: str, file_id: int) -> bool:
         """A record the file declares as carrying no author's proof (seal_no 0)."""
-        if self.db.scalar("SELECT 1 FROM temp.import_staged WHERE kind = ? AND file_id = ?", (kind, file_id)):
+        if self.db.scalar(f"SELECT 1 FROM {SCHEMA}.import_staged WHERE kind = ? AND file_id = ?", (kind, file_id)):
             return False
-        self.db.execute("INSERT INTO temp.import_staged VALUES (?, ?, '', '', 0)", (kind, file_id))
+        self.db.execute(f"INSERT INTO {SCHEMA}.import_staged VALUES (?, ?, '', '', 0)", (kind, file_id))
         return True
 
     def staged(self, kind: str, file_id: int) -> Any:
         return self.db.query_one(
-            "SELECT r.digest, r.columns, r.seal_no, s.ok, s.file_key, s.signed_at FROM temp.import_staged r "
-            "LEFT JOIN temp.import_staged_seals s ON s.no = r.seal_no WHERE r.kind = ? AND r.file_id = ?",
+            f"SELECT r.digest, r.columns, r.seal_no, s.ok, s.file_key, s.signed_at FROM {SCHEMA}.import_staged r "
+            f"LEFT JOIN {SCHEMA}.import_staged_seals s ON s.no = r.seal_no WHERE r.kind = ? AND r.file_id = ?",
             (kind, file_id))
 
     def keep_seal(self, seal_no: int, key_id: int) -> int:
         """The staged seal as an imported_seals row, written the first time one of its records is imported."""
-        s = self.db.query_one("SELECT payload, signature, local FROM temp.import_staged_seals WHERE no = ?",
+        s = self.db.query_one(f"SELECT payload, signature, local FROM {SCHEMA}.import_staged_seals WHERE no = ?",
                               (seal_no,))
         if s["local"] is not None:
             return int(s["local"])
         local = self.add_seal(key_id=key_id, payload=s["payload"], signature=s["signature"])
-        self.db.execute("UPDATE temp.import_staged_seals SET local = ? WHERE no = ?", (local, seal_no))
+        self.db.execute(f"UPDATE {SCHEMA}.import_staged_seals SET local = ? WHERE no = ?", (local, seal_no))
         return local
 
     def stage_end(self) -> None:
-        self.db.execute("DROP TABLE IF EXISTS temp.import_staged")
-        self.db.execute("DROP TABLE IF EXISTS temp.import_staged_seals")
+        self.db.execute(f"DROP TABLE IF EXISTS {SCHEMA}.import_staged")
+        self.db.execute(f"DROP TABLE IF EXISTS {SCHEMA}.import_staged_seals")
 
     # -- import: what is kept ----------------------------------------------------------------------------------
     def registered(self, user_id: int, public_key: str) -> bool:

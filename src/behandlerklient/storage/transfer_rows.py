@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from behandlerklient.storage.database import Database
+from behandlerklient.storage.import_scratch import SCHEMA as SCRATCH
 
 PAGE_ROWS = 500  # rows held at a time: the export's memory does not grow with the database
 
@@ -90,6 +91,22 @@ def floor_id(db: Database, table: str) -> int:
 
 def id_by_uid(db: Database, table: str, uid: str) -> int | None:
     return db.scalar(f"SELECT id FROM {table} WHERE uid = ?", (uid,))
+
+
+# -- the outbox's work list, set aside while an import seals its audit rows ----------------------------------------
+def set_aside_pending(db: Database) -> None:
+    """Moves the outbox's work list (sync_pending: shared rows waiting for their author's key) into the import's
+    scratch database (storage/import_scratch.py), in the caller's transaction; `restore_pending` puts it back."""
+    db.execute(f"CREATE TABLE IF NOT EXISTS {SCRATCH}.set_aside (kind TEXT NOT NULL, record_id INTEGER NOT NULL)")
+    db.execute(f"INSERT INTO {SCRATCH}.set_aside SELECT kind, record_id FROM sync_pending")
+    db.execute("DELETE FROM sync_pending")
+
+
+def restore_pending(db: Database) -> None:
+    if db.scalar(f"SELECT 1 FROM {SCRATCH}.sqlite_master WHERE type = 'table' AND name = 'set_aside'"):
+        db.execute(f"INSERT OR IGNORE INTO sync_pending (kind, record_id) SELECT kind, record_id "
+                   f"FROM {SCRATCH}.set_aside")
+        db.execute(f"DROP TABLE {SCRATCH}.set_aside")
 
 
 # -- access grants (docs/export-format.md, "Access grants") ------------------------------------------------------

@@ -2,8 +2,9 @@
 
 Both directions stream: the export writes each row as it comes off a paged cursor, the import checks and
 inserts each row as it is read (services/exchange/json_stream.py). Memory does not grow with the number of children,
-except for 16 bytes an imported row for the id translation and 17 for its audit row, written at the end when
-the file's hash is known.
+except for 16 bytes an imported row for the id translation. What the import stages (the file's seals, each row's
+audit entry, written at the end when the file's hash is known) goes to an encrypted scratch file
+(storage/import_scratch.py), not to memory.
 """
 
 from __future__ import annotations
@@ -36,9 +37,9 @@ from behandlerklient.services.exchange.json_stream import ExportStream, StreamPr
 from behandlerklient.services.pathway import record_rules
 from behandlerklient.services.signatures import audit, seal
 from behandlerklient.services.workspace.workspace import Workspace
-from behandlerklient.storage import transfer_rows
+from behandlerklient.storage import import_scratch, transfer_rows
 from behandlerklient.storage.clock import to_text
-from behandlerklient.storage.database import IntegrityError
+from behandlerklient.storage.database import Database, IntegrityError
 from behandlerklient.storage.migrate import latest_version
 
 READABLE_VERSIONS = (1, 2)  # 1: local integer ids, as written before schema 13
@@ -99,21 +100,29 @@ class _IdMap:
 
 
 class _AuditLater:
-    """Each imported row's audit entry as numbers (17 bytes), until the file's hash is known at its end."""
+    """Each imported row's audit entry, until the file's hash is known at its end: in the import's scratch file
+    (storage/import_scratch.py), a page at a time, so memory does not grow with the file."""
 
-    def __init__(self) -> None:
-        self.table, self.row, self.child, self.has_child = array("B"), array("q"), array("q"), bytearray()
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.buffer: list[tuple[int, int, int | None]] = []  # written to the scratch file AUDIT_BATCH at a time
 
     def add(self, table_number: int, row_id: int, child_id: Any) -> None:
-        self.table.append(table_number)
-        self.row.append(row_id)
-        self.has_child.append(child_id is not None)
-        self.child.append(child_id if child_id is not None else 0)
+        self.buffer.append((table_number, row_id, child_id))
+        if len(self.buffer) >= AUDIT_BATCH:
+            self._keep()
+
+    def _keep(self) -> None:
+        if self.buffer:
+            import_scratch.keep_audit(self.db, self.buffer)
+            self.buffer = []
 
     def batches(self, detail: str) -> Iterator[list[tuple[int | None, str, str]]]:
-        for start in range(0, len(self.row), AUDIT_BATCH):
-            yield [(self.child[i] if self.has_child[i] else None, f"{TABLE_NAMES[self.table[i]]}:{self.row[i]}", detail)
-                   for i in range(start, min(start + AUDIT_BATCH, len(self.row)))]
+        self._keep()
+        after = 0
+        while page := import_scratch.kept_audit(self.db, after, AUDIT_BATCH):
+            after = page[-1][0]
+            yield [(child, f"{TABLE_NAMES[table]}:{row}", detail) for _n, table, row, child in page]
 
 
 class _Importer:
@@ -131,7 +140,7 @@ class _Importer:
         self.ids = {t: _IdMap() for t, _fks in TABLES}
         self.user_ids: set[int] = set()
         self.counts = {t: 0 for t in TABLE_NAMES}
-        self.audit = _AuditLater()
+        self.audit = _AuditLater(ws.db)
         self.position = -1
 
     def table(self, table: str, rows: Iterable[Any]) -> None:
@@ -364,7 +373,9 @@ def import_stream(*, ws: Workspace, source: BinaryIO, origin: str = "") -> tuple
     db = ws.db
     name = origin.encode("utf-8", "replace").decode("utf-8")[:200]  # a file name, never a record's content
     now = ws.clock()
-    with db.transaction():
+    # Flat: the nested steps (audit batches, the importer's seals) join the one transaction without savepoints,
+    # under which each statement's cost grew with what the import had written (storage/database.py).
+    with import_scratch.attached(db), db.transaction(flat=True):
         try:
             importer = _Importer(ws, header)
             for table, rows in stream.tables():
@@ -374,9 +385,17 @@ def import_stream(*, ws: Workspace, source: BinaryIO, origin: str = "") -> tuple
         except (StreamProblem, proofs.ProofProblem) as exc:
             raise _fail(exc.message) from None
         source_tag = f"import {name + ' ' if name else ''}sha256:{stream.sha256}"
-        for batch in importer.audit.batches(source_tag):
+        for n, batch in enumerate(importer.audit.batches(source_tag)):
             audit.record_many(db, user_id=ws.user.id, action="import", now=now, entries=batch)
             seal.flush(db, at=to_text(now), records=False)  # signed a batch at a time: memory stays flat
+            if n == 0:
+                # Each flush also walks the outbox's work list (services/signatures/outbox.flush_shared), where the
+                # file's shared rows whose author has no key here stay: walked again at every batch, the import took
+                # time quadratic in its size (25+ minutes at 10,000 children). The first flush sent all that the
+                # importer's key can send and the signers do not change before the commit, so the list is set
+                # aside until the last batch is sealed, and is whole again when the commit's flush walks it once.
+                transfer_rows.set_aside_pending(db)
+        transfer_rows.restore_pending(db)
         audit.record(db, user_id=ws.user.id, action="import", now=now,
                      detail=f"{importer.counts['children']} children; {source_tag}")
         seal.seal_imported(ws)  # vouched for by the importer, counted apart by verify (docs/signatures.md)
