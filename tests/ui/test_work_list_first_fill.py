@@ -135,5 +135,5 @@ def test_closing_while_the_first_work_list_is_read(qtbot, demo_ws, held) -> None
     demo_ws.close()  # quitting closes the connection with the window
     held.release.set()
     # The worker's result arrives after the connection is gone: dropped, nothing read on the closed connection.
-    qtbot.waitUntil(lambda: not window._queue_loading)
+    qtbot.waitUntil(lambda: not window.work_list.loading)
     assert window.work_queue.loading and demo_ws.db.closed

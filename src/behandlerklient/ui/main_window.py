@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import date
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
@@ -26,15 +25,14 @@ from behandlerklient.services.accounts.authorship import author_name
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.journal import journal as journal_service
 from behandlerklient.services.journal import sessions as session_service
-from behandlerklient.services.overview import child_record, work_queue
+from behandlerklient.services.overview import child_record
 from behandlerklient.services.pathway import consent as consent_service
 from behandlerklient.services.pathway import next_step
 from behandlerklient.services.pathway import pathway as pathway_service
 from behandlerklient.services.registration import children as child_service
 from behandlerklient.services.supervision import supervision as supervision_service
-from behandlerklient.services.workspace import workspace
 from behandlerklient.services.workspace.workspace import Workspace
-from behandlerklient.ui import background, prompts, signature
+from behandlerklient.ui import prompts, signature
 from behandlerklient.ui.access_actions import AccessActions
 from behandlerklient.ui.child_details_actions import ChildDetailsActions
 from behandlerklient.ui.dialogs.base_dialog import EditorRef
@@ -50,8 +48,7 @@ from behandlerklient.ui.widgets.child_table import ChildTable
 from behandlerklient.ui.widgets.child_view import ChildView
 from behandlerklient.ui.widgets.work_queue import WorkQueueWidget
 from behandlerklient.ui.window_host import WindowHost
-
-log = logging.getLogger(__name__)
+from behandlerklient.ui.work_list_feed import WorkListFeed
 
 SEARCH_DEBOUNCE_MS = 40  # coalesces a burst of keys; a single key still answers at once to the eye
 
@@ -103,8 +100,7 @@ class MainWindow(WindowHost):
         self.right = QStackedWidget()
         self.right.addWidget(self.work_queue)
         self.right.addWidget(self.child_view)
-        self._queue_stale, self._queue_builds, self._queue_loading = False, 0, False
-        self.right.currentChanged.connect(self._page_shown)
+        self.work_list = WorkListFeed(self, ws=ws, stack=self.right, widget=self.work_queue, today=self._today)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(self.right)
@@ -131,7 +127,7 @@ class MainWindow(WindowHost):
         self.pathway.build_menu()
         self.documents = DocumentActions(self)
         self.documents.build_menu()
-        self._fill_queue()
+        self.work_list.start()
         user = ws.user
         self.statusBar().showMessage(f"{user.full_name} · {ROLES.get(user.role, user.role)}")
         self._update_count()
@@ -225,75 +221,22 @@ class MainWindow(WindowHost):
     def today(self) -> date:
         return self._today()
 
-    def _fill_queue(self) -> None:
-        """The first work list is read on a worker with its own connection: on a cold disk cache it took 190 ms of
-        the cold start at 10,000 children, and the window answers (search, open a child) meanwhile. Later reads
-        find the pages cached and stay on this thread."""
-        if self.ws.data_key is None:  # no key kept: no second connection, read it here
-            self.refresh_queue()
-            return
-        self._queue_loading = True
-        self.work_queue.show_loading()
-        # Started once the window is up (the event loop's first turn): started now, the read competes with building
-        # and painting the window for the CPU and the GIL, and both end later.
-        QTimer.singleShot(0, self, self._start_queue_read)
-
-    def _start_queue_read(self) -> None:
-        if self.ws.db.closed or self.ws.data_key is None:  # closed or locked before the event loop turned
-            self._queue_loading = False
-            return
-        today = self._today()
-        background.start(self, workspace.in_own_connection(self.ws, lambda own: work_queue.build(ws=own, today=today)),
-                         done=self._queue_filled, failed=self._queue_fill_failed, holds_lock=False)
-
-    def _queue_filled(self, tasks: list[work_queue.Task]) -> None:
-        self._queue_loading = False
-        if self.ws.db.closed:  # closed or locked meanwhile
-            return
-        if self._queue_stale and self.right.currentWidget() is self.work_queue:
-            self.refresh_queue()  # changed (or asked for) while the worker read: its snapshot may miss that
-            return
-        self._queue_builds += 1
-        self.work_queue.show_tasks(tasks)  # behind the child's view and stale: read again when shown
-
-    def _queue_fill_failed(self, exc: BaseException) -> None:
-        log.error("reading the first work list on a worker failed: %s", type(exc).__name__)  # no text: names
-        self._queue_loading = False
-        if not self.ws.db.closed:
-            self._queue_stale = True
-            self._page_shown(0)  # read here, where a failure is reported the usual way
-
     def refresh_queue(self) -> None:
-        """Rebuilds the work list, or marks it stale while the child's view covers it: a save or a signing redraws
-        what is on screen, and the list (hundreds of tasks at 10,000 children) is read again when it is shown.
-        While the first list is read on a worker, it is marked stale and read again when the worker is done."""
-        if self.right.currentWidget() is not self.work_queue or self._queue_loading:
-            self._queue_stale = True
-            return
-        self._queue_stale = False
-        self._queue_builds += 1
-        self.work_queue.show_tasks(work_queue.build(ws=self.ws, today=self._today()))
-
-    def _page_shown(self, _index: int) -> None:
-        if self._queue_stale and self.right.currentWidget() is self.work_queue:
-            self.refresh_queue()
+        self.work_list.refresh()
 
     def _approvals_seen(self) -> None:
         supervision_service.mark_approvals_seen(ws=self.ws)
         self.refresh_queue()
 
     def show_queue(self) -> None:
-        builds = self._queue_builds
+        builds = self.work_list.builds
         # clear(), not clearSelection(): the current row must go too, or clicking the same child again changes
         # nothing and it can no longer be opened.
         self.list.selectionModel().clear()
         self.work_queue.show_only(None)
         self.current_child_id = None
         self.child_view.show_overview(None)
-        self._queue_stale = True
-        self.right.setCurrentWidget(self.work_queue)
-        if self._queue_builds == builds:  # asked for: read once, unless coming to the front just did
-            self.refresh_queue()
+        self.work_list.bring_to_front(builds)
         self.work_queue.tree.setFocus()
 
     def show_child(self, child_id: int | None, *, select_course: int | None = None, refresh: bool = False) -> None:
