@@ -91,6 +91,7 @@ def run(children: int, repeat: int, therapists: int = 1, jobs: int = 2, uploader
     from behandlerklient.services import sync as syncing
     from behandlerklient.services.journal import sessions
     from behandlerklient.services.pathway import pathway
+    from behandlerklient.services.signatures import seal
     from behandlerklient.services.sync import connection
     from behandlerklient.services.workspace import workspace
 
@@ -125,7 +126,8 @@ def run(children: int, repeat: int, therapists: int = 1, jobs: int = 2, uploader
             syncing.enroll(ws=ws, host="127.0.0.1", port=cluster.port, user=name, password=f"pw-{name}-bench",
                            ca_pem=tls.ca_file.read_text(), cert_pem=(tls.folder / f"{name}.crt").read_text(),
                            key_pem=(tls.folder / f"{name}.key").read_text())
-            laptops.append(ws)
+            if ws not in laptops:
+                laptops.append(ws)
             return ws
 
         def visible(name: str) -> int:
@@ -148,9 +150,11 @@ def run(children: int, repeat: int, therapists: int = 1, jobs: int = 2, uploader
 
         upload = {"s": 0.0, "bytes": 0, "sent": 0, "refused": 0, "cpr_known": 0, "records": 0}
         paths = [sync_laptops.copy(folder, root / f"laptop{i}") for i, folder in enumerate(built)]
+        keys: dict[str, bytes | None] = {}  # each therapist's signing key, for her second (fresh) laptop
         for path in paths:  # the administrator's part, before the clock starts
             ws = workspace.unlock(path=path, passphrase=PASSPHRASE)
             name = ws.user.username
+            keys[name] = seal.private_bytes(ws.db, ws.user.id)
             admin.staff_add(adm, username=name, role="therapist", full_name=f"Bench {name}", pubkey=_pubkey(ws),
                             password=f"pw-{name}-bench")
             cluster.tls.issue(name)
@@ -193,11 +197,16 @@ def run(children: int, repeat: int, therapists: int = 1, jobs: int = 2, uploader
         out["policy_page_small_ms"] = out.pop("policy_small")
         out["policy_page_full_ms"] = _page_ms(cluster, last, repeat, POLICY_PAGE)
 
-        admin.staff_add(adm, username="bs01", role="supervisor", full_name="Bench s", pubkey=b"\1" * 32,
+        # The fresh laptops, each signing with the key the server has for its user (bt01's is her first laptop's;
+        # a key the server does not know gets even the laptop's own audit chain refused as bad_signature).
+        fresh = {name: sync_laptops.create(root / f"fresh-{name}", name, role, signing_key=keys.get(name))
+                 for name, role in ((first, "therapist"), ("bs01", "supervisor"), ("bc01", "coordinator"))}
+        laptops.extend(fresh.values())
+        admin.staff_add(adm, username="bs01", role="supervisor", full_name="Bench s", pubkey=_pubkey(fresh["bs01"]),
                         password="pw-bs01-bench")
         for i in range(min(SUPERVISEES, therapists)):
             admin.supervision_add(adm, supervisor="bs01", therapist=sync_laptops.name_of(i))
-        admin.staff_add(adm, username="bc01", role="coordinator", full_name="Bench c", pubkey=b"\2" * 32,
+        admin.staff_add(adm, username="bc01", role="coordinator", full_name="Bench c", pubkey=_pubkey(fresh["bc01"]),
                         password="pw-bc01-bench")
         with adm.transaction():  # admin.caseload_grant's row, for every child at once
             adm.execute("SET LOCAL ROLE bk_owner")
@@ -206,9 +215,8 @@ def run(children: int, repeat: int, therapists: int = 1, jobs: int = 2, uploader
                         "FROM bk.child_identity")
         for name in ("bs01", "bc01"):
             cluster.tls.issue(name)
-        for label, name, role in (("therapist_ready", first, "therapist"), ("supervisor_ready", "bs01", "supervisor"),
-                                  ("coordinator_ready", "bc01", "coordinator")):
-            ws = enrol(sync_laptops.create(root / f"fresh-{name}", name, role), new_user=False)
+        for label, name in (("therapist_ready", first), ("supervisor_ready", "bs01"), ("coordinator_ready", "bc01")):
+            ws = enrol(fresh[name], new_user=False)
             took, wire, got = sync(ws)
             out[label] = {"s": took, "bytes": wire, "received": got.pull.received, "known": got.pull.known,
                           "orphans": got.pull.orphans, "visible": visible(name),
@@ -239,6 +247,10 @@ def run(children: int, repeat: int, therapists: int = 1, jobs: int = 2, uploader
         out["push_one"] = {"s": statistics.median(pushes), "bytes": statistics.median(push_bytes)}
         out["nothing_new"] = {"s": statistics.median(idle), "bytes": statistics.median(idle_bytes)}
         out["load_after"] = os.getloadavg()
+        # What the server refused over the whole run, by kind and reason (a record of the bench's own making that
+        # fails a check is a fault of the bench or of the app, not a figure).
+        out["server_quarantine"] = {f"{kind} {reason}": int(n) for kind, reason, n in adm.execute(
+            "SELECT item ->> 'kind', reason, count(*) FROM bk.quarantine GROUP BY 1, 2 ORDER BY 1, 2").fetchall()}
         adm.close()
         proxy.close()
     finally:
@@ -265,6 +277,7 @@ def report(result: dict[str, Any]) -> list[str]:
                  f"{result['pull_page_full_first_ms']:.1f} ms the first): ratio {result['pull_page_ratio']:.2f}")
     lines.append(f"{'policy-only page':20} {result['policy_page_small_ms']:8.1f} ms / "
                  f"{result['policy_page_full_ms']:.1f} ms (the bare query in bk.pull, without the function)")
+    lines.append(f"{'server quarantine':20} {result['server_quarantine'] or 'none'}")
     lines.append(f"load average before/after: {result['load_before']} / {result['load_after']}")
     return lines
 

@@ -29,20 +29,30 @@ def _key(children: int, i: int) -> str:
     digest = hashlib.sha256(f"{children}-{i}".encode())
     for path in sorted((SRC / "storage" / "migrations").glob("*.sql")):
         digest.update(path.read_bytes())
-    for rel in ("services/demo/demo.py", "services/signatures/outbox.py", "services/signatures/seal.py", "core/sync_envelope.py"):
+    for rel in ("services/demo/demo.py", "services/demo/demo_course.py", "services/signatures/outbox.py",
+                "services/signatures/seal.py", "core/sync_envelope.py"):
         digest.update((SRC / rel).read_bytes())
     return digest.hexdigest()[:16]
 
 
-def create(folder: Path, username: str, role: str) -> Any:
-    """A new laptop journal (fast KDF: unlocking is not what is measured)."""
+def create(folder: Path, username: str, role: str, *, signing_key: bytes | None = None) -> Any:
+    """A new laptop journal (fast KDF: unlocking is not what is measured). `signing_key`: the user's key from her
+    other laptop, for a second laptop of a user the server knows already: the server holds one signing key per user
+    (bk.staff) and refuses what another key signed (bad_signature), her new laptop's audit chain included."""
     from behandlerklient.security import kdf
+    from behandlerklient.security import keyfile as kf
     from behandlerklient.services.workspace import workspace
 
     kdf.set_default(kdf.ScryptParams(n=2**10))
     folder.mkdir(parents=True, exist_ok=True)
-    return workspace.create(path=folder / "journal.db", username=username, full_name=f"Bench {username}",
-                            passphrase=PASSPHRASE, role=role)
+    made = kf.new_signing_key
+    if signing_key is not None:  # the new wrap takes it instead of a new key (workspace.create has no parameter)
+        kf.new_signing_key = lambda: signing_key
+    try:
+        return workspace.create(path=folder / "journal.db", username=username, full_name=f"Bench {username}",
+                                passphrase=PASSPHRASE, role=role)
+    finally:
+        kf.new_signing_key = made
 
 
 def _build(children: int, i: int, target: Path) -> Path:

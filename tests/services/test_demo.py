@@ -242,3 +242,59 @@ def test_the_batched_build_writes_what_the_services_write_one_by_one(ws, templat
         assert all(c.ok for c in integrity.verify(ws=ws))
     finally:
         plain.close()
+
+
+# The kinds a supervisor writes about her supervisees' children (the server's bk.supervision_kinds()).
+SUPERVISION_KINDS = {"fidelity_ratings", "reviews", "supervision_meetings", "review_events", "fidelity_events"}
+
+
+def _second(text: str) -> str:
+    """A stored or envelope time as UTC text to the second (the server compares access to the second)."""
+    from datetime import UTC, datetime
+
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def _signed_without_access(ws) -> list[tuple[str, str, str, str]]:
+    """The outbox's records a sync server refuses as no_access_when_signed, by the access the demo gives (a caseload
+    from the child's registration, a child shared, a supervisee's child): (kind, author, signed_at, why) each."""
+    registered = {}
+    for r in ws.db.query("SELECT o.uid, o.envelope, c.created_at FROM sync_outbox o JOIN children c ON c.uid = o.uid "
+                         "WHERE o.kind = 'children'"):
+        registered[r["uid"]] = min(_second(json.loads(r["envelope"])["signed_at"]), _second(r["created_at"]))
+    grants: dict[str, list[tuple[str, str, str | None]]] = {}  # user -> (child uid, from, until)
+    for r in ws.db.query("SELECT u.username, c.uid, k.granted_at, k.revoked_at FROM caseloads k "
+                         "JOIN users u ON u.id = k.user_id JOIN children c ON c.id = k.child_id"):
+        grants.setdefault(r["username"], []).append(
+            (r["uid"], _second(r["granted_at"]), _second(r["revoked_at"]) if r["revoked_at"] else None))
+    supervisees: dict[str, set[str]] = {}
+    for r in ws.db.query("SELECT s.username AS supervisor, t.username AS therapist FROM supervision_pairs p "
+                         "JOIN users s ON s.id = p.supervisor_id JOIN users t ON t.id = p.therapist_id"):
+        supervisees.setdefault(r["supervisor"], set()).add(r["therapist"])
+
+    def holds(user: str, child: str | None, at: str) -> bool:
+        return any((child is None or uid == child) and start <= at and (end is None or end > at)
+                   for uid, start, end in grants.get(user, ()))
+
+    refused = []
+    for r in ws.db.query("SELECT kind, child_uid, author, envelope FROM sync_outbox WHERE kind <> 'gps'"):
+        at, child, author, kind = (_second(json.loads(r["envelope"])["signed_at"]), r["child_uid"], r["author"],
+                                   r["kind"])
+        if child is not None and at < registered.get(child, ""):
+            refused.append((kind, author, at, f"before the child's registration {registered[child]}"))
+        elif not (holds(author, child, at) or (kind in SUPERVISION_KINDS and child is not None
+                                                and any(holds(t, child, at) for t in supervisees.get(author, ())))):
+            refused.append((kind, author, at, "without access to the child"))
+    return refused
+
+
+def test_every_demo_record_is_signed_while_its_author_may_write_about_the_child(ws) -> None:
+    # Each child's story has its own dates, a year apart from the next child's; a rating or a course left for the
+    # next seal was signed in the next child's past, before its own child was registered. A group of children of
+    # several clinicians is run by one, who signs every child's session: they are shared with her first.
+    demo.generate(ws=ws, children_count=150, seed=5, today=TODAY)
+
+    assert ws.db.scalar("SELECT count(*) FROM group_sessions WHERE signed_at IS NOT NULL") > 0
+    assert ws.db.scalar("SELECT count(*) FROM sync_outbox WHERE kind = 'fidelity_events'") > 100
+    assert _signed_without_access(ws) == []

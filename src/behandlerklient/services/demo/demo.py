@@ -28,6 +28,7 @@ from behandlerklient.services.workspace import settings
 from behandlerklient.services.workspace.workspace import Workspace
 from behandlerklient.storage.access import AccessRepository
 from behandlerklient.storage.children import ChildRepository
+from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.demo_reads import DemoReads
 from behandlerklient.storage.events import EventRepository
 from behandlerklient.storage.users import UserRepository
@@ -119,6 +120,11 @@ def generate(*, ws: Workspace, children_count: int, seed: int = 1, today: date |
                 for _ in range(min(BATCH, children_count - done)):
                     ws.user = rng.choice(therapists + [author])
                     _one_child(ws, rng, clock, today, tracks, gps, taken, result, groups)
+                    # The child's shared rows that no signing step sealed (a course waiting for its group, the last
+                    # session's self-rating) would leave at the next seal: the next child's, whose story may be dated
+                    # a year earlier, before this child was registered (the server refuses such a record). Seal them
+                    # at this child's own time.
+                    seal.flush(ws.db, at=to_text(clock()), records=False)
                     done += 1
             if progress:
                 progress(done, children_count)  # committed: a kill from here on keeps these children

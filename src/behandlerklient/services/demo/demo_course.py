@@ -12,9 +12,12 @@ from behandlerklient.services.demo import demo_vocabulary as V  # noqa: N812 - t
 from behandlerklient.services.journal import group_sessions, journal, sessions
 from behandlerklient.services.measures import sdq_records
 from behandlerklient.services.pathway import records
+from behandlerklient.services.signatures import audit
 from behandlerklient.services.supervision import supervision
 from behandlerklient.services.workspace.workspace import Workspace
+from behandlerklient.storage.access import AccessRepository
 from behandlerklient.storage.demo_reads import DemoReads
+from behandlerklient.storage.pathway import PathwayRepository
 from behandlerklient.storage.sessions import JournalRepository
 
 
@@ -227,9 +230,31 @@ def _close(ws, rng, clock, today, course, child, level, *, dropped: bool, day: d
         sign(ws, "follow_up", fu["id"])
 
 
+def _share_group(ws: Workspace, course_ids: list[int], now: datetime) -> None:
+    """The group's children held by other clinicians are shared with the one who runs the group, from its start:
+    she signs every child's session, and the server accepts a record only from someone with access to its child
+    when it was signed (a caseload is only the registering clinician's)."""
+    repo, courses = AccessRepository(ws.db), PathwayRepository(ws.db)
+    user_id = ws.user.id
+    if user_id is None:
+        return
+    for course_id in course_ids:
+        course = courses.course(course_id)
+        if course is None or repo.kinds_held(child_id=course.child_id, user_id=user_id):
+            continue
+        with ws.db.transaction():
+            repo.grant(child_id=course.child_id, user_id=user_id, kind="shared", granted_by=None, now=now,
+                       note="gruppeforløb")
+            audit.record(ws.db, user_id=user_id, action="user", now=now, child_id=course.child_id,
+                         obj=f"shared:user:{user_id}", detail="grant")
+
+
 def run_group(ws, rng, clock, today, track, waiting, result) -> None:  # noqa: ANN001
     start = max(d for _c, d in waiting)
     ids = [c for c, _d in waiting]
+    if start <= today:
+        clock.set(start)
+        _share_group(ws, ids, clock())
     day = start
     for _n in range(1, track.sessions_nominal + 1):
         if day > today:
