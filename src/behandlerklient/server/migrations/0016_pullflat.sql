@@ -11,16 +11,17 @@
 -- (the page already holds a page-full up to there), so every other scan stops there. Within that bound I wrote at
 -- most a page of records, so the child source's filtered reads are at most a page too. The children's window then
 -- starts at the first record of a child source (children and groups, one probe per child, within the bound), not at
--- the first GP, and grows as before up to that bound. The page is still one statement of bk.pull_candidates over
--- (cursor, bound]: the same sources, the same policy, the same rows in the same order, whatever the bound (a bound is
--- either below high_water(), so every seq up to it is settled, or the seq of a record this pull saw, settled as well:
--- seq order is commit order).
+-- the first GP, and grows as before up to that bound. A page is still one statement of bk.pull_candidates (the same
+-- sources through the same policy, so the same rows in the same order), or, when no child source has a record up to
+-- the bound, the own and GP rows that statement would return. The disclosure log's look-up of a group's children is
+-- a probe by the group's uid now: as a join it hashed every group pair the reader may see, for any page holding a
+-- record by someone else (a colleague's GP), a scan growing with the municipality's groups.
 SET LOCAL ROLE bk_owner;
 
 -- The first p_limit records of the child sources of bk.pull_candidates alone (my children's records by others, and
 -- the groups of my children by others) in (p_cursor, p_hi], in seq order: where the children's window starts.
 -- Like bk.pull_candidates, no SET clause, so it is inlined and planned with its arguments known.
-CREATE FUNCTION bk.pull_child_candidates(p_me text, p_cursor bigint, p_hi bigint, p_limit int, p_children uuid[])
+CREATE FUNCTION bk.pull_candidates_of_children(p_me text, p_cursor bigint, p_hi bigint, p_limit int, p_children uuid[])
 RETURNS SETOF bk.record LANGUAGE sql STABLE SECURITY INVOKER AS $$
     SELECT * FROM (
         (SELECT c.* FROM unnest(p_children) AS ch (child_uid)
@@ -87,11 +88,12 @@ BEGIN
         v_bound := v_base[v_limit].seq;
     END IF;
     -- Where the children's window starts: their first record after the cursor, within the bound.
-    SELECT min(c.seq) INTO v_first FROM bk.pull_child_candidates(v_me, p_cursor, v_bound, 1, v_children) c;
+    SELECT min(c.seq) INTO v_first FROM bk.pull_candidates_of_children(v_me, p_cursor, v_bound, 1, v_children) c;
     IF v_first IS NULL THEN
         -- No child source has a record up to the bound: the page is my own records and the GPs. Without a bound, a
         -- record that came after the first statement has a seq after every record it saw (seq order is commit
-        -- order), so it comes with the next page (the device's marker below is older than the first statement).
+        -- order), so it comes with the next page; the device's marker below is older than the first statement (a
+        -- laptop does not push while it pulls), so the cursor does not pass it either.
         v_page := v_base;
         v_found := cardinality(v_page);
     ELSE
