@@ -46,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--db", type=Path, default=None, dest="enroll_db", help="databasefil")
     c = sy_sub.add_parser("public-key", help="skriv din offentlige underskriftsnøgle til serverens administrator "
                           "(til 'behandlerklient-server staff add --pubkey-file') og vis dens fingeraftryk")
-    c.add_argument("--db", type=Path, default=None, dest="enroll_db", help="databasefil")
+    c.add_argument("--db", type=Path, default=None, dest="enroll_db", metavar="DB", help="databasefil")
     c.add_argument("--user", default=os.environ.get(USER_ENV), help="dit brugernavn (standard: prøv alle)")
     c.add_argument("--out", type=Path, required=True, metavar="FIL", help="filen, der skrives (kun den offentlige "
                    "nøgle; en ny fil)")

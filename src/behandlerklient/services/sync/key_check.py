@@ -15,8 +15,9 @@ from behandlerklient.storage.sync_server import ServerCalls
 MOVE = ("flyt nøglen fra din første computer: kør dér 'behandlerklient keys export-signing --db DATABASE --out FIL', "
         "og opret journalen her med 'behandlerklient init --db DATABASE --user {user} --signing-key FIL' "
         "(eller 'behandlerklient user add ... --signing-key FIL')")
-REGISTER = ("skriv denne computers offentlige nøgle med 'behandlerklient sync public-key --db DATABASE --out FIL' og "
-            "bed administratoren registrere den (behandlerklient-server staff add --pubkey-file FIL)")
+WRITE = "skriv denne computers offentlige nøgle med 'behandlerklient sync public-key --db DATABASE --out FIL'"
+REGISTER = f"{WRITE} og bed administratoren registrere den (behandlerklient-server staff add --pubkey-file FIL)"
+REPLACE = f"{WRITE} og bed administratoren udskifte den registrerede nøgle med den"
 
 
 class KeyMismatch(RuleRefused):
@@ -48,7 +49,7 @@ def problem(*, username: str, server_key: bytes | None, is_staff: bool, laptop_k
     return (f"Serveren har en anden underskriftsnøgle registreret for {username} end den, denne computer "
             f"underskriver med, så alt, hvad du sender herfra, ville blive afvist (i serverens karantæne). "
             f"Serverens nøgle: {fingerprint(server_key)}. Denne computers nøgle: {here}. Gør et af to: "
-            f"{MOVE.format(user=username)}; eller, er den første computer væk, {REGISTER} i stedet. {stored}")
+            f"{MOVE.format(user=username)}; eller, er den første computer væk, {REPLACE}. {stored}")
 
 
 def check(ws: Any, conn: Any, *, username: str, stored: str) -> None:
