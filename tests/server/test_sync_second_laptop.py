@@ -117,3 +117,38 @@ def test_a_second_laptop_with_its_own_new_key_is_refused_at_enroll_and_pushes_no
             assert "anden underskriftsnøgle" in (syncing.status(ws=second).last_error or "")
         finally:
             second.close()
+
+
+def test_the_laptops_public_key_file_registers_the_user_and_both_sides_print_one_fingerprint(
+        server, tmp_path, capsys, monkeypatch) -> None:  # noqa: ANN001
+    """`sync public-key` on the laptop, `behandlerklient-server staff add --pubkey-file` by the admin: the two
+    fingerprints printed are the same, and the laptop then enrols with its key checked."""
+    from behandlerklient import cli
+    from behandlerklient.server.cli import main as server_cli
+    from tests.server.laptops import new_name
+
+    name = new_name("t")
+    folder = tmp_path / "new"
+    folder.mkdir()
+    ws = workspace.create(path=folder / "journal.db", username=name, full_name="Test", passphrase=PASSPHRASE,
+                          role="therapist")
+    path = ws.path
+    ws.close()
+    monkeypatch.setenv("BEHANDLERKLIENT_PASSPHRASE", PASSPHRASE)
+    pub = tmp_path / f"{name}-signing.pub"
+    assert cli.main(["sync", "public-key", "--db", str(path), "--out", str(pub)]) == 0
+    laptop_print = capsys.readouterr().out
+    monkeypatch.setenv("BK_NEW_PASSWORD", "a-long-test-password")
+    assert server_cli(["staff", "add", "--dsn", server.cluster.admin_dsn(), "--username", name, "--role",
+                       "therapist", "--full-name", "Test", "--pubkey-file", str(pub)]) == 0
+    admin_print = capsys.readouterr().out
+    ws = workspace.unlock(path=path, passphrase=PASSPHRASE, username=name)
+    try:
+        raw = key_transfer.own_public_key(ws)
+        assert raw is not None
+        assert fingerprint(raw) in laptop_print
+        assert f"signing key fingerprint (SHA-256): {fingerprint(raw)}" in admin_print
+        server.cluster.tls.issue(name)
+        assert _enroll(server, ws, "a-long-test-password") is None
+    finally:
+        ws.close()
