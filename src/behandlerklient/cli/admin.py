@@ -19,8 +19,10 @@ from behandlerklient.cli.common import (
     UsageError,
     ask_profession,
     note_missing_role,
+    read_moved_signing_key,
     read_new_passphrase,
     read_passphrase,
+    read_signing_key_passphrase,
     unlock,
     unlocked,
 )
@@ -73,9 +75,10 @@ def cmd_user(args: argparse.Namespace) -> int:
             new_passphrase = getpass.getpass(f"Adgangskode til {args.username}: ")
         if not admin_passphrase:
             admin_passphrase = getpass.getpass("Administratorens adgangskode (igen): ")
+        moved = read_moved_signing_key(args.signing_key, args.username)
         user, _ = users.add_user(ws=ws, admin_passphrase=admin_passphrase, username=args.username,
                                  full_name=args.name, role=args.role, passphrase=new_passphrase, title=args.title,
-                                 phone=args.phone, profession=ask_profession(args))
+                                 phone=args.phone, profession=ask_profession(args), signing_key=moved)
     print(f"Oprettede brugeren {user.username} ({user.role}).")
     note_missing_role(user)
     return EXIT_OK
@@ -94,7 +97,24 @@ def rotate(db: Path, passphrase: str, username: str | None) -> int:
 
 
 def cmd_keys(args: argparse.Namespace) -> int:
+    if args.keys_command == "export-signing":
+        return export_signing(args)
     return rotate(args.db, read_passphrase(), args.user)
+
+
+def export_signing(args: argparse.Namespace) -> int:
+    """The unlocked user's signing key, sealed under a passphrase she chooses now, for her second laptop."""
+    from behandlerklient.services.accounts import key_transfer
+
+    with unlocked(args) as ws:
+        passphrase = read_signing_key_passphrase("Vælg en adgangskode til filen med din underskriftsnøgle: ",
+                                                 confirm=True)
+        fp = key_transfer.export_signing_key(ws=ws, passphrase=passphrase, out=args.out)
+        username = ws.user.username
+    print(f"Din underskriftsnøgle ({username}, fingeraftryk {fp}) er skrevet krypteret til {args.out}. Opret "
+          f"journalen på den anden computer med 'behandlerklient init --db DATABASE --user {username} "
+          f"--signing-key {args.out.name}', og slet filen bagefter. Filen og dens adgangskode skal holdes adskilt.")
+    return EXIT_OK
 
 
 def cmd_passphrase(args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ import contextlib
 import getpass
 import os
 import sys
+from pathlib import Path
 from typing import NoReturn
 
 from behandlerklient.core.errors import InvalidInput
@@ -21,6 +22,8 @@ PASSPHRASE_ENV = "BEHANDLERKLIENT_PASSPHRASE"
 USER_ENV = "BEHANDLERKLIENT_USER"
 NEW_PASSPHRASE_ENV = "BEHANDLERKLIENT_NEW_PASSPHRASE"
 RECOVERY_ENV = "BEHANDLERKLIENT_RECOVERY_CODE"
+# The passphrase of a file holding a signing key on its way to the user's second laptop (keys export-signing).
+SIGNING_KEY_PASSPHRASE_ENV = "BEHANDLERKLIENT_SIGNING_KEY_PASSPHRASE"
 
 
 class UsageError(Exception):
@@ -66,6 +69,30 @@ def read_new_passphrase(prompt: str) -> str:
     if getpass.getpass("Gentag: ") != first:
         raise InvalidInput("De to adgangskoder er ikke ens.")
     return first
+
+
+def read_signing_key_passphrase(prompt: str, *, confirm: bool = False) -> str:
+    value = os.environ.get(SIGNING_KEY_PASSPHRASE_ENV)
+    if value:
+        return value
+    if not sys.stdin or not sys.stdin.isatty():
+        raise UsageError(f"adgangskoden til filen med underskriftsnøglen: skriv den ved prompten eller sæt "
+                         f"{SIGNING_KEY_PASSPHRASE_ENV}")
+    first = getpass.getpass(prompt)
+    if confirm and getpass.getpass("Gentag: ") != first:
+        raise InvalidInput("De to adgangskoder er ikke ens; intet er skrevet.")
+    return first
+
+
+def read_moved_signing_key(path: Path | None, username: str) -> bytes | None:
+    """The signing key in `path` (from keys export-signing) for `username`, its passphrase asked; None without a
+    path. Read before anything is created: a refusal leaves nothing behind."""
+    if path is None:
+        return None
+    from behandlerklient.services.accounts import key_transfer
+
+    passphrase = read_signing_key_passphrase(f"Adgangskode til underskriftsnøglen i {path.name}: ")
+    return key_transfer.read_signing_key(path=path, passphrase=passphrase, username=username)
 
 
 def unlock(args: argparse.Namespace):

@@ -13,6 +13,7 @@ from behandlerklient.cli.common import (
     EXIT_OK,
     ask_profession,
     note_missing_role,
+    read_moved_signing_key,
     read_passphrase,
     unlocked,
 )
@@ -34,11 +35,17 @@ def cmd_init(args: argparse.Namespace) -> int:
     from behandlerklient.services.workspace import workspace
 
     profession = ask_profession(args)
+    moved = read_moved_signing_key(args.signing_key, args.user)
     ws = workspace.create(path=args.db, username=args.user, full_name=args.name or args.user,
                           passphrase=read_passphrase(confirm=True), role=args.role, title=args.title,
-                          phone=args.phone, profession=profession)
+                          phone=args.phone, profession=profession, signing_key=moved)
     ws.close()
     print(f"Oprettede krypteret database {args.db} med brugeren {args.user}.")
+    if moved is not None:
+        from behandlerklient.services.accounts import key_transfer
+
+        print(f"Underskriftsnøglen fra {args.signing_key.name} er taget i brug (fingeraftryk "
+              f"{key_transfer.public_fingerprint(moved)}); slet filen, når denne computer er tilmeldt serveren.")
     note_missing_role(ws.user)
     return EXIT_OK
 

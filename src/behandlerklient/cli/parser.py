@@ -44,6 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--cert", type=Path, help="denne computers klientcertifikat (PEM)")
     c.add_argument("--key", type=Path, help="klientcertifikatets nøgle (PEM)")
     c.add_argument("--db", type=Path, default=None, dest="enroll_db", help="databasefil")
+    c = sy_sub.add_parser("public-key", help="skriv din offentlige underskriftsnøgle til serverens administrator "
+                          "(til 'behandlerklient-server staff add --pubkey-file') og vis dens fingeraftryk")
+    c.add_argument("--db", type=Path, default=None, dest="enroll_db", metavar="DB", help="databasefil")
+    c.add_argument("--user", default=os.environ.get(USER_ENV), help="dit brugernavn (standard: prøv alle)")
+    c.add_argument("--out", type=Path, required=True, metavar="FIL", help="filen, der skrives (kun den offentlige "
+                   "nøgle; en ny fil)")
     sy_sub.add_parser("duplicates", help="koordinator: børn registreret to gange (samme CPR), der venter på afgørelse")
     c = sy_sub.add_parser("merge", help="koordinator: afgør at to registreringer er samme barn (signeres og sendes)")
     c.add_argument("alias", metavar="ALIAS-ID", help="den anden registrerings id (fra 'sync duplicates')")
@@ -56,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--profession", default=None, choices=list(PROFESSIONS), help="faggruppe (spørges, hvis udeladt)")
     c.add_argument("--title", default="", help="stillingsbetegnelse, fx 'Psykolog'")
     c.add_argument("--phone", default="")
+    c.add_argument("--signing-key", type=Path, metavar="FIL", help="din underskriftsnøgle fra din første computer "
+                   "(fra 'behandlerklient keys export-signing'), så begge computere underskriver med den nøgle, "
+                   "serveren har for dig")
 
     c = db_cmd("demo", "tilføj syntetiske demodata")
     c.add_argument("--children", type=int, default=200)
@@ -85,6 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     u.add_argument("--profession", default=None, choices=list(PROFESSIONS), help="faggruppe (spørges, hvis udeladt)")
     u.add_argument("--title", default="", help="stillingsbetegnelse, fx 'Psykolog'")
     u.add_argument("--phone", default="")
+    u.add_argument("--signing-key", type=Path, metavar="FIL", help="brugerens underskriftsnøgle fra hendes første "
+                   "computer (fra 'behandlerklient keys export-signing')")
     u = user_sub.add_parser("profile", help="sæt en brugers faggruppe og stillingsbetegnelse (egen, eller som "
                             "administrator en andens)")
     u.add_argument("--db", type=Path, required=True)
@@ -99,11 +110,17 @@ def build_parser() -> argparse.ArgumentParser:
     u.add_argument("--username", required=True)
     u.add_argument("--rotate", action="store_true", help="skift også databasens nøgle (se docs/keys.md)")
 
-    ks = sub.add_parser("keys", help="databasens nøgle (kun administrator)")
+    ks = sub.add_parser("keys", help="databasens nøgle (administrator) og din underskriftsnøgle")
     ks_sub = ks.add_subparsers(dest="keys_command", required=True, parser_class=Parser)
     c = ks_sub.add_parser("rotate", help="krypter databasen om med en ny nøgle; gamle nøglefiler virker ikke mere")
     c.add_argument("--db", type=Path, required=True)
     c.add_argument("--user", default=os.environ.get(USER_ENV), help="administratorens brugernavn")
+    c = ks_sub.add_parser("export-signing", help="skriv din underskriftsnøgle, krypteret med en adgangskode du "
+                          "vælger, til din anden computer (den bruges dér med 'init --signing-key')")
+    c.add_argument("--db", type=Path, required=True)
+    c.add_argument("--user", default=os.environ.get(USER_ENV), help="dit brugernavn")
+    c.add_argument("--out", type=Path, required=True, metavar="FIL", help="filen, der skrives (en ny fil, kun "
+                   "læsbar for dig)")
 
     pp = sub.add_parser("passphrase", help="skift din adgangskode")
     pp_sub = pp.add_subparsers(dest="passphrase_command", required=True, parser_class=Parser)

@@ -41,9 +41,23 @@ def cmd_sync(args: argparse.Namespace) -> int:
         with unlocked(args) as ws:
             password = (os.environ.get(SERVER_PASSWORD_ENV)
                         or getpass.getpass(f"Adgangskode på serveren for {args.user}: "))
-            syncing.enroll(ws=ws, host=host, port=int(port), user=args.user, password=password, dbname=args.dbname,
-                           ca_pem=pems[0], cert_pem=pems[1], key_pem=pems[2])
-        print(f"Tilmeldt {host}:{port} som {args.user}.")
+            unchecked = syncing.enroll(ws=ws, host=host, port=int(port), user=args.user, password=password,
+                                       dbname=args.dbname, ca_pem=pems[0], cert_pem=pems[1], key_pem=pems[2])
+        if unchecked:
+            print(f"Tilmeldt {host}:{port} som {args.user}. Underskriftsnøglen er ikke tjekket, fordi serveren ikke "
+                  f"kunne nås ({unchecked}); første synkronisering tjekker den, før noget sendes.")
+        else:
+            print(f"Tilmeldt {host}:{port} som {args.user}; serveren har denne computers underskriftsnøgle.")
+        return EXIT_OK
+    if args.sync_command == "public-key":
+        from behandlerklient.services.accounts import key_transfer
+
+        with unlocked(args) as ws:
+            fp = key_transfer.write_public_key(ws=ws, out=args.out)
+            username = ws.user.username
+        print(f"Din offentlige underskriftsnøgle ({username}) er skrevet til {args.out}. Fingeraftryk (SHA-256): {fp}")
+        print("Giv filen til serverens administrator; når nøglen er registreret, læser administratoren "
+              "fingeraftrykket op, og du tjekker, at det er det samme som her.")
         return EXIT_OK
     if args.sync_command in ("duplicates", "merge"):
         return _cmd_sync_merge(args)

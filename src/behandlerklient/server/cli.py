@@ -21,6 +21,7 @@ import secrets
 import sys
 from pathlib import Path
 
+from behandlerklient.core.key_fingerprint import fingerprint
 from behandlerklient.server import admin, migrate
 
 
@@ -92,9 +93,12 @@ def _run(args: argparse.Namespace) -> None:
             password = os.environ.get("BK_NEW_PASSWORD")
             generated = password is None
             password = password or secrets.token_urlsafe(18)
+            pubkey = admin.read_pubkey(args.pubkey_file.read_bytes())
             admin.staff_add(conn, username=args.username, role=args.role, full_name=args.full_name,
-                            pubkey=admin.read_pubkey(args.pubkey_file.read_bytes()), password=password)
+                            pubkey=pubkey, password=password)
             print(f"added {args.username} ({args.role})")
+            # Read it to the user by phone: her laptop printed the same when it wrote the file (sync public-key).
+            print(f"signing key fingerprint (SHA-256): {fingerprint(pubkey)}")
             if generated:
                 print(f"password (shown once): {password}")
         elif args.command == "caseload" and args.action == "grant":

@@ -21,7 +21,9 @@ def list_users(*, ws: Workspace) -> list[User]:
 
 
 def add_user(*, ws: Workspace, admin_passphrase: str, username: str, full_name: str, role: str,
-             passphrase: str, title: str = "", phone: str = "", profession: str = "") -> tuple[User, Changes]:
+             passphrase: str, title: str = "", phone: str = "", profession: str = "",
+             signing_key: bytes | None = None) -> tuple[User, Changes]:
+    """A new user with her own passphrase; `signing_key`: her key from another laptop (else a new one)."""
     if ws.user.role != "admin":
         raise RuleRefused("Kun en administrator kan oprette brugere.")
     check_username(username)
@@ -39,7 +41,7 @@ def add_user(*, ws: Workspace, admin_passphrase: str, username: str, full_name: 
     with ws.db.transaction():
         user = repo.add(User(None, username, full_name or username, role, title.strip(), phone,
                                  profession), now=now)
-        ws.keys.add_wrap(kf.user_wrap_id(username), passphrase, data_key)
+        ws.keys.add_wrap(kf.user_wrap_id(username), passphrase, data_key, signing_key=signing_key)
         ws.keys.save(kf.keyfile_path(ws.path))
         seal.register_wrap_key(ws=ws, username=username)  # vouched for by the administrator's key
         audit.record(ws.db, user_id=ws.user.id, action="user", now=now, obj=f"user:{user.id}", detail=f"add {role}")

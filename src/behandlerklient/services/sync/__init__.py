@@ -1,7 +1,8 @@
 """Sync with the municipal server, laptop side (sync.md; docs/sync.md). No Qt; psycopg only in .connection, loaded
 when a sync starts. The public API, for the CLI and a GUI worker thread:
 
-- enroll(ws=, host=, port=, user=, password=, dbname=, ca_pem=, cert_pem=, key_pem=) -> None
+- enroll(ws=, host=, port=, user=, password=, dbname=, ca_pem=, cert_pem=, key_pem=) -> None, or why the
+  signing key could not be checked (refuses a laptop whose key the server does not hold: key_check.py)
 - sync(ws=) -> SyncResult            push, then grants and pull; raises DriverMissing / ServerUnreachable
 - status(ws=) -> SyncStatus          from the local database only (no network): for a status bar
 - push.push / pull.Puller            the two halves, for tests and finer control
@@ -17,7 +18,7 @@ from typing import Any
 
 from behandlerklient.core.errors import InvalidInput, RuleRefused
 from behandlerklient.services.signatures import audit
-from behandlerklient.services.sync import backlog, connection, merge
+from behandlerklient.services.sync import backlog, connection, key_check, merge
 from behandlerklient.services.sync.audit_chain import ChainPush, push_chain
 from behandlerklient.services.sync.connection import DriverMissing, ServerUnreachable
 from behandlerklient.services.sync.pull import Puller, PullResult
@@ -71,22 +72,55 @@ class SyncStatus:
 
 
 def enroll(*, ws: Any, host: str, port: int, user: str, password: str, dbname: str = "bk",
-           ca_pem: str | None = None, cert_pem: str | None = None, key_pem: str | None = None) -> None:
+           ca_pem: str | None = None, cert_pem: str | None = None, key_pem: str | None = None,
+           connect: Callable[[Any], Any] | None = None) -> str | None:
     """Stores the server and this laptop's credentials in the encrypted database. The server user is the unlocked
-    user: records are pushed as their author."""
+    user: records are pushed as their author. First it asks the server whether it holds this laptop's signing key
+    for her and refuses (KeyMismatch, nothing stored) when it does not. Returns None when the key was checked, else
+    why it could not be (the server was not reached: stored anyway, and the first sync checks it)."""
     if user != ws.user.username:
         raise RuleRefused(f"Serverbrugeren {user!r} er ikke den bruger, der er låst op ({ws.user.username!r}); "
                           f"lås op som {user!r} for at tilmelde denne computer.")
     if not host or not (0 < port < 65536):
         raise InvalidInput("Angiv serveren som VÆRT[:PORT].")
     device = identity.device_uid(ws.db)
+    values = {"server_host": host, "server_port": port, "dbname": dbname, "username": user, "password": password,
+              "ca_pem": ca_pem, "cert_pem": cert_pem, "key_pem": key_pem, "device_uid": device}
+    unchecked = _check_key_at_enroll(ws, values, connect)
     with ws.db.transaction():
-        SyncRepository(ws.db).enroll({"server_host": host, "server_port": port, "dbname": dbname, "username": user,
-                                      "password": password, "ca_pem": ca_pem, "cert_pem": cert_pem,
-                                      "key_pem": key_pem, "device_uid": device})
+        SyncRepository(ws.db).enroll(values)
         audit.record(ws.db, user_id=ws.user.id, action="sync", now=ws.clock(), obj="sync_state",
-                     detail=f"enrolled with {host}:{port}/{dbname} as {user}")
+                     detail=f"enrolled with {host}:{port}/{dbname} as {user}"
+                            + ("; signing key not checked (server not reached)" if unchecked else ""))
     backlog.queue(ws)  # what this laptop wrote before the outbox existed goes to the server too
+    return unchecked
+
+
+def _check_key_at_enroll(ws: Any, state: dict[str, Any], connect: Callable[[Any], Any] | None) -> str | None:
+    """None when the server holds this laptop's key for the user; the reason it could not be asked otherwise."""
+    try:
+        conn = (connect or connection.connect)(state)
+    except (ServerUnreachable, DriverMissing) as exc:
+        return exc.message
+    try:
+        key_check.check(ws, conn, username=state["username"], stored="Intet er gemt; computeren er ikke tilmeldt.")
+    except Exception as exc:
+        if not connection.is_connection_error(exc):
+            raise
+        return connection.lost(state, exc).message
+    finally:
+        conn.close()
+    return None
+
+
+def _check_key_before_push(ws: Any, conn: Any, state: Any) -> None:
+    """A laptop enrolled offline learns here, before it sends anything, that the server holds another key."""
+    try:
+        key_check.check(ws, conn, username=state["username"], stored="Intet er sendt.")
+    except key_check.KeyMismatch as exc:
+        with ws.db.transaction():
+            SyncRepository(ws.db).set_state(last_error=exc.message)
+        raise
 
 
 def _state(ws: Any) -> Any:
@@ -114,6 +148,7 @@ def sync(*, ws: Any, connect: Callable[[Any], Any] | None = None,
             repo.set_state(last_error=str(exc))
         raise
     try:
+        _check_key_before_push(ws, conn, state)
         pushed = push(ws, conn, username=state["username"], after_commit=after_push_commit)
         chain = push_chain(ws, conn, username=state["username"], device=state["device_uid"], now=ws.clock())
         puller = Puller(ws, conn, device=state["device_uid"], page_hook=page_hook)

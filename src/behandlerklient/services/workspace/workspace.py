@@ -93,9 +93,11 @@ def check_username(username: str) -> None:
 
 def create(*, path: Path, username: str, full_name: str, passphrase: str, role: str = "admin",
            title: str = "", phone: str = "", profession: str = "", params: kdf.ScryptParams | None = None,
-           catalogue: Catalogue | None = None, demo: bool = False) -> Workspace:
+           catalogue: Catalogue | None = None, demo: bool = False, signing_key: bytes | None = None) -> Workspace:
     """A new installation: random data key, key file with this user's wrap, migrated database.
 
+    `signing_key`: the user's raw Ed25519 key carried from her first laptop (services/accounts/key_transfer.py), so
+    both sign with the one key the server holds for her; without it she gets a new key.
     `demo` is for the synthetic demo database only, whose published passphrase is weak on purpose."""
     path = Path(path)
     check_username(username)
@@ -115,7 +117,7 @@ def create(*, path: Path, username: str, full_name: str, passphrase: str, role: 
         raise InvalidInput(f"Mappen findes ikke: {path.parent}")
     data_key = kf.new_data_key()
     keys = kf.KeyFile.new()
-    keys.add_wrap(kf.user_wrap_id(username), passphrase, data_key, params)
+    keys.add_wrap(kf.user_wrap_id(username), passphrase, data_key, params, signing_key=signing_key)
     db = Database.open(path, data_key, create=True)
     try:
         migrate(db)
