@@ -27,6 +27,11 @@ def test_an_unenrolled_laptop_reports_no_sync_and_refuses_to_sync(ws) -> None:
 def test_enrolment_is_for_the_unlocked_user_only_and_stays_in_the_database(ws) -> None:
     with pytest.raises(RuleRefused, match="ikke den bruger, der er låst op"):
         syncing.enroll(ws=ws, host="server.kommune.dk", port=5432, user="someone-else", password="x")
-    syncing.enroll(ws=ws, host="server.kommune.dk", port=5432, user=ws.user.username, password="hemmelig")
+    def offline(_state: object) -> object:  # no name look-up or connect attempt from a test
+        raise connection.ServerUnreachable("Kunne ikke forbinde til server.kommune.dk:5432 (testen er offline)")
+
+    unchecked = syncing.enroll(ws=ws, host="server.kommune.dk", port=5432, user=ws.user.username, password="hemmelig",
+                               connect=offline)
+    assert unchecked is not None and "offline" in unchecked  # stored, and said that the key was not checked
     state = syncing.status(ws=ws)
     assert state.enrolled and state.server == "server.kommune.dk:5432" and state.waiting == 0
