@@ -40,19 +40,12 @@ def create(folder: Path, username: str, role: str, *, signing_key: bytes | None 
     other laptop, for a second laptop of a user the server knows already: the server holds one signing key per user
     (bk.staff) and refuses what another key signed (bad_signature), her new laptop's audit chain included."""
     from behandlerklient.security import kdf
-    from behandlerklient.security import keyfile as kf
     from behandlerklient.services.workspace import workspace
 
     kdf.set_default(kdf.ScryptParams(n=2**10))
     folder.mkdir(parents=True, exist_ok=True)
-    made = kf.new_signing_key
-    if signing_key is not None:  # the new wrap takes it instead of a new key (workspace.create has no parameter)
-        kf.new_signing_key = lambda: signing_key
-    try:
-        return workspace.create(path=folder / "journal.db", username=username, full_name=f"Bench {username}",
-                                passphrase=PASSPHRASE, role=role)
-    finally:
-        kf.new_signing_key = made
+    return workspace.create(path=folder / "journal.db", username=username, full_name=f"Bench {username}",
+                            passphrase=PASSPHRASE, role=role, signing_key=signing_key)
 
 
 def _build(children: int, i: int, target: Path) -> Path:
