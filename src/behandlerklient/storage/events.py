@@ -17,6 +17,7 @@ from behandlerklient.core.events import Event, head, next_hlc
 from behandlerklient.storage import identity, transfer_rows
 from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.database import Database
+from behandlerklient.storage.event_batch import FIDELITY_UPSERT, EventBatch
 
 LOCAL_DEVICE = "local"
 
@@ -63,10 +64,13 @@ VALUE_REFS: dict[tuple[str, str], tuple[str | None, str]] = {
 
 
 class EventRepository:
-    def __init__(self, db: Database, *, device: str | None = None, remember: bool = False) -> None:
+    def __init__(self, db: Database, *, device: str | None = None, remember: bool = False, batch: bool = False) -> None:
         """`remember`: keep the local ids of subjects found (a pull page's events name the same sessions and courses
-        again and again); for a repository that lives no longer than one transaction which deletes no subject."""
+        again and again); for a repository that lives no longer than one transaction which deletes no subject.
+        `batch`: new events and their fidelity folds wait for `flush()` (storage/event_batch.py); every read of the
+        events table here writes them first."""
         self.db = db
+        self.batch = EventBatch(db) if batch else None
         self.device = device or local_device_id(db)
         self._subjects: dict[tuple[str, str], str] | None = {} if remember else None
         self._user_ids: dict[str, Any] | None = {} if remember else None  # user name -> id here (remembered)
@@ -74,6 +78,11 @@ class EventRepository:
         # fold of a pull page's event needs no query of its own (remembered; only this repository appends to them)
         self._fields: dict[tuple[str, str, str], list[Event]] = {}
         self.last_id: int | None = None  # the id of the event `receive` stored last
+
+    def flush(self) -> None:
+        """The events and fidelity folds waiting (`batch`), written; an IntegrityError goes to the caller."""
+        if self.batch:
+            self.batch.flush()
 
     # -- global <-> local names -----------------------------------------------------------------------------------
     def subject_uid(self, aggregate: str, subject: str | int) -> str:
@@ -149,6 +158,7 @@ class EventRepository:
         known = self._fields.get((aggregate, subject_uid, field))
         if known is not None:
             return sorted(known, key=lambda e: e.order)
+        self.flush()
         return [event_from_row(r) for r in self.db.query(
             "SELECT * FROM events WHERE aggregate = ? AND subject_uid = ? AND field = ? ORDER BY hlc, device, uid",
             (aggregate, subject_uid, field))]
@@ -162,6 +172,7 @@ class EventRepository:
             return
         for key in keys:
             self._fields[key] = []
+        self.flush()
         rows = self.db.query(
             "SELECT e.* FROM json_each(?) k JOIN events e ON e.aggregate = json_extract(k.value, '$[0]') "
             "AND e.subject_uid = json_extract(k.value, '$[1]') AND e.field = json_extract(k.value, '$[2]')",
@@ -170,28 +181,35 @@ class EventRepository:
             self._fields[(r["aggregate"], r["subject_uid"], r["field"])].append(event_from_row(r))
 
     def subject_events(self, aggregate: str, subject: str) -> list[Event]:
+        self.flush()
         return [event_from_row(r) for r in self.db.query(
             "SELECT * FROM events WHERE aggregate = ? AND subject_uid = ? ORDER BY hlc, device, uid",
             (aggregate, self.subject_uid(aggregate, subject)))]
 
     def child_events(self, child_id: int) -> list[Event]:
+        self.flush()
         return [event_from_row(r) for r in self.db.query(
             "SELECT * FROM events WHERE child_id = ? ORDER BY hlc, device, uid", (child_id,))]
 
     def all_events(self) -> list[Event]:
+        self.flush()
         return [event_from_row(r) for r in self.db.query("SELECT * FROM events ORDER BY hlc, device, uid")]
 
     def resolutions(self) -> list[Event]:
+        self.flush()
         return [event_from_row(r) for r in self.db.query(
             "SELECT * FROM events WHERE aggregate = 'resolution' ORDER BY hlc, device, uid")]
 
     def resolved_keys(self) -> set[str]:
+        self.flush()
         return {r[0] for r in self.db.query("SELECT subject_uid FROM events WHERE aggregate = 'resolution'")}
 
     def event_id(self, event_uid: str) -> int:
+        self.flush()
         return int(self.db.scalar("SELECT id FROM events WHERE uid = ?", (event_uid,)))
 
     def latest_hlc(self) -> str | None:
+        self.flush()
         return self.db.scalar("SELECT max(hlc) FROM events")
 
     # -- writing ----------------------------------------------------------------------------------------------------
@@ -223,11 +241,17 @@ class EventRepository:
         return e
 
     def _insert(self, e: Event, local_subject: str) -> int:
-        return self.db.insert("events", {
+        if self.batch is not None:
+            return self.batch.add_event(self._row(e, local_subject))
+        return self.db.insert("events", self._row(e, local_subject))
+
+    @staticmethod
+    def _row(e: Event, local_subject: str) -> dict[str, Any]:
+        return {
             "uid": e.uid, "aggregate": e.aggregate, "subject": local_subject, "subject_uid": e.subject,
             "field": e.field, "child_id": e.child_id, "child_uid": e.child_uid,
             "value": json.dumps(e.value, ensure_ascii=False, sort_keys=True), "base_uid": e.base_uid, "hlc": e.hlc,
-            "device": e.device, "author_id": e.author_id, "reason": e.reason, "created_at": e.created_at})
+            "device": e.device, "author_id": e.author_id, "reason": e.reason, "created_at": e.created_at}
 
     def receive(self, row: dict[str, Any], *, local: str | None = None, child_id: int | None = None) -> Event:
         """Stores an event made elsewhere (an import, later a pull), given with global names only: `subject_uid`,
@@ -257,6 +281,7 @@ class EventRepository:
         """Every event (or the one with `event_id`) as the export writes it and the sync sends it: global names
         only, in the order the events were stored."""
         where, params = ("WHERE e.id = ?", (event_id,)) if event_id is not None else ("", ())
+        self.flush()
         cursor = self.db.execute(
             "SELECT e.uid, e.aggregate, e.subject_uid, e.field, e.child_uid, e.value, e.base_uid, e.hlc, e.device, "
             f"u.username AS author, e.reason, e.created_at FROM events e LEFT JOIN users u ON u.id = e.author_id "
@@ -280,6 +305,7 @@ class EventRepository:
         if aggregate is None or subject_uid is None:
             return {}
         by_field: dict[str, list[Event]] = {}
+        self.flush()
         for e in (event_from_row(r) for r in self.db.query(
                 "SELECT * FROM events WHERE aggregate = ? AND subject_uid = ?", (aggregate, subject_uid))):
             by_field.setdefault(e.field, []).append(e)
@@ -312,7 +338,11 @@ class EventRepository:
                 current = head(self.field_events_of(aggregate, subject_uid, field))
             local = self.local_subject(aggregate, subject_uid)
             if current is not None and local is not None:
-                writer(self.db, local, field, self.convert_value(aggregate, field, current.value, to_global=False))
+                value = self.convert_value(aggregate, field, current.value, to_global=False)
+                if writer is _fidelity and self.batch is not None:
+                    self.batch.add_rating(_fidelity_params(self.db, local, value))
+                else:
+                    writer(self.db, local, field, value)
         if known is not None and added is not None:
             known.append(added)  # after the writer: a refused write leaves the remembered events as they are
 
@@ -337,17 +367,14 @@ def _review_seen(db: Database, subject: str, field: str, v: str | None) -> None:
     db.execute("UPDATE reviews SET seen_at = ? WHERE id = ?", (v, int(subject)))
 
 
-def _fidelity(db: Database, subject: str, field: str, v: dict) -> None:
+def _fidelity_params(db: Database, subject: str, v: dict) -> tuple[Any, ...]:
     session_id, kind, item_key = subject.split(":", 2)
-    db.execute(
-        "INSERT INTO fidelity_ratings (session_id, rater_id, rater_kind, item_key, item_label, adherence, "
-        "competence, comment, rated_at, uid, origin_device) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, uuid7(), ?) "
-        "ON CONFLICT(session_id, rater_kind, "
-        "item_key) DO UPDATE SET rater_id = excluded.rater_id, item_label = excluded.item_label, "
-        "adherence = excluded.adherence, competence = excluded.competence, comment = excluded.comment, "
-        "rated_at = excluded.rated_at",
-        (int(session_id), v["rater_id"], kind, item_key, v["item_label"], v["adherence"], v["competence"],
-         v["comment"], v["rated_at"], db.device_uid))
+    return (int(session_id), v["rater_id"], kind, item_key, v["item_label"], v["adherence"], v["competence"],
+            v["comment"], v["rated_at"], db.device_uid)
+
+
+def _fidelity(db: Database, subject: str, field: str, v: dict) -> None:
+    db.execute(FIDELITY_UPSERT, _fidelity_params(db, subject, v))
 
 
 def _setting(db: Database, subject: str, field: str, v: str) -> None:
