@@ -8,7 +8,7 @@ are written only by `apply`, from the fold of the field's events, in the caller'
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +17,10 @@ from behandlerklient.core.events import Event, head, next_hlc
 from behandlerklient.storage import identity, transfer_rows
 from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.database import Database
-from behandlerklient.storage.event_batch import FIDELITY_UPSERT, EventBatch
+from behandlerklient.storage.event_batch import EventBatch
+from behandlerklient.storage.event_folds import CACHE as _CACHE
+from behandlerklient.storage.event_folds import fidelity as _fidelity
+from behandlerklient.storage.event_folds import fidelity_params as _fidelity_params
 
 LOCAL_DEVICE = "local"
 
@@ -31,6 +34,9 @@ def new_uid() -> str:
     """A global id for an event: UUIDv7, time-ordered like every shared record's."""
     return uid.uuid7()
 
+
+# json.dumps(value, ensure_ascii=False, sort_keys=True), without a new encoder a call (a pull page stores thousands)
+_VALUE_TEXT = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
 _HEAD = object()  # "base the new event on the field's current head"
 
@@ -250,7 +256,7 @@ class EventRepository:
         return {
             "uid": e.uid, "aggregate": e.aggregate, "subject": local_subject, "subject_uid": e.subject,
             "field": e.field, "child_id": e.child_id, "child_uid": e.child_uid,
-            "value": json.dumps(e.value, ensure_ascii=False, sort_keys=True), "base_uid": e.base_uid, "hlc": e.hlc,
+            "value": _VALUE_TEXT.encode(e.value), "base_uid": e.base_uid, "hlc": e.hlc,
             "device": e.device, "author_id": e.author_id, "reason": e.reason, "created_at": e.created_at}
 
     def receive(self, row: dict[str, Any], *, local: str | None = None, child_id: int | None = None) -> Event:
@@ -345,66 +351,3 @@ class EventRepository:
                     writer(self.db, local, field, value)
         if known is not None and added is not None:
             known.append(added)  # after the writer: a refused write leaves the remembered events as they are
-
-
-# -- the cache columns, each written only from the fold of its field ------------------------------------------
-def _course_status(db: Database, subject: str, field: str, v: dict) -> None:
-    db.execute("UPDATE courses SET status = ?, end_date = ? WHERE id = ?", (v["status"], v["end_date"], int(subject)))
-
-
-def _course_column(column: str) -> Callable[[Database, str, str, Any], None]:
-    def write(db: Database, subject: str, field: str, v: Any) -> None:
-        db.execute(f"UPDATE courses SET {column} = ? WHERE id = ?", (v, int(subject)))
-    return write
-
-
-def _review_decision(db: Database, subject: str, field: str, v: dict) -> None:
-    db.execute("UPDATE reviews SET status = ?, supervisor_id = ?, decided_at = ?, comment = ? WHERE id = ?",
-               (v["status"], v["supervisor_id"], v["decided_at"], v["comment"], int(subject)))
-
-
-def _review_seen(db: Database, subject: str, field: str, v: str | None) -> None:
-    db.execute("UPDATE reviews SET seen_at = ? WHERE id = ?", (v, int(subject)))
-
-
-def _fidelity_params(db: Database, subject: str, v: dict) -> tuple[Any, ...]:
-    session_id, kind, item_key = subject.split(":", 2)
-    return (int(session_id), v["rater_id"], kind, item_key, v["item_label"], v["adherence"], v["competence"],
-            v["comment"], v["rated_at"], db.device_uid)
-
-
-def _fidelity(db: Database, subject: str, field: str, v: dict) -> None:
-    db.execute(FIDELITY_UPSERT, _fidelity_params(db, subject, v))
-
-
-def _setting(db: Database, subject: str, field: str, v: str) -> None:
-    db.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-               (subject, v))
-
-
-def _child(db: Database, subject: str, field: str, v: Any) -> None:
-    if field in CHILD_COLUMNS:
-        db.execute(f"UPDATE children SET {field} = ? WHERE id = ?", (v, int(subject)))
-
-
-def _guardian(db: Database, subject: str, field: str, v: Any) -> None:
-    if field in GUARDIAN_COLUMNS:
-        db.execute(f"UPDATE guardians SET {field} = ? WHERE id = ?", (v, int(subject)))
-
-
-CHILD_COLUMNS = ("first_name", "last_name", "sort_key", "cpr", "birth_date", "sex", "address", "home_municipality",
-                 "treating_municipality", "school", "gp_id")
-GUARDIAN_COLUMNS = ("name", "relation", "has_custody", "phone", "email", "address")
-
-_CACHE: dict[tuple[str, str], Callable[[Database, str, str, Any], None]] = {
-    ("course", "status"): _course_status,
-    ("course", "track_id"): _course_column("track_id"),
-    ("course", "contact_id"): _course_column("contact_id"),
-    ("course", "closing_reason"): _course_column("closing_reason"),
-    ("review", "decision"): _review_decision,
-    ("review", "seen"): _review_seen,
-    ("fidelity", "rating"): _fidelity,
-    ("setting", "value"): _setting,
-    ("child", "*"): _child,
-    ("guardian", "*"): _guardian,
-}

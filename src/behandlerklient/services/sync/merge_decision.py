@@ -9,16 +9,13 @@ import base64
 import binascii
 import hashlib
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from behandlerklient.services.sync.received import Received, Refused, check_envelope
 from behandlerklient.storage.merge_proofs import MergeProofRepository
-
-if TYPE_CHECKING:
-    from behandlerklient.services.sync.apply import Applier
 
 KIND = "child_merges"  # applied by `apply_decision`
 
@@ -55,7 +52,7 @@ def check(db: Any) -> tuple[int, list[str]]:
     return len(proven), bad
 
 
-def apply_decision(applier: Applier, rec: Received) -> str:
+def apply_decision(applier: Any, rec: Received) -> str:  # an apply.Applier (which imports this module)
     """A coordinator's decision that two uids are one child (bk.merge_child writes it as a record of kind
     'child_merges'): checked like any received record, and more (she is a coordinator; it names exactly one pair
     and is about the surviving child); then the pair resolves to the child held here and the proof is kept for

@@ -4,19 +4,26 @@ events change, so that a record costs no look-up of its own unless its parent ca
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from behandlerklient.services.sync.received import Received
 from behandlerklient.storage import identity
-from behandlerklient.storage.events import AGGREGATE_OF_KIND, SUBJECT_TABLES, VALUE_REFS
-
-if TYPE_CHECKING:
-    from behandlerklient.services.sync.apply import Applier
+from behandlerklient.storage.events import AGGREGATE_OF_KIND, SUBJECT_TABLES, VALUE_REFS, EventRepository
+from behandlerklient.storage.sync_state import SyncRepository
 
 REFS = dict(identity.TABLES)
 
 
-def prepare(applier: Applier, recs: list[Received]) -> None:
+class Page(Protocol):
+    """What the look-ups fill in (services/sync/apply.Applier)."""
+
+    repo: SyncRepository
+    events: EventRepository
+    ids: dict[tuple[str, str], int]
+    absent: set[tuple[str, str]]
+
+
+def prepare(applier: Page, recs: list[Received]) -> None:
     """Which of the page's records are here already, and which of the parents they name (an earlier page's
     child, session, ...): one query per table instead of one per record; and the events already here of the
     fields the page's events change, in one query, so that no event's fold needs one of its own."""
