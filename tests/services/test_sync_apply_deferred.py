@@ -110,3 +110,40 @@ def test_a_write_the_schema_refuses_at_the_page_s_end_applies_the_page_again_wit
     assert reasons[status[1]] == "refused_here: test refuses the fold"
     assert fast == careful  # the same rows, ids, quarantine, orphans, proofs and audit as record by record
     assert modes[:2] == [(False, False), (False, True)]  # the fast path gave up on the page and it was applied again
+
+
+def test_a_session_s_rule_is_read_once_per_course_until_a_course_event_and_gives_the_verdict_read_each_time(
+        source, tmp_path, monkeypatch) -> None:  # noqa: F811 - `source`: the fixture imported above
+    from behandlerklient.services.pathway import record_rules
+    from behandlerklient.services.sync import apply
+
+    staff, rows = source
+    sessions = sum(1 for r in rows if r[2] == "sessions")
+    real = record_rules.row_problem
+    read: list[str] = []
+
+    def row_problem(db: Any, catalogue: Any, table: str, values: dict[str, Any]) -> Any:
+        read.append(table)
+        return real(db, catalogue, table, values)
+
+    resolve = apply.Applier._resolve
+
+    def checked(self: apply.Applier, rec: Any) -> Any:
+        values = resolve(self, rec)  # the remembered verdict let the session through: so does a fresh read
+        if rec.kind == "sessions":
+            assert real(self.db, self.catalogue, "sessions", values) is None
+        return values
+
+    monkeypatch.setattr(record_rules, "row_problem", row_problem)
+    monkeypatch.setattr(apply.Applier, "_resolve", checked)
+    fresh = _fresh(tmp_path)
+    try:
+        result = Puller(fresh, FakeServer(staff, rows), device=fresh.db.device_uid).run()
+        assert result.received + result.quarantined + result.orphans == len(rows)
+        courses = fresh.db.scalar("SELECT count(*) FROM courses")
+        events = sum(1 for r in rows if r[2] == "course_events")
+        # Before: one course read a session
+        assert sessions > courses + events
+        assert read.count("sessions") <= courses + events
+    finally:
+        fresh.close()

@@ -89,6 +89,9 @@ class Applier:
         self.not_held: set[str] = set()  # uids an orphan waits for that no table held when last looked for
         self.pending: dict[str, list[dict[str, Any]]] = {}  # table -> rows waiting for flush(), in page order
         self.next_ids: dict[str, int] = {}  # table -> the id its next pending row gets
+        # (course id, a group session?, format) -> a session's rule verdict (record_rules.row_problem), until a
+        # course's event is applied
+        self.session_rules: dict[tuple[Any, bool, Any], tuple[str, str] | None] = {}
 
     def prepare(self, recs: list[Received]) -> None:
         """The page's look-ups, one query per table (services/sync/page_lookups.py)."""
@@ -252,7 +255,13 @@ class Applier:
             if values["birth_date"] != parsed.birth_date.isoformat() or values["sex"] != parsed.sex:
                 raise Refused("invalid_row: cpr")
             values["sort_key"] = name_key(str(values["first_name"]), str(values["last_name"]))
-        broken = record_rules.row_problem(self.db, self.catalogue, table, values)
+        if table == "sessions":  # the course's track decides: read once per course, not once per session
+            key = (values.get("course_id"), values.get("group_session_id") is not None, values.get("format"))
+            if key not in self.session_rules:
+                self.session_rules[key] = record_rules.row_problem(self.db, self.catalogue, table, values)
+            broken = self.session_rules[key]
+        else:
+            broken = record_rules.row_problem(self.db, self.catalogue, table, values)
         if broken is not None:  # the clinical rules typed input keeps (services/pathway/record_rules.py): quarantined
             raise Refused(f"rule_refused: {broken[0]}: {broken[1]}")
         return values
@@ -299,6 +308,8 @@ class Applier:
                 raise Refused(f"invalid_row: value of {row['field']}") from None
             text = str(exc)
             raise Refused("duplicate_cpr" if "cpr" in text else f"refused_here: {text.split(':')[0]}") from None
+        if aggregate == "course":
+            self.session_rules.clear()  # its fold may have changed a course's track
         return events.last_id or events.event_id(event.uid), event.child_id
 
     def _user(self, username: str) -> int | None:
