@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import base64
 import bisect
+import contextlib
+import gc
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -38,6 +40,21 @@ class PullResult:
 def staff_of(server: ServerCalls) -> dict[str, Staff]:
     rows = server.staff()
     return {r[0]: Staff(r[0], r[1], r[2] or r[0], bytes(r[3])) for r in rows if r[3] is not None}
+
+
+@contextlib.contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """The cyclic garbage collector paused while a page is applied: the page's records and rows allocate hundreds of
+    thousands of objects, and each collection walked them all again (about 5 % of a fresh laptop's apply, 250
+    collections for 16,000 records). What the page leaves in cycles is collected when it is through."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def received_of(row: Any) -> Received:
@@ -119,13 +136,14 @@ class Puller:
         may be reviews and ratings of those sessions). If the page's fast path cannot give a record its verdict
         (apply.Redo: rare, a row the schema refuses), the transaction is rolled back and the page applied again
         record by record."""
-        recs = [received_of(row) for row in rows]
-        verdicts = None if self.checker is None else PageChecks(self.checker, recs, staff=self.staff,
-                                                                device=self.device)
-        try:
-            applier, framer = self._apply_page(recs, verdicts, rows, page_frames, cursor, careful=False)
-        except Redo:
-            applier, framer = self._apply_page(recs, verdicts, rows, page_frames, cursor, careful=True)
+        with _no_cycle_collection():
+            recs = [received_of(row) for row in rows]
+            verdicts = None if self.checker is None else PageChecks(self.checker, recs, staff=self.staff,
+                                                                    device=self.device)
+            try:
+                applier, framer = self._apply_page(recs, verdicts, rows, page_frames, cursor, careful=False)
+            except Redo:
+                applier, framer = self._apply_page(recs, verdicts, rows, page_frames, cursor, careful=True)
         c = applier.counts
         self.result.received += c["applied"] + framer.counts["applied"]
         self.result.known += c["known"] + framer.counts["known"]
