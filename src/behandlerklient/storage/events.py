@@ -8,7 +8,7 @@ are written only by `apply`, from the fold of the field's events, in the caller'
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +17,10 @@ from behandlerklient.core.events import Event, head, next_hlc
 from behandlerklient.storage import identity, transfer_rows
 from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.database import Database
+from behandlerklient.storage.event_batch import EventBatch
+from behandlerklient.storage.event_folds import CACHE as _CACHE
+from behandlerklient.storage.event_folds import fidelity as _fidelity
+from behandlerklient.storage.event_folds import fidelity_params as _fidelity_params
 
 LOCAL_DEVICE = "local"
 
@@ -30,6 +34,9 @@ def new_uid() -> str:
     """A global id for an event: UUIDv7, time-ordered like every shared record's."""
     return uid.uuid7()
 
+
+# json.dumps(value, ensure_ascii=False, sort_keys=True), without a new encoder a call (a pull page stores thousands)
+_VALUE_TEXT = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
 _HEAD = object()  # "base the new event on the field's current head"
 
@@ -63,10 +70,13 @@ VALUE_REFS: dict[tuple[str, str], tuple[str | None, str]] = {
 
 
 class EventRepository:
-    def __init__(self, db: Database, *, device: str | None = None, remember: bool = False) -> None:
+    def __init__(self, db: Database, *, device: str | None = None, remember: bool = False, batch: bool = False) -> None:
         """`remember`: keep the local ids of subjects found (a pull page's events name the same sessions and courses
-        again and again); for a repository that lives no longer than one transaction which deletes no subject."""
+        again and again); for a repository that lives no longer than one transaction which deletes no subject.
+        `batch`: new events and their fidelity folds wait for `flush()` (storage/event_batch.py); every read of the
+        events table here writes them first."""
         self.db = db
+        self.batch = EventBatch(db) if batch else None
         self.device = device or local_device_id(db)
         self._subjects: dict[tuple[str, str], str] | None = {} if remember else None
         self._user_ids: dict[str, Any] | None = {} if remember else None  # user name -> id here (remembered)
@@ -74,6 +84,11 @@ class EventRepository:
         # fold of a pull page's event needs no query of its own (remembered; only this repository appends to them)
         self._fields: dict[tuple[str, str, str], list[Event]] = {}
         self.last_id: int | None = None  # the id of the event `receive` stored last
+
+    def flush(self) -> None:
+        """The events and fidelity folds waiting (`batch`), written; an IntegrityError goes to the caller."""
+        if self.batch:
+            self.batch.flush()
 
     # -- global <-> local names -----------------------------------------------------------------------------------
     def subject_uid(self, aggregate: str, subject: str | int) -> str:
@@ -149,6 +164,7 @@ class EventRepository:
         known = self._fields.get((aggregate, subject_uid, field))
         if known is not None:
             return sorted(known, key=lambda e: e.order)
+        self.flush()
         return [event_from_row(r) for r in self.db.query(
             "SELECT * FROM events WHERE aggregate = ? AND subject_uid = ? AND field = ? ORDER BY hlc, device, uid",
             (aggregate, subject_uid, field))]
@@ -162,6 +178,7 @@ class EventRepository:
             return
         for key in keys:
             self._fields[key] = []
+        self.flush()
         rows = self.db.query(
             "SELECT e.* FROM json_each(?) k JOIN events e ON e.aggregate = json_extract(k.value, '$[0]') "
             "AND e.subject_uid = json_extract(k.value, '$[1]') AND e.field = json_extract(k.value, '$[2]')",
@@ -170,28 +187,35 @@ class EventRepository:
             self._fields[(r["aggregate"], r["subject_uid"], r["field"])].append(event_from_row(r))
 
     def subject_events(self, aggregate: str, subject: str) -> list[Event]:
+        self.flush()
         return [event_from_row(r) for r in self.db.query(
             "SELECT * FROM events WHERE aggregate = ? AND subject_uid = ? ORDER BY hlc, device, uid",
             (aggregate, self.subject_uid(aggregate, subject)))]
 
     def child_events(self, child_id: int) -> list[Event]:
+        self.flush()
         return [event_from_row(r) for r in self.db.query(
             "SELECT * FROM events WHERE child_id = ? ORDER BY hlc, device, uid", (child_id,))]
 
     def all_events(self) -> list[Event]:
+        self.flush()
         return [event_from_row(r) for r in self.db.query("SELECT * FROM events ORDER BY hlc, device, uid")]
 
     def resolutions(self) -> list[Event]:
+        self.flush()
         return [event_from_row(r) for r in self.db.query(
             "SELECT * FROM events WHERE aggregate = 'resolution' ORDER BY hlc, device, uid")]
 
     def resolved_keys(self) -> set[str]:
+        self.flush()
         return {r[0] for r in self.db.query("SELECT subject_uid FROM events WHERE aggregate = 'resolution'")}
 
     def event_id(self, event_uid: str) -> int:
+        self.flush()
         return int(self.db.scalar("SELECT id FROM events WHERE uid = ?", (event_uid,)))
 
     def latest_hlc(self) -> str | None:
+        self.flush()
         return self.db.scalar("SELECT max(hlc) FROM events")
 
     # -- writing ----------------------------------------------------------------------------------------------------
@@ -223,11 +247,17 @@ class EventRepository:
         return e
 
     def _insert(self, e: Event, local_subject: str) -> int:
-        return self.db.insert("events", {
+        if self.batch is not None:
+            return self.batch.add_event(self._row(e, local_subject))
+        return self.db.insert("events", self._row(e, local_subject))
+
+    @staticmethod
+    def _row(e: Event, local_subject: str) -> dict[str, Any]:
+        return {
             "uid": e.uid, "aggregate": e.aggregate, "subject": local_subject, "subject_uid": e.subject,
             "field": e.field, "child_id": e.child_id, "child_uid": e.child_uid,
-            "value": json.dumps(e.value, ensure_ascii=False, sort_keys=True), "base_uid": e.base_uid, "hlc": e.hlc,
-            "device": e.device, "author_id": e.author_id, "reason": e.reason, "created_at": e.created_at})
+            "value": _VALUE_TEXT.encode(e.value), "base_uid": e.base_uid, "hlc": e.hlc,
+            "device": e.device, "author_id": e.author_id, "reason": e.reason, "created_at": e.created_at}
 
     def receive(self, row: dict[str, Any], *, local: str | None = None, child_id: int | None = None) -> Event:
         """Stores an event made elsewhere (an import, later a pull), given with global names only: `subject_uid`,
@@ -257,6 +287,7 @@ class EventRepository:
         """Every event (or the one with `event_id`) as the export writes it and the sync sends it: global names
         only, in the order the events were stored."""
         where, params = ("WHERE e.id = ?", (event_id,)) if event_id is not None else ("", ())
+        self.flush()
         cursor = self.db.execute(
             "SELECT e.uid, e.aggregate, e.subject_uid, e.field, e.child_uid, e.value, e.base_uid, e.hlc, e.device, "
             f"u.username AS author, e.reason, e.created_at FROM events e LEFT JOIN users u ON u.id = e.author_id "
@@ -280,6 +311,7 @@ class EventRepository:
         if aggregate is None or subject_uid is None:
             return {}
         by_field: dict[str, list[Event]] = {}
+        self.flush()
         for e in (event_from_row(r) for r in self.db.query(
                 "SELECT * FROM events WHERE aggregate = ? AND subject_uid = ?", (aggregate, subject_uid))):
             by_field.setdefault(e.field, []).append(e)
@@ -312,72 +344,10 @@ class EventRepository:
                 current = head(self.field_events_of(aggregate, subject_uid, field))
             local = self.local_subject(aggregate, subject_uid)
             if current is not None and local is not None:
-                writer(self.db, local, field, self.convert_value(aggregate, field, current.value, to_global=False))
+                value = self.convert_value(aggregate, field, current.value, to_global=False)
+                if writer is _fidelity and self.batch is not None:
+                    self.batch.add_rating(_fidelity_params(self.db, local, value))
+                else:
+                    writer(self.db, local, field, value)
         if known is not None and added is not None:
             known.append(added)  # after the writer: a refused write leaves the remembered events as they are
-
-
-# -- the cache columns, each written only from the fold of its field ------------------------------------------
-def _course_status(db: Database, subject: str, field: str, v: dict) -> None:
-    db.execute("UPDATE courses SET status = ?, end_date = ? WHERE id = ?", (v["status"], v["end_date"], int(subject)))
-
-
-def _course_column(column: str) -> Callable[[Database, str, str, Any], None]:
-    def write(db: Database, subject: str, field: str, v: Any) -> None:
-        db.execute(f"UPDATE courses SET {column} = ? WHERE id = ?", (v, int(subject)))
-    return write
-
-
-def _review_decision(db: Database, subject: str, field: str, v: dict) -> None:
-    db.execute("UPDATE reviews SET status = ?, supervisor_id = ?, decided_at = ?, comment = ? WHERE id = ?",
-               (v["status"], v["supervisor_id"], v["decided_at"], v["comment"], int(subject)))
-
-
-def _review_seen(db: Database, subject: str, field: str, v: str | None) -> None:
-    db.execute("UPDATE reviews SET seen_at = ? WHERE id = ?", (v, int(subject)))
-
-
-def _fidelity(db: Database, subject: str, field: str, v: dict) -> None:
-    session_id, kind, item_key = subject.split(":", 2)
-    db.execute(
-        "INSERT INTO fidelity_ratings (session_id, rater_id, rater_kind, item_key, item_label, adherence, "
-        "competence, comment, rated_at, uid, origin_device) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, uuid7(), ?) "
-        "ON CONFLICT(session_id, rater_kind, "
-        "item_key) DO UPDATE SET rater_id = excluded.rater_id, item_label = excluded.item_label, "
-        "adherence = excluded.adherence, competence = excluded.competence, comment = excluded.comment, "
-        "rated_at = excluded.rated_at",
-        (int(session_id), v["rater_id"], kind, item_key, v["item_label"], v["adherence"], v["competence"],
-         v["comment"], v["rated_at"], db.device_uid))
-
-
-def _setting(db: Database, subject: str, field: str, v: str) -> None:
-    db.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-               (subject, v))
-
-
-def _child(db: Database, subject: str, field: str, v: Any) -> None:
-    if field in CHILD_COLUMNS:
-        db.execute(f"UPDATE children SET {field} = ? WHERE id = ?", (v, int(subject)))
-
-
-def _guardian(db: Database, subject: str, field: str, v: Any) -> None:
-    if field in GUARDIAN_COLUMNS:
-        db.execute(f"UPDATE guardians SET {field} = ? WHERE id = ?", (v, int(subject)))
-
-
-CHILD_COLUMNS = ("first_name", "last_name", "sort_key", "cpr", "birth_date", "sex", "address", "home_municipality",
-                 "treating_municipality", "school", "gp_id")
-GUARDIAN_COLUMNS = ("name", "relation", "has_custody", "phone", "email", "address")
-
-_CACHE: dict[tuple[str, str], Callable[[Database, str, str, Any], None]] = {
-    ("course", "status"): _course_status,
-    ("course", "track_id"): _course_column("track_id"),
-    ("course", "contact_id"): _course_column("contact_id"),
-    ("course", "closing_reason"): _course_column("closing_reason"),
-    ("review", "decision"): _review_decision,
-    ("review", "seen"): _review_seen,
-    ("fidelity", "rating"): _fidelity,
-    ("setting", "value"): _setting,
-    ("child", "*"): _child,
-    ("guardian", "*"): _guardian,
-}

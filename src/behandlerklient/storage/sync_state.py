@@ -132,6 +132,20 @@ class SyncRepository:
         IntegrityError goes to the caller, who quarantines the record)."""
         return self.db.insert(table, values)
 
+    def last_id(self, table: str) -> int:
+        """The table's highest id (0 if empty): a plain rowid table gives its next row this plus one."""
+        return int(self.db.scalar(f"SELECT coalesce(max(id), 0) FROM {table}"))
+
+    def insert_many(self, table: str, rows: list[dict[str, Any]]) -> None:
+        """Rows of one table with their ids given (a pull page's deferred rows, services/sync/apply.Applier.flush),
+        in order, one statement for all: each row's triggers see the rows before it. Every row has the same columns
+        (a received row has all of its table's). An IntegrityError leaves the rows before the refused one written:
+        the caller rolls the page back."""
+        columns = list(rows[0])
+        marks = ", ".join("?" for _ in columns)
+        self.db.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
+                            [tuple(row[c] for c in columns) for row in rows])
+
     def alone(self, work: Callable[[], T]) -> T:
         """`work` under a savepoint: what it wrote is undone if it raises (the exception goes on to the caller)."""
         self.db.execute("SAVEPOINT sync_record")

@@ -9,141 +9,48 @@ parent has not arrived waits in sync_orphans. Nothing is dropped.
 from __future__ import annotations
 
 import base64
-import hashlib
-import json
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
-from behandlerklient.core import canonical, sync_envelope
 from behandlerklient.core import cpr as cprmod
+from behandlerklient.core import limits
 from behandlerklient.core.errors import ValidationError
 from behandlerklient.core.sorting import name_key
-from behandlerklient.security import ed25519
+from behandlerklient.core.uid import uuid7
 from behandlerklient.services.exchange.event_transfer import EventProblem, check_event
 from behandlerklient.services.exchange.import_checks import RowProblem, check_row
 from behandlerklient.services.pathway import record_rules
+from behandlerklient.services.sync import merge_decision, page_lookups
+from behandlerklient.services.sync.received import (  # noqa: F401 - re-exported: the pull, frames and tests use them
+    LOCAL_ROLES,
+    Orphan,
+    Received,
+    Refused,
+    Staff,
+    Verdicts,
+    _envelope_bytes,
+    check_envelope,
+    envelope_of,
+)
 from behandlerklient.services.workspace.catalogue import Catalogue
 from behandlerklient.storage import identity, transfer_rows
 from behandlerklient.storage.child_alias import ChildAliasRepository
 from behandlerklient.storage.database import Database, IntegrityError
 from behandlerklient.storage.events import AGGREGATE_OF_KIND, SUBJECT_TABLES, VALUE_REFS, EventRepository
-from behandlerklient.storage.merge_proofs import MergeProofRepository
 from behandlerklient.storage.sync_state import SyncRepository
 
 REFS = dict(identity.TABLES)
-LOCAL_ROLES = {"therapist": "therapist", "supervisor": "supervisor", "coordinator": "coordinator"}
+# Kinds whose rows wait in memory, with their ids given here, and are written a statement per table when the page's
+# records are through (Applier.flush): no other kind names them (a journal entry names its source and the entry it
+# supersedes, both written before it in identity.TABLES' order), no event changes them, no check reads them back,
+# and only their own tables' triggers read them. About half a therapist's records (journal entries above all).
+DEFERRED = ("intakes", "consents", "questionnaire_responses", "coordination_entries", "notifications",
+            "journal_entries")
 
 
-@dataclass(frozen=True)
-class Staff:
-    username: str
-    role: str
-    full_name: str
-    public_key: bytes  # raw Ed25519
-
-
-@dataclass
-class Received:
-    """One record as bk.pull returns it."""
-
-    seq: int
-    uid: str
-    kind: str
-    child_uid: str | None
-    author: str
-    device: str
-    signed_at: str  # envelope form (sync_envelope.format_time)
-    schema_version: int
-    payload: dict[str, Any]
-    content_hash: str  # hex
-    signature: str  # base64
-
-    def fields(self) -> dict[str, Any]:
-        return {"uid": self.uid, "kind": self.kind, "child_uid": self.child_uid, "author": self.author,
-                "device": self.device, "signed_at": self.signed_at, "schema_version": self.schema_version,
-                "payload": self.payload}
-
-    def as_json(self) -> str:
-        return json.dumps({"seq": self.seq, **self.fields(), "content_hash": self.content_hash,
-                           "signature": self.signature}, ensure_ascii=False, sort_keys=True)
-
-    @classmethod
-    def from_json(cls, text: str) -> Received:
-        data = json.loads(text)
-        return cls(**{k: data[k] for k in ("seq", "uid", "kind", "child_uid", "author", "device", "signed_at",
-                                           "schema_version", "payload", "content_hash", "signature")})
-
-
-class Orphan(Exception):
-    def __init__(self, missing: str) -> None:
-        super().__init__(missing)
-        self.missing = missing
-
-
-class Refused(Exception):
-    """A received record this laptop will not insert: the reason is stored with it in the quarantine."""
-
-
-def _holds_float(payload: Any) -> bool:
-    """sync_envelope's float check (a float anywhere in the dicts and lists of the payload), without a call per
-    value: a pull page walks about 90,000 values, most of them str, int or None."""
-    todo = [payload]
-    while todo:
-        value = todo.pop()
-        kind = type(value)
-        if kind is str or kind is int or value is None:
-            continue
-        if isinstance(value, float):
-            return True
-        if isinstance(value, dict):
-            todo.extend(value.values())
-        elif isinstance(value, list):
-            todo.extend(value)
-    return False
-
-
-def _envelope_bytes(rec: Received) -> bytes:
-    """sync_envelope.envelope_bytes(**rec.fields()), the same bytes (tests/services/test_sync_apply_ahead.py checks
-    it on every kind of record), with the faster float check above."""
-    if _holds_float(rec.payload):
-        raise ValueError("a synced payload holds a float, which has no canonical form")
-    return canonical.encode({"v": sync_envelope.TAG, **rec.fields()})
-
-
-def envelope_of(rec: Received, staff: dict[str, Staff]) -> tuple[bytes, bytes]:
-    """(the envelope bytes, the raw signature) if the envelope is well formed, its hash holds and its author is
-    known; Refused otherwise. The signature itself is checked by `check_envelope`."""
-    try:
-        body = _envelope_bytes(rec)
-    except (TypeError, ValueError):
-        raise Refused("malformed") from None
-    if hashlib.sha256(body).hexdigest() != rec.content_hash:
-        raise Refused("bad_content_hash")
-    if rec.author not in staff:
-        raise Refused("unknown_signer")
-    try:
-        signature = base64.b64decode(rec.signature)
-    except ValueError:
-        raise Refused("bad_signature") from None
-    return body, signature
-
-
-def check_envelope(rec: Received, staff: dict[str, Staff], checked: bytes | None = None) -> bytes:
-    """The envelope bytes, if the hash and the author's signature hold; Refused otherwise. `checked`: the envelope
-    of this very record, checked already in this page (an orphan retried when its parent came)."""
-    if checked is not None:
-        return checked
-    body, signature = envelope_of(rec, staff)
-    if not ed25519.verifier(staff[rec.author].public_key)(signature, body):
-        raise Refused("bad_signature")
-    return body
-
-
-class Verdicts(Protocol):
-    """A page's envelopes checked ahead (services/sync/page_checks.py): the envelope bytes if they hold, the reason
-    they are refused otherwise, None for a record not checked ahead."""
-
-    def of(self, rec: Received) -> bytes | str | None: ...
+class Redo(Exception):  # noqa: N818 - a signal to the pull, not an error
+    """Something this page's fast path wrote cannot be undone alone (a deferred row the schema refused, an event's
+    fold that failed after the event was stored): the page's transaction is rolled back and the page applied again
+    record by record (`Applier(careful=True)`), which gives every record the verdict it gets on its own."""
 
 
 class Applier:
@@ -153,11 +60,16 @@ class Applier:
     Speed (docs/sync.md "Speed, measured"): the ids of what this page inserted or found are kept in `ids`, and the
     page's own uids that were not here when it began in `absent` (`prepare`), so a record costs its insert and a
     look-up only for a parent from an earlier page. Both hold only for this page's transaction: a rolled-back page
-    takes its Applier with it."""
+    takes its Applier with it. The rows of the DEFERRED kinds wait in `pending`, with the ids SQLite would give them,
+    until `flush()`; a received event is stored without a savepoint of its own. Where that cannot give the record's
+    verdict (see `Redo`), the page is applied again carefully: each row inserted as it comes, each event under a
+    savepoint. Careful is the default: only a caller that applies the page again on Redo (pull.Puller.apply_page)
+    asks for `careful=False`."""
 
     def __init__(self, db: Database, *, staff: dict[str, Staff], device: str, catalogue: Catalogue, at: str,
-                 verdicts: Verdicts | None = None) -> None:
+                 verdicts: Verdicts | None = None, careful: bool = True) -> None:
         self.db, self.staff, self.device, self.catalogue, self.at = db, staff, device, catalogue, at
+        self.careful = careful
         self.verdicts = verdicts  # the page's envelopes, checked on the pull's worker while this one writes
         self.repo = SyncRepository(db)
         self.aliases = ChildAliasRepository(db)
@@ -168,33 +80,22 @@ class Applier:
         self.ids: dict[tuple[str, str], int] = {}  # (table, uid) -> id here: found or inserted in this page
         self.absent: set[tuple[str, str]] = set()  # (table, uid) of this page's records not here when it began
         self.users: dict[str, int] = {}  # user name -> id here
-        self.events = EventRepository(db, remember=True)  # this page's: it deletes no subject
+        # this page's: it deletes no subject; unless careful, its events and fidelity folds wait for flush()
+        self.events = EventRepository(db, remember=True, batch=not careful)
         self.proofs: list[tuple[Any, ...]] = []  # sync_received rows, written by finish()
         self.checked: dict[int, bytes] = {}  # id(record) -> its envelope, checked: this page's orphans waiting
         self.waiting: dict[str, tuple[Received, str]] = {}  # uid -> (record, missing uid): this page's orphans
         self.merged_twins = self.aliases.any_merged()  # no merged pair here: a child not found has no alias either
         self.not_held: set[str] = set()  # uids an orphan waits for that no table held when last looked for
+        self.pending: dict[str, list[dict[str, Any]]] = {}  # table -> rows waiting for flush(), in page order
+        self.next_ids: dict[str, int] = {}  # table -> the id its next pending row gets
+        # (course id, a group session?, format) -> a session's rule verdict (record_rules.row_problem), until a
+        # course's event is applied
+        self.session_rules: dict[tuple[Any, bool, Any], tuple[str, str] | None] = {}
 
     def prepare(self, recs: list[Received]) -> None:
-        """Which of the page's records are here already, and which of the parents they name (an earlier page's
-        child, session, ...): one query per table instead of one per record; and the events already here of the
-        fields the page's events change, in one query, so that no event's fold needs one of its own."""
-        by_table: dict[str, set[str]] = {}
-        fields: set[tuple[str, str, str]] = set()
-        for rec in recs:
-            table = "events" if rec.kind in AGGREGATE_OF_KIND else rec.kind
-            if table != "events" and (table not in REFS or table not in identity.SHARED_TABLES or table == "users"):
-                continue  # refused whatever is here
-            by_table.setdefault(table, set()).add(rec.uid)
-            if isinstance(rec.payload, dict):
-                for ref, uid in _parents(rec, fields):
-                    by_table.setdefault(ref, set()).add(uid)
-        for table, uids in by_table.items():
-            uids = {u for u in uids if (table, u) not in self.ids and (table, u) not in self.absent}
-            found = self.repo.ids_of(table, uids) if uids else {}
-            self.ids.update(((table, u), i) for u, i in found.items())
-            self.absent.update((table, u) for u in uids if u not in found)
-        self.events.preload(fields)
+        """The page's look-ups, one query per table (services/sync/page_lookups.py)."""
+        page_lookups.prepare(self, recs)
 
     def arrived(self, table: str, rows: dict[str, int]) -> None:
         """Rows another applier wrote in this page's transaction (a supervisor's session frames): the page's waiting
@@ -204,8 +105,23 @@ class Applier:
             self.absent.discard((table, uid))
             self.not_held.discard(uid)
 
+    def flush(self) -> None:
+        """The rows waiting in `pending`, a statement per table in identity.TABLES' order (a row's parents first),
+        then the events and their fidelity folds. Redo if the schema refuses one: the records applied after it may
+        name it, so the page is applied again."""
+        try:
+            for table in DEFERRED:
+                rows = self.pending.pop(table, None)
+                if rows:
+                    self.next_ids.pop(table, None)  # read again after the write (nothing else writes these tables)
+                    self.repo.insert_many(table, rows)
+            self.events.flush()
+        except IntegrityError as exc:
+            raise Redo(str(exc)) from exc
+
     def finish(self) -> None:
         """The proofs of the records applied, and their rows off both work lists (not this device's to sign or send)."""
+        self.flush()  # the proofs name the rows, and their triggers put them on the work lists
         self._store_orphans()  # a caller that retried none: nothing is dropped
         self.repo.received_many(self.proofs)
         self.proofs = []
@@ -246,7 +162,7 @@ class Applier:
         if rec.kind == "audit_log":
             return "own"  # another device's audit chain (this user's other laptop): anchored on the server
         if rec.kind == "child_merges":
-            return self._merge_decision(rec)
+            return merge_decision.apply_decision(self, rec)
         table = "events" if rec.kind in AGGREGATE_OF_KIND else rec.kind
         body: bytes | None = None
         try:
@@ -262,7 +178,10 @@ class Applier:
                 record_id, child = self._event(rec)
             else:
                 values = self._resolve(rec)
-                record_id = self._insert(rec.kind, values)
+                if rec.kind == "fidelity_ratings":
+                    self.flush()  # the fidelity folds waiting write the same rows
+                record_id = self._insert(rec.kind, values) if self.careful or rec.kind not in DEFERRED \
+                    else self._defer(rec.kind, values)
                 child = record_id if rec.kind == "children" else values.get("child_id")
         except Orphan as orphan:
             # Waits in memory until the page ends (its parent may come later in the page), then in sync_orphans;
@@ -336,7 +255,13 @@ class Applier:
             if values["birth_date"] != parsed.birth_date.isoformat() or values["sex"] != parsed.sex:
                 raise Refused("invalid_row: cpr")
             values["sort_key"] = name_key(str(values["first_name"]), str(values["last_name"]))
-        broken = record_rules.row_problem(self.db, self.catalogue, table, values)
+        if table == "sessions":  # the course's track decides: read once per course, not once per session
+            key = (values.get("course_id"), values.get("group_session_id") is not None, values.get("format"))
+            if key not in self.session_rules:
+                self.session_rules[key] = record_rules.row_problem(self.db, self.catalogue, table, values)
+            broken = self.session_rules[key]
+        else:
+            broken = record_rules.row_problem(self.db, self.catalogue, table, values)
         if broken is not None:  # the clinical rules typed input keeps (services/pathway/record_rules.py): quarantined
             raise Refused(f"rule_refused: {broken[0]}: {broken[1]}")
         return values
@@ -370,13 +295,21 @@ class Applier:
                 self._user(ref)
             elif isinstance(ref, str) and self._id(ref_table, ref) is None:
                 raise Orphan(ref)
+        events.last_id = None
         try:
-            event = self.repo.alone(lambda: events.receive(row, local=local, child_id=child_id))
-        except IntegrityError as exc:
+            if self.careful:
+                event = self.repo.alone(lambda: events.receive(row, local=local, child_id=child_id))
+            else:  # the event's INSERT is one statement, undone whole if it fails; its fold's write comes after it
+                event = events.receive(row, local=local, child_id=child_id)
+        except (IntegrityError, LookupError, KeyError, TypeError, ValueError) as exc:
+            if not self.careful and events.last_id is not None:
+                raise Redo(f"the fold of event {row['uid']} failed after the event was stored") from exc
+            if not isinstance(exc, IntegrityError):
+                raise Refused(f"invalid_row: value of {row['field']}") from None
             text = str(exc)
             raise Refused("duplicate_cpr" if "cpr" in text else f"refused_here: {text.split(':')[0]}") from None
-        except (LookupError, KeyError, TypeError, ValueError):
-            raise Refused(f"invalid_row: value of {row['field']}") from None
+        if aggregate == "course":
+            self.session_rules.clear()  # its fold may have changed a course's track
         return events.last_id or events.event_id(event.uid), event.child_id
 
     def _user(self, username: str) -> int | None:
@@ -405,37 +338,19 @@ class Applier:
                 self._twin_waits(values)
             raise Refused("duplicate_cpr" if "cpr" in text else f"refused_here: {text.split(':')[0]}") from None
 
-    def _merge_decision(self, rec: Received) -> str:
-        """A coordinator's decision that two uids are one child (bk.merge_child writes it as a record of kind
-        'child_merges'): checked like any received record, and more (she is a coordinator; it names exactly one pair
-        and is about the surviving child); then the pair resolves to the child held here and the proof is kept for
-        `verify` (services/sync/merge_decision.py). A decision that fails is quarantined, never applied."""
-        item = rec.as_json()
-        proofs = MergeProofRepository(self.db)
-        if proofs.has(rec.uid):
-            return "known"
-        try:
-            body = check_envelope(rec, self.staff)
-            if self.staff[rec.author].role != "coordinator":
-                raise Refused("not_a_coordinator")
-            alias, child = _merged_pair(rec)
-        except Refused as refused:
-            if self.repo.is_quarantined(rec.uid, item):
-                return "known"
-            self.repo.quarantine(seq=rec.seq, uid=rec.uid, kind=rec.kind, author=rec.author, reason=str(refused),
-                                 item=item, at=self.at)
-            return "quarantined"
-        self.aliases.note(alias_uid=alias, child_uid=child, registered_by=None, at=self.at)
-        self.merged_twins, self.not_held = True, set()
-        decision = {**rec.fields(), "content_hash": rec.content_hash, "signature": rec.signature}
-        self.aliases.merged(alias_uid=alias, merged_by=rec.author, decision=json.dumps(decision, sort_keys=True),
-                            at=self.at)
-        proofs.add(uid=rec.uid, seq=rec.seq, alias_uid=alias, child_uid=child, author=rec.author,
-                   envelope=body.decode("utf-8"), content_hash=rec.content_hash, signature=rec.signature,
-                   public_key=base64.b64encode(self.staff[rec.author].public_key).decode("ascii"), at=self.at)
-        self.applied.append((self.aliases.child_id(alias), f"child_alias:{alias}",
-                             f"sync seq {rec.seq}: child registered twice merged by {rec.author}"))
-        return "applied"
+    def _defer(self, table: str, values: dict[str, Any]) -> int:
+        """The row `_insert` would write, kept for `flush()` with the id SQLite would give it now (nothing else writes
+        these tables in a page's transaction: the ids follow the table's last one in page order, as one by one)."""
+        limits.check_row(table, values)  # Database.insert's own check, at the same point
+        row = {**values, "uid": values.get("uid") or uuid7(), "origin_device": values.get("origin_device")
+               or self.db.device_uid}
+        next_id = self.next_ids.get(table)
+        if next_id is None:
+            next_id = self.repo.last_id(table) + 1
+        row["id"] = next_id
+        self.next_ids[table] = next_id + 1
+        self.pending.setdefault(table, []).append(row)
+        return next_id
 
     def _twin_waits(self, values: dict[str, Any]) -> None:
         """The same child registered on another laptop (same CPR): it waits, as an orphan, for the coordinator's
@@ -460,6 +375,7 @@ class Applier:
                 self.repo.drop_orphan(row["uid"])
                 if self.record(Received.from_json(row["item"])) == "applied":
                     progress = True
+        self.flush()
         self._store_orphans()
 
     def _store_orphans(self) -> None:
@@ -478,45 +394,3 @@ class Applier:
             return True
         self.not_held.add(uid)
         return False
-
-
-def _parents(rec: Received, fields: set[tuple[str, str, str]]) -> list[tuple[str, str]]:
-    """(table, uid) of the records a received record names (users aside: they are few and named by user name);
-    an event's field (aggregate, subject uid, field) goes to `fields`. Only a guess at what to look up together:
-    each reference is still checked where the record is applied."""
-    payload = rec.payload
-    aggregate = AGGREGATE_OF_KIND.get(rec.kind)
-    if aggregate is None:
-        refs = dict(REFS[rec.kind])
-        source = payload.get("source")
-        if rec.kind == "journal_entries" and isinstance(source, str) and source in identity.SOURCE_TABLES:
-            refs["source_id"] = identity.SOURCE_TABLES[source]
-        return [(ref, payload[col]) for col, ref in refs.items()
-                if ref != "users" and isinstance(payload.get(col), str)]
-    found: list[tuple[str, str]] = []
-    subject, field, child = payload.get("subject_uid"), payload.get("field"), payload.get("child_uid")
-    if isinstance(subject, str) and isinstance(field, str):
-        fields.add((aggregate, subject, field))
-        table = SUBJECT_TABLES.get(aggregate) or ("sessions" if aggregate == "fidelity" else None)
-        if table is not None:
-            found.append((table, subject.split(":", 1)[0]))
-        spec = VALUE_REFS.get((aggregate, field))
-        value = payload.get("value")
-        if spec is not None and spec[1] != "users":
-            ref = value if spec[0] is None else value.get(spec[0]) if isinstance(value, dict) else None
-            if isinstance(ref, str):
-                found.append((spec[1], ref))
-    if isinstance(child, str):
-        found.append(("children", child))
-    return found
-
-
-def _merged_pair(rec: Received) -> tuple[str, str]:
-    """(alias uid, surviving child uid) of a merge decision, which is about the surviving child."""
-    payload = rec.payload
-    if not isinstance(payload, dict) or set(payload) != {"alias_uid", "child_uid"}:
-        raise Refused("malformed")
-    alias, child = payload["alias_uid"], payload["child_uid"]
-    if not isinstance(alias, str) or not isinstance(child, str) or alias == child or child != rec.child_uid:
-        raise Refused("malformed")
-    return alias, child

@@ -1,0 +1,73 @@
+"""The cache columns of shared values (storage/events.py), each written only from the fold of its field's events: a
+course's status, track, contact and closing reason, a review's decision and "seen", a fidelity rating, a setting,
+a child's and a guardian's master data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from behandlerklient.storage.database import Database
+from behandlerklient.storage.event_batch import FIDELITY_UPSERT
+
+
+def _course_status(db: Database, subject: str, field: str, v: dict) -> None:
+    db.execute("UPDATE courses SET status = ?, end_date = ? WHERE id = ?", (v["status"], v["end_date"], int(subject)))
+
+
+def _course_column(column: str) -> Callable[[Database, str, str, Any], None]:
+    def write(db: Database, subject: str, field: str, v: Any) -> None:
+        db.execute(f"UPDATE courses SET {column} = ? WHERE id = ?", (v, int(subject)))
+    return write
+
+
+def _review_decision(db: Database, subject: str, field: str, v: dict) -> None:
+    db.execute("UPDATE reviews SET status = ?, supervisor_id = ?, decided_at = ?, comment = ? WHERE id = ?",
+               (v["status"], v["supervisor_id"], v["decided_at"], v["comment"], int(subject)))
+
+
+def _review_seen(db: Database, subject: str, field: str, v: str | None) -> None:
+    db.execute("UPDATE reviews SET seen_at = ? WHERE id = ?", (v, int(subject)))
+
+
+def fidelity_params(db: Database, subject: str, v: dict) -> tuple[Any, ...]:
+    session_id, kind, item_key = subject.split(":", 2)
+    return (int(session_id), v["rater_id"], kind, item_key, v["item_label"], v["adherence"], v["competence"],
+            v["comment"], v["rated_at"], db.device_uid)
+
+
+def fidelity(db: Database, subject: str, field: str, v: dict) -> None:
+    db.execute(FIDELITY_UPSERT, fidelity_params(db, subject, v))
+
+
+def _setting(db: Database, subject: str, field: str, v: str) -> None:
+    db.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+               (subject, v))
+
+
+def _child(db: Database, subject: str, field: str, v: Any) -> None:
+    if field in CHILD_COLUMNS:
+        db.execute(f"UPDATE children SET {field} = ? WHERE id = ?", (v, int(subject)))
+
+
+def _guardian(db: Database, subject: str, field: str, v: Any) -> None:
+    if field in GUARDIAN_COLUMNS:
+        db.execute(f"UPDATE guardians SET {field} = ? WHERE id = ?", (v, int(subject)))
+
+
+CHILD_COLUMNS = ("first_name", "last_name", "sort_key", "cpr", "birth_date", "sex", "address", "home_municipality",
+                 "treating_municipality", "school", "gp_id")
+GUARDIAN_COLUMNS = ("name", "relation", "has_custody", "phone", "email", "address")
+
+CACHE: dict[tuple[str, str], Callable[[Database, str, str, Any], None]] = {
+    ("course", "status"): _course_status,
+    ("course", "track_id"): _course_column("track_id"),
+    ("course", "contact_id"): _course_column("contact_id"),
+    ("course", "closing_reason"): _course_column("closing_reason"),
+    ("review", "decision"): _review_decision,
+    ("review", "seen"): _review_seen,
+    ("fidelity", "rating"): fidelity,
+    ("setting", "value"): _setting,
+    ("child", "*"): _child,
+    ("guardian", "*"): _guardian,
+}
