@@ -55,8 +55,9 @@ def test_a_closing_whose_baseline_sdq_waits_for_its_screening_is_applied_not_qua
         result = Puller(fresh, server, device=fresh.db.device_uid).run()
         assert result.pages == (1 if pages == "one" else 2)
         quarantined = dict(fresh.db.query("SELECT uid, reason FROM sync_quarantine"))
+        waiting = [(r["kind"], r["missing"]) for r in fresh.db.query("SELECT kind, missing FROM sync_orphans")]
         assert rows[closing][1] not in quarantined, quarantined.get(rows[closing][1])
-        assert fresh.db.scalar("SELECT count(*) FROM closings WHERE uid = ?", (rows[closing][1],)) == 1
+        assert fresh.db.scalar("SELECT count(*) FROM closings WHERE uid = ?", (rows[closing][1],)) == 1, waiting
         # Nothing of the user's own demo journal is refused or left waiting on her other laptop
         assert (result.quarantined, fresh.db.scalar("SELECT count(*) FROM sync_orphans")) == (0, 0), quarantined
         assert result.received == len(rows) - sum(1 for r in rows if r[2] == "audit_log")
