@@ -81,6 +81,12 @@ class SyncRepository:
     def orphans(self) -> list[Any]:
         return self.db.query("SELECT * FROM sync_orphans ORDER BY seq")
 
+    def orphan_about(self, child_uid: str, kinds: tuple[str, ...]) -> str | None:
+        """The uid of a stored orphan of one of `kinds` about the child, if any."""
+        marks = ", ".join("?" * len(kinds))
+        return self.db.scalar(f"SELECT uid FROM sync_orphans WHERE kind IN ({marks}) "
+                              "AND json_extract(item, '$.child_uid') = ? ORDER BY seq LIMIT 1", (*kinds, child_uid))
+
     def drop_orphan(self, uid: str) -> None:
         self.db.execute("DELETE FROM sync_orphans WHERE uid = ?", (uid,))
 

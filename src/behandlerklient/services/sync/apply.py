@@ -39,6 +39,8 @@ from behandlerklient.storage.events import AGGREGATE_OF_KIND, SUBJECT_TABLES, VA
 from behandlerklient.storage.sync_state import SyncRepository
 
 REFS = dict(identity.TABLES)
+# What a kind's rules (services/pathway/record_rules.py) read about the child besides the record's own parents.
+RULES_READ = {"closings": ("sdq_responses", "sessions")}
 # Kinds whose rows wait in memory, with their ids given here, and are written a statement per table when the page's
 # records are through (Applier.flush): no other kind names them (a journal entry names its source and the entry it
 # supersedes, both written before it in identity.TABLES' order), no event changes them, no check reads them back,
@@ -191,6 +193,12 @@ class Applier:
                 self.checked[id(rec)] = body
             return "orphan"
         except Refused as refused:
+            held_back = self._held_back_by(rec, str(refused))
+            if held_back is not None:
+                self.waiting[rec.uid] = (rec, held_back)
+                if body is not None:
+                    self.checked[id(rec)] = body
+                return "orphan"
             item = rec.as_json()
             if self.repo.is_quarantined(rec.uid, item):
                 return "known"  # the same item again (a history overlapping the pull): kept once
@@ -356,6 +364,19 @@ class Applier:
         """The same child registered on another laptop (same CPR): it waits, as an orphan, for the coordinator's
         merge decision, after which its uid resolves to the child held here (quarantined it would stay refused)."""
         raise Orphan(str(values["uid"]))
+
+    def _held_back_by(self, rec: Received, reason: str) -> str | None:
+        """A record the rules refuse while a record they read about the same child waits for its parent: the uid of
+        that record, which it then waits for. A closing's rules read the child's SDQ forms and sessions, and a laptop
+        seals a screening's forms before the screening they name, so a form may wait for a screening later in the
+        page or in a later page; the verdict is given when the form is applied."""
+        kinds = RULES_READ.get(rec.kind)
+        if kinds is None or not reason.startswith("rule_refused") or rec.child_uid is None:
+            return None
+        for uid, (other, _missing) in self.waiting.items():
+            if other.kind in kinds and other.child_uid == rec.child_uid:
+                return uid
+        return self.repo.orphan_about(rec.child_uid, kinds)
 
     def retry_orphans(self) -> None:
         """Orphans whose parent came meanwhile, until a pass applies none (an orphan may wait for another): this
