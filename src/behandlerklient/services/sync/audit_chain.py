@@ -52,12 +52,18 @@ def push_chain(ws: Any, conn: Any, *, username: str, device: str, now: datetime,
         head = server.chain_head(device)
     after = 0
     if isinstance(head, str):
-        found = repo.audit_id_with_hash(device, head)
+        state = repo.state()
+        acked = state["audit_acked_id"]
+        # The row acknowledged last time, when it still holds the head (the usual case: one look-up by id); else the
+        # chain is searched for the head's hash (a row removed or rewritten here is found missing that way).
+        if state["audit_acked_hash"] == head and acked is not None and repo.audit_row_hash(int(acked)) == head:
+            found: int | None = int(acked)
+        else:
+            found = repo.audit_id_with_hash(device, head)
         if found is None:
             result.diverged = True
             return result
         after = found
-        state = repo.state()
         if (state["audit_acked_id"], state["audit_acked_hash"]) != (found, head):  # no write when nothing moved
             with ws.db.transaction():
                 repo.set_state(audit_acked_id=found, audit_acked_hash=head)
