@@ -18,7 +18,8 @@ from behandlerklient.services.sync.connection import ServerUnreachable
 
 
 class StaffOnly:
-    """A connection that answers the staff list and fails the test on anything else (nothing may be pushed)."""
+    """A connection that answers the staff list (and a sync's first probe) and fails the test on anything else
+    (nothing may be pushed)."""
 
     def __init__(self, staff: list[tuple[str, str, str, bytes | None]]) -> None:
         self.staff, self.closed, self.statements = staff, False, []
@@ -27,7 +28,8 @@ class StaffOnly:
         self.statements.append(statement)
         assert "FROM bk.staff" in statement, statement
         rows = self.staff
-        return type("Rows", (), {"fetchall": lambda _self: rows})()
+        probe = (0, None, None, False, "staff-tag", "duplicates-tag")  # bk.high_water() and the tags (a sync)
+        return type("Rows", (), {"fetchall": lambda _self: rows, "fetchone": lambda _self: probe})()
 
     def close(self) -> None:
         self.closed = True
@@ -78,6 +80,6 @@ def test_offline_enroll_stores_and_says_so_and_the_first_sync_refuses_before_pus
     server = StaffOnly([(ws.user.username, "therapist", "Anna", _other_key())])
     with pytest.raises(key_check.KeyMismatch, match="Intet er sendt"):
         syncing.sync(ws=ws, connect=lambda state: server)
-    assert all("FROM bk.staff" in s for s in server.statements) and server.closed  # no push, no pull
+    assert not any("bk.push" in s or "bk.pull" in s for s in server.statements) and server.closed  # no push, pull
     status = syncing.status(ws=ws)
     assert status.last_error is not None and "anden underskriftsnøgle" in status.last_error

@@ -78,6 +78,25 @@ class ServerCalls:
                                     (json.dumps(item, ensure_ascii=False),)).fetchone()
         return int(row[0])
 
+    def probe(self, device: str, grants_cursor: int) -> dict[str, Any]:
+        """What a sync needs to know before it decides which other calls to make, in one round trip (issue 14: a
+        sync with nothing new under 100 ms): the highest record seq handed out (nothing to pull at or below it), this
+        device's chain head, the newest of my grant events after `grants_cursor` (None: none), whether I supervise
+        anyone now (session frames are readable only then), and tags of the staff list (usernames, roles, keys) and
+        of the children registered twice that concern me, which change whenever anything in them changes. Each part
+        is what the laptop may read anyway (bk.staff, bk.device_chain, bk.supervision, bk.grants, bk.duplicates)."""
+        row = self.conn.execute(
+            "SELECT bk.high_water(), (SELECT c.head_hash FROM bk.device_chain c WHERE c.device = %s::uuid), "
+            "(SELECT max(g.event_seq) FROM bk.grants(%s) g), "
+            "EXISTS (SELECT 1 FROM bk.supervision s WHERE s.supervisor = current_user AND s.ended_at IS NULL), "
+            "(SELECT md5(coalesce(string_agg(s::text, ',' ORDER BY s.username), '')) FROM bk.staff s), "
+            "(SELECT md5(coalesce(string_agg(d::text, ',' ORDER BY d.alias_uid), '')) FROM bk.duplicates() d)",
+            (device, grants_cursor)).fetchone()
+        high_water, head, grants, supervising, staff_tag, duplicates_tag = row
+        return {"high_water": int(high_water), "chain_head": None if head is None else str(head),
+                "grants_after": None if grants is None else int(grants), "supervising": bool(supervising),
+                "staff_tag": str(staff_tag), "duplicates_tag": str(duplicates_tag)}
+
     def chain_head(self, device: str) -> str | None:
         """The hash of the last audit row the server accepted from this device (bk.device_chain), or None."""
         row = self.conn.execute("SELECT head_hash FROM bk.device_chain WHERE device = %s::uuid", (device,)).fetchone()

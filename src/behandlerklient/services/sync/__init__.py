@@ -15,15 +15,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from behandlerklient.core.errors import InvalidInput, RuleRefused
 from behandlerklient.services.signatures import audit
 from behandlerklient.services.sync import backlog, connection, key_check, merge
 from behandlerklient.services.sync.audit_chain import ChainPush, push_chain
 from behandlerklient.services.sync.connection import DriverMissing, ServerUnreachable
-from behandlerklient.services.sync.pull import Puller, PullResult
+from behandlerklient.services.sync.pull import Puller, PullResult, staff_of
 from behandlerklient.services.sync.push import PushResult, push
 from behandlerklient.storage import identity
+from behandlerklient.storage.sync_server import ServerCalls
 from behandlerklient.storage.sync_state import SyncRepository
 
 __all__ = ["DriverMissing", "ServerUnreachable", "SyncResult", "SyncStatus", "enroll", "status", "sync"]
@@ -113,14 +115,22 @@ def _check_key_at_enroll(ws: Any, state: dict[str, Any], connect: Callable[[Any]
     return None
 
 
-def _check_key_before_push(ws: Any, conn: Any, state: Any) -> None:
-    """A laptop enrolled offline learns here, before it sends anything, that the server holds another key."""
+def _check_key_before_push(ws: Any, staff: dict[str, Any], state: Any) -> None:
+    """A laptop enrolled offline learns here, before it sends anything, that the server holds another key (from the
+    staff list the sync holds: read again whenever the server's staff changed)."""
     try:
-        key_check.check(ws, conn, username=state["username"], stored="Intet er sendt.")
+        key_check.check_staff(ws, staff, username=state["username"], stored="Intet er sendt.")
     except key_check.KeyMismatch as exc:
         with ws.db.transaction():
             SyncRepository(ws.db).set_state(last_error=exc.message)
         raise
+
+
+# Per open database: the staff list read last and the server's tags of it and of the duplicates this laptop noted,
+# so a sync reads the staff list and the duplicates again only when their tag on the server changed. Kept in memory
+# (a new process, or the database opened again, reads both once): the tags stand for server state, not for anything
+# this laptop stores.
+_known: WeakKeyDictionary[Any, dict[str, Any]] = WeakKeyDictionary()
 
 
 def _state(ws: Any) -> Any:
@@ -148,12 +158,21 @@ def sync(*, ws: Any, connect: Callable[[Any], Any] | None = None,
             repo.set_state(last_error=str(exc))
         raise
     try:
-        _check_key_before_push(ws, conn, state)
+        server = ServerCalls(conn)
+        probe = server.probe(state["device_uid"], int(state["grants_cursor"]))
+        known = _known.setdefault(ws.db, {})
+        if known.get("staff_tag") != probe["staff_tag"]:
+            known.update(staff=staff_of(server), staff_tag=probe["staff_tag"])
+        _check_key_before_push(ws, known["staff"], state)
         pushed = push(ws, conn, username=state["username"], after_commit=after_push_commit)
-        chain = push_chain(ws, conn, username=state["username"], device=state["device_uid"], now=ws.clock())
-        puller = Puller(ws, conn, device=state["device_uid"], page_hook=page_hook)
-        merge.refresh(ws, puller.server, puller.staff)  # the coordinator's tasks; decisions come in the pull
-        pulled = puller.run()
+        chain = push_chain(ws, conn, username=state["username"], device=state["device_uid"], now=ws.clock(),
+                           head=probe["chain_head"])
+        puller = Puller(ws, conn, device=state["device_uid"], page_hook=page_hook, staff=known["staff"])
+        if known.get("duplicates_tag") != probe["duplicates_tag"]:
+            merge.refresh(ws, server, puller.staff)  # the coordinator's tasks; decisions come in the pull
+            known["duplicates_tag"] = probe["duplicates_tag"]
+        wrote = pushed.sent + pushed.duplicates + chain.rows > 0
+        pulled = puller.run(probe, pushed=wrote)
     except Exception as exc:
         if not connection.is_connection_error(exc):
             raise
@@ -163,8 +182,9 @@ def sync(*, ws: Any, connect: Callable[[Any], Any] | None = None,
         raise broken from None
     finally:
         conn.close()
-    with ws.db.transaction():
-        repo.set_state(last_error=None)
+    if state["last_error"] is not None:  # a sync with nothing new writes nothing here
+        with ws.db.transaction():
+            repo.set_state(last_error=None)
     return SyncResult(pushed, pulled, chain, backlog_waiting=waiting_for_keys)
 
 

@@ -37,22 +37,36 @@ def _segment(rows: list[Any]) -> dict[str, Any]:
                       r["hash"]] for r in rows]}
 
 
-def push_chain(ws: Any, conn: Any, *, username: str, device: str, now: datetime) -> ChainPush:
+_ASK = object()  # push_chain's `head` when the caller has not read it: asked of the server here
+
+
+def push_chain(ws: Any, conn: Any, *, username: str, device: str, now: datetime,
+               head: str | None | object = _ASK) -> ChainPush:
+    """`head`: the server's head for this device as the sync's probe read it (ServerCalls.probe), or not given."""
     result = ChainPush()
     signer = ws.db.signers.get(ws.user.id)
     if signer is None:
         return result  # no key unlocked: the chain waits for a sync by its user
     repo, server = SyncRepository(ws.db), ServerCalls(conn)
-    head = server.chain_head(device)
+    if head is _ASK:
+        head = server.chain_head(device)
     after = 0
-    if head is not None:
-        found = repo.audit_id_with_hash(device, head)
+    if isinstance(head, str):
+        state = repo.state()
+        acked = state["audit_acked_id"]
+        # The row acknowledged last time, when it still holds the head (the usual case: one look-up by id); else the
+        # chain is searched for the head's hash (a row removed or rewritten here is found missing that way).
+        if state["audit_acked_hash"] == head and acked is not None and repo.audit_row_hash(int(acked)) == head:
+            found: int | None = int(acked)
+        else:
+            found = repo.audit_id_with_hash(device, head)
         if found is None:
             result.diverged = True
             return result
         after = found
-        with ws.db.transaction():
-            repo.set_state(audit_acked_id=found, audit_acked_hash=head)
+        if (state["audit_acked_id"], state["audit_acked_hash"]) != (found, head):  # no write when nothing moved
+            with ws.db.transaction():
+                repo.set_state(audit_acked_id=found, audit_acked_hash=head)
     signed_at = sync_envelope.format_time(now)
     while True:
         segments = []

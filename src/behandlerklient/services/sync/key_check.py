@@ -59,3 +59,12 @@ def check(ws: Any, conn: Any, *, username: str, stored: str) -> None:
                    laptop_key=key_transfer.own_public_key(ws), stored=stored)
     if text is not None:
         raise KeyMismatch(text)
+
+
+def check_staff(ws: Any, staff: dict[str, Any], *, username: str, stored: str) -> None:
+    """`check` against a staff list read already (pull.staff_of: a user without a key is not in it)."""
+    entry = staff.get(username)
+    text = problem(username=username, server_key=None if entry is None else entry.public_key,
+                   is_staff=entry is not None, laptop_key=key_transfer.own_public_key(ws), stored=stored)
+    if text is not None:
+        raise KeyMismatch(text)

@@ -122,10 +122,13 @@ class FrameFeed:
 class Puller:
     checker: Executor | None = None  # run()'s worker: checks each page's signatures while the page is applied
 
-    def __init__(self, ws: Any, conn: Any, *, device: str, page_hook: Callable[[int], None] | None = None) -> None:
+    def __init__(self, ws: Any, conn: Any, *, device: str, page_hook: Callable[[int], None] | None = None,
+                 staff: dict[str, Staff] | None = None) -> None:
+        """`staff`: the staff list as the sync read it (or kept from its last read while the server's tag is the
+        same); read from the server here when not given."""
         self.ws, self.server, self.device = ws, ServerCalls(conn), device
         self.repo = SyncRepository(ws.db)
-        self.staff = staff_of(self.server)
+        self.staff = staff_of(self.server) if staff is None else staff
         self.result = PullResult()
         self.page_hook = page_hook  # tests: called inside each page's transaction, before it commits
         self.feed: FrameFeed | None = None
@@ -274,13 +277,26 @@ class Puller:
         for rows in prefetched(fetch, int(state["pull_cursor"])):
             self.apply_page(rows, getattr(rows, "frames", None), pull_cursor=int(rows[-1][0]))
 
-    def run(self) -> PullResult:
+    def run(self, probe: dict[str, Any] | None = None, *, pushed: bool = True) -> PullResult:
+        """Grants, pages, frames. With the sync's `probe` (ServerCalls.probe, read before this laptop pushed) only
+        the calls that can bring something: grants when there are events after the cursor; pages when a record was
+        written after the pull cursor (the probe's high water; `pushed`: this sync wrote records since, whose last
+        page moves the cursor past them); frames when I supervise someone and a record came after the frames
+        cursor. A record is numbered when it commits (the server's advisory lock), so none is missed: one written
+        after the probe is past the cursor at the next sync."""
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bk-check") as checker:  # no thread until used
             self.checker = checker if checks_ahead() else None
             try:
-                self.grants()
-                self.pages()
-                self.frames()
+                if probe is None or probe["grants_after"] is not None:
+                    self.grants()
+                state = self.repo.state()  # after grants: a new supervisee sets the frames cursor back to 0
+                if probe is None or pushed or probe["high_water"] > int(state["pull_cursor"]):
+                    self.pages()
+                if probe is None or (probe["supervising"]
+                                     and (pushed or probe["high_water"] > int(state["frames_cursor"]))):
+                    self.frames()
+                else:
+                    self._frames_without_course()
             finally:
                 self.checker = None  # a page applied after the run is checked in place
         return self.result
