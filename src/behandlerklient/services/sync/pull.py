@@ -279,7 +279,9 @@ class Puller:
 
     def run(self, probe: dict[str, Any] | None = None, *, pushed: bool = True) -> PullResult:
         """Grants, pages, frames. With the sync's `probe` (ServerCalls.probe, read before this laptop pushed) only
-        the calls that can bring something: grants when there are events after the cursor; pages when a record was
+        the calls that can bring something: grants when there are events after the cursor or this sync pushed (the
+        children it registered are granted now, and read while the laptop has never pulled they need no history);
+        pages when a record was
         written after the pull cursor (the probe's high water; `pushed`: this sync wrote records since, whose last
         page moves the cursor past them); frames when I supervise someone and a record came after the frames
         cursor. A record is numbered when it commits (the server's advisory lock), so none is missed: one written
@@ -287,7 +289,7 @@ class Puller:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bk-check") as checker:  # no thread until used
             self.checker = checker if checks_ahead() else None
             try:
-                if probe is None or probe["grants_after"] is not None:
+                if probe is None or pushed or probe["grants_after"] is not None:
                     self.grants()
                 state = self.repo.state()  # after grants: a new supervisee sets the frames cursor back to 0
                 if probe is None or pushed or probe["high_water"] > int(state["pull_cursor"]):
