@@ -28,7 +28,8 @@ def main() -> int:
             env[f"BEHANDLERKLIENT_{var}_DIR"] = os.path.join(tmp, var.lower())
         check = subprocess.run([str(exe), "--self-check"], capture_output=True, text=True, env=env, timeout=120)
         print(check.stdout.strip())
-        needed = ("SQLCipher 4.", "Qt 6.", "reportlab ", "keyring ", "Manualer: 10 spor", "zxcvbn ", "OK")
+        needed = ("SQLCipher 4.", "Qt 6.", "reportlab ", "keyring ", "Manualer: 10 spor", "zxcvbn ",
+                  "kontrolproces: OK", "OK")
         missing = [n for n in needed if n not in check.stdout]
         noise = [line for line in check.stderr.splitlines() if "propagateSizeHints" not in line]
         if check.returncode != 0 or missing or noise:

@@ -1,13 +1,19 @@
-"""A pull page's signatures checked ahead on the pull's worker, and its audit rows written a few statements a page
-(docs/sync.md "Speed, measured"): every record is still checked against its author's registered key, with the
+"""A large pull page's envelopes checked ahead in a second process, and its audit rows written a few statements a
+page (docs/sync.md "Speed, measured"): every record is still checked against its author's registered key, with the
 verdict `cryptography` gives, a record that fails is quarantined with its reason (in any page), and the laptop
 verifies clean."""
 
 from __future__ import annotations
 
 import base64
-import threading
-from collections import Counter
+import hashlib
+import os
+import resource
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import Future
 from typing import Any
 
 import pytest
@@ -18,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from behandlerklient.core import sync_envelope
 from behandlerklient.security import ed25519
 from behandlerklient.services.signatures import audit
-from behandlerklient.services.sync import apply, pull
+from behandlerklient.services.sync import apply, page_checks, pull
 from behandlerklient.services.sync.pull import Puller
 from behandlerklient.services.verify import integrity
 from behandlerklient.storage import audit_log
@@ -29,31 +35,39 @@ from tests.services.test_sync_apply_page import _fresh, _tampered, source  # noq
 L = 2**252 + 27742317777372353535851937790883648493  # the order of Ed25519's base point
 
 
-@pytest.fixture
-def sodium_calls(monkeypatch) -> list[str]:  # noqa: ANN001
-    """The name of the thread each libsodium check ran on."""
-    real = ed25519._sodium()
-    assert real is not None, "libsodium23 is installed here (.ci/run installs it): the checks ahead need it"
-    threads: list[str] = []
+def _spied(monkeypatch) -> tuple[list[int], list[str]]:  # noqa: ANN001
+    """(the number of records each large page sent to the check process, the uids checked in place)."""
+    sent: list[int] = []
+    in_place: list[str] = []
+    made = page_checks.PageChecks.__init__
 
-    def check(signature: bytes, message: bytes, size: int, key: bytes) -> int:
-        threads.append(threading.current_thread().name)
-        return real(signature, message, size, key)
+    def init(self: page_checks.PageChecks, process: Any, recs: list[Any], **kw: Any) -> None:
+        made(self, process, recs, **kw)
+        sent.append(len(self._at))
 
-    ed25519.verifier.cache_clear()  # verifiers made before hold the library's function itself
-    monkeypatch.setattr(ed25519, "_sodium", lambda: check)
-    yield threads
-    ed25519.verifier.cache_clear()
+    check = apply.check_envelope
+
+    def checked_here(rec: Any, staff: Any, checked: Any = None) -> bytes:
+        if checked is None:
+            in_place.append(rec.uid)
+        return check(rec, staff, checked)
+
+    monkeypatch.setattr(page_checks.PageChecks, "__init__", init)
+    monkeypatch.setattr(apply, "check_envelope", checked_here)
+    return sent, in_place
 
 
-def test_every_page_s_signatures_are_checked_on_a_worker_and_a_bad_one_in_a_later_page_is_quarantined(
-        source, tmp_path, monkeypatch, sodium_calls) -> None:  # noqa: F811 - `source`: the fixture imported above
+def test_every_large_page_is_checked_in_the_check_process_and_a_bad_record_in_a_later_page_is_quarantined(
+        source, tmp_path, monkeypatch) -> None:  # noqa: F811 - `source`: the fixture imported above
     staff, rows = source
     monkeypatch.setattr(pull, "PAGE", 40)
+    monkeypatch.setattr(page_checks, "CHECK_AHEAD", 10)
     later = [n for n in range(80, len(rows)) if rows[n][2] in ("journal_entries", "guardians", "sessions")]
-    forged, hashed = later[0], later[-1]  # both in the third page or after: fetched and checked ahead
+    forged, hashed = later[0], later[-1]  # both in the third page or after: sent to the process ahead
     rows[forged] = _tampered(rows[forged], signature=bytes(64))
     rows[hashed] = _tampered(rows[hashed], digest=bytes(32))
+    monkeypatch.setattr(page_checks, "WAIT", True)  # the process's verdicts only (the app checks in place meanwhile)
+    sent, in_place = _spied(monkeypatch)
     stored: list[str] = []  # orphans a page left in sync_orphans: read back and checked again in a later page
     add_orphan = SyncRepository.add_orphan
     monkeypatch.setattr(SyncRepository, "add_orphan", lambda self, **row: (stored.append(row["uid"]),
@@ -62,17 +76,151 @@ def test_every_page_s_signatures_are_checked_on_a_worker_and_a_bad_one_in_a_late
     try:
         result = Puller(fresh, FakeServer(staff, rows), device=fresh.db.device_uid).run()
         assert result.pages == -(-len(rows) // 40)
-        # Before: every signature checked on the applying thread, by `cryptography`
-        checked = sum(1 for r in rows if r[2] != "audit_log") - 1  # not the hashed one: refused before its signature
-        threads = Counter(name.split("_")[0] for name in sodium_calls)
-        assert threads["bk-check"] == checked
-        assert threads[threading.current_thread().name] <= len(stored) and set(threads) <= {"bk-check", "MainThread"}
+        # Every page's records went to the process (not the audit rows, which are not applied), and only the
+        # orphans stored by an earlier page were checked again here
+        checked = sum(1 for r in rows if r[2] != "audit_log")
+        assert sum(sent) == checked and len(sent) == result.pages
+        assert set(in_place) <= set(stored) and len(in_place) <= len(stored)
         reasons = dict(fresh.db.query("SELECT uid, reason FROM sync_quarantine"))
         assert reasons[rows[forged][1]] == "bad_signature"
         assert reasons[rows[hashed][1]] == "bad_content_hash"
         assert result.received + result.quarantined + result.orphans == len(rows)
         assert fresh.db.scalar("SELECT count(*) FROM sync_received") == result.received
         assert [c.name for c in integrity.verify(ws=fresh) if not c.ok] == []
+    finally:
+        fresh.close()
+
+
+def test_the_check_process_gives_the_verdicts_made_in_place(source) -> None:  # noqa: F811
+    staff, rows = source
+    rows[3] = _tampered(rows[3], signature=bytes(64))
+    rows[7] = _tampered(rows[7], digest=bytes(32))
+    people = {s[0]: apply.Staff(s[0], s[1], s[2], bytes(s[3])) for s in staff}
+    recs = [pull.received_of(row) for row in rows if row[2] != "audit_log"]
+    recs[9].author = "ukendt"  # a signer the server does not know, its hash made again to hold
+    recs[9].content_hash = hashlib.sha256(apply._envelope_bytes(recs[9])).hexdigest()
+    process = page_checks.CheckProcess()
+    try:
+        checks = page_checks.PageChecks(process, recs, staff=people, device="another device")
+        for job in checks._jobs:
+            assert job is not None
+            job.result(timeout=60)  # the process's answers, all of them
+        ahead = [checks.of(rec) for rec in recs]
+    finally:
+        process.close()
+    here = []
+    for rec in recs:
+        try:
+            here.append(apply.check_envelope(rec, people))
+        except apply.Refused as refused:
+            here.append(str(refused))
+    assert ahead == here
+    assert {v for v in ahead if isinstance(v, str)} == {"bad_signature", "bad_content_hash", "unknown_signer"}
+
+
+def test_the_check_process_is_hardened_as_the_app_is() -> None:
+    process = page_checks.CheckProcess()
+    try:
+        process.warm()
+        assert process._pool is not None
+        # no core file of a worker that holds records (this test's own process is not hardened: the worker did it)
+        assert process._pool.submit(resource.getrlimit, resource.RLIMIT_CORE).result(timeout=60) == (0, 0)
+    finally:
+        process.close()
+
+
+_HOLDER = """
+import sys, time
+from behandlerklient.services.sync.page_checks import CheckProcess
+if __name__ == "__main__":
+    process = CheckProcess()
+    process.warm()
+    process._pool.submit(time.sleep, 0).result(timeout=60)
+    print(*process._pool._processes, flush=True)
+    time.sleep(120)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(") ")[1][0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_the_check_process_ends_when_the_app_is_killed(tmp_path) -> None:  # noqa: ANN001
+    script = tmp_path / "holder.py"
+    script.write_text(_HOLDER)
+    app = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True,
+                           env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    try:
+        assert app.stdout is not None
+        worker = int(app.stdout.readline())
+        assert _alive(worker)
+        app.kill()  # SIGKILL: no shutdown of the pool, the way a crash or a power button leaves it
+        app.wait(timeout=30)
+        deadline = time.monotonic() + 20
+        while _alive(worker) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _alive(worker)  # before: it waited for work for ever, records in its memory
+    finally:
+        app.kill()
+        app.wait(timeout=30)
+        if app.stdout is not None:
+            app.stdout.close()
+
+
+def test_a_check_process_that_dies_mid_pull_leaves_the_records_to_be_checked_in_place(
+        source, tmp_path, monkeypatch) -> None:  # noqa: F811
+    staff, rows = source
+    monkeypatch.setattr(pull, "PAGE", 40)
+    monkeypatch.setattr(page_checks, "CHECK_AHEAD", 10)
+    forged = next(n for n in range(120, len(rows)) if rows[n][2] == "journal_entries")
+    rows[forged] = _tampered(rows[forged], signature=bytes(64))
+    fresh = _fresh(tmp_path)
+    killed: list[int] = []
+
+    def kill_the_checker(seq: int) -> None:
+        pool = puller.checker._pool if puller.checker is not None else None
+        if not killed and pool is not None and pool._processes:
+            for pid in list(pool._processes):
+                os.kill(pid, signal.SIGKILL)
+                killed.append(pid)
+
+    try:
+        puller = Puller(fresh, FakeServer(staff, rows), device=fresh.db.device_uid, page_hook=kill_the_checker)
+        result = puller.run()
+        assert killed
+        assert dict(fresh.db.query("SELECT uid, reason FROM sync_quarantine")) == {rows[forged][1]: "bad_signature"}
+        assert result.received + result.quarantined + result.orphans == len(rows)
+        assert [c.name for c in integrity.verify(ws=fresh) if not c.ok] == []
+    finally:
+        fresh.close()
+
+
+def test_a_record_the_process_has_not_answered_yet_is_checked_in_place(source) -> None:  # noqa: F811
+    staff, rows = source
+    people = {s[0]: apply.Staff(s[0], s[1], s[2], bytes(s[3])) for s in staff}
+    recs = [pull.received_of(row) for row in rows if row[2] != "audit_log"][:5]
+
+    class Slow:  # a process still starting: its job is not through
+        def submit(self, chunk: Any, keys: Any) -> Future[list[bytes | str]]:
+            return Future()
+
+    checks = page_checks.PageChecks(Slow(), recs, staff=people, device="another device")  # type: ignore[arg-type]
+    assert [checks.of(rec) for rec in recs] == [None] * 5  # not waited for: the applier checks them in place
+
+
+def test_a_routine_sync_s_few_records_start_no_process(source, tmp_path, monkeypatch) -> None:  # noqa: F811
+    staff, rows = source
+    started: list[object] = []
+    monkeypatch.setattr(page_checks, "ProcessPoolExecutor", lambda **kw: started.append(kw))
+    fresh = _fresh(tmp_path)
+    try:
+        result = Puller(fresh, FakeServer(staff, rows[:60]), device=fresh.db.device_uid).run()
+        assert result.received + result.quarantined + result.orphans == 60
+        assert started == []
     finally:
         fresh.close()
 

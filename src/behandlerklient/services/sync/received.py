@@ -5,14 +5,12 @@ server registered. Used by the applier (services/sync/apply.py) and by the page'
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from behandlerklient.core import canonical, sync_envelope
 from behandlerklient.security import ed25519
+from behandlerklient.services import envelope_checks
 
 LOCAL_ROLES = {"therapist": "therapist", "supervisor": "supervisor", "coordinator": "coordinator"}
 
@@ -67,48 +65,25 @@ class Refused(Exception):
     """A received record this laptop will not insert: the reason is stored with it in the quarantine."""
 
 
-def _holds_float(payload: Any) -> bool:
-    """sync_envelope's float check (a float anywhere in the dicts and lists of the payload), without a call per
-    value: a pull page walks about 90,000 values, most of them str, int or None."""
-    todo = [payload]
-    while todo:
-        value = todo.pop()
-        kind = type(value)
-        if kind is str or kind is int or value is None:
-            continue
-        if isinstance(value, float):
-            return True
-        if isinstance(value, dict):
-            todo.extend(value.values())
-        elif isinstance(value, list):
-            todo.extend(value)
-    return False
-
-
 def _envelope_bytes(rec: Received) -> bytes:
-    """sync_envelope.envelope_bytes(**rec.fields()), the same bytes (tests/services/test_sync_apply_ahead.py checks
-    it on every kind of record), with the faster float check above."""
-    if _holds_float(rec.payload):
-        raise ValueError("a synced payload holds a float, which has no canonical form")
-    return canonical.encode({"v": sync_envelope.TAG, **rec.fields()})
+    """sync_envelope.envelope_bytes(**rec.fields()), the same bytes (services/envelope_checks.py)."""
+    return envelope_checks.envelope_bytes(rec.uid, rec.kind, rec.child_uid, rec.author, rec.device, rec.signed_at,
+                                          rec.schema_version, rec.payload)
+
+
+def fields_of(rec: Received) -> envelope_checks.Fields:
+    """The record's envelope fields as services/envelope_checks.py takes them."""
+    return (rec.uid, rec.kind, rec.child_uid, rec.author, rec.device, rec.signed_at, rec.schema_version,
+            rec.payload, rec.content_hash, rec.signature)
 
 
 def envelope_of(rec: Received, staff: dict[str, Staff]) -> tuple[bytes, bytes]:
     """(the envelope bytes, the raw signature) if the envelope is well formed, its hash holds and its author is
     known; Refused otherwise. The signature itself is checked by `check_envelope`."""
-    try:
-        body = _envelope_bytes(rec)
-    except (TypeError, ValueError):
-        raise Refused("malformed") from None
-    if hashlib.sha256(body).hexdigest() != rec.content_hash:
-        raise Refused("bad_content_hash")
-    if rec.author not in staff:
-        raise Refused("unknown_signer")
-    try:
-        signature = base64.b64decode(rec.signature)
-    except ValueError:
-        raise Refused("bad_signature") from None
-    return body, signature
+    found = envelope_checks.before_signature(fields_of(rec), staff)
+    if isinstance(found, str):
+        raise Refused(found)
+    return found
 
 
 def check_envelope(rec: Received, staff: dict[str, Staff], checked: bytes | None = None) -> bytes:

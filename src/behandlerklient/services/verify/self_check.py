@@ -22,6 +22,34 @@ def _pkg(name: str) -> str:
         return "ukendt"
 
 
+def _check_process() -> str:
+    """The sync's check process starts (a frozen program runs itself again as the worker: packaging/entry.py) and
+    gives a signed envelope's verdict."""
+    import base64
+    import hashlib
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from behandlerklient.services import envelope_checks
+    from behandlerklient.services.sync.page_checks import CheckProcess
+
+    key = Ed25519PrivateKey.generate()
+    public = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    head = ("selvtjek", "sessions", None, "selvtjek", "selvtjek", "2026-01-01T00:00:00.000000Z", 1, {"tekst": "æøå"})
+    body = envelope_checks.envelope_bytes(*head)
+    fields = (*head, hashlib.sha256(body).hexdigest(), base64.b64encode(key.sign(body)).decode("ascii"))
+    process = CheckProcess()
+    try:
+        job = process.submit([fields], {"selvtjek": public})
+        verdict = job.result(timeout=120)[0] if job is not None else None
+    finally:
+        process.close()
+    if verdict != body:
+        raise RuntimeError(f"the sync's check process did not answer as checked in place: {verdict!r}")
+    return "Synkroniseringens kontrolproces: OK"
+
+
 def run() -> list[str]:
     import keyring
     import reportlab
@@ -41,4 +69,4 @@ def run() -> list[str]:
         raise RuntimeError("passphrase estimator's word lists are missing")
     return [f"Behandlerklient {__version__}", f"SQLCipher {cipher}, skema {latest_version()}",
             f"reportlab {reportlab.Version}", f"keyring {_pkg('keyring')} ({type(keyring.get_keyring()).__name__})",
-            f"Manualer: {tracks} spor", f"zxcvbn {_pkg('zxcvbn')} (adgangskodestyrke)"]
+            f"Manualer: {tracks} spor", f"zxcvbn {_pkg('zxcvbn')} (adgangskodestyrke)", _check_process()]
