@@ -9,7 +9,7 @@ import bisect
 import contextlib
 import gc
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +17,7 @@ from behandlerklient.core import sync_envelope
 from behandlerklient.services.signatures import audit
 from behandlerklient.services.sync import frames
 from behandlerklient.services.sync.apply import Applier, Received, Redo, Staff
-from behandlerklient.services.sync.page_checks import PageChecks, checks_ahead
+from behandlerklient.services.sync.page_checks import CHECK_AHEAD, CheckProcess, PageChecks, worth_checking_ahead
 from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.sync_removal import RemovalRepository
 from behandlerklient.storage.sync_server import ServerCalls
@@ -79,8 +79,11 @@ def prefetched(fetch: Callable[[int], list[Any]], cursor: int) -> Iterator[list[
 
 
 class Page(list[Any]):
-    """A bk.pull page, and the session frames up to its last seq that the prefetching worker fetched with it."""
-    frames: list[Any]
+    """A bk.pull page, and what the prefetching worker made of it: the session frames up to its last seq, fetched
+    with it; its records, their checks already under way in the check process (Puller.taken)."""
+    frames: list[Any] | None = None
+    recs: list[Received] | None = None
+    checks: PageChecks | None = None
 
 
 class FrameFeed:
@@ -120,7 +123,7 @@ class FrameFeed:
 
 
 class Puller:
-    checker: Executor | None = None  # run()'s worker: checks each page's signatures while the page is applied
+    checker: CheckProcess | None = None  # run()'s: checks a large page's envelopes while the page before is applied
 
     def __init__(self, ws: Any, conn: Any, *, device: str, page_hook: Callable[[int], None] | None = None,
                  staff: dict[str, Staff] | None = None) -> None:
@@ -140,9 +143,10 @@ class Puller:
         (apply.Redo: rare, a row the schema refuses), the transaction is rolled back and the page applied again
         record by record."""
         with _no_cycle_collection():
-            recs = [received_of(row) for row in rows]
-            verdicts = None if self.checker is None else PageChecks(self.checker, recs, staff=self.staff,
-                                                                    device=self.device)
+            if isinstance(rows, Page) and rows.recs is not None:
+                recs, verdicts = rows.recs, rows.checks
+            else:
+                recs, verdicts = self.taken(rows)
             try:
                 applier, framer = self._apply_page(recs, verdicts, rows, page_frames, cursor, careful=False)
             except Redo:
@@ -153,6 +157,19 @@ class Puller:
         self.result.quarantined += c["quarantined"] + framer.counts["quarantined"]
         self.result.orphans = self.repo.counts(None)["orphans"]
         self.result.pages += 1
+
+    def taken(self, rows: list[Any]) -> tuple[list[Received], PageChecks | None]:
+        """A page's records, and their checks sent to the check process if the page is large. Called by the
+        prefetching worker as a page arrives, so the process checks it while the page before is applied."""
+        recs = [received_of(row) for row in rows]
+        checks = PageChecks(self.checker, recs, staff=self.staff, device=self.device) \
+            if self.checker is not None and worth_checking_ahead(recs, self.device) else None
+        return recs, checks
+
+    def ahead(self, rows: list[Any]) -> Page:
+        page = Page(rows)
+        page.recs, page.checks = self.taken(page)
+        return page
 
     def _apply_page(self, recs: list[Received], verdicts: PageChecks | None, rows: list[Any],
                     page_frames: list[Any] | None, cursor: dict[str, int], *,
@@ -182,7 +199,7 @@ class Puller:
         return applier, framer
 
     def _history(self, fetch: Callable[[str, int, int, str], list[Any]], subject: str) -> None:
-        for rows in prefetched(lambda cursor: fetch(subject, cursor, PAGE, self.device), 0):
+        for rows in prefetched(lambda cursor: self.ahead(fetch(subject, cursor, PAGE, self.device)), 0):
             self.apply_page(rows)
 
     def grants(self) -> None:
@@ -191,6 +208,7 @@ class Puller:
         # A laptop that has never pulled gets everything it may read from bk.pull itself: no history needed.
         fresh = int(state["pull_cursor"]) == 0
         events = self.server.grants(cursor)
+        passed = cursor  # the last event that asked for nothing here: its cursor is stored with the next one's
         for event_seq, what, child, therapist, revoked_at in events:
             if what == "access" and child and revoked_at is None and not fresh:
                 self._history(self.server.child_history, child)
@@ -202,8 +220,17 @@ class Puller:
             elif what == "access" and child and revoked_at is not None and not self.server.has_access(child):
                 self.result.revoked.append(child)
                 self._revoke(child)
+            else:
+                # Nothing to do (a fresh laptop's grants: bk.pull brings it all): no commit of its own. A sync
+                # stopped before the cursor is stored reads these events again, and again does nothing.
+                passed = int(event_seq)
+                continue
             with self.ws.db.transaction():
                 self.repo.set_state(grants_cursor=int(event_seq))
+            passed = cursor
+        if passed != cursor:
+            with self.ws.db.transaction():
+                self.repo.set_state(grants_cursor=passed)
 
     def _revoke(self, child_uid: str) -> None:
         """Access ended on the server: the records other authors wrote about the child leave this laptop (this
@@ -270,7 +297,7 @@ class Puller:
         feed = self.feed = FrameFeed(self.server, self.device, int(state["frames_cursor"]))
 
         def fetch(cursor: int) -> Page:
-            page = Page(self.server.pull(cursor, PAGE, self.device))
+            page = self.ahead(self.server.pull(cursor, PAGE, self.device))
             page.frames = feed.upto(int(page[-1][0])) if page else []
             return page
 
@@ -286,19 +313,21 @@ class Puller:
         page moves the cursor past them); frames when I supervise someone and a record came after the frames
         cursor. A record is numbered when it commits (the server's advisory lock), so none is missed: one written
         after the probe is past the cursor at the next sync."""
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bk-check") as checker:  # no thread until used
-            self.checker = checker if checks_ahead() else None
-            try:
-                if probe is None or pushed or probe["grants_after"] is not None:
-                    self.grants()
-                state = self.repo.state()  # after grants: a new supervisee sets the frames cursor back to 0
-                if probe is None or pushed or probe["high_water"] > int(state["pull_cursor"]):
-                    self.pages()
-                if probe is None or (probe["supervising"]
-                                     and (pushed or probe["high_water"] > int(state["frames_cursor"]))):
-                    self.frames()
-                else:
-                    self._frames_without_course()
-            finally:
-                self.checker = None  # a page applied after the run is checked in place
+        self.checker = checker = CheckProcess()
+        try:
+            if probe is not None and probe["high_water"] >= CHECK_AHEAD and int(self.repo.state()["pull_cursor"]) == 0:
+                checker.warm()  # a fresh laptop: its pages are large, and the process starts while the first is fetched
+            if probe is None or pushed or probe["grants_after"] is not None:
+                self.grants()
+            state = self.repo.state()  # after grants: a new supervisee sets the frames cursor back to 0
+            if probe is None or pushed or probe["high_water"] > int(state["pull_cursor"]):
+                self.pages()
+            if probe is None or (probe["supervising"]
+                                 and (pushed or probe["high_water"] > int(state["frames_cursor"]))):
+                self.frames()
+            else:
+                self._frames_without_course()
+        finally:
+            self.checker = None  # a page applied after the run is checked in place
+            checker.close()
         return self.result
