@@ -11,9 +11,9 @@ once, cached under /tmp), then
   server holds only its own laptop's upload, and for the therapist uploaded last (every other record before hers)
   when it holds all of them; their ratio says whether a page stays flat as the municipality grows (and the same
   page as the bare query bk.pull runs, without its function call and disclosure log, for comparison);
-- bytes on the wire for each, counted by a forwarding proxy between laptop and server (TLS included). The ready
-  and first-upload times go through that proxy (a Python thread: they are pessimistic); push and nothing-new
-  alternate a timed direct sync with a counted proxied one.
+- bytes on the wire for each, both ways, TLS included, read from the kernel for each connection (bench/wire.py):
+  every sync is timed on a direct connection, as a laptop makes it. (Until 2026-12-01 the bytes were counted by a
+  forwarding proxy in the bench's process, and the ready and first-upload times went through it.)
 
 Run: python -m bench.sync [--children 200] [--therapists 1] [--repeat 5]; the issue's size is --children 10000
 --therapists 20. Needs what tests/server needs (postgres, plpython3u).
@@ -36,6 +36,7 @@ from typing import Any
 
 from bench import sync_laptops
 from bench.sync_laptops import PASSPHRASE
+from bench.wire import Wire
 
 # Seconds; the first upload's target is for the whole municipality (issue 14: 10,000 children in 2 minutes).
 TARGETS = {"therapist_ready_s": 5.0, "supervisor_ready_s": 10.0, "coordinator_ready_s": 15.0, "push_one_s": 0.5,
@@ -85,14 +86,12 @@ def run(children: int, repeat: int, therapists: int = 1, jobs: int = 2, uploader
     import psycopg
     from tests.helpers import child_with_consent
     from tests.server.pgcluster import Cluster, find_bindir
-    from tests.server.proxy import Proxy
 
     from behandlerklient.server import admin, migrate
     from behandlerklient.services import sync as syncing
     from behandlerklient.services.journal import sessions
     from behandlerklient.services.pathway import pathway
     from behandlerklient.services.signatures import seal
-    from behandlerklient.services.sync import connection
     from behandlerklient.services.workspace import workspace
 
     bindir = find_bindir()
@@ -114,7 +113,7 @@ def run(children: int, repeat: int, therapists: int = 1, jobs: int = 2, uploader
             conn.execute("CREATE DATABASE bk")
         adm = psycopg.connect(cluster.admin_dsn(), autocommit=True)
         migrate.apply(adm)
-        proxy = Proxy(cluster.port, idle_s=600)
+        counter = Wire()
 
         def enrol(ws: Any, *, new_user: bool) -> Any:
             name = ws.user.username
@@ -140,13 +139,10 @@ def run(children: int, repeat: int, therapists: int = 1, jobs: int = 2, uploader
             finally:
                 adm.execute("RESET ROLE")
 
-        def via_proxy(state: Any) -> Any:
-            return connection.connect({**dict(state), "server_port": proxy.port})
-
         def sync(ws: Any) -> tuple[float, int, Any]:
-            proxy.reset()
-            took, result = _timed(lambda: syncing.sync(ws=ws, connect=via_proxy))
-            return took, proxy.reset(), result
+            counter.take()
+            took, result = _timed(lambda: syncing.sync(ws=ws, connect=counter.connect))
+            return took, counter.take(), result
 
         upload = {"s": 0.0, "bytes": 0, "sent": 0, "refused": 0, "cpr_known": 0, "records": 0}
         paths = [sync_laptops.copy(folder, root / f"laptop{i}") for i, folder in enumerate(built)]
@@ -168,12 +164,12 @@ def run(children: int, repeat: int, therapists: int = 1, jobs: int = 2, uploader
             """A laptop's first sync, in the calling thread (an SQLCipher connection belongs to its thread)."""
             ws = workspace.unlock(path=path, passphrase=PASSPHRASE)
             try:
-                return syncing.sync(ws=ws, connect=via_proxy)
+                return syncing.sync(ws=ws, connect=counter.connect)
             finally:
                 ws.close()
 
         # bt01 alone (the small municipality's pull page is timed after it), then the others `uploaders` at a time
-        proxy.reset()
+        counter.take()
         upload["s"], got = _timed(lambda: upload_one(paths[0]))
         results = [got]
         out["pull_page_small_ms"] = _page_ms(cluster, sync_laptops.name_of(0), repeat)
@@ -182,7 +178,7 @@ def run(children: int, repeat: int, therapists: int = 1, jobs: int = 2, uploader
         with ThreadPoolExecutor(max_workers=uploaders) as pool:
             results += list(pool.map(upload_one, paths[1:]))
         upload["s"] += time.perf_counter() - start
-        upload["bytes"] = proxy.reset()
+        upload["bytes"] = counter.take()
         for got in results:
             upload["sent"] += got.push.sent
             upload["refused"] += got.push.quarantined + got.push.conflicts
@@ -236,14 +232,12 @@ def run(children: int, repeat: int, therapists: int = 1, jobs: int = 2, uploader
             s, _ = sessions.start_session(ws=therapist, course_id=course.id, on=date(2026, 1, 12) + timedelta(weeks=i))
             s.parts.status = "Barnet fortalte om ugen siden sidst."  # own text: a template-only session is refused
             sessions.finish_session(ws=therapist, session=s, passphrase=PASSPHRASE)
-            if i % 2:  # the bytes through the counting proxy (which adds its own latency)
-                _took, wire, _got = sync(therapist)
-                push_bytes.append(wire)
-                _took, wire, _got = sync(therapist)
-                idle_bytes.append(wire)
-            else:  # the time on a direct connection
-                pushes.append(_timed(lambda: syncing.sync(ws=therapist))[0])
-                idle.append(_timed(lambda: syncing.sync(ws=therapist))[0])
+            took, sent, _got = sync(therapist)
+            pushes.append(took)
+            push_bytes.append(sent)
+            took, sent, _got = sync(therapist)
+            idle.append(took)
+            idle_bytes.append(sent)
         out["push_one"] = {"s": statistics.median(pushes), "bytes": statistics.median(push_bytes)}
         out["nothing_new"] = {"s": statistics.median(idle), "bytes": statistics.median(idle_bytes)}
         out["load_after"] = os.getloadavg()
@@ -252,7 +246,6 @@ def run(children: int, repeat: int, therapists: int = 1, jobs: int = 2, uploader
         out["server_quarantine"] = {f"{kind} {reason}": int(n) for kind, reason, n in adm.execute(
             "SELECT item ->> 'kind', reason, count(*) FROM bk.quarantine GROUP BY 1, 2 ORDER BY 1, 2").fetchall()}
         adm.close()
-        proxy.close()
     finally:
         for ws in laptops:
             ws.close()
