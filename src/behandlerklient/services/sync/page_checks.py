@@ -1,8 +1,8 @@
 """A large pull page's envelopes checked in a second process while this one writes the page before (docs/sync.md
-"Speed, measured"): the same checks as `apply.check_envelope` (services/envelope_checks.py: the envelope rebuilt, its
-hash, its author known, the author's Ed25519 signature against the key the server registered), in chunks, so the
-applier waits only for the chunk of the record it is at. The verdicts are those made in place: a record that fails
-is quarantined by the applier with the reason found there; nothing is applied that was not checked.
+"Speed, measured"): the same checks as `apply.check_envelope` (services/signatures/envelope_checks.py: the envelope
+rebuilt, its hash, its author known, the author's Ed25519 signature against the key the server registered), in
+chunks; the applier checks in place a record whose chunk is not answered yet. The verdicts are those made in place:
+a record that fails is quarantined by the applier with the reason found there; nothing is applied unchecked.
 
 Why a process, not a thread: every check holds the interpreter lock for its Python part (the canonical envelope
 above all), so a checking thread and the applying thread took turns on one core. Measured on a fresh therapist
@@ -20,7 +20,7 @@ import contextlib
 import multiprocessing
 from concurrent.futures import Future, ProcessPoolExecutor
 
-from behandlerklient.services import envelope_checks
+from behandlerklient.services.signatures import envelope_checks
 from behandlerklient.services.sync.received import Received, Staff, fields_of
 
 CHUNK = 250  # records a job: the applier waits for the first only (about 25 ms of checks)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from behandlerklient.security import ed25519
-from behandlerklient.services import envelope_checks
+from behandlerklient.services.signatures import envelope_checks
 
 LOCAL_ROLES = {"therapist": "therapist", "supervisor": "supervisor", "coordinator": "coordinator"}
 
@@ -66,13 +66,13 @@ class Refused(Exception):
 
 
 def _envelope_bytes(rec: Received) -> bytes:
-    """sync_envelope.envelope_bytes(**rec.fields()), the same bytes (services/envelope_checks.py)."""
+    """sync_envelope.envelope_bytes(**rec.fields()), the same bytes (services/signatures/envelope_checks.py)."""
     return envelope_checks.envelope_bytes(rec.uid, rec.kind, rec.child_uid, rec.author, rec.device, rec.signed_at,
                                           rec.schema_version, rec.payload)
 
 
 def fields_of(rec: Received) -> envelope_checks.Fields:
-    """The record's envelope fields as services/envelope_checks.py takes them."""
+    """The record's envelope fields as services/signatures/envelope_checks.py takes them."""
     return (rec.uid, rec.kind, rec.child_uid, rec.author, rec.device, rec.signed_at, rec.schema_version,
             rec.payload, rec.content_hash, rec.signature)
 

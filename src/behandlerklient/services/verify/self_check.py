@@ -31,7 +31,7 @@ def _check_process() -> str:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    from behandlerklient.services import envelope_checks
+    from behandlerklient.services.signatures import envelope_checks
     from behandlerklient.services.sync.page_checks import CheckProcess
 
     key = Ed25519PrivateKey.generate()

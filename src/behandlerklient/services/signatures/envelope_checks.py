@@ -3,9 +3,9 @@ rebuilt in core/sync_envelope.py's canonical form, its hash, its author known, t
 against the key the server registered. services/sync/received.py runs them in place; services/sync/page_checks.py
 runs them for a large pull in a second process.
 
-Why a module of its own, outside the services.sync package: the second process imports only this module, the
-canonical form and security/ed25519 (about 50 ms), not the sync client (about 600 ms), and its jobs carry plain
-tuples, not the client's classes."""
+Why here, outside the services.sync package: the second process imports only this module, the canonical form and
+security/ed25519 (about 120 ms), not the sync client (about 600 ms), and its jobs carry plain tuples, not the
+client's classes."""
 
 from __future__ import annotations
 
