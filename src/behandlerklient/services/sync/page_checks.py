@@ -23,7 +23,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from behandlerklient.services.signatures import envelope_checks
 from behandlerklient.services.sync.received import Received, Staff, fields_of
 
-CHUNK = 250  # records a job: the applier waits for the first only (about 25 ms of checks)
+CHUNK = 250  # records a job (about 25 ms of checks): a page's first answers come soon after it is sent
 CHECK_AHEAD = 1000  # a page with fewer records to check is checked in place (starting the process costs ~0.2 s)
 WAIT = False  # tests: wait for the process's verdict instead of checking in place a record it has not answered yet
 
