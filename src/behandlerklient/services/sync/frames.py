@@ -36,6 +36,11 @@ class FrameApplier:
         self.applied: list[tuple[int | None, str, str]] = []
         self.counts = {"applied": 0, "known": 0, "quarantined": 0}
         self.sessions: dict[str, int] = {}  # uid -> sessions row id of the frames applied here
+        # Found in this page's transaction, which writes no course and no user but through _user: a supervisor's
+        # frames name the same few courses and authors again and again.
+        self.courses: dict[str, int] = {}  # course uid -> id
+        self.children: dict[int, int | None] = {}  # course id -> its child's id
+        self.users: dict[str, int] = {}  # user name -> id
 
     def frame(self, row: Any) -> str:
         seq, uid, child_uid, author, frame = row
@@ -47,16 +52,15 @@ class FrameApplier:
     def _one(self, seq: int, uid: str, child_uid: str, author: str, frame: dict[str, Any]) -> str:
         if identity.id_of(self.db, "sessions", uid) is not None:
             return "known"  # the whole session is here (own, or read with the switch on): the frame adds nothing
-        item = json.dumps({"seq": seq, "uid": uid, "child_uid": child_uid, "author": author, "frame": frame},
-                          ensure_ascii=False, sort_keys=True)
         reason = self._refusal(uid, author, frame)
-        course = transfer_rows.id_by_uid(self.db, "courses", str(frame.get("course_id")))
+        course = self._course(str(frame.get("course_id")))
         if reason is None and course is None:
             reason = "frame_without_course"
         user = self._user(author) if reason is None else None
         if reason is None and user is None:
             reason = "unknown_user"
         if reason is not None or course is None or user is None:
+            item = self._item(seq, uid, child_uid, author, frame)
             if not self.repo.is_quarantined(uid, item):
                 self.repo.quarantine(seq=seq, uid=uid, kind="session_frames", author=author,
                                      reason=reason or "frame_refused", item=item, at=self.at)
@@ -67,9 +71,12 @@ class FrameApplier:
             record_id = self.repo.alone(lambda: self._insert(values, uid, child_uid, seq, author, frame))
         except IntegrityError as exc:
             self.repo.quarantine(seq=seq, uid=uid, kind="session_frames", author=author,
-                                 reason=f"refused_here: {str(exc).split(':')[0]}", item=item, at=self.at)
+                                 reason=f"refused_here: {str(exc).split(':')[0]}",
+                                 item=self._item(seq, uid, child_uid, author, frame), at=self.at)
             return "quarantined"
-        child = self.removal.child_of_course(course)
+        if course not in self.children:
+            self.children[course] = self.removal.child_of_course(course)
+        child = self.children[course]
         self.sessions[uid] = record_id
         self.applied.append((child, f"sessions:{record_id}", f"sync frame seq {seq} from {author} (no text)"))
         return "applied"
@@ -86,8 +93,7 @@ class FrameApplier:
                                                       str(data["author"]), data["frame"])
             except (ValueError, KeyError, TypeError):
                 continue  # not a frame this code wrote: a person resolves it
-            course = transfer_rows.id_by_uid(self.db, "courses", str(frame.get("course_id"))) \
-                if isinstance(frame, dict) else None
+            course = self._course(str(frame.get("course_id"))) if isinstance(frame, dict) else None
             if course is None:
                 continue  # still without its course
             outcome = self._one(seq, uid, child_uid, author, frame)
@@ -108,6 +114,20 @@ class FrameApplier:
         return record_id
 
     @staticmethod
+    def _item(seq: int, uid: str, child_uid: str, author: str, frame: dict[str, Any]) -> str:
+        """The frame as it is kept in the quarantine."""
+        return json.dumps({"seq": seq, "uid": uid, "child_uid": child_uid, "author": author, "frame": frame},
+                          ensure_ascii=False, sort_keys=True)
+
+    def _course(self, uid: str) -> int | None:
+        found = self.courses.get(uid)
+        if found is None:
+            found = transfer_rows.id_by_uid(self.db, "courses", uid)
+            if found is not None:
+                self.courses[uid] = found
+        return found
+
+    @staticmethod
     def _refusal(uid: str, author: str, frame: dict[str, Any]) -> str | None:
         if frame.get("uid") != uid or any(c not in frame for c in FRAME_COLUMNS) or frame.get("author_id") != author:
             return "malformed_frame"
@@ -116,14 +136,16 @@ class FrameApplier:
         return None
 
     def _user(self, username: str) -> int | None:
-        found = transfer_rows.user_id(self.db, username)
+        found = self.users.get(username) or transfer_rows.user_id(self.db, username)
         if found is not None:
+            self.users[username] = found
             return found
         staff = self.staff.get(username)
         if staff is None or staff.role not in LOCAL_ROLES:
             return None
         new = self.repo.add_user(username=username, full_name=staff.full_name, role=LOCAL_ROLES[staff.role],
                                  at=self.at)
+        self.users[username] = new
         self.applied.append((None, f"user:{new}", f"sync: author {username} from the server"))
         return new
 
