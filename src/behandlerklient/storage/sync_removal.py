@@ -33,6 +33,19 @@ class RemovalRepository:
     def insert_session(self, values: dict[str, Any]) -> int:
         return self.db.insert("sessions", values)
 
+    def add_frames(self, sessions: list[dict[str, Any]], frames: list[tuple[Any, ...]]) -> None:
+        """A page's frames at once: their sessions rows, ids given and every row with the same columns, then each
+        frame (record_id, uid, child_uid, seq, author, frame), a statement per table. An IntegrityError leaves the
+        rows before the refused one written: the caller undoes them (FrameApplier.frames)."""
+        columns = list(sessions[0])
+        self.db.executemany(f"INSERT INTO sessions ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
+                            [tuple(row[c] for c in columns) for row in sessions])
+        self.db.executemany("INSERT INTO sync_frames (record_id, uid, child_uid, seq, author, frame) "
+                            "VALUES (?, ?, ?, ?, ?, ?)", frames)
+        ids = [(row["id"],) for row in sessions]
+        self.db.executemany("DELETE FROM signatures_pending WHERE kind = 'sessions' AND record_id = ?", ids)
+        self.db.executemany("DELETE FROM sync_pending WHERE kind = 'sessions' AND record_id = ?", ids)
+
     def frame_of(self, session_id: int) -> dict[str, Any] | None:
         """The frame a session row was made from, or None for a session held whole (own or signed record)."""
         text = self.db.scalar("SELECT frame FROM sync_frames WHERE record_id = ?", (session_id,))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from behandlerklient.core import limits
 from behandlerklient.services.sync.apply import LOCAL_ROLES, Staff
 from behandlerklient.storage import identity, transfer_rows
 from behandlerklient.storage.clock import to_text
@@ -42,16 +43,63 @@ class FrameApplier:
         self.children: dict[int, int | None] = {}  # course id -> its child's id
         self.users: dict[str, int] = {}  # user name -> id
 
-    def frame(self, row: Any) -> str:
-        seq, uid, child_uid, author, frame = row
-        frame = frame if isinstance(frame, dict) else json.loads(frame)
-        outcome = self._one(int(seq), str(uid), str(child_uid), str(author), frame)
-        self.counts[outcome] += 1
-        return outcome
+    def frames(self, rows: list[Any]) -> None:
+        """A page of frames: the same verdicts as `frame` one by one, with the sessions already here found in one
+        query and the new frames written a statement per table (a supervisor of 2,000 children gets 7,000 frames).
+        If the schema refuses one of them, that write is undone and the new frames are applied one by one, each
+        under its own savepoint, which gives every frame its own verdict."""
+        parsed = [(int(seq), str(uid), str(child_uid), str(author), frame if isinstance(frame, dict)
+                   else json.loads(frame)) for seq, uid, child_uid, author, frame in rows]
+        here = set(self.repo.ids_of("sessions", {p[1] for p in parsed}))
+        new: list[tuple[int, str, str, str, dict[str, Any], dict[str, Any]]] = []
+        for seq, uid, child_uid, author, frame in parsed:
+            if uid in here:
+                self.counts["known"] += 1  # the whole session is here, or this page's frame of it
+                continue
+            values = self._values(seq, uid, child_uid, author, frame)
+            if values is None:
+                self.counts["quarantined"] += 1
+                continue
+            here.add(uid)
+            new.append((seq, uid, child_uid, author, frame, values))
+        if not new:
+            return
+        next_id = self.repo.last_id("sessions") + 1  # nothing else writes sessions meanwhile
+        sessions = []
+        for n, (*_, values) in enumerate(new):
+            limits.check_row("sessions", values)  # Database.insert's own check
+            sessions.append({**values, "origin_device": values["origin_device"] or self.db.device_uid,
+                             "id": next_id + n})
+        try:
+            self.repo.alone(lambda: self.removal.add_frames(sessions, [
+                (next_id + n, uid, child_uid, seq, author, json.dumps(frame, ensure_ascii=False, sort_keys=True))
+                for n, (seq, uid, child_uid, author, frame, _) in enumerate(new)]))
+        except IntegrityError:
+            for seq, uid, child_uid, author, frame, _ in new:
+                self.counts[self._one(seq, uid, child_uid, author, frame)] += 1
+            return
+        for n, (seq, uid, _child_uid, author, _frame, values) in enumerate(new):
+            self._applied(next_id + n, uid, seq, author, values["course_id"])
+            self.counts["applied"] += 1
 
     def _one(self, seq: int, uid: str, child_uid: str, author: str, frame: dict[str, Any]) -> str:
         if identity.id_of(self.db, "sessions", uid) is not None:
             return "known"  # the whole session is here (own, or read with the switch on): the frame adds nothing
+        values = self._values(seq, uid, child_uid, author, frame)
+        if values is None:
+            return "quarantined"
+        try:
+            record_id = self.repo.alone(lambda: self._insert(values, uid, child_uid, seq, author, frame))
+        except IntegrityError as exc:
+            self.repo.quarantine(seq=seq, uid=uid, kind="session_frames", author=author,
+                                 reason=f"refused_here: {str(exc).split(':')[0]}",
+                                 item=self._item(seq, uid, child_uid, author, frame), at=self.at)
+            return "quarantined"
+        self._applied(record_id, uid, seq, author, values["course_id"])
+        return "applied"
+
+    def _values(self, seq: int, uid: str, child_uid: str, author: str, frame: dict[str, Any]) -> dict[str, Any] | None:
+        """The sessions row the frame becomes, or None: quarantined (kept once), with the reason."""
         reason = self._refusal(uid, author, frame)
         course = self._course(str(frame.get("course_id")))
         if reason is None and course is None:
@@ -64,22 +112,17 @@ class FrameApplier:
             if not self.repo.is_quarantined(uid, item):
                 self.repo.quarantine(seq=seq, uid=uid, kind="session_frames", author=author,
                                      reason=reason or "frame_refused", item=item, at=self.at)
-            return "quarantined"
+            return None
         values = {c: frame[c] for c in FRAME_COLUMNS}
         values.update(course_id=course, author_id=user)
-        try:
-            record_id = self.repo.alone(lambda: self._insert(values, uid, child_uid, seq, author, frame))
-        except IntegrityError as exc:
-            self.repo.quarantine(seq=seq, uid=uid, kind="session_frames", author=author,
-                                 reason=f"refused_here: {str(exc).split(':')[0]}",
-                                 item=self._item(seq, uid, child_uid, author, frame), at=self.at)
-            return "quarantined"
+        return values
+
+    def _applied(self, record_id: int, uid: str, seq: int, author: str, course: int) -> None:
         if course not in self.children:
             self.children[course] = self.removal.child_of_course(course)
-        child = self.children[course]
         self.sessions[uid] = record_id
-        self.applied.append((child, f"sessions:{record_id}", f"sync frame seq {seq} from {author} (no text)"))
-        return "applied"
+        self.applied.append((self.children[course], f"sessions:{record_id}",
+                             f"sync frame seq {seq} from {author} (no text)"))
 
     def retry_without_course(self) -> int:
         """Frames quarantined because their course had not arrived, tried again now that it may have (a course that

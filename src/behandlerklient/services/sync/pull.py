@@ -208,8 +208,7 @@ class Puller:
             applier.flush()  # before the frames: they write sessions, which the deferred rows may name
             framer = frames.FrameApplier(db, staff=self.staff, at=at)
             if page_frames:
-                for row in page_frames:
-                    framer.frame(row)
+                framer.frames(page_frames)
                 applier.arrived("sessions", framer.sessions)
                 cursor["frames_cursor"] = int(page_frames[-1][0])
             for rec in after_frames:
@@ -283,8 +282,7 @@ class Puller:
             db, now = self.ws.db, self.ws.clock()
             with db.transaction():
                 applier = frames.FrameApplier(db, staff=self.staff, at=to_text(now))
-                for row in rows:
-                    applier.frame(row)
+                applier.frames(rows)
                 waiting = Applier(db, staff=self.staff, device=self.device, catalogue=self.ws.catalogue,
                                   at=to_text(now))
                 waiting.retry_orphans()

@@ -1,0 +1,122 @@
+"""A page of session frames written at once (services/sync/frames.FrameApplier.frames): each frame gets the verdict
+it gets on its own (applied, known, quarantined with its reason), also when the schema refuses one of the page's
+frames and the write is undone and done again frame by frame."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from behandlerklient.services.pathway import pathway
+from behandlerklient.services.sync.frames import FrameApplier
+from behandlerklient.services.sync.received import Staff
+from tests.helpers import child_with_consent
+
+COLLEAGUE = Staff(username="kollega", role="therapist", full_name="Kollega Ærbødig", public_key=b"\0" * 32)
+
+
+def _frame(course_uid: str, number: int, **change: Any) -> dict[str, Any]:
+    uid = str(uuid.uuid4())
+    frame = {"uid": uid, "course_id": course_uid, "author_id": COLLEAGUE.username, "number": number,
+             "session_date": f"2026-02-{number:02d}", "duration_min": 60, "participants": "child",
+             "format": "individual",
+             "attendance": "held", "state": "signed", "created_at": "2026-02-01T10:00:00Z",
+             "updated_at": "2026-02-01T10:00:00Z", "signed_at": "2026-02-01T11:00:00Z", "origin_device": "enhed-b"}
+    frame.update(change)
+    return frame
+
+
+def _row(seq: int, frame: dict[str, Any], child_uid: str) -> tuple[Any, ...]:
+    return (seq, frame["uid"], child_uid, COLLEAGUE.username, frame)
+
+
+def _setup(ws: Any) -> tuple[str, str, str]:
+    child = child_with_consent(ws, "Åse", "Brøndum", "150316-4123")
+    course = pathway.open_course(ws=ws, child_id=child.id, track_id="cool-kids", start_date=date(2026, 1, 5)).course
+    course_uid = ws.db.scalar("SELECT uid FROM courses WHERE id = ?", (course.id,))
+    child_uid = ws.db.scalar("SELECT uid FROM children WHERE id = ?", (child.id,))
+    own_session = ws.db.scalar("SELECT uid FROM sessions LIMIT 1")
+    return course_uid, child_uid, own_session
+
+
+def _apply(ws: Any, rows: list[tuple[Any, ...]]) -> FrameApplier:
+    with ws.db.transaction():
+        applier = FrameApplier(ws.db, staff={COLLEAGUE.username: COLLEAGUE}, at="2026-02-02T08:00:00Z")
+        applier.frames(rows)
+    return applier
+
+
+def _reasons(ws: Any) -> dict[str, str]:
+    return {r["uid"]: r["reason"] for r in ws.db.query("SELECT uid, reason FROM sync_quarantine")}
+
+
+def _held(ws: Any) -> dict[str, tuple[int, int, str]]:
+    """uid -> (number, frame rows, the row's status text) of the sessions made from frames."""
+    return {r["uid"]: (r["number"], r["n"], r["status"]) for r in ws.db.query(
+        "SELECT s.uid, s.number, s.status, count(f.id) AS n FROM sessions s JOIN sync_frames f ON f.record_id = s.id "
+        "GROUP BY s.id")}
+
+
+def test_a_page_of_frames_gets_each_frame_its_own_verdict(ws) -> None:  # noqa: ANN001
+    course_uid, child_uid, _ = _setup(ws)
+    good = [_frame(course_uid, n) for n in (1, 2, 3)]
+    with_text = _frame(course_uid, 4, status="Barnet græd.")
+    malformed = _frame(course_uid, 5)
+    del malformed["attendance"]
+    no_course = _frame(str(uuid.uuid4()), 6)
+    rows = [_row(i, f, child_uid) for i, f in enumerate([*good, with_text, malformed, no_course], 1)]
+    rows.append(_row(7, good[0], child_uid))  # the same frame again in the page
+
+    applier = _apply(ws, rows)
+
+    assert applier.counts == {"applied": 3, "known": 1, "quarantined": 3}
+    assert _held(ws) == {f["uid"]: (f["number"], 1, "") for f in good}
+    assert _reasons(ws) == {with_text["uid"]: "frame_with_text", malformed["uid"]: "malformed_frame",
+                            no_course["uid"]: "frame_without_course"}
+    ids = [applier.sessions[f["uid"]] for f in good]
+    assert ids == sorted(ids) and len(set(ids)) == 3
+    # not this device's to sign or to send
+    marks = ", ".join("?" for _ in ids)
+    assert ws.db.scalar(f"SELECT count(*) FROM signatures_pending WHERE kind = 'sessions' AND record_id IN ({marks})",
+                        ids) == 0
+    assert ws.db.scalar(f"SELECT count(*) FROM sync_pending WHERE kind = 'sessions' AND record_id IN ({marks})",
+                        ids) == 0
+    assert ws.db.scalar("SELECT count(*) FROM users WHERE username = 'kollega'") == 1
+    assert {detail for _, _, detail in applier.applied} >= {"sync frame seq 1 from kollega (no text)"}
+
+    again = _apply(ws, rows)  # the same page again: nothing new
+    assert again.counts == {"applied": 0, "known": 4, "quarantined": 3}
+    assert ws.db.scalar("SELECT count(*) FROM sync_quarantine") == 3
+
+
+def test_a_frame_the_schema_refuses_is_quarantined_alone_and_the_rest_of_the_page_applied(ws) -> None:  # noqa: ANN001
+    course_uid, child_uid, _ = _setup(ws)
+    before = _frame(course_uid, 1)
+    refused = _frame(course_uid, 2, attendance="udeblev")  # not a value the sessions table takes
+    after = _frame(course_uid, 3)
+    sessions_before = ws.db.scalar("SELECT count(*) FROM sessions")
+
+    applier = _apply(ws, [_row(i, f, child_uid) for i, f in enumerate([before, refused, after], 1)])
+
+    assert applier.counts == {"applied": 2, "known": 0, "quarantined": 1}
+    assert _reasons(ws) == {refused["uid"]: "refused_here: CHECK constraint failed"}
+    assert set(_held(ws)) == {before["uid"], after["uid"]}
+    assert ws.db.scalar("SELECT count(*) FROM sessions") == sessions_before + 2
+    assert ws.db.scalar("SELECT count(*) FROM sync_frames") == 2
+
+
+def test_a_frame_of_a_session_held_whole_is_known(ws) -> None:  # noqa: ANN001
+    course_uid, child_uid, own = _setup(ws)
+    if own is None:  # the course opened no session: make the laptop hold one whole
+        from behandlerklient.services.journal import sessions
+
+        course_id = ws.db.scalar("SELECT id FROM courses WHERE uid = ?", (course_uid,))
+        started, _ = sessions.start_session(ws=ws, course_id=course_id, on=date(2026, 1, 12))
+        own = ws.db.scalar("SELECT uid FROM sessions WHERE id = ?", (started.id,))
+    frame = _frame(course_uid, 9, uid=own)
+
+    applier = _apply(ws, [_row(1, frame, child_uid)])
+
+    assert applier.counts == {"applied": 0, "known": 1, "quarantined": 0}
+    assert ws.db.scalar("SELECT count(*) FROM sync_frames") == 0
