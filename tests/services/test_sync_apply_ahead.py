@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from behandlerklient.core import sync_envelope
 from behandlerklient.security import ed25519
+from behandlerklient.services.exchange import pulled_rows
 from behandlerklient.services.signatures import audit
 from behandlerklient.services.sync import apply, page_checks, pull
 from behandlerklient.services.sync.pull import Puller
@@ -205,11 +206,14 @@ def test_a_record_the_process_has_not_answered_yet_is_checked_in_place(source) -
     recs = [pull.received_of(row) for row in rows if row[2] != "audit_log"][:5]
 
     class Slow:  # a process still starting: its job is not through
-        def submit(self, chunk: Any, keys: Any) -> Future[list[bytes | str]]:
+        def submit(self, chunk: Any, keys: Any, rules: Any = None) -> Future[list[Any]]:
             return Future()
 
-    checks = page_checks.PageChecks(Slow(), recs, staff=people, device="another device")  # type: ignore[arg-type]
+    rules = pulled_rows.RowRules({}, frozenset(), frozenset())
+    checks = page_checks.PageChecks(Slow(), recs, staff=people, device="another device",  # type: ignore[arg-type]
+                                    rules=rules)
     assert [checks.of(rec) for rec in recs] == [None] * 5  # not waited for: the applier checks them in place
+    assert [checks.row_of(rec) for rec in recs] == [None] * 5
 
 
 def test_a_routine_sync_s_few_records_start_no_process(source, tmp_path, monkeypatch) -> None:  # noqa: F811
@@ -312,3 +316,96 @@ def test_the_envelope_the_applier_checks_is_sync_envelope_s_for_every_kind_and_a
             sync_envelope.envelope_bytes(**rec.fields())
         with pytest.raises(apply.Refused, match="malformed"):
             apply.envelope_of(rec, {s[0]: apply.Staff(s[0], s[1], s[2], bytes(s[3])) for s in staff})
+
+
+def _resigned(staff: list[Any], rows: list[tuple], change: dict[int, dict[str, Any]]) -> tuple[list[Any], list]:
+    """The rows signed again by a new key of their author, with some payloads changed first (row -> fields): a
+    record whose signature holds and whose row the applier must refuse."""
+    key = Ed25519PrivateKey.generate()
+    public = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    out = []
+    for n, row in enumerate(rows):
+        seq, uid, kind, child, author, device, signed_at, version, payload, _digest, _sig = row
+        payload = {**payload, **change.get(n, {})}
+        rec = pull.received_of((seq, uid, kind, child, author, device, signed_at, version, payload, b"", b""))
+        body = apply._envelope_bytes(rec)
+        out.append((seq, uid, kind, child, author, device, signed_at, version, payload,
+                    hashlib.sha256(body).digest(), key.sign(body)))
+    return [(s[0], s[1], s[2], public) for s in staff], out
+
+
+def _bad_rows(rows: list[tuple]) -> dict[int, dict[str, Any]]:
+    """Values typed input refuses, in rows of several kinds, spread over the pages (each a field check's)."""
+    first = {}
+    for n, row in enumerate(rows):
+        first.setdefault(row[2], []).append(n)
+    return {first["guardians"][-1]: {"relation": "nabo"},  # not in the vocabulary
+            first["sessions"][-1]: {"session_date": "2026-13-40"},  # not a date
+            first["contacts"][-1]: {"channel": "x" * 300},  # too long, and not in the vocabulary
+            first["journal_entries"][0]: {"body": "ok\x00"}}  # a NUL character
+
+
+def _pulled(staff: list[Any], rows: list[tuple], tmp_path: Any, name: str) -> tuple[dict[str, str], Any]:
+    folder = tmp_path / name
+    folder.mkdir()
+    fresh = _fresh(folder)
+    try:
+        result = Puller(fresh, FakeServer(staff, rows), device=fresh.db.device_uid).run()
+        quarantined = dict(fresh.db.query("SELECT uid, reason FROM sync_quarantine"))
+        assert [c.name for c in integrity.verify(ws=fresh) if not c.ok] == []
+        return quarantined, result
+    finally:
+        fresh.close()
+
+
+def test_the_check_process_refuses_the_rows_typed_input_refuses_as_the_applier_does_in_place(
+        source, tmp_path, monkeypatch) -> None:  # noqa: F811
+    staff, rows = source
+    change = _bad_rows(rows)
+    staff, rows = _resigned(staff, rows, change)
+    monkeypatch.setattr(pull, "PAGE", 40)
+    monkeypatch.setattr(page_checks, "CHECK_AHEAD", 10)
+    monkeypatch.setattr(page_checks, "WAIT", True)  # every row the process checks: its verdict only
+    asked: list[str] = []
+    row_of = page_checks.PageChecks.row_of
+
+    def spy(self: page_checks.PageChecks, rec: Any) -> str | None:
+        found = row_of(self, rec)
+        if found is not None:
+            asked.append(rec.uid)
+        return found
+
+    monkeypatch.setattr(page_checks.PageChecks, "row_of", spy)
+    ahead, result = _pulled(staff, rows, tmp_path, "ahead")
+    assert {rows[n][2] for n in change if rows[n][1] not in asked} == set()  # the process gave these rows' verdicts
+    assert len(asked) > len(rows) // 2
+
+    monkeypatch.setattr(page_checks.CheckProcess, "submit", lambda *a, **k: None)  # no process: all in place
+    here, again = _pulled(staff, rows, tmp_path, "here")
+
+    assert ahead == here
+    reasons = sorted(ahead[rows[n][1]] for n in change)
+    assert all(r.startswith("invalid_row: feltet ") for r in reasons), reasons
+    assert {r.split("'")[1] for r in reasons} == {"relation", "session_date", "channel", "body"}
+    assert result.received == again.received and result.quarantined == again.quarantined
+
+
+def test_a_row_s_fields_are_checked_but_those_naming_records() -> None:
+    from behandlerklient.services.exchange import import_checks
+
+    types = {"uid": "TEXT", "child_id": "INTEGER", "name": "TEXT", "relation": "TEXT", "has_custody": "INTEGER"}
+    rules = pulled_rows.RowRules({"guardians": (types, frozenset({"child_id"}))}, frozenset(), frozenset())
+    good = {"uid": "g1", "child_id": "0192-barnets-uid", "name": "Åse Ærø", "relation": "mother", "has_custody": 1}
+
+    def fields(kind: str, payload: dict[str, Any]) -> Any:
+        return ("g1", kind, "c1", "a", "d", "2026-01-01T00:00:00Z", 1, payload, "", "")
+
+    problem = pulled_rows.row_problem
+    assert problem(fields("guardians", good), rules) == ""  # the child's uid is resolved by the applier
+    custody = "feltet 'has_custody' skal være 0 eller 1."
+    assert problem(fields("guardians", {**good, "has_custody": 2}), rules) == custody
+    assert problem(fields("guardians", {**good, "extra": 1}), rules) is None  # schema_mismatch: in place
+    assert problem(fields("course_events", good), rules) is None  # an event: in place
+    with pytest.raises(import_checks.RowProblem):  # what the applier would find in place on the same row
+        import_checks.check_values("guardians", {**good, "child_id": 7, "has_custody": 2}, column_types=types,
+                                   tracks=frozenset())

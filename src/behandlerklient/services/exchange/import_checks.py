@@ -5,6 +5,7 @@ checked of a signature today. Messages name the table, the row and the field, ne
 from __future__ import annotations
 
 import functools
+from collections.abc import Container
 from datetime import date, datetime
 from typing import Any
 
@@ -101,6 +102,14 @@ def _check_text(table: str, col: str, val: str) -> None:
 def check_row(table: str, row: dict[str, Any], *, column_types: dict[str, str], catalogue: Catalogue,
               user_ids: set[int]) -> None:
     """Raises RowProblem for the first field that typed input would have refused."""
+    check_values(table, row, column_types=column_types, tracks=catalogue.tracks)
+    if row.get("signed_at") is not None:
+        check_signature(table, row, user_ids=user_ids)
+
+
+def check_values(table: str, row: dict[str, Any], *, column_types: dict[str, str], tracks: Container[str]) -> None:
+    """check_row's checks of each field by itself (not the signature's author, which needs the file's users): a
+    large pull page's rows are checked so in the sync's check process (services/signatures/envelope_checks.py)."""
     for col, val in row.items():
         if val is None:
             continue
@@ -123,10 +132,8 @@ def check_row(table: str, row: dict[str, Any], *, column_types: dict[str, str], 
         known = VOCABULARIES.get((table, col))
         if known is not None and val not in known:
             raise RowProblem(f"feltet {col!r} har en ukendt værdi (kendte: {', '.join(k for k in known if k)}).")
-        if (table, col) in TRACK_COLUMNS and val and val not in catalogue.tracks:
+        if (table, col) in TRACK_COLUMNS and val and val not in tracks:
             raise RowProblem(f"feltet {col!r} henviser til et forløbsspor, som ikke findes i manualerne.")
-    if row.get("signed_at") is not None:
-        check_signature(table, row, user_ids=user_ids)
 
 
 def check_signature(table: str, row: dict[str, Any], *, user_ids: set[int]) -> None:

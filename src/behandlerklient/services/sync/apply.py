@@ -17,7 +17,8 @@ from behandlerklient.core.errors import ValidationError
 from behandlerklient.core.sorting import name_key
 from behandlerklient.core.uid import uuid7
 from behandlerklient.services.exchange.event_transfer import EventProblem, check_event
-from behandlerklient.services.exchange.import_checks import RowProblem, check_row
+from behandlerklient.services.exchange.import_checks import RowProblem, check_row, check_signature, check_values
+from behandlerklient.services.exchange.pulled_rows import RowRules
 from behandlerklient.services.pathway import record_rules
 from behandlerklient.services.sync import merge_decision, page_lookups
 from behandlerklient.services.sync.received import (  # noqa: F401 - re-exported: the pull, frames and tests use them
@@ -47,6 +48,14 @@ RULES_READ = {"closings": ("sdq_responses", "sessions")}
 # and only their own tables' triggers read them. About half a therapist's records (journal entries above all).
 DEFERRED = ("intakes", "consents", "questionnaire_responses", "coordination_entries", "notifications",
             "journal_entries")
+
+
+def row_rules(db: Database, catalogue: Catalogue) -> RowRules:
+    """What the check process checks a pulled row's fields against (envelope_checks.row_problem): the columns
+    `_resolve` checks, as this laptop's schema has them, and the columns it resolves to ids."""
+    tables = {table: ({c: t for c, t in transfer_rows.column_types(db, table).items() if c != "id"}, frozenset(refs))
+              for table, refs in identity.TABLES if table in identity.SHARED_TABLES and table != "users"}
+    return RowRules(tables, frozenset(identity.SOURCE_TABLES), frozenset(catalogue.tracks))
 
 
 class Redo(Exception):  # noqa: N818 - a signal to the pull, not an error
@@ -251,8 +260,16 @@ class Applier:
             if new is None:
                 raise Orphan(values[col])
             values[col] = new
+        ahead = self.verdicts.row_of(rec) if self.verdicts is not None else None
         try:
-            check_row(table, values, column_types=types, catalogue=self.catalogue, user_ids=self.user_ids)
+            if ahead is None:
+                check_row(table, values, column_types=types, catalogue=self.catalogue, user_ids=self.user_ids)
+            elif ahead:
+                raise RowProblem(ahead)
+            else:  # the other fields held in the check process: those naming records hold ids here now
+                check_values(table, {c: values[c] for c in refs}, column_types=types, tracks=self.catalogue.tracks)
+                if values.get("signed_at") is not None:
+                    check_signature(table, values, user_ids=self.user_ids)
         except RowProblem as exc:
             raise Refused(f"invalid_row: {exc}") from None
         if table == "children":

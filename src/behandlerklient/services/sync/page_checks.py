@@ -19,7 +19,9 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any
 
+from behandlerklient.services.exchange import pulled_rows
 from behandlerklient.services.signatures import envelope_checks
 from behandlerklient.services.sync.received import Received, Staff, fields_of
 
@@ -40,13 +42,17 @@ class CheckProcess:
         self._pool: ProcessPoolExecutor | None = None
         self.broken = False  # it could not start or died: every later page is checked in place
 
-    def submit(self, chunk: list[envelope_checks.Fields], keys: dict[str, bytes]) -> Future[list[bytes | str]] | None:
+    def submit(self, chunk: list[envelope_checks.Fields], keys: dict[str, bytes],
+               rules: pulled_rows.RowRules | None = None) -> Future[list[Any]] | None:
+        """A job: each record's envelope verdict, or (verdict, row problem) pairs with `rules`."""
         if self.broken:
             return None
         try:
             if self._pool is None:
                 self._pool = _pool()
-            return self._pool.submit(envelope_checks.verdicts, chunk, keys)
+            if rules is None:
+                return self._pool.submit(envelope_checks.verdicts, chunk, keys)
+            return self._pool.submit(pulled_rows.checked, chunk, keys, rules)
         except Exception:  # noqa: BLE001 - no process (a locked-down machine, a pool broken before): checked in place
             self.broken = True
             return None
@@ -68,9 +74,11 @@ class PageChecks:
     """The verdicts of a page's records that the applier checks (not this device's own records nor audit rows,
     which it does not apply), each chunk by a job of the check process."""
 
-    def __init__(self, process: CheckProcess, recs: list[Received], *, staff: dict[str, Staff], device: str) -> None:
+    def __init__(self, process: CheckProcess, recs: list[Received], *, staff: dict[str, Staff], device: str,
+                 rules: pulled_rows.RowRules | None = None) -> None:
         self._at: dict[int, tuple[int, int]] = {}  # id(record) -> (job, place in it)
-        self._jobs: list[Future[list[bytes | str]] | None] = []
+        self._jobs: list[Future[list[Any]] | None] = []
+        self._rows = rules is not None  # the jobs answer (verdict, row problem) pairs
         keys = {name: s.public_key for name, s in staff.items()}
         chunk: list[envelope_checks.Fields] = []
         for rec in recs:
@@ -79,15 +87,32 @@ class PageChecks:
             self._at[id(rec)] = (len(self._jobs), len(chunk))
             chunk.append(fields_of(rec))
             if len(chunk) == CHUNK:
-                self._jobs.append(process.submit(chunk, keys))
+                self._jobs.append(process.submit(chunk, keys, rules))
                 chunk = []
         if chunk:
-            self._jobs.append(process.submit(chunk, keys))
+            self._jobs.append(process.submit(chunk, keys, rules))
 
     def of(self, rec: Received) -> bytes | str | None:
         """The record's verdict, or None if it was not checked ahead or its job is not through yet: then the applier
         checks it in place, which is never slower than waiting (the process works on another core) and gives the
         same verdict."""
+        answer = self._answer(rec)
+        if answer is None:
+            return None
+        found: bytes | str = answer[0] if self._rows else answer
+        return found
+
+    def row_of(self, rec: Received) -> str | None:
+        """The record's row checked by its fields (envelope_checks.row_problem): "" if they hold, the problem if
+        not; None if the process did not check it (not asked to, not answered yet, not a row it checks): then the
+        applier checks the row in place."""
+        answer = self._answer(rec) if self._rows else None
+        if answer is None:
+            return None
+        problem: str | None = answer[1]
+        return problem
+
+    def _answer(self, rec: Received) -> Any:
         at = self._at.get(id(rec))
         if at is None:
             return None

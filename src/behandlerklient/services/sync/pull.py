@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from behandlerklient.core import sync_envelope
+from behandlerklient.services.exchange.pulled_rows import RowRules
 from behandlerklient.services.signatures import audit
 from behandlerklient.services.sync import frames
-from behandlerklient.services.sync.apply import Applier, Received, Redo, Staff
+from behandlerklient.services.sync.apply import Applier, Received, Redo, Staff, row_rules
 from behandlerklient.services.sync.page_checks import CHECK_AHEAD, CheckProcess, PageChecks, worth_checking_ahead
 from behandlerklient.storage import identity
 from behandlerklient.storage.clock import to_text
@@ -143,6 +144,7 @@ class FrameFeed:
 
 class Puller:
     checker: CheckProcess | None = None  # run()'s: checks a large page's envelopes while the page before is applied
+    rules: RowRules | None = None  # pages()'s: the check process checks the rows' fields too
 
     def __init__(self, ws: Any, conn: Any, *, device: str, page_hook: Callable[[int], None] | None = None,
                  staff: dict[str, Staff] | None = None) -> None:
@@ -181,7 +183,7 @@ class Puller:
         """A page's records, and their checks sent to the check process if the page is large. Called by the
         prefetching worker as a page arrives, so the process checks it while the page before is applied."""
         recs = [received_of(row) for row in rows]
-        checks = PageChecks(self.checker, recs, staff=self.staff, device=self.device) \
+        checks = PageChecks(self.checker, recs, staff=self.staff, device=self.device, rules=self.rules) \
             if self.checker is not None and worth_checking_ahead(recs, self.device) else None
         return recs, checks
 
@@ -317,6 +319,7 @@ class Puller:
 
     def pages(self) -> None:
         state = self.repo.state()
+        self.rules = row_rules(self.ws.db, self.ws.catalogue)  # read here: the prefetching worker uses no connection
         feed = self.feed = FrameFeed(self.server, self.device, int(state["frames_cursor"]))
 
         def fetch(cursor: int) -> Page:

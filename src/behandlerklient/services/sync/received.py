@@ -102,3 +102,7 @@ class Verdicts(Protocol):
     they are refused otherwise, None for a record not checked ahead."""
 
     def of(self, rec: Received) -> bytes | str | None: ...
+
+    def row_of(self, rec: Received) -> str | None:
+        """The row's fields checked ahead (services/exchange/pulled_rows.py): "" if they hold, the problem if not,
+        None if not checked ahead."""
