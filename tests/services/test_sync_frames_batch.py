@@ -12,6 +12,7 @@ from behandlerklient.services.pathway import pathway
 from behandlerklient.services.sync.frames import FrameApplier
 from behandlerklient.services.sync.received import Staff
 from tests.helpers import child_with_consent
+from tests.services.test_sync_apply_page import source  # noqa: F401 - a fixture
 
 COLLEAGUE = Staff(username="kollega", role="therapist", full_name="Kollega Ærbødig", public_key=b"\0" * 32)
 
@@ -120,3 +121,70 @@ def test_a_frame_of_a_session_held_whole_is_known(ws) -> None:  # noqa: ANN001
 
     assert applier.counts == {"applied": 0, "known": 1, "quarantined": 0}
     assert ws.db.scalar("SELECT count(*) FROM sync_frames") == 0
+
+
+def test_on_a_page_applied_fast_a_refused_frame_has_the_page_applied_again(ws) -> None:  # noqa: ANN001
+    """Puller.apply_page's fast path writes a page's frames without a savepoint: a frame the schema refuses raises
+    Redo, the page's transaction is rolled back, and the page is applied again carefully (the test above)."""
+    import pytest
+
+    from behandlerklient.services.sync.apply import Redo
+
+    course_uid, child_uid, _ = _setup(ws)
+    frames_before = ws.db.scalar("SELECT count(*) FROM sync_frames")
+    rows = [_row(1, _frame(course_uid, 1), child_uid), _row(2, _frame(course_uid, 2, attendance="udeblev"), child_uid)]
+    with pytest.raises(Redo), ws.db.transaction():
+        FrameApplier(ws.db, staff={COLLEAGUE.username: COLLEAGUE}, at="2026-02-02T08:00:00Z",
+                     careful=False).frames(rows)
+    assert ws.db.scalar("SELECT count(*) FROM sync_frames") == frames_before  # nothing of the page is kept
+    good = [_frame(course_uid, 3), _frame(course_uid, 4)]
+    with ws.db.transaction():
+        fast = FrameApplier(ws.db, staff={COLLEAGUE.username: COLLEAGUE}, at="2026-02-02T08:00:00Z", careful=False)
+        fast.frames([_row(n, f, child_uid) for n, f in enumerate(good, 3)])
+    assert fast.counts == {"applied": 2, "known": 0, "quarantined": 0}
+    assert set(_held(ws)) == {f["uid"] for f in good}
+
+
+def test_a_pull_page_with_a_refused_frame_is_applied_again_carefully(source, tmp_path,  # noqa: ANN001, F811
+                                                                      monkeypatch) -> None:  # noqa: ANN001
+    """Through Puller: a page's frames arrive with it; one the schema refuses rolls the fast page back (Redo) and the
+    careful pass quarantines that frame alone, with the page's records and the other frames applied."""
+    from bench.sync_apply import FakeServer, _Rows
+
+    from behandlerklient.services.sync.pull import Puller
+    from tests.services.test_sync_apply_page import _fresh
+
+    staff, rows = source
+    author = staff[0][0]
+    course_row = next(r for r in rows if r[2] == "courses")
+    frames = [(rows[-1][0], f["uid"], course_row[3], author, f) for f in (
+        _frame(course_row[1], 1, author_id=author), _frame(course_row[1], 2, author_id=author, attendance="udeblev"),
+        _frame(course_row[1], 3, author_id=author))]
+
+    class WithFrames(FakeServer):
+        def execute(self, sql: str, params: Any = ()) -> _Rows:
+            if "bk.session_frames" in sql:
+                return _Rows([f for f in frames if f[0] > int(params[0])][:int(params[1])])
+            return super().execute(sql, params)
+
+    passes: list[bool] = []
+    apply_page = Puller._apply_page
+
+    def spy(self: Puller, *args: Any, careful: bool) -> Any:
+        passes.append(careful)
+        return apply_page(self, *args, careful=careful)
+
+    monkeypatch.setattr(Puller, "_apply_page", spy)
+    fresh = _fresh(tmp_path)
+    try:
+        result = Puller(fresh, WithFrames(staff, rows), device=fresh.db.device_uid).run()
+        assert passes == [False, True]  # the fast pass, rolled back at the refused frame, then the careful one
+        quarantined = dict(fresh.db.query("SELECT uid, reason FROM sync_quarantine"))
+        assert quarantined == {frames[1][1]: "refused_here: CHECK constraint failed"}
+        assert set(_held(fresh)) == {frames[0][1], frames[2][1]}
+        assert result.received + result.quarantined + result.orphans == len(rows) + len(frames)
+        from behandlerklient.services.verify import integrity
+
+        assert [c.name for c in integrity.verify(ws=fresh) if not c.ok] == []
+    finally:
+        fresh.close()

@@ -15,7 +15,7 @@ import json
 from typing import Any
 
 from behandlerklient.core import limits
-from behandlerklient.services.sync.apply import LOCAL_ROLES, Staff
+from behandlerklient.services.sync.apply import LOCAL_ROLES, Redo, Staff
 from behandlerklient.storage import identity, transfer_rows
 from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.database import IntegrityError
@@ -31,8 +31,10 @@ TEXT_COLUMNS = ("agenda", "status", "goals", "exercise", "homework", "own_note",
 class FrameApplier:
     """Applies frames inside the caller's transaction (one page = one transaction)."""
 
-    def __init__(self, db: Any, *, staff: dict[str, Staff], at: str) -> None:
-        self.db, self.staff, self.at = db, staff, at
+    def __init__(self, db: Any, *, staff: dict[str, Staff], at: str, careful: bool = True) -> None:
+        """`careful=False` (a pull page applied by Puller.apply_page, which applies the page again on Redo): a page's
+        new frames are written without a savepoint, and Redo is raised if the schema refuses one."""
+        self.db, self.staff, self.at, self.careful = db, staff, at, careful
         self.repo, self.removal = SyncRepository(db), RemovalRepository(db)
         self.applied: list[tuple[int | None, str, str]] = []
         self.counts = {"applied": 0, "known": 0, "quarantined": 0}
@@ -47,7 +49,10 @@ class FrameApplier:
         """A page of frames: the same verdicts as `frame` one by one, with the sessions already here found in one
         query and the new frames written a statement per table (a supervisor of 2,000 children gets 7,000 frames).
         If the schema refuses one of them, that write is undone and the new frames are applied one by one, each
-        under its own savepoint, which gives every frame its own verdict."""
+        under its own savepoint, which gives every frame its own verdict (not careful: Redo, and the caller applies
+        the page again carefully). Why not always under a savepoint: while one is open, each statement's end walks
+        SQLite's in-memory sub-journal of every page the savepoint touched (docs/sync.md), and a page's frames
+        touch hundreds."""
         parsed = [(int(seq), str(uid), str(child_uid), str(author), frame if isinstance(frame, dict)
                    else json.loads(frame)) for seq, uid, child_uid, author, frame in rows]
         here = set(self.repo.ids_of("sessions", {p[1] for p in parsed}))
@@ -70,11 +75,16 @@ class FrameApplier:
             limits.check_row("sessions", values)  # Database.insert's own check
             sessions.append({**values, "origin_device": values["origin_device"] or self.db.device_uid,
                              "id": next_id + n})
+        framed = [(next_id + n, uid, child_uid, seq, author, json.dumps(frame, ensure_ascii=False, sort_keys=True))
+                  for n, (seq, uid, child_uid, author, frame, _) in enumerate(new)]
         try:
-            self.repo.alone(lambda: self.removal.add_frames(sessions, [
-                (next_id + n, uid, child_uid, seq, author, json.dumps(frame, ensure_ascii=False, sort_keys=True))
-                for n, (seq, uid, child_uid, author, frame, _) in enumerate(new)]))
-        except IntegrityError:
+            if not self.careful:
+                self.removal.add_frames(sessions, framed)
+            else:
+                self.repo.alone(lambda: self.removal.add_frames(sessions, framed))
+        except IntegrityError as exc:
+            if not self.careful:
+                raise Redo(f"a frame the schema refuses: {exc}") from exc
             for seq, uid, child_uid, author, frame, _ in new:
                 self.counts[self._one(seq, uid, child_uid, author, frame)] += 1
             return

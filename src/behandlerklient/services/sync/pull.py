@@ -208,7 +208,7 @@ class Puller:
                 else:
                     applier.record(rec)
             applier.flush()  # before the frames: they write sessions, which the deferred rows may name
-            framer = frames.FrameApplier(db, staff=self.staff, at=at)
+            framer = frames.FrameApplier(db, staff=self.staff, at=at, careful=careful)
             if page_frames:
                 framer.frames(page_frames)
                 applier.arrived("sessions", framer.sessions)
