@@ -16,7 +16,16 @@ from behandlerklient.services.sync import pull
 from behandlerklient.services.verify import integrity
 from behandlerklient.storage.sync_state import SyncRepository
 from tests.helpers import child_with_consent
-from tests.server.laptops import PASSPHRASE, START, laptop, new_cpr, new_name, quarantined
+from tests.server.laptops import (
+    PASSPHRASE,
+    START,
+    assert_verified,
+    laptop,
+    new_cpr,
+    new_name,
+    quarantined,
+    supervised_pair,
+)
 
 
 def test_reviews_find_their_session_frames_in_the_same_page_and_never_wait_as_orphans(server, tmp_path,
@@ -75,15 +84,10 @@ def test_records_naming_a_frame_are_applied_after_it_and_tried_once(server, tmp_
     """Within one page, the reviews and fidelity records naming a session come after the page's frames (pull.
     NAMING_SESSIONS): each record of the page is tried once. Before, they were tried before the frames, waited in
     memory and were tried again (at 2,000 children 27,000 of a supervisor's 68,000 records)."""
-    from behandlerklient.server import admin
     from behandlerklient.services.sync.apply import Applier
 
-    t, s = new_name("t"), new_name("s")
-    therapist = laptop(server, tmp_path / "t", t, "therapist")
-    sup = laptop(server, tmp_path / "s", s, "supervisor")
-    try:
-        with server.admin() as conn:
-            admin.supervision_add(conn, supervisor=s, therapist=t)
+    with supervised_pair(server, tmp_path) as (therapist, sup):
+        t = therapist.user.username
         child = child_with_consent(therapist, "Søs", "Ærø", new_cpr())
         course = pathway.open_course(ws=therapist, child_id=child.id, track_id="cool-kids", start_date=START).course
         for week in range(3):
@@ -115,7 +119,4 @@ def test_records_naming_a_frame_are_applied_after_it_and_tried_once(server, tmp_
         assert {uid: n for uid, n in tried.items() if n != 1} == {}
         assert sup.db.scalar("SELECT count(*) FROM reviews") == 3
         assert sup.db.scalar("SELECT count(*) FROM sync_frames") == 3
-        assert [c.name for c in integrity.verify(ws=sup) if not c.ok] == []
-    finally:
-        therapist.close()
-        sup.close()
+        assert_verified(sup)
