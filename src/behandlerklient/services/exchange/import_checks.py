@@ -109,7 +109,7 @@ def check_row(table: str, row: dict[str, Any], *, column_types: dict[str, str], 
 
 def check_values(table: str, row: dict[str, Any], *, column_types: dict[str, str], tracks: Container[str]) -> None:
     """check_row's checks of each field by itself (not the signature's author, which needs the file's users): a
-    large pull page's rows are checked so in the sync's check process (services/signatures/envelope_checks.py)."""
+    large pull page's rows are checked so in the sync's check process (services/exchange/pulled_rows.py)."""
     for col, val in row.items():
         if val is None:
             continue

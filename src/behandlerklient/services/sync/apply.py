@@ -51,7 +51,7 @@ DEFERRED = ("intakes", "consents", "questionnaire_responses", "coordination_entr
 
 
 def row_rules(db: Database, catalogue: Catalogue) -> RowRules:
-    """What the check process checks a pulled row's fields against (envelope_checks.row_problem): the columns
+    """What the check process checks a pulled row's fields against (pulled_rows.row_problem): the columns
     `_resolve` checks, as this laptop's schema has them, and the columns it resolves to ids."""
     tables = {table: ({c: t for c, t in transfer_rows.column_types(db, table).items() if c != "id"}, frozenset(refs))
               for table, refs in identity.TABLES if table in identity.SHARED_TABLES and table != "users"}

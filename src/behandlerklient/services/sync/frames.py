@@ -46,7 +46,7 @@ class FrameApplier:
         self.users: dict[str, int] = {}  # user name -> id
 
     def frames(self, rows: list[Any]) -> None:
-        """A page of frames: the same verdicts as `frame` one by one, with the sessions already here found in one
+        """A page of frames: the same verdicts as `_one` gives one by one, with the sessions already here found in one
         query and the new frames written a statement per table (a supervisor of 2,000 children gets 7,000 frames).
         If the schema refuses one of them, that write is undone and the new frames are applied one by one, each
         under its own savepoint, which gives every frame its own verdict (not careful: Redo, and the caller applies
