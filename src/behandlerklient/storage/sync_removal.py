@@ -33,16 +33,14 @@ class RemovalRepository:
     def insert_session(self, values: dict[str, Any]) -> int:
         return self.db.insert("sessions", values)
 
-    def add_frames(self, sessions: list[dict[str, Any]], frames: list[tuple[Any, ...]]) -> None:
-        """A page's frames at once: their sessions rows, ids given and every row with the same columns, then each
-        frame (record_id, uid, child_uid, seq, author, frame), a statement per table. An IntegrityError leaves the
-        rows before the refused one written: the caller undoes them (FrameApplier.frames)."""
-        columns = list(sessions[0])
-        self.db.executemany(f"INSERT INTO sessions ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
-                            [tuple(row[c] for c in columns) for row in sessions])
+    def add_frames(self, frames: list[tuple[Any, ...]]) -> None:
+        """A page's frames at once, once their sessions rows are written (SyncRepository.insert_many): each frame
+        (record_id, uid, child_uid, seq, author, frame), then the work lists' rows of those sessions off, a statement
+        each. An IntegrityError leaves the rows before the refused one written: the caller undoes them
+        (FrameApplier.frames)."""
         self.db.executemany("INSERT INTO sync_frames (record_id, uid, child_uid, seq, author, frame) "
                             "VALUES (?, ?, ?, ?, ?, ?)", frames)
-        ids = [(row["id"],) for row in sessions]
+        ids = [(frame[0],) for frame in frames]
         self.db.executemany("DELETE FROM signatures_pending WHERE kind = 'sessions' AND record_id = ?", ids)
         self.db.executemany("DELETE FROM sync_pending WHERE kind = 'sessions' AND record_id = ?", ids)
 

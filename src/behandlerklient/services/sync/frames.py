@@ -77,11 +77,16 @@ class FrameApplier:
                              "id": next_id + n})
         framed = [(next_id + n, uid, child_uid, seq, author, json.dumps(frame, ensure_ascii=False, sort_keys=True))
                   for n, (seq, uid, child_uid, author, frame, _) in enumerate(new)]
+
+        def write() -> None:
+            self.repo.insert_many("sessions", sessions)
+            self.removal.add_frames(framed)
+
         try:
             if not self.careful:
-                self.removal.add_frames(sessions, framed)
+                write()
             else:
-                self.repo.alone(lambda: self.removal.add_frames(sessions, framed))
+                self.repo.alone(write)
         except IntegrityError as exc:
             if not self.careful:
                 raise Redo(f"a frame the schema refuses: {exc}") from exc

@@ -103,7 +103,7 @@ class PageChecks:
         return found
 
     def row_of(self, rec: Received) -> str | None:
-        """The record's row checked by its fields (envelope_checks.row_problem): "" if they hold, the problem if
+        """The record's row checked by its fields (pulled_rows.row_problem): "" if they hold, the problem if
         not; None if the process did not check it (not asked to, not answered yet, not a row it checks): then the
         applier checks the row in place."""
         answer = self._answer(rec) if self._rows else None
