@@ -130,6 +130,41 @@ def test_the_check_process_is_hardened_as_the_app_is() -> None:
         process.close()
 
 
+
+class _CountedJob(Future):  # type: ignore[type-arg]
+    def __init__(self, answers: list[Any]) -> None:
+        super().__init__()
+        self.set_result(answers)
+        self.reads = 0
+
+    def result(self, timeout: float | None = None) -> Any:
+        self.reads += 1
+        return super().result(timeout)
+
+
+def test_a_job_s_answers_are_read_from_its_future_once(source) -> None:  # noqa: F811
+    staff, rows = source
+    people = {s[0]: apply.Staff(s[0], s[1], s[2], bytes(s[3])) for s in staff}
+    recs = [pull.received_of(row) for _ in range(4) for row in rows if row[2] != "audit_log"]  # several jobs
+
+    class Answering:  # the check process's place: each job answered at once, its future counted
+        jobs: list[_CountedJob] = []
+
+        def submit(self, chunk: list[Any], keys: Any, rules: Any = None) -> _CountedJob:
+            job = _CountedJob([(f"verdict {fields[0]}", "") for fields in chunk])
+            self.jobs.append(job)
+            return job
+
+    answering = Answering()
+    checks = page_checks.PageChecks(answering, recs, staff=people, device="another device",  # type: ignore[arg-type]
+                                    rules=pulled_rows.RowRules({}, frozenset(), frozenset()))
+    assert [checks.of(rec) for rec in recs] == [f"verdict {rec.uid}" for rec in recs]
+    assert [checks.row_of(rec) for rec in recs] == [""] * len(recs)
+    # two questions a record: each job's future is asked once (each ask takes its lock)
+    assert len(answering.jobs) == -(-len(recs) // page_checks.CHUNK) > 1
+    assert [job.reads for job in answering.jobs] == [1] * len(answering.jobs)
+
+
 _HOLDER = """
 import sys, time
 from behandlerklient.services.sync.page_checks import CheckProcess
@@ -299,6 +334,30 @@ def test_a_page_s_audit_rows_take_a_statement_per_500_rows_not_one_each(ws, monk
     # after a 4,000-record page); now one per audit_log.CHUNK rows
     assert len(inserts) == -(-len(entries) // audit_log.CHUNK) == 3
     assert ws.db.scalar("SELECT count(*) FROM audit_log WHERE detail LIKE 'sync seq %'") == 1200
+    assert audit.verify_chain(ws.db).ok
+
+
+
+def test_a_page_s_audit_rows_take_no_savepoint_of_their_own_and_leave_with_the_page(ws) -> None:  # noqa: ANN001
+    statements: list[str] = []
+    entries = [(None, f"sessions:{n}", f"sync seq {n} from x") for n in range(700)]
+    ws.db._conn.set_trace_callback(statements.append)
+    try:
+        with ws.db.transaction():  # a pull page's transaction
+            audit.record_many(ws.db, user_id=ws.user.id, action="sync", now=ws.clock(), entries=entries, whole=True)
+        with pytest.raises(RuntimeError), ws.db.transaction():  # a page that fails after its audit rows
+            audit.record_many(ws.db, user_id=ws.user.id, action="sync", now=ws.clock(),
+                              entries=[(None, "sessions:1", "sync seq 9999 from x")], whole=True)
+            raise RuntimeError("the page fails")
+    finally:
+        ws.db._conn.set_trace_callback(None)
+    # Under a savepoint each statement's end walks its sub-journal: the page's own transaction is enough
+    assert not [s for s in statements if s.startswith(("SAVEPOINT", "RELEASE"))]
+    assert ws.db.scalar("SELECT count(*) FROM audit_log WHERE detail LIKE 'sync seq %'") == 700
+    assert audit.verify_chain(ws.db).ok
+    # Outside a transaction it still opens its own
+    audit.record_many(ws.db, user_id=ws.user.id, action="sync", now=ws.clock(), entries=entries[:1], whole=True)
+    assert ws.db.scalar("SELECT count(*) FROM audit_log WHERE detail LIKE 'sync seq %'") == 701
     assert audit.verify_chain(ws.db).ok
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from dataclasses import dataclass
@@ -113,12 +114,15 @@ class _Chain:
 
 
 def record_many(db: Database, *, user_id: int | None, action: str, now: datetime,
-                entries: list[tuple[int | None, str, str]]) -> None:
+                entries: list[tuple[int | None, str, str]], whole: bool = False) -> None:
     """Many rows (child_id, object, detail) of one action, chained exactly as `record` chains them one by one
-    (an import audits each record it writes: one statement for all instead of three each)."""
+    (an import audits each record it writes: one statement for all instead of three each).
+
+    whole=True: the caller's open transaction is rolled back whole if this raises (a pull page), so the rows need no
+    savepoint of their own. Under one, SQLite walks the savepoint's sub-journal at the end of each statement."""
     if not entries:
         return
-    with db.transaction():
+    with contextlib.nullcontext() if whole and db.in_transaction else db.transaction():
         chain = db.defer("audit", lambda: _Chain(db)) if db.bulk else _Chain(db)
         at = to_text(now)
         for child_id, obj, detail in entries:
