@@ -6,6 +6,7 @@ import contextlib
 import errno
 import logging
 import os
+import weakref
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -85,6 +86,12 @@ class Database:
         self._hooks: dict[str, Any] = {}  # per transaction: key -> object with flush() and discard()
         self._device: str | None = None
         self._has_uid: dict[str, bool] = {}  # shared table -> has the schema-13 identity columns yet
+        self._terms_later = False  # see search_terms_later()
+        # The children's insert trigger asks it whether their search terms are written now (migration 0026). A weak
+        # reference: the connection holds the function, and must not keep this object alive.
+        this = weakref.ref(self)
+        conn.create_function("search_terms_now", 0, lambda: 0 if (db := this()) is not None and db._terms_later
+                             else 1)
 
     @classmethod
     def open(cls, path: Path, key: bytes, *, create: bool = False) -> "Database":
@@ -205,6 +212,16 @@ class Database:
         hooks, self._hooks, self._bulk, self._flat = self._hooks, {}, False, False
         for hook in hooks.values():
             hook.discard()
+
+    @contextlib.contextmanager
+    def search_terms_later(self) -> Iterator[None]:
+        """Children inserted meanwhile are listed in child_search_pending instead of getting their search terms row
+        by row; storage/search_index.write_pending writes them (a fresh laptop's pull: migration 0026)."""
+        before, self._terms_later = self._terms_later, True
+        try:
+            yield
+        finally:
+            self._terms_later = before
 
     @property
     def bulk(self) -> bool:

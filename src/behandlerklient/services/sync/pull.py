@@ -19,7 +19,7 @@ from behandlerklient.services.signatures import audit
 from behandlerklient.services.sync import frames
 from behandlerklient.services.sync.apply import Applier, Received, Redo, Staff, row_rules
 from behandlerklient.services.sync.page_checks import CHECK_AHEAD, CheckProcess, PageChecks, worth_checking_ahead
-from behandlerklient.storage import identity
+from behandlerklient.storage import identity, search_index
 from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.events import AGGREGATE_OF_KIND, SUBJECT_TABLES
 from behandlerklient.storage.sync_removal import RemovalRepository
@@ -327,8 +327,19 @@ class Puller:
             page.frames = feed.upto(int(page[-1][0])) if page else []
             return page
 
-        for rows in prefetched(fetch, int(state["pull_cursor"])):
-            self.apply_page(rows, getattr(rows, "frames", None), pull_cursor=int(rows[-1][0]))
+        db, cursor = self.ws.db, int(state["pull_cursor"])
+        # A laptop that has never pulled: the children's search terms are written once, after the pages (migration
+        # 0026). If a page fails, those of the pages committed are written still; if that fails too (the disk the
+        # page failed on), the next unlock writes them.
+        with db.search_terms_later() if cursor == 0 else contextlib.nullcontext():
+            try:
+                for rows in prefetched(fetch, cursor):
+                    self.apply_page(rows, getattr(rows, "frames", None), pull_cursor=int(rows[-1][0]))
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    search_index.write_pending(db)
+                raise
+        search_index.write_pending(db)
 
     def run(self, probe: dict[str, Any] | None = None, *, pushed: bool = True) -> PullResult:
         """Grants, pages, frames. With the sync's `probe` (ServerCalls.probe, read before this laptop pushed) only

@@ -20,6 +20,7 @@ from behandlerklient.security import kdf
 from behandlerklient.security import keyfile as kf
 from behandlerklient.services.signatures import seal
 from behandlerklient.services.workspace import catalogue as catalogue_service
+from behandlerklient.storage import search_index
 from behandlerklient.storage.clock import now_utc
 from behandlerklient.storage.database import Database
 from behandlerklient.storage.migrate import migrate
@@ -167,6 +168,7 @@ def open_with_key(*, path: Path, key: bytes, username: str, keys: kf.KeyFile | N
         if user is None:
             raise WrongPassphrase(f"Brugeren {username} findes ikke i databasen.")
         seal.signer_for(db, user=user, keys=keys, now=now_utc())
+        search_index.write_pending(db)  # a fresh laptop's pull killed before its children's search terms were written
         if keys.changed:  # an old wrap got its first signing key while unwrapping
             keys.save(kf.keyfile_path(Path(path)))
             keys.changed = False
