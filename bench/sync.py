@@ -11,6 +11,8 @@ once, cached under /tmp), then
   server holds only its own laptop's upload, and for the therapist uploaded last (every other record before hers)
   when it holds all of them; their ratio says whether a page stays flat as the municipality grows (and the same
   page as the bare query bk.pull runs, without its function call and disclosure log, for comparison);
+- each fresh laptop's pull replayed into a new laptop without the server (bench/sync_replay.py, --replay times,
+  median): the laptop's own part of its ready time, apart from the server's share of the machine's two cores;
 - bytes on the wire for each, both ways, TLS included, read from the kernel for each connection (bench/wire.py):
   every sync is timed on a direct connection, as a laptop makes it. (Until 2026-12-01 the bytes were counted by a
   forwarding proxy in the bench's process, and the ready and first-upload times went through it.)
@@ -34,7 +36,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench import sync_laptops
+from bench import sync_laptops, sync_replay
 from bench.sync_laptops import PASSPHRASE
 from bench.wire import Wire
 
@@ -82,7 +84,8 @@ def _page_ms(cluster: Any, user: str, repeat: int, query: str = PAGE) -> float:
     return statistics.median(times)
 
 
-def run(children: int, repeat: int, therapists: int = 1, jobs: int = 2, uploaders: int = 2) -> dict[str, Any]:
+def run(children: int, repeat: int, therapists: int = 1, jobs: int = 2, uploaders: int = 2,
+        replay: int = 1) -> dict[str, Any]:
     import psycopg
     from tests.helpers import child_with_consent
     from tests.server.pgcluster import Cluster, find_bindir
@@ -211,13 +214,24 @@ def run(children: int, repeat: int, therapists: int = 1, jobs: int = 2, uploader
                         "FROM bk.child_identity")
         for name in ("bs01", "bc01"):
             cluster.tls.issue(name)
+        recorded: dict[str, dict[str, list[Any]]] = {}
         for label, name in (("therapist_ready", first), ("supervisor_ready", "bs01"), ("coordinator_ready", "bc01")):
             ws = enrol(fresh[name], new_user=False)
-            took, wire, got = sync(ws)
+            with sync_replay.recording() as recorded[label]:
+                took, wire, got = sync(ws)
             out[label] = {"s": took, "bytes": wire, "received": got.pull.received, "known": got.pull.known,
                           "orphans": got.pull.orphans, "visible": visible(name),
                           "quarantined": got.pull.quarantined, "pages": got.pull.pages}
             _progress(label, out[label])
+        # The same pulls without the server on the machine: the laptop's own part of each ready time.
+        for label, name, role in (("therapist_ready", first, "therapist"), ("supervisor_ready", "bs01", "supervisor"),
+                                  ("coordinator_ready", "bc01", "coordinator")):
+            replays = [sync_replay.replay(recorded[label], name, role) for _ in range(replay)]
+            if replays:
+                out[label]["replay_s"] = statistics.median(took for took, _ in replays)
+                out[label]["replay_received"] = replays[-1][1].received
+                _progress(f"{label} replayed", {"s": out[label]["replay_s"]})
+        recorded.clear()
 
         # A new child and course (sent untimed), then one signed session per repetition.
         therapist = workspace.unlock(path=paths[0], passphrase=PASSPHRASE)
@@ -262,6 +276,10 @@ def report(result: dict[str, Any]) -> list[str]:
         got = result[name]["s"]
         lines.append(f"{name:20} {got:8.3f} s  (target < {target} s) {'ok' if got < target else 'OVER'}  "
                      f"{result[name]['bytes']:>11} bytes on the wire")
+    for label in ("therapist_ready", "supervisor_ready", "coordinator_ready"):
+        if "replay_s" in result[label]:
+            lines.append(f"{label:20} {result[label]['replay_s']:8.3f} s  replayed without the server on the machine "
+                         f"(the laptop's own part)")
     lines.append(f"{'records':20} {result['records']:8} of {result['children']} children, "
                  f"{result['therapists']} therapists; refused {result['first_upload']['refused']}, "
                  f"cpr known {result['first_upload']['cpr_known']}")
@@ -282,8 +300,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--jobs", type=int, default=2, help="processes that build missing laptops")
     parser.add_argument("--uploaders", type=int, default=2, help="laptops making their first upload at once")
+    parser.add_argument("--replay", type=int, default=1,
+                        help="times each fresh laptop's pull is replayed without the server (0: none)")
     args = parser.parse_args()
-    result = run(args.children, args.repeat, args.therapists, args.jobs, args.uploaders)
+    result = run(args.children, args.repeat, args.therapists, args.jobs, args.uploaders, args.replay)
     print(json.dumps(result, indent=1, default=str))
     print("\n".join(report(result)))
 

@@ -23,6 +23,8 @@ def test_the_sync_bench_reports_every_figure_of_a_small_municipality(server) -> 
     for label in ("therapist_ready", "supervisor_ready", "coordinator_ready"):
         got = result[label]
         assert got["received"] > 0 and got["visible"] >= got["received"], (label, got)
+        # replayed without the server, the same pull applies the same records
+        assert got["replay_s"] > 0 and got["replay_received"] == got["received"], (label, got)
     for key in ("pull_page_small_ms", "pull_page_full_ms", "pull_page_full_first_ms", "pull_page_ratio"):
         assert result[key] > 0, key
     lines = bench.report(result)
