@@ -77,6 +77,8 @@ def test_a_fresh_laptop_applies_a_page_with_few_statements_a_record_and_verifies
         # Before: 17.7 a record (look-ups by uid, a savepoint around each insert, the proof, two work-list deletes,
         # the audit row's names, orphans written and read back); now the insert, a parent from an earlier page.
         assert len(sent) / len(rows) < 10, f"{len(sent) / len(rows):.1f} calls into SQLCipher a record"
+        # The audit rows name the page's children by the uids the page brought, not read back one by one
+        assert not [sql for sql in sent if sql.startswith("SELECT uid FROM children WHERE id")]
         received = fresh.db.scalar("SELECT count(*) FROM sync_received")
         assert received == result.received
         assert fresh.db.scalar("SELECT count(*) FROM sync_pending") == 0

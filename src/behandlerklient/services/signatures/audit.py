@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -114,16 +115,20 @@ class _Chain:
 
 
 def record_many(db: Database, *, user_id: int | None, action: str, now: datetime,
-                entries: list[tuple[int | None, str, str]], whole: bool = False) -> None:
+                entries: list[tuple[int | None, str, str]], whole: bool = False,
+                child_uids: Mapping[int, str] | None = None) -> None:
     """Many rows (child_id, object, detail) of one action, chained exactly as `record` chains them one by one
     (an import audits each record it writes: one statement for all instead of three each).
 
     whole=True: the caller's open transaction is rolled back whole if this raises (a pull page), so the rows need no
-    savepoint of their own. Under one, SQLite walks the savepoint's sub-journal at the end of each statement."""
+    savepoint of their own. Under one, SQLite walks the savepoint's sub-journal at the end of each statement.
+    child_uids: the uids of children the caller holds by id already (a pull page's), not read again one by one."""
     if not entries:
         return
     with contextlib.nullcontext() if whole and db.in_transaction else db.transaction():
         chain = db.defer("audit", lambda: _Chain(db)) if db.bulk else _Chain(db)
+        for child_id, child_uid in (child_uids or {}).items():
+            chain.names[("child", child_id)] = child_uid
         at = to_text(now)
         for child_id, obj, detail in entries:
             chain.add(user_id, action, at, child_id, obj, detail)

@@ -137,6 +137,10 @@ class Applier:
         self.repo.received_many(self.proofs)
         self.proofs = []
 
+    def child_uids(self) -> dict[int, str]:
+        """id -> uid of the children this page inserted or found by their own uid (the audit rows name them)."""
+        return {record_id: uid for (table, uid), record_id in self.ids.items() if table == "children"}
+
     def _id(self, table: str, uid: str) -> int | None:
         """The row's id here (cached for the page), None if it is not here."""
         key = (table, uid)

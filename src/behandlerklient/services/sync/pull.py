@@ -218,7 +218,7 @@ class Puller:
             applier.retry_orphans()
             applier.finish()
             audit.record_many(db, user_id=self.ws.user.id, action="sync", now=now,
-                              entries=applier.applied + framer.applied, whole=True)
+                              entries=applier.applied + framer.applied, whole=True, child_uids=applier.child_uids())
             self.repo.set_state(last_pull_at=at, **cursor)
             if self.page_hook is not None:
                 self.page_hook(int(rows[-1][0]) if rows else 0)
