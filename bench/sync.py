@@ -252,8 +252,7 @@ def run(children: int, repeat: int, therapists: int = 1, jobs: int = 2, uploader
             "SELECT item ->> 'kind', reason, count(*) FROM bk.quarantine GROUP BY 1, 2 ORDER BY 1, 2").fetchall()}
         adm.close()
         # The same pulls without the server's work on the machine: the laptop's own part of each ready time. Last,
-        # so that nothing measured after the ready times runs after them (with the replays between, the push of one
-        # session at 10,000 children sent 13.7 kB instead of 116.6 kB, for a reason not found yet).
+        # so that no other figure is measured after them.
         for label, name, role in (("therapist_ready", first, "therapist"), ("supervisor_ready", "bs01", "supervisor"),
                                   ("coordinator_ready", "bc01", "coordinator")):
             replays = [sync_replay.replay(recorded[label], name, role) for _ in range(replay)]
