@@ -131,7 +131,7 @@ def test_the_check_process_is_hardened_as_the_app_is() -> None:
 
 
 
-class _CountedJob(Future):  # type: ignore[type-arg]
+class _CountedJob(Future[list[Any]]):
     def __init__(self, answers: list[Any]) -> None:
         super().__init__()
         self.set_result(answers)
@@ -340,7 +340,7 @@ def test_a_page_s_audit_rows_take_a_statement_per_500_rows_not_one_each(ws, monk
 
 def test_a_page_s_audit_rows_take_no_savepoint_of_their_own_and_leave_with_the_page(ws) -> None:  # noqa: ANN001
     statements: list[str] = []
-    entries = [(None, f"sessions:{n}", f"sync seq {n} from x") for n in range(700)]
+    entries: list[tuple[int | None, str, str]] = [(None, f"sessions:{n}", f"sync seq {n} from x") for n in range(700)]
     ws.db._conn.set_trace_callback(statements.append)
     try:
         with ws.db.transaction():  # a pull page's transaction

@@ -127,8 +127,8 @@ def record_many(db: Database, *, user_id: int | None, action: str, now: datetime
         return
     with contextlib.nullcontext() if whole and db.in_transaction else db.transaction():
         chain = db.defer("audit", lambda: _Chain(db)) if db.bulk else _Chain(db)
-        for child_id, child_uid in (child_uids or {}).items():
-            chain.names[("child", child_id)] = child_uid
+        for known_id, known_uid in (child_uids or {}).items():
+            chain.names[("child", known_id)] = known_uid
         at = to_text(now)
         for child_id, obj, detail in entries:
             chain.add(user_id, action, at, child_id, obj, detail)
