@@ -23,7 +23,7 @@ from typing import Any
 from bench import sync_laptops
 
 
-class _Rows:
+class Rows:
     def __init__(self, rows: list[Any]) -> None:
         self.rows = rows
 
@@ -37,13 +37,13 @@ class FakeServer:
     def __init__(self, staff: list[Any], records: list[tuple]) -> None:
         self.staff, self.records = staff, records
 
-    def execute(self, sql: str, params: Any = ()) -> _Rows:
+    def execute(self, sql: str, params: Any = ()) -> Rows:
         if "bk.staff" in sql:
-            return _Rows(self.staff)
+            return Rows(self.staff)
         if "bk.pull" in sql:
             cursor, limit = int(params[0]), int(params[1])
-            return _Rows([r for r in self.records if r[0] > cursor][:limit])
-        return _Rows([])  # grants, frames: none
+            return Rows([r for r in self.records if r[0] > cursor][:limit])
+        return Rows([])  # grants, frames: none
 
 
 def pulled_rows(ws: Any) -> list[tuple]:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import sync_laptops
+from bench.sync_apply import Rows
 
 RECORDED = ("staff", "pull", "session_frames")
 
@@ -43,14 +44,6 @@ def recording() -> Iterator[dict[str, list[Any]]]:
             setattr(ServerCalls, name, original)
 
 
-class _Rows:
-    def __init__(self, rows: list[Any]) -> None:
-        self.rows = rows
-
-    def fetchall(self) -> list[Any]:
-        return self.rows
-
-
 class Replayed:
     """Answers a laptop's pull calls as the server did (a connection's `execute`): the staff list, and the pages of
     records and of session frames after any cursor, from the rows recorded; nothing else (no grants)."""
@@ -64,14 +57,14 @@ class Replayed:
     def _by_seq(pages: list[list[Any]]) -> list[Any]:
         return sorted({int(row[0]): row for page in pages for row in page}.values(), key=lambda row: int(row[0]))
 
-    def execute(self, sql: str, params: Any = ()) -> _Rows:
+    def execute(self, sql: str, params: Any = ()) -> Rows:
         if "bk.staff" in sql:
-            return _Rows(self.staff)
+            return Rows(self.staff)
         for marker, rows in (("bk.pull", self.records), ("bk.session_frames", self.frames)):
             if marker in sql:
                 cursor, limit = int(params[0]), int(params[1])
-                return _Rows([row for row in rows if int(row[0]) > cursor][:limit])
-        return _Rows([])
+                return Rows([row for row in rows if int(row[0]) > cursor][:limit])
+        return Rows([])
 
 
 def replay(answers: dict[str, list[Any]], username: str, role: str) -> tuple[float, Any]:

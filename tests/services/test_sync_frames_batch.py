@@ -149,7 +149,7 @@ def test_a_pull_page_with_a_refused_frame_is_applied_again_carefully(source, tmp
                                                                       monkeypatch) -> None:  # noqa: ANN001
     """Through Puller: a page's frames arrive with it; one the schema refuses rolls the fast page back (Redo) and the
     careful pass quarantines that frame alone, with the page's records and the other frames applied."""
-    from bench.sync_apply import FakeServer, _Rows
+    from bench.sync_apply import FakeServer, Rows
 
     from behandlerklient.services.sync.pull import Puller
     from tests.services.test_sync_apply_page import _fresh
@@ -162,9 +162,9 @@ def test_a_pull_page_with_a_refused_frame_is_applied_again_carefully(source, tmp
         _frame(course_row[1], 3, author_id=author))]
 
     class WithFrames(FakeServer):
-        def execute(self, sql: str, params: Any = ()) -> _Rows:
+        def execute(self, sql: str, params: Any = ()) -> Rows:
             if "bk.session_frames" in sql:
-                return _Rows([f for f in frames if f[0] > int(params[0])][:int(params[1])])
+                return Rows([f for f in frames if f[0] > int(params[0])][:int(params[1])])
             return super().execute(sql, params)
 
     passes: list[bool] = []

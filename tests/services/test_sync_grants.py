@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from bench.sync_apply import FakeServer, _Rows
+from bench.sync_apply import FakeServer, Rows
 
 from behandlerklient.services.sync.pull import Puller
 from behandlerklient.storage.sync_state import SyncRepository
@@ -21,9 +21,9 @@ class Granting(FakeServer):
         super().__init__(staff, records)
         self.events = events
 
-    def execute(self, sql: str, params: Any = ()) -> _Rows:
+    def execute(self, sql: str, params: Any = ()) -> Rows:
         if "bk.grants" in sql:
-            return _Rows([e for e in self.events if e[0] > int(params[0])])
+            return Rows([e for e in self.events if e[0] > int(params[0])])
         return super().execute(sql, params)
 
 
