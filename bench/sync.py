@@ -7,6 +7,8 @@ once, cached under /tmp), then
 - a fresh laptop of therapist bt01 ready (pull to done); a supervisor's (supervising up to 4 of the therapists); a
   coordinator's (coordinator basis for every child);
 - the push of one signed session including the connection; a sync with nothing new (medians of --repeat);
+- the server's tables vacuumed and analysed after each upload, untimed (`_settled`: autovacuum's work, which on a
+  municipal server is done long before the fresh laptops come);
 - one pull page's server time (bk.pull of 1,000 rows, EXPLAIN ANALYZE's execution time, median): for bt01 when the
   server holds only its own laptop's upload, and for the therapist uploaded last (every other record before hers)
   when it holds all of them; their ratio says whether a page stays flat as the municipality grows (and the same
@@ -57,6 +59,17 @@ def _progress(label: str, figures: dict[str, Any]) -> None:
     import sys
 
     print(f"{label}: {json.dumps(figures, default=str)}", file=sys.stderr, flush=True)
+
+
+def _settled(adm: Any) -> float:
+    """VACUUM (ANALYZE) of the server's database after a bulk upload, untimed; its seconds. On a municipal server
+    autovacuum does the same within minutes of the first upload, long before a team's fresh laptops enrol (docs/
+    server.md). Left to autovacuum here, its passes over the 500 MB of records (and the first reads' hint bits) ran
+    during whichever fresh laptop synced next, on the same two cores: seen on bk.record and three other tables
+    during the supervisor's and the coordinator's syncs (pg_stat_user_tables), and the page timings moved with it."""
+    t = time.perf_counter()
+    adm.execute("VACUUM (ANALYZE)")
+    return time.perf_counter() - t
 
 
 def _timed(work: Any) -> tuple[float, Any]:
@@ -175,6 +188,7 @@ def run(children: int, repeat: int, therapists: int = 1, jobs: int = 2, uploader
         counter.take()
         upload["s"], got = _timed(lambda: upload_one(paths[0]))
         results = [got]
+        out["vacuum_s"] = _settled(adm)
         out["pull_page_small_ms"] = _page_ms(cluster, sync_laptops.name_of(0), repeat)
         out["policy_small"] = _page_ms(cluster, sync_laptops.name_of(0), repeat, POLICY_PAGE)
         start = time.perf_counter()
@@ -189,6 +203,7 @@ def run(children: int, repeat: int, therapists: int = 1, jobs: int = 2, uploader
         out["first_upload"] = upload
         _progress("first upload", upload)
         out["records"] = upload["records"]
+        out["vacuum_s"] += _settled(adm)
         first, last = (sync_laptops.name_of(0), sync_laptops.name_of(therapists - 1))
         out["pull_page_full_ms"] = _page_ms(cluster, last, repeat)
         out["pull_page_full_first_ms"] = _page_ms(cluster, first, repeat)

@@ -80,3 +80,23 @@ def test_the_local_head_cannot_follow_another_devices_row(ws) -> None:
     row_id = other.add("view")
     with pytest.raises(IntegrityError, match="device"):
         ws.db.execute("UPDATE audit_head SET last_id = ?, last_hash = ? WHERE singleton = 1", (row_id, other.prev))
+
+
+def test_many_rows_chain_with_the_hash_of_one_row_each_on_unusual_text(ws) -> None:
+    """A pull page's audit rows are chained by record_many; every row must hash as `_hash_v2` (and `verify`) hash
+    it, whatever its text holds (quotes, backslashes, æøå, control characters, no child, no user)."""
+    from tests.helpers import child_with_consent
+
+    made = child_with_consent(ws, "Åse", "Ørsted", "150316-4123")
+    child = ws.db.query_one("SELECT id, uid FROM children WHERE id = ?", (made.id,))
+    entries = [(child["id"], 'sessions:1 "citat" \\ æøå', "linje\nto\ttab \x01"),
+               (None, "", ""), (child["id"], "user:7", 'sync seq 3 from "t01"')]
+    audit.record_many(ws.db, user_id=ws.user.id, action="sync", now=AT, entries=entries)
+    audit.record_many(ws.db, user_id=None, action="view", now=AT, entries=entries[:2])
+    rows = ws.db.query("SELECT a.*, u.username, c.uid AS child_uid FROM audit_log a LEFT JOIN users u "
+                       "ON u.id = a.user_id LEFT JOIN children c ON c.id = a.child_id ORDER BY a.id DESC LIMIT 5")
+    assert len(rows) == 5 and {r["child_uid"] for r in rows} == {child["uid"], None}
+    for r in rows:
+        assert audit._hash_v2(r["origin_device"], r["uid"], r["prev_hash"], r["at"], r["username"], r["action"],
+                              r["child_uid"], r["object"], r["detail"]) == r["hash"]
+    assert audit.verify_chain(ws.db).ok
