@@ -65,8 +65,8 @@ def _settled(adm: Any) -> float:
     """VACUUM (ANALYZE) of the server's database after a bulk upload, untimed; its seconds. On a municipal server
     autovacuum does the same within minutes of the first upload, long before a team's fresh laptops enrol (docs/
     server.md). Left to autovacuum here, its passes over the 500 MB of records (and the first reads' hint bits) ran
-    during whichever fresh laptop synced next, on the same two cores: seen on bk.record and three other tables
-    during the supervisor's and the coordinator's syncs (pg_stat_user_tables), and the page timings moved with it."""
+    during whichever fresh laptop synced next, on the same two cores: seen on four tables during the supervisor's
+    sync and on bk.record and three others during the coordinator's (pg_stat_user_tables, docs/sync.md)."""
     t = time.perf_counter()
     adm.execute("VACUUM (ANALYZE)")
     return time.perf_counter() - t
