@@ -30,14 +30,19 @@ class Rows:
     def fetchall(self) -> list[Any]:
         return self.rows
 
+    def fetchone(self) -> Any:
+        return self.rows[0] if self.rows else None
+
 
 class FakeServer:
     """Answers the laptop's pull calls (storage/sync_server.py) from memory: the staff, no grants, the pages."""
 
-    def __init__(self, staff: list[Any], records: list[tuple]) -> None:
-        self.staff, self.records = staff, records
+    def __init__(self, staff: list[Any], records: list[tuple], retired: list[tuple] | None = None) -> None:
+        self.staff, self.records, self.retired = staff, records, retired or []
 
     def execute(self, sql: str, params: Any = ()) -> Rows:
+        if "staff_key_retired" in sql:  # (username, key, last seq, retired_at) of the keys an administrator replaced
+            return Rows([(True,)] if "to_regclass" in sql else self.retired)
         if "bk.staff" in sql:
             return Rows(self.staff)
         if "bk.pull" in sql:

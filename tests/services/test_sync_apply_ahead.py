@@ -468,3 +468,45 @@ def test_a_row_s_fields_are_checked_but_those_naming_records() -> None:
     with pytest.raises(import_checks.RowProblem):  # what the applier would find in place on the same row
         import_checks.check_values("guardians", {**good, "child_id": 7, "has_custody": 2}, column_types=types,
                                    tracks=frozenset())
+
+
+def test_records_signed_by_a_key_retired_since_are_proven_here_when_the_check_process_refuses_them(
+        source, tmp_path, monkeypatch) -> None:  # noqa: F811
+    """The server replaced the author's key after these records arrived (server migration 0019): the check process
+    knows only the registered key and answers bad_signature; the applier checks them again against the retired key,
+    applies them, and keeps that key with each proof."""
+    from datetime import UTC, datetime, timedelta
+
+    staff, rows = source
+    monkeypatch.setattr(pull, "PAGE", 40)
+    monkeypatch.setattr(page_checks, "CHECK_AHEAD", 10)
+    monkeypatch.setattr(page_checks, "WAIT", True)
+    sent, in_place = _spied(monkeypatch)
+    (name, role, full_name, old_key), = staff
+    new_key = Ed25519PrivateKey.generate().public_key().public_bytes(serialization.Encoding.Raw,
+                                                                     serialization.PublicFormat.Raw)
+    retired = [(name, old_key, int(rows[-1][0]), datetime.now(UTC) + timedelta(days=1))]
+    fresh = _fresh(tmp_path)
+    try:
+        result = Puller(fresh, FakeServer([(name, role, full_name, new_key)], rows, retired),
+                        device=fresh.db.device_uid).run()
+        applied = [r for r in rows if r[2] != "audit_log"]
+        assert result.quarantined == 0 and result.received + result.orphans == len(applied)
+        assert sum(sent) == len(applied) and len(in_place) >= result.received  # each refused ahead, proven here
+        assert {base64.b64decode(k) for (k,) in fresh.db.query("SELECT DISTINCT public_key FROM sync_received")} \
+            == {bytes(old_key)}
+        assert [c.name for c in integrity.verify(ws=fresh) if not c.ok] == []
+    finally:
+        fresh.close()
+
+    # Retired before these records arrived (a seq after its last): the retired key proves none of them.
+    retired = [(name, old_key, 0, datetime(2000, 1, 1, tzinfo=UTC))]
+    (tmp_path / "again").mkdir()
+    fresh = _fresh(tmp_path / "again")
+    try:
+        result = Puller(fresh, FakeServer([(name, role, full_name, new_key)], rows, retired),
+                        device=fresh.db.device_uid).run()
+        reasons = {reason for (reason,) in fresh.db.query("SELECT DISTINCT reason FROM sync_quarantine")}
+        assert result.received == 0 and reasons == {"bad_signature"}
+    finally:
+        fresh.close()

@@ -99,6 +99,40 @@ def bulk_allow(conn: Any, *, username: str, children: int) -> None:
         _log(conn, "staff allow-bulk", {"username": username, "children": children})
 
 
+def staff_replace_key(conn: Any, *, username: str, pubkey: bytes, reason: str) -> dict[str, Any]:
+    """Replace a user's registered signing key (her laptop lost or stolen: its key must sign nothing more). The old key
+    goes to bk.staff_key_retired with the highest record seq handed out, so laptops still prove the records it
+    signed (server migration 0019); every later push is checked against the new key. Returns what was logged."""
+    if len(pubkey) != 32:
+        raise AdminError("the public key must be a raw 32-byte Ed25519 key (or its base64/PEM form)")
+    if not reason.strip():
+        raise AdminError("give the reason (for example: laptop lost 2026-12-01); it is kept with the retired key")
+    with conn.transaction():
+        _owner(conn)
+        # The push's lock: no batch is stored while the key changes, so each record up to the high water was
+        # checked against the old key and every later one against the new.
+        conn.execute("SELECT pg_advisory_xact_lock(7402, 1)")
+        row = conn.execute("SELECT signing_pubkey FROM bk.staff WHERE username = %s FOR UPDATE",
+                           (username,)).fetchone()
+        if row is None:
+            raise AdminError(f"{username} is not registered staff (staff add first)")
+        old = bytes(row[0])
+        if old == pubkey:
+            raise AdminError(f"that key is the one registered for {username} already")
+        if conn.execute("SELECT 1 FROM bk.staff_key_retired WHERE username = %s AND signing_pubkey = %s",
+                        (username, pubkey)).fetchone():
+            raise AdminError(f"that key was retired for {username} before: a retired key is never registered again")
+        last_seq = conn.execute("INSERT INTO bk.staff_key_retired (username, signing_pubkey, last_seq, reason) "
+                                "VALUES (%s, %s, bk.high_water(), %s) RETURNING last_seq",
+                                (username, old, reason.strip())).fetchone()[0]
+        conn.execute("UPDATE bk.staff SET signing_pubkey = %s WHERE username = %s", (pubkey, username))
+        logged = {"username": username, "old_pubkey_sha256": hashlib.sha256(old).hexdigest(),
+                  "pubkey_sha256": hashlib.sha256(pubkey).hexdigest(), "last_seq": int(last_seq),
+                  "reason": reason.strip()}
+        _log(conn, "staff replace-key", logged)
+    return logged
+
+
 def read_pubkey(data: bytes) -> bytes:
     """A public key file: PEM (SubjectPublicKeyInfo), base64 of the raw key, or the raw 32 bytes."""
     text = data.strip()
@@ -231,8 +265,10 @@ def quarantine_resolve(conn: Any, *, item_id: int, release: bool, note: str) -> 
         if resolved_at is not None:
             raise AdminError(f"quarantined item {item_id} is resolved already")
         if release:
-            key = conn.execute("SELECT signing_pubkey FROM bk.staff WHERE username = %s",
-                               (item.get("author"),)).fetchone()
+            # The key the server held when it received the item (server migration 0019): one retired since still
+            # proves what it signed before.
+            key = conn.execute("SELECT bk.key_at(%s, q.received_at) FROM bk.quarantine q WHERE q.id = %s",
+                               (item.get("author"), item_id)).fetchone()
             verdict = conn.execute("SELECT bk.check_item(%s::jsonb, %s)",
                                    (json.dumps(item), key[0] if key else None)).fetchone()[0]
             if verdict != "ok":

@@ -21,7 +21,7 @@ import secrets
 import sys
 from pathlib import Path
 
-from behandlerklient.core.key_fingerprint import fingerprint
+from behandlerklient.core.key_fingerprint import fingerprint, grouped
 from behandlerklient.server import admin, migrate
 
 
@@ -42,6 +42,14 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--role", required=True, choices=admin.ROLES)
     add.add_argument("--full-name", required=True)
     add.add_argument("--pubkey-file", required=True, type=Path)
+
+    rekey = with_dsn(staff.add_parser(
+        "replace-key", help="a new signing key for a user whose laptop was lost or stolen; the old key is retired, "
+                            "still proving what it signed"))
+    rekey.add_argument("--user", required=True)
+    rekey.add_argument("--pubkey-file", required=True, type=Path,
+                       help="written by 'behandlerklient sync public-key' on the new laptop")
+    rekey.add_argument("--reason", required=True, help="kept with the retired key, e.g. 'laptop stolen 2026-12-01'")
 
     bulk = with_dsn(staff.add_parser("allow-bulk", help="a one-off allowance of CPR registrations beyond the "
                                                        "hourly limit, for a first upload of many children"))
@@ -86,6 +94,13 @@ def _run(args: argparse.Namespace) -> None:
             applied = migrate.apply(conn)
             print(f"server schema at version {migrate.current_version(conn)}"
                   f" ({len(applied)} migration(s) applied now)")
+        elif args.command == "staff" and args.action == "replace-key":
+            pubkey = admin.read_pubkey(args.pubkey_file.read_bytes())
+            logged = admin.staff_replace_key(conn, username=args.user, pubkey=pubkey, reason=args.reason)
+            print(f"replaced the signing key of {args.user}; the old key proves the records up to seq "
+                  f"{logged['last_seq']} and signs nothing more")
+            print(f"retired key fingerprint (SHA-256): {grouped(logged['old_pubkey_sha256'])}")
+            print(f"signing key fingerprint (SHA-256): {fingerprint(pubkey)}")
         elif args.command == "staff" and args.action == "allow-bulk":
             admin.bulk_allow(conn, username=args.user, children=args.children)
             print(f"{args.user} may register {args.children} children beyond the hourly limit")

@@ -19,6 +19,15 @@ class ServerCalls:
         against (bk.staff is readable by every bk_user)."""
         return self.conn.execute("SELECT username, role, full_name, signing_pubkey FROM bk.staff").fetchall()
 
+    def retired_keys(self) -> list[tuple[str, bytes, int, Any]]:
+        """(username, raw public key, last record seq, retired_at) of every signing key an administrator replaced
+        (server migration 0019), oldest first per user; none from a server without that migration."""
+        row = self.conn.execute("SELECT to_regclass('bk.staff_key_retired') IS NOT NULL").fetchone()
+        if not row or row[0] is not True:
+            return []
+        return self.conn.execute("SELECT username, signing_pubkey, last_seq, retired_at FROM bk.staff_key_retired "
+                                 "ORDER BY username, last_seq, id").fetchall()
+
     def grants(self, cursor: int) -> list[Any]:
         return self.conn.execute("SELECT event_seq, what, child_uid::text, therapist, revoked_at FROM bk.grants(%s)",
                                  (cursor,)).fetchall()

@@ -14,7 +14,7 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from behandlerklient.services.sync.received import Received, Refused, check_envelope
+from behandlerklient.services.sync.received import Received, Refused, check_envelope, proving_key
 from behandlerklient.storage.merge_proofs import MergeProofRepository
 
 KIND = "child_merges"  # applied by `apply_decision`
@@ -79,7 +79,8 @@ def apply_decision(applier: Any, rec: Received) -> str:  # an apply.Applier (whi
                         at=applier.at)
     proofs.add(uid=rec.uid, seq=rec.seq, alias_uid=alias, child_uid=child, author=rec.author,
                envelope=body.decode("utf-8"), content_hash=rec.content_hash, signature=rec.signature,
-               public_key=base64.b64encode(applier.staff[rec.author].public_key).decode("ascii"), at=applier.at)
+               public_key=base64.b64encode(proving_key(rec, applier.staff[rec.author], body)).decode("ascii"),
+               at=applier.at)
     applier.applied.append((applier.aliases.child_id(alias), f"child_alias:{alias}",
                          f"sync seq {rec.seq}: child registered twice merged by {rec.author}"))
     return "applied"

@@ -19,6 +19,7 @@ from behandlerklient.services.signatures import audit
 from behandlerklient.services.sync import frames
 from behandlerklient.services.sync.apply import Applier, Received, Redo, Staff, row_rules
 from behandlerklient.services.sync.page_checks import CHECK_AHEAD, CheckProcess, PageChecks, worth_checking_ahead
+from behandlerklient.services.sync.received import RetiredKey
 from behandlerklient.storage import identity, search_index
 from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.events import AGGREGATE_OF_KIND, SUBJECT_TABLES
@@ -58,8 +59,12 @@ class PullResult:
 
 
 def staff_of(server: ServerCalls) -> dict[str, Staff]:
-    rows = server.staff()
-    return {r[0]: Staff(r[0], r[1], r[2] or r[0], bytes(r[3])) for r in rows if r[3] is not None}
+    """Every staff member with a registered key, and the keys of theirs an administrator retired."""
+    retired: dict[str, list[RetiredKey]] = {}
+    for name, key, last_seq, at in server.retired_keys():
+        retired.setdefault(name, []).append(RetiredKey(bytes(key), int(last_seq), sync_envelope.format_time(at)))
+    return {r[0]: Staff(r[0], r[1], r[2] or r[0], bytes(r[3]), tuple(retired.get(r[0], ())))
+            for r in server.staff() if r[3] is not None}
 
 
 @contextlib.contextmanager

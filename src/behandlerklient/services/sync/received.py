@@ -5,6 +5,7 @@ server registered. Used by the applier (services/sync/apply.py) and by the page'
 
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -16,11 +17,29 @@ LOCAL_ROLES = {"therapist": "therapist", "supervisor": "supervisor", "coordinato
 
 
 @dataclass(frozen=True)
+class RetiredKey:
+    """A signing key the server's administrator replaced (server migration 0019: a lost or stolen laptop)."""
+
+    public_key: bytes  # raw Ed25519
+    last_seq: int  # the highest record seq when it was retired: it signed nothing the server received after
+    retired_at: str  # envelope form (sync_envelope.format_time)
+
+
+@dataclass(frozen=True)
 class Staff:
     username: str
     role: str
     full_name: str
-    public_key: bytes  # raw Ed25519
+    public_key: bytes  # raw Ed25519: the registered key
+    retired: tuple[RetiredKey, ...] = ()
+
+    def keys_for(self, rec: Received) -> list[bytes]:
+        """The keys that may have signed `rec`: the registered one, then each retired key the record reached the
+        server before (its seq) or says it was signed before (its signed_at: an item quarantined then and released
+        by the administrator later, checked against the key it was received under). A retired key proves nothing
+        newer, so a stolen laptop's key cannot sign records that other laptops accept."""
+        return [self.public_key, *(k.public_key for k in self.retired
+                                   if rec.seq <= k.last_seq or rec.signed_at < k.retired_at)]
 
 
 @dataclass
@@ -92,9 +111,28 @@ def check_envelope(rec: Received, staff: dict[str, Staff], checked: bytes | None
     if checked is not None:
         return checked
     body, signature = envelope_of(rec, staff)
-    if not ed25519.verifier(staff[rec.author].public_key)(signature, body):
+    if _proving(staff[rec.author].keys_for(rec), signature, body) is None:
         raise Refused("bad_signature")
     return body
+
+
+def proving_key(rec: Received, who: Staff, body: bytes) -> bytes:
+    """The key `rec`'s signature holds under (checked already: `body` is its envelope), kept with the record's proof
+    so `verify` checks it again. The registered key unless the author's key was ever replaced."""
+    if not who.retired:
+        return who.public_key
+    try:
+        signature = base64.b64decode(rec.signature)
+    except ValueError:
+        signature = b""
+    return _proving(who.keys_for(rec), signature, body) or who.public_key
+
+
+def _proving(keys: list[bytes], signature: bytes, body: bytes) -> bytes | None:
+    for key in keys:
+        if ed25519.verifier(key)(signature, body):
+            return key
+    return None
 
 
 class Verdicts(Protocol):
