@@ -61,3 +61,33 @@ def test_a_supervisors_children_are_her_supervisees_read_by_index(server, many_g
     assert "Seq Scan on access" not in plan, plan
     with server.connect("s01") as conn:
         assert str(theirs) in {str(r[3]) for r in pull_all(conn) if r[2] == "children"}
+
+
+def _executed_scans_of_access(server: Any, user: str) -> list[str]:
+    """The plan lines of a pull page's statements (nested ones too) that read bk.access sequentially and ran."""
+    def pull(conn: Any) -> None:
+        conn.execute(f"SET ROLE {user}")
+        conn.execute("SELECT count(*) FROM bk.pull(0, 100)")
+        conn.execute("RESET ROLE")
+
+    with server.admin() as conn:
+        plans = nested_plans(conn, pull)
+    assert any("pull_scan" in plan or "v_base" in plan for plan in plans)  # the policy was applied to records
+    return [line for plan in plans for line in plan.splitlines()
+            if "Seq Scan on access" in line and "never executed" not in line]
+
+
+def test_the_read_policy_finds_the_readers_access_rows_by_index(server, many_grants) -> None:  # noqa: ANN001
+    """record_read's look-ups of the reader's access rows (server migration 0020): `username = current_user` compares
+    text with a name of another collation, which no index serves, so every statement that read bk.record read
+    bk.access whole."""
+    theirs = new_child(server, ("t01", "caseload"))
+    with server.connect("t01") as conn:
+        push(conn, [item(server, "t01", "children", theirs)])
+    for user in ("t01", "s01"):
+        assert _executed_scans_of_access(server, user) == [], user
+    with server.connect("s01") as conn:  # the same rows: her supervisee's child, and t02's none of theirs
+        got = {str(r[3]) for r in pull_all(conn) if r[2] == "children"}
+    assert str(theirs) in got
+    with server.connect("t02") as conn:
+        assert str(theirs) not in {str(r[3]) for r in pull_all(conn) if r[2] == "children"}
