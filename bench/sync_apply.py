@@ -41,7 +41,7 @@ class FakeServer:
         self.staff, self.records, self.retired = staff, records, retired or []
 
     def execute(self, sql: str, params: Any = ()) -> Rows:
-        if "staff_key_retired" in sql:  # (username, key, last seq, retired_at) of the keys an administrator replaced
+        if "staff_key_re" in sql:  # (username, key, last seq, released uids) of the keys an administrator replaced
             return Rows([(True,)] if "to_regclass" in sql else self.retired)
         if "bk.staff" in sql:
             return Rows(self.staff)

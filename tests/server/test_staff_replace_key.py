@@ -8,6 +8,8 @@ import base64
 import datetime as dt
 import json
 import secrets
+import threading
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,7 @@ from behandlerklient.server.cli import main as server_cli
 from behandlerklient.services import sync as syncing
 from behandlerklient.services.accounts import key_transfer
 from behandlerklient.services.sync import key_check
+from behandlerklient.services.sync.connection import ServerUnreachable
 from behandlerklient.services.sync.pull import received_of, staff_of
 from behandlerklient.services.sync.received import Refused, check_envelope
 from behandlerklient.services.workspace import workspace
@@ -97,7 +100,12 @@ def test_a_new_laptop_after_a_lost_one_signs_with_a_new_key_and_the_old_records_
             assert logged[0][0]["last_seq"] >= sent_seq
 
             # The new laptop enrols, receives what the lost one sent (signed with the retired key) and pushes its own.
+            # In the first seconds after the replacement the server holds her pushes back (a batch checked against
+            # the old key may still be waiting to be stored): said so, nothing half done, the next sync goes through.
             assert _enroll(server, new, lost.server_password) is None
+            with pytest.raises(ServerUnreachable, match="send it again"):
+                syncing.sync(ws=new)
+            _as_if_seconds_passed(server, name)
             got = syncing.sync(ws=new)
             assert quarantined(new, name) == 0, got.summary()
             assert new.db.scalar("SELECT state FROM sessions WHERE uid = ?", (sent_uid,)) == "signed"
@@ -127,13 +135,27 @@ def test_a_new_laptop_after_a_lost_one_signs_with_a_new_key_and_the_old_records_
             new.close()
 
 
-def test_the_retired_key_signs_nothing_more_and_what_it_signed_before_is_released_and_proven(server) -> None:  # noqa: ANN001
+def _as_if_seconds_passed(server: Any, name: str) -> None:
+    """Wait out the seconds after a replacement in which the server holds the user's pushes back (migration 0021)."""
+    with server.admin() as adm:
+        retired = adm.execute("SELECT max(retired_at) FROM bk.staff_key_retired WHERE username = %s",
+                              (name,)).fetchone()[0]
+        left = (retired - adm.execute("SELECT clock_timestamp()").fetchone()[0]).total_seconds() + 5.2
+    time.sleep(max(left, 0))
+
+
+def _user(server: Any, key: Ed25519PrivateKey) -> tuple[str, str]:
     name, password = new_name("r"), secrets.token_urlsafe(16)
-    first, second = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
     with server.admin() as conn:
-        admin.staff_add(conn, username=name, role="therapist", full_name="Test rekey", pubkey=_raw(first),
+        admin.staff_add(conn, username=name, role="therapist", full_name="Test rekey", pubkey=_raw(key),
                         password=password)
     server.cluster.tls.issue(name)
+    return name, password
+
+
+def test_the_retired_key_signs_nothing_more_and_what_it_signed_before_is_released_and_proven(server) -> None:  # noqa: ANN001
+    first, second = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    name, password = _user(server, first)
     own, elsewhere = new_child(server, (name, "caseload")), uuid.uuid4()
     early = _item(name, first, own)
     waiting = _item(name, first, elsewhere)  # about a child she has no access to yet: quarantined, kept
@@ -142,28 +164,38 @@ def test_the_retired_key_signs_nothing_more_and_what_it_signed_before_is_release
 
     with server.admin() as conn:
         logged = admin.staff_replace_key(conn, username=name, pubkey=_raw(second), reason="laptop lost")
-        for pubkey, reason, refusal in ((_raw(second), "again", "registered for"),
-                                        (_raw(first), "back", "retired for"),
+        colleague = server.users["t01"].key
+        for pubkey, reason, refusal in ((_raw(second), "again", "the one registered for"),
+                                        (_raw(first), "back", f"retired for {name}"),
+                                        (_raw(colleague), "wrong file", "registered for t01"),
                                         (_raw(Ed25519PrivateKey.generate()), "  ", "give the reason")):
             with pytest.raises(admin.AdminError, match=refusal):
                 admin.staff_replace_key(conn, username=name, pubkey=pubkey, reason=reason)
         with pytest.raises(admin.AdminError, match="not registered staff"):
             admin.staff_replace_key(conn, username="nobody_here", pubkey=_raw(second), reason="x")
-        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="kept as it was retired"), conn.transaction():
-            conn.execute("SET LOCAL ROLE bk_owner")
-            conn.execute("UPDATE bk.staff_key_retired SET last_seq = last_seq + 1000 WHERE username = %s", (name,))
+        for change in ("UPDATE bk.staff_key_retired SET last_seq = last_seq + 1000",
+                       "TRUNCATE bk.staff_key_retired, bk.staff_key_released"):
+            with pytest.raises(psycopg.errors.InsufficientPrivilege, match="kept"), conn.transaction():
+                conn.execute("SET LOCAL ROLE bk_owner")
+                conn.execute(change)
         early_seq = conn.execute("SELECT seq FROM bk.record WHERE uid = %s::uuid", (early["uid"],)).fetchone()[0]
     assert logged["last_seq"] >= early_seq and logged["old_pubkey_sha256"] != logged["pubkey_sha256"]
 
     stolen = _item(name, first, own)  # the lost laptop's key, after the replacement
     current = _item(name, second, own)
     with psycopg.connect(server.cluster.user_dsn(name, password), autocommit=True) as conn:
+        # Within seconds of the replacement her own pushes are held back (a batch checked against the old key just
+        # before could still be waiting for the push's lock): refused whole, sent again by the next sync.
+        with pytest.raises(psycopg.errors.SerializationFailure, match="send it again"):
+            push(conn, [current])
+        _as_if_seconds_passed(server, name)
         assert push(conn, [stolen, current]) == [(stolen["uid"], "quarantined"), (current["uid"], "accepted")]
         with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
             conn.execute("INSERT INTO bk.staff_key_retired (username, signing_pubkey, last_seq, reason) "
                          "VALUES (%s, %s, 0, 'mine')", (name, _raw(Ed25519PrivateKey.generate())))
 
-    # The administrator releases what the old key signed while it was registered, not what it signed after.
+    # The administrator releases what the old key signed while it was registered, not what it signed after; the
+    # release is listed for the laptops.
     with server.admin() as conn:
         admin.caseload_grant(conn, child=str(elsewhere), username=name)
         ids = {str(q["uid"]): q["id"] for q in admin.quarantine_list(conn) if q["pushed_by"] == name}
@@ -173,21 +205,61 @@ def test_the_retired_key_signs_nothing_more_and_what_it_signed_before_is_release
         assert admin.quarantine_resolve(conn, item_id=ids[waiting["uid"]], release=True, note="access") == "released"
         with pytest.raises(admin.AdminError, match="bad_signature"):
             admin.quarantine_resolve(conn, item_id=ids[stolen["uid"]], release=True, note="no")
+        listed = conn.execute("SELECT uid::text, signing_pubkey FROM bk.staff_key_released WHERE username = %s",
+                              (name,)).fetchall()
+    assert [(u, bytes(k)) for u, k in listed] == [(waiting["uid"], _raw(first))]
 
-    # A laptop checks each record against the key registered when it arrived, or when it says it was signed.
+    # A laptop checks each record against the key registered when it reached the server, or the retired key an
+    # administrator released it under; nothing else.
     with psycopg.connect(server.cluster.user_dsn(name, password), autocommit=True) as conn:
         calls = ServerCalls(conn)
         staff = staff_of(calls)
         recs = {r.uid: r for r in (received_of(row) for row in calls.pull(0, 5000, str(uuid.uuid4())))}
-    assert [k.public_key for k in staff[name].retired] == [_raw(first)]
+    assert [(k.public_key, k.released) for k in staff[name].retired] == [(_raw(first), {waiting["uid"]})]
     assert recs[waiting["uid"]].seq > logged["last_seq"]  # released after the replacement, signed before it
     for uid in (early["uid"], waiting["uid"], current["uid"]):
         assert json.loads(check_envelope(recs[uid], staff))["uid"] == uid
-    # What the stolen key signs after its retirement is refused, even if a server were to hand it out.
-    forged_at = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=5)
-    forged = received_of((logged["last_seq"] + 10_000, *_row_of(_item(name, first, own, signed_at=forged_at))))
-    with pytest.raises(Refused, match="bad_signature"):
-        check_envelope(forged, staff)
+    # The stolen key after its retirement, however its record is dated, and the new key for a record from before the
+    # replacement, are refused, even if a server were to hand such records out.
+    backdated = dt.datetime.now(dt.UTC) - dt.timedelta(days=30)
+    forged = received_of((logged["last_seq"] + 10_000, *_row_of(_item(name, first, own, signed_at=backdated))))
+    early_by_new = received_of((early_seq, *_row_of(_item(name, second, own))))
+    for rec in (forged, early_by_new):
+        with pytest.raises(Refused, match="bad_signature"):
+            check_envelope(rec, staff)
+
+
+def test_a_push_checked_against_the_old_key_while_the_key_is_replaced_is_refused_whole(server) -> None:  # noqa: ANN001
+    """bk.push checks a batch before it takes the push's lock; the replacement holds that lock. The batch checked
+    against the old key waits, and is refused once the key is retired (server migration 0021), not stored."""
+    first, second = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    name, password = _user(server, first)
+    own = new_child(server, (name, "caseload"))
+    racing = _item(name, first, own)
+    outcome: list[Any] = []
+
+    def push_meanwhile() -> None:
+        with psycopg.connect(server.cluster.user_dsn(name, password), autocommit=True) as conn:
+            try:
+                outcome.append(push(conn, [racing]))
+            except psycopg.Error as exc:
+                outcome.append(exc)
+
+    with server.admin() as adm:
+        with adm.transaction():
+            adm.execute("SELECT pg_advisory_xact_lock(7402, 1)")  # the replacement's lock, taken first
+            pushing = threading.Thread(target=push_meanwhile)
+            pushing.start()
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and not adm.execute(
+                    "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE usename = %s AND wait_event = 'advisory')",
+                    (name,)).fetchone()[0]:
+                time.sleep(0.05)  # the push has checked its batch against the old key and waits for the lock
+            admin.staff_replace_key(adm, username=name, pubkey=_raw(second), reason="stolen")
+        pushing.join(timeout=30)
+        stored = adm.execute("SELECT count(*) FROM bk.record WHERE uid = %s::uuid", (racing["uid"],)).fetchone()[0]
+    assert isinstance(outcome[0], psycopg.errors.SerializationFailure), outcome
+    assert stored == 0
 
 
 def _row_of(item: dict[str, Any]) -> tuple[Any, ...]:

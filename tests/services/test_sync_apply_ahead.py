@@ -475,8 +475,6 @@ def test_records_signed_by_a_key_retired_since_are_proven_here_when_the_check_pr
     """The server replaced the author's key after these records arrived (server migration 0019): the check process
     knows only the registered key and answers bad_signature; the applier checks them again against the retired key,
     applies them, and keeps that key with each proof."""
-    from datetime import UTC, datetime, timedelta
-
     staff, rows = source
     monkeypatch.setattr(pull, "PAGE", 40)
     monkeypatch.setattr(page_checks, "CHECK_AHEAD", 10)
@@ -485,7 +483,7 @@ def test_records_signed_by_a_key_retired_since_are_proven_here_when_the_check_pr
     (name, role, full_name, old_key), = staff
     new_key = Ed25519PrivateKey.generate().public_key().public_bytes(serialization.Encoding.Raw,
                                                                      serialization.PublicFormat.Raw)
-    retired = [(name, old_key, int(rows[-1][0]), datetime.now(UTC) + timedelta(days=1))]
+    retired = [(name, old_key, int(rows[-1][0]), [])]
     fresh = _fresh(tmp_path)
     try:
         result = Puller(fresh, FakeServer([(name, role, full_name, new_key)], rows, retired),
@@ -499,8 +497,28 @@ def test_records_signed_by_a_key_retired_since_are_proven_here_when_the_check_pr
     finally:
         fresh.close()
 
-    # Retired before these records arrived (a seq after its last): the retired key proves none of them.
-    retired = [(name, old_key, 0, datetime(2000, 1, 1, tzinfo=UTC))]
+    # Retired halfway through, one later record released under it by an administrator: the key proves the records up
+    # to its last seq and the one released, and none of the others, whatever their signed_at.
+    middle = int(rows[len(rows) // 2][0])
+    after = [r for r in rows if int(r[0]) > middle and r[2] != "audit_log"]
+    released = after[len(after) // 2][1]
+    (tmp_path / "half").mkdir()
+    fresh = _fresh(tmp_path / "half")
+    try:
+        Puller(fresh, FakeServer([(name, role, full_name, new_key)], rows, [(name, old_key, middle, [released])]),
+               device=fresh.db.device_uid).run()
+        refused = dict(fresh.db.query("SELECT uid, reason FROM sync_quarantine"))
+        assert refused and set(refused.values()) == {"bad_signature"}
+        assert {r[1] for r in after} - {released} == set(refused)
+        # proven, so applied, or waiting for a parent the retired key does not prove (never refused)
+        assert fresh.db.scalar("SELECT (SELECT count(*) FROM sync_received WHERE uid = ?) + "
+                               "(SELECT count(*) FROM sync_orphans WHERE uid = ?)", (released, released)) == 1
+    finally:
+        fresh.close()
+
+    # Retired before these records arrived (a seq after its last), and none released under it: the retired key proves
+    # none of them.
+    retired = [(name, old_key, 0, [])]
     (tmp_path / "again").mkdir()
     fresh = _fresh(tmp_path / "again")
     try:

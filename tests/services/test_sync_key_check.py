@@ -26,7 +26,7 @@ class StaffOnly:
 
     def execute(self, statement: str, params: Any = None) -> Any:
         self.statements.append(statement)
-        if "to_regclass('bk.staff_key_retired')" in statement:  # read with the staff list: no key was replaced
+        if "to_regclass('bk.staff_key_released')" in statement:  # read with the staff list: no key was replaced
             return type("Rows", (), {"fetchone": lambda _self: (False,)})()
         assert "FROM bk.staff" in statement, statement
         rows = self.staff

@@ -61,6 +61,11 @@ def _staff_exists(conn: Any, username: str) -> None:
         raise AdminError(f"{username} is not registered staff (staff add first)")
 
 
+def _schema_has(conn: Any, relation: str) -> None:
+    if conn.execute("SELECT to_regclass(%s) IS NULL", (relation,)).fetchone()[0]:
+        raise AdminError("the server's schema is older than this command: run 'behandlerklient-server init' first")
+
+
 def staff_add(conn: Any, *, username: str, role: str, full_name: str, pubkey: bytes, password: str) -> None:
     """A login role in bk_user with a per-role statement timeout and connection limit, and its bk.staff row
     with the raw 32-byte Ed25519 public key its records are verified against."""
@@ -109,27 +114,33 @@ def staff_replace_key(conn: Any, *, username: str, pubkey: bytes, reason: str) -
         raise AdminError("give the reason (for example: laptop lost 2026-12-01); it is kept with the retired key")
     with conn.transaction():
         _owner(conn)
-        # The push's lock: no batch is stored while the key changes, so each record up to the high water was
-        # checked against the old key and every later one against the new.
+        _schema_has(conn, "bk.staff_key_released")
+        # The push's lock: no batch is stored while the key changes (one checked against the old key before it is
+        # refused by bk.record_stamp, server migration 0021), so each record up to the high water was checked against
+        # the old key and every later one against the new.
         conn.execute("SELECT pg_advisory_xact_lock(7402, 1)")
-        row = conn.execute("SELECT signing_pubkey FROM bk.staff WHERE username = %s FOR UPDATE",
+        row = conn.execute("SELECT signing_pubkey, disabled_at FROM bk.staff WHERE username = %s FOR UPDATE",
                            (username,)).fetchone()
         if row is None:
             raise AdminError(f"{username} is not registered staff (staff add first)")
         old = bytes(row[0])
         if old == pubkey:
             raise AdminError(f"that key is the one registered for {username} already")
-        if conn.execute("SELECT 1 FROM bk.staff_key_retired WHERE username = %s AND signing_pubkey = %s",
-                        (username, pubkey)).fetchone():
-            raise AdminError(f"that key was retired for {username} before: a retired key is never registered again")
-        last_seq = conn.execute("INSERT INTO bk.staff_key_retired (username, signing_pubkey, last_seq, reason) "
-                                "VALUES (%s, %s, bk.high_water(), %s) RETURNING last_seq",
-                                (username, old, reason.strip())).fetchone()[0]
-        conn.execute("UPDATE bk.staff SET signing_pubkey = %s WHERE username = %s", (pubkey, username))
+        holder = conn.execute("SELECT username, 'registered' FROM bk.staff WHERE signing_pubkey = %s UNION ALL "
+                              "SELECT username, 'retired' FROM bk.staff_key_retired WHERE signing_pubkey = %s "
+                              "LIMIT 1", (pubkey, pubkey)).fetchone()
+        if holder is not None:  # a wrong file read out, or a key retired: a key never serves two users or twice
+            raise AdminError(f"that key is {holder[1]} for {holder[0]}: check the file; a key is registered once")
         logged = {"username": username, "old_pubkey_sha256": hashlib.sha256(old).hexdigest(),
-                  "pubkey_sha256": hashlib.sha256(pubkey).hexdigest(), "last_seq": int(last_seq),
-                  "reason": reason.strip()}
+                  "pubkey_sha256": hashlib.sha256(pubkey).hexdigest(),
+                  "last_seq": int(conn.execute("SELECT bk.high_water()").fetchone()[0]),
+                  "reason": reason.strip(), "disabled": row[1] is not None}
+        conn.execute("UPDATE bk.staff SET signing_pubkey = %s, keys_changed_at = clock_timestamp() "
+                     "WHERE username = %s", (pubkey, username))
         _log(conn, "staff replace-key", logged)
+        # Last, just before COMMIT: its time is what bk.record_stamp holds a racing push against (migration 0021).
+        conn.execute("INSERT INTO bk.staff_key_retired (username, signing_pubkey, last_seq, reason) "
+                     "VALUES (%s, %s, %s, %s)", (username, old, logged["last_seq"], reason.strip()))
     return logged
 
 
@@ -266,13 +277,20 @@ def quarantine_resolve(conn: Any, *, item_id: int, release: bool, note: str) -> 
             raise AdminError(f"quarantined item {item_id} is resolved already")
         if release:
             # The key the server held when it received the item (server migration 0019): one retired since still
-            # proves what it signed before.
-            key = conn.execute("SELECT bk.key_at(%s, q.received_at) FROM bk.quarantine q WHERE q.id = %s",
-                               (item.get("author"), item_id)).fetchone()
-            verdict = conn.execute("SELECT bk.check_item(%s::jsonb, %s)",
-                                   (json.dumps(item), key[0] if key else None)).fetchone()[0]
+            # proves what it signed before, and the release is listed for the laptops (0021), which accept a retired
+            # key after its last seq only for the records listed.
+            _schema_has(conn, "bk.staff_key_released")
+            author = item.get("author")
+            key, current = conn.execute(
+                "SELECT bk.key_at(%s, q.received_at), (SELECT signing_pubkey FROM bk.staff WHERE username = %s) "
+                "FROM bk.quarantine q WHERE q.id = %s", (author, author, item_id)).fetchone()
+            verdict = conn.execute("SELECT bk.check_item(%s::jsonb, %s)", (json.dumps(item), key)).fetchone()[0]
             if verdict != "ok":
                 raise AdminError(f"cannot release item {item_id}: {verdict}")
+            if key is not None and key != current:
+                conn.execute("INSERT INTO bk.staff_key_released (uid, username, signing_pubkey) VALUES (%s, %s, %s)",
+                             (item["uid"], author, key))
+                conn.execute("UPDATE bk.staff SET keys_changed_at = clock_timestamp() WHERE username = %s", (author,))
             taken = conn.execute("SELECT 1 FROM bk.record WHERE uid = %s", (item["uid"],)).fetchone()
             if taken:
                 raise AdminError(f"cannot release item {item_id}: its uid is taken by another record")

@@ -101,6 +101,8 @@ def _run(args: argparse.Namespace) -> None:
                   f"{logged['last_seq']} and signs nothing more")
             print(f"retired key fingerprint (SHA-256): {grouped(logged['old_pubkey_sha256'])}")
             print(f"signing key fingerprint (SHA-256): {fingerprint(pubkey)}")
+            if logged["disabled"]:
+                print(f"note: {args.user} is disabled; the key was replaced all the same")
         elif args.command == "staff" and args.action == "allow-bulk":
             admin.bulk_allow(conn, username=args.user, children=args.children)
             print(f"{args.user} may register {args.children} children beyond the hourly limit")

@@ -19,14 +19,17 @@ class ServerCalls:
         against (bk.staff is readable by every bk_user)."""
         return self.conn.execute("SELECT username, role, full_name, signing_pubkey FROM bk.staff").fetchall()
 
-    def retired_keys(self) -> list[tuple[str, bytes, int, Any]]:
-        """(username, raw public key, last record seq, retired_at) of every signing key an administrator replaced
-        (server migration 0019), oldest first per user; none from a server without that migration."""
-        row = self.conn.execute("SELECT to_regclass('bk.staff_key_retired') IS NOT NULL").fetchone()
+    def retired_keys(self) -> list[tuple[str, bytes, int, list[str]]]:
+        """(username, raw public key, last record seq, uids of the records an administrator released under it) of
+        every signing key an administrator replaced (server migrations 0019, 0021), oldest first per user; none from
+        a server without them."""
+        row = self.conn.execute("SELECT to_regclass('bk.staff_key_released') IS NOT NULL").fetchone()
         if not row or row[0] is not True:
             return []
-        return self.conn.execute("SELECT username, signing_pubkey, last_seq, retired_at FROM bk.staff_key_retired "
-                                 "ORDER BY username, last_seq, id").fetchall()
+        return self.conn.execute(
+            "SELECT k.username, k.signing_pubkey, k.last_seq, ARRAY(SELECT r.uid::text FROM bk.staff_key_released r "
+            "WHERE r.username = k.username AND r.signing_pubkey = k.signing_pubkey ORDER BY r.uid) "
+            "FROM bk.staff_key_retired k ORDER BY k.username, k.last_seq, k.id").fetchall()
 
     def grants(self, cursor: int) -> list[Any]:
         return self.conn.execute("SELECT event_seq, what, child_uid::text, therapist, revoked_at FROM bk.grants(%s)",

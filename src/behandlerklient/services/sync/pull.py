@@ -61,8 +61,8 @@ class PullResult:
 def staff_of(server: ServerCalls) -> dict[str, Staff]:
     """Every staff member with a registered key, and the keys of theirs an administrator retired."""
     retired: dict[str, list[RetiredKey]] = {}
-    for name, key, last_seq, at in server.retired_keys():
-        retired.setdefault(name, []).append(RetiredKey(bytes(key), int(last_seq), sync_envelope.format_time(at)))
+    for name, key, last_seq, released in server.retired_keys():
+        retired.setdefault(name, []).append(RetiredKey(bytes(key), int(last_seq), frozenset(released)))
     return {r[0]: Staff(r[0], r[1], r[2] or r[0], bytes(r[3]), tuple(retired.get(r[0], ())))
             for r in server.staff() if r[3] is not None}
 

@@ -18,11 +18,11 @@ LOCAL_ROLES = {"therapist": "therapist", "supervisor": "supervisor", "coordinato
 
 @dataclass(frozen=True)
 class RetiredKey:
-    """A signing key the server's administrator replaced (server migration 0019: a lost or stolen laptop)."""
+    """A signing key the server's administrator replaced (server migrations 0019, 0021: a lost or stolen laptop)."""
 
     public_key: bytes  # raw Ed25519
-    last_seq: int  # the highest record seq when it was retired: it signed nothing the server received after
-    retired_at: str  # envelope form (sync_envelope.format_time)
+    last_seq: int  # the highest record seq when it was retired: the server took nothing it signed after that
+    released: frozenset[str] = frozenset()  # uids of records it signed that an administrator released later
 
 
 @dataclass(frozen=True)
@@ -34,12 +34,13 @@ class Staff:
     retired: tuple[RetiredKey, ...] = ()
 
     def keys_for(self, rec: Received) -> list[bytes]:
-        """The keys that may have signed `rec`: the registered one, then each retired key the record reached the
-        server before (its seq) or says it was signed before (its signed_at: an item quarantined then and released
-        by the administrator later, checked against the key it was received under). A retired key proves nothing
-        newer, so a stolen laptop's key cannot sign records that other laptops accept."""
-        return [self.public_key, *(k.public_key for k in self.retired
-                                   if rec.seq <= k.last_seq or rec.signed_at < k.retired_at)]
+        """The keys that may have signed `rec`: the one registered when it reached the server (the first key retired
+        at a seq not below the record's, else the registered one), then a retired key that an administrator released
+        it under (an item quarantined before the replacement, checked against the key the server received it under).
+        Nothing else: a retired key proves nothing newer, whatever date the record gives (the signer chooses it), so
+        a stolen laptop's key cannot sign records that other laptops accept."""
+        arrival = next((k.public_key for k in self.retired if rec.seq <= k.last_seq), self.public_key)
+        return [arrival, *(k.public_key for k in self.retired if rec.uid in k.released and k.public_key != arrival)]
 
 
 @dataclass
@@ -121,11 +122,14 @@ def proving_key(rec: Received, who: Staff, body: bytes) -> bytes:
     so `verify` checks it again. The registered key unless the author's key was ever replaced."""
     if not who.retired:
         return who.public_key
+    keys = who.keys_for(rec)
+    if len(keys) == 1:  # the one key it was checked against
+        return keys[0]
     try:
         signature = base64.b64decode(rec.signature)
     except ValueError:
         signature = b""
-    return _proving(who.keys_for(rec), signature, body) or who.public_key
+    return _proving(keys, signature, body) or keys[0]
 
 
 def _proving(keys: list[bytes], signature: bytes, body: bytes) -> bytes | None:
