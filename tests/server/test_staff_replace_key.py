@@ -168,7 +168,9 @@ def test_the_retired_key_signs_nothing_more_and_what_it_signed_before_is_release
         for pubkey, reason, refusal in ((_raw(second), "again", "the one registered for"),
                                         (_raw(first), "back", f"retired for {name}"),
                                         (_raw(colleague), "wrong file", "registered for t01"),
-                                        (_raw(Ed25519PrivateKey.generate()), "  ", "give the reason")):
+                                        (_raw(Ed25519PrivateKey.generate()), "  ", "give the reason"),
+                                        (b"\x01" + bytes(31), "small order", "no usable Ed25519 public key"),
+                                        (b"\xff" * 32, "not on the curve", "no usable Ed25519 public key")):
             with pytest.raises(admin.AdminError, match=refusal):
                 admin.staff_replace_key(conn, username=name, pubkey=pubkey, reason=reason)
         with pytest.raises(admin.AdminError, match="not registered staff"):

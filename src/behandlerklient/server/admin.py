@@ -8,12 +8,15 @@ reaches the server's statement logs.
 from __future__ import annotations
 
 import base64
+import ctypes
+import functools
 import hashlib
 import hmac
 import json
 import re
 import secrets
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from psycopg import sql
@@ -61,6 +64,36 @@ def _staff_exists(conn: Any, username: str) -> None:
         raise AdminError(f"{username} is not registered staff (staff add first)")
 
 
+@functools.cache
+def _point_check() -> Callable[[bytes], int] | None:
+    """libsodium's crypto_core_ed25519_is_valid_point (Debian's libsodium23, which bk.check_items uses too), or None
+    where the library is not found."""
+    for name in ("libsodium.so.23", "libsodium.so.26", "libsodium.dylib", "libsodium.dll"):
+        try:
+            lib = ctypes.CDLL(name)
+            check = lib.crypto_core_ed25519_is_valid_point
+        except (OSError, AttributeError):
+            continue
+        if lib.sodium_init() < 0:
+            continue
+        check.argtypes = (ctypes.c_char_p,)
+        check.restype = ctypes.c_int
+        return check
+    return None
+
+
+def _signing_key(pubkey: bytes) -> bytes:
+    """A raw Ed25519 public key that can verify anything: 32 bytes, a point of the curve, not of small order. A file
+    of 32 other bytes (a wrong file) registered would get every record of its user refused as bad_signature."""
+    if len(pubkey) != 32:
+        raise AdminError("the public key must be a raw 32-byte Ed25519 key (or its base64/PEM form)")
+    check = _point_check()
+    if check is not None and check(pubkey) != 1:
+        raise AdminError("the file holds no usable Ed25519 public key (not a point of the curve, or of small order): "
+                         "check that it is the one 'behandlerklient sync public-key' wrote")
+    return pubkey
+
+
 def _schema_has(conn: Any, relation: str) -> None:
     if conn.execute("SELECT to_regclass(%s) IS NULL", (relation,)).fetchone()[0]:
         raise AdminError("the server's schema is older than this command: run 'behandlerklient-server init' first")
@@ -72,8 +105,7 @@ def staff_add(conn: Any, *, username: str, role: str, full_name: str, pubkey: by
     _username(username)
     if role not in ROLES:
         raise AdminError(f"unknown role {role!r} (one of {', '.join(ROLES)})")
-    if len(pubkey) != 32:
-        raise AdminError("the public key must be a raw 32-byte Ed25519 key (or its base64/PEM form)")
+    _signing_key(pubkey)
     verifier = scram_verifier(password)
     with conn.transaction():
         _owner(conn)
@@ -108,8 +140,7 @@ def staff_replace_key(conn: Any, *, username: str, pubkey: bytes, reason: str) -
     """Replace a user's registered signing key (her laptop lost or stolen: its key must sign nothing more). The old key
     goes to bk.staff_key_retired with the highest record seq handed out, so laptops still prove the records it
     signed (server migration 0019); every later push is checked against the new key. Returns what was logged."""
-    if len(pubkey) != 32:
-        raise AdminError("the public key must be a raw 32-byte Ed25519 key (or its base64/PEM form)")
+    _signing_key(pubkey)
     if not reason.strip():
         raise AdminError("give the reason (for example: laptop lost 2026-12-01); it is kept with the retired key")
     with conn.transaction():
