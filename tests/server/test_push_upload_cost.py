@@ -14,6 +14,8 @@ import uuid
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from tests.server.records import item, new_child, push
 
@@ -36,7 +38,8 @@ def test_the_write_rule_is_not_planned_again_for_every_pushed_record(server) -> 
 
     colleague = f"u{uuid.uuid4().hex[:8]}"  # a colleague of this test's own: the other tests' users keep their rows
     with server.admin() as conn:
-        admin.staff_add(conn, username=colleague, role="therapist", full_name="Test colleague", pubkey=bytes(32),
+        never_signs = Ed25519PrivateKey.generate().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        admin.staff_add(conn, username=colleague, role="therapist", full_name="Test colleague", pubkey=never_signs,
                         password=f"pw-{colleague}-test")
         with conn.transaction():
             conn.execute("SET LOCAL ROLE bk_owner")  # admin.caseload_grant's rows, 2,000 at once
