@@ -30,14 +30,19 @@ def many_grants(server: Any) -> Iterator[None]:  # noqa: ANN001
         conn.execute("ANALYZE bk.access")
 
 
-def _children_statement(server: Any, user: str) -> str:
+def _page_plans(server: Any, user: str) -> list[str]:
+    """The plans of every statement (nested ones too) of a pull page of 100 read as `user`."""
     def pull(conn: Any) -> None:
         conn.execute(f"SET ROLE {user}")
         conn.execute("SELECT count(*) FROM bk.pull(0, 100)")
         conn.execute("RESET ROLE")
 
     with server.admin() as conn:
-        plans = nested_plans(conn, pull)
+        return nested_plans(conn, pull)
+
+
+def _children_statement(server: Any, user: str) -> str:
+    plans = _page_plans(server, user)
     found = [plan for plan in plans if "array_agg(DISTINCT" in plan]
     assert len(found) == 1, [plan[:120] for plan in plans]
     return found[0]
@@ -65,13 +70,7 @@ def test_a_supervisors_children_are_her_supervisees_read_by_index(server, many_g
 
 def _executed_scans_of_access(server: Any, user: str) -> list[str]:
     """The plan lines of a pull page's statements (nested ones too) that read bk.access sequentially and ran."""
-    def pull(conn: Any) -> None:
-        conn.execute(f"SET ROLE {user}")
-        conn.execute("SELECT count(*) FROM bk.pull(0, 100)")
-        conn.execute("RESET ROLE")
-
-    with server.admin() as conn:
-        plans = nested_plans(conn, pull)
+    plans = _page_plans(server, user)
     assert any("pull_scan" in plan or "v_base" in plan for plan in plans)  # the policy was applied to records
     return [line for plan in plans for line in plan.splitlines()
             if "Seq Scan on access" in line and "never executed" not in line]
