@@ -86,3 +86,19 @@ def closed_with_follow_up(ws, child, *, track_id: str = "stime-bekymring-tristhe
         "further_needs": "Ingen", "status": "completed", "criteria_reason": "Målet nået tidligt."})
     records.sign_confirmed(ws=ws, kind="closing", record_id=rid)
     return course
+
+
+def sync_receipts(db) -> tuple[list, list]:
+    """What the pull's audit rows name (services/sync/receipts.py), and what sync_received holds, comparable:
+    sorted (kind, record id here, child uid, author) and sorted (seq, child uid, author), each from both."""
+    from behandlerklient.services.sync.receipts import named
+
+    logged_ids, logged_seqs = [], []
+    for obj, detail, child in db.query("SELECT a.object, a.detail, c.uid FROM audit_log a LEFT JOIN children c "
+                                       "ON c.id = a.child_id WHERE a.action = 'sync' AND a.detail LIKE 'sync seq %'"):
+        ids, seqs, author = named(obj, detail)
+        logged_ids += [(table, n, child, author) for table, numbers in ids.items() for n in numbers]
+        logged_seqs += [(seq, child, author) for seq in seqs]
+    held = db.query("SELECT kind, record_id, child_uid, author, seq FROM sync_received")
+    return ([sorted(logged_ids), sorted(logged_seqs)],
+            [sorted((r[0], r[1], r[2], r[3]) for r in held), sorted((r[4], r[2], r[3]) for r in held)])

@@ -10,6 +10,7 @@ from typing import Any
 
 from behandlerklient.services.pathway import pathway
 from behandlerklient.services.sync.frames import FrameApplier
+from behandlerklient.services.sync.receipts import runs
 from behandlerklient.services.sync.received import Staff
 from tests.helpers import child_with_consent
 from tests.services.test_sync_apply_page import source  # noqa: F401 - a fixture
@@ -84,7 +85,9 @@ def test_a_page_of_frames_gets_each_frame_its_own_verdict(ws) -> None:  # noqa: 
     assert ws.db.scalar(f"SELECT count(*) FROM sync_pending WHERE kind = 'sessions' AND record_id IN ({marks})",
                         ids) == 0
     assert ws.db.scalar("SELECT count(*) FROM users WHERE username = 'kollega'") == 1
-    assert {detail for _, _, detail in applier.applied} >= {"sync frame seq 1 from kollega (no text)"}
+    # the three frames in one audit row of the child's: their sessions here and their seqs
+    child_id = ws.db.scalar("SELECT id FROM children WHERE uid = ?", (child_uid,))
+    assert (child_id, f"sessions:{runs(ids)}", "sync frame seq 1-3 from kollega (no text)") in applier.applied.entries()
 
     again = _apply(ws, rows)  # the same page again: nothing new
     assert again.counts == {"applied": 0, "known": 4, "quarantined": 3}

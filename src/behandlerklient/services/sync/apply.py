@@ -21,6 +21,7 @@ from behandlerklient.services.exchange.import_checks import RowProblem, check_ro
 from behandlerklient.services.exchange.pulled_rows import RowRules
 from behandlerklient.services.pathway import record_rules
 from behandlerklient.services.sync import merge_decision, page_lookups
+from behandlerklient.services.sync.receipts import Receipts
 from behandlerklient.services.sync.received import (  # noqa: F401 - re-exported: the pull, frames and tests use them
     LOCAL_ROLES,
     Orphan,
@@ -86,7 +87,7 @@ class Applier:
         self.repo = SyncRepository(db)
         self.aliases = ChildAliasRepository(db)
         self.user_ids = self.repo.user_ids()
-        self.applied: list[tuple[int | None, str, str]] = []  # (child id, kind:id, detail) for the audit
+        self.applied = Receipts()  # the page's audit rows
         self.counts = {"applied": 0, "known": 0, "own": 0, "orphans": 0, "quarantined": 0}
         self.types: dict[str, dict[str, str]] = {}  # each table's columns, read once per page
         self.ids: dict[tuple[str, str], int] = {}  # (table, uid) -> id here: found or inserted in this page
@@ -199,6 +200,8 @@ class Applier:
                 record_id = self._insert(rec.kind, values) if self.careful or rec.kind not in DEFERRED \
                     else self._defer(rec.kind, values)
                 child = record_id if rec.kind == "children" else values.get("child_id")
+                if child is None and rec.child_uid is not None:  # a session, a review: the child its envelope names
+                    child = self._child(rec.child_uid)
         except Orphan as orphan:
             # Waits in memory until the page ends (its parent may come later in the page), then in sync_orphans;
             # its signature held, so a retry within the page does not check it again.
@@ -224,7 +227,7 @@ class Applier:
         self.proofs.append((table, record_id, rec.uid, rec.child_uid, rec.seq, rec.author, body.decode("utf-8"),
                             rec.content_hash, rec.signature,
                             base64.b64encode(proving_key(rec, self.staff[rec.author], body)).decode("ascii")))
-        self.applied.append((child, f"{table}:{record_id}", f"sync seq {rec.seq} from {rec.author}"))
+        self.applied.record(child, table, record_id, rec.seq, rec.author)
         return "applied"
 
     def _checked(self, rec: Received) -> bytes:

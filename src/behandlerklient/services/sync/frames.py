@@ -16,6 +16,7 @@ from typing import Any
 
 from behandlerklient.core import limits
 from behandlerklient.services.sync.apply import LOCAL_ROLES, Redo, Staff
+from behandlerklient.services.sync.receipts import Receipts
 from behandlerklient.storage import identity, transfer_rows
 from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.database import IntegrityError
@@ -36,7 +37,7 @@ class FrameApplier:
         new frames are written without a savepoint, and Redo is raised if the schema refuses one."""
         self.db, self.staff, self.at, self.careful = db, staff, at, careful
         self.repo, self.removal = SyncRepository(db), RemovalRepository(db)
-        self.applied: list[tuple[int | None, str, str]] = []
+        self.applied = Receipts()  # the page's audit rows
         self.counts = {"applied": 0, "known": 0, "quarantined": 0}
         self.sessions: dict[str, int] = {}  # uid -> sessions row id of the frames applied here
         # Found in this page's transaction, which writes no course and no user but through _user: a supervisor's
@@ -136,8 +137,7 @@ class FrameApplier:
         if course not in self.children:
             self.children[course] = self.removal.child_of_course(course)
         self.sessions[uid] = record_id
-        self.applied.append((self.children[course], f"sessions:{record_id}",
-                             f"sync frame seq {seq} from {author} (no text)"))
+        self.applied.record(self.children[course], "sessions", record_id, seq, author, how="sync frame seq")
 
     def retry_without_course(self) -> int:
         """Frames quarantined because their course had not arrived, tried again now that it may have (a course that

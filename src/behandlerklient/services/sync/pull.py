@@ -16,7 +16,7 @@ from typing import Any
 from behandlerklient.core import sync_envelope
 from behandlerklient.services.exchange.pulled_rows import RowRules
 from behandlerklient.services.signatures import audit
-from behandlerklient.services.sync import frames
+from behandlerklient.services.sync import frames, receipts
 from behandlerklient.services.sync.apply import Applier, Received, Redo, Staff, row_rules
 from behandlerklient.services.sync.page_checks import CHECK_AHEAD, CheckProcess, PageChecks, worth_checking_ahead
 from behandlerklient.services.sync.received import RetiredKey
@@ -222,8 +222,9 @@ class Puller:
                 applier.record(rec)
             applier.retry_orphans()
             applier.finish()
-            audit.record_many(db, user_id=self.ws.user.id, action="sync", now=now,
-                              entries=applier.applied + framer.applied, whole=True, child_uids=applier.child_uids())
+            audit.record_many(db, user_id=self.ws.user.id, action="sync", now=now, whole=True,
+                              entries=receipts.entries(applier.applied, framer.applied),
+                              child_uids=applier.child_uids())
             self.repo.set_state(last_pull_at=at, **cursor)
             if self.page_hook is not None:
                 self.page_hook(int(rows[-1][0]) if rows else 0)
@@ -295,7 +296,7 @@ class Puller:
                 waiting.retry_orphans()
                 waiting.finish()
                 audit.record_many(db, user_id=self.ws.user.id, action="sync", now=now,
-                                  entries=applier.applied + waiting.applied)
+                                  entries=receipts.entries(applier.applied, waiting.applied))
                 self.repo.set_state(frames_cursor=cursor)
             self.result.received += applier.counts["applied"] + waiting.counts["applied"]
             self.result.known += applier.counts["known"]
@@ -317,7 +318,7 @@ class Puller:
             waiting.retry_orphans()
             waiting.finish()
             audit.record_many(db, user_id=self.ws.user.id, action="sync", now=now,
-                              entries=applier.applied + waiting.applied)
+                              entries=receipts.entries(applier.applied, waiting.applied))
         self.result.received += applier.counts["applied"] + waiting.counts["applied"]
         self.result.quarantined += waiting.counts["quarantined"]
         self.result.orphans = self.repo.counts(None)["orphans"]
