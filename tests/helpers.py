@@ -96,6 +96,8 @@ def sync_receipts(db) -> tuple[list, list]:
     logged_ids, logged_seqs = [], []
     for obj, detail, child in db.query("SELECT a.object, a.detail, c.uid FROM audit_log a LEFT JOIN children c "
                                        "ON c.id = a.child_id WHERE a.action = 'sync' AND a.detail LIKE 'sync seq %'"):
+        if obj.startswith("child_alias:"):
+            continue  # a coordinator's merge decision (merge_decision.apply_decision), not a received row
         ids, seqs, author = named(obj, detail)
         logged_ids += [(table, n, child, author) for table, numbers in ids.items() for n in numbers]
         logged_seqs += [(seq, child, author) for seq in seqs]

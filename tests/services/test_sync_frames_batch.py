@@ -69,13 +69,17 @@ def test_a_page_of_frames_gets_each_frame_its_own_verdict(ws) -> None:  # noqa: 
     no_course = _frame(str(uuid.uuid4()), 6)
     rows = [_row(i, f, child_uid) for i, f in enumerate([*good, with_text, malformed, no_course], 1)]
     rows.append(_row(7, good[0], child_uid))  # the same frame again in the page
+    # a frame the server filed under another child (whose access it judged), of this child's course
+    other = child_with_consent(ws, "Bo", "Ærø", "150316-4131")
+    elsewhere = _frame(course_uid, 8)
+    rows.append(_row(8, elsewhere, ws.db.scalar("SELECT uid FROM children WHERE id = ?", (other.id,))))
 
     applier = _apply(ws, rows)
 
-    assert applier.counts == {"applied": 3, "known": 1, "quarantined": 3}
+    assert applier.counts == {"applied": 3, "known": 1, "quarantined": 4}
     assert _held(ws) == {f["uid"]: (f["number"], 1, "") for f in good}
     assert _reasons(ws) == {with_text["uid"]: "frame_with_text", malformed["uid"]: "malformed_frame",
-                            no_course["uid"]: "frame_without_course"}
+                            no_course["uid"]: "frame_without_course", elsewhere["uid"]: "child_mismatch"}
     ids = [applier.sessions[f["uid"]] for f in good]
     assert ids == sorted(ids) and len(set(ids)) == 3
     # not this device's to sign or to send
@@ -90,8 +94,8 @@ def test_a_page_of_frames_gets_each_frame_its_own_verdict(ws) -> None:  # noqa: 
     assert (child_id, f"sessions:{runs(ids)}", "sync frame seq 1-3 from kollega (no text)") in applier.applied.entries()
 
     again = _apply(ws, rows)  # the same page again: nothing new
-    assert again.counts == {"applied": 0, "known": 4, "quarantined": 3}
-    assert ws.db.scalar("SELECT count(*) FROM sync_quarantine") == 3
+    assert again.counts == {"applied": 0, "known": 4, "quarantined": 4}
+    assert ws.db.scalar("SELECT count(*) FROM sync_quarantine") == 4  # each kept once
 
 
 def test_a_frame_the_schema_refuses_is_quarantined_alone_and_the_rest_of_the_page_applied(ws) -> None:  # noqa: ANN001

@@ -26,14 +26,17 @@ def test_a_page_s_records_are_one_row_per_child_author_and_way_naming_each_recor
     page.record(1, "sessions", 12, 4999, "t01")
     page.record(1, "events", 300, 7000, "t02")  # the same child, another author
     page.record(2, "children", 2, 5100, "t01")
+    page.append((1, "sync_quarantine:3", "sync frame seq 90 from t01 released from quarantine: its course arrived"))
     page.record(1, "sessions", 40, 6000, "t01", how="sync frame seq")
+    page.record(1, "events", 120, 5020, "t01")  # joins its group's row, where the group began
     rows = page.entries()
-    assert len(page) == 25 and len(rows) == 5
-    assert rows[0] == (None, "user:4", "sync: author t02 from the server")  # the others first, as they came
-    assert rows[1] == (1, "events:100-119; sessions:12", "sync seq 4999-5019 from t01")
+    assert len(page) == 27 and len(rows) == 6
+    assert rows[0] == (None, "user:4", "sync: author t02 from the server")  # each row where it began
+    assert rows[1] == (1, "events:100-120; sessions:12", "sync seq 4999-5020 from t01")
     assert rows[2] == (1, "events:300", "sync seq 7000 from t02")
     assert rows[3] == (2, "children:2", "sync seq 5100 from t01")
-    assert rows[4] == (1, "sessions:40", "sync frame seq 6000 from t01 (no text)")
-    assert named(*rows[1][1:]) == ({"events": list(range(100, 120)), "sessions": [12]}, list(range(4999, 5020)),
+    assert rows[4][1] == "sync_quarantine:3"
+    assert rows[5] == (1, "sessions:40", "sync frame seq 6000 from t01 (no text)")
+    assert named(*rows[1][1:]) == ({"events": list(range(100, 121)), "sessions": [12]}, list(range(4999, 5021)),
                                    "t01")
-    assert named(*rows[4][1:]) == ({"sessions": [40]}, [6000], "t01")
+    assert named(*rows[5][1:]) == ({"sessions": [40]}, [6000], "t01")

@@ -39,6 +39,7 @@ from behandlerklient.storage import identity, transfer_rows
 from behandlerklient.storage.child_alias import ChildAliasRepository
 from behandlerklient.storage.database import Database, IntegrityError
 from behandlerklient.storage.events import AGGREGATE_OF_KIND, SUBJECT_TABLES, VALUE_REFS, EventRepository
+from behandlerklient.storage.record_owner import RecordOwner
 from behandlerklient.storage.sync_state import SyncRepository
 
 REFS = dict(identity.TABLES)
@@ -86,6 +87,7 @@ class Applier:
         self.verdicts = verdicts  # the page's envelopes, checked on the pull's worker while this one writes
         self.repo = SyncRepository(db)
         self.aliases = ChildAliasRepository(db)
+        self.owner = RecordOwner(db)  # whose record a row is here, read once per parent for the page
         self.user_ids = self.repo.user_ids()
         self.applied = Receipts()  # the page's audit rows
         self.counts = {"applied": 0, "known": 0, "own": 0, "orphans": 0, "quarantined": 0}
@@ -110,9 +112,11 @@ class Applier:
         """The page's look-ups, one query per table (services/sync/page_lookups.py)."""
         page_lookups.prepare(self, recs)
 
-    def arrived(self, table: str, rows: dict[str, int]) -> None:
-        """Rows another applier wrote in this page's transaction (a supervisor's session frames): the page's waiting
-        records that name them find them when retried."""
+    def arrived(self, table: str, rows: dict[str, int], children: dict[int, int | None] | None = None) -> None:
+        """Rows another applier wrote in this page's transaction (a supervisor's session frames), and the child of
+        each by id: the page's waiting records that name them find them when retried."""
+        for record_id, child in (children or {}).items():
+            self.owner.known[(table, record_id)] = child
         for uid, record_id in rows.items():
             self.ids[(table, uid)] = record_id
             self.absent.discard((table, uid))
@@ -195,13 +199,14 @@ class Applier:
                 record_id, child = self._event(rec)
             else:
                 values = self._resolve(rec)
+                owner = self.owner.of_row(values)
+                self._same_child(rec, record_owner=owner)
                 if rec.kind == "fidelity_ratings":
                     self.flush()  # the fidelity folds waiting write the same rows
                 record_id = self._insert(rec.kind, values) if self.careful or rec.kind not in DEFERRED \
                     else self._defer(rec.kind, values)
-                child = record_id if rec.kind == "children" else values.get("child_id")
-                if child is None and rec.child_uid is not None:  # a session, a review: the child its envelope names
-                    child = self._child(rec.child_uid)
+                child = record_id if rec.kind == "children" else owner
+                self.owner.known[(rec.kind, record_id)] = child  # a later record of the page names it: no read
         except Orphan as orphan:
             # Waits in memory until the page ends (its parent may come later in the page), then in sync_orphans;
             # its signature held, so a retry within the page does not check it again.
@@ -249,6 +254,21 @@ class Applier:
         if isinstance(ahead, bytes) and who.keys_for(rec) == [who.public_key]:
             return ahead
         return check_envelope(rec, self.staff)
+
+    def _same_child(self, rec: Received, *, record_owner: int | None) -> None:
+        """Refused unless the record belongs to the child its envelope names: the server judged the author's access
+        by that child (bk.may_write), and the row is written where its references point. A record about a child the
+        author may write about, whose references point into another child's record, would otherwise land there.
+        A child's own record names itself; a record about no child (a GP, a group session) is not compared."""
+        if rec.kind == "children":
+            if rec.child_uid != rec.uid:
+                raise Refused("child_mismatch")
+            return
+        if record_owner is None:
+            return
+        named = self._child(rec.child_uid) if rec.child_uid is not None else None
+        if named != record_owner:
+            raise Refused("child_mismatch")
 
     def _resolve(self, rec: Received) -> dict[str, Any]:
         table, payload = rec.kind, rec.payload
@@ -328,6 +348,9 @@ class Applier:
         child_id = self._id("children", row["child_uid"]) if row["child_uid"] else None
         if row["child_uid"] and child_id is None:
             raise Orphan(row["child_uid"])
+        table = SUBJECT_TABLES.get(aggregate) or ("sessions" if aggregate == "fidelity" else None)
+        if table is not None:
+            self._same_child(rec, record_owner=self.owner.child(table, int(local.split(":", 1)[0])))
         spec = VALUE_REFS.get((aggregate, row["field"]))
         if spec is not None:
             key, ref_table = spec

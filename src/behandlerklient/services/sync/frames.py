@@ -18,6 +18,7 @@ from behandlerklient.core import limits
 from behandlerklient.services.sync.apply import LOCAL_ROLES, Redo, Staff
 from behandlerklient.services.sync.receipts import Receipts
 from behandlerklient.storage import identity, transfer_rows
+from behandlerklient.storage.child_alias import ChildAliasRepository
 from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.database import IntegrityError
 from behandlerklient.storage.sync_removal import RemovalRepository
@@ -37,9 +38,12 @@ class FrameApplier:
         new frames are written without a savepoint, and Redo is raised if the schema refuses one."""
         self.db, self.staff, self.at, self.careful = db, staff, at, careful
         self.repo, self.removal = SyncRepository(db), RemovalRepository(db)
+        self.aliases = ChildAliasRepository(db)
         self.applied = Receipts()  # the page's audit rows
         self.counts = {"applied": 0, "known": 0, "quarantined": 0}
         self.sessions: dict[str, int] = {}  # uid -> sessions row id of the frames applied here
+        self.session_children: dict[int, int | None] = {}  # sessions row id -> its child's id (Applier.arrived)
+        self.child_ids: dict[str, int | None] = {}  # a frame's child uid -> the child's id here
         # Found in this page's transaction, which writes no course and no user but through _user: a supervisor's
         # frames name the same few courses and authors again and again.
         self.courses: dict[str, int] = {}  # course uid -> id
@@ -120,6 +124,8 @@ class FrameApplier:
         course = self._course(str(frame.get("course_id")))
         if reason is None and course is None:
             reason = "frame_without_course"
+        if reason is None and course is not None and self._child_of(course) != self._child_id(child_uid):
+            reason = "child_mismatch"  # the server judged access by the frame's child; its course is another's
         user = self._user(author) if reason is None else None
         if reason is None and user is None:
             reason = "unknown_user"
@@ -134,9 +140,9 @@ class FrameApplier:
         return values
 
     def _applied(self, record_id: int, uid: str, seq: int, author: str, course: int) -> None:
-        if course not in self.children:
-            self.children[course] = self.removal.child_of_course(course)
+        self._child_of(course)
         self.sessions[uid] = record_id
+        self.session_children[record_id] = self.children[course]
         self.applied.record(self.children[course], "sessions", record_id, seq, author, how="sync frame seq")
 
     def retry_without_course(self) -> int:
@@ -176,6 +182,18 @@ class FrameApplier:
         """The frame as it is kept in the quarantine."""
         return json.dumps({"seq": seq, "uid": uid, "child_uid": child_uid, "author": author, "frame": frame},
                           ensure_ascii=False, sort_keys=True)
+
+    def _child_of(self, course: int) -> int | None:
+        if course not in self.children:
+            self.children[course] = self.removal.child_of_course(course)
+        return self.children[course]
+
+    def _child_id(self, uid: str) -> int | None:
+        """The child's id here by its uid, or by the uid of the twin it was merged with."""
+        if uid not in self.child_ids:
+            found = transfer_rows.id_by_uid(self.db, "children", uid)
+            self.child_ids[uid] = found if found is not None else self.aliases.child_id(uid)
+        return self.child_ids[uid]
 
     def _course(self, uid: str) -> int | None:
         found = self.courses.get(uid)

@@ -216,7 +216,7 @@ class Puller:
             framer = frames.FrameApplier(db, staff=self.staff, at=at, careful=careful)
             if page_frames:
                 framer.frames(page_frames)
-                applier.arrived("sessions", framer.sessions)
+                applier.arrived("sessions", framer.sessions, framer.session_children)
                 cursor["frames_cursor"] = int(page_frames[-1][0])
             for rec in after_frames:
                 applier.record(rec)

@@ -37,6 +37,7 @@ REASONS: dict[str, str] = {
     "schema_mismatch": "Posten er skrevet i en anden skemaversion",
     "uid_mismatch": "Postens id passer ikke til dens indhold",
     "kind_mismatch": "Postens slags passer ikke til dens indhold",
+    "child_mismatch": "Posten hører til et andet barn end det, den er sendt under",
     "bad_reference": "Posten henviser til noget, der ikke findes",
     "invalid_row": "Posten overholder ikke reglerne på denne computer",
     "unknown_user": "Posten nævner en bruger, der ikke er registreret",

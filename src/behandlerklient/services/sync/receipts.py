@@ -2,13 +2,15 @@
 
 One audit row per child, author and way (records or session frames) for the page, naming every record it brought:
 the rows here as `table:ids` and the server's seqs, each as runs ("events:4455-4474,4480; sessions:12", "sync seq
-1001-1020,1033 from t01"). Nothing is lost against a row per record (the child's export still shows which records
-arrived, from whom and when, and sync_received keeps each record's proof by seq), but a supervisor's fresh laptop
+1001-1020,1033 from t01"). The child's export still shows which records arrived, from whom and when; which seq
+was which record's is in sync_received (each record's proof, by seq), not in the row, and goes with the proofs when
+a revoked child's records are purged. A row per record cost too much: a supervisor's fresh laptop
 at 10,000 children wrote 48,000 audit rows, each with its uid, chain hash, seal link and index entries, and pushed
 them all back to the server as chain segments at its next sync. Grouped it writes about 2,000 (docs/sync.md "Speed,
 measured": 1.5 s of her 6.7 s replayed pull).
 
-The other rows of a page (an author added, a merge decision, a frame released from quarantine) are kept as they come.
+The other rows of a page (an author added, a merge decision, a frame released from quarantine) are kept as they come,
+and each group's row takes the place of its first record among them.
 """
 
 from __future__ import annotations
@@ -49,32 +51,44 @@ def named(obj: str, detail: str) -> tuple[dict[str, list[int]], list[int], str]:
 
 class Receipts:
     """A page's audit rows of action 'sync': `record` each record applied, `append` any other row; `entries()` gives
-    the rows to write, the others first (in their order), then one per child, author and way (in first-seen order)."""
+    the rows to write in the order they began: each other row, and one per child, author and way."""
 
     def __init__(self) -> None:
-        self.others: list[Entry] = []
+        # Each other row as it came, and each group where its first record came: (row, None) or (None, key).
+        self.order: list[tuple[Entry | None, tuple[int | None, str, str] | None]] = []
+        self.others = 0
         # (child id, author, how) -> (table -> ids here, seqs)
         self.groups: dict[tuple[int | None, str, str], tuple[dict[str, list[int]], list[int]]] = {}
 
     def append(self, entry: Entry) -> None:
-        self.others.append(entry)
+        self.order.append((entry, None))
+        self.others += 1
 
     def record(self, child: int | None, table: str, record_id: int, seq: int, author: str, *,
                how: str = "sync seq") -> None:
         """`how`: "sync seq" for a signed record, "sync frame seq" for a session's frame (no text)."""
-        ids, seqs = self.groups.setdefault((child, author, how), ({}, []))
+        key = (child, author, how)
+        if key not in self.groups:
+            self.groups[key] = ({}, [])
+            self.order.append((None, key))
+        ids, seqs = self.groups[key]
         ids.setdefault(table, []).append(record_id)
         seqs.append(seq)
 
     def __len__(self) -> int:
-        return len(self.others) + sum(len(seqs) for _, seqs in self.groups.values())
+        return self.others + sum(len(seqs) for _, seqs in self.groups.values())
 
     def entries(self) -> list[Entry]:
-        rows = list(self.others)
-        for (child, author, how), (ids, seqs) in self.groups.items():
-            obj = "; ".join(f"{table}:{runs(numbers)}" for table, numbers in ids.items())
-            tail = " (no text)" if how == "sync frame seq" else ""
-            rows.append((child, obj, f"{how} {runs(seqs)} from {author}{tail}"))
+        rows: list[Entry] = []
+        for row, key in self.order:
+            if row is not None:
+                rows.append(row)
+            elif key is not None:
+                child, author, how = key
+                ids, seqs = self.groups[key]
+                obj = "; ".join(f"{table}:{runs(numbers)}" for table, numbers in ids.items())
+                tail = " (no text)" if how == "sync frame seq" else ""
+                rows.append((child, obj, f"{how} {runs(seqs)} from {author}{tail}"))
         return rows
 
 

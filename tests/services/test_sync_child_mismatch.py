@@ -1,0 +1,81 @@
+"""A pulled record must belong to the child its envelope names (services/sync/apply.Applier._same_child).
+
+The server judges an author's access by that child (bk.may_write), and the laptop writes the row where its
+references point: a session signed under child A whose course is child B's would land in B's record on every
+laptop that holds both, written by someone who may not write about B. Each such record is quarantined as
+`child_mismatch`; everything else of the pull is applied, and the receipts name the children the rows belong to."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from bench.sync_apply import FakeServer
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from behandlerklient.services.sync import apply, pull
+from behandlerklient.services.sync.pull import Puller
+from behandlerklient.services.verify import integrity
+from tests.helpers import sync_receipts
+from tests.services.test_sync_apply_page import _fresh, source  # noqa: F401 - `source` is a fixture
+
+
+def _signed_again(staff: list[Any], rows: list[tuple], moved: dict[int, str]) -> tuple[list[Any], list[tuple]]:
+    """Every row signed again by a new key of its author; the rows in `moved` (row -> child uid) sent under another
+    child, the envelope's (and an event row's own child_uid, which must match it)."""
+    key = Ed25519PrivateKey.generate()
+    public = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    out = []
+    for n, row in enumerate(rows):
+        seq, uid, kind, child, author, device, signed_at, version, payload, _digest, _sig = row
+        if n in moved:
+            child = moved[n]
+            if kind.endswith("_events"):
+                payload = {**payload, "child_uid": child}
+        rec = pull.received_of((seq, uid, kind, child, author, device, signed_at, version, payload, b"", b""))
+        body = apply._envelope_bytes(rec)
+        out.append((seq, uid, kind, child, author, device, signed_at, version, payload,
+                    hashlib.sha256(body).digest(), key.sign(body)))
+    return [(s[0], s[1], s[2], public) for s in staff], out
+
+
+def test_a_record_whose_references_point_into_another_child_s_record_is_quarantined(source, tmp_path) -> None:  # noqa: F811
+    staff, rows = source
+    children = [r[1] for r in rows if r[2] == "children"]
+    assert len(children) >= 3
+    own = next(n for n, r in enumerate(rows) if r[2] == "children" and r[1] == children[-1])
+
+    def other(n: int) -> str:  # another child, not the one whose own record is refused below
+        return next(c for c in children[:-1] if c != rows[n][3])
+
+    def first(kind: str, *, with_child: bool = True) -> int:
+        return next(n for n, r in enumerate(rows) if r[2] == kind and (r[3] is not None or not with_child))
+
+    moved_rows = [first("sessions"), first("consents"), first("reviews"), first("fidelity_events"),
+                  first("course_events"), first("journal_entries")]
+    moved = {n: other(n) for n in moved_rows}
+    moved[own] = children[0]  # a child's own record sent under another child
+    staff, rows = _signed_again(staff, rows, moved)
+    fresh = _fresh(tmp_path)
+    try:
+        result = Puller(fresh, FakeServer(staff, rows), device=fresh.db.device_uid).run()
+        reasons = dict(fresh.db.query("SELECT uid, reason FROM sync_quarantine"))
+        assert {rows[n][1]: reasons.get(rows[n][1]) for n in moved} == {rows[n][1]: "child_mismatch" for n in moved}
+        for n in moved:  # none of them written anywhere
+            table = "events" if rows[n][2].endswith("_events") else rows[n][2]
+            assert fresh.db.scalar(f"SELECT count(*) FROM {table} WHERE uid = ?", (rows[n][1],)) == 0  # noqa: S608
+        # the rest of the pull applied or waiting for what was refused, nothing lost
+        assert result.received + result.quarantined + result.orphans == len(rows)
+        assert result.quarantined >= len(moved)
+        logged, held = sync_receipts(fresh.db)
+        assert logged == held  # each receipt under the child the row belongs to
+        # a session's receipt: under its course's child
+        session_children = dict(fresh.db.query(
+            "SELECT s.id, ch.uid FROM sessions s JOIN courses c ON c.id = s.course_id JOIN children ch "
+            "ON ch.id = c.child_id"))
+        receipts = [r for r in held[0] if r[0] == "sessions"]
+        assert receipts and all(session_children[r[1]] == r[2] for r in receipts)
+        assert [c.name for c in integrity.verify(ws=fresh) if not c.ok] == []
+    finally:
+        fresh.close()
