@@ -112,6 +112,9 @@ def test_a_frame_the_schema_refuses_is_quarantined_alone_and_the_rest_of_the_pag
     assert set(_held(ws)) == {before["uid"], after["uid"]}
     assert ws.db.scalar("SELECT count(*) FROM sessions") == sessions_before + 2
     assert ws.db.scalar("SELECT count(*) FROM sync_frames") == 2
+    again = _apply(ws, [_row(2, refused, child_uid)])  # the same frame refused again: kept once
+    assert again.counts["quarantined"] == 1
+    assert ws.db.scalar("SELECT count(*) FROM sync_quarantine WHERE uid = ?", (refused["uid"],)) == 1
 
 
 def test_a_frame_of_a_session_held_whole_is_known(ws) -> None:  # noqa: ANN001

@@ -111,9 +111,10 @@ class FrameApplier:
         try:
             record_id = self.repo.alone(lambda: self._insert(values, uid, child_uid, seq, author, frame))
         except IntegrityError as exc:
-            self.repo.quarantine(seq=seq, uid=uid, kind="session_frames", author=author,
-                                 reason=f"refused_here: {str(exc).split(':')[0]}",
-                                 item=self._item(seq, uid, child_uid, author, frame), at=self.at)
+            item = self._item(seq, uid, child_uid, author, frame)
+            if not self.repo.is_quarantined(uid, item):  # a retried frame refused again is kept once
+                self.repo.quarantine(seq=seq, uid=uid, kind="session_frames", author=author,
+                                     reason=f"refused_here: {str(exc).split(':')[0]}", item=item, at=self.at)
             return "quarantined"
         self._applied(record_id, uid, seq, author, values["course_id"])
         return "applied"

@@ -313,7 +313,10 @@ class Puller:
         with db.transaction():
             applier = frames.FrameApplier(db, staff=self.staff, at=to_text(now))
             if not applier.retry_without_course():
-                return  # nothing written: the transaction commits empty
+                # nothing released; an author added on the way (a frame the schema then refused) is still logged
+                audit.record_many(db, user_id=self.ws.user.id, action="sync", now=now,
+                                  entries=receipts.entries(applier.applied))
+                return
             waiting = Applier(db, staff=self.staff, device=self.device, catalogue=self.ws.catalogue, at=to_text(now))
             waiting.retry_orphans()
             waiting.finish()
