@@ -21,14 +21,17 @@ from tests.helpers import sync_receipts
 from tests.services.test_sync_apply_page import _fresh, source  # noqa: F401 - `source` is a fixture
 
 
-def _signed_again(staff: list[Any], rows: list[tuple], moved: dict[int, str]) -> tuple[list[Any], list[tuple]]:
+def _signed_again(staff: list[Any], rows: list[tuple], moved: dict[int, str],
+                  changed: dict[int, dict[str, Any]]) -> tuple[list[Any], list[tuple]]:
     """Every row signed again by a new key of its author; the rows in `moved` (row -> child uid) sent under another
-    child, the envelope's (and an event row's own child_uid, which must match it)."""
+    child, the envelope's (and an event row's own child_uid, which must match it); the payloads in `changed` changed
+    first."""
     key = Ed25519PrivateKey.generate()
     public = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     out = []
     for n, row in enumerate(rows):
         seq, uid, kind, child, author, device, signed_at, version, payload, _digest, _sig = row
+        payload = {**payload, **changed.get(n, {})}
         if n in moved:
             child = moved[n]
             if kind.endswith("_events"):
@@ -56,18 +59,27 @@ def test_a_record_whose_references_point_into_another_child_s_record_is_quaranti
                   first("course_events"), first("journal_entries")]
     moved = {n: other(n) for n in moved_rows}
     moved[own] = children[0]  # a child's own record sent under another child
-    staff, rows = _signed_again(staff, rows, moved)
+    # rows of their own child that name another child's record: a guardian, a contact
+    consent = next(n for n, r in enumerate(rows) if r[2] == "consents" and r[8].get("guardian_id") and n not in moved)
+    guardian = next(r[1] for r in rows if r[2] == "guardians" and r[3] not in (rows[consent][3], children[-1]))
+    intake = next(n for n, r in enumerate(rows) if r[2] == "intakes" and r[8].get("contact_id") and n not in moved
+                  and r[3] != children[-1])
+    contact = next(r[1] for r in rows if r[2] == "contacts" and r[3] not in (rows[intake][3], children[-1]))
+    changed = {consent: {"guardian_id": guardian}, intake: {"contact_id": contact}}
+    staff, rows = _signed_again(staff, rows, moved, changed)
     fresh = _fresh(tmp_path)
     try:
         result = Puller(fresh, FakeServer(staff, rows), device=fresh.db.device_uid).run()
         reasons = dict(fresh.db.query("SELECT uid, reason FROM sync_quarantine"))
-        assert {rows[n][1]: reasons.get(rows[n][1]) for n in moved} == {rows[n][1]: "child_mismatch" for n in moved}
-        for n in moved:  # none of them written anywhere
+        refused = [*moved, *changed]
+        assert {rows[n][1]: reasons.get(rows[n][1]) for n in refused} == \
+            {rows[n][1]: "child_mismatch" for n in refused}
+        for n in refused:  # none of them written anywhere
             table = "events" if rows[n][2].endswith("_events") else rows[n][2]
             assert fresh.db.scalar(f"SELECT count(*) FROM {table} WHERE uid = ?", (rows[n][1],)) == 0  # noqa: S608
         # the rest of the pull applied or waiting for what was refused, nothing lost
         assert result.received + result.quarantined + result.orphans == len(rows)
-        assert result.quarantined >= len(moved)
+        assert result.quarantined >= len(refused)
         logged, held = sync_receipts(fresh.db)
         assert logged == held  # each receipt under the child the row belongs to
         # a session's receipt: under its course's child

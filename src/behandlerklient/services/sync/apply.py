@@ -201,6 +201,8 @@ class Applier:
                 values = self._resolve(rec)
                 owner = self.owner.of_row(values)
                 self._same_child(rec, record_owner=owner)
+                if owner is not None and self.owner.strays(values, self._refs(rec.kind, values), owner):
+                    raise Refused("child_mismatch")  # it names another child's guardian, course, session...
                 if rec.kind == "fidelity_ratings":
                     self.flush()  # the fidelity folds waiting write the same rows
                 record_id = self._insert(rec.kind, values) if self.careful or rec.kind not in DEFERRED \
@@ -270,6 +272,14 @@ class Applier:
         if named != record_owner:
             raise Refused("child_mismatch")
 
+    @staticmethod
+    def _refs(table: str, values: dict[str, Any]) -> dict[str, str]:
+        """The row's columns that name another record: column -> table (a journal entry's source by its kind)."""
+        refs = dict(REFS[table])
+        if table == "journal_entries" and values.get("source") in identity.SOURCE_TABLES:
+            refs["source_id"] = identity.SOURCE_TABLES[values["source"]]
+        return refs
+
     def _resolve(self, rec: Received) -> dict[str, Any]:
         table, payload = rec.kind, rec.payload
         if table not in self.types:
@@ -280,9 +290,7 @@ class Applier:
         if payload.get("uid") != rec.uid:
             raise Refused("uid_mismatch")
         values = dict(payload)
-        refs = dict(REFS[table])
-        if table == "journal_entries" and values.get("source") in identity.SOURCE_TABLES:
-            refs["source_id"] = identity.SOURCE_TABLES[values["source"]]
+        refs = self._refs(table, values)
         for col, ref in refs.items():
             if values.get(col) is None:
                 continue
