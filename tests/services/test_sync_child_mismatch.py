@@ -14,6 +14,7 @@ from bench.sync_apply import FakeServer
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from behandlerklient.core.uid import uuid7
 from behandlerklient.services.sync import apply, pull
 from behandlerklient.services.sync.pull import Puller
 from behandlerklient.services.verify import integrity
@@ -52,20 +53,28 @@ def test_a_record_whose_references_point_into_another_child_s_record_is_quaranti
     def other(n: int) -> str:  # another child, not the one whose own record is refused below
         return next(c for c in children[:-1] if c != rows[n][3])
 
+    # an event that sets a course's contact (to another child's, below), kept out of the rows moved
+    course_event = next(n for n, r in enumerate(rows) if r[2] == "course_events" and r[8]["field"] == "contact_id"
+                        and r[3] != children[-1])
+
     def first(kind: str, *, with_child: bool = True) -> int:
-        return next(n for n, r in enumerate(rows) if r[2] == kind and (r[3] is not None or not with_child))
+        return next(n for n, r in enumerate(rows) if r[2] == kind and (r[3] is not None or not with_child)
+                    and n != course_event)
 
     moved_rows = [first("sessions"), first("consents"), first("reviews"), first("fidelity_events"),
                   first("course_events"), first("journal_entries")]
     moved = {n: other(n) for n in moved_rows}
     moved[own] = children[0]  # a child's own record sent under another child
-    # rows of their own child that name another child's record: a guardian, a contact
+    # rows of their own child that name another child's record: a guardian, a contact, through an event too
     consent = next(n for n, r in enumerate(rows) if r[2] == "consents" and r[8].get("guardian_id") and n not in moved)
     guardian = next(r[1] for r in rows if r[2] == "guardians" and r[3] not in (rows[consent][3], children[-1]))
     intake = next(n for n, r in enumerate(rows) if r[2] == "intakes" and r[8].get("contact_id") and n not in moved
                   and r[3] != children[-1])
     contact = next(r[1] for r in rows if r[2] == "contacts" and r[3] not in (rows[intake][3], children[-1]))
-    changed = {consent: {"guardian_id": guardian}, intake: {"contact_id": contact}}
+    their_contact = next(r[1] for r in rows if r[2] == "contacts" and r[3] not in (rows[course_event][3],
+                                                                                   children[-1]))
+    changed = {consent: {"guardian_id": guardian}, intake: {"contact_id": contact},
+               course_event: {"value": their_contact}}
     staff, rows = _signed_again(staff, rows, moved, changed)
     fresh = _fresh(tmp_path)
     try:
@@ -89,5 +98,25 @@ def test_a_record_whose_references_point_into_another_child_s_record_is_quaranti
         receipts = [r for r in held[0] if r[0] == "sessions"]
         assert receipts and all(session_children[r[1]] == r[2] for r in receipts)
         assert [c.name for c in integrity.verify(ws=fresh) if not c.ok] == []
+    finally:
+        fresh.close()
+
+
+def test_a_record_under_a_child_not_here_waits_instead_of_being_refused(source, tmp_path) -> None:  # noqa: F811
+    """A twin's uid (a child registered on another laptop, merged here only when the coordinator's decision comes,
+    perhaps later in the pull): a session it names in a course held here waits for it, as an orphan."""
+    staff, rows = source
+    n, session = next((n, r) for n, r in enumerate(rows) if r[2] == "sessions" and r[3] is not None)
+    twin = uuid7()
+    copy = (max(r[0] for r in rows) + 1, uuid7(), "sessions", session[3], *session[4:8],
+            {**session[8], "number": 99}, b"", b"")
+    copy = (*copy[:8], {**copy[8], "uid": copy[1]}, b"", b"")
+    staff, rows = _signed_again(staff, [*rows, copy], {len(rows): twin}, {})
+    fresh = _fresh(tmp_path)
+    try:
+        Puller(fresh, FakeServer(staff, rows), device=fresh.db.device_uid).run()
+        assert fresh.db.scalar("SELECT count(*) FROM sync_quarantine WHERE uid = ?", (copy[1],)) == 0
+        assert fresh.db.scalar("SELECT missing FROM sync_orphans WHERE uid = ?", (copy[1],)) == twin
+        assert fresh.db.scalar("SELECT count(*) FROM sessions WHERE uid = ?", (copy[1],)) == 0
     finally:
         fresh.close()

@@ -269,6 +269,9 @@ class Applier:
         if record_owner is None:
             return
         named = self._child(rec.child_uid) if rec.child_uid is not None else None
+        if named is None and rec.child_uid is not None:
+            # Not here (yet): a twin's uid whose merge decision comes later in the pull. It waits, as an orphan.
+            raise Orphan(rec.child_uid)
         if named != record_owner:
             raise Refused("child_mismatch")
 
@@ -357,8 +360,8 @@ class Applier:
         if row["child_uid"] and child_id is None:
             raise Orphan(row["child_uid"])
         table = SUBJECT_TABLES.get(aggregate) or ("sessions" if aggregate == "fidelity" else None)
-        if table is not None:
-            self._same_child(rec, record_owner=self.owner.child(table, int(local.split(":", 1)[0])))
+        owner = self.owner.child(table, int(local.split(":", 1)[0])) if table is not None else None
+        self._same_child(rec, record_owner=owner)
         spec = VALUE_REFS.get((aggregate, row["field"]))
         if spec is not None:
             key, ref_table = spec
@@ -366,8 +369,12 @@ class Applier:
             ref = value if key is None else value.get(key) if isinstance(value, dict) else None
             if isinstance(ref, str) and ref_table == "users":
                 self._user(ref)
-            elif isinstance(ref, str) and self._id(ref_table, ref) is None:
-                raise Orphan(ref)
+            elif isinstance(ref, str):
+                found = self._id(ref_table, ref)
+                if found is None:
+                    raise Orphan(ref)
+                if owner is not None and self.owner.child(ref_table, found) not in (None, owner):
+                    raise Refused("child_mismatch")  # a course's contact that is another child's
         events.last_id = None
         try:
             if self.careful:
