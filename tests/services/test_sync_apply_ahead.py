@@ -377,15 +377,21 @@ def test_the_envelope_the_applier_checks_is_sync_envelope_s_for_every_kind_and_a
             apply.envelope_of(rec, {s[0]: apply.Staff(s[0], s[1], s[2], bytes(s[3])) for s in staff})
 
 
-def _resigned(staff: list[Any], rows: list[tuple], change: dict[int, dict[str, Any]]) -> tuple[list[Any], list]:
+def _resigned(staff: list[Any], rows: list[tuple], change: dict[int, dict[str, Any]],
+              moved: dict[int, str] | None = None) -> tuple[list[Any], list]:
     """The rows signed again by a new key of their author, with some payloads changed first (row -> fields): a
-    record whose signature holds and whose row the applier must refuse."""
+    record whose signature holds and whose row the applier must refuse. `moved` (row -> child uid): rows sent under
+    another child, the envelope's (and an event row's own child_uid, which must match it)."""
     key = Ed25519PrivateKey.generate()
     public = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     out = []
     for n, row in enumerate(rows):
         seq, uid, kind, child, author, device, signed_at, version, payload, _digest, _sig = row
         payload = {**payload, **change.get(n, {})}
+        if moved and n in moved:
+            child = moved[n]
+            if kind.endswith("_events"):
+                payload = {**payload, "child_uid": child}
         rec = pull.received_of((seq, uid, kind, child, author, device, signed_at, version, payload, b"", b""))
         body = apply._envelope_bytes(rec)
         out.append((seq, uid, kind, child, author, device, signed_at, version, payload,

@@ -7,41 +7,14 @@ laptop that holds both, written by someone who may not write about B. Each such 
 
 from __future__ import annotations
 
-import hashlib
-from typing import Any
-
 from bench.sync_apply import FakeServer
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from behandlerklient.core.uid import uuid7
-from behandlerklient.services.sync import apply, pull
 from behandlerklient.services.sync.pull import Puller
 from behandlerklient.services.verify import integrity
 from tests.helpers import sync_receipts
+from tests.services.test_sync_apply_ahead import _resigned
 from tests.services.test_sync_apply_page import _fresh, source  # noqa: F401 - `source` is a fixture
-
-
-def _signed_again(staff: list[Any], rows: list[tuple], moved: dict[int, str],
-                  changed: dict[int, dict[str, Any]]) -> tuple[list[Any], list[tuple]]:
-    """Every row signed again by a new key of its author; the rows in `moved` (row -> child uid) sent under another
-    child, the envelope's (and an event row's own child_uid, which must match it); the payloads in `changed` changed
-    first."""
-    key = Ed25519PrivateKey.generate()
-    public = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    out = []
-    for n, row in enumerate(rows):
-        seq, uid, kind, child, author, device, signed_at, version, payload, _digest, _sig = row
-        payload = {**payload, **changed.get(n, {})}
-        if n in moved:
-            child = moved[n]
-            if kind.endswith("_events"):
-                payload = {**payload, "child_uid": child}
-        rec = pull.received_of((seq, uid, kind, child, author, device, signed_at, version, payload, b"", b""))
-        body = apply._envelope_bytes(rec)
-        out.append((seq, uid, kind, child, author, device, signed_at, version, payload,
-                    hashlib.sha256(body).digest(), key.sign(body)))
-    return [(s[0], s[1], s[2], public) for s in staff], out
 
 
 def test_a_record_whose_references_point_into_another_child_s_record_is_quarantined(source, tmp_path) -> None:  # noqa: F811
@@ -75,7 +48,7 @@ def test_a_record_whose_references_point_into_another_child_s_record_is_quaranti
                                                                                    children[-1]))
     changed = {consent: {"guardian_id": guardian}, intake: {"contact_id": contact},
                course_event: {"value": their_contact}}
-    staff, rows = _signed_again(staff, rows, moved, changed)
+    staff, rows = _resigned(staff, rows, changed, moved)
     fresh = _fresh(tmp_path)
     try:
         result = Puller(fresh, FakeServer(staff, rows), device=fresh.db.device_uid).run()
@@ -111,7 +84,7 @@ def test_a_record_under_a_child_not_here_waits_instead_of_being_refused(source, 
     copy = (max(r[0] for r in rows) + 1, uuid7(), "sessions", session[3], *session[4:8],
             {**session[8], "number": 99}, b"", b"")
     copy = (*copy[:8], {**copy[8], "uid": copy[1]}, b"", b"")
-    staff, rows = _signed_again(staff, [*rows, copy], {len(rows): twin}, {})
+    staff, rows = _resigned(staff, [*rows, copy], {}, {len(rows): twin})
     fresh = _fresh(tmp_path)
     try:
         Puller(fresh, FakeServer(staff, rows), device=fresh.db.device_uid).run()
