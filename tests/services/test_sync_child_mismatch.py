@@ -93,3 +93,23 @@ def test_a_record_under_a_child_not_here_waits_instead_of_being_refused(source, 
         assert fresh.db.scalar("SELECT count(*) FROM sessions WHERE uid = ?", (copy[1],)) == 0
     finally:
         fresh.close()
+
+
+def test_a_merge_decision_naming_two_children_of_different_cpr_numbers_is_quarantined(source, tmp_path) -> None:  # noqa: F811
+    """A coordinator's decision reaches the laptops as a record: two children held here with different CPR numbers
+    are two children, and neither is merged into the other."""
+    staff, rows = source
+    kept, other = [r for r in rows if r[2] == "children"][:2]
+    decision_uid = uuid7()
+    decision = (max(r[0] for r in rows) + 1, decision_uid, "child_merges", kept[1], "kim", *rows[0][5:8],
+                {"alias_uid": other[1], "child_uid": kept[1]}, b"", b"")
+    staff, rows = _resigned([*staff, ("kim", "coordinator", "Kim Koordinator", b"")], [*rows, decision], {})
+    fresh = _fresh(tmp_path)
+    try:
+        Puller(fresh, FakeServer(staff, rows), device=fresh.db.device_uid).run()
+        assert fresh.db.scalar("SELECT reason FROM sync_quarantine WHERE uid = ?", (decision_uid,)) == \
+            "not_the_same_child"
+        assert fresh.db.scalar("SELECT count(*) FROM child_alias WHERE merged_at IS NOT NULL") == 0
+        assert fresh.db.scalar("SELECT count(*) FROM children WHERE uid IN (?, ?)", (kept[1], other[1])) == 2
+    finally:
+        fresh.close()

@@ -86,6 +86,15 @@ class SyncRepository:
     def orphans(self) -> list[Any]:
         return self.db.query("SELECT * FROM sync_orphans ORDER BY seq")
 
+    def child_cpr(self, uid: str) -> str | None:
+        """The CPR number of the child with this uid as this laptop knows it: its row, or its record waiting as an
+        orphan (a twin registered on another laptop waits for the coordinator's decision); None if neither."""
+        found = self.db.scalar("SELECT cpr FROM children WHERE uid = ?", (uid,))
+        if found is None:
+            found = self.db.scalar("SELECT json_extract(item, '$.payload.cpr') FROM sync_orphans "
+                                   "WHERE uid = ? AND kind = 'children'", (uid,))
+        return None if found is None else str(found)
+
     def orphan_about(self, child_uid: str, kinds: tuple[str, ...]) -> str | None:
         """The uid of a stored orphan of one of `kinds` about the child, if any."""
         marks = ", ".join("?" * len(kinds))

@@ -66,6 +66,11 @@ def apply_decision(applier: Any, rec: Received) -> str:  # an apply.Applier (whi
         if applier.staff[rec.author].role != "coordinator":
             raise Refused("not_a_coordinator")
         alias, child = _merged_pair(rec)
+        # Checked here too, not only by bk.merge_child: a decision reaches the laptops as a record, and two children
+        # of different CPR numbers are two children, whoever signed otherwise.
+        numbers = {applier.repo.child_cpr(alias), applier.repo.child_cpr(child)}
+        if None not in numbers and len(numbers) > 1:
+            raise Refused("not_the_same_child")
     except Refused as refused:
         if applier.repo.is_quarantined(rec.uid, item):
             return "known"

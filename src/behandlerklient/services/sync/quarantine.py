@@ -38,6 +38,7 @@ REASONS: dict[str, str] = {
     "uid_mismatch": "Postens id passer ikke til dens indhold",
     "kind_mismatch": "Postens slags passer ikke til dens indhold",
     "child_mismatch": "Posten hører til et andet barn end det, den er sendt under",
+    "not_the_same_child": "Sammenlægningen nævner to børn med forskelligt CPR-nummer",
     "bad_reference": "Posten henviser til noget, der ikke findes",
     "invalid_row": "Posten overholder ikke reglerne på denne computer",
     "unknown_user": "Posten nævner en bruger, der ikke er registreret",
