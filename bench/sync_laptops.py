@@ -30,7 +30,8 @@ def _key(children: int, i: int) -> str:
     for path in sorted((SRC / "storage" / "migrations").glob("*.sql")):
         digest.update(path.read_bytes())
     for rel in ("services/demo/demo.py", "services/demo/demo_course.py", "services/signatures/outbox.py",
-                "services/signatures/seal.py", "core/sync_envelope.py"):
+                "services/signatures/seal.py", "core/sync_envelope.py", "services/supervision/supervision.py",
+                "storage/events.py", "storage/event_folds.py"):
         digest.update((SRC / rel).read_bytes())
     return digest.hexdigest()[:16]
 

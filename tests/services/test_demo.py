@@ -168,7 +168,7 @@ HELD_DIGEST = "731ebf1e7952e00be5a3ebcd7021a398982cca9c0aa6a51a35d68e1ce01d18b0"
 # Global ids and the device id are random by design, and the outbox's envelopes carry them and signatures; so is
 # the installation's pseudonym key for the monitoring export.
 RANDOM_TABLES = {"signing_keys", "seals", "events", "device", "sync_outbox", "monitoring_key"}
-RANDOM_COLUMNS = ("prev_hash", "hash", "last_hash", "seal_id", "uid", "origin_device")
+RANDOM_COLUMNS = ("prev_hash", "hash", "last_hash", "seal_id", "uid", "origin_device", "event_order")
 # Filled only by an import (the proof of imported records): empty in a demo, and left out of its digest.
 IMPORT_TABLES = {"imported_keys", "imported_seals", "imported_signatures"}
 # Filled only by sync with a server (and sync_pending, emptied at each commit): empty after a demo.

@@ -85,7 +85,9 @@ def test_fidelity_ratings_and_review_decisions_are_events(ws, course) -> None:
     supervision.save_ratings(ws=ws, session_id=ids[3], kind="self", items=[Rating("agenda", "yes", 4)])
     supervision.save_ratings(ws=ws, session_id=ids[3], kind="self", items=[Rating("agenda", "partly", 3)])
     assert supervision.ratings(ws=ws, session_id=ids[3], kind="self")["agenda"].adherence == "partly"
-    assert len(EventRepository(ws.db).field_events("fidelity", f"{ids[3]}:self:agenda", "rating")) == 2
+    checklists = EventRepository(ws.db).field_events("fidelity", f"{ids[3]}:self", "checklist")
+    assert [[(i["key"], i["adherence"]) for i in e.value["items"]] for e in checklists] == [
+        [("agenda", "yes")], [("agenda", "partly")]]
 
     ws.user = UserRepository(ws.db).add(User(None, "lhv", "Louise Hvid", "supervisor"), now=ws.clock())
     (item,) = supervision.queue(ws=ws)

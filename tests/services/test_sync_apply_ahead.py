@@ -212,7 +212,7 @@ def test_a_check_process_that_dies_mid_pull_leaves_the_records_to_be_checked_in_
     staff, rows = source
     monkeypatch.setattr(pull, "PAGE", 40)
     monkeypatch.setattr(page_checks, "CHECK_AHEAD", 10)
-    forged = next(n for n in range(120, len(rows)) if rows[n][2] == "journal_entries")
+    forged = next(n for n in range(80, len(rows)) if rows[n][2] == "journal_entries")  # a page after the kill
     rows[forged] = _tampered(rows[forged], signature=bytes(64))
     fresh = _fresh(tmp_path)
     killed: list[int] = []

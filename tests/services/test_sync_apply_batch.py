@@ -32,7 +32,7 @@ def test_a_page_costs_about_one_statement_a_record_and_no_look_up_by_uid_each(
         source, tmp_path, monkeypatch) -> None:  # noqa: F811 - `source`: the fixture imported above
     staff, rows = source
     events = sum(1 for r in rows if r[2].endswith("_events"))
-    assert events > 30  # the page mixes records and events (course changes, fidelity ratings, ...)
+    assert events >= 10  # the page mixes records and events (course changes, fidelity checklists, ...)
     fresh = _fresh(tmp_path)
     try:
         monkeypatch.setattr(pull, "PAGE", 75)  # two pages: many parents come in the page before their records

@@ -4,6 +4,7 @@ gives exactly the values it had; and a second closing or review of one course or
 from pathlib import Path
 
 from behandlerklient.core.events import fold
+from behandlerklient.storage.event_folds import event_order_text
 from behandlerklient.storage.events import EventRepository
 from behandlerklient.storage.migrate import load_migrations, migrate
 from tests.storage.test_migrate import T2, _at_version, _fill
@@ -29,8 +30,11 @@ def test_an_upgraded_database_folds_to_the_values_it_had(tmp_path: Path) -> None
                 "SELECT username FROM users WHERE id = ?", (review["supervisor_id"],)),
             "decided_at": review["decided_at"], "comment": review["comment"]}
         for r in db.query("SELECT * FROM fidelity_ratings"):
-            rating = fold(events.field_events("fidelity", f"{r['session_id']}:{r['rater_kind']}:{r['item_key']}",
-                                              "rating"))
+            item_events = events.field_events("fidelity", f"{r['session_id']}:{r['rater_kind']}:{r['item_key']}",
+                                              "rating")
+            rating = fold(item_events)
+            # schema 27: the row knows which event wrote it, so an older one arriving later changes nothing
+            assert r["event_order"] == max(event_order_text(e.hlc, e.device, e.uid) for e in item_events)
             assert (rating["adherence"], rating["competence"], rating["comment"]) == (
                 r["adherence"], r["competence"], r["comment"])
         for key, value in db.query("SELECT key, value FROM settings"):

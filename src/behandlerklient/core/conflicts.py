@@ -23,6 +23,7 @@ FIELD_LABELS = {
     ("review", "decision"): "supervisionens afgørelse",
     ("review", "seen"): "behandlerens markering af afgørelsen som set",
     ("fidelity", "rating"): "en fidelitetsvurdering",
+    ("fidelity", "checklist"): "en fidelitetsvurdering",
     ("setting", "value"): "en indstilling",
     ("follow_up", "done"): "opfølgningens status",
 }

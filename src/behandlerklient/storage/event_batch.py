@@ -13,13 +13,15 @@ from behandlerklient.storage.database import Database
 
 EVENT_COLUMNS = ("id", "uid", "aggregate", "subject", "subject_uid", "field", "child_id", "child_uid", "value",
                  "base_uid", "hlc", "device", "author_id", "reason", "created_at")
+# An item's row is written by a later event only (event_order, schema 27): the rows come out the same whatever
+# order the events arrive in.
 FIDELITY_UPSERT = (
     "INSERT INTO fidelity_ratings (session_id, rater_id, rater_kind, item_key, item_label, adherence, "
-    "competence, comment, rated_at, uid, origin_device) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, uuid7(), ?) "
-    "ON CONFLICT(session_id, rater_kind, "
-    "item_key) DO UPDATE SET rater_id = excluded.rater_id, item_label = excluded.item_label, "
-    "adherence = excluded.adherence, competence = excluded.competence, comment = excluded.comment, "
-    "rated_at = excluded.rated_at")
+    "competence, comment, rated_at, event_order, uid, origin_device) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, uuid7(), ?) "
+    "ON CONFLICT(session_id, rater_kind, item_key) DO UPDATE SET rater_id = excluded.rater_id, "
+    "item_label = excluded.item_label, adherence = excluded.adherence, competence = excluded.competence, "
+    "comment = excluded.comment, rated_at = excluded.rated_at, event_order = excluded.event_order "
+    "WHERE fidelity_ratings.event_order IS NULL OR excluded.event_order > fidelity_ratings.event_order")
 
 
 class EventBatch:
@@ -41,9 +43,9 @@ class EventBatch:
         self.events.append((row_id, *(values[c] for c in EVENT_COLUMNS[1:])))
         return row_id
 
-    def add_rating(self, params: tuple[Any, ...]) -> None:
-        """A fidelity fold's upsert (FIDELITY_UPSERT's parameters) kept for `flush`."""
-        self.ratings.append(params)
+    def add_ratings(self, rows: list[tuple[Any, ...]]) -> None:
+        """A fidelity fold's upserts (FIDELITY_UPSERT's parameters) kept for `flush`."""
+        self.ratings.extend(rows)
 
     def flush(self) -> None:
         events, ratings, self.events, self.ratings, self.next_id = self.events, self.ratings, [], [], None

@@ -1,5 +1,5 @@
 """The cache columns of shared values (storage/events.py), each written only from the fold of its field's events: a
-course's status, track, contact and closing reason, a review's decision and "seen", a fidelity rating, a setting,
+course's status, track, contact and closing reason, a review's decision and "seen", a setting,
 a child's and a guardian's master data."""
 
 from __future__ import annotations
@@ -8,7 +8,6 @@ from collections.abc import Callable
 from typing import Any
 
 from behandlerklient.storage.database import Database
-from behandlerklient.storage.event_batch import FIDELITY_UPSERT
 
 
 def _course_status(db: Database, subject: str, field: str, v: dict) -> None:
@@ -30,14 +29,29 @@ def _review_seen(db: Database, subject: str, field: str, v: str | None) -> None:
     db.execute("UPDATE reviews SET seen_at = ? WHERE id = ?", (v, int(subject)))
 
 
-def fidelity_params(db: Database, subject: str, v: dict) -> tuple[Any, ...]:
-    session_id, kind, item_key = subject.split(":", 2)
-    return (int(session_id), v["rater_id"], kind, item_key, v["item_label"], v["adherence"], v["competence"],
-            v["comment"], v["rated_at"], db.device_uid)
+def fidelity_rows(db: Database, subject: str, field: str, v: dict, order: str) -> list[tuple[Any, ...]]:
+    """The rating rows (FIDELITY_UPSERT's parameters) one event of a fidelity field writes: the one item of a
+    'rating' (subject '<session>:<kind>:<item key>', before schema 27) or every item of a 'checklist' (subject
+    '<session>:<kind>'). `order`: the event's (event_order_text). A value of the wrong shape raises KeyError,
+    TypeError or ValueError."""
+    if field == "rating":
+        session_id, kind, item_key = subject.split(":", 2)
+        items = [{"key": item_key, "label": v["item_label"], "adherence": v["adherence"],
+                  "competence": v["competence"], "comment": v["comment"]}]
+    elif field == "checklist":
+        session_id, kind = subject.split(":")
+        items = v["items"]
+        if not isinstance(items, list) or not items or len({i["key"] for i in items}) != len(items):
+            raise ValueError("a checklist names each item once")
+    else:
+        raise ValueError(f"fidelity has no field {field!r}")
+    return [(int(session_id), v["rater_id"], kind, i["key"], i["label"], i["adherence"], i["competence"],
+             i["comment"], v["rated_at"], order, db.device_uid) for i in items]
 
 
-def fidelity(db: Database, subject: str, field: str, v: dict) -> None:
-    db.execute(FIDELITY_UPSERT, fidelity_params(db, subject, v))
+def event_order_text(hlc: str, device: str | None, uid: str) -> str:
+    """An event's order (core/events.Event.order) as one text that sorts the same (schema 27)."""
+    return f"{hlc}\x1f{device or ''}\x1f{uid}"
 
 
 def _setting(db: Database, subject: str, field: str, v: str) -> None:
@@ -66,7 +80,6 @@ CACHE: dict[tuple[str, str], Callable[[Database, str, str, Any], None]] = {
     ("course", "closing_reason"): _course_column("closing_reason"),
     ("review", "decision"): _review_decision,
     ("review", "seen"): _review_seen,
-    ("fidelity", "rating"): fidelity,
     ("setting", "value"): _setting,
     ("child", "*"): _child,
     ("guardian", "*"): _guardian,

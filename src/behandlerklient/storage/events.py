@@ -1,7 +1,7 @@
 """The append-only events of shared values (schema 13) and the cache columns their fold keeps current.
 
 Every change of a course's status, track, contact or closing reason, a review's decision or "seen", a fidelity
-rating, a setting, a follow-up's state and a child's or parent's master data is appended here; the old columns
+checklist, a setting, a follow-up's state and a child's or parent's master data is appended here; the old columns
 are written only by `apply`, from the fold of the field's events, in the caller's transaction.
 """
 
@@ -17,10 +17,9 @@ from behandlerklient.core.events import Event, head, next_hlc
 from behandlerklient.storage import identity, transfer_rows
 from behandlerklient.storage.clock import to_text
 from behandlerklient.storage.database import Database
-from behandlerklient.storage.event_batch import EventBatch
+from behandlerklient.storage.event_batch import FIDELITY_UPSERT, EventBatch
 from behandlerklient.storage.event_folds import CACHE as _CACHE
-from behandlerklient.storage.event_folds import fidelity as _fidelity
-from behandlerklient.storage.event_folds import fidelity_params as _fidelity_params
+from behandlerklient.storage.event_folds import event_order_text, fidelity_rows
 
 LOCAL_DEVICE = "local"
 
@@ -66,7 +65,8 @@ AGGREGATE_OF_KIND = {kind: a for a, kind in SYNC_KINDS.items()}
 # user name for a user), written local into the cache.
 VALUE_REFS: dict[tuple[str, str], tuple[str | None, str]] = {
     ("course", "contact_id"): (None, "contacts"), ("child", "gp_id"): (None, "gps"),
-    ("review", "decision"): ("supervisor_id", "users"), ("fidelity", "rating"): ("rater_id", "users")}
+    ("review", "decision"): ("supervisor_id", "users"), ("fidelity", "rating"): ("rater_id", "users"),
+    ("fidelity", "checklist"): ("rater_id", "users")}
 
 
 class EventRepository:
@@ -336,6 +336,9 @@ class EventRepository:
         `added`: the event just stored, which joins a preloaded field's events once its fold is written."""
         key = (aggregate, subject_uid, field)
         known = self._fields.get(key)
+        if aggregate == "fidelity":
+            self._fold_fidelity(subject_uid, field, [added] if added is not None else
+                                known if known is not None else self.field_events_of(aggregate, subject_uid, field))
         writer = _CACHE.get((aggregate, field)) or _CACHE.get((aggregate, "*"))
         if writer is not None:
             if known is not None:
@@ -344,10 +347,20 @@ class EventRepository:
                 current = head(self.field_events_of(aggregate, subject_uid, field))
             local = self.local_subject(aggregate, subject_uid)
             if current is not None and local is not None:
-                value = self.convert_value(aggregate, field, current.value, to_global=False)
-                if writer is _fidelity and self.batch is not None:
-                    self.batch.add_rating(_fidelity_params(self.db, local, value))
-                else:
-                    writer(self.db, local, field, value)
+                writer(self.db, local, field, self.convert_value(aggregate, field, current.value, to_global=False))
         if known is not None and added is not None:
             known.append(added)  # after the writer: a refused write leaves the remembered events as they are
+
+    def _fold_fidelity(self, subject_uid: str, field: str, events: list[Event]) -> None:
+        """Each event's items written unless a later event wrote them (schema 27): no head to find, and an event
+        arriving late changes nothing a later one decided."""
+        local = self.local_subject("fidelity", subject_uid)
+        if local is None:
+            return
+        rows = [row for e in events for row in fidelity_rows(
+            self.db, local, field, self.convert_value("fidelity", field, e.value, to_global=False),
+            event_order_text(e.hlc, e.device, e.uid))]
+        if self.batch is not None:
+            self.batch.add_ratings(rows)
+        else:
+            self.db.executemany(FIDELITY_UPSERT, rows)

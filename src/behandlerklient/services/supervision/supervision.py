@@ -77,14 +77,19 @@ def save_ratings(*, ws: Workspace, session_id: int, kind: str, items: list[Ratin
             raise InvalidInput(f"Ukendt svar {r.adherence!r}; brug ja, delvist, nej eller ikke relevant.")
         if r.competence is not None and not 0 <= r.competence <= 6:
             raise InvalidInput("Kompetencevurderingen går fra 0 til 6.")
+    items = list({r.item_key: r for r in items}.values())  # an item named twice: the last answer counts
+    if not items:
+        return Changes()  # a track without a checklist: nothing rated
     rated_at = to_text(now)
     with ws.db.transaction():
-        events = EventRepository(ws.db)
-        for r in items:  # one event per item; the fidelity_ratings row is the fold's cache
-            events.append(aggregate="fidelity", subject=f"{session_id}:{kind}:{r.item_key}", field="rating",
-                          value={"rater_id": ws.user.id, "item_label": known[r.item_key], "adherence": r.adherence,
-                                 "competence": r.competence, "comment": r.comment, "rated_at": rated_at},
-                          now=now, author_id=ws.user.id, child_id=row["child_id"])
+        # One event for the act (schema 27): one signature for the checklist the rater saved, and one record to
+        # send and check instead of one per item; the fidelity_ratings rows are the fold's cache.
+        EventRepository(ws.db).append(
+            aggregate="fidelity", subject=f"{session_id}:{kind}", field="checklist",
+            value={"rater_id": ws.user.id, "rated_at": rated_at,
+                   "items": [{"key": r.item_key, "label": known[r.item_key], "adherence": r.adherence,
+                              "competence": r.competence, "comment": r.comment} for r in items]},
+            now=now, author_id=ws.user.id, child_id=row["child_id"])
         audit.record(ws.db, user_id=ws.user.id, action="supervise" if kind == "supervisor" else "create", now=now,
                      child_id=row["child_id"], obj=f"fidelity:{kind}:session:{session_id}")
     return Changes(sessions=True)

@@ -61,7 +61,8 @@ def _parents(rec: Received, fields: set[tuple[str, str, str]]) -> list[tuple[str
     found: list[tuple[str, str]] = []
     subject, field, child = payload.get("subject_uid"), payload.get("field"), payload.get("child_uid")
     if isinstance(subject, str) and isinstance(field, str):
-        fields.add((aggregate, subject, field))
+        if aggregate != "fidelity":  # its fold reads no events (EventRepository._fold_fidelity)
+            fields.add((aggregate, subject, field))
         table = SUBJECT_TABLES.get(aggregate) or ("sessions" if aggregate == "fidelity" else None)
         if table is not None:
             found.append((table, subject.split(":", 1)[0]))
