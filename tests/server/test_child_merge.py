@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -13,7 +14,11 @@ from psycopg import errors
 
 from behandlerklient.core.errors import RuleRefused
 from behandlerklient.services import sync as syncing
-from behandlerklient.services.journal import sessions
+from behandlerklient.services.journal import conflicts, sessions
+from behandlerklient.services.pathway import pathway
+from behandlerklient.services.registration import master_data
+from behandlerklient.services.supervision import supervision
+from behandlerklient.services.supervision.supervision import Rating
 from behandlerklient.services.sync import merge
 from behandlerklient.services.verify import integrity
 from tests.server.laptops import PASSPHRASE, laptop, new_cpr, new_name, quarantined, signed_session
@@ -91,9 +96,37 @@ def test_a_child_registered_twice_stays_usable_until_a_coordinator_merges_it_on_
         draft, _ = sessions.start_session(ws=second, course_id=course_b.id, on=date(2026, 1, 26))
         draft.parts.status = "Barnet fortalte om ugen."  # own text, not only the template
         sessions.finish_session(ws=second, session=draft, passphrase=PASSPHRASE)
+        # ... and her events, which name the child by the uid her laptop holds (the twin's): a fidelity checklist
+        # of that session and a change of her course's track
+        supervision.save_ratings(ws=second, session_id=draft.id, kind="self",
+                                 items=[Rating("agenda", "yes", 5), Rating("homework", "partly", 3)])
+        pathway.change_track(ws=second, course_id=course_b.id, track_id="stime-bekymring-tristhed",
+                             reason="Bedre match", on=date(2026, 1, 26), passphrase=PASSPHRASE)
+        edited = master_data.current(ws=second, child_id=child_b.id)
+        master_data.save(ws=second, child_id=child_b.id, edited=replace(edited, school="Marstal Skole"),
+                         reason="Skiftet skole")
         assert syncing.sync(ws=second).push.quarantined == 0
-        syncing.sync(ws=first)
+        # ... while the first laptop, not knowing it, changes the same field: one history of one child, so both
+        # laptops show the same value (the later change, by the events' order) and list the two as a conflict
+        edited = master_data.current(ws=first, child_id=child_a.id)
+        master_data.save(ws=first, child_id=child_a.id, edited=replace(edited, school="Ærø Efterskole"),
+                         reason="Skiftet skole")
+        got = syncing.sync(ws=first)
         assert _sessions_of(first, child_a.id) == 5
+        assert got.pull.orphans == 0 and first.db.scalar("SELECT count(*) FROM sync_orphans") == 0, got.summary()
+        assert dict(first.db.query(
+            "SELECT f.item_key, f.adherence FROM fidelity_ratings f JOIN sessions s ON s.id = f.session_id "
+            "WHERE s.uid = ?", (second.db.scalar("SELECT uid FROM sessions WHERE id = ?", (draft.id,)),))) == {
+            "agenda": "yes", "homework": "partly"}
+        syncing.sync(ws=second)
+        later = first.db.scalar("SELECT json_extract(value, '$') FROM events WHERE aggregate = 'child' "
+                                "AND field = 'school' ORDER BY hlc DESC, device DESC, uid DESC LIMIT 1")
+        for ws, mine in ((first, child_a.id), (second, child_b.id)):
+            assert ws.db.scalar("SELECT school FROM children WHERE id = ?", (mine,)) == later
+            assert [c.target[2] for c in conflicts.for_child(ws=ws, child_id=mine)] == ["school"]
+        course_uid = second.db.scalar("SELECT uid FROM courses WHERE id = ?", (course_b.id,))
+        assert tuple(first.db.query_one("SELECT track_id, child_id FROM courses WHERE uid = ?", (course_uid,))) == (
+            "stime-bekymring-tristhed", child_a.id)
         for ws in (first, second):
             problems = [ch for ch in integrity.verify(ws=ws) if not ch.ok]
             assert not problems, (ws.user.username, [(ch.name, ch.detail) for ch in problems])

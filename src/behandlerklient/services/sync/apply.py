@@ -168,7 +168,7 @@ class Applier:
         if table is None and aggregate != "fidelity":
             return self.events.local_subject(aggregate, subject_uid)
         record, _, rest = subject_uid.partition(":") if table is None else (subject_uid, "", "")
-        found = self._id(table or "sessions", record)
+        found = self._child(record) if table == "children" else self._id(table or "sessions", record)
         return None if found is None else f"{found}:{rest}" if table is None else str(found)
 
     def record(self, rec: Received) -> str:
@@ -356,9 +356,11 @@ class Applier:
         local = self._subject(aggregate, row["subject_uid"])
         if local is None:
             raise Orphan(row["subject_uid"].split(":", 1)[0])
-        child_id = self._id("children", row["child_uid"]) if row["child_uid"] else None
+        child_id = self._child(row["child_uid"]) if row["child_uid"] else None
         if row["child_uid"] and child_id is None:
             raise Orphan(row["child_uid"])
+        if self.merged_twins:
+            row = self._under_held_child(row, aggregate)
         table = SUBJECT_TABLES.get(aggregate) or ("sessions" if aggregate == "fidelity" else None)
         owner = self.owner.child(table, int(local.split(":", 1)[0])) if table is not None else None
         self._same_child(rec, record_owner=owner)
@@ -391,6 +393,16 @@ class Applier:
         if aggregate == "course":
             self.session_rules.clear()  # its fold may have changed a course's track
         return events.last_id or events.event_id(event.uid), event.child_id
+
+    def _under_held_child(self, row: dict[str, Any], aggregate: str) -> dict[str, Any]:
+        """An event naming a twin's uid (its child, or as a child's master data its subject), merged by a
+        coordinator's decision: stored under the child held here, so it lands in that child's record and its
+        field's history (the events table names its child by that row's uid); verify accepts the difference
+        (received_check._merged_twins)."""
+        names = ("child_uid", "subject_uid") if aggregate == "child" else ("child_uid",)
+        held = {n: self.aliases.local_uid_of(row[n]) for n in names
+                if row[n] and self._id("children", row[n]) is None}
+        return {**row, **{n: uid for n, uid in held.items() if uid is not None}}
 
     def _user(self, username: str) -> int | None:
         found = self.users.get(username)

@@ -93,7 +93,10 @@ def _merged_twins(db: Database, kind: str, signed: dict[str, object], now: dict[
     child held here, the author wrote the twin's uid."""
     if set(signed) != set(now):
         return False
-    refs = dict(identity.TABLES).get(kind, {})
+    if kind == "events":  # its child, and a child's master data its subject (apply.Applier._under_held_child)
+        refs = {"child_uid": "children", **({"subject_uid": "children"} if signed.get("aggregate") == "child" else {})}
+    else:
+        refs = dict(identity.TABLES).get(kind, {})
     aliases = ChildAliasRepository(db)
     for col in (c for c in signed if signed[c] != now[c]):
         a, b = signed[col], now[col]
