@@ -266,6 +266,31 @@ def test_two_edits_of_one_field_after_the_same_base_are_flagged_and_resolved_by_
     assert conflicts.for_child(ws=ws, child_id=course.child_id) == []
 
 
+def test_a_resolution_signed_about_another_child_does_not_close_this_childs_conflict(ws, course) -> None:
+    pathway.change_track(ws=ws, course_id=course.id, track_id="cool-kids", reason="Sporskifte", on=START,
+                         passphrase=PASSPHRASE)
+    base = EventRepository(ws.db).field_events("course", str(course.id), "track_id")[-1]
+    pathway.change_track(ws=ws, course_id=course.id, track_id="mind-my-mind", reason="Sporskifte", on=START,
+                         passphrase=PASSPHRASE)
+    with ws.db.transaction():
+        EventRepository(ws.db, device=LAPTOP_B).append(
+            aggregate="course", subject=course.id, field="track_id", value="cool-kids", now=ws.clock(),
+            child_id=course.child_id, base_uid=base.uid)
+    (conflict,) = conflicts.for_child(ws=ws, child_id=course.child_id)
+    other = child_with_consent(ws, "Alma", "Holm", "010316-4002")
+    # A resolution from a laptop whose user may write about the other child only: it names this conflict's key
+    # (the key is global) but is signed into the other child's record, as the server let it through
+    with ws.db.transaction():
+        EventRepository(ws.db, device=LAPTOP_B).append(
+            aggregate="resolution", subject_uid=conflict.key, field="choice", now=ws.clock(), child_id=other.id,
+            base_uid=None, value={"keep": conflict.options[0].ref, "kind": "field",
+                                  "versions": sorted(o.ref for o in conflict.options), "records": []})
+    assert [c.key for c in conflicts.for_child(ws=ws, child_id=course.child_id)] == [conflict.key]
+    assert [c.key for c in conflicts.for_user(ws=ws)] == [conflict.key]
+    conflicts.resolve(ws=ws, key=conflict.key, keep=conflict.options[1].ref, passphrase=PASSPHRASE)
+    assert conflicts.for_child(ws=ws, child_id=course.child_id) == []
+
+
 def test_a_field_edited_on_one_laptop_only_is_no_conflict(ws, course) -> None:
     pathway.end_course(ws=ws, course_id=course.id, status="completed", end_date=START,
                        **CLOSED_EARLY)

@@ -8,7 +8,7 @@ same base. A supervisor's decision and the therapist's "seen" are different fiel
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -131,6 +131,10 @@ def record_conflicts(kind: str, records: Iterable[SignedRecord]) -> list[Conflic
     return found
 
 
-def open_only(conflicts: Iterable[Conflict], resolved_keys: set[str]) -> list[Conflict]:
-    """The conflicts nobody has resolved yet (a new disagreeing version makes a new key, so it reopens)."""
-    return [c for c in conflicts if c.key not in resolved_keys]
+def open_only(conflicts: Iterable[Conflict], resolved: Mapping[str, set[int | None]]) -> list[Conflict]:
+    """The conflicts nobody has resolved yet (a new disagreeing version makes a new key, so it reopens). `resolved`:
+    each resolution's key with its children. A conflict about a child counts as resolved only by a resolution in
+    that child's record: a resolution signed about another child (whose author may write about that one only)
+    cannot close it. A doubled group session has no one child: its key alone counts."""
+    return [c for c in conflicts
+            if c.key not in resolved or (c.child_id is not None and c.child_id not in resolved[c.key])]

@@ -206,9 +206,13 @@ class EventRepository:
         return [event_from_row(r) for r in self.db.query(
             "SELECT * FROM events WHERE aggregate = 'resolution' ORDER BY hlc, device, uid")]
 
-    def resolved_keys(self) -> set[str]:
+    def resolved_keys(self) -> dict[str, set[int | None]]:
+        """Each resolved conflict's key, with the children whose resolutions name it."""
         self.flush()
-        return {r[0] for r in self.db.query("SELECT subject_uid FROM events WHERE aggregate = 'resolution'")}
+        found: dict[str, set[int | None]] = {}
+        for key, child_id in self.db.query("SELECT subject_uid, child_id FROM events WHERE aggregate = 'resolution'"):
+            found.setdefault(key, set()).add(child_id)
+        return found
 
     def event_id(self, event_uid: str) -> int:
         self.flush()
