@@ -38,6 +38,9 @@ CONNECTION_PRAGMAS = ("foreign_keys = ON", "journal_mode = WAL", "synchronous = 
 
 DatabaseError = dbapi2.DatabaseError
 IntegrityError = dbapi2.IntegrityError
+# A value SQLite cannot store (an object or a list where a column wants text or a number): what a received record
+# of the wrong shape raises where it is written, as the schema's refusal is an IntegrityError.
+BindError = dbapi2.InterfaceError
 
 
 def translate_error(exc: Exception, path: Path | None = None) -> Exception:

@@ -41,12 +41,28 @@ def fidelity_rows(db: Database, subject: str, field: str, v: dict, order: str) -
     elif field == "checklist":
         session_id, kind = subject.split(":")
         items = v["items"]
-        if not isinstance(items, list) or not items or len({i["key"] for i in items}) != len(items):
+        if not isinstance(items, list) or not items or not all(isinstance(i, dict) for i in items):
+            raise ValueError("a checklist is a list of items")
+        if len({i["key"] if isinstance(i["key"], str) else None for i in items}) != len(items):
             raise ValueError("a checklist names each item once")
     else:
         raise ValueError(f"fidelity has no field {field!r}")
+    if not isinstance(v["rated_at"], str) or not isinstance(v["rater_id"], int):
+        raise TypeError("a rating's time is text and its rater a user here")
+    for i in items:
+        _item(i)
     return [(int(session_id), v["rater_id"], kind, i["key"], i["label"], i["adherence"], i["competence"],
              i["comment"], v["rated_at"], order, db.device_uid) for i in items]
+
+
+def _item(i: dict) -> None:
+    """One rated item of the shape the table takes (its CHECKs say the rest): a received value of another shape is
+    refused here rather than where SQLite binds it."""
+    if not all(isinstance(i[k], str) for k in ("key", "label", "adherence", "comment")):
+        raise TypeError("an item's key, label, answer and comment are text")
+    competence = i["competence"]
+    if competence is not None and (not isinstance(competence, int) or isinstance(competence, bool)):
+        raise TypeError("an item's competence is a whole number or none")
 
 
 def event_order_text(hlc: str, device: str | None, uid: str) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 from behandlerklient.core import uid as uidmod
 from behandlerklient.storage import identity
-from behandlerklient.storage.database import Database, IntegrityError
+from behandlerklient.storage.database import BindError, Database, IntegrityError
 from behandlerklient.storage.events import SUBJECT_TABLES, EventRepository
 
 TABLE = "events"
@@ -22,6 +22,7 @@ FIELDS = ("uid", "aggregate", "subject_uid", "field", "child_uid", "value", "bas
           "reason", "created_at")
 LOCAL_ONLY = frozenset({"setting"})
 AGGREGATES = frozenset({"course", "review", "fidelity", "child", "guardian", "follow_up", "resolution"})
+_NAMES = frozenset({"uid", "subject_uid", "base_uid", "device"})  # names, never free text
 _HLC = re.compile(r"\d{13}\.\d{4}")
 _TEXT_MAX = {"uid": 100, "subject_uid": 400, "field": 100, "base_uid": 100, "device": 100, "reason": 50_000,
              "created_at": 40}
@@ -53,6 +54,9 @@ def check_event(row: Any, i: int, usernames: dict[str, int]) -> None:
             continue
         if not isinstance(value, str) or not value or len(value) > limit or "\x00" in value:
             raise EventProblem(f"{where}: feltet {name!r} skal være en tekst på højst {limit} tegn.")
+        if name in _NAMES and not value.isprintable():
+            # an order is compared as one text joined by a control character (storage/event_folds.event_order_text)
+            raise EventProblem(f"{where}: feltet {name!r} må ikke indeholde kontroltegn.")
     if not _HLC.fullmatch(row["hlc"]) if isinstance(row["hlc"], str) else True:
         raise EventProblem(f"{where}: feltet 'hlc' er ikke et tidsstempel (13 cifre, punktum, 4 cifre).")
     if row["child_uid"] is not None and not (isinstance(row["child_uid"], str) and uidmod.is_uuid7(row["child_uid"])):
@@ -90,6 +94,6 @@ def import_rows(db: Database, rows: Iterable[Any], *, usernames: dict[str, int],
             known = "posten findes allerede her (samme globale id)" if "UNIQUE" in str(exc) or "append-only" in str(
                 exc) else "en værdi er uden for det tilladte"
             raise EventProblem(f"{TABLE} række {i} strider mod databasens regler ({known}).") from None
-        except (LookupError, KeyError, TypeError, ValueError):
+        except (BindError, LookupError, KeyError, TypeError, ValueError):
             raise EventProblem(f"{TABLE} række {i}: værdien passer ikke til feltet {row['field']!r}.") from None
         yield repo.event_id(event.uid), event.child_id

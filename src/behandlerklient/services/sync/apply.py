@@ -37,7 +37,7 @@ from behandlerklient.services.sync.received import (  # noqa: F401 - re-exported
 from behandlerklient.services.workspace.catalogue import Catalogue
 from behandlerklient.storage import identity, transfer_rows
 from behandlerklient.storage.child_alias import ChildAliasRepository
-from behandlerklient.storage.database import Database, IntegrityError
+from behandlerklient.storage.database import BindError, Database, IntegrityError
 from behandlerklient.storage.events import AGGREGATE_OF_KIND, SUBJECT_TABLES, VALUE_REFS, EventRepository
 from behandlerklient.storage.record_owner import RecordOwner
 from behandlerklient.storage.sync_state import SyncRepository
@@ -133,7 +133,7 @@ class Applier:
                     self.next_ids.pop(table, None)  # read again after the write (nothing else writes these tables)
                     self.repo.insert_many(table, rows)
             self.events.flush()
-        except IntegrityError as exc:
+        except (IntegrityError, BindError) as exc:
             raise Redo(str(exc)) from exc
 
     def finish(self) -> None:
@@ -383,7 +383,7 @@ class Applier:
                 event = self.repo.alone(lambda: events.receive(row, local=local, child_id=child_id))
             else:  # the event's INSERT is one statement, undone whole if it fails; its fold's write comes after it
                 event = events.receive(row, local=local, child_id=child_id)
-        except (IntegrityError, LookupError, KeyError, TypeError, ValueError) as exc:
+        except (IntegrityError, BindError, LookupError, KeyError, TypeError, ValueError) as exc:
             if not self.careful and events.last_id is not None:
                 raise Redo(f"the fold of event {row['uid']} failed after the event was stored") from exc
             if not isinstance(exc, IntegrityError):
