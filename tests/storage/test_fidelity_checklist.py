@@ -118,3 +118,57 @@ def test_a_checklist_of_the_wrong_shape_is_refused(ws, signed, value, field, ite
         EventRepository(ws.db).receive(row)
     assert _rows(ws, session_id) == {}
     assert ws.db.scalar("SELECT count(*) FROM events WHERE aggregate = 'fidelity'") == 0
+
+
+def test_checklists_stored_before_schema_27_are_folded_by_the_update(tmp_path) -> None:
+    """A laptop on schema 26 keeps a checklist pulled from a newer colleague's laptop but has no fold for it: the
+    update folds it (migration 0028), by the same rule, and an item of a shape the fold refuses does not stop it."""
+    import json
+
+    from behandlerklient.storage.event_folds import event_order_text
+    from behandlerklient.storage.migrate import migrate
+    from tests.storage.test_migrate import _at_version, _fill
+
+    db = _at_version(tmp_path / "old.db", 26)
+    try:
+        _fill(db)
+        session_uid, child_uid = db.query_one(
+            "SELECT s.uid, c.uid FROM sessions s JOIN courses k ON k.id = s.course_id "
+            "JOIN children c ON c.id = k.child_id WHERE s.id = 1")
+        assert db.scalar("SELECT adherence FROM fidelity_ratings WHERE session_id = 1 AND rater_kind = 'self' "
+                         "AND item_key = 'agenda'") == "yes"
+        rater = db.scalar("SELECT username FROM users WHERE id = 1")
+
+        def checklist(n: int, hlc: str, items: list[dict]) -> None:
+            with db.transaction():
+                db.insert("events", {
+                    "uid": f"0190f0a0-0000-7000-8000-0000000001{n:02d}", "aggregate": "fidelity", "subject": "1:self",
+                    "subject_uid": f"{session_uid}:self", "field": "checklist", "child_id": 1, "child_uid": child_uid,
+                    "value": json.dumps({"rater_id": rater, "rated_at": "2026-02-01T10:00:00+00:00", "items": items}),
+                    "hlc": hlc, "device": "0190f0a0-0000-7000-8000-0000000000b2", "author_id": 1,
+                    "created_at": "2026-02-01T10:00:00+00:00"})
+
+        with db.transaction():  # the rating event the row was folded from (the fill wrote the row alone)
+            db.insert("events", {
+                "uid": "0190f0a0-0000-7000-8000-000000000100", "aggregate": "fidelity", "subject": "1:self:agenda",
+                "subject_uid": f"{session_uid}:self:agenda", "field": "rating", "child_id": 1, "child_uid": child_uid,
+                "value": json.dumps({"rater_id": rater, "item_label": "Dagsorden", "adherence": "yes",
+                                     "competence": 4, "comment": "", "rated_at": "2026-01-01T00:00:00+00:00"}),
+                "hlc": "1767225600000.0000", "device": "0190f0a0-0000-7000-8000-0000000000b1", "author_id": 1,
+                "created_at": "2026-01-01T00:00:00+00:00"})
+        checklist(1, "9999999999999.0000", [_item("status", "no", 2), _item("homework", "partly"),
+                                             {**_item("goals", "sometimes"), "label": "Mål"}])
+        checklist(2, "0000000000001.0000", [_item("agenda", "not_relevant"), _item("status", "yes", 6)])
+        migrate(db)
+        rows = {r["item_key"]: (r["adherence"], r["competence"], r["rater_id"]) for r in db.query(
+            "SELECT * FROM fidelity_ratings WHERE session_id = 1 AND rater_kind = 'self'")}
+        # agenda: its row's own rating is later than the old checklist's; status: the later checklist's; goals: an
+        # answer the table refuses, left out
+        assert rows == {"agenda": ("yes", 4, 1), "homework": ("partly", None, 1), "status": ("no", 2, 1)}
+        later = db.query_one("SELECT hlc, device, uid FROM events WHERE uid LIKE '%000000000101'")
+        assert db.scalar("SELECT event_order FROM fidelity_ratings WHERE session_id = 1 AND rater_kind = 'self' "
+                         "AND item_key = 'status'") == event_order_text(*later)
+        supervisor = db.query_one("SELECT adherence, comment FROM fidelity_ratings WHERE rater_kind = 'supervisor'")
+        assert tuple(supervisor) == ("partly", "Kort")  # another rater kind: untouched
+    finally:
+        db.close()
