@@ -121,9 +121,20 @@ def test_a_child_registered_twice_stays_usable_until_a_coordinator_merges_it_on_
         syncing.sync(ws=second)
         later = first.db.scalar("SELECT json_extract(value, '$') FROM events WHERE aggregate = 'child' "
                                 "AND field = 'school' ORDER BY hlc DESC, device DESC, uid DESC LIMIT 1")
+        listed = {}
         for ws, mine in ((first, child_a.id), (second, child_b.id)):
             assert ws.db.scalar("SELECT school FROM children WHERE id = ?", (mine,)) == later
-            assert [c.target[2] for c in conflicts.for_child(ws=ws, child_id=mine)] == ["school"]
+            (listed[ws.user.username],) = conflicts.for_child(ws=ws, child_id=mine)
+            assert listed[ws.user.username].target[2] == "school"
+        # one key on both laptops (a resolution names the conflict by it): resolved on one, closed on both
+        assert listed[t1].key == listed[t2].key
+        kept = next(o for o in listed[t1].options if o.value != later)
+        conflicts.resolve_confirmed(ws=first, key=listed[t1].key, keep=kept.ref, reason="Skolen bekræftede")
+        syncing.sync(ws=first)
+        syncing.sync(ws=second)
+        for ws, mine in ((first, child_a.id), (second, child_b.id)):
+            assert conflicts.for_child(ws=ws, child_id=mine) == []
+            assert ws.db.scalar("SELECT school FROM children WHERE id = ?", (mine,)) == kept.value
         course_uid = second.db.scalar("SELECT uid FROM courses WHERE id = ?", (course_b.id,))
         assert tuple(first.db.query_one("SELECT track_id, child_id FROM courses WHERE uid = ?", (course_uid,))) == (
             "stime-bekymring-tristhed", child_a.id)

@@ -76,8 +76,11 @@ def _when(hlc: str) -> str:
     return datetime.fromtimestamp(wall / 1000, tz=UTC).strftime("%d.%m.%Y %H:%M")
 
 
-def field_conflicts(events: Iterable[Event]) -> list[Conflict]:
-    """Events of one field made on different devices after the same base: neither saw the other."""
+def field_conflicts(events: Iterable[Event], survivors: Mapping[str, str] | None = None) -> list[Conflict]:
+    """Events of one field made on different devices after the same base: neither saw the other. `survivors`: a
+    merged twin's uid -> the kept child's uid, so that a child's conflict has the same key on the laptop holding
+    either row (a resolution names it by its key)."""
+    survivors = survivors or {}
     groups: dict[tuple, list[Event]] = {}
     for e in events:
         if e.aggregate != "resolution":
@@ -94,7 +97,7 @@ def field_conflicts(events: Iterable[Event]) -> list[Conflict]:
         else:
             text = f"To ændringer af {what} er lavet på hver sin enhed uden at kende hinanden. Vælg den, der gælder."
         found.append(Conflict(
-            f"field:{aggregate}:{subject}:{field}:{base or 'start'}:{uids}", "field",
+            f"field:{aggregate}:{survivors.get(subject, subject)}:{field}:{base or 'start'}:{uids}", "field",
             next((e.child_id for e in members if e.child_id is not None), None), text,
             tuple(Option(e.uid, f"Enhed {e.device}, {_when(e.hlc)}", e.value) for e in members),
             frozenset(e.author_id for e in members if e.author_id is not None), (aggregate, subject, field)))

@@ -25,6 +25,11 @@ class ChildAliasRepository:
         """Whether any pair is merged here (most laptops have none: a pull page then looks up no alias)."""
         return bool(self.db.scalar("SELECT EXISTS (SELECT 1 FROM child_alias WHERE merged_at IS NOT NULL)"))
 
+    def survivors(self) -> dict[str, str]:
+        """Each merged twin's uid -> the uid the coordinator's decision kept: one name for the child on every laptop,
+        whichever of the two rows it holds."""
+        return dict(self.db.query("SELECT alias_uid, child_uid FROM child_alias WHERE merged_at IS NOT NULL"))
+
     def get(self, alias_uid: str) -> Any:
         return self.db.query_one("SELECT * FROM child_alias WHERE alias_uid = ?", (alias_uid,))
 

@@ -17,6 +17,7 @@ from behandlerklient.services.accounts.signing import Proof, confirm_identity
 from behandlerklient.services.changes import Changes
 from behandlerklient.services.signatures import audit, seal
 from behandlerklient.services.workspace.workspace import Workspace
+from behandlerklient.storage.child_alias import ChildAliasRepository
 from behandlerklient.storage.conflict_records import ConflictRecordRepository
 from behandlerklient.storage.events import EventRepository
 from behandlerklient.storage.sessions import JournalRepository
@@ -28,7 +29,7 @@ _WHAT = {"closing": "To afslutninger af samme forløb", "correction": "To rettel
 
 def _all(ws: Workspace, child_id: int | None) -> list[Conflict]:
     repo = ConflictRecordRepository(ws.db)
-    found = field_conflicts(repo.contested_events(child_id))
+    found = field_conflicts(repo.contested_events(child_id), ChildAliasRepository(ws.db).survivors())
     found += record_conflicts("correction", repo.double_corrections(child_id))
     found += record_conflicts("closing", repo.double_closings(child_id))
     found += record_conflicts("review", repo.double_review_decisions(child_id))
