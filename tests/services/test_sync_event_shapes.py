@@ -52,3 +52,28 @@ def test_an_event_of_the_wrong_shape_is_quarantined_and_the_pull_goes_on(source,
         assert [c.name for c in integrity.verify(ws=fresh) if not c.ok] == []
     finally:
         fresh.close()
+
+
+RULES = {
+    "a rater other than the signer": lambda p: {"value": {**p["value"], "rater_id": "bo"}},
+    "the session's own author as its supervisor": lambda p: {"subject_uid": p["subject_uid"].replace(
+        ":self", ":supervisor")},
+}
+
+
+@pytest.mark.parametrize("what", sorted(RULES))
+def test_a_fidelity_rating_breaking_the_rules_of_typed_input_is_quarantined(source, tmp_path, what) -> None:  # noqa: F811
+    """save_ratings' rules hold however a rating arrives: the server lets any of them through about a child the
+    signer may write about."""
+    staff, rows = source
+    n = next(i for i, r in enumerate(rows) if r[2] == "fidelity_events" and r[8]["subject_uid"].endswith(":self"))
+    staff, rows = _resigned(staff, rows, {n: RULES[what](rows[n][8])})
+    fresh = _fresh(tmp_path)
+    try:
+        Puller(fresh, FakeServer(staff, rows), device=fresh.db.device_uid).run()
+        assert [tuple(r) for r in fresh.db.query("SELECT uid, substr(reason, 1, 33) FROM sync_quarantine")] == [
+            (rows[n][1], "rule_refused: fidelitetsvurdering")], what
+        applied = fresh.db.scalar("SELECT count(*) FROM events WHERE aggregate = 'fidelity'")
+        assert applied == sum(1 for r in rows if r[2] == "fidelity_events") - 1  # the others' rules hold
+    finally:
+        fresh.close()

@@ -132,6 +132,10 @@ class SyncRepository:
         union = " UNION ALL ".join(f"SELECT 1 FROM {t} WHERE uid = ?" for t in tables)
         return bool(self.db.scalar(f"SELECT EXISTS ({union})", tuple(uid for _ in tables)))
 
+    def session_author(self, session_id: int) -> int | None:
+        """A session's author here (a received fidelity rating's rules)."""
+        return self.db.scalar("SELECT author_id FROM sessions WHERE id = ?", (session_id,))
+
     def all_received(self) -> list[Any]:
         return self.db.query("SELECT * FROM sync_received ORDER BY id")
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from behandlerklient.core import cpr as cprmod
 from behandlerklient.core import limits
+from behandlerklient.core.access import SUPERVISING_ROLES
 from behandlerklient.core.errors import ValidationError
 from behandlerklient.core.sorting import name_key
 from behandlerklient.core.uid import uuid7
@@ -107,6 +108,7 @@ class Applier:
         # (course id, a group session?, format) -> a session's rule verdict (record_rules.row_problem), until a
         # course's event is applied
         self.session_rules: dict[tuple[Any, bool, Any], tuple[str, str] | None] = {}
+        self.session_authors: dict[str, Any] = {}  # a session's id here -> its author's (fidelity ratings' rules)
 
     def prepare(self, recs: list[Received]) -> None:
         """The page's look-ups, one query per table (services/sync/page_lookups.py)."""
@@ -364,6 +366,8 @@ class Applier:
         table = SUBJECT_TABLES.get(aggregate) or ("sessions" if aggregate == "fidelity" else None)
         owner = self.owner.child(table, int(local.split(":", 1)[0])) if table is not None else None
         self._same_child(rec, record_owner=owner)
+        if aggregate == "fidelity":
+            self._rater_checked(rec, row["value"], local)
         spec = VALUE_REFS.get((aggregate, row["field"]))
         if spec is not None:
             key, ref_table = spec
@@ -393,6 +397,27 @@ class Applier:
         if aggregate == "course":
             self.session_rules.clear()  # its fold may have changed a course's track
         return events.last_id or events.event_id(event.uid), event.child_id
+
+    def _rater_checked(self, rec: Received, value: Any, local: str) -> None:
+        """A fidelity rating keeps the rules of typed input (services/supervision/supervision.save_ratings) however
+        it arrives: its rater is its signer, a self-rating is the session's author's own, and a supervisor's rating
+        is a supervising user's of another's session. The server lets through any of them about a child the signer
+        may write about."""
+        session_id, kind = local.split(":")[:2]
+        author = self.session_authors.get(session_id)
+        if author is None:
+            author = self.session_authors[session_id] = self.repo.session_author(int(session_id))
+        rater = value.get("rater_id") if isinstance(value, dict) else None
+        signer = self._user(rec.author)
+        if rater != rec.author:
+            broken = "vurderingen er ikke underskriverens egen"
+        elif kind == "self" and author != signer:
+            broken = "kun den behandler, der holdt sessionen, kan lave selvvurderingen"
+        elif kind == "supervisor" and (author == signer or self.staff[rec.author].role not in SUPERVISING_ROLES):
+            broken = "kun en supervisor kan vurdere andres sessioner"
+        else:
+            return
+        raise Refused(f"rule_refused: fidelitetsvurdering: {broken}")
 
     def _under_held_child(self, row: dict[str, Any], aggregate: str) -> dict[str, Any]:
         """An event naming a twin's uid (its child, or as a child's master data its subject), merged by a
