@@ -239,16 +239,21 @@ def test_one_group_session_written_by_both_co_therapists_is_flagged(ws, colleagu
     _no_patient_text([conflict])
 
 
-def test_two_edits_of_one_field_after_the_same_base_are_flagged_and_resolved_by_a_choice(ws, course) -> None:
+def _two_tracks(ws, course):
+    """Two changes of the course's track after the same base: this laptop's, and laptop B's (returned)."""
     pathway.change_track(ws=ws, course_id=course.id, track_id="cool-kids", reason="Sporskifte", on=START,
                          passphrase=PASSPHRASE)
     base = EventRepository(ws.db).field_events("course", str(course.id), "track_id")[-1]
     pathway.change_track(ws=ws, course_id=course.id, track_id="mind-my-mind", reason="Sporskifte", on=START,
                          passphrase=PASSPHRASE)
     with ws.db.transaction():  # laptop B, also after the first change, chose another track
-        theirs = EventRepository(ws.db, device=LAPTOP_B).append(
+        return EventRepository(ws.db, device=LAPTOP_B).append(
             aggregate="course", subject=course.id, field="track_id", value="cool-kids", now=ws.clock(),
             child_id=course.child_id, base_uid=base.uid)
+
+
+def test_two_edits_of_one_field_after_the_same_base_are_flagged_and_resolved_by_a_choice(ws, course) -> None:
+    theirs = _two_tracks(ws, course)
     (conflict,) = conflicts.for_child(ws=ws, child_id=course.child_id)
     assert conflict.kind == "field" and "forløbets spor" in conflict.description
     assert {o.value for o in conflict.options} == {"mind-my-mind", "cool-kids"}
@@ -267,15 +272,7 @@ def test_two_edits_of_one_field_after_the_same_base_are_flagged_and_resolved_by_
 
 
 def test_a_resolution_signed_about_another_child_does_not_close_this_childs_conflict(ws, course) -> None:
-    pathway.change_track(ws=ws, course_id=course.id, track_id="cool-kids", reason="Sporskifte", on=START,
-                         passphrase=PASSPHRASE)
-    base = EventRepository(ws.db).field_events("course", str(course.id), "track_id")[-1]
-    pathway.change_track(ws=ws, course_id=course.id, track_id="mind-my-mind", reason="Sporskifte", on=START,
-                         passphrase=PASSPHRASE)
-    with ws.db.transaction():
-        EventRepository(ws.db, device=LAPTOP_B).append(
-            aggregate="course", subject=course.id, field="track_id", value="cool-kids", now=ws.clock(),
-            child_id=course.child_id, base_uid=base.uid)
+    _two_tracks(ws, course)
     (conflict,) = conflicts.for_child(ws=ws, child_id=course.child_id)
     other = child_with_consent(ws, "Alma", "Holm", "010316-4002")
     # A resolution from a laptop whose user may write about the other child only: it names this conflict's key
