@@ -32,6 +32,18 @@ def checklist(track: Track | None) -> list[Item]:
     return items
 
 
+def rating_problem(kind: str, *, by_session_author: bool, supervises: bool) -> str | None:
+    """Why a user may not rate a session as `kind` ('self' or 'supervisor'), or None: the same rules and words
+    wherever a rating comes from (typed in, or pulled from another laptop)."""
+    if kind == "self" and not by_session_author:
+        return "Kun den behandler, der holdt sessionen, kan lave selvvurderingen."
+    if kind == "supervisor" and not supervises:
+        return "Kun en supervisor kan vurdere andres sessioner."
+    if kind == "supervisor" and by_session_author:
+        return "En supervisor kan ikke supervisere sin egen session."
+    return None
+
+
 def adherence(answers: list[str]) -> float | None:
     """Share of relevant items carried out (partly counts half); None when nothing relevant was rated."""
     relevant = [_POINTS[a] for a in answers if a in _POINTS]

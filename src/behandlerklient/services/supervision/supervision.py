@@ -58,16 +58,12 @@ def save_ratings(*, ws: Workspace, session_id: int, kind: str, items: list[Ratin
     row = _session_row(ws, session_id)
     if row["state"] != "signed":
         raise RuleRefused("Sessionen skal være underskrevet, før den vurderes.")
-    if kind == "self":
-        if row["author_id"] != ws.user.id:
-            raise RuleRefused("Kun den behandler, der holdt sessionen, kan lave selvvurderingen.")
-    elif kind == "supervisor":
-        if ws.user.role not in SUPERVISING_ROLES:
-            raise RuleRefused("Kun en supervisor kan vurdere andres sessioner.")
-        if row["author_id"] == ws.user.id:
-            raise RuleRefused("En supervisor kan ikke supervisere sin egen session.")
-    else:
+    if kind not in ("self", "supervisor"):
         raise InvalidInput(f"Ukendt vurderingstype {kind!r}.")
+    problem = fidelity.rating_problem(kind, by_session_author=row["author_id"] == ws.user.id,
+                                      supervises=ws.user.role in SUPERVISING_ROLES)
+    if problem is not None:
+        raise RuleRefused(problem)
     known = {i.key: i.label for i in fidelity.checklist(ws.catalogue.tracks.get(row["track_id"]))}
     now = ws.clock()
     for r in items:

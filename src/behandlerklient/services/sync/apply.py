@@ -12,7 +12,7 @@ import base64
 from typing import Any
 
 from behandlerklient.core import cpr as cprmod
-from behandlerklient.core import limits
+from behandlerklient.core import fidelity, limits
 from behandlerklient.core.access import SUPERVISING_ROLES
 from behandlerklient.core.errors import ValidationError
 from behandlerklient.core.sorting import name_key
@@ -399,25 +399,18 @@ class Applier:
         return events.last_id or events.event_id(event.uid), event.child_id
 
     def _rater_checked(self, rec: Received, value: Any, local: str) -> None:
-        """A fidelity rating keeps the rules of typed input (services/supervision/supervision.save_ratings) however
-        it arrives: its rater is its signer, a self-rating is the session's author's own, and a supervisor's rating
-        is a supervising user's of another's session. The server lets through any of them about a child the signer
-        may write about."""
+        """A fidelity rating keeps the rules of typed input (core/fidelity.rating_problem) however it arrives, and
+        its rater is its signer: the server lets through any rating about a child the signer may write about."""
         session_id, kind = local.split(":")[:2]
         author = self.session_authors.get(session_id)
         if author is None:
             author = self.session_authors[session_id] = self.repo.session_author(int(session_id))
-        rater = value.get("rater_id") if isinstance(value, dict) else None
-        signer = self._user(rec.author)
-        if rater != rec.author:
-            broken = "vurderingen er ikke underskriverens egen"
-        elif kind == "self" and author != signer:
-            broken = "kun den behandler, der holdt sessionen, kan lave selvvurderingen"
-        elif kind == "supervisor" and (author == signer or self.staff[rec.author].role not in SUPERVISING_ROLES):
-            broken = "kun en supervisor kan vurdere andres sessioner"
-        else:
-            return
-        raise Refused(f"rule_refused: fidelitetsvurdering: {broken}")
+        if not isinstance(value, dict) or value.get("rater_id") != rec.author:
+            raise Refused("rule_refused: fidelitetsvurdering: Vurderingen er ikke underskriverens egen.")
+        problem = fidelity.rating_problem(kind, by_session_author=author == self._user(rec.author),
+                                          supervises=self.staff[rec.author].role in SUPERVISING_ROLES)
+        if problem is not None:
+            raise Refused(f"rule_refused: fidelitetsvurdering: {problem}")
 
     def _under_held_child(self, row: dict[str, Any], aggregate: str) -> dict[str, Any]:
         """An event naming a twin's uid (its child, or as a child's master data its subject), merged by a
