@@ -29,7 +29,10 @@ _WHAT = {"closing": "To afslutninger af samme forløb", "correction": "To rettel
 
 def _all(ws: Workspace, child_id: int | None) -> list[Conflict]:
     repo = ConflictRecordRepository(ws.db)
-    found = field_conflicts(repo.contested_events(child_id), ChildAliasRepository(ws.db).survivors())
+    contested = repo.contested_events(child_id)
+    # a child's own fields name it in their key: by the uid a merge kept (read only then; the start screen asks)
+    merged = ChildAliasRepository(ws.db).survivors() if any(e.aggregate == "child" for e in contested) else {}
+    found = field_conflicts(contested, merged)
     found += record_conflicts("correction", repo.double_corrections(child_id))
     found += record_conflicts("closing", repo.double_closings(child_id))
     found += record_conflicts("review", repo.double_review_decisions(child_id))
